@@ -1,0 +1,332 @@
+"""The resource graph every front-end produces and every rule reads.
+
+Nodes are the AWS things the rules care about, with their properties already normalised: defaults applied
+and marked as defaults, intrinsic functions resolved to node references where the template says which
+resource is meant, and ``Unknown`` where it cannot be known statically. Edges are ``Trigger`` (how a
+function is invoked) and ``FailureRoute`` (where failures go).
+
+A front-end (CloudFormation, SAM, Terraform) fills a ``Model``; nothing here knows about file formats.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Generic, Literal, TypeVar
+
+from .source import Span
+
+T = TypeVar("T")
+
+Mode = Literal["sync", "async", "poll-sqs", "poll-stream"]
+MODES: tuple[str, ...] = ("sync", "async", "poll-sqs", "poll-stream")
+
+RouteKind = Literal[
+    "queue-redrive", "function-dlq", "on-failure", "on-success", "subscription-redrive", "target-dlq"
+]
+
+
+class Unknown:
+    """A value that cannot be known statically. Rules never fire on it."""
+
+    __slots__ = ("reason",)
+
+    def __init__(self, reason: str = "not known statically") -> None:
+        self.reason = reason
+
+    def __repr__(self) -> str:
+        return f"Unknown({self.reason!r})"
+
+    def __bool__(self) -> bool:  # an Unknown is never truthy evidence of anything
+        return False
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Unknown)
+
+    def __hash__(self) -> int:
+        return hash(Unknown)
+
+
+def is_unknown(value: Any) -> bool:
+    return isinstance(value, Unknown)
+
+
+@dataclass(slots=True)
+class Val(Generic[T]):
+    """A located setting: its value (or Unknown), where it is written, and whether it is the AWS default."""
+
+    value: T | Unknown
+    span: Span | None = None
+    default: bool = False
+
+    @property
+    def known(self) -> bool:
+        return not isinstance(self.value, Unknown)
+
+    def __repr__(self) -> str:
+        d = ", default" if self.default else ""
+        return f"Val({self.value!r}{d})"
+
+
+def default(value: T, span: Span | None = None) -> Val[T]:
+    return Val(value, span, True)
+
+
+# ---------------------------------------------------------------------------------------------------- targets
+
+
+@dataclass(slots=True)
+class Target:
+    """Something a reference points at: a node of this Model, an ARN outside it, or Unknown.
+
+    ``service`` is what the target is, as far as it is known: ``sqs``, ``sns``, ``lambda``, ``events``,
+    ``s3``, ``kinesis``, ``dynamodb``, ``iam``, ... It comes from the node's type or the ARN.
+    """
+
+    node: str | None = None
+    arn: str | None = None
+    unknown: Unknown | None = None
+    service: str | None = None
+    span: Span | None = None
+
+    @property
+    def known(self) -> bool:
+        return self.unknown is None and (self.node is not None or self.arn is not None)
+
+    def label(self) -> str:
+        if self.node:
+            return self.node
+        if self.arn:
+            return self.arn
+        return "(unknown)"
+
+
+# ------------------------------------------------------------------------------------------------------ nodes
+
+
+@dataclass(slots=True)
+class Node:
+    """Common to every node: its id (logical id or Terraform address), its declared type and where it is.
+
+    ``origin`` is the id of the resource a user edits to change this node; it differs from ``id`` for
+    resources a SAM transform generates (the generated queue of an SNS ``SqsSubscription`` belongs to the
+    function that declares the event).
+    """
+
+    id: str
+    type: str
+    span: Span
+    origin: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.origin:
+            self.origin = self.id
+
+
+@dataclass(slots=True)
+class Redrive:
+    target: Target
+    max_receive_count: Val[int]
+    span: Span | None
+    resource: str  # where it is declared: the queue itself, or a separate redrive-policy resource
+
+
+@dataclass(slots=True)
+class Queue(Node):
+    fifo: Val[bool] = field(default_factory=lambda: default(False))
+    visibility_timeout: Val[int] = field(default_factory=lambda: default(30))
+    retention: Val[int] = field(default_factory=lambda: default(345600))
+    redrive: Redrive | Unknown | None = None
+
+
+@dataclass(slots=True)
+class Topic(Node):
+    fifo: Val[bool] = field(default_factory=lambda: default(False))
+
+
+@dataclass(slots=True)
+class Stream(Node):
+    """A Kinesis stream, or a DynamoDB table's stream (``service`` tells which)."""
+
+    service: str = "kinesis"
+
+
+@dataclass(slots=True)
+class Bucket(Node):
+    pass
+
+
+@dataclass(slots=True)
+class EventBus(Node):
+    pass
+
+
+@dataclass(slots=True)
+class Api(Node):
+    """An API Gateway REST API (``kind='rest'``) or HTTP/WebSocket API (``'http'``, ``'websocket'``)."""
+
+    kind: str = "rest"
+
+
+@dataclass(slots=True)
+class Statement:
+    effect: str
+    actions: list[str]
+    resources: list[Target]  # ``Target(arn='*')`` for wildcards; patterns stay in ``arn``
+    span: Span | None = None
+    not_action: bool = False
+
+
+@dataclass(slots=True)
+class Role(Node):
+    statements: list[Statement] = field(default_factory=list)
+    #: False when part of the role's permissions cannot be seen (managed policies, policies from elsewhere).
+    complete: bool = True
+
+
+@dataclass(slots=True)
+class CodeLocation:
+    """Where a function's code is, as the template says; the handlers stage turns it into files."""
+
+    kind: Literal["dir", "file", "zip", "inline", "unknown"]
+    path: str | None = None  # absolute path for dir/file/zip
+    inline: str | None = None
+    base_dir: str | None = None  # the directory of the project being linted; no file outside it is read
+    entry_points: list[str] = field(default_factory=list)  # esbuild EntryPoints (relative to path)
+    span: Span | None = None
+
+
+@dataclass(slots=True)
+class AsyncConfig:
+    """Lambda's asynchronous invocation settings (``EventInvokeConfig``) for one qualifier."""
+
+    resource: str
+    span: Span
+    qualifier: str = "$LATEST"
+    max_retry_attempts: Val[int] = field(default_factory=lambda: default(2))
+    max_event_age: Val[int] = field(default_factory=lambda: default(21600))
+    on_failure: Target | None = None
+    on_success: Target | None = None
+
+
+@dataclass(slots=True)
+class Function(Node):
+    runtime: Val[str] = field(default_factory=lambda: Val(Unknown("no runtime")))
+    handler: Val[str] = field(default_factory=lambda: Val(Unknown("no handler")))
+    timeout: Val[int] = field(default_factory=lambda: default(3))
+    reserved_concurrency: Val[int] | None = None  # None: not set
+    dlq: Target | None = None
+    async_configs: list[AsyncConfig] = field(default_factory=list)
+    role: Target | None = None
+    code: CodeLocation | None = None
+    recursive_loop: Val[str] = field(default_factory=lambda: default("Terminate"))
+    package_type: str = "Zip"
+
+    @property
+    def on_failure(self) -> Target | None:
+        for cfg in self.async_configs:
+            if cfg.on_failure is not None:
+                return cfg.on_failure
+        return None
+
+
+# ------------------------------------------------------------------------------------------------------ edges
+
+
+@dataclass(slots=True)
+class Trigger:
+    """One way a function is invoked.
+
+    ``service`` names the caller: ``sqs``, ``sns``, ``s3``, ``eventbridge``, ``schedule`` (EventBridge
+    schedule rules), ``scheduler`` (EventBridge Scheduler), ``logs``, ``iot``, ``ses``, ``cognito``, ``alexa``,
+    ``apigateway`` (REST), ``apigatewayv2`` (HTTP/WebSocket), ``alb``, ``url``, ``kinesis``, ``dynamodb``,
+    ``msk``, ``kafka``, ``mq``, ``docdb``, ``codecommit``, ``config``, ``lambda`` (``InvocationType=Event``)...
+    ``resource`` is where the trigger is declared (mapping, subscription, rule, permission, SAM function).
+    """
+
+    function: str
+    mode: Mode
+    service: str
+    span: Span
+    resource: str
+    source: Target | None = None
+    # poll-based mapping settings
+    batch_size: Val[int] | None = None
+    batching_window: Val[int] = field(default_factory=lambda: default(0))
+    report_batch_item_failures: Val[bool] = field(default_factory=lambda: default(False))
+    maximum_concurrency: Val[int] | None = None
+    max_retry_attempts: Val[int] = field(default_factory=lambda: default(-1))
+    max_record_age: Val[int] = field(default_factory=lambda: default(-1))
+    bisect: Val[bool] = field(default_factory=lambda: default(False))
+    on_failure: Target | None = None  # a mapping's DestinationConfig.OnFailure
+    destination_config: Span | None = None  # where a mapping's DestinationConfig is written, if at all
+    # sync settings
+    api: str | None = None  # Api node id
+    api_kind: str | None = None  # rest | http | websocket
+    integration_timeout_ms: Val[int] | None = None
+    proxy: bool = True
+    # async delivery: SNS subscription redrive / EventBridge target DLQ (delivery failures only)
+    delivery_dlq: Target | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class FailureRoute:
+    """Where failures of ``source`` go.
+
+    ``source`` is the node (queue, function) or trigger resource whose failures travel along this route.
+    """
+
+    kind: RouteKind
+    source: str
+    target: Target
+    span: Span | None
+    resource: str
+
+
+# ------------------------------------------------------------------------------------------------------ model
+
+
+@dataclass
+class Model:
+    """Everything one template (or one Terraform module) says, as a graph."""
+
+    file: str  # as the user gave it
+    format: str  # cloudformation | sam | cdk | terraform
+    base_dir: str = ""
+    functions: dict[str, Function] = field(default_factory=dict)
+    queues: dict[str, Queue] = field(default_factory=dict)
+    topics: dict[str, Topic] = field(default_factory=dict)
+    streams: dict[str, Stream] = field(default_factory=dict)
+    buckets: dict[str, Bucket] = field(default_factory=dict)
+    buses: dict[str, EventBus] = field(default_factory=dict)
+    apis: dict[str, Api] = field(default_factory=dict)
+    roles: dict[str, Role] = field(default_factory=dict)
+    triggers: list[Trigger] = field(default_factory=list)
+    routes: list[FailureRoute] = field(default_factory=list)
+    #: every resource's id → (type, span), including the ones no rule reads
+    resources: dict[str, tuple[str, Span]] = field(default_factory=dict)
+    #: per-resource suppressions written in the template (resource id → codes or names)
+    suppressions: dict[str, set[str]] = field(default_factory=dict)
+    #: handler facts by function id, filled by the handlers stage when a HANDLER rule runs
+    handler_facts: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def node(self, node_id: str | None) -> Node | None:
+        if node_id is None:
+            return None
+        for table in (
+            self.functions, self.queues, self.topics, self.streams, self.buckets, self.buses, self.apis,
+            self.roles,
+        ):
+            if node_id in table:
+                return table[node_id]  # type: ignore[return-value]
+        return None
+
+    def triggers_of(self, function_id: str) -> list[Trigger]:
+        return [t for t in self.triggers if t.function == function_id]
+
+    def modes_of(self, function_id: str) -> set[str]:
+        return {t.mode for t in self.triggers if t.function == function_id}
+
+    def routes_from(self, source: str, kind: str | None = None) -> list[FailureRoute]:
+        return [r for r in self.routes if r.source == source and (kind is None or r.kind == kind)]

@@ -1,0 +1,121 @@
+"""Rules, findings and the catalogue.
+
+A rule is a plain function ``check(model, ctx) -> Iterable[Finding]`` registered with ``@rule(...)``. Its
+docstring is its documentation (Markdown, with the sections *What it does*, *Why is this bad?*, *Failure
+path*, *Example*, *Use instead*, *References*); ``invlint rule CODE`` prints it.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .source import Span
+
+SEVERITIES = ("info", "warning", "error")
+SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}
+
+
+@dataclass(slots=True)
+class Related:
+    span: Span | None
+    resource: str | None = None
+    message: str = ""
+
+
+@dataclass(slots=True)
+class Finding:
+    code: str
+    message: str
+    span: Span | None
+    resource: str | None  # where the fix belongs (logical id / Terraform address)
+    function: str | None = None  # the function involved, if any
+    severity: str = ""  # filled from the rule's default (or config) when empty
+    name: str = ""
+    related: list[Related] = field(default_factory=list)
+    path: list[str] = field(default_factory=list)  # the failure path, one step each
+    fix: str = ""
+
+    def sort_key(self) -> tuple[Any, ...]:
+        s = self.span
+        return (s.file if s else "", s.line if s else 0, s.column if s else 0, self.code, self.resource or "")
+
+
+@dataclass
+class Context:
+    """What a rule may read besides the Model: its options from the configuration."""
+
+    options: dict[str, Any] = field(default_factory=dict)
+
+    def option(self, name: str, fallback: Any) -> Any:
+        return self.options.get(name, fallback)
+
+
+Check = Callable[[Any, Context], Iterable[Finding]]
+
+
+@dataclass
+class Rule:
+    code: str
+    name: str
+    severity: str
+    summary: str
+    family: str
+    check: Check
+    needs_handlers: bool = False
+    options: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def docs(self) -> str:
+        return inspect.cleandoc(self.check.__doc__ or "")
+
+
+_RULES: dict[str, Rule] = {}
+
+
+def rule(
+    code: str,
+    name: str,
+    severity: str,
+    summary: str,
+    *,
+    needs_handlers: bool = False,
+    options: dict[str, Any] | None = None,
+) -> Callable[[Check], Check]:
+    """Register a rule. Codes are stable forever; names are kebab-case."""
+    if severity not in SEVERITIES:
+        raise ValueError(f"{code}: unknown severity {severity}")
+
+    def deco(fn: Check) -> Check:
+        family = "".join(ch for ch in code if ch.isalpha())
+        _RULES[code] = Rule(code, name, severity, summary, family, fn, needs_handlers, dict(options or {}))
+        return fn
+
+    return deco
+
+
+def all_rules() -> dict[str, Rule]:
+    """Every rule of the catalogue, by code, in catalogue order."""
+    if not _RULES:
+        from invocation_lint import rules as pkg
+
+        for mod in pkgutil.iter_modules(pkg.__path__):
+            if not mod.name.startswith("_"):
+                importlib.import_module(f"{pkg.__name__}.{mod.name}")
+    order = {"SQS": 0, "ASYNC": 1, "STREAM": 2, "SYNC": 3, "HANDLER": 4, "LOOP": 5}
+    return dict(sorted(_RULES.items(), key=lambda kv: (order.get(kv[1].family, 9), kv[0])))
+
+
+def find_rule(code_or_name: str) -> Rule | None:
+    key = code_or_name.strip()
+    rules = all_rules()
+    if key.upper() in rules:
+        return rules[key.upper()]
+    for r in rules.values():
+        if r.name == key.lower():
+            return r
+    return None

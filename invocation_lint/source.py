@@ -1,0 +1,89 @@
+"""Where every value came from.
+
+Loaders return plain Python containers that remember positions: ``LDict`` and ``LList`` are ``dict`` and
+``list`` subclasses carrying the span of the container and of each member. Scalars stay plain Python values
+(``bool`` cannot be subclassed), so a scalar's position is asked of its parent: ``d.span_of("Timeout")``.
+Keeping positions in the parent keeps loading cheap and leaves the data usable by code that knows nothing of
+spans.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A region of a file: 1-based lines and columns, end inclusive of the line, exclusive of the column."""
+
+    file: str
+    line: int
+    column: int = 1
+    end_line: int = 0
+    end_column: int = 0
+
+    def __post_init__(self) -> None:
+        if self.end_line < self.line:
+            object.__setattr__(self, "end_line", self.line)
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+class LDict(dict):
+    """A mapping that knows its own span and the span of each value (and of each key)."""
+
+    __slots__ = ("span", "spans", "key_spans")
+
+    def __init__(self, *args: Any, span: Span | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.span: Span | None = span
+        self.spans: dict[Any, Span] = {}
+        self.key_spans: dict[Any, Span] = {}
+
+    def span_of(self, key: Any) -> Span | None:
+        """The span of the value under ``key``, else of the mapping itself."""
+        return self.spans.get(key) or self.span
+
+    def key_span(self, key: Any) -> Span | None:
+        return self.key_spans.get(key) or self.spans.get(key) or self.span
+
+
+class LList(list):
+    """A sequence that knows its own span and the span of each item."""
+
+    __slots__ = ("span", "spans")
+
+    def __init__(self, *args: Any, span: Span | None = None) -> None:
+        super().__init__(*args)
+        self.span: Span | None = span
+        self.spans: list[Span | None] = []
+
+    def span_of(self, index: int) -> Span | None:
+        if 0 <= index < len(self.spans) and self.spans[index] is not None:
+            return self.spans[index]
+        return self.span
+
+
+def span_of(container: Any, key: Any = None) -> Span | None:
+    """The span of ``container[key]`` (or of ``container``) when the container is located; else None."""
+    if key is None:
+        return getattr(container, "span", None)
+    if isinstance(container, (LDict, LList)):
+        return container.span_of(key)
+    return None
+
+
+class InputError(Exception):
+    """Bad input: reported as one line naming the file (and line), exit code 2, never a traceback."""
+
+    def __init__(self, file: str, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.file = file
+        self.line = line
+        self.message = message
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.message}"

@@ -1,0 +1,1 @@
+"""The rule catalogue: one module per rule family (see ``invocation_lint.registry``)."""

@@ -9,13 +9,14 @@ spans.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
-    """A region of a file: 1-based lines and columns, end inclusive of the line, exclusive of the column."""
+class Span(NamedTuple):
+    """A region of a file: 1-based lines and columns. ``end_line`` 0 means "the same line".
+
+    A named tuple, not a dataclass: a large template creates hundreds of thousands of them.
+    """
 
     file: str
     line: int
@@ -23,9 +24,9 @@ class Span:
     end_line: int = 0
     end_column: int = 0
 
-    def __post_init__(self) -> None:
-        if self.end_line < self.line:
-            object.__setattr__(self, "end_line", self.line)
+    @property
+    def last_line(self) -> int:
+        return self.end_line if self.end_line >= self.line else self.line
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}:{self.column}"

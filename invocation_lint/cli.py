@@ -1,0 +1,203 @@
+"""The command line: argument handling only; the work is in ``engine`` and ``report``.
+
+Exit codes: 0 nothing at or above ``--fail-on``; 1 findings at or above it; 2 usage, configuration or
+input errors (input errors win over findings; the other files are still checked and reported).
+
+Start-up time is part of the interface (pre-commit runs this on every commit): modules are imported where
+they are used, and rich only for coloured output on a terminal.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+import click
+
+from . import __version__
+
+FAIL_ON = ("error", "warning", "info")
+
+
+def _split(values: tuple[str, ...] | None) -> list[str] | None:
+    if not values:
+        return None
+    return [p.strip() for v in values for p in v.split(",") if p.strip()]
+
+
+def _use_color(no_color: bool, output: str | None, fmt: str) -> bool:
+    if no_color or output or fmt != "text" or os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _fail(message: str) -> None:
+    click.echo(f"invlint: {message}", err=True)
+    sys.exit(2)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", "-V", prog_name="invlint", message="%(prog)s %(version)s")
+def main() -> None:
+    """invlint: finds AWS Lambda failure handling that loses events, from template to handler code."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "github"]), default="text",
+              show_default=True, help="Output format.")
+@click.option("--select", multiple=True, metavar="RULES",
+              help="Comma-separated codes, names or families (SQS, HANDLER) to check; default: all.")
+@click.option("--ignore", multiple=True, metavar="RULES", help="Comma-separated codes, names or families to skip.")
+@click.option("--fail-on", type=click.Choice(FAIL_ON), default=None,
+              help="Lowest severity that makes the exit code 1 [default: warning].")
+@click.option("--no-color", is_flag=True, help="Plain text even on a terminal (also: NO_COLOR=1).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
+              help="Configuration file (default: nearest .invlint.yaml or pyproject.toml [tool.invlint]).")
+@click.option("--baseline", type=click.Path(dir_okay=False), default=None,
+              help="Hide the findings recorded in this baseline file.")
+@click.option("--write-baseline", type=click.Path(dir_okay=False), default=None,
+              help="Record the current findings in this file and exit 0.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="Write the report to this file instead of standard output.")
+@click.option("--skip-non-templates", is_flag=True,
+              help="Skip files named on the command line that are not templates, instead of reporting them "
+                   "(for hooks that pass every changed YAML/JSON file).")
+def check(
+    paths: tuple[str, ...], fmt: str, select: tuple[str, ...], ignore: tuple[str, ...], fail_on: str | None,
+    no_color: bool, config_path: str | None, baseline: str | None, write_baseline: str | None,
+    output: str | None, skip_non_templates: bool,
+) -> None:
+    """Check templates, directories and Terraform modules ("-" reads a template from standard input)."""
+    from .config import ConfigError, load_config
+    from .engine import SelectionError, run
+
+    try:
+        cfg = load_config(config_path)
+    except ConfigError as exc:
+        _fail(str(exc))
+    sel = _split(select)
+    if sel is not None:
+        cfg.select = sel
+    ign = _split(ignore)
+    if ign is not None:
+        cfg.ignore = ign
+    if fail_on:
+        cfg.fail_on = fail_on
+    if baseline:
+        cfg.baseline = baseline
+    if write_baseline:
+        cfg.write_baseline = write_baseline
+    cfg.skip_non_templates = skip_non_templates
+
+    try:
+        result = run(list(paths), cfg)
+    except SelectionError as exc:
+        _fail(str(exc))
+
+    from .report import at_or_above, render
+
+    text = render(result, fmt, color=_use_color(no_color, output, fmt))
+    if output:
+        try:
+            with open(output, "w", encoding="utf-8") as fh:
+                fh.write(text)
+        except OSError as exc:
+            _fail(f"{output}: cannot write report: {exc.strerror}")
+    else:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    for err in result.errors:
+        click.echo(str(err), err=True)
+    if cfg.write_baseline and not result.errors:
+        n = len(result.all_findings)
+        click.echo(f"invlint: wrote {n} finding{'s' if n != 1 else ''} to {cfg.write_baseline}", err=True)
+    if result.errors:
+        sys.exit(2)
+    if cfg.write_baseline:
+        sys.exit(0)
+    sys.exit(1 if at_or_above(result.findings, cfg.fail_on) else 0)
+
+
+def _rules_table(fmt: str) -> str:
+    from .registry import all_rules
+
+    rules = list(all_rules().values())
+    if fmt == "markdown":
+        lines = ["| Code | Name | Severity | Summary |", "|---|---|---|---|"]
+        for r in rules:
+            summary = r.summary.replace("|", "\\|")
+            lines.append(f"| {r.code} | `{r.name}` | {r.severity} | {summary} |")
+        return "\n".join(lines) + "\n"
+    if fmt == "json":
+        import json
+
+        data = [{"code": r.code, "name": r.name, "severity": r.severity, "summary": r.summary,
+                 "family": r.family, "needs_handlers": r.needs_handlers} for r in rules]
+        return json.dumps(data, indent=2) + "\n"
+    rows = [("CODE", "NAME", "SEVERITY", "SUMMARY")] + [(r.code, r.name, r.severity, r.summary) for r in rules]
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    return "".join(
+        f"{row[0]:<{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]:<{widths[2]}}  {row[3]}".rstrip() + "\n"
+        for row in rows
+    )
+
+
+@main.command("rules")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text",
+              show_default=True)
+def rules_cmd(fmt: str) -> None:
+    """List every rule: code, name, default severity, summary."""
+    sys.stdout.write(_rules_table(fmt))
+
+
+@main.command("rule")
+@click.argument("code_or_name")
+def rule_cmd(code_or_name: str) -> None:
+    """Show a rule's documentation (by code or name)."""
+    from .engine import suggest
+    from .registry import all_rules, find_rule
+
+    r = find_rule(code_or_name)
+    if r is None:
+        hint = suggest(code_or_name, all_rules())
+        _fail(f"no rule '{code_or_name}'" + (f"; did you mean {hint}?" if hint else "") +
+              " (invlint rules lists them)")
+        return
+    head = f"{r.code} {r.name} ({r.severity})"
+    body = r.docs or r.summary
+    sys.stdout.write(f"{head}\n{'=' * len(head)}\n\n{r.summary}\n\n{body}\n")
+
+
+@main.command("graph")
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@click.option("--format", "fmt", type=click.Choice(["mermaid", "dot"]), default="mermaid", show_default=True)
+def graph_cmd(paths: tuple[str, ...], fmt: str) -> None:
+    """Draw the resource graph: triggers and failure routes."""
+    try:
+        from .graph import render as render_graph  # type: ignore[attr-defined]
+    except ImportError:
+        _fail("graph rendering is not available in this version")
+        return
+    from .engine import load_models
+
+    models, errors = load_models(list(paths))
+    if models:
+        sys.stdout.write(render_graph(models, fmt))
+    for err in errors:
+        click.echo(str(err), err=True)
+    sys.exit(2 if errors else 0)
+
+
+def run_main(argv: list[str] | None = None) -> Any:
+    return main.main(args=argv, prog_name="invlint")
+
+
+if __name__ == "__main__":
+    main(prog_name="invlint")

@@ -1,0 +1,277 @@
+"""Project configuration: ``[tool.invlint]`` in ``pyproject.toml``, or ``.invlint.yaml`` / ``.invlint.yml``.
+
+The file is found from the current directory upwards, stopping at a directory holding ``.git`` (the project
+root) or at the filesystem root; ``--config FILE`` names it explicitly. Command-line flags win over it.
+
+The configuration is checked against ``SCHEMA`` (JSON Schema). ``jsonschema`` costs ~150 ms to import, more
+than a whole ``invlint check`` run, so a valid file is accepted by a small checker that interprets the same
+schema (``_quick_valid``); only a file it rejects is handed to ``jsonschema``, which words the error. The
+two agree on every case in ``tests/test_config.py``.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+SEVERITY_VALUES = ["info", "warning", "error", "off"]
+FAIL_ON_VALUES = ["error", "warning", "info"]
+
+_STR_LIST: dict[str, Any] = {
+    "anyOf": [{"type": "array", "items": {"type": "string"}}, {"type": "string"}],
+}
+
+#: the configuration's shape; keys use dashes (``fail-on``), underscores are accepted as aliases
+SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "select": _STR_LIST,
+        "ignore": _STR_LIST,
+        "fail-on": {"type": "string", "enum": FAIL_ON_VALUES},
+        "severity": {
+            "type": "object",
+            "additionalProperties": {"type": "string", "enum": SEVERITY_VALUES},
+        },
+        "options": {
+            "type": "object",
+            "additionalProperties": {"type": "object"},
+        },
+        "baseline": {"type": "string"},
+        "exclude": _STR_LIST,
+    },
+}
+
+CONFIG_NAMES = (".invlint.yaml", ".invlint.yml")
+
+
+class ConfigError(Exception):
+    """A configuration file that cannot be used: one line naming the file (and key), exit code 2."""
+
+    def __init__(self, file: str, message: str) -> None:
+        super().__init__(message)
+        self.file = file
+        self.message = message
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.message}"
+
+
+@dataclass
+class Config:
+    """Everything that changes what ``invlint check`` reports. Defaults: every rule, fail on warnings."""
+
+    select: list[str] | None = None  # None: every rule
+    ignore: list[str] = field(default_factory=list)
+    fail_on: str = "warning"
+    severity: dict[str, str] = field(default_factory=dict)  # code or name → info|warning|error|off
+    options: dict[str, dict[str, Any]] = field(default_factory=dict)  # code or name → rule options
+    baseline: str | None = None  # path, already resolved against the config file's directory
+    write_baseline: str | None = None
+    exclude: list[str] = field(default_factory=list)
+    skip_non_templates: bool = False
+    source: str | None = None  # the file this came from, if any
+
+
+# ------------------------------------------------------------------------------------------------ discovery
+
+
+def find_config(start: str | None = None) -> str | None:
+    """The nearest configuration file from ``start`` upwards, or None.
+
+    In each directory ``.invlint.yaml``/``.invlint.yml`` come first; a ``pyproject.toml`` counts only when
+    it has a ``[tool.invlint]`` table (a project may have a pyproject for other reasons).
+    """
+    here = os.path.abspath(start or os.getcwd())
+    while True:
+        for name in CONFIG_NAMES:
+            cand = os.path.join(here, name)
+            if os.path.isfile(cand):
+                return cand
+        cand = os.path.join(here, "pyproject.toml")
+        if os.path.isfile(cand) and _mentions_invlint(cand):
+            return cand
+        if os.path.exists(os.path.join(here, ".git")):
+            return None
+        parent = os.path.dirname(here)
+        if parent == here:
+            return None
+        here = parent
+
+
+def _mentions_invlint(path: str) -> bool:
+    try:
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            return "tool.invlint" in fh.read()
+    except OSError:
+        return False
+
+
+# -------------------------------------------------------------------------------------------------- reading
+
+
+def _read_toml(path: str) -> dict[str, Any] | None:
+    try:
+        import tomllib  # type: ignore[import-not-found]
+    except ModuleNotFoundError:  # Python 3.10
+        try:
+            import tomli as tomllib  # type: ignore[no-redef]
+        except ModuleNotFoundError as exc:
+            raise ConfigError(path, "reading pyproject.toml needs Python 3.11+ or the 'tomli' package") from exc
+    try:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+    except OSError as exc:
+        raise ConfigError(path, f"cannot read: {exc.strerror}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(path, f"invalid TOML: {exc}") from exc
+    tool = data.get("tool")
+    if not isinstance(tool, dict) or "invlint" not in tool:
+        return None
+    return tool["invlint"]
+
+
+def _read_yaml(path: str) -> Any:
+    import yaml
+
+    try:
+        with open(path, encoding="utf-8") as fh:
+            text = fh.read()
+    except OSError as exc:
+        raise ConfigError(path, f"cannot read: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(path, "not UTF-8 text") from exc
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1})" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise ConfigError(path, f"invalid YAML{where}: {problem}") from exc
+    return {} if data is None else data
+
+
+def read_config_file(path: str) -> dict[str, Any]:
+    """The raw, validated configuration mapping of ``path`` (keys normalised to dashes)."""
+    if os.path.basename(path) == "pyproject.toml" or path.endswith(".toml"):
+        raw = _read_toml(path)
+        if raw is None:
+            raw = {}
+        prefix = "tool.invlint"
+    else:
+        raw = _read_yaml(path)
+        prefix = ""
+    if isinstance(raw, dict):
+        raw = {str(k).replace("_", "-") if isinstance(k, str) else k: v for k, v in raw.items()}
+    validate(raw, path, prefix)
+    return raw
+
+
+def validate(raw: Any, path: str, prefix: str = "") -> None:
+    """Raise ConfigError naming the file and the key when ``raw`` does not match ``SCHEMA``."""
+    if _quick_valid(raw, SCHEMA):
+        return
+    import jsonschema
+
+    validator = jsonschema.Draft202012Validator(SCHEMA)
+    errors = sorted(validator.iter_errors(raw), key=lambda e: (len(e.absolute_path), str(e.absolute_path)))
+    if not errors:  # the quick checker is stricter than needed somewhere: trust jsonschema
+        return
+    err = errors[0]
+    keys = [str(p) for p in err.absolute_path]
+    if err.validator == "additionalProperties" and isinstance(err.instance, dict):
+        allowed = set((err.schema.get("properties") or {}).keys())
+        extra = sorted(str(k) for k in err.instance if k not in allowed)
+        key = ".".join([prefix, *keys, extra[0]] if prefix else [*keys, extra[0]]) if extra else prefix
+        known = ", ".join(sorted(allowed))
+        raise ConfigError(path, f"unknown key '{key}' (known keys: {known})")
+    key = ".".join([prefix, *keys] if prefix else keys) or "(top level)"
+    if err.validator == "enum":
+        choices = "|".join(str(c) for c in err.validator_value)
+        raise ConfigError(path, f"'{key}': {err.instance!r} is not one of {choices}")
+    if err.validator in ("type", "anyOf"):
+        want = _describe(err.schema)
+        raise ConfigError(path, f"'{key}': expected {want}, got {type(err.instance).__name__}")
+    raise ConfigError(path, f"'{key}': {err.message}")
+
+
+def _describe(schema: dict[str, Any]) -> str:
+    if "anyOf" in schema:
+        return " or ".join(_describe(s) for s in schema["anyOf"])
+    t = schema.get("type")
+    if t == "array":
+        return f"a list of {_describe(schema.get('items', {}))}s"
+    return {"object": "a table/mapping", "string": "a string"}.get(str(t), str(t))
+
+
+_TYPES: dict[str, type | tuple[type, ...]] = {
+    "object": dict, "array": list, "string": str, "integer": int, "number": (int, float), "boolean": bool,
+}
+
+
+def _quick_valid(value: Any, schema: dict[str, Any]) -> bool:
+    """True when ``value`` matches ``schema``; understands only the keywords ``SCHEMA`` uses."""
+    if "anyOf" in schema:
+        return any(_quick_valid(value, s) for s in schema["anyOf"])
+    t = schema.get("type")
+    if t is not None:
+        if isinstance(value, bool) and t in ("integer", "number"):
+            return False
+        if not isinstance(value, _TYPES[t]):
+            return False
+    if "enum" in schema and value not in schema["enum"]:
+        return False
+    if isinstance(value, list) and "items" in schema:
+        return all(_quick_valid(v, schema["items"]) for v in value)
+    if isinstance(value, dict):
+        props = schema.get("properties", {})
+        extra = schema.get("additionalProperties", True)
+        for k, v in value.items():
+            if not isinstance(k, str):
+                return False
+            if k in props:
+                if not _quick_valid(v, props[k]):
+                    return False
+            elif extra is False:
+                return False
+            elif isinstance(extra, dict) and not _quick_valid(v, extra):
+                return False
+    return True
+
+
+# -------------------------------------------------------------------------------------------------- loading
+
+
+def _as_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [p.strip() for p in value.split(",") if p.strip()]
+    return [str(v).strip() for v in value if str(v).strip()]
+
+
+def load_config(path: str | None = None, start: str | None = None) -> Config:
+    """The configuration from ``path`` (``--config``) or the nearest file; defaults when there is none."""
+    if path is not None:
+        if not os.path.isfile(path):
+            raise ConfigError(path, "no such configuration file")
+        found: str | None = path
+    else:
+        found = find_config(start)
+    if found is None:
+        return Config()
+    raw = read_config_file(found)
+    base = os.path.dirname(os.path.abspath(found))
+    cfg = Config(source=found)
+    if "select" in raw:
+        cfg.select = _as_list(raw["select"])
+    cfg.ignore = _as_list(raw.get("ignore"))
+    cfg.fail_on = raw.get("fail-on", cfg.fail_on)
+    cfg.severity = dict(raw.get("severity") or {})
+    cfg.options = {str(k): dict(v) for k, v in (raw.get("options") or {}).items()}
+    if raw.get("baseline"):
+        cfg.baseline = os.path.join(base, raw["baseline"])
+    cfg.exclude = _as_list(raw.get("exclude"))
+    return cfg

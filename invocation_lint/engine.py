@@ -1,0 +1,292 @@
+"""Run the catalogue over some paths: discover → load → (handler analysis) → rules → filters.
+
+One bad input never stops the others: an ``InputError`` becomes an error record, and any other exception
+while loading an input or running a rule becomes ``"<file>: internal error in <stage>: <type>: <message>"``
+(with the traceback on standard error when ``INVLINT_DEBUG=1``). The caller decides the exit code.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import registry
+from .config import Config
+from .model import Model
+from .registry import Context, Finding, Rule
+from .source import InputError
+
+
+class SelectionError(Exception):
+    """A ``--select``/``--ignore``/config entry that names no rule: a usage error (exit code 2)."""
+
+
+@dataclass
+class Result:
+    findings: list[Finding]
+    errors: list[InputError]
+    models: list[Model]
+    rules: list[Rule] = field(default_factory=list)  # the rules that ran
+    suppressed: int = 0  # hidden by inline comments or resource metadata
+    baselined: int = 0  # hidden by the baseline
+    all_findings: list[Finding] = field(default_factory=list)  # after suppressions, before the baseline
+
+    @property
+    def checked(self) -> int:
+        return len(self.models)
+
+
+# ------------------------------------------------------------------------------------------------ selection
+
+
+def rule_matches(token: str, rule: Rule) -> bool:
+    """A selector names a rule by code, name, family (``SQS``) or code prefix (``SQS00``); ``ALL`` is all."""
+    t = token.strip()
+    if not t:
+        return False
+    up = t.upper()
+    return up == "ALL" or rule.code.startswith(up) or t.lower() == rule.name
+
+
+def _check_known(tokens: Iterable[str], rules: dict[str, Rule], what: str) -> None:
+    for tok in tokens:
+        if not any(rule_matches(tok, r) for r in rules.values()):
+            hint = suggest(tok, rules)
+            raise SelectionError(f"{what}: '{tok}' names no rule" + (f"; did you mean {hint}?" if hint else ""))
+
+
+def suggest(token: str, rules: dict[str, Rule]) -> str | None:
+    import difflib
+
+    names = [r.code for r in rules.values()] + [r.name for r in rules.values()]
+    t = token.strip()
+    match = difflib.get_close_matches(t.upper(), [r.code for r in rules.values()], n=1, cutoff=0.6)
+    if not match:
+        match = difflib.get_close_matches(t.lower(), names, n=1, cutoff=0.6)
+    return match[0] if match else None
+
+
+def resolve_rule_keys(mapping: dict[str, Any], rules: dict[str, Rule], what: str) -> dict[str, Any]:
+    """``{code or name: value}`` → ``{code: value}``; unknown keys are selection errors."""
+    out: dict[str, Any] = {}
+    for key, value in mapping.items():
+        found = _find(key, rules)
+        if found is None:
+            hint = suggest(key, rules)
+            raise SelectionError(f"{what}: '{key}' names no rule" + (f"; did you mean {hint}?" if hint else ""))
+        out[found.code] = value
+    return out
+
+
+def _find(key: str, rules: dict[str, Rule]) -> Rule | None:
+    k = key.strip()
+    if k.upper() in rules:
+        return rules[k.upper()]
+    for r in rules.values():
+        if r.name == k.lower():
+            return r
+    return None
+
+
+def select_rules(config: Config, rules: dict[str, Rule] | None = None) -> tuple[list[Rule], dict[str, str]]:
+    """The rules to run, in catalogue order, and the severity of each (after config overrides)."""
+    rules = registry.all_rules() if rules is None else rules
+    where = f"{config.source}" if config.source else "configuration"
+    select = config.select if config.select is not None else ["ALL"]
+    _check_known(select, rules, "--select" if not config.source else f"{where}: select")
+    _check_known(config.ignore, rules, "--ignore" if not config.source else f"{where}: ignore")
+    severity = resolve_rule_keys(config.severity, rules, f"{where}: severity")
+    chosen: list[Rule] = []
+    levels: dict[str, str] = {}
+    for r in rules.values():
+        if not any(rule_matches(t, r) for t in select):
+            continue
+        if any(rule_matches(t, r) for t in config.ignore):
+            continue
+        level = severity.get(r.code, r.severity)
+        if level == "off":
+            continue
+        chosen.append(r)
+        levels[r.code] = level
+    return chosen, levels
+
+
+def rule_options(config: Config, rules: dict[str, Rule]) -> dict[str, dict[str, Any]]:
+    """Each rule's options: its declared defaults, overridden by the configuration."""
+    where = f"{config.source}" if config.source else "configuration"
+    given = resolve_rule_keys(config.options, rules, f"{where}: options")
+    out: dict[str, dict[str, Any]] = {}
+    for code, r in rules.items():
+        opts = dict(r.options)
+        extra = given.get(code, {})
+        if r.options:
+            unknown = sorted(k for k in extra if k not in r.options)
+            if unknown:
+                known = ", ".join(sorted(r.options))
+                raise SelectionError(f"{where}: options.{code}: unknown option '{unknown[0]}' (known: {known})")
+        opts.update(extra)
+        out[code] = opts
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------- running
+
+
+def _internal(file: str, stage: str, exc: BaseException) -> InputError:
+    if os.environ.get("INVLINT_DEBUG") == "1":
+        import traceback
+
+        traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.stderr)
+    msg = str(exc).splitlines()[0] if str(exc) else ""
+    return InputError(file, f"internal error in {stage}: {type(exc).__name__}: {msg}".rstrip(": "))
+
+
+def _excluded(display: str, patterns: list[str]) -> bool:
+    if not patterns:
+        return False
+    norm = os.path.normpath(display).replace(os.sep, "/")
+    parts = norm.split("/")
+    candidates = {norm, parts[-1]} | {"/".join(parts[i:]) for i in range(len(parts))}
+    for pat in patterns:
+        p = pat.rstrip("/")
+        for cand in candidates:
+            if fnmatch.fnmatchcase(cand, p) or fnmatch.fnmatchcase(cand, p + "/*"):
+                return True
+    return False
+
+
+def _is_template_file(path: str) -> bool:
+    from .discover import _sniff
+
+    return _sniff(path)
+
+
+def _load_one(inp: Any, errors: list[InputError]) -> Model | None:
+    from .load import load_input
+
+    try:
+        return load_input(inp)
+    except InputError as exc:
+        errors.append(exc)
+    except RecursionError:
+        errors.append(InputError(inp.display, "nesting too deep to read"))
+    except Exception as exc:  # noqa: BLE001 - one broken input must not stop the others
+        errors.append(_internal(inp.display, "loading", exc))
+    return None
+
+
+def load_models(paths: list[str], config: Config | None = None) -> tuple[list[Model], list[InputError]]:
+    """Discover and load ``paths`` without running rules (for ``invlint graph``)."""
+    from .discover import discover
+
+    config = config or Config()
+    inputs, errors = discover(paths)
+    errors = list(errors)
+    models = []
+    for inp in inputs:
+        if _excluded(inp.display, config.exclude):
+            continue
+        model = _load_one(inp, errors)
+        if model is not None:
+            models.append(model)
+    return models, errors
+
+
+def run(
+    paths: list[str], config: Config | None = None, *, select: list[str] | None = None,
+    ignore: list[str] | None = None,
+) -> Result:
+    """Check ``paths`` with ``config``; never raises for bad input (``SelectionError`` for bad selectors).
+
+    ``select``/``ignore`` replace the configuration's lists (as the command-line flags do).
+    """
+    from . import baseline as baseline_mod
+    from . import suppress
+    from .discover import discover
+
+    config = config or Config()
+    if select is not None:
+        config.select = list(select)
+    if ignore is not None:
+        config.ignore = list(ignore)
+    all_rules = registry.all_rules()
+    chosen, levels = select_rules(config, all_rules)
+    options = rule_options(config, all_rules)
+
+    analyse = None
+    if any(r.needs_handlers for r in chosen):
+        try:
+            from .handlers import analyse_model as analyse  # type: ignore[attr-defined]
+        except ImportError:
+            chosen = [r for r in chosen if not r.needs_handlers]
+
+    inputs, errors = discover(paths)
+    errors = list(errors)
+    inputs = [i for i in inputs if not _excluded(i.display, config.exclude)]
+    if config.skip_non_templates:
+        inputs = [i for i in inputs if i.kind != "template" or not i.explicit or _is_template_file(i.path)]
+
+    overrides = set(resolve_rule_keys(config.severity, all_rules, "severity"))
+    models: list[Model] = []
+    findings: list[Finding] = []
+    suppressed = 0
+    sources = suppress.SourceLines()
+    for inp in inputs:
+        model = _load_one(inp, errors)
+        if model is None:
+            continue
+        models.append(model)
+        code_known = False
+        if analyse is not None:
+            try:
+                analyse(model)
+                code_known = True
+            except Exception as exc:  # noqa: BLE001
+                errors.append(_internal(model.file, "handler analysis", exc))
+        found: list[Finding] = []
+        for r in chosen:
+            if r.needs_handlers and not code_known:
+                continue
+            ctx = Context(options=options.get(r.code, {}))
+            try:
+                for f in r.check(model, ctx) or ():
+                    found.append(_complete(f, r, all_rules, levels, overrides))
+            except Exception as exc:  # noqa: BLE001
+                errors.append(_internal(model.file, f"rule {r.code}", exc))
+        # a model's suppressions apply to its own findings only (two templates may share logical ids)
+        kept, hidden = suppress.apply(found, model.suppressions, sources)
+        findings.extend(kept)
+        suppressed += hidden
+
+    findings.sort(key=Finding.sort_key)
+    result = Result(findings, errors, models, chosen, suppressed=suppressed, all_findings=list(findings))
+
+    if config.write_baseline:
+        try:
+            baseline_mod.write(config.write_baseline, findings)
+        except InputError as exc:
+            result.errors.append(exc)
+    elif config.baseline:
+        try:
+            known = baseline_mod.read(config.baseline)
+        except InputError as exc:
+            result.errors.append(exc)
+        else:
+            result.findings, result.baselined = baseline_mod.apply(findings, known)
+    return result
+
+
+def _complete(f: Finding, r: Rule, rules: dict[str, Rule], levels: dict[str, str], overrides: set[str]) -> Finding:
+    """Fill what a rule may leave out: code, name, severity (a configured severity wins over the rule's)."""
+    if not f.code:
+        f.code = r.code
+    own = rules.get(f.code, r)
+    if not f.name:
+        f.name = own.name
+    if f.code in overrides or not f.severity:
+        f.severity = levels.get(f.code, own.severity)
+    return f

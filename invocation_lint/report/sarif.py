@@ -1,0 +1,150 @@
+"""SARIF 2.1.0, as GitHub code scanning reads it.
+
+One run; ``tool.driver.rules`` describes every rule that ran (docs as help text and Markdown); each result
+points at its rule by ``ruleId`` and ``ruleIndex``, carries a relative ``artifactLocation`` (base
+``%SRCROOT%`` = the working directory) and ``partialFingerprints`` that ignore line numbers, so alerts
+follow the code when lines move. Input errors are ``toolExecutionNotifications`` of the invocation.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from typing import TYPE_CHECKING, Any
+
+from .. import __version__
+from ..baseline import fingerprint
+from ..registry import Finding, Rule
+from ..source import Span
+from . import uri_of
+
+if TYPE_CHECKING:
+    from ..engine import Result
+
+SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+INFORMATION_URI = "https://github.com/invlint/invlint"
+LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+SRCROOT = "%SRCROOT%"
+
+
+def _section(docs: str, title: str) -> str:
+    m = re.search(rf"^##\s+{re.escape(title)}\s*$(.*?)(?=^##\s|\Z)", docs, re.MULTILINE | re.DOTALL | re.IGNORECASE)
+    return m.group(1).strip() if m else ""
+
+
+def _first_url(docs: str) -> str | None:
+    refs = _section(docs, "References") or docs
+    m = re.search(r"https?://[^\s)>\]]+", refs)
+    return m.group(0) if m else None
+
+
+def rule_descriptor(r: Rule) -> dict[str, Any]:
+    docs = r.docs
+    what = _section(docs, "What it does") or r.summary
+    desc: dict[str, Any] = {
+        "id": r.code,
+        "name": r.name,
+        "shortDescription": {"text": r.summary},
+        "fullDescription": {"text": " ".join(what.split())},
+        "help": {"text": docs or r.summary, "markdown": docs or r.summary},
+        "defaultConfiguration": {"level": LEVEL.get(r.severity, "warning")},
+        "properties": {"tags": [r.family.lower(), "aws-lambda"]},
+    }
+    url = _first_url(docs)
+    if url:
+        desc["helpUri"] = url
+    return desc
+
+
+def _physical(span: Span) -> dict[str, Any]:
+    region: dict[str, Any] = {"startLine": span.line, "startColumn": max(span.column, 1)}
+    if span.end_line and span.end_line >= span.line:
+        region["endLine"] = span.end_line
+    if span.end_column:
+        region["endColumn"] = span.end_column
+    return {"artifactLocation": {"uri": uri_of(span.file), "uriBaseId": SRCROOT}, "region": region}
+
+
+def _result(f: Finding, index: dict[str, int]) -> dict[str, Any]:
+    text = f.message
+    if f.path:
+        text += "\nFailure path: " + " → ".join(f.path)
+    if f.fix:
+        text += "\nFix: " + f.fix
+    res: dict[str, Any] = {
+        "ruleId": f.code,
+        "level": LEVEL.get(f.severity, "warning"),
+        "message": {"text": text},
+        "partialFingerprints": {"invlintFingerprint/v1": fingerprint(f)},
+    }
+    if f.code in index:
+        res["ruleIndex"] = index[f.code]
+    if f.span is not None:
+        res["locations"] = [{"physicalLocation": _physical(f.span)}]
+    related = []
+    for i, r in enumerate(f.related, start=1):
+        if r.span is None:
+            continue
+        label = " ".join(p for p in (r.resource or "", f"({r.message})" if r.message else "") if p)
+        related.append({
+            "id": i,
+            "physicalLocation": _physical(r.span),
+            "message": {"text": label or f"{r.span.file}:{r.span.line}"},
+        })
+    if related:
+        res["relatedLocations"] = related
+    props: dict[str, Any] = {}
+    if f.resource:
+        props["resource"] = f.resource
+    if f.function:
+        props["function"] = f.function
+    if props:
+        res["properties"] = props
+    return res
+
+
+def as_dict(result: Result) -> dict[str, Any]:
+    rules: list[Rule] = list(result.rules)
+    known = {r.code for r in rules}
+    if any(f.code not in known for f in result.findings):
+        from ..registry import all_rules
+
+        catalogue = all_rules()
+        for f in result.findings:
+            if f.code not in known and f.code in catalogue:
+                rules.append(catalogue[f.code])
+                known.add(f.code)
+    index = {r.code: i for i, r in enumerate(rules)}
+    notifications = []
+    for e in result.errors:
+        note: dict[str, Any] = {"level": "error", "message": {"text": f"{e.file}: {e.message}"}}
+        if e.file and e.file not in ("-", "<stdin>"):
+            region = {"region": {"startLine": e.line}} if e.line else {}
+            note["locations"] = [{"physicalLocation": {
+                "artifactLocation": {"uri": uri_of(e.file), "uriBaseId": SRCROOT}, **region}}]
+        notifications.append(note)
+    from pathlib import Path
+
+    root = Path(os.getcwd()).as_uri().rstrip("/") + "/"
+    run = {
+        "tool": {"driver": {
+            "name": "invlint",
+            "version": __version__,
+            "semanticVersion": __version__,
+            "informationUri": INFORMATION_URI,
+            "rules": [rule_descriptor(r) for r in rules],
+        }},
+        "invocations": [{
+            "executionSuccessful": not result.errors,
+            "toolExecutionNotifications": notifications,
+        }],
+        "originalUriBaseIds": {SRCROOT: {"uri": root}},
+        "results": [_result(f, index) for f in result.findings],
+        "columnKind": "unicodeCodePoints",
+    }
+    return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
+
+
+def render(result: Result) -> str:
+    return json.dumps(as_dict(result), indent=2, ensure_ascii=False) + "\n"

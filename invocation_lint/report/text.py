@@ -1,0 +1,82 @@
+"""The human report: findings grouped by file, each with its source lines, failure path and fix.
+
+The layout is built once as styled segments; without colour they are joined as plain text (pipes, CI,
+pre-commit: no rich import), with colour rich prints the very same characters.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..registry import Finding
+from ..suppress import SourceLines
+from . import summary_line
+
+if TYPE_CHECKING:
+    from ..engine import Result
+
+MAX_SOURCE_LINES = 5
+
+Segment = tuple[str, str]  # (text, rich style or "")
+Line = list[Segment]
+
+_SEV_STYLE = {"error": "bold red", "warning": "bold yellow", "info": "bold blue"}
+
+
+def _finding_lines(f: Finding, sources: SourceLines) -> list[Line]:
+    s = f.span
+    where = f"{s.file}:{s.line}:{s.column}" if s else "(no location)"
+    out: list[Line] = [[
+        (where, "bold"), (" ", ""), (f.severity, _SEV_STYLE.get(f.severity, "")), (" ", ""),
+        (f.code, "bold"), (" ", ""), (f.name, "cyan"), (": ", ""), (f.message, ""),
+    ]]
+    if s is not None:
+        text = sources.lines(s.file)
+        if text is not None:
+            last = min(s.last_line, len(text), s.line + MAX_SOURCE_LINES - 1)
+            width = len(str(last))
+            for n in range(s.line, last + 1):
+                out.append([(f"  {n:>{width}} | ", "dim"), (text[n - 1].rstrip("\r\n"), "")])
+            if s.last_line > last and last < len(text):
+                out.append([(f"  {'':>{width}} | ", "dim"), ("…", "dim")])
+    if f.path:
+        out.append([("  path: ", "dim"), (" → ".join(f.path), "magenta")])
+    if f.fix:
+        out.append([("  fix: ", "dim"), (f.fix, "green")])
+    for r in f.related:
+        loc = f"{r.span.file}:{r.span.line}" if r.span else "(no location)"
+        extra = f" {r.resource}" if r.resource else ""
+        msg = f" ({r.message})" if r.message else ""
+        out.append([("  also: ", "dim"), (loc, "bold"), (extra + msg, "")])
+    return out
+
+
+def layout(result: Result) -> list[Line]:
+    sources = SourceLines()
+    lines: list[Line] = []
+    current: str | None = None
+    for f in result.findings:
+        file = f.span.file if f.span else ""
+        if current is not None and file != current:
+            lines.append([])
+        current = file
+        lines.extend(_finding_lines(f, sources))
+    if result.findings:
+        lines.append([])
+    ok = not result.findings
+    lines.append([(summary_line(result), "bold green" if ok and not result.errors else "bold")])
+    return lines
+
+
+def render(result: Result, *, color: bool = False, width: int | None = None) -> str:
+    lines = layout(result)
+    if not color:
+        return "".join("".join(t for t, _ in line) + "\n" for line in lines)
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console(force_terminal=True, color_system="auto", highlight=False, soft_wrap=True, width=width)
+    with console.capture() as cap:
+        for line in lines:
+            console.print(Text.assemble(*[(t, st) if st else t for t, st in line]))
+    return cap.get()

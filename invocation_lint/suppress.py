@@ -1,0 +1,111 @@
+"""Suppressions: per resource in the template, and inline comments in any file a finding points at.
+
+- Resource metadata (``Metadata: {invlint: {ignore: [SQS001]}}``) reaches the engine through
+  ``Model.suppressions`` and hides the listed rules for findings whose ``resource`` is that resource.
+- An inline comment on the finding's line, or alone on the line directly above it, hides it:
+  ``# invlint: ignore[SQS001]``, ``# invlint: ignore[SQS001,sqs-consumer-throttled]``, ``# invlint: ignore``
+  (every rule); ``//`` instead of ``#`` in JavaScript and TypeScript. A trailing comment on the line above
+  belongs to that line, not to the next one, so it does not count.
+
+Files are read only when a finding points into them, once each (``SourceLines``), and never executed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from .registry import Finding
+
+_INLINE = re.compile(r"(?:#|//)\s*invlint:\s*ignore\b(?:\[([^\]]*)\])?", re.IGNORECASE)
+_COMMENT_ONLY = re.compile(r"^\s*(?:#|//)")
+#: an inline suppression reads only this much of a file; a huge file is not searched for comments
+MAX_BYTES = 64 * 1024 * 1024
+
+ALL = "*"
+
+
+class SourceLines:
+    """The lines of the files findings point at, read lazily once each; texts can be given (standard input)."""
+
+    def __init__(self) -> None:
+        self._cache: dict[str, list[str] | None] = {}
+
+    def register(self, file: str, text: str) -> None:
+        self._cache[file] = text.splitlines()
+
+    def lines(self, file: str) -> list[str] | None:
+        if file not in self._cache:
+            self._cache[file] = self._read(file)
+        return self._cache[file]
+
+    @staticmethod
+    def _read(file: str) -> list[str] | None:
+        try:
+            with open(file, "rb") as fh:
+                data = fh.read(MAX_BYTES)
+        except OSError:
+            return None
+        if b"\0" in data[:8192]:
+            return None
+        return data.decode("utf-8", errors="replace").splitlines()
+
+    def line(self, file: str, number: int) -> str | None:
+        lines = self.lines(file)
+        if lines is None or number < 1 or number > len(lines):
+            return None
+        return lines[number - 1]
+
+
+def parse_inline(text: str) -> set[str] | None:
+    """The codes/names an ``invlint: ignore`` comment in ``text`` names (``{"*"}`` for all), else None."""
+    m = _INLINE.search(text)
+    if m is None:
+        return None
+    if m.group(1) is None:
+        return {ALL}
+    items = {p.strip() for p in m.group(1).split(",") if p.strip()}
+    return items or {ALL}
+
+
+def _matches(tokens: Iterable[str], finding: Finding) -> bool:
+    for tok in tokens:
+        if tok == ALL or tok.lower() == "all" or tok.upper() == finding.code or (finding.name and tok.lower() == finding.name):
+            return True
+    return False
+
+
+def inline_suppressed(finding: Finding, sources: SourceLines) -> bool:
+    span = finding.span
+    if span is None or not span.file:
+        return False
+    same = sources.line(span.file, span.line)
+    if same is not None:
+        tokens = parse_inline(same)
+        if tokens is not None and _matches(tokens, finding):
+            return True
+    above = sources.line(span.file, span.line - 1)
+    if above is not None and _COMMENT_ONLY.match(above):
+        tokens = parse_inline(above)
+        if tokens is not None and _matches(tokens, finding):
+            return True
+    return False
+
+
+def resource_suppressed(finding: Finding, suppressions: dict[str, set[str]]) -> bool:
+    if not finding.resource or finding.resource not in suppressions:
+        return False
+    tokens = suppressions[finding.resource]
+    return _matches(tokens, finding)
+
+
+def apply(
+    findings: list[Finding], suppressions: dict[str, set[str]], sources: SourceLines
+) -> tuple[list[Finding], int]:
+    """The findings no suppression hides, and how many were hidden."""
+    kept: list[Finding] = []
+    for f in findings:
+        if resource_suppressed(f, suppressions) or inline_suppressed(f, sources):
+            continue
+        kept.append(f)
+    return kept, len(findings) - len(kept)

@@ -1,0 +1,127 @@
+"""Which paths are templates.
+
+A file named on the command line is checked whatever its name (and is an input error when it is not a
+template). Under a directory, a YAML/JSON file is a template when its ``Resources`` hold ``AWS::`` types (or it
+is a Terraform plan); anything else is skipped quietly. A directory holding ``.tf`` or ``.tf.json`` files is one
+Terraform module. ``-`` reads a template from standard input.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from .source import InputError
+
+SKIP_DIRS = {
+    ".git", ".hg", ".svn", "node_modules", ".aws-sam", ".venv", "venv", "env", ".env", "__pycache__", ".tox",
+    ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".terraform", ".serverless", "site-packages",
+    ".idea", ".vscode", "dist", "build",
+}
+TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template", ".cfn", ".tpl")
+MAX_SNIFF = 64 * 1024
+#: a cheap look at the start of a file: does it mention AWS resource types or a Terraform plan at all?
+_SNIFF = re.compile(rb"""["']?Type["']?\s*:\s*["']?AWS::|"format_version"\s*:|"terraform_version"\s*:""")
+
+InputKind = Literal["template", "terraform", "plan", "stdin"]
+
+
+@dataclass(frozen=True)
+class Input:
+    kind: InputKind
+    path: str  # filesystem path; "-" for standard input
+    display: str  # the path as the user gave it (or relative to the directory they gave)
+    base_dir: str  # the project being linted: no file outside it is read
+    explicit: bool = False  # named on the command line (not found under a directory)
+
+
+def _is_venv(path: str) -> bool:
+    return os.path.exists(os.path.join(path, "pyvenv.cfg"))
+
+
+def _sniff(path: str) -> bool:
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(MAX_SNIFF)
+    except OSError:
+        return False
+    if b"\0" in head:
+        return False
+    return bool(_SNIFF.search(head))
+
+
+def project_root(path: str) -> str:
+    """The project being linted: the current directory when ``path`` is inside it, else ``path``'s directory."""
+    full = os.path.abspath(path)
+    cwd = os.getcwd()
+    if full == cwd or full.startswith(cwd.rstrip(os.sep) + os.sep):
+        return cwd
+    return full if os.path.isdir(full) else os.path.dirname(full)
+
+
+def _walk(root: str, display_root: str) -> Iterable[Input]:
+    base = project_root(root)
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames[:] = sorted(
+            d for d in dirnames
+            if d not in SKIP_DIRS and not d.endswith(".egg-info") and not _is_venv(os.path.join(dirpath, d))
+            and not os.path.islink(os.path.join(dirpath, d))
+        )
+        rel_dir = os.path.relpath(dirpath, root)
+        shown_dir = display_root if rel_dir == "." else os.path.join(display_root, rel_dir)
+        names = sorted(filenames)
+        if any(n.endswith(".tf") or n.endswith(".tf.json") for n in names):
+            yield Input("terraform", dirpath, shown_dir, base)
+        for name in names:
+            if name.endswith(".tf.json"):
+                continue
+            full = os.path.join(dirpath, name)
+            if os.path.islink(full) or not name.lower().endswith(TEMPLATE_SUFFIXES):
+                continue
+            if _sniff(full):
+                yield Input("template", full, os.path.join(shown_dir, name), base)
+
+
+def discover(paths: Iterable[str]) -> tuple[list[Input], list[InputError]]:
+    """Expand files, directories, globs and ``-`` into inputs; paths that do not exist are errors."""
+    inputs: list[Input] = []
+    errors: list[InputError] = []
+    seen: set[tuple[str, str]] = set()
+
+    def add(inp: Input) -> None:
+        key = (inp.kind, os.path.abspath(inp.path) if inp.path != "-" else "-")
+        if key not in seen:
+            seen.add(key)
+            inputs.append(inp)
+
+    for raw in paths:
+        if raw == "-":
+            add(Input("stdin", "-", "<stdin>", os.getcwd(), explicit=True))
+            continue
+        matches = [raw]
+        if not os.path.exists(raw) and glob.has_magic(raw):
+            matches = sorted(glob.glob(raw, recursive=True))
+            if not matches:
+                errors.append(InputError(raw, "no file matches this pattern"))
+                continue
+        for path in matches:
+            if os.path.isdir(path):
+                for inp in _walk(path, path.rstrip("/") or path):
+                    add(inp)
+            elif os.path.isfile(path):
+                base = project_root(path)
+                if path.endswith(".tf"):
+                    add(Input("terraform", os.path.dirname(path) or ".", os.path.dirname(path) or ".", base, True))
+                elif path.endswith(".tf.json"):
+                    add(Input("terraform", os.path.dirname(path) or ".", os.path.dirname(path) or ".", base, True))
+                else:
+                    add(Input("template", path, path, base, explicit=True))
+            elif os.path.exists(path):
+                errors.append(InputError(path, "not a regular file or directory"))
+            else:
+                errors.append(InputError(path, "no such file or directory"))
+    return inputs, errors

@@ -1,0 +1,908 @@
+"""CloudFormation (and, through ``sam.expand``, SAM) into the Model.
+
+One pass collects the template's resources as ``Res`` records; SAM resources are expanded into the plain
+CloudFormation resources the SAM transform would make (keeping the spans of the SAM source); then one builder
+turns resources into nodes, triggers and failure routes. Because SAM goes through the same builder, a SAM
+template and its transformed form give the same Model.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..model import (
+    Api,
+    AsyncConfig,
+    Bucket,
+    CodeLocation,
+    EventBus,
+    FailureRoute,
+    Function,
+    Model,
+    Queue,
+    Redrive,
+    Role,
+    Statement,
+    Stream,
+    Target,
+    Topic,
+    Trigger,
+    Unknown,
+    Val,
+)
+from ..source import InputError, LDict, LList, Span
+from .intrinsics import (
+    NAME_PROPERTY,
+    NO_VALUE,
+    TYPE_SERVICE,
+    Resolver,
+    arn_service,
+    as_bool,
+    as_int,
+    has_unknown,
+)
+
+SAM_TRANSFORM = "AWS::Serverless-2016-10-31"
+
+#: AWS managed policies that grant none of the write actions the rules ask about (send, publish, invoke,
+#: put events, put objects): a role with only these is still completely known.
+HARMLESS_MANAGED = {
+    "AWSLambdaBasicExecutionRole", "AWSLambdaSQSQueueExecutionRole", "AWSLambdaKinesisExecutionRole",
+    "AWSLambdaDynamoDBExecutionRole", "AWSLambdaVPCAccessExecutionRole", "AWSXRayDaemonWriteAccess",
+    "AWSXrayWriteOnlyAccess", "CloudWatchLambdaInsightsExecutionRolePolicy", "AWSLambdaMSKExecutionRole",
+    "AWSLambdaENIManagementAccess",
+}
+
+#: Lambda permission principals → (service, mode)
+PRINCIPALS = {
+    "sns": ("sns", "async"),
+    "s3": ("s3", "async"),
+    "events": ("eventbridge", "async"),
+    "logs": ("logs", "async"),
+    "iot": ("iot", "async"),
+    "ses": ("ses", "async"),
+    "config": ("config", "async"),
+    "codecommit": ("codecommit", "async"),
+    "cloudformation": ("cloudformation", "async"),
+    "apigateway": ("apigateway", "sync"),
+    "elasticloadbalancing": ("alb", "sync"),
+    "cognito-idp": ("cognito", "sync"),
+    "alexa-appkit": ("alexa", "sync"),
+    "alexa-connectedhome": ("alexa", "sync"),
+    "lex": ("lex", "sync"),
+    "secretsmanager": ("secretsmanager", "sync"),
+    "cloudfront": ("cloudfront", "sync"),
+    "firehose": ("firehose", "sync"),
+    "states": ("stepfunctions", "sync"),
+}
+
+
+@dataclass
+class Res:
+    """One resource as written (or as the SAM transform would write it)."""
+
+    id: str
+    type: str
+    props: LDict
+    span: Span
+    origin: str = ""
+    metadata: Any = None
+    condition: Any = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.origin:
+            self.origin = self.id
+
+
+def _ldict(value: Any, span: Span) -> LDict:
+    if isinstance(value, LDict):
+        return value
+    out = LDict(value if isinstance(value, Mapping) else {}, span=span)
+    return out
+
+
+def read_resources(doc: Mapping[str, Any], file: str) -> list[Res]:
+    """The template's resources; a template without a ``Resources`` mapping is an input error."""
+    resources = doc.get("Resources")
+    doc_span = getattr(doc, "span", None) or Span(file, 1)
+    if not isinstance(resources, Mapping):
+        if resources is None:
+            raise InputError(file, "not a CloudFormation template: no Resources section", doc_span.line)
+        raise InputError(file, "Resources must be a mapping", doc.spans.get("Resources", doc_span).line if isinstance(doc, LDict) else None)
+    out = []
+    for logical, body in resources.items():
+        key_span = resources.key_spans.get(logical) if isinstance(resources, LDict) else None
+        span = key_span or doc_span
+        if not isinstance(body, Mapping):
+            raise InputError(file, f"resource {logical} must be a mapping", span.line)
+        rtype = body.get("Type")
+        if not isinstance(rtype, str):
+            raise InputError(file, f"resource {logical} has no Type", span.line)
+        props = body.get("Properties")
+        if props is None:
+            props = LDict(span=span)
+        elif not isinstance(props, Mapping):
+            raise InputError(file, f"Properties of {logical} must be a mapping", body.spans.get("Properties", span).line if isinstance(body, LDict) else span.line)
+        out.append(Res(str(logical), rtype, _ldict(props, span), Span(file, span.line, span.column, span.line, span.end_column),
+                       metadata=body.get("Metadata"), condition=body.get("Condition")))
+    return out
+
+
+def is_sam(doc: Mapping[str, Any]) -> bool:
+    transform = doc.get("Transform")
+    if isinstance(transform, str):
+        return transform == SAM_TRANSFORM
+    if isinstance(transform, list):
+        return SAM_TRANSFORM in transform
+    return False
+
+
+def build_model(doc: Any, file: str, base_dir: str, template_dir: str) -> Model:
+    if not isinstance(doc, Mapping):
+        kind = "a list" if isinstance(doc, list) else f"a {type(doc).__name__} value"
+        raise InputError(file, f"not a template: the document is {kind}, not a mapping", getattr(doc, "span", Span(file, 1)).line)
+    resources = read_resources(doc, file)
+    parameters = doc.get("Parameters") if isinstance(doc.get("Parameters"), Mapping) else {}
+    mappings = doc.get("Mappings") if isinstance(doc.get("Mappings"), Mapping) else {}
+    conditions = doc.get("Conditions") if isinstance(doc.get("Conditions"), Mapping) else {}
+    fmt = "cloudformation"
+    if is_sam(doc):
+        from .sam import expand
+
+        fmt = "sam"
+        types = {r.id: r.type for r in resources}
+        pre = Resolver(parameters, mappings, conditions, types)
+        resources = expand(resources, doc, pre, file, template_dir)
+    elif isinstance(doc.get("Metadata"), Mapping) or any(_cdk_path(r) for r in resources[:50]):
+        if any(_cdk_path(r) for r in resources):
+            fmt = "cdk"
+    model = Model(file=file, format=fmt, base_dir=base_dir)
+    types = {r.id: r.type for r in resources}
+    pre = Resolver(parameters, mappings, conditions, types)
+    physical: dict[tuple[str, str], str] = {}
+    for r in resources:
+        prop = NAME_PROPERTY.get(r.type)
+        if prop and prop in r.props:
+            name = pre.value(r.props[prop])
+            if isinstance(name, str) and name:
+                physical[(TYPE_SERVICE[r.type], name)] = r.id
+                if r.type == "AWS::SQS::Queue":
+                    physical[("sqs", name)] = r.id
+    resolver = Resolver(parameters, mappings, conditions, types, physical)
+    Builder(model, resolver, resources, template_dir).run()
+    return model
+
+
+def _cdk_path(r: Res) -> str | None:
+    meta = r.metadata
+    if isinstance(meta, Mapping):
+        p = meta.get("aws:asset:path")
+        if isinstance(p, str):
+            return p
+    return None
+
+
+class Builder:
+    def __init__(self, model: Model, resolver: Resolver, resources: list[Res], template_dir: str) -> None:
+        self.m = model
+        self.r = resolver
+        self.resources = [res for res in resources if self._present(res)]
+        self.by_id = {res.id: res for res in self.resources}
+        self.template_dir = template_dir
+        self._permission_triggers: list[Trigger] = []
+
+    def _present(self, res: Res) -> bool:
+        if res.condition is None:
+            return True
+        return self.r.condition(res.condition) is not False
+
+    # ---------------------------------------------------------------------------------------- helpers
+
+    def val(self, props: Mapping[str, Any], key: str, fallback: Any, conv: Any, span: Span, default_span: Span | None = None) -> Val[Any]:
+        """The located, resolved value of ``props[key]``; the AWS default (marked) when absent."""
+        if key not in props:
+            return Val(fallback, default_span or span, True)
+        raw = self.r.value(props[key])
+        if raw is NO_VALUE:
+            return Val(fallback, default_span or span, True)
+        value = conv(raw) if conv else raw
+        where = props.spans.get(key) if isinstance(props, LDict) else None
+        return Val(value, where or span)
+
+    def target(self, props: Mapping[str, Any], key: str, span: Span) -> Target | None:
+        if key not in props:
+            return None
+        v = props[key]
+        if isinstance(v, Mapping) and v.get("Ref") == "AWS::NoValue":
+            return None
+        where = props.spans.get(key) if isinstance(props, LDict) else None
+        return self.r.target(v, where or span)
+
+    def function_of(self, target: Target | None) -> str | None:
+        """The function node a FunctionName/Arn reference names (through aliases and versions)."""
+        if target is None or not target.node:
+            return None
+        if target.node in self.m.functions:
+            return target.node
+        res = self.by_id.get(target.node)
+        if res and res.type in ("AWS::Lambda::Alias", "AWS::Lambda::Version"):
+            inner = self.target(res.props, "FunctionName", res.span)
+            return self.function_of(inner)
+        return None
+
+    def qualifier_of(self, target: Target | None) -> str | None:
+        if target is None or not target.node:
+            return None
+        res = self.by_id.get(target.node)
+        if res and res.type == "AWS::Lambda::Alias":
+            name = self.r.value(res.props.get("Name"))
+            return name if isinstance(name, str) else None
+        return None
+
+    def sub(self, props: Any, key: str) -> Any:
+        v = props.get(key) if isinstance(props, Mapping) else None
+        return v if v is not None else None
+
+    # ---------------------------------------------------------------------------------------- run
+
+    def run(self) -> None:
+        node_builders = {
+            "AWS::SQS::Queue": self.queue,
+            "AWS::SNS::Topic": self.topic,
+            "AWS::Kinesis::Stream": self.stream,
+            "AWS::DynamoDB::Table": self.table,
+            "AWS::S3::Bucket": self.bucket,
+            "AWS::Events::EventBus": self.bus,
+            "AWS::ApiGateway::RestApi": self.rest_api,
+            "AWS::ApiGatewayV2::Api": self.http_api,
+            "AWS::IAM::Role": self.role,
+            "AWS::Lambda::Function": self.function,
+        }
+        edge_builders = {
+            "AWS::IAM::Policy": self.policy,
+            "AWS::IAM::ManagedPolicy": self.policy,
+            "AWS::IAM::RolePolicy": self.policy,
+            "AWS::SQS::Queue": self.queue_redrive,
+            "AWS::Lambda::EventSourceMapping": self.mapping,
+            "AWS::Lambda::EventInvokeConfig": self.invoke_config,
+            "AWS::SNS::Topic": self.topic_subscriptions,
+            "AWS::SNS::Subscription": self.subscription,
+            "AWS::Events::Rule": self.rule,
+            "AWS::Scheduler::Schedule": self.schedule,
+            "AWS::S3::Bucket": self.bucket_notifications,
+            "AWS::Logs::SubscriptionFilter": self.log_subscription,
+            "AWS::IoT::TopicRule": self.iot_rule,
+            "AWS::ApiGateway::Method": self.rest_method,
+            "AWS::ApiGateway::RestApi": self.rest_body,
+            "AWS::ApiGateway::Authorizer": self.rest_authorizer,
+            "AWS::ApiGatewayV2::Integration": self.http_integration,
+            "AWS::ApiGatewayV2::Api": self.http_quick_target,
+            "AWS::Lambda::Url": self.function_url,
+            "AWS::ElasticLoadBalancingV2::TargetGroup": self.target_group,
+            "AWS::Lambda::Permission": self.permission,
+        }
+        for res in self.resources:
+            self.m.resources[res.id] = (res.type, res.span)
+            self._suppressions(res)
+            fn = node_builders.get(res.type)
+            if fn:
+                fn(res)
+        for res in self.resources:
+            fn = edge_builders.get(res.type)
+            if fn:
+                fn(res)
+        self._add_permission_triggers()
+
+    def _suppressions(self, res: Res) -> None:
+        meta = res.metadata
+        if not isinstance(meta, Mapping):
+            return
+        cfg = meta.get("invlint")
+        if not isinstance(cfg, Mapping):
+            return
+        codes = cfg.get("ignore")
+        if isinstance(codes, str):
+            codes = [c.strip() for c in codes.split(",")]
+        if isinstance(codes, list):
+            self.m.suppressions.setdefault(res.origin, set()).update(str(c) for c in codes)
+            if res.id != res.origin:
+                self.m.suppressions.setdefault(res.id, set()).update(str(c) for c in codes)
+
+    # ---------------------------------------------------------------------------------------- nodes
+
+    def queue(self, res: Res) -> None:
+        p = res.props
+        fifo = self.val(p, "FifoQueue", False, as_bool, res.span)
+        if fifo.default and "QueueName" in p:
+            name = self.r.value(p["QueueName"])
+            if isinstance(name, str) and name.endswith(".fifo"):
+                fifo = Val(True, p.spans.get("QueueName", res.span))
+        self.m.queues[res.id] = Queue(
+            res.id, res.type, res.span, res.origin,
+            fifo=fifo,
+            visibility_timeout=self.val(p, "VisibilityTimeout", 30, as_int, res.span),
+            retention=self.val(p, "MessageRetentionPeriod", 345600, as_int, res.span),
+        )
+
+    def queue_redrive(self, res: Res) -> None:
+        p = res.props
+        if "RedrivePolicy" not in p:
+            return
+        queue = self.m.queues[res.id]
+        raw = p["RedrivePolicy"]
+        span = p.spans.get("RedrivePolicy", res.span)
+        if isinstance(raw, Mapping) and raw.get("Ref") == "AWS::NoValue":
+            return
+        policy: Any = raw
+        if isinstance(raw, str):
+            try:
+                policy = json.loads(raw)
+            except ValueError:
+                queue.redrive = Unknown("RedrivePolicy is not valid JSON")
+                return
+            policy = LDict(policy, span=span) if isinstance(policy, dict) else policy
+        if not isinstance(policy, Mapping):
+            resolved = self.r.value(raw)
+            if isinstance(resolved, str):
+                try:
+                    policy = LDict(json.loads(resolved), span=span)
+                except (ValueError, TypeError):
+                    queue.redrive = Unknown("RedrivePolicy cannot be read")
+                    return
+            elif isinstance(resolved, Mapping):
+                policy = resolved
+            else:
+                queue.redrive = Unknown("RedrivePolicy cannot be resolved statically")
+                return
+        if not isinstance(policy, LDict):
+            policy = LDict(policy, span=span)
+        if not policy.span:
+            policy.span = span
+        target = self.target(policy, "deadLetterTargetArn", span) or Target(unknown=Unknown("no deadLetterTargetArn"), span=span)
+        count = self.val(policy, "maxReceiveCount", Unknown("no maxReceiveCount"), as_int, span)
+        queue.redrive = Redrive(target, count, span, res.id)
+        self.m.routes.append(FailureRoute("queue-redrive", res.id, target, span, res.id))
+
+    def topic(self, res: Res) -> None:
+        p = res.props
+        fifo = self.val(p, "FifoTopic", False, as_bool, res.span)
+        if fifo.default and "TopicName" in p:
+            name = self.r.value(p["TopicName"])
+            if isinstance(name, str) and name.endswith(".fifo"):
+                fifo = Val(True, p.spans.get("TopicName", res.span))
+        self.m.topics[res.id] = Topic(res.id, res.type, res.span, res.origin, fifo=fifo)
+
+    def stream(self, res: Res) -> None:
+        self.m.streams[res.id] = Stream(res.id, res.type, res.span, res.origin, service="kinesis")
+
+    def table(self, res: Res) -> None:
+        if "StreamSpecification" in res.props:
+            self.m.streams[res.id] = Stream(res.id, res.type, res.span, res.origin, service="dynamodb")
+
+    def bucket(self, res: Res) -> None:
+        self.m.buckets[res.id] = Bucket(res.id, res.type, res.span, res.origin)
+
+    def bus(self, res: Res) -> None:
+        self.m.buses[res.id] = EventBus(res.id, res.type, res.span, res.origin)
+
+    def rest_api(self, res: Res) -> None:
+        self.m.apis[res.id] = Api(res.id, res.type, res.span, res.origin, kind="rest")
+
+    def http_api(self, res: Res) -> None:
+        proto = self.r.value(res.props.get("ProtocolType", "HTTP"))
+        kind = "websocket" if proto == "WEBSOCKET" else "http"
+        if "ProtocolType" not in res.props and "Body" in res.props:
+            kind = "http"
+        self.m.apis[res.id] = Api(res.id, res.type, res.span, res.origin, kind=kind)
+
+    def role(self, res: Res) -> None:
+        role = Role(res.id, res.type, res.span, res.origin)
+        policies = res.props.get("Policies")
+        if isinstance(policies, list):
+            for pol in policies:
+                if isinstance(pol, Mapping):
+                    self._statements(role, pol.get("PolicyDocument"))
+        elif policies is not None:
+            role.complete = False
+        managed = self.r.value(res.props.get("ManagedPolicyArns", []))
+        raw_managed = res.props.get("ManagedPolicyArns", [])
+        if isinstance(raw_managed, list):
+            for raw, value in zip(raw_managed, managed if isinstance(managed, list) else [None] * len(raw_managed), strict=False):
+                t = self.r.target(raw, res.span)
+                if t.node and self.by_id.get(t.node, Res("", "", LDict(), res.span)).type == "AWS::IAM::ManagedPolicy":
+                    continue  # its statements arrive with the policy itself
+                if isinstance(value, str) and value.rsplit("/", 1)[-1] in HARMLESS_MANAGED:
+                    continue
+                role.complete = False
+        elif raw_managed:
+            role.complete = False
+        if res.extra.get("incomplete"):
+            role.complete = False
+        self.m.roles[res.id] = role
+
+    def _statements(self, role: Role, document: Any) -> None:
+        doc = self.r.value(document) if not isinstance(document, Mapping) else document
+        if isinstance(doc, str):
+            try:
+                doc = json.loads(doc)
+            except ValueError:
+                role.complete = False
+                return
+        if not isinstance(doc, Mapping):
+            role.complete = False
+            return
+        statements = doc.get("Statement")
+        if isinstance(statements, Mapping):
+            statements = [statements]
+        if not isinstance(statements, list):
+            role.complete = False
+            return
+        for i, st in enumerate(statements):
+            if not isinstance(st, Mapping):
+                role.complete = False
+                continue
+            span = statements.spans[i] if isinstance(statements, LList) and i < len(statements.spans) else getattr(st, "span", role.span)
+            effect = self.r.value(st.get("Effect", "Allow"))
+            not_action = "NotAction" in st
+            actions = self.r.value(st.get("NotAction") if not_action else st.get("Action", []))
+            if isinstance(actions, str):
+                actions = [actions]
+            if not isinstance(actions, list) or has_unknown(actions) or not isinstance(effect, str):
+                role.complete = False
+                continue
+            if "NotResource" in st:
+                targets = [Target(arn="*", span=span)] if effect == "Allow" else []
+                if effect != "Allow":
+                    role.complete = False
+            else:
+                raw_resources = st.get("Resource", [])
+                if not isinstance(raw_resources, list) or (isinstance(raw_resources, Mapping)):
+                    raw_resources = [raw_resources]
+                targets = [self.r.target(x, span) for x in raw_resources]
+            role.statements.append(Statement(effect, [str(a) for a in actions], targets, span, not_action))
+
+    def policy(self, res: Res) -> None:
+        p = res.props
+        roles = p.get("Roles") if res.type != "AWS::IAM::RolePolicy" else [p.get("RoleName")]
+        if not isinstance(roles, list):
+            return
+        for raw in roles:
+            t = self.r.target(raw, res.span)
+            role = self.m.roles.get(t.node or "")
+            if role is None and t.unknown is None and isinstance(self.r.value(raw), str):
+                # a role named by its RoleName
+                name = self.r.value(raw)
+                for candidate in self.m.roles.values():
+                    rres = self.by_id.get(candidate.id)
+                    if rres and self.r.value(rres.props.get("RoleName")) == name:
+                        role = candidate
+            if role is not None:
+                self._statements(role, p.get("PolicyDocument"))
+        # managed policies referenced from a role's ManagedPolicyArns
+        if res.type == "AWS::IAM::ManagedPolicy":
+            for role in self.m.roles.values():
+                rres = self.by_id.get(role.id)
+                arns = rres.props.get("ManagedPolicyArns") if rres else None
+                if isinstance(arns, list) and any(self.r.target(a, res.span).node == res.id for a in arns):
+                    self._statements(role, p.get("PolicyDocument"))
+
+    def function(self, res: Res) -> None:
+        p = res.props
+        fn = Function(
+            res.id, res.type, res.span, res.origin,
+            runtime=self.val(p, "Runtime", Unknown("no Runtime (container image or custom)"), None, res.span),
+            handler=self.val(p, "Handler", Unknown("no Handler"), None, res.span),
+            timeout=self.val(p, "Timeout", 3, as_int, res.span),
+            recursive_loop=self.val(p, "RecursiveLoop", "Terminate", None, res.span),
+        )
+        pkg = self.r.value(p.get("PackageType", "Zip"))
+        fn.package_type = pkg if isinstance(pkg, str) else "Zip"
+        if "ReservedConcurrentExecutions" in p:
+            fn.reserved_concurrency = self.val(p, "ReservedConcurrentExecutions", None, as_int, res.span)
+        dlc = p.get("DeadLetterConfig")
+        if isinstance(dlc, Mapping):
+            t = self.target(dlc, "TargetArn", p.spans.get("DeadLetterConfig", res.span))
+            if t is not None:
+                fn.dlq = t
+                self.m.routes.append(FailureRoute("function-dlq", res.id, t, t.span, res.origin))
+        fn.role = self.target(p, "Role", res.span)
+        fn.code = res.extra.get("code") or self._code(res)
+        if fn.code.base_dir is None:
+            fn.code.base_dir = self.m.base_dir
+        self.m.functions[res.id] = fn
+
+    def _code(self, res: Res) -> CodeLocation:
+        p = res.props
+        code = p.get("Code")
+        span = p.spans.get("Code", res.span)
+        asset = _cdk_path(res)
+        base = self.m.base_dir
+        if asset:
+            path = os.path.normpath(os.path.join(self.template_dir, asset))
+            kind = "zip" if asset.endswith(".zip") else ("file" if os.path.isfile(path) else "dir")
+            return CodeLocation(kind, path=path, base_dir=base, span=span)  # type: ignore[arg-type]
+        if isinstance(code, Mapping):
+            if "ZipFile" in code:
+                text = self.r.value(code["ZipFile"])
+                if isinstance(text, str):
+                    return CodeLocation("inline", inline=text, base_dir=base, span=code.spans.get("ZipFile", span) if isinstance(code, LDict) else span)
+        elif isinstance(code, str):
+            # ``aws cloudformation package`` input: a local path
+            path = os.path.normpath(os.path.join(self.template_dir, code))
+            kind = "zip" if code.endswith(".zip") else ("file" if os.path.isfile(path) else "dir")
+            return CodeLocation(kind, path=path, base_dir=base, span=span)  # type: ignore[arg-type]
+        return CodeLocation("unknown", base_dir=base, span=span)
+
+    # ---------------------------------------------------------------------------------------- edges
+
+    def mapping(self, res: Res) -> None:
+        p = res.props
+        fn_target = self.target(p, "FunctionName", res.span)
+        fn = self.function_of(fn_target)
+        if fn is None:
+            return
+        source = self.target(p, "EventSourceArn", res.span)
+        service = None
+        if source is not None and source.node:
+            node = self.m.node(source.node)
+            if isinstance(node, Queue):
+                service = "sqs"
+            elif isinstance(node, Stream):
+                service = node.service
+            else:
+                service = TYPE_SERVICE.get(self.by_id[source.node].type) if source.node in self.by_id else None
+        elif source is not None and source.arn:
+            service = arn_service(source.arn)
+            if service == "rds":
+                service = "docdb"
+        if "SelfManagedEventSource" in p:
+            service = "kafka"
+        elif "Queues" in p and service in (None, "mq"):
+            service = "mq"
+        if service is None:
+            if source is not None and source.unknown is not None:
+                service = "unknown"
+            else:
+                return
+        if service == "unknown":
+            self.m.notes.append(f"{res.id}: the event source of this mapping is not known; it is not checked")
+            return
+        mode = "poll-sqs" if service == "sqs" else "poll-stream"
+        default_batch = 10 if service == "sqs" else 100
+        trig = Trigger(fn, mode, service, res.span, res.origin, source=source)  # type: ignore[arg-type]
+        trig.batch_size = self.val(p, "BatchSize", default_batch, as_int, res.span)
+        trig.batching_window = self.val(p, "MaximumBatchingWindowInSeconds", 0, as_int, res.span)
+        types = p.get("FunctionResponseTypes")
+        if types is not None:
+            resolved = self.r.value(types)
+            value: Any = ("ReportBatchItemFailures" in resolved) if isinstance(resolved, list) else Unknown("FunctionResponseTypes")
+            trig.report_batch_item_failures = Val(value, p.spans.get("FunctionResponseTypes", res.span))
+        scaling = p.get("ScalingConfig")
+        if isinstance(scaling, Mapping) and "MaximumConcurrency" in scaling:
+            trig.maximum_concurrency = self.val(scaling, "MaximumConcurrency", None, as_int, res.span)
+        trig.max_retry_attempts = self.val(p, "MaximumRetryAttempts", -1, as_int, res.span)
+        trig.max_record_age = self.val(p, "MaximumRecordAgeInSeconds", -1, as_int, res.span)
+        trig.bisect = self.val(p, "BisectBatchOnFunctionError", False, as_bool, res.span)
+        dest = p.get("DestinationConfig")
+        if isinstance(dest, Mapping) and not (dest.get("Ref") == "AWS::NoValue"):
+            trig.destination_config = p.spans.get("DestinationConfig", res.span)
+            on_failure = dest.get("OnFailure")
+            if isinstance(on_failure, Mapping):
+                t = self.target(on_failure, "Destination", trig.destination_config)
+                if t is not None:
+                    trig.on_failure = t
+                    self.m.routes.append(FailureRoute("on-failure", res.id, t, t.span, res.origin))
+        enabled = self.r.value(p.get("Enabled", True))
+        trig.extra["enabled"] = enabled
+        trig.extra["id"] = res.id
+        qualifier = self.qualifier_of(fn_target)
+        if qualifier:
+            trig.extra["qualifier"] = qualifier
+        self.m.triggers.append(trig)
+
+    def invoke_config(self, res: Res) -> None:
+        p = res.props
+        fn = self.function_of(self.target(p, "FunctionName", res.span))
+        if fn is None:
+            return
+        qualifier = self.r.value(p.get("Qualifier", "$LATEST"))
+        cfg = AsyncConfig(res.origin, res.span, qualifier=qualifier if isinstance(qualifier, str) else "$LATEST")
+        cfg.max_retry_attempts = self.val(p, "MaximumRetryAttempts", 2, as_int, res.span)
+        cfg.max_event_age = self.val(p, "MaximumEventAgeInSeconds", 21600, as_int, res.span)
+        dest = p.get("DestinationConfig")
+        if isinstance(dest, Mapping):
+            for key, attr, kind in (("OnFailure", "on_failure", "on-failure"), ("OnSuccess", "on_success", "on-success")):
+                block = dest.get(key)
+                if isinstance(block, Mapping):
+                    t = self.target(block, "Destination", dest.spans.get(key, res.span) if isinstance(dest, LDict) else res.span)
+                    if t is not None:
+                        setattr(cfg, attr, t)
+                        self.m.routes.append(FailureRoute(kind, fn, t, t.span, res.origin))  # type: ignore[arg-type]
+        self.m.functions[fn].async_configs.append(cfg)
+
+    def _add_trigger(self, fn: str | None, mode: str, service: str, span: Span, resource: str, source: Target | None, **kw: Any) -> Trigger | None:
+        if fn is None:
+            return None
+        trig = Trigger(fn, mode, service, span, resource, source=source)  # type: ignore[arg-type]
+        for k, v in kw.items():
+            setattr(trig, k, v)
+        self.m.triggers.append(trig)
+        return trig
+
+    def topic_subscriptions(self, res: Res) -> None:
+        subs = res.props.get("Subscription")
+        if not isinstance(subs, list):
+            return
+        for i, sub in enumerate(subs):
+            if not isinstance(sub, Mapping) or self.r.value(sub.get("Protocol")) != "lambda":
+                continue
+            span = subs.spans[i] if isinstance(subs, LList) else res.span
+            fn = self.function_of(self.r.target(sub.get("Endpoint"), span))
+            trig = self._add_trigger(fn, "async", "sns", span or res.span, res.origin, Target(node=res.id, service="sns", span=res.span))
+            if trig:
+                trig.extra["id"] = res.id
+
+    def subscription(self, res: Res) -> None:
+        p = res.props
+        protocol = self.r.value(p.get("Protocol"))
+        if protocol != "lambda":
+            return
+        fn = self.function_of(self.target(p, "Endpoint", res.span))
+        topic = self.target(p, "TopicArn", res.span)
+        trig = self._add_trigger(fn, "async", "sns", res.span, res.origin, topic)
+        if trig is None:
+            return
+        trig.extra["id"] = res.id
+        redrive = p.get("RedrivePolicy")
+        if isinstance(redrive, str):
+            try:
+                redrive = LDict(json.loads(redrive), span=p.spans.get("RedrivePolicy", res.span))
+            except ValueError:
+                redrive = None
+        if isinstance(redrive, Mapping):
+            where = p.spans.get("RedrivePolicy", res.span)
+            t = self.target(redrive if isinstance(redrive, LDict) else LDict(redrive, span=where), "deadLetterTargetArn", where)
+            if t is not None:
+                trig.delivery_dlq = t
+                self.m.routes.append(FailureRoute("subscription-redrive", res.id, t, t.span, res.origin))
+
+    def rule(self, res: Res) -> None:
+        p = res.props
+        targets = p.get("Targets")
+        if not isinstance(targets, list):
+            return
+        service = "schedule" if "ScheduleExpression" in p else "eventbridge"
+        bus = self.target(p, "EventBusName", res.span) if "EventBusName" in p else None
+        for i, tgt in enumerate(targets):
+            if not isinstance(tgt, Mapping):
+                continue
+            span = targets.spans[i] if isinstance(targets, LList) else res.span
+            fn = self.function_of(self.r.target(tgt.get("Arn"), span))
+            trig = self._add_trigger(fn, "async", service, span or res.span, res.origin, bus or Target(node=res.id, service="events", span=res.span))
+            if trig is None:
+                continue
+            trig.extra["id"] = res.id
+            trig.extra["rule"] = res.id
+            dlc = tgt.get("DeadLetterConfig")
+            if isinstance(dlc, Mapping):
+                t = self.r.target(dlc.get("Arn"), dlc.spans.get("Arn", span) if isinstance(dlc, LDict) else span)
+                trig.delivery_dlq = t
+                self.m.routes.append(FailureRoute("target-dlq", res.id, t, t.span, res.origin))
+
+    def schedule(self, res: Res) -> None:
+        tgt = res.props.get("Target")
+        if not isinstance(tgt, Mapping):
+            return
+        span = res.props.spans.get("Target", res.span)
+        fn = self.function_of(self.r.target(tgt.get("Arn"), span))
+        trig = self._add_trigger(fn, "async", "scheduler", span, res.origin, Target(node=res.id, span=res.span))
+        if trig is None:
+            return
+        trig.extra["id"] = res.id
+        dlc = tgt.get("DeadLetterConfig")
+        if isinstance(dlc, Mapping) and "Arn" in dlc:
+            t = self.r.target(dlc.get("Arn"), dlc.spans.get("Arn", span) if isinstance(dlc, LDict) else span)
+            trig.delivery_dlq = t
+            self.m.routes.append(FailureRoute("target-dlq", res.id, t, t.span, res.origin))
+
+    def bucket_notifications(self, res: Res) -> None:
+        cfg = res.props.get("NotificationConfiguration")
+        if not isinstance(cfg, Mapping):
+            return
+        lambdas = cfg.get("LambdaConfigurations")
+        if not isinstance(lambdas, list):
+            return
+        for i, item in enumerate(lambdas):
+            if not isinstance(item, Mapping):
+                continue
+            span = lambdas.spans[i] if isinstance(lambdas, LList) else res.span
+            fn = self.function_of(self.r.target(item.get("Function"), span))
+            trig = self._add_trigger(fn, "async", "s3", span or res.span, res.origin, Target(node=res.id, service="s3", span=res.span))
+            if trig:
+                trig.extra["id"] = res.id
+
+    def log_subscription(self, res: Res) -> None:
+        fn = self.function_of(self.target(res.props, "DestinationArn", res.span))
+        trig = self._add_trigger(fn, "async", "logs", res.span, res.origin, None)
+        if trig:
+            trig.extra["id"] = res.id
+
+    def iot_rule(self, res: Res) -> None:
+        payload = res.props.get("TopicRulePayload")
+        if not isinstance(payload, Mapping):
+            return
+        actions = payload.get("Actions")
+        if not isinstance(actions, list):
+            return
+        for i, action in enumerate(actions):
+            if isinstance(action, Mapping) and isinstance(action.get("Lambda"), Mapping):
+                span = actions.spans[i] if isinstance(actions, LList) else res.span
+                fn = self.function_of(self.r.target(action["Lambda"].get("FunctionArn"), span))
+                trig = self._add_trigger(fn, "async", "iot", span or res.span, res.origin, None)
+                if trig:
+                    trig.extra["id"] = res.id
+
+    def _integration_function(self, uri: Any, span: Span) -> str | None:
+        if uri is None:
+            return None
+        return self.function_of(self.r.target(uri, span))
+
+    def rest_method(self, res: Res) -> None:
+        integ = res.props.get("Integration")
+        if not isinstance(integ, Mapping):
+            return
+        itype = self.r.value(integ.get("Type"))
+        if itype not in ("AWS_PROXY", "AWS"):
+            return
+        span = res.props.spans.get("Integration", res.span)
+        fn = self._integration_function(integ.get("Uri"), span)
+        api = self.target(res.props, "RestApiId", res.span)
+        trig = self._add_trigger(fn, "sync", "apigateway", res.span, res.origin, api, api=api.node if api else None,
+                                 api_kind="rest", proxy=itype == "AWS_PROXY")
+        if trig:
+            trig.extra["id"] = res.id
+            if "TimeoutInMillis" in integ:
+                trig.integration_timeout_ms = self.val(integ, "TimeoutInMillis", None, as_int, span)  # type: ignore[arg-type]
+
+    def rest_authorizer(self, res: Res) -> None:
+        fn = self._integration_function(res.props.get("AuthorizerUri"), res.span)
+        api = self.target(res.props, "RestApiId", res.span)
+        trig = self._add_trigger(fn, "sync", "apigateway", res.span, res.origin, api, api=api.node if api else None,
+                                 api_kind="rest", proxy=False)
+        if trig:
+            trig.extra["authorizer"] = True
+
+    def rest_body(self, res: Res) -> None:
+        self._openapi(res, res.props.get("Body"), "rest", "apigateway")
+
+    def _openapi(self, res: Res, body: Any, kind: str, service: str) -> None:
+        paths = body.get("paths") if isinstance(body, Mapping) else None
+        if not isinstance(paths, Mapping):
+            return
+        for path, ops in paths.items():
+            if not isinstance(ops, Mapping):
+                continue
+            for method, op in ops.items():
+                if not isinstance(op, Mapping):
+                    continue
+                integ = op.get("x-amazon-apigateway-integration")
+                if not isinstance(integ, Mapping):
+                    continue
+                itype = self.r.value(integ.get("type"))
+                if not isinstance(itype, str) or itype.lower() not in ("aws_proxy", "aws"):
+                    continue
+                span = ops.spans.get(method, res.span) if isinstance(ops, LDict) else res.span
+                fn = self._integration_function(integ.get("uri"), span)
+                trig = self._add_trigger(fn, "sync", service, span, res.origin, Target(node=res.id, span=res.span),
+                                         api=res.id, api_kind=kind, proxy=itype.lower() == "aws_proxy")
+                if trig:
+                    trig.extra["id"] = res.id
+                    trig.extra["route"] = f"{str(method).upper()} {path}"
+                    if "timeoutInMillis" in integ:
+                        trig.integration_timeout_ms = self.val(integ, "timeoutInMillis", None, as_int, span)  # type: ignore[arg-type]
+
+    def http_integration(self, res: Res) -> None:
+        p = res.props
+        itype = self.r.value(p.get("IntegrationType"))
+        if itype != "AWS_PROXY" and itype != "AWS":
+            return
+        fn = self._integration_function(p.get("IntegrationUri"), res.span)
+        api = self.target(p, "ApiId", res.span)
+        kind = "http"
+        if api and api.node and api.node in self.m.apis:
+            kind = self.m.apis[api.node].kind
+        trig = self._add_trigger(fn, "sync", "apigatewayv2", res.span, res.origin, api, api=api.node if api else None,
+                                 api_kind=kind, proxy=itype == "AWS_PROXY")
+        if trig:
+            trig.extra["id"] = res.id
+            if "TimeoutInMillis" in p:
+                trig.integration_timeout_ms = self.val(p, "TimeoutInMillis", None, as_int, res.span)  # type: ignore[arg-type]
+
+    def http_quick_target(self, res: Res) -> None:
+        if "Target" in res.props:
+            fn = self._integration_function(res.props.get("Target"), res.span)
+            trig = self._add_trigger(fn, "sync", "apigatewayv2", res.props.spans.get("Target", res.span), res.origin,
+                                     Target(node=res.id, span=res.span), api=res.id, api_kind="http")
+            if trig:
+                trig.extra["id"] = res.id
+        if "Body" in res.props:
+            self._openapi(res, res.props.get("Body"), self.m.apis[res.id].kind, "apigatewayv2")
+
+    def function_url(self, res: Res) -> None:
+        fn = self.function_of(self.target(res.props, "TargetFunctionArn", res.span))
+        trig = self._add_trigger(fn, "sync", "url", res.span, res.origin, None)
+        if trig:
+            trig.extra["id"] = res.id
+
+    def target_group(self, res: Res) -> None:
+        p = res.props
+        if self.r.value(p.get("TargetType")) != "lambda":
+            return
+        targets = p.get("Targets")
+        if not isinstance(targets, list):
+            return
+        for i, t in enumerate(targets):
+            if isinstance(t, Mapping):
+                span = targets.spans[i] if isinstance(targets, LList) else res.span
+                fn = self.function_of(self.r.target(t.get("Id"), span))
+                trig = self._add_trigger(fn, "sync", "alb", span or res.span, res.origin, Target(node=res.id, span=res.span))
+                if trig:
+                    trig.extra["id"] = res.id
+
+    def permission(self, res: Res) -> None:
+        p = res.props
+        fn = self.function_of(self.target(p, "FunctionName", res.span))
+        if fn is None:
+            return
+        principal = self.r.value(p.get("Principal"))
+        if not isinstance(principal, str):
+            return
+        key = principal.split(".", 1)[0]
+        entry = PRINCIPALS.get(key)
+        if entry is None:
+            return
+        service, mode = entry
+        source = self.target(p, "SourceArn", res.span)
+        trig = Trigger(fn, mode, service, res.span, res.origin, source=source)  # type: ignore[arg-type]
+        trig.extra["id"] = res.id
+        trig.extra["permission"] = True
+        self._permission_triggers.append(trig)
+
+    def _add_permission_triggers(self) -> None:
+        """A permission only says who *may* invoke; use it where no other resource says the same caller does."""
+        have = {(t.function, t.service) for t in self.m.triggers}
+        if ("apigateway" in {t.service for t in self._permission_triggers}):
+            have |= {(t.function, "apigateway") for t in self.m.triggers if t.service == "apigatewayv2"}
+            have |= {(t.function, "apigatewayv2") for t in self.m.triggers if t.service == "apigateway"}
+        services = {"eventbridge": ("eventbridge", "schedule")}
+        for trig in self._permission_triggers:
+            aliases = services.get(trig.service, (trig.service,))
+            if any((trig.function, s) in have for s in aliases):
+                continue
+            if trig.service == "apigateway":
+                trig.api_kind = "rest"
+                if trig.source and trig.source.node and trig.source.node in self.m.apis:
+                    trig.api = trig.source.node
+                    trig.api_kind = self.m.apis[trig.source.node].kind
+                    if trig.api_kind != "rest":
+                        trig.service = "apigatewayv2"
+                elif trig.source and trig.source.unknown is None and trig.source.arn is None:
+                    trig.api_kind = None
+            self.m.triggers.append(trig)
+            have.add((trig.function, trig.service))
+
+
+def iter_values(value: Any) -> Iterable[Any]:
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        yield v
+        if isinstance(v, Mapping):
+            stack.extend(v.values())
+        elif isinstance(v, list):
+            stack.extend(v)

@@ -1,0 +1,431 @@
+"""YAML and JSON into located containers (``LDict``/``LList`` with spans), refusing hostile input fast.
+
+YAML goes through PyYAML's *compose* step only (the LibYAML C parser when present; the safe pure-Python one
+otherwise): composing builds nodes with positions and never constructs Python objects from tags, so nothing in
+a template can run code. CloudFormation's short-form tags (``!Ref``, ``!GetAtt``, ``!Sub``...) become their
+long forms. JSON is parsed by a small tokenizer here because ``json`` does not report positions.
+
+Guards, each an ``InputError`` with the file (and line): empty, binary (NUL byte), not UTF-8, larger than
+``MAX_BYTES``, nesting deeper than ``MAX_DEPTH``, aliases expanding past ``MAX_NODES``, duplicate keys,
+unknown tags, syntax errors.
+"""
+
+from __future__ import annotations
+
+import gc
+import re
+from bisect import bisect_right
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from ..source import InputError, LDict, LList, Span
+
+#: CloudFormation accepts templates of at most 1 MB (S3) or 51,200 bytes (inline); SAM sources and CDK
+#: output can be larger before processing. Anything past this is refused without reading it.
+MAX_BYTES = 20 * 1024 * 1024
+MAX_DEPTH = 200
+MAX_NODES = 2_000_000
+
+INTRINSIC_TAGS = {
+    "Ref": "Ref",
+    "Condition": "Condition",
+    "GetAtt": "Fn::GetAtt",
+    "Sub": "Fn::Sub",
+    "Join": "Fn::Join",
+    "Select": "Fn::Select",
+    "Split": "Fn::Split",
+    "FindInMap": "Fn::FindInMap",
+    "If": "Fn::If",
+    "Not": "Fn::Not",
+    "Equals": "Fn::Equals",
+    "And": "Fn::And",
+    "Or": "Fn::Or",
+    "Base64": "Fn::Base64",
+    "Cidr": "Fn::Cidr",
+    "GetAZs": "Fn::GetAZs",
+    "ImportValue": "Fn::ImportValue",
+    "Transform": "Fn::Transform",
+    "ToJsonString": "Fn::ToJsonString",
+    "Length": "Fn::Length",
+    "ForEach": "Fn::ForEach",
+    "Rain::Embed": "Rain::Embed",
+}
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Python's cyclic collector dominates large parses (measured 3× on a 2.35 MB template); no cycles here."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def decode(data: bytes, file: str) -> str:
+    """Bytes to text with the guards every format shares."""
+    if not data.strip():
+        raise InputError(file, "empty file")
+    if len(data) > MAX_BYTES:
+        raise InputError(file, f"file is {len(data) / 1e6:.1f} MB; files over {MAX_BYTES // (1024 * 1024)} MiB are not read")
+    if b"\0" in data[:8192] or b"\0" in data:
+        raise InputError(file, "binary file (contains NUL bytes), not a template")
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise InputError(file, f"not UTF-8 text (byte 0x{data[exc.start]:02x})", line) from None
+
+
+def looks_like_json(text: str) -> bool:
+    stripped = text.lstrip()
+    return stripped.startswith("{") or stripped.startswith("[")
+
+
+def parse_text(text: str, file: str) -> Any:
+    """JSON when it looks like JSON and parses as JSON; YAML otherwise."""
+    if looks_like_json(text):
+        try:
+            return parse_json(text, file)
+        except InputError:
+            # JSON-looking text with YAML-only syntax (comments, short tags) is still a fine YAML template.
+            try:
+                return parse_yaml(text, file)
+            except InputError:
+                pass
+            raise
+    return parse_yaml(text, file)
+
+
+# ------------------------------------------------------------------------------------------------------- YAML
+
+
+def parse_yaml(text: str, file: str) -> Any:
+    import yaml
+
+    loader_cls = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
+    depth = _yaml_depth_estimate(text)
+    if depth > MAX_DEPTH:
+        raise InputError(file, f"nesting deeper than {MAX_DEPTH} levels")
+    with _gc_paused():
+        loader = loader_cls(text)
+        try:
+            node = loader.get_single_node()
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            line = mark.line + 1 if mark else None
+            problem = exc.problem or exc.context or "invalid YAML"
+            raise InputError(file, f"invalid YAML: {problem}", line) from None
+        except yaml.YAMLError as exc:
+            raise InputError(file, f"invalid YAML: {exc}") from None
+        except RecursionError:
+            raise InputError(file, f"nesting deeper than {MAX_DEPTH} levels") from None
+        finally:
+            loader.dispose()
+        if node is None:
+            raise InputError(file, "empty document")
+        return _YamlBuilder(file).build(node)
+
+
+_FLOW_OPEN = re.compile(r"[\[{]")
+
+
+def _yaml_depth_estimate(text: str) -> int:
+    """An upper bound on flow nesting, cheap, so a 10,000-deep ``[[[[`` never reaches a recursive parser."""
+    if len(text) < 400:
+        return 0
+    depth = best = 0
+    in_str: str | None = None
+    for ch in text if text.count("[") + text.count("{") > MAX_DEPTH else ():
+        if in_str:
+            if ch == in_str:
+                in_str = None
+        elif ch in "[{":
+            depth += 1
+            if depth > best:
+                best = depth
+                if best > MAX_DEPTH:
+                    return best
+        elif ch in "]}":
+            depth = max(0, depth - 1)
+        elif ch == "\n":
+            pass
+    return best
+
+
+class _YamlBuilder:
+    def __init__(self, file: str) -> None:
+        import yaml
+
+        self.file = file
+        self.yaml = yaml
+        self.ctor = yaml.constructor.SafeConstructor()
+        self.count = 0
+        self.sizes: dict[int, int] = {}
+        self.memo: dict[int, Any] = {}
+
+    def span(self, node: Any) -> Span:
+        s, e = node.start_mark, node.end_mark
+        return Span(self.file, s.line + 1, s.column + 1, e.line + 1, e.column + 1)
+
+    def error(self, node: Any, message: str) -> InputError:
+        return InputError(self.file, message, node.start_mark.line + 1)
+
+    def build(self, node: Any, depth: int = 0) -> Any:
+        if depth > MAX_DEPTH:
+            raise self.error(node, f"nesting deeper than {MAX_DEPTH} levels")
+        key = id(node)
+        if key in self.memo:
+            # an alias: count what it expands to, so that alias bombs are refused instead of walked
+            self.count += self.sizes.get(key, 1)
+            if self.count > MAX_NODES:
+                raise self.error(node, f"YAML aliases expand to more than {MAX_NODES:,} values")
+            return self.memo[key]
+        before = self.count
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise self.error(node, f"more than {MAX_NODES:,} values (or aliases expanding to them)")
+        yaml = self.yaml
+        tag: str = node.tag
+        short = tag[1:] if tag.startswith("!") and not tag.startswith("!!") else None
+        if isinstance(node, yaml.MappingNode):
+            value: Any = self._mapping(node, depth)
+        elif isinstance(node, yaml.SequenceNode):
+            value = self._sequence(node, depth)
+        else:
+            value = self._scalar(node, short is not None)
+        if short is not None:
+            value = self._intrinsic(node, short, value)
+        self.memo[key] = value
+        self.sizes[key] = self.count - before
+        return value
+
+    def _mapping(self, node: Any, depth: int) -> LDict:
+        out = LDict(span=self.span(node))
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                merged = self.build(value_node, depth + 1)
+                for part in merged if isinstance(merged, list) else [merged]:
+                    if isinstance(part, LDict):
+                        for k, v in part.items():
+                            if k not in out:
+                                out[k] = v
+                                out.spans[k] = part.spans.get(k) or part.span
+                continue
+            if not isinstance(key_node, self.yaml.ScalarNode):
+                raise self.error(key_node, "a mapping key must be a plain value")
+            k = self._scalar(key_node, False)
+            if not isinstance(k, (str, int, float, bool)) and k is not None:
+                k = str(k)
+            if k in out:
+                raise self.error(key_node, f"duplicate key {k!r}")
+            out[k] = self.build(value_node, depth + 1)
+            out.key_spans[k] = self.span(key_node)
+            out.spans[k] = self.span(value_node)
+        if node.value and not node.flow_style:
+            # a block mapping ends where its last value ends, not where the next token starts
+            last = out.spans.get(k)
+            if last is not None:
+                out.span = Span(self.file, out.span.line, out.span.column, last.last_line, last.end_column)
+        return out
+
+    def _sequence(self, node: Any, depth: int) -> LList:
+        out = LList(span=self.span(node))
+        for item in node.value:
+            out.append(self.build(item, depth + 1))
+            out.spans.append(self.span(item))
+        if node.value and not node.flow_style and out.spans[-1] is not None:
+            last = out.spans[-1]
+            out.span = Span(self.file, out.span.line, out.span.column, last.last_line, last.end_column)
+        return out
+
+    def _scalar(self, node: Any, tagged: bool) -> Any:
+        tag = node.tag
+        if tagged or tag == "tag:yaml.org,2002:str" or tag == "!":
+            return node.value
+        ctor = self.ctor.yaml_constructors.get(tag)
+        if ctor is None:
+            if tag.startswith("tag:yaml.org,2002:"):
+                # binary, timestamp, set, omap...: keep the text; CloudFormation sees strings anyway
+                return node.value
+            return node.value
+        try:
+            value = ctor(self.ctor, node)
+        except Exception:  # a malformed int/float/timestamp: keep its text
+            return node.value
+        if tag == "tag:yaml.org,2002:timestamp":
+            return node.value
+        return value
+
+    def _intrinsic(self, node: Any, short: str, value: Any) -> LDict:
+        name = INTRINSIC_TAGS.get(short)
+        if name is None:
+            raise self.error(node, f"unknown tag !{short}")
+        if name == "Fn::GetAtt" and isinstance(value, str):
+            logical, _, attr = value.partition(".")
+            parts = LList([logical, attr], span=self.span(node))
+            parts.spans = [self.span(node), self.span(node)]
+            value = parts
+        out = LDict({name: value}, span=self.span(node))
+        out.spans[name] = self.span(node)
+        out.key_spans[name] = self.span(node)
+        return out
+
+
+# ------------------------------------------------------------------------------------------------------- JSON
+
+_TOKEN = re.compile(
+    r"""[ \t\r\n]*(?:
+      (?P<s>"(?:[^"\\\x00-\x1f]|\\.)*")
+    | (?P<n>-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?)
+    | (?P<p>[{}\[\]:,])
+    | (?P<w>true|false|null)
+    )""",
+    re.VERBOSE,
+)
+_WORDS = {"true": True, "false": False, "null": None}
+
+
+def _string(raw: str) -> str:
+    if "\\" not in raw:
+        return raw[1:-1]
+    import json
+
+    return json.loads(raw)
+
+
+def parse_json(text: str, file: str) -> Any:
+    """JSON with a span for every value; duplicate keys and deep nesting are errors."""
+    with _gc_paused():
+        return _JsonParser(text, file).parse()
+
+
+class _JsonParser:
+    def __init__(self, text: str, file: str) -> None:
+        self.text = text
+        self.file = file
+        starts = [0]
+        find = text.find
+        i = find("\n")
+        while i != -1:
+            starts.append(i + 1)
+            i = find("\n", i + 1)
+        self.starts = starts
+
+    def pos(self, offset: int) -> tuple[int, int]:
+        line = bisect_right(self.starts, offset)
+        return line, offset - self.starts[line - 1] + 1
+
+    def error(self, offset: int, message: str) -> InputError:
+        return InputError(self.file, f"invalid JSON: {message}", self.pos(offset)[0])
+
+    def parse(self) -> Any:
+        """An explicit stack of frames ``[container, state, key, key_span, line, col]``; no recursion."""
+        text, file = self.text, self.file
+        match = _TOKEN.match
+        pos_of = self.pos
+        n = len(text)
+        i = 0
+        stack: list[list[Any]] = []
+        root: Any = None
+        have_root = False
+        # states: dict: "k" key or close, "K" key only, ":" colon, "v" value, "," comma or close
+        #         list: "v0" value or close, "v" value, "," comma or close
+        while True:
+            m = match(text, i)
+            if m is None:
+                j = i
+                while j < n and text[j] in " \t\r\n":
+                    j += 1
+                if j >= n:
+                    break
+                raise self.error(j, f"unexpected character {text[j]!r}")
+            kind = m.lastgroup
+            tok = m.group(kind)  # type: ignore[arg-type]
+            start = m.start(kind)  # type: ignore[arg-type]
+            i = m.end()
+            frame = stack[-1] if stack else None
+            state = frame[1] if frame else ("v" if not have_root else "end")
+
+            if kind == "p" and tok in ",:}]":
+                if frame is None:
+                    raise self.error(start, f"unexpected {tok!r}")
+                if tok == ",":
+                    if state != ",":
+                        raise self.error(start, "unexpected ','")
+                    frame[1] = "K" if isinstance(frame[0], LDict) else "v"
+                elif tok == ":":
+                    if state != ":":
+                        raise self.error(start, "unexpected ':'")
+                    frame[1] = "v"
+                else:
+                    is_dict = isinstance(frame[0], LDict)
+                    if (tok == "}") != is_dict or state not in (("k", ",") if is_dict else ("v0", ",")):
+                        raise self.error(start, f"unexpected {tok!r}")
+                    stack.pop()
+                    container = frame[0]
+                    eline, ecol = pos_of(i)
+                    container.span = Span(file, frame[4], frame[5], eline, ecol)
+                    self._store(stack, container, container.span)
+                    if not stack:
+                        root, have_root = container, True
+                continue
+
+            if frame is not None and state in ("k", "K"):
+                if kind != "s":
+                    raise self.error(start, "expected a key in double quotes")
+                key = _string(tok)
+                if key in frame[0]:
+                    raise self.error(start, f"duplicate key {key!r}")
+                line, col = pos_of(start)
+                frame[2] = key
+                frame[3] = Span(file, line, col, line, col + len(tok))
+                frame[1] = ":"
+                continue
+            if state not in ("v", "v0"):
+                raise self.error(start, f"unexpected {tok[:20]!r}")
+            if kind == "p":  # '{' or '['
+                if len(stack) >= MAX_DEPTH:
+                    raise self.error(start, f"nesting deeper than {MAX_DEPTH} levels")
+                line, col = pos_of(start)
+                container = LDict() if tok == "{" else LList()
+                stack.append([container, "k" if tok == "{" else "v0", None, None, line, col])
+                continue
+            if kind == "s":
+                value: Any = _string(tok)
+            elif kind == "n":
+                value = int(tok) if tok.lstrip("-").isdigit() else float(tok)
+            else:
+                value = _WORDS[tok]
+            line, col = pos_of(start)
+            span = Span(file, line, col, line, col + len(tok))
+            if frame is None:
+                root, have_root = value, True
+            else:
+                self._store(stack, value, span)
+        if stack:
+            raise self.error(n, "unexpected end of file (unclosed bracket)")
+        if not have_root:
+            raise InputError(file, "empty document")
+        return root
+
+    @staticmethod
+    def _store(stack: list[list[Any]], value: Any, span: Span) -> None:
+        if not stack:
+            return
+        frame = stack[-1]
+        holder = frame[0]
+        if isinstance(holder, LDict):
+            key = frame[2]
+            holder[key] = value
+            holder.key_spans[key] = frame[3]
+            holder.spans[key] = span
+        else:
+            holder.append(value)
+            holder.spans.append(span)
+        frame[1] = ","

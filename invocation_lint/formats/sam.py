@@ -1,0 +1,444 @@
+"""SAM into plain CloudFormation resources, the way the SAM transform expands them.
+
+Only what the Model needs is expanded: functions with their ``Globals``, event sources, dead-letter queues,
+``EventInvokeConfig``, generated roles with their policies (statements, policy templates, and the statements
+SAM adds itself), APIs, function URLs. Generated resources carry the logical ids SAM gives them and, as
+``origin``, the SAM resource a user edits; every value keeps the span of the SAM source it came from.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from ..model import CodeLocation
+from ..source import LDict, LList, Span
+from .cloudformation import Res
+from .intrinsics import Resolver
+
+POLL_SOURCES = {"SQS": "Queue", "Kinesis": "Stream", "DynamoDB": "Stream", "MSK": "Stream", "MQ": "Broker",
+                "DocumentDB": "Cluster"}
+MAPPING_KEYS = (
+    "BatchSize", "MaximumBatchingWindowInSeconds", "FunctionResponseTypes", "ScalingConfig", "Enabled",
+    "FilterCriteria", "StartingPosition", "StartingPositionTimestamp", "MaximumRetryAttempts",
+    "MaximumRecordAgeInSeconds", "BisectBatchOnFunctionError", "ParallelizationFactor", "TumblingWindowInSeconds",
+    "Topics", "Queues", "SourceAccessConfigurations", "SelfManagedEventSource", "DatabaseName", "CollectionName",
+)
+FUNCTION_KEYS = (
+    "Timeout", "Runtime", "Handler", "MemorySize", "ReservedConcurrentExecutions", "FunctionName", "RecursiveLoop",
+    "PackageType", "Role", "Architectures", "Environment", "Layers", "VpcConfig", "Tags",
+)
+#: statements SAM adds to a generated role for a destination or DLQ of this type
+DESTINATION_ACTIONS = {"SQS": "sqs:SendMessage", "SNS": "sns:Publish", "Lambda": "lambda:InvokeFunction",
+                       "EventBridge": "events:PutEvents", "S3Bucket": "s3:PutObject"}
+
+
+def mk(span: Span, items: Mapping[str, Any] | None = None, spans: Mapping[str, Span] | None = None) -> LDict:
+    out = LDict(items or {}, span=span)
+    for k in out:
+        out.spans[k] = (spans or {}).get(k) or span
+    return out
+
+
+def ref(logical: str, span: Span) -> LDict:
+    return mk(span, {"Ref": logical})
+
+
+def getatt(logical: str, attr: str, span: Span) -> LDict:
+    return mk(span, {"Fn::GetAtt": [logical, attr]})
+
+
+def copy_keys(src: Mapping[str, Any], dst: LDict, keys: tuple[str, ...] | list[str]) -> None:
+    for k in keys:
+        if k in src:
+            dst[k] = src[k]
+            dst.spans[k] = src.spans.get(k, dst.span) if isinstance(src, LDict) else dst.span  # type: ignore[assignment]
+
+
+def merge_globals(glob: Any, props: LDict) -> LDict:
+    """SAM Globals: the resource's own value wins; maps merge; lists are the global items then the resource's."""
+    if not isinstance(glob, Mapping):
+        return props
+    out = LDict(span=props.span)
+    for k, v in glob.items():
+        out[k] = v
+        out.spans[k] = glob.spans.get(k) if isinstance(glob, LDict) else props.span  # type: ignore[assignment]
+    for k, v in props.items():
+        if k in out and isinstance(out[k], Mapping) and isinstance(v, Mapping) and not _is_intrinsic(v):
+            merged = merge_globals(out[k], v if isinstance(v, LDict) else LDict(v, span=props.span))
+            out[k] = merged
+        elif k in out and isinstance(out[k], list) and isinstance(v, list):
+            joined = LList(list(out[k]) + list(v), span=getattr(v, "span", props.span))
+            joined.spans = list(getattr(out[k], "spans", [None] * len(out[k]))) + list(getattr(v, "spans", [None] * len(v)))
+            out[k] = joined
+        else:
+            out[k] = v
+        out.spans[k] = props.spans.get(k, props.span)  # type: ignore[assignment]
+    return out
+
+
+def _is_intrinsic(v: Mapping[str, Any]) -> bool:
+    return len(v) == 1 and next(iter(v)).startswith(("Fn::", "Ref", "Condition"))
+
+
+def expand(resources: list[Res], doc: Mapping[str, Any], resolver: Resolver, file: str, template_dir: str) -> list[Res]:
+    glob = doc.get("Globals") if isinstance(doc.get("Globals"), Mapping) else {}
+    out: list[Res] = []
+    implicit: dict[str, Res] = {}
+    for res in resources:
+        if res.type == "AWS::Serverless::Function":
+            props = merge_globals(glob.get("Function"), res.props)
+            out.extend(_function(res, props, resolver, template_dir, implicit))
+        elif res.type == "AWS::Serverless::Api":
+            props = merge_globals(glob.get("Api"), res.props)
+            p = mk(res.span)
+            if "DefinitionBody" in props:
+                p["Body"] = props["DefinitionBody"]
+                p.spans["Body"] = props.spans.get("DefinitionBody", res.span)
+            out.append(Res(res.id, "AWS::ApiGateway::RestApi", p, res.span, res.origin, res.metadata, res.condition))
+        elif res.type == "AWS::Serverless::HttpApi":
+            props = merge_globals(glob.get("HttpApi"), res.props)
+            p = mk(res.span, {"ProtocolType": "HTTP"})
+            if "DefinitionBody" in props:
+                p["Body"] = props["DefinitionBody"]
+                p.spans["Body"] = props.spans.get("DefinitionBody", res.span)
+            out.append(Res(res.id, "AWS::ApiGatewayV2::Api", p, res.span, res.origin, res.metadata, res.condition))
+        elif res.type == "AWS::Serverless::SimpleTable":
+            p = mk(res.span)
+            copy_keys(res.props, p, ("TableName",))
+            out.append(Res(res.id, "AWS::DynamoDB::Table", p, res.span, res.origin, res.metadata, res.condition))
+        else:
+            out.append(res)
+    ids = {r.id for r in out}
+    out.extend(r for k, r in implicit.items() if k not in ids)
+    return out
+
+
+def _code(res: Res, props: LDict, resolver: Resolver, template_dir: str) -> CodeLocation:
+    base = None  # the builder's Model knows base_dir; the handlers stage checks containment
+    if "InlineCode" in props:
+        text = resolver.value(props["InlineCode"])
+        if isinstance(text, str):
+            return CodeLocation("inline", inline=text, span=props.spans.get("InlineCode", res.span))
+        return CodeLocation("unknown", span=res.span)
+    if resolver.value(props.get("PackageType", "Zip")) == "Image":
+        return CodeLocation("unknown", span=res.span)
+    entry: list[str] = []
+    meta = res.metadata
+    if isinstance(meta, Mapping) and isinstance(meta.get("BuildProperties"), Mapping):
+        points = meta["BuildProperties"].get("EntryPoints")
+        if isinstance(points, list):
+            entry = [p for p in points if isinstance(p, str)]
+    if "CodeUri" in props:
+        uri = resolver.value(props["CodeUri"])
+        span = props.spans.get("CodeUri", res.span)
+        if isinstance(uri, str) and not uri.startswith("s3://"):
+            path = os.path.normpath(os.path.join(template_dir, uri))
+            kind = "zip" if uri.lower().endswith(".zip") else ("file" if os.path.isfile(path) else "dir")
+            return CodeLocation(kind, path=path, base_dir=base, entry_points=entry, span=span)  # type: ignore[arg-type]
+        return CodeLocation("unknown", span=span)
+    return CodeLocation("dir", path=template_dir, base_dir=base, entry_points=entry, span=res.span)
+
+
+def _function(res: Res, props: LDict, r: Resolver, template_dir: str, implicit: dict[str, Res]) -> list[Res]:
+    fid, span = res.id, res.span
+    out: list[Res] = []
+    fp = mk(span)
+    copy_keys(props, fp, FUNCTION_KEYS)
+    dlq = props.get("DeadLetterQueue")
+    dlq_type = None
+    if isinstance(dlq, Mapping) and "TargetArn" in dlq:
+        dspan = props.spans.get("DeadLetterQueue", span)
+        fp["DeadLetterConfig"] = mk(dspan, {"TargetArn": dlq["TargetArn"]}, {"TargetArn": dlq.spans.get("TargetArn", dspan) if isinstance(dlq, LDict) else dspan})
+        fp.spans["DeadLetterConfig"] = dspan
+        dlq_type = r.value(dlq.get("Type"))
+    fn_res = Res(fid, "AWS::Lambda::Function", fp, span, fid, res.metadata, res.condition)
+    fn_res.extra["code"] = _code(res, props, r, template_dir)
+    out.append(fn_res)
+
+    # the execution role SAM generates when none is given
+    auto_statements: list[LDict] = []
+    if dlq_type in ("SQS", "SNS"):
+        auto_statements.append(_statement(DESTINATION_ACTIONS[dlq_type], fp["DeadLetterConfig"]["TargetArn"], fp.spans["DeadLetterConfig"]))
+
+    alias = r.value(props.get("AutoPublishAlias")) if "AutoPublishAlias" in props else None
+    eic = props.get("EventInvokeConfig")
+    if isinstance(eic, Mapping):
+        espan = props.spans.get("EventInvokeConfig", span)
+        ep = mk(espan, {"FunctionName": ref(fid, espan), "Qualifier": alias if isinstance(alias, str) else "$LATEST"})
+        copy_keys(eic, ep, ("MaximumRetryAttempts", "MaximumEventAgeInSeconds"))
+        dest = eic.get("DestinationConfig")
+        if isinstance(dest, Mapping):
+            dp = mk(eic.spans.get("DestinationConfig", espan) if isinstance(eic, LDict) else espan)
+            for key in ("OnFailure", "OnSuccess"):
+                block = dest.get(key)
+                if not isinstance(block, Mapping):
+                    continue
+                bspan = dest.spans.get(key, espan) if isinstance(dest, LDict) else espan
+                dtype = r.value(block.get("Type"))
+                if "Destination" in block:
+                    destination = block["Destination"]
+                elif dtype in ("SQS", "SNS"):
+                    gen = f"{fid}EventInvokeConfig{key}{'Queue' if dtype == 'SQS' else 'Topic'}"
+                    out.append(Res(gen, "AWS::SQS::Queue" if dtype == "SQS" else "AWS::SNS::Topic", mk(bspan), bspan, fid))
+                    destination = getatt(gen, "Arn", bspan) if dtype == "SQS" else ref(gen, bspan)
+                else:
+                    continue
+                dspan = block.spans.get("Destination", bspan) if isinstance(block, LDict) else bspan
+                dp[key] = mk(bspan, {"Destination": destination}, {"Destination": dspan})
+                dp.spans[key] = bspan
+                if dtype in DESTINATION_ACTIONS:
+                    auto_statements.append(_statement(DESTINATION_ACTIONS[dtype], destination, bspan))
+            ep["DestinationConfig"] = dp
+            ep.spans["DestinationConfig"] = dp.span  # type: ignore[assignment]
+        out.append(Res(f"{fid}EventInvokeConfig", "AWS::Lambda::EventInvokeConfig", ep, espan, fid))
+
+    managed: list[Any] = ["arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"]
+    events = props.get("Events")
+    if isinstance(events, Mapping):
+        for name, event in events.items():
+            espan = events.key_spans.get(name, span) if isinstance(events, LDict) else span
+            if not isinstance(event, Mapping):
+                continue
+            etype = r.value(event.get("Type"))
+            eprops = event.get("Properties")
+            if not isinstance(eprops, LDict):
+                eprops = LDict(eprops if isinstance(eprops, Mapping) else {}, span=espan)
+            out.extend(_event(fid, str(name), etype, eprops, espan, r, implicit, managed, auto_statements))
+
+    url = props.get("FunctionUrlConfig")
+    if isinstance(url, Mapping):
+        uspan = props.spans.get("FunctionUrlConfig", span)
+        out.append(Res(f"{fid}Url", "AWS::Lambda::Url", mk(uspan, {"TargetFunctionArn": ref(fid, uspan)}), uspan, fid))
+
+    if "Role" not in props:
+        role_id = f"{fid}Role"
+        policies, incomplete = _policies(props.get("Policies"), props.spans.get("Policies", span), r, managed)
+        if auto_statements:
+            policies.append(mk(span, {"PolicyName": "invlint-sam-generated",
+                                      "PolicyDocument": mk(span, {"Statement": _llist(auto_statements, span)})}))
+        rp = mk(span, {"Policies": _llist(policies, span), "ManagedPolicyArns": _llist(managed, span)})
+        role = Res(role_id, "AWS::IAM::Role", rp, span, fid)
+        role.extra["incomplete"] = incomplete
+        out.append(role)
+        fp["Role"] = getatt(role_id, "Arn", span)
+        fp.spans["Role"] = span
+    return out
+
+
+def _llist(items: list[Any], span: Span) -> LList:
+    out = LList(items, span=span)
+    out.spans = [getattr(i, "span", None) or span for i in items]
+    return out
+
+
+def _statement(action: str, resource: Any, span: Span) -> LDict:
+    return mk(span, {"Effect": "Allow", "Action": [action], "Resource": resource})
+
+
+def _policies(raw: Any, span: Span, r: Resolver, managed: list[Any]) -> tuple[list[LDict], bool]:
+    """SAM ``Policies``: managed policy names/ARNs, policy documents, and policy templates."""
+    if raw is None:
+        return [], False
+    items = raw if isinstance(raw, list) else [raw]
+    spans = raw.spans if isinstance(raw, LList) else [span] * len(items)
+    policies: list[LDict] = []
+    incomplete = False
+    for item, ispan in zip(items, spans, strict=False):
+        ispan = ispan or span
+        if isinstance(item, str):
+            managed.append(item if item.startswith("arn:") else f"arn:aws:iam::aws:policy/{item}")
+        elif isinstance(item, Mapping) and "Statement" in item:
+            policies.append(mk(ispan, {"PolicyName": "inline", "PolicyDocument": item}))
+        elif isinstance(item, Mapping) and len(item) == 1:
+            (name, params), = item.items()
+            if name in ("Ref", "Fn::GetAtt", "Fn::Sub", "Fn::If", "Fn::ImportValue", "Fn::Join"):
+                incomplete = True
+                continue
+            statements = _policy_template(str(name), params if isinstance(params, Mapping) else {})
+            if statements is None:
+                incomplete = True
+                continue
+            located = [_locate(s, ispan) for s in statements]
+            policies.append(mk(ispan, {"PolicyName": str(name), "PolicyDocument": mk(ispan, {"Statement": _llist(located, ispan)})}))
+        else:
+            incomplete = True
+    return policies, incomplete
+
+
+def _policy_template(name: str, params: Mapping[str, Any]) -> list[dict[str, Any]] | None:
+    try:
+        from .sam_policies import expand as expand_template
+    except ImportError:
+        return None
+    return expand_template(name, dict(params))
+
+
+def _locate(value: Any, span: Span) -> Any:
+    """Give generated values the span of the SAM line they come from."""
+    if isinstance(value, LDict):
+        return value
+    if isinstance(value, Mapping):
+        out = LDict(span=span)
+        for k, v in value.items():
+            out[k] = _locate(v, span)
+            out.spans[k] = getattr(v, "span", None) or span
+        return out
+    if isinstance(value, list) and not isinstance(value, LList):
+        return _llist([_locate(v, span) for v in value], span)
+    return value
+
+
+def _event(fid: str, name: str, etype: Any, p: LDict, span: Span, r: Resolver, implicit: dict[str, Res],
+           managed: list[Any], auto: list[LDict]) -> list[Res]:
+    eid = f"{fid}{name}"
+    fn_ref = ref(fid, span)
+    fn_arn = getatt(fid, "Arn", span)
+    out: list[Res] = []
+    if etype in POLL_SOURCES or etype == "SelfManagedKafka":
+        mp = mk(span, {"FunctionName": fn_ref})
+        key = POLL_SOURCES.get(etype)
+        if key and key in p:
+            mp["EventSourceArn"] = p[key]
+            mp.spans["EventSourceArn"] = p.spans.get(key, span)
+        if etype == "SelfManagedKafka":
+            mp["SelfManagedEventSource"] = p.get("KafkaBootstrapServers", {})
+        copy_keys(p, mp, MAPPING_KEYS)
+        dest = p.get("DestinationConfig")
+        if isinstance(dest, Mapping):
+            dspan = p.spans.get("DestinationConfig", span)
+            dp = mk(dspan)
+            on_failure = dest.get("OnFailure")
+            if isinstance(on_failure, Mapping) and "Destination" in on_failure:
+                dp["OnFailure"] = mk(dest.spans.get("OnFailure", dspan) if isinstance(dest, LDict) else dspan,
+                                     {"Destination": on_failure["Destination"]},
+                                     {"Destination": on_failure.spans.get("Destination", dspan) if isinstance(on_failure, LDict) else dspan})
+                dp.spans["OnFailure"] = dp["OnFailure"].span
+                dtype = r.value(on_failure.get("Type"))
+                if dtype in DESTINATION_ACTIONS:
+                    auto.append(_statement(DESTINATION_ACTIONS[dtype], on_failure["Destination"], dspan))
+            mp["DestinationConfig"] = dp
+            mp.spans["DestinationConfig"] = dspan
+        managed.append({
+            "SQS": "arn:aws:iam::aws:policy/service-role/AWSLambdaSQSQueueExecutionRole",
+            "Kinesis": "arn:aws:iam::aws:policy/service-role/AWSLambdaKinesisExecutionRole",
+            "DynamoDB": "arn:aws:iam::aws:policy/service-role/AWSLambdaDynamoDBExecutionRole",
+            "MSK": "arn:aws:iam::aws:policy/service-role/AWSLambdaMSKExecutionRole",
+        }.get(etype, "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"))
+        out.append(Res(eid, "AWS::Lambda::EventSourceMapping", mp, span, fid))
+    elif etype == "SNS":
+        sqs_sub = p.get("SqsSubscription")
+        sub_value = r.value(sqs_sub) if sqs_sub is not None else False
+        if sub_value is True or isinstance(sqs_sub, Mapping):
+            sspan = p.spans.get("SqsSubscription", span)
+            if isinstance(sqs_sub, Mapping) and "QueueArn" in sqs_sub:
+                queue_arn = sqs_sub["QueueArn"]
+            else:
+                qid = f"{eid}Queue"
+                out.append(Res(qid, "AWS::SQS::Queue", mk(sspan), sspan, fid))
+                queue_arn = getatt(qid, "Arn", sspan)
+            mp = mk(sspan, {"FunctionName": fn_ref, "EventSourceArn": queue_arn})
+            if isinstance(sqs_sub, Mapping):
+                copy_keys(sqs_sub, mp, ("BatchSize", "Enabled"))
+            out.append(Res(f"{eid}EventSourceMapping", "AWS::Lambda::EventSourceMapping", mp, span, fid))
+            managed.append("arn:aws:iam::aws:policy/service-role/AWSLambdaSQSQueueExecutionRole")
+        else:
+            sp = mk(span, {"Protocol": "lambda", "Endpoint": fn_arn})
+            if "Topic" in p:
+                sp["TopicArn"] = p["Topic"]
+                sp.spans["TopicArn"] = p.spans.get("Topic", span)
+            copy_keys(p, sp, ("RedrivePolicy", "FilterPolicy", "FilterPolicyScope"))
+            out.append(Res(eid, "AWS::SNS::Subscription", sp, span, fid))
+    elif etype in ("CloudWatchEvent", "EventBridgeRule", "Schedule"):
+        target = mk(span, {"Arn": fn_arn, "Id": f"{eid}LambdaTarget"})
+        target_spec = p.get("Target")
+        if isinstance(target_spec, Mapping) and "Id" in target_spec:
+            target["Id"] = target_spec["Id"]
+        dlc = p.get("DeadLetterConfig")
+        if isinstance(dlc, Mapping):
+            dspan = p.spans.get("DeadLetterConfig", span)
+            if "Arn" in dlc:
+                target["DeadLetterConfig"] = mk(dspan, {"Arn": dlc["Arn"]}, {"Arn": dlc.spans.get("Arn", dspan) if isinstance(dlc, LDict) else dspan})
+            elif r.value(dlc.get("Type")) == "SQS":
+                qid = r.value(dlc.get("QueueLogicalId")) if "QueueLogicalId" in dlc else f"{eid}Queue"
+                qid = qid if isinstance(qid, str) else f"{eid}Queue"
+                out.append(Res(qid, "AWS::SQS::Queue", mk(dspan), dspan, fid))
+                target["DeadLetterConfig"] = mk(dspan, {"Arn": getatt(qid, "Arn", dspan)})
+            target.spans["DeadLetterConfig"] = dspan
+        copy_keys(p, target, ("RetryPolicy", "Input", "InputPath"))
+        rp = mk(span, {"Targets": _llist([target], span)})
+        if etype == "Schedule":
+            if "Schedule" in p:
+                rp["ScheduleExpression"] = p["Schedule"]
+                rp.spans["ScheduleExpression"] = p.spans.get("Schedule", span)
+        else:
+            if "Pattern" in p:
+                rp["EventPattern"] = p["Pattern"]
+                rp.spans["EventPattern"] = p.spans.get("Pattern", span)
+            copy_keys(p, rp, ("EventBusName",))
+        copy_keys(p, rp, ("State",))
+        out.append(Res(eid, "AWS::Events::Rule", rp, span, fid))
+    elif etype == "ScheduleV2":
+        target = mk(span, {"Arn": fn_arn})
+        dlc = p.get("DeadLetterConfig")
+        if isinstance(dlc, Mapping):
+            dspan = p.spans.get("DeadLetterConfig", span)
+            if "Arn" in dlc:
+                target["DeadLetterConfig"] = mk(dspan, {"Arn": dlc["Arn"]}, {"Arn": dlc.spans.get("Arn", dspan) if isinstance(dlc, LDict) else dspan})
+            elif r.value(dlc.get("Type")) == "SQS":
+                qid = r.value(dlc.get("QueueLogicalId")) if "QueueLogicalId" in dlc else f"{eid}Queue"
+                qid = qid if isinstance(qid, str) else f"{eid}Queue"
+                out.append(Res(qid, "AWS::SQS::Queue", mk(dspan), dspan, fid))
+                target["DeadLetterConfig"] = mk(dspan, {"Arn": getatt(qid, "Arn", dspan)})
+            target.spans["DeadLetterConfig"] = dspan
+        copy_keys(p, target, ("RetryPolicy", "Input"))
+        sp = mk(span, {"Target": target})
+        copy_keys(p, sp, ("ScheduleExpression", "FlexibleTimeWindow", "State"))
+        out.append(Res(eid, "AWS::Scheduler::Schedule", sp, span, fid))
+    elif etype == "S3":
+        pp = mk(span, {"FunctionName": fn_ref, "Principal": "s3.amazonaws.com"})
+        if "Bucket" in p:
+            pp["SourceArn"] = p["Bucket"]
+            pp.spans["SourceArn"] = p.spans.get("Bucket", span)
+        out.append(Res(f"{eid}Permission", "AWS::Lambda::Permission", pp, span, fid))
+    elif etype == "CloudWatchLogs":
+        lp = mk(span, {"DestinationArn": fn_arn})
+        copy_keys(p, lp, ("LogGroupName", "FilterPattern"))
+        out.append(Res(eid, "AWS::Logs::SubscriptionFilter", lp, span, fid))
+    elif etype == "IoTRule":
+        action = mk(span, {"Lambda": mk(span, {"FunctionArn": fn_arn})})
+        payload = mk(span, {"Actions": _llist([action], span)})
+        copy_keys(p, payload, ("Sql", "AwsIotSqlVersion"))
+        out.append(Res(eid, "AWS::IoT::TopicRule", mk(span, {"TopicRulePayload": payload}), span, fid))
+    elif etype == "Api":
+        api_id = "ServerlessRestApi"
+        if "RestApiId" in p:
+            api_ref = p["RestApiId"]
+            api_span = p.spans.get("RestApiId", span)
+        else:
+            implicit.setdefault(api_id, Res(api_id, "AWS::ApiGateway::RestApi", mk(span), span, api_id))
+            api_ref, api_span = ref(api_id, span), span
+        integ = mk(span, {"Type": "AWS_PROXY", "Uri": fn_arn})
+        copy_keys(p, integ, ("TimeoutInMillis",))
+        mp = mk(span, {"RestApiId": api_ref, "Integration": integ}, {"RestApiId": api_span})
+        copy_keys(p, mp, ("Path", "Method"))
+        out.append(Res(eid, "AWS::ApiGateway::Method", mp, span, fid))
+    elif etype == "HttpApi":
+        api_id = "ServerlessHttpApi"
+        if "ApiId" in p:
+            api_ref = p["ApiId"]
+            api_span = p.spans.get("ApiId", span)
+        else:
+            implicit.setdefault(api_id, Res(api_id, "AWS::ApiGatewayV2::Api", mk(span, {"ProtocolType": "HTTP"}), span, api_id))
+            api_ref, api_span = ref(api_id, span), span
+        ip = mk(span, {"ApiId": api_ref, "IntegrationType": "AWS_PROXY", "IntegrationUri": fn_arn}, {"ApiId": api_span})
+        copy_keys(p, ip, ("TimeoutInMillis", "PayloadFormatVersion"))
+        out.append(Res(eid, "AWS::ApiGatewayV2::Integration", ip, span, fid))
+    elif etype in ("Cognito", "AlexaSkill"):
+        principal = {"Cognito": "cognito-idp.amazonaws.com", "AlexaSkill": "alexa-appkit.amazon.com"}[etype]
+        pp = mk(span, {"FunctionName": fn_ref, "Principal": principal})
+        if etype == "Cognito" and "UserPool" in p:
+            pp["SourceArn"] = p["UserPool"]
+        out.append(Res(f"{eid}Permission", "AWS::Lambda::Permission", pp, span, fid))
+    return out

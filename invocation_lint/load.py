@@ -1,0 +1,63 @@
+"""One input → one Model, by content: CloudFormation/SAM/CDK templates, Terraform plans, Terraform modules."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping
+from typing import Any
+
+from .discover import Input, discover
+from .formats.parse import MAX_BYTES, decode, parse_text
+from .model import Model
+from .source import InputError
+
+
+def read_bytes(inp: Input) -> bytes:
+    if inp.path == "-":
+        data = sys.stdin.buffer.read(MAX_BYTES + 1)
+    else:
+        try:
+            size = os.path.getsize(inp.path)
+        except OSError as exc:
+            raise InputError(inp.display, f"cannot read: {exc.strerror or exc}") from None
+        if size > MAX_BYTES:
+            raise InputError(inp.display, f"file is {size / 1e6:.1f} MB; files over {MAX_BYTES // (1024 * 1024)} MiB are not read")
+        try:
+            with open(inp.path, "rb") as fh:
+                data = fh.read(MAX_BYTES + 1)
+        except OSError as exc:
+            raise InputError(inp.display, f"cannot read: {exc.strerror or exc}") from None
+    return data
+
+
+def is_plan(doc: Any) -> bool:
+    return isinstance(doc, Mapping) and "format_version" in doc and (
+        "planned_values" in doc or "values" in doc or "terraform_version" in doc or "resource_changes" in doc
+    )
+
+
+def load_input(inp: Input) -> Model:
+    """Load one input; raises ``InputError`` for anything that is not a template this tool reads."""
+    if inp.kind == "terraform":
+        from .formats.terraform import load_module
+
+        return load_module(inp.path, inp.display, inp.base_dir)
+    text = decode(read_bytes(inp), inp.display)
+    doc = parse_text(text, inp.display)
+    if is_plan(doc):
+        from .formats.terraform import load_plan
+
+        return load_plan(doc, inp.display, inp.base_dir)
+    from .formats.cloudformation import build_model
+
+    template_dir = os.getcwd() if inp.path == "-" else os.path.dirname(os.path.abspath(inp.path))
+    return build_model(doc, inp.display, inp.base_dir, template_dir)
+
+
+def load_path(path: str) -> list[Model]:
+    """Every Model under ``path`` (a file or directory); input errors raise. For tests and scripts."""
+    inputs, errors = discover([path])
+    if errors:
+        raise errors[0]
+    return [load_input(inp) for inp in inputs]

@@ -1,0 +1,209 @@
+"""Small helpers shared by the rule modules: reading located values, wording durations, failure-path steps.
+
+Rule modules import from here so that every finding words the same things the same way ("30 s", "4 days",
+``OrdersQueue (SQS)``, ``ProcessOrders [poll, batch 10]``). Everything here is a pure function of the Model;
+nothing imports a heavy dependency. The names below are a stable interface for all rule families.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from invocation_lint.model import Function, Model, Queue, Target, Trigger, Val
+from invocation_lint.registry import Related
+from invocation_lint.source import Span
+
+__all__ = [
+    "DEFAULT_BATCH_SIZE",
+    "duration",
+    "plural",
+    "known",
+    "value_of",
+    "span_of",
+    "related",
+    "node_label",
+    "target_label",
+    "trigger_step",
+    "batch_size",
+    "queue_of",
+    "queue_name",
+    "is_fifo",
+    "sqs_triggers",
+    "functions_only_invoked_by",
+]
+
+#: Lambda's default batch size when a mapping does not set one, by caller.
+DEFAULT_BATCH_SIZE = {"sqs": 10, "kinesis": 100, "dynamodb": 100}
+
+_SERVICE_LABEL = {
+    "sqs": "SQS", "sns": "SNS", "s3": "S3", "lambda": "Lambda", "events": "EventBridge", "eventbridge": "EventBridge",
+    "kinesis": "Kinesis", "dynamodb": "DynamoDB stream", "apigateway": "API Gateway", "apigatewayv2": "HTTP API",
+}
+_MODE_LABEL = {"sync": "sync", "async": "async", "poll-sqs": "poll", "poll-stream": "poll"}
+
+
+# ----------------------------------------------------------------------------------------------- wording
+
+
+def plural(n: int, word: str, words: str | None = None) -> str:
+    """``plural(1, "day")`` → ``1 day``; ``plural(4, "day")`` → ``4 days``."""
+    return f"{n} {word if n == 1 else (words or word + 's')}"
+
+
+def duration(seconds: int | float) -> str:
+    """A number of seconds as a person reads it: ``30 s``, ``5 min``, ``12 h``, ``4 days``, ``1 day 6 h``.
+
+    Exact: the largest units that add up to the value, at most two of them (``1 day 6 h``); a value that
+    needs more keeps its seconds with an approximation (``100000 s (about 1.2 days)``), so numbers in a
+    message can be checked against the template.
+    """
+    s = int(seconds)
+    if s != seconds or s < 60:
+        return f"{seconds:g} s"
+    units = ((86400, "day", "days"), (3600, "h", "h"), (60, "min", "min"), (1, "s", "s"))
+    parts: list[str] = []
+    rest = s
+    for size, one, many in units:
+        if rest >= size:
+            n, rest = divmod(rest, size)
+            parts.append(f"{n} {one if n == 1 else many}")
+    if len(parts) <= 2:
+        return " ".join(parts)
+    if s >= 86400:
+        return f"{s} s (about {s / 86400:.1f} days)"
+    if s >= 3600:
+        return f"{s} s (about {s / 3600:.1f} h)"
+    return f"{s} s (about {s / 60:.0f} min)"
+
+
+# ------------------------------------------------------------------------------------------ located values
+
+
+def known(v: Val[Any] | None) -> bool:
+    """True when ``v`` is set and its value can be known statically."""
+    return v is not None and v.known
+
+
+def value_of(v: Val[Any] | None) -> Any:
+    """The value of ``v``, or None when it is not set or not known (rules stay silent on None)."""
+    if v is None or not v.known:
+        return None
+    return v.value
+
+
+def span_of(v: Val[Any] | Target | None, fallback: Span | None = None) -> Span | None:
+    """Where a value is written (for a defaulted value: the resource that would hold it), else ``fallback``."""
+    span = getattr(v, "span", None) if v is not None else None
+    return span or fallback
+
+
+def related(span: Span | None, resource: str | None, message: str) -> list[Related]:
+    """One related location as a list, or an empty list when there is no span to point at."""
+    return [Related(span, resource, message)] if span is not None else []
+
+
+# --------------------------------------------------------------------------------------------- labels
+
+
+def node_label(model: Model, node_id: str | None) -> str:
+    """``OrdersQueue (SQS)``, ``Notify (SNS)``, ``Worker (function)``; the bare id for other nodes."""
+    if node_id is None:
+        return "(unknown)"
+    if node_id in model.queues:
+        return f"{node_id} (SQS{' FIFO' if model.queues[node_id].fifo.value is True else ''})"
+    if node_id in model.topics:
+        return f"{node_id} (SNS)"
+    if node_id in model.functions:
+        return f"{node_id} (function)"
+    if node_id in model.streams:
+        return f"{node_id} ({_SERVICE_LABEL.get(model.streams[node_id].service, 'stream')})"
+    return node_id
+
+
+def target_label(model: Model, target: Target | None) -> str:
+    """A target in words: its node label, its ARN, or ``(unknown)``."""
+    if target is None:
+        return "(none)"
+    if target.node:
+        return node_label(model, target.node)
+    return target.label()
+
+
+def batch_size(trigger: Trigger) -> Val[int]:
+    """The trigger's batch size, with Lambda's default for its caller when the template does not set one."""
+    if trigger.batch_size is not None:
+        return trigger.batch_size
+    return Val(DEFAULT_BATCH_SIZE.get(trigger.service, 10), trigger.span, True)
+
+
+def trigger_step(trigger: Trigger) -> str:
+    """A failure-path step for the function a trigger invokes: ``ProcessOrders [poll, batch 10]``.
+
+    Poll-based triggers show their batch size (Lambda's default when unset) and a batching window when one
+    is set; unknown values show as ``?``.
+    """
+    bits = [_MODE_LABEL.get(trigger.mode, trigger.mode)]
+    if trigger.mode in ("poll-sqs", "poll-stream"):
+        size = batch_size(trigger)
+        bits.append(f"batch {size.value if size.known else '?'}")
+        window = trigger.batching_window
+        if not window.known:
+            bits.append("window ?")
+        elif window.value:
+            bits.append(f"window {duration(window.value)}")
+    return f"{trigger.function} [{', '.join(bits)}]"
+
+
+# ---------------------------------------------------------------------------------------------- queries
+
+
+def sqs_triggers(model: Model) -> Iterator[Trigger]:
+    """Every poll-based SQS trigger (event source mapping or SAM ``SQS`` event) of the Model."""
+    for t in model.triggers:
+        if t.mode == "poll-sqs":
+            yield t
+
+
+def queue_of(model: Model, trigger: Trigger) -> Queue | None:
+    """The queue a poll-sqs trigger reads, when that queue is a node of this Model; else None."""
+    src = trigger.source
+    if src is None or src.node is None:
+        return None
+    return model.queues.get(src.node)
+
+
+def queue_name(target: Target | None) -> str | None:
+    """The queue name at the end of a literal SQS ARN (``arn:aws:sqs:eu-west-1:123:orders.fifo``)."""
+    if target is None or not target.arn or not target.arn.startswith("arn:"):
+        return None
+    parts = target.arn.split(":")
+    if len(parts) < 6 or parts[2] != "sqs":
+        return None
+    return parts[5] or None
+
+
+def is_fifo(model: Model, target: Target | None) -> bool | None:
+    """Whether a queue target is FIFO: from the Model's queue, else from an ARN's ``.fifo`` name; else None."""
+    if target is None:
+        return None
+    if target.node is not None:
+        q = model.queues.get(target.node)
+        if q is None or not q.fifo.known:
+            return None
+        return bool(q.fifo.value)
+    name = queue_name(target)
+    if name is None:
+        return None
+    return name.endswith(".fifo")
+
+
+def functions_only_invoked_by(model: Model, mode: str) -> Iterator[tuple[Function, list[Trigger]]]:
+    """Functions whose every known trigger has ``mode`` (and that have at least one), with those triggers."""
+    by_function: dict[str, list[Trigger]] = {}
+    for t in model.triggers:
+        by_function.setdefault(t.function, []).append(t)
+    for fid, triggers in by_function.items():
+        fn = model.functions.get(fid)
+        if fn is not None and all(t.mode == mode for t in triggers):
+            yield fn, triggers

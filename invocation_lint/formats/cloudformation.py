@@ -280,6 +280,7 @@ class Builder:
             "AWS::ApiGateway::Method": self.rest_method,
             "AWS::ApiGateway::RestApi": self.rest_body,
             "AWS::ApiGateway::Authorizer": self.rest_authorizer,
+            "AWS::ApiGatewayV2::Authorizer": self.rest_authorizer,
             "AWS::ApiGatewayV2::Integration": self.http_integration,
             "AWS::ApiGatewayV2::Api": self.http_quick_target,
             "AWS::Lambda::Url": self.function_url,
@@ -752,6 +753,15 @@ class Builder:
             return None
         return self.function_of(self.r.target(uri, span))
 
+    def _invocation_mode(self, integ: Mapping[str, Any], key: str) -> str:
+        """A non-proxy integration that sets ``X-Amz-Invocation-Type: 'Event'`` invokes asynchronously."""
+        params = integ.get(key)
+        if isinstance(params, Mapping):
+            value = self.r.value(params.get("integration.request.header.X-Amz-Invocation-Type"))
+            if isinstance(value, str) and value.strip("'\"") == "Event":
+                return "async"
+        return "sync"
+
     def rest_method(self, res: Res) -> None:
         integ = res.props.get("Integration")
         if not isinstance(integ, Mapping):
@@ -762,7 +772,8 @@ class Builder:
         span = res.props.spans.get("Integration", res.span)
         fn = self._integration_function(integ.get("Uri"), span)
         api = self.target(res.props, "RestApiId", res.span)
-        trig = self._add_trigger(fn, "sync", "apigateway", res.span, res.origin, api, api=api.node if api else None,
+        mode = self._invocation_mode(integ, "RequestParameters") if itype == "AWS" else "sync"
+        trig = self._add_trigger(fn, mode, "apigateway", res.span, res.origin, api, api=api.node if api else None,
                                  api_kind="rest", proxy=itype == "AWS_PROXY")
         if trig:
             trig.extra["id"] = res.id
@@ -770,10 +781,12 @@ class Builder:
                 trig.integration_timeout_ms = self.val(integ, "TimeoutInMillis", None, as_int, span)  # type: ignore[arg-type]
 
     def rest_authorizer(self, res: Res) -> None:
+        v2 = res.type.startswith("AWS::ApiGatewayV2")
         fn = self._integration_function(res.props.get("AuthorizerUri"), res.span)
-        api = self.target(res.props, "RestApiId", res.span)
-        trig = self._add_trigger(fn, "sync", "apigateway", res.span, res.origin, api, api=api.node if api else None,
-                                 api_kind="rest", proxy=False)
+        api = self.target(res.props, "ApiId" if v2 else "RestApiId", res.span)
+        kind = self.m.apis[api.node].kind if api and api.node in self.m.apis else ("http" if v2 else "rest")
+        trig = self._add_trigger(fn, "sync", "apigatewayv2" if v2 else "apigateway", res.span, res.origin, api,
+                                 api=api.node if api else None, api_kind=kind, proxy=False)
         if trig:
             trig.extra["authorizer"] = True
 
@@ -781,7 +794,23 @@ class Builder:
         self._openapi(res, res.props.get("Body"), "rest", "apigateway")
 
     def _openapi(self, res: Res, body: Any, kind: str, service: str) -> None:
-        paths = body.get("paths") if isinstance(body, Mapping) else None
+        if not isinstance(body, Mapping):
+            return
+        schemes = body.get("securityDefinitions")
+        components = body.get("components")
+        if not isinstance(schemes, Mapping) and isinstance(components, Mapping):
+            schemes = components.get("securitySchemes")
+        if isinstance(schemes, Mapping):
+            for name, scheme in schemes.items():
+                auth = scheme.get("x-amazon-apigateway-authorizer") if isinstance(scheme, Mapping) else None
+                if isinstance(auth, Mapping):
+                    span = schemes.spans.get(name, res.span) if isinstance(schemes, LDict) else res.span
+                    fn = self._integration_function(auth.get("authorizerUri"), span)
+                    trig = self._add_trigger(fn, "sync", service, span, res.origin, Target(node=res.id, span=res.span),
+                                             api=res.id, api_kind=kind, proxy=False)
+                    if trig:
+                        trig.extra["authorizer"] = True
+        paths = body.get("paths")
         if not isinstance(paths, Mapping):
             return
         for path, ops in paths.items():
@@ -798,7 +827,8 @@ class Builder:
                     continue
                 span = ops.spans.get(method, res.span) if isinstance(ops, LDict) else res.span
                 fn = self._integration_function(integ.get("uri"), span)
-                trig = self._add_trigger(fn, "sync", service, span, res.origin, Target(node=res.id, span=res.span),
+                mode = self._invocation_mode(integ, "requestParameters") if itype.lower() == "aws" else "sync"
+                trig = self._add_trigger(fn, mode, service, span, res.origin, Target(node=res.id, span=res.span),
                                          api=res.id, api_kind=kind, proxy=itype.lower() == "aws_proxy")
                 if trig:
                     trig.extra["id"] = res.id

@@ -305,6 +305,9 @@ class Resolver:
             if k == "Ref" and isinstance(arg, str):
                 if arg in self.types:
                     return self._node(arg, span)
+                head, _, tail = arg.partition(".")
+                if tail in ("Alias", "Version") and self.types.get(head) in ("AWS::Serverless::Function", "AWS::Lambda::Function"):
+                    return self._node(head, span)  # SAM's reference to a function's generated alias or version
                 return self._literal(self.param(arg), span, depth)
             if k == "Fn::GetAtt":
                 logical = None

@@ -97,6 +97,7 @@ def expand(resources: list[Res], doc: Mapping[str, Any], resolver: Resolver, fil
                 p["Body"] = props["DefinitionBody"]
                 p.spans["Body"] = props.spans.get("DefinitionBody", res.span)
             out.append(Res(res.id, "AWS::ApiGateway::RestApi", p, res.span, res.origin, res.metadata, res.condition))
+            out.extend(_authorizers(res, props, "AWS::ApiGateway::Authorizer", "RestApiId", "AuthorizerUri"))
         elif res.type == "AWS::Serverless::HttpApi":
             props = merge_globals(glob.get("HttpApi"), res.props)
             p = mk(res.span, {"ProtocolType": "HTTP"})
@@ -104,6 +105,7 @@ def expand(resources: list[Res], doc: Mapping[str, Any], resolver: Resolver, fil
                 p["Body"] = props["DefinitionBody"]
                 p.spans["Body"] = props.spans.get("DefinitionBody", res.span)
             out.append(Res(res.id, "AWS::ApiGatewayV2::Api", p, res.span, res.origin, res.metadata, res.condition))
+            out.extend(_authorizers(res, props, "AWS::ApiGatewayV2::Authorizer", "ApiId", "AuthorizerUri"))
         elif res.type == "AWS::Serverless::SimpleTable":
             p = mk(res.span)
             copy_keys(res.props, p, ("TableName",))
@@ -112,6 +114,21 @@ def expand(resources: list[Res], doc: Mapping[str, Any], resolver: Resolver, fil
             out.append(res)
     ids = {r.id for r in out}
     out.extend(r for k, r in implicit.items() if k not in ids)
+    return out
+
+
+def _authorizers(res: Res, props: LDict, rtype: str, api_key: str, uri_key: str) -> list[Res]:
+    """Lambda authorizers of a SAM API: API Gateway invokes them synchronously."""
+    auth = props.get("Auth")
+    authorizers = auth.get("Authorizers") if isinstance(auth, Mapping) else None
+    out: list[Res] = []
+    if not isinstance(authorizers, Mapping):
+        return out
+    for name, spec in authorizers.items():
+        if isinstance(spec, Mapping) and "FunctionArn" in spec:
+            span = authorizers.spans.get(name, res.span) if isinstance(authorizers, LDict) else res.span
+            ap = mk(span, {api_key: ref(res.id, span), uri_key: spec["FunctionArn"]})
+            out.append(Res(f"{res.id}{name}Authorizer", rtype, ap, span, res.id))
     return out
 
 

@@ -137,3 +137,14 @@ def allows_any(model: Model, role_target: Target | None, actions: list[str], res
     if any(a is None for a in answers):
         return None
     return False
+
+
+def granting_statement(model: Model, role_target: Target | None, action: str, resource_node_id: str) -> Statement | None:
+    """The first ``Allow`` statement that surely covers ``action`` on the resource (to point a finding at)."""
+    role = role_of(model, role_target)
+    if role is None:
+        return None
+    for st in role.statements:
+        if st.effect.lower() == "allow" and _statement_covers(model, st, action, resource_node_id) is True:
+            return st
+    return None

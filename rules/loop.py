@@ -1,0 +1,265 @@
+"""LOOP: failure paths and writes that lead back to where they started.
+
+These rules work on the resource graph as a whole: triggers (a queue, topic or bucket invokes a function),
+failure routes (redrive policies, function DLQs, on-failure destinations, subscription and target DLQs) and
+the execution role's write permissions. A cycle through them means an event that never ends.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable
+
+from invocation_lint.rules._common import node_label, related, trigger_step
+
+from invocation_lint import graph, iam
+from invocation_lint.graph import Edge
+from invocation_lint.model import Model, Target
+from invocation_lint.registry import Context, Finding, Related, rule
+
+_FAILURE_KINDS = ("queue-redrive", "function-dlq", "on-failure", "subscription-redrive", "target-dlq")
+_KIND_WORDS = {
+    "queue-redrive": "after maxReceiveCount: redrive to",
+    "function-dlq": "failure: function DLQ",
+    "on-failure": "failure: on-failure destination",
+    "subscription-redrive": "undeliverable: subscription redrive to",
+    "target-dlq": "undeliverable: target DLQ",
+}
+
+
+def _node(target: Target | None) -> str | None:
+    return target.node if target is not None and target.known and target.node else None
+
+
+def _edges(model: Model) -> list[Edge]:
+    """Triggers and failure routes; a function DLQ or async destination counts only for async functions."""
+    async_fns = {t.function for t in model.triggers if t.mode == "async"}
+    return [
+        e for e in graph.edges(model)
+        if e.kind != "on-success" and not (e.async_only and e.src not in async_fns)
+    ]
+
+
+def _path_back(edges: list[Edge], start: str, goal: str) -> list[Edge] | None:
+    """The shortest chain of edges from ``start`` to ``goal`` (empty when they are the same node)."""
+    if start == goal:
+        return []
+    nxt: dict[str, list[Edge]] = {}
+    for e in edges:
+        nxt.setdefault(e.src, []).append(e)
+    seen = {start}
+    queue: deque[tuple[str, list[Edge]]] = deque([(start, [])])
+    while queue:
+        node, path = queue.popleft()
+        for e in nxt.get(node, []):
+            if e.dst in seen:
+                continue
+            if e.dst == goal:
+                return path + [e]
+            seen.add(e.dst)
+            queue.append((e.dst, path + [e]))
+    return None
+
+
+def _steps(model: Model, cycle: list[Edge]) -> list[str]:
+    steps = [node_label(model, cycle[0].src)]
+    for e in cycle:
+        if e.kind == "trigger" and e.trigger is not None:
+            steps.append(trigger_step(e.trigger))
+        else:
+            steps.append(_KIND_WORDS.get(e.kind, e.kind))
+            steps.append(node_label(model, e.dst))
+    return steps
+
+
+@rule(
+    "LOOP001",
+    "failure-route-loops-back",
+    "error",
+    "A failure route leads back to the resource that triggers the function: failed events circle forever.",
+)
+def failure_route_loops_back(model: Model, ctx: Context) -> Iterable[Finding]:
+    """
+    ## What it does
+    Follows the failure routes of the template (queue redrive policies, function DLQs, on-failure
+    destinations of functions and stream mappings, SNS subscription and EventBridge target DLQs) together
+    with the triggers, and reports every cycle: a failed event that is sent back to the queue, topic or
+    function it came from, directly or through other resources; also a queue that redrives to itself.
+
+    ## Why is this bad?
+    A failure route exists to take a failing event *out* of the processing path and keep it. When it leads
+    back into that path, the event that failed is processed again, fails again, and goes round again: it is
+    never kept for inspection, every round costs invocations (and retries), and a poison message can keep a
+    function busy indefinitely. Lambda's recursive loop detection does not see these loops, because no
+    function code sends the event.
+
+    ## Failure path
+    Orders (SQS) → Worker [poll] → fails 5 times → redrive to Orders (SQS) → Worker → ...
+
+    ## Example
+    ```yaml
+    Notify:
+      Type: AWS::Serverless::Function
+      Properties:
+        EventInvokeConfig:
+          DestinationConfig:
+            OnFailure:
+              Type: SNS
+              Destination: !Ref Alerts      # the topic that invokes Notify
+        Events:
+          Alerts:
+            Type: SNS
+            Properties:
+              Topic: !Ref Alerts
+    ```
+
+    ## Use instead
+    ```yaml
+        EventInvokeConfig:
+          DestinationConfig:
+            OnFailure:
+              Type: SQS
+              Destination: !GetAtt NotifyFailures.Arn   # a queue nothing consumes automatically
+    ```
+
+    ## References
+    - https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html
+    - https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html
+    - https://docs.aws.amazon.com/lambda/latest/dg/invocation-recursion.html
+    """
+    edges = _edges(model)
+    reported: set[frozenset[str]] = set()
+    for e in edges:
+        if e.kind not in _FAILURE_KINDS:
+            continue
+        back = _path_back(edges, e.dst, e.src)
+        if back is None:
+            continue
+        cycle = [e] + back
+        key = frozenset([x.src for x in cycle] + [x.dst for x in cycle])
+        if key in reported:
+            continue
+        reported.add(key)
+        # read the cycle from a trigger source when there is one: "Orders (SQS) → Worker → ... → Orders"
+        starts = [i for i, x in enumerate(cycle) if x.kind == "trigger"]
+        shown = cycle[starts[0]:] + cycle[: starts[0]] if starts else cycle
+        functions = sorted({x.dst for x in cycle if x.kind == "trigger"})
+        if e.src == e.dst:
+            what = f"{node_label(model, e.src)} sends its failures to itself"
+        else:
+            what = (f"the {_KIND_WORDS[e.kind].split(': ')[-1]} of {e.src} is {node_label(model, e.dst)}, "
+                    f"which leads back to {e.src}")
+        rel: list[Related] = []
+        for x in cycle[1:]:
+            rel += related(x.span, x.resource, f"{x.kind}: {x.src} → {x.dst}")
+        yield Finding(
+            code="LOOP001",
+            message=f"Failure route loops back: {what}. A failing event goes round "
+            f"({' → '.join([shown[0].src] + [x.dst for x in shown])}) instead of being kept: it is processed "
+            "again, fails again, costs invocations each round, and never lands anywhere for inspection.",
+            span=e.span,
+            resource=e.resource,
+            function=functions[0] if functions else None,
+            related=rel,
+            path=_steps(model, shown),
+            fix="send failures to a dedicated dead-letter queue that does not feed back into this path",
+        )
+
+
+_WRITE_ACTIONS = {"queue": ["sqs:SendMessage"], "topic": ["sns:Publish"], "bucket": ["s3:PutObject"]}
+
+
+@rule(
+    "LOOP002",
+    "function-writes-to-own-trigger",
+    "warning",
+    "The execution role lets the function write into the queue, topic or bucket that triggers it.",
+)
+def function_writes_to_own_trigger(model: Model, ctx: Context) -> Iterable[Finding]:
+    """
+    ## What it does
+    Finds functions whose execution role, as the template defines it, allows them to send to the SQS queue
+    (`sqs:SendMessage`), publish to the SNS topic (`sns:Publish`) or write into the S3 bucket
+    (`s3:PutObject`) that triggers them. Wildcards count (`sqs:*`, `Resource: "*"`); a policy the template
+    cannot show is not judged. It is an error when the function sets `RecursiveLoop: Allow`.
+
+    ## Why is this bad?
+    A function that writes into its own trigger invokes itself: each message or object it writes triggers
+    another invocation, which may write again. An unintended loop runs up costs and can use the account's
+    whole concurrency. Lambda's recursive loop detection stops such a chain after about 16 invocations of
+    the same event (and drops the event, or sends it to the DLQ); with `RecursiveLoop: Allow` nothing stops
+    it. Even when the write is intended (re-queueing with a delay), the permission makes an accidental
+    unbounded loop one bug away.
+
+    ## Failure path
+    Uploads (S3) → Thumbnail [async] → PutObject into Uploads → Thumbnail → ... → stopped after 16 rounds.
+
+    ## Example
+    ```yaml
+    Thumbnail:
+      Type: AWS::Serverless::Function
+      Properties:
+        Policies:
+          - S3CrudPolicy:
+              BucketName: !Ref Uploads
+        Events:
+          Upload:
+            Type: S3
+            Properties:
+              Bucket: !Ref Uploads
+              Events: s3:ObjectCreated:*
+    ```
+
+    ## Use instead
+    ```yaml
+        Policies:
+          - S3ReadPolicy:
+              BucketName: !Ref Uploads
+          - S3WritePolicy:
+              BucketName: !Ref Thumbnails   # write somewhere else
+    ```
+
+    ## References
+    - https://docs.aws.amazon.com/lambda/latest/dg/invocation-recursion.html
+    - https://docs.aws.amazon.com/lambda/latest/dg/with-s3.html
+    """
+    seen: set[tuple[str, str]] = set()
+    for t in model.triggers:
+        src = _node(t.source)
+        fn = model.functions.get(t.function)
+        if src is None or fn is None or (t.function, src) in seen:
+            continue
+        kind = "queue" if src in model.queues else "topic" if src in model.topics else (
+            "bucket" if src in model.buckets else None)
+        if kind is None:
+            continue
+        actions = _WRITE_ACTIONS[kind]
+        if iam.allows_any(model, fn.role, actions, src) is not True:
+            continue
+        seen.add((t.function, src))
+        role = iam.role_of(model, fn.role)
+        assert role is not None  # allows() answered True, so the role is in the template
+        stmt = iam.granting_statement(model, fn.role, actions[0], src)
+        allow = fn.recursive_loop.known and str(fn.recursive_loop.value).lower() == "allow"
+        consequence = (
+            "RecursiveLoop: Allow lets the loop run without limit"
+            if allow
+            else "Lambda's loop detection stops such a chain after about 16 invocations and drops the event"
+        )
+        rel = related(t.span, t.resource, f"{node_label(model, src)} triggers {t.function}")
+        if allow:
+            rel += related(fn.recursive_loop.span, fn.origin, "RecursiveLoop: Allow")
+        yield Finding(
+            code="LOOP002",
+            severity="error" if allow else "",
+            message=f"The execution role {role.id} lets {t.function} {actions[0].split(':')[1]} into "
+            f"{node_label(model, src)}, which triggers it: every write invokes {t.function} again, a recursive "
+            f"loop; {consequence}.",
+            span=stmt.span if stmt is not None and stmt.span is not None else role.span,
+            resource=role.origin,
+            function=t.function,
+            related=rel,
+            path=[node_label(model, src), trigger_step(t), f"{actions[0]} into {src}", node_label(model, src),
+                  "loop" + ("" if allow else ": stopped after about 16 rounds")],
+            fix=f"scope {role.id}'s {actions[0]} to resources other than {src}",
+        )

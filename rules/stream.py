@@ -1,0 +1,204 @@
+"""STREAM: Kinesis and DynamoDB stream event source mappings.
+
+A stream mapping reads each shard in order. When the function fails, Lambda retries the same batch until
+it succeeds, the retry limit is reached or the records expire (both limits default to ``-1``: unbounded),
+and the shard makes no progress meanwhile. Records it gives up on go to the mapping's
+``DestinationConfig.OnFailure`` (a record of them, not the data), or nowhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from invocation_lint.rules._common import duration, node_label, related, trigger_step
+
+from invocation_lint.model import Model, Trigger
+from invocation_lint.registry import Context, Finding, Related, rule
+
+_STREAM_SERVICES = ("kinesis", "dynamodb")
+_RETENTION = {"kinesis": "the stream's retention (24 h by default)", "dynamodb": "24 h, the stream's retention"}
+
+
+def _stream_triggers(model: Model) -> list[Trigger]:
+    return [t for t in model.triggers if t.mode == "poll-stream" and t.service in _STREAM_SERVICES]
+
+
+def _source(model: Model, t: Trigger) -> str:
+    if t.source is not None and t.source.node:
+        return node_label(model, t.source.node)
+    if t.source is not None and t.source.arn:
+        return f"{t.source.arn} ({'Kinesis' if t.service == 'kinesis' else 'DynamoDB stream'})"
+    return "Kinesis stream" if t.service == "kinesis" else "DynamoDB stream"
+
+
+def _limits(t: Trigger) -> str:
+    parts = []
+    if t.max_retry_attempts.known and t.max_retry_attempts.value != -1:
+        parts.append(f"after {t.max_retry_attempts.value} retries")
+    if t.max_record_age.known and t.max_record_age.value != -1:
+        parts.append(f"after {duration(t.max_record_age.value)}")
+    return " or ".join(parts) if parts else f"when the records expire ({_RETENTION[t.service]})"
+
+
+@rule(
+    "STREAM001",
+    "stream-without-failure-destination",
+    "warning",
+    "A Kinesis or DynamoDB stream mapping has no on-failure destination: discarded batches leave no record.",
+)
+def stream_without_failure_destination(model: Model, ctx: Context) -> Iterable[Finding]:
+    """
+    ## What it does
+    Finds Kinesis and DynamoDB stream event source mappings (`AWS::Lambda::EventSourceMapping`, SAM `Kinesis`
+    and `DynamoDB` events) without `DestinationConfig.OnFailure`.
+
+    ## Why is this bad?
+    When Lambda gives up on a batch (retry limit, record age, or the records expiring from the stream), it
+    moves on to the next records of the shard. With an on-failure destination it first sends an invocation
+    record (the shard, the sequence numbers) to an SQS queue, SNS topic or S3 bucket, so the lost records can
+    be read again or at least counted. Without one, the batch is skipped and nothing says which records were
+    never processed.
+
+    ## Failure path
+    stream → function [poll, batch 100] → fails → retried until the records expire → skipped, no record.
+
+    ## Example
+    ```yaml
+    Events:
+      Orders:
+        Type: Kinesis
+        Properties:
+          Stream: !GetAtt OrdersStream.Arn
+          StartingPosition: LATEST
+    ```
+
+    ## Use instead
+    ```yaml
+    Events:
+      Orders:
+        Type: Kinesis
+        Properties:
+          Stream: !GetAtt OrdersStream.Arn
+          StartingPosition: LATEST
+          MaximumRetryAttempts: 5
+          BisectBatchOnFunctionError: true
+          DestinationConfig:
+            OnFailure:
+              Destination: !GetAtt OrdersFailed.Arn
+    ```
+
+    ## References
+    - https://docs.aws.amazon.com/lambda/latest/dg/services-kinesis-parameters.html
+    - https://docs.aws.amazon.com/lambda/latest/dg/services-ddb-params.html
+    - https://docs.aws.amazon.com/lambda/latest/dg/kinesis-on-failure-destination.html
+    """
+    for t in _stream_triggers(model):
+        if t.on_failure is not None:
+            continue
+        yield Finding(
+            code="STREAM001",
+            message=f"The {_source(model, t)} mapping of {t.function} has no on-failure destination: when "
+            f"Lambda gives up on a failing batch ({_limits(t)}) it skips those records and keeps no record of "
+            "which ones were never processed.",
+            span=t.span,
+            resource=t.resource,
+            function=t.function,
+            path=[_source(model, t), trigger_step(t), f"failure: retried until {_limits(t).removeprefix('when ')}",
+                  "no on-failure destination", "records skipped, no trace"],
+            fix="add DestinationConfig.OnFailure (an SQS queue, SNS topic or S3 bucket) to the mapping",
+        )
+
+
+@rule(
+    "STREAM002",
+    "stream-unbounded-retries",
+    "warning",
+    "A stream mapping retries a failing batch until its records expire, blocking the shard.",
+)
+def stream_unbounded_retries(model: Model, ctx: Context) -> Iterable[Finding]:
+    """
+    ## What it does
+    Finds Kinesis and DynamoDB stream mappings where `MaximumRetryAttempts` and `MaximumRecordAgeInSeconds`
+    are both unbounded (`-1`, the default) and `BisectBatchOnFunctionError` is off. Reports an error when
+    `MaximumRecordAgeInSeconds` is below 60 (other than `-1`): the valid values are `-1` and 60–604800, so the
+    deploy fails.
+
+    ## Why is this bad?
+    A stream is processed in order, shard by shard. With unbounded retries, one record that always fails
+    (a poison pill) makes Lambda retry the same batch again and again until the record expires from the
+    stream (24 hours by default for Kinesis, 24 hours for DynamoDB streams). Every record behind it in that
+    shard waits, the iterator age grows, and when the poison record finally expires, the records queued
+    behind it may expire with it. Splitting the batch (`BisectBatchOnFunctionError`) isolates the bad record;
+    a retry or age limit bounds the wait.
+
+    ## Failure path
+    stream → function [poll, batch 100] → one record fails → same batch retried for up to 24 h → shard blocked.
+
+    ## Example
+    ```yaml
+    OrdersMapping:
+      Type: AWS::Lambda::EventSourceMapping
+      Properties:
+        EventSourceArn: !GetAtt OrdersStream.Arn
+        FunctionName: !Ref Worker
+        StartingPosition: LATEST
+    ```
+
+    ## Use instead
+    ```yaml
+    OrdersMapping:
+      Type: AWS::Lambda::EventSourceMapping
+      Properties:
+        EventSourceArn: !GetAtt OrdersStream.Arn
+        FunctionName: !Ref Worker
+        StartingPosition: LATEST
+        MaximumRetryAttempts: 5
+        MaximumRecordAgeInSeconds: 3600
+        BisectBatchOnFunctionError: true
+        DestinationConfig:
+          OnFailure:
+            Destination: !GetAtt OrdersFailed.Arn
+    ```
+
+    ## References
+    - https://docs.aws.amazon.com/lambda/latest/dg/services-kinesis-parameters.html
+    - https://docs.aws.amazon.com/lambda/latest/dg/services-ddb-params.html
+    - https://docs.aws.amazon.com/lambda/latest/api/API_CreateEventSourceMapping.html
+    """
+    for t in _stream_triggers(model):
+        age, retries, bisect = t.max_record_age, t.max_retry_attempts, t.bisect
+        if age.known and isinstance(age.value, int) and age.value != -1 and age.value < 60:
+            yield Finding(
+                code="STREAM002",
+                severity="error",
+                message=f"MaximumRecordAgeInSeconds {age.value} on the {_source(model, t)} mapping of "
+                f"{t.function} is invalid (allowed: -1, or 60 to 604800): the deploy fails.",
+                span=age.span or t.span,
+                resource=t.resource,
+                function=t.function,
+                related=related(t.span, t.resource, "the mapping"),
+                path=[_source(model, t), trigger_step(t), f"MaximumRecordAgeInSeconds {age.value}: rejected"],
+                fix="set MaximumRecordAgeInSeconds to -1 or between 60 and 604800",
+            )
+            continue
+        if not (age.known and retries.known and bisect.known):
+            continue
+        if age.value != -1 or retries.value != -1 or bisect.value:
+            continue
+        rel: list[Related] = []
+        for v, name in ((retries, "MaximumRetryAttempts"), (age, "MaximumRecordAgeInSeconds")):
+            if not v.default:
+                rel += related(v.span, t.resource, f"{name}: -1 (unbounded)")
+        yield Finding(
+            code="STREAM002",
+            message=f"The {_source(model, t)} mapping of {t.function} retries a failing batch until its records "
+            f"expire ({_RETENTION[t.service]}), without splitting it: one bad record blocks its shard for that "
+            "long, and the records behind it wait or expire too.",
+            span=t.span,
+            resource=t.resource,
+            function=t.function,
+            related=rel,
+            path=[_source(model, t), trigger_step(t), "one record fails",
+                  "same batch retried until the records expire", "shard blocked"],
+            fix="set MaximumRetryAttempts or MaximumRecordAgeInSeconds, and BisectBatchOnFunctionError: true",
+        )

@@ -1,0 +1,143 @@
+"""SYNC: functions behind synchronous callers.
+
+A synchronous caller waits for the function's answer, within its own time limit. API Gateway stops waiting
+after its integration timeout (29 s for REST APIs unless the quota is raised and ``TimeoutInMillis`` set,
+30 s for HTTP APIs) and answers 504 while the function keeps running.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from invocation_lint.rules._common import duration, related
+
+from invocation_lint.model import Model, Trigger
+from invocation_lint.registry import Context, Finding, Related, rule
+
+#: the integration timeout limit (ms) by API kind, when the integration does not set ``TimeoutInMillis``
+_LIMIT_MS = {"rest": 29000, "http": 30000}
+_KIND = {"rest": "API Gateway REST API", "http": "API Gateway HTTP API"}
+
+
+def _api_kind(t: Trigger) -> str | None:
+    if t.api_kind in _LIMIT_MS:
+        return t.api_kind
+    if t.api_kind is None:
+        return {"apigateway": "rest", "apigatewayv2": "http"}.get(t.service)
+    return None
+
+
+def _limit_ms(t: Trigger, kind: str) -> int | None:
+    if t.integration_timeout_ms is not None:
+        v = t.integration_timeout_ms
+        return v.value if v.known and isinstance(v.value, int) else None
+    return _LIMIT_MS[kind]
+
+
+def _seconds(ms: int) -> str:
+    return duration(ms // 1000) if ms % 1000 == 0 else f"{ms / 1000:g} s"
+
+
+@rule(
+    "SYNC001",
+    "timeout-exceeds-api-limit",
+    "warning",
+    "A function behind API Gateway may run longer than the API waits: the client gets a 504.",
+)
+def timeout_exceeds_api_limit(model: Model, ctx: Context) -> Iterable[Finding]:
+    """
+    ## What it does
+    Finds functions invoked by API Gateway whose `Timeout` is longer than the API's integration timeout:
+    29 seconds for a REST API (`AWS::Serverless::Api`, `AWS::ApiGateway::*`, SAM `Api` events), 30 seconds
+    for an HTTP API (`AWS::Serverless::HttpApi`, `AWS::ApiGatewayV2::*`, SAM `HttpApi` events), or the
+    integration's own `TimeoutInMillis` when the template sets it.
+
+    ## Why is this bad?
+    API Gateway stops waiting when the integration timeout is reached and answers the client with
+    `504 Gateway Timeout`. The function is not stopped: it runs on until it finishes or reaches its own
+    timeout, and is billed for it. Whatever it returns is thrown away, and a client that retries starts the
+    same work again, in parallel. A REST API's 29-second limit can be raised by a quota request for Regional
+    and private APIs; the integration must then set `TimeoutInMillis` above 29000, which this rule reads.
+
+    ## Failure path
+    client → API Gateway → function [sync, up to 60 s] → API answers 504 after 29 s → the function runs on.
+
+    ## Example
+    ```yaml
+    Report:
+      Type: AWS::Serverless::Function
+      Properties:
+        Timeout: 60
+        Events:
+          Get:
+            Type: Api
+            Properties:
+              Path: /report
+              Method: get
+    ```
+
+    ## Use instead
+    ```yaml
+    Report:
+      Type: AWS::Serverless::Function
+      Properties:
+        Timeout: 25
+        Events:
+          Get:
+            Type: Api
+            Properties:
+              Path: /report
+              Method: get
+    ```
+    Move longer work behind an asynchronous step (a queue, Step Functions) and answer 202.
+
+    ## References
+    - https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html
+    - https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html
+    - https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html
+    """
+    by_function: dict[str, list[tuple[Trigger, str, int]]] = {}
+    for t in model.triggers:
+        if t.mode != "sync":
+            continue
+        kind = _api_kind(t)
+        if kind is None:
+            continue
+        limit = _limit_ms(t, kind)
+        if limit is not None:
+            by_function.setdefault(t.function, []).append((t, kind, limit))
+    for fid in sorted(by_function):
+        fn = model.functions.get(fid)
+        if fn is None or not fn.timeout.known or not isinstance(fn.timeout.value, (int, float)):
+            continue
+        timeout_ms = int(fn.timeout.value * 1000)
+        over = [(t, kind, limit) for t, kind, limit in by_function[fid] if timeout_ms > limit]
+        if not over:
+            continue
+        over.sort(key=lambda x: (x[2], x[0].span.file, x[0].span.line))
+        t, kind, limit = over[0]
+        api = t.api or (t.source.node if t.source is not None and t.source.node else None)
+        api_words = f"{_KIND[kind]} {api}" if api else _KIND[kind]
+        set_by = "its integration's TimeoutInMillis" if t.integration_timeout_ms is not None else "its limit"
+        note = (
+            " (the 29 s REST limit can be raised by a quota request for Regional and private APIs, with "
+            "TimeoutInMillis set on the integration)"
+            if kind == "rest" and t.integration_timeout_ms is None
+            else ""
+        )
+        rel: list[Related] = []
+        for other, okind, olimit in over:
+            rel += related(other.span, other.resource, f"{_KIND[okind]} waits {_seconds(olimit)}")
+        yield Finding(
+            code="SYNC001",
+            message=f"{fid} may run for {_seconds(timeout_ms)} but {api_words} stops waiting after "
+            f"{_seconds(limit)} ({set_by}){note}: the client gets a 504 while the function runs on, billed, "
+            "and its answer is thrown away.",
+            span=fn.timeout.span or fn.span,
+            resource=fn.origin,
+            function=fid,
+            related=rel,
+            path=["client", api_words, f"{fid} [sync, timeout {_seconds(timeout_ms)}]",
+                  f"API answers 504 after {_seconds(limit)}", "function runs on, result discarded"],
+            fix=f"lower Timeout to at most {limit // 1000} s, or make the work asynchronous",
+        )

@@ -1,0 +1,89 @@
+"""ASYNC001-ASYNC006 on SAM and plain CloudFormation: exact findings, and silence where they do not apply."""
+
+from __future__ import annotations
+
+from conftest import FIXTURES, finding_tuples, lint
+
+ASYNC = FIXTURES / "async"
+
+
+def _codes(findings, code):
+    return [f for f in findings if f.code == code]
+
+
+def test_async_fire_sam() -> None:
+    found = lint(ASYNC / "sam" / "async_fire.yaml", select="ASYNC")
+    assert finding_tuples(found) == [
+        ("ASYNC001", "NotifyOnAlert", 12),
+        ("ASYNC004", "NotifyOnAlert", 19),
+        ("ASYNC001", "ResizeUpload", 24),
+        ("ASYNC001", "NightlyReport", 37),
+        ("ASYNC005", "NightlyReport", 44),
+        ("ASYNC001", "OrderEvents", 49),
+    ]
+    by_fn = {f.function: f for f in _codes(found, "ASYNC001")}
+    assert "after 2 retries within 6 h" in by_fn["NotifyOnAlert"].message
+    assert by_fn["NotifyOnAlert"].path == [
+        "AlertsTopic (SNS)", "NotifyOnAlert [async]", "failure: retried 2 times within 6 h",
+        "no DLQ, no on-failure destination", "dropped",
+    ]
+    zero = by_fn["OrderEvents"]
+    assert "after the first failed attempt (MaximumRetryAttempts: 0)" in zero.message
+    assert "EventBridge target DLQ to UndeliveredOrders (SQS) only catches delivery failures" in zero.message
+    assert [f.severity for f in found] == ["warning", "info", "warning", "warning", "info", "warning"]
+
+
+def test_async_fire_cloudformation() -> None:
+    found = lint(ASYNC / "cfn" / "async_fire.yaml", select="ASYNC")
+    assert finding_tuples(found) == [
+        ("ASYNC006", "LambdaRole", 5),
+        ("ASYNC001", "Notify", 25),
+        ("ASYNC004", "NotifySubscription", 34),
+        ("ASYNC001", "Resize", 49),  # known only from the s3.amazonaws.com permission: no ASYNC004/005
+        ("ASYNC001", "Report", 66),
+        ("ASYNC005", "NightlyRule", 80),
+        ("ASYNC001", "Orders", 83),
+        ("ASYNC003", "Audit", 125),  # CloudWatch Logs caller; the DLQ is FIFO and not permitted
+        ("ASYNC002", "ClicksInvokeConfig", 150),
+    ]
+    orders = next(f for f in found if f.function == "Orders")
+    assert "only catches delivery failures, never function errors" in orders.message
+
+
+def test_async002_sync_and_stream_only() -> None:
+    found = lint(ASYNC / "sam" / "async002_fire.yaml", select="ASYNC")
+    assert finding_tuples(found) == [("ASYNC002", "GetItems", 17), ("ASYNC002", "CountClicks", 40)]
+    assert "DLQ ApiFailures (SQS) never receives" in found[0].message
+
+
+def test_async003_fifo_targets() -> None:
+    found = lint(ASYNC / "sam" / "async003_fire.yaml", select="ASYNC")
+    assert finding_tuples(found) == [
+        ("ASYNC003", "Notify", 28),  # function DLQ
+        ("ASYNC003", "Audit", 47),  # on-failure destination (FIFO topic)
+        ("ASYNC003", "Audit", 55),  # EventBridge target DLQ
+    ]
+    assert all(f.severity == "error" for f in found)
+
+
+def test_async006_role_without_permission() -> None:
+    found = lint(ASYNC / "sam" / "async006_fire.yaml", select="ASYNC006")
+    assert finding_tuples(found) == [("ASYNC006", "NotifyRole", 15), ("ASYNC006", "AuditRole", 53)]
+    assert "does not allow sqs:SendMessage on NotifyDlq (SQS)" in found[0].message
+    assert "does not allow sns:Publish on FailureTopic (SNS)" in found[1].message
+
+
+def test_async_silent_sam() -> None:
+    # on-failure destination with subscription redrive; Unknown DLQ; API-only and SQS-only functions without a
+    # DLQ; an AWS managed policy (role not fully visible); a wildcard action; an imported topic
+    assert lint(ASYNC / "sam" / "async_clean.yaml", select=["ASYNC", "LOOP", "STREAM", "SYNC"]) == []
+
+
+def test_async_silent_globals() -> None:
+    assert lint(ASYNC / "sam" / "async_globals.yaml", select="ASYNC") == []
+
+
+def test_async_silent_cloudformation() -> None:
+    # EventInvokeConfig on an alias, a subscription redrive, a target DLQ, permissions from a managed policy,
+    # a function URL only
+    assert lint(ASYNC / "cfn" / "async_clean.yaml", select=["ASYNC", "LOOP", "STREAM", "SYNC"]) == []

@@ -88,11 +88,13 @@ def looks_like_json(text: str) -> bool:
 
 
 def parse_text(text: str, file: str) -> Any:
-    """JSON when it looks like JSON and parses as JSON; YAML otherwise."""
+    """JSON when it looks like JSON and parses as JSON; YAML otherwise. A ``.json`` file must be JSON."""
     if looks_like_json(text):
         try:
             return parse_json(text, file)
         except InputError:
+            if file.lower().endswith(".json"):
+                raise
             # JSON-looking text with YAML-only syntax (comments, short tags) is still a fine YAML template.
             try:
                 return parse_yaml(text, file)
@@ -193,6 +195,10 @@ class _YamlBuilder:
         yaml = self.yaml
         tag: str = node.tag
         short = tag[1:] if tag.startswith("!") and not tag.startswith("!!") else None
+        if tag.startswith("tag:yaml.org,2002:python/") or (
+            tag.startswith("tag:") and not tag.startswith("tag:yaml.org,2002:")
+        ):
+            raise self.error(node, f"unsupported tag {tag.replace('tag:yaml.org,2002:', '!!')}")
         if isinstance(node, yaml.MappingNode):
             value: Any = self._mapping(node, depth)
         elif isinstance(node, yaml.SequenceNode):

@@ -16,7 +16,7 @@ from invocation_lint.model import Model, Trigger
 from invocation_lint.registry import Context, Finding, Related, rule
 
 _STREAM_SERVICES = ("kinesis", "dynamodb")
-_RETENTION = {"kinesis": "the stream's retention (24 h by default)", "dynamodb": "24 h, the stream's retention"}
+_RETENTION = {"kinesis": "the stream's retention, 24 h by default", "dynamodb": "the stream's retention, 24 h"}
 
 
 def _stream_triggers(model: Model) -> list[Trigger]:
@@ -31,13 +31,16 @@ def _source(model: Model, t: Trigger) -> str:
     return "Kinesis stream" if t.service == "kinesis" else "DynamoDB stream"
 
 
-def _limits(t: Trigger) -> str:
+def _limits(t: Trigger) -> tuple[str, str]:
+    """When Lambda gives up on a failing batch: (words for the message, a failure-path step)."""
     parts = []
     if t.max_retry_attempts.known and t.max_retry_attempts.value != -1:
-        parts.append(f"after {t.max_retry_attempts.value} retries")
+        parts.append(f"{t.max_retry_attempts.value} retries")
     if t.max_record_age.known and t.max_record_age.value != -1:
-        parts.append(f"after {duration(t.max_record_age.value)}")
-    return " or ".join(parts) if parts else f"when the records expire ({_RETENTION[t.service]})"
+        parts.append(f"records {duration(t.max_record_age.value)} old")
+    if parts:
+        return f"after {' or '.join(parts)}", f"failure: given up after {' or '.join(parts)}"
+    return (f"when its records expire: {_RETENTION[t.service]}", "failure: retried until the records expire")
 
 
 @rule(
@@ -98,12 +101,12 @@ def stream_without_failure_destination(model: Model, ctx: Context) -> Iterable[F
         yield Finding(
             code="STREAM001",
             message=f"The {_source(model, t)} mapping of {t.function} has no on-failure destination: when "
-            f"Lambda gives up on a failing batch ({_limits(t)}) it skips those records and keeps no record of "
+            f"Lambda gives up on a failing batch ({_limits(t)[0]}) it skips those records and keeps no record of "
             "which ones were never processed.",
             span=t.span,
             resource=t.resource,
             function=t.function,
-            path=[_source(model, t), trigger_step(t), f"failure: retried until {_limits(t).removeprefix('when ')}",
+            path=[_source(model, t), trigger_step(t), _limits(t)[1],
                   "no on-failure destination", "records skipped, no trace"],
             fix="add DestinationConfig.OnFailure (an SQS queue, SNS topic or S3 bucket) to the mapping",
         )

@@ -1,0 +1,42 @@
+"""STREAM001-STREAM002 on SAM and plain CloudFormation."""
+
+from __future__ import annotations
+
+from conftest import FIXTURES, finding_tuples, lint
+
+STREAM = FIXTURES / "stream"
+
+
+def test_stream_fire_sam() -> None:
+    found = lint(STREAM / "sam" / "stream_fire.yaml", select="STREAM")
+    assert finding_tuples(found) == [
+        ("STREAM001", "CountClicks", 31),
+        ("STREAM002", "CountClicks", 31),
+        ("STREAM002", "ProjectOrders", 51),  # MaximumRecordAgeInSeconds: 30, on its line
+    ]
+    assert [f.severity for f in found] == ["warning", "warning", "error"]
+    assert "when its records expire: the stream's retention, 24 h by default" in found[0].message
+    assert found[1].path == [
+        "ClickStream (Kinesis)", "CountClicks [poll, batch 100]", "one record fails",
+        "same batch retried until the records expire", "shard blocked",
+    ]
+    assert "MaximumRecordAgeInSeconds 30" in found[2].message and "deploy fails" in found[2].message
+
+
+def test_stream_fire_cloudformation() -> None:
+    found = lint(STREAM / "cfn" / "stream_fire.yaml", select="STREAM")
+    assert finding_tuples(found) == [
+        ("STREAM001", "ClicksMapping", 31),
+        ("STREAM002", "ClicksMapping", 31),  # -1/-1/false written out: same as the defaults
+        ("STREAM001", "BoundedMapping", 41),  # bounded retries, but nothing keeps what is skipped
+    ]
+    assert "(after 3 retries)" in found[2].message
+    assert found[2].path[2] == "failure: given up after 3 retries"
+
+
+def test_stream_silent() -> None:
+    # bounded retries, bisect, a record age of 60, an Unknown retry count, on-failure destinations;
+    # an SQS mapping without on-failure destination is not a stream
+    sel = ["STREAM", "ASYNC", "LOOP", "SYNC"]
+    assert lint(STREAM / "sam" / "stream_clean.yaml", select=sel) == []
+    assert lint(STREAM / "cfn" / "stream_clean.yaml", select=sel) == []

@@ -204,7 +204,6 @@ def run(
 
     ``select``/``ignore`` replace the configuration's lists (as the command-line flags do).
     """
-    from . import baseline as baseline_mod
     from . import suppress
     from .discover import discover
 
@@ -263,14 +262,19 @@ def run(
         suppressed += hidden
 
     findings.sort(key=Finding.sort_key)
+    errors.sort(key=lambda e: (e.file, e.line or 0))
     result = Result(findings, errors, models, chosen, suppressed=suppressed, all_findings=list(findings))
 
     if config.write_baseline:
+        from . import baseline as baseline_mod
+
         try:
             baseline_mod.write(config.write_baseline, findings)
         except InputError as exc:
             result.errors.append(exc)
     elif config.baseline:
+        from . import baseline as baseline_mod
+
         try:
             known = baseline_mod.read(config.baseline)
         except InputError as exc:

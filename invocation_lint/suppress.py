@@ -17,8 +17,8 @@ from collections.abc import Iterable
 
 from .registry import Finding
 
-_INLINE = re.compile(r"(?:#|//)\s*invlint:\s*ignore\b(?:\[([^\]]*)\])?", re.IGNORECASE)
-_COMMENT_ONLY = re.compile(r"^\s*(?:#|//)")
+_INLINE = r"(?:#|//)\s*invlint:\s*ignore\b(?:\[([^\]]*)\])?"  # compiled by ``re`` on first use, cached
+_COMMENT_ONLY = r"^\s*(?:#|//)"
 #: an inline suppression reads only this much of a file; a huge file is not searched for comments
 MAX_BYTES = 64 * 1024 * 1024
 
@@ -59,7 +59,9 @@ class SourceLines:
 
 def parse_inline(text: str) -> set[str] | None:
     """The codes/names an ``invlint: ignore`` comment in ``text`` names (``{"*"}`` for all), else None."""
-    m = _INLINE.search(text)
+    if "invlint" not in text:
+        return None
+    m = re.search(_INLINE, text, re.IGNORECASE)
     if m is None:
         return None
     if m.group(1) is None:
@@ -85,7 +87,7 @@ def inline_suppressed(finding: Finding, sources: SourceLines) -> bool:
         if tokens is not None and _matches(tokens, finding):
             return True
     above = sources.line(span.file, span.line - 1)
-    if above is not None and _COMMENT_ONLY.match(above):
+    if above is not None and re.match(_COMMENT_ONLY, above):
         tokens = parse_inline(above)
         if tokens is not None and _matches(tokens, finding):
             return True

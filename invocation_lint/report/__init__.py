@@ -43,6 +43,8 @@ def summary_line(result: Result) -> str:
     if parts:
         nf = files_with_findings(result.findings)
         line = f"{', '.join(parts)} in {nf} file{'s' if nf != 1 else ''} ({n} checked)"
+    elif n == 0 and result.errors:
+        line = "No file could be checked"
     else:
         line = f"No problems found in {n} file{'s' if n != 1 else ''}"
     hidden = []

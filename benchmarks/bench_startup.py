@@ -1,0 +1,82 @@
+"""Start-up cost of ``invlint check`` on a small template, against the Python floor and cfn-lint.
+
+    python benchmarks/bench_startup.py [--runs 21] [--no-cfn-lint]
+
+Prints the median wall time of each command over ``--runs`` runs and its ratio to
+``python -c "import yaml"`` (the floor: interpreter start plus the YAML parser every run needs).
+The goal is ``invlint check`` ≤ 2 × the floor. Commands run from a temporary directory holding only the
+template, so no project configuration is picked up. ``PYTHONDONTWRITEBYTECODE`` is dropped for the
+measured commands: with it, every run recompiles every module, which is not what an installed tool does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+#: three functions, one per invocation mode (SQS, SNS, API), handler code in src/
+TEMPLATE_DIR = os.path.join(HERE, "..", "fixtures", "cli")
+TEMPLATE = "three_modes.yaml"
+
+
+def _measure(cases: list[tuple[str, list[str]]], runs: int, cwd: str) -> dict[str, float]:
+    """Median wall time per command; commands run round-robin so background load hits them alike."""
+    env = dict(os.environ, NO_COLOR="1")
+    # measure what users see: byte-code cached after the first run (pip compiles it at install time)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    samples: dict[str, list[float]] = {label: [] for label, _ in cases}
+    for _, cmd in cases:
+        subprocess.run(cmd, cwd=cwd, env=env, capture_output=True)  # warm caches, write byte-code
+    for i in range(runs):
+        for label, cmd in cases:
+            if "cfn-lint" in label and i % 3:  # seconds per run: a third of the samples is plenty
+                continue
+            start = time.perf_counter()
+            subprocess.run(cmd, cwd=cwd, env=env, capture_output=True)
+            samples[label].append(time.perf_counter() - start)
+    return {label: statistics.median(v) for label, v in samples.items()}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--runs", type=int, default=21)
+    ap.add_argument("--no-cfn-lint", action="store_true")
+    args = ap.parse_args()
+
+    bindir = os.path.dirname(sys.executable)
+    invlint = shutil.which("invlint", path=bindir) or shutil.which("invlint")
+    cfn_lint = shutil.which("cfn-lint", path=bindir) or shutil.which("cfn-lint")
+    if invlint is None:
+        print("invlint is not installed in this environment", file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory() as tmp:
+        shutil.copytree(os.path.join(TEMPLATE_DIR, "src"), os.path.join(tmp, "src"))
+        shutil.copy(os.path.join(TEMPLATE_DIR, TEMPLATE), os.path.join(tmp, "template.yaml"))
+        cases: list[tuple[str, list[str]]] = [
+            ("python -c pass", [sys.executable, "-c", "pass"]),
+            ('python -c "import yaml"', [sys.executable, "-c", "import yaml"]),
+            ("invlint --version", [invlint, "--version"]),
+            ("invlint check template.yaml", [invlint, "check", "template.yaml"]),
+            ("invlint check --format json", [invlint, "check", "--format", "json", "template.yaml"]),
+        ]
+        if cfn_lint and not args.no_cfn_lint:
+            cases.append(("cfn-lint template.yaml", [cfn_lint, "template.yaml"]))
+        medians = _measure(cases, args.runs, tmp)
+        rows = [(label, medians[label]) for label, _ in cases]
+    floor = rows[1][1]
+    width = max(len(label) for label, _ in rows)
+    print(f"{'command':<{width}}  {'median':>9}  {'× floor':>8}")
+    for label, t in rows:
+        print(f"{label:<{width}}  {t * 1000:>7.1f}ms  {t / floor:>8.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

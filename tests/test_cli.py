@@ -1,0 +1,207 @@
+"""The command line: arguments, exit codes, error lines, rule listing and docs, start-up imports."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from invocation_lint import __version__, registry
+from invocation_lint.cli import main
+from invocation_lint.registry import rule
+
+ROOT = Path(__file__).resolve().parent.parent
+CLI = ROOT / "fixtures" / "cli"
+BAD = str(CLI / "sqs001.yaml")
+CLEAN = str(CLI / "clean.yaml")
+
+
+def invoke(*args: str, cwd: Path | None = None) -> tuple[int, str, str]:
+    runner = CliRunner()
+    old = os.getcwd()
+    os.chdir(cwd or ROOT)
+    try:
+        res = runner.invoke(main, list(args), catch_exceptions=False)
+    finally:
+        os.chdir(old)
+    return res.exit_code, res.stdout, res.stderr
+
+
+@pytest.fixture
+def boom_rule() -> Iterator[None]:
+    """A rule that crashes on every model: the run must go on and report an internal error."""
+    registry.all_rules()
+
+    @rule("LOOP999", "test-rule-that-crashes", "warning", "raises on purpose")
+    def check(model, ctx):  # type: ignore[no-untyped-def]
+        raise ValueError("boom\nsecond line")
+
+    yield
+    registry._RULES.pop("LOOP999", None)
+
+
+def test_no_path_is_a_usage_error() -> None:
+    code, out, err = invoke("check")
+    assert code == 2
+    assert "Missing argument 'PATH...'" in err
+
+
+def test_version() -> None:
+    code, out, _ = invoke("--version")
+    assert code == 0
+    assert out == f"invlint {__version__}\n"
+
+
+def test_findings_exit_1_and_clean_exit_0() -> None:
+    code, out, err = invoke("check", "--select", "SQS001", "--format", "json", BAD)
+    assert code == 1
+    data = json.loads(out)
+    assert [(f["code"], f["resource"], f["line"]) for f in data["findings"]] == [("SQS001", "OrdersQueue", 4)]
+    assert err == ""
+    code, out, err = invoke("check", CLEAN)
+    assert (code, err) == (0, "")
+    assert out == "No problems found in 1 file.\n"
+
+
+def test_fail_on_threshold() -> None:
+    # SQS001 is an error: fails at every threshold unless downgraded by config (see test_config)
+    assert invoke("check", "--select", "SQS001", "--fail-on", "error", BAD)[0] == 1
+    # ASYNC004 (info) alone: fails only with --fail-on info
+    sam = str(CLI / "three_modes.yaml")
+    assert invoke("check", "--select", "ASYNC004", sam)[0] == 0
+    assert invoke("check", "--select", "ASYNC004", "--fail-on", "info", sam)[0] == 1
+
+
+def test_input_errors_win_and_other_files_are_still_checked(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("Resources:\n  A: [1, 2\n")
+    code, out, err = invoke("check", "--select", "SQS001", BAD, str(broken), str(tmp_path / "missing.yaml"))
+    assert code == 2
+    assert out.startswith(f"{BAD}:4:3 error SQS001 sqs-queue-without-redrive: ")
+    lines = err.splitlines()
+    assert len(lines) == 2
+    assert lines[0] == f"{broken}:3: invalid YAML: did not find expected ',' or ']'"  # sorted by file
+    assert lines[1] == f"{tmp_path / 'missing.yaml'}: no such file or directory"
+    assert "Traceback" not in err
+
+
+def test_select_and_ignore_by_code_name_and_family() -> None:
+    def codes(*args: str) -> list[str]:
+        code, out, _ = invoke("check", "--format", "json", *args, BAD)
+        return sorted({f["code"] for f in json.loads(out)["findings"]})
+
+    assert codes("--select", "SQS001") == ["SQS001"]
+    assert codes("--select", "sqs-queue-without-redrive") == ["SQS001"]
+    assert "SQS001" in codes("--select", "SQS")
+    assert codes("--select", "SQS", "--ignore", "SQS001") == [c for c in codes("--select", "SQS") if c != "SQS001"]
+    assert codes("--select", "SQS001,SQS003", "--ignore", "sqs-queue-without-redrive") == []
+
+
+def test_unknown_selector_is_a_usage_error_with_suggestion() -> None:
+    code, out, err = invoke("check", "--select", "SQS0011", BAD)
+    assert code == 2
+    assert out == ""
+    assert err == "invlint: --select: 'SQS0011' names no rule; did you mean SQS001?\n"
+    code, _, err = invoke("check", "--ignore", "sqs-queue-without-redrivee", BAD)
+    assert code == 2
+    assert err == "invlint: --ignore: 'sqs-queue-without-redrivee' names no rule; did you mean sqs-queue-without-redrive?\n"
+
+
+def test_internal_error_in_a_rule_does_not_stop_the_run(boom_rule: None) -> None:
+    code, out, err = invoke("check", "--select", "SQS001,LOOP999", BAD)
+    assert code == 2
+    assert f"{BAD}:4:3 error SQS001" in out
+    assert err == f"{BAD}: internal error in rule LOOP999: ValueError: boom\n"
+
+
+def test_output_file(tmp_path: Path) -> None:
+    target = tmp_path / "report.json"
+    code, out, _ = invoke("check", "--select", "SQS001", "--format", "json", "--output", str(target), BAD)
+    assert code == 1
+    assert out == ""
+    assert json.loads(target.read_text())["summary"]["errors"] == 1
+
+
+def test_skip_non_templates(tmp_path: Path) -> None:
+    other = tmp_path / "config.yaml"
+    other.write_text("name: not a template\nitems: [1, 2]\n")
+    code, _, err = invoke("check", str(other), CLEAN)
+    assert code == 2
+    assert err.startswith(f"{other}:1: not a CloudFormation template")
+    code, out, err = invoke("check", "--skip-non-templates", str(other), CLEAN)
+    assert (code, err) == (0, "")
+    assert out == "No problems found in 1 file.\n"
+
+
+def test_rules_table_and_markdown() -> None:
+    code, out, _ = invoke("rules")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].split() == ["CODE", "NAME", "SEVERITY", "SUMMARY"]
+    row = next(line for line in lines if line.startswith("SQS001 "))
+    assert row.split()[:3] == ["SQS001", "sqs-queue-without-redrive", "error"]
+    assert len(lines) == 1 + len(registry.all_rules())
+    code, out, _ = invoke("rules", "--format", "markdown")
+    md = out.splitlines()
+    assert md[:2] == ["| Code | Name | Severity | Summary |", "|---|---|---|---|"]
+    assert any(line.startswith("| SQS001 | `sqs-queue-without-redrive` | error | ") for line in md)
+
+
+def test_rule_docs_by_code_and_name() -> None:
+    code, out, _ = invoke("rule", "SQS001")
+    assert code == 0
+    assert out.startswith("SQS001 sqs-queue-without-redrive (error)\n")
+    assert "## What it does" in out and "## References" in out
+    assert invoke("rule", "sqs-queue-without-redrive")[1] == out
+    assert invoke("rule", "sqs001")[1] == out
+
+
+def test_unknown_rule_exits_2_with_suggestion() -> None:
+    code, out, err = invoke("rule", "SQS0001")
+    assert code == 2
+    assert out == ""
+    assert err == "invlint: no rule 'SQS0001'; did you mean SQS001? (invlint rules lists them)\n"
+
+
+def test_graph_mermaid() -> None:
+    code, out, err = invoke("graph", BAD)
+    assert code == 0, err
+    assert "OrdersQueue" in out and "ProcessOrders" in out
+
+
+def test_real_process_end_to_end(tmp_path: Path) -> None:
+    """The installed entry point, as a subprocess: report on stdout, one error line on stderr, no traceback."""
+    bad_yaml = tmp_path / "bad.yaml"
+    bad_yaml.write_text("Resources: {A: 1\n")
+    env = dict(os.environ, NO_COLOR="1")
+    proc = subprocess.run(
+        [sys.executable, "-m", "invocation_lint.cli", "check", "--select", "SQS001", BAD, str(bad_yaml)],
+        capture_output=True, text=True, cwd=ROOT, env=env, timeout=60,
+    )
+    assert proc.returncode == 2
+    assert proc.stdout.startswith(f"{BAD}:4:3 error SQS001 sqs-queue-without-redrive: ")
+    assert proc.stdout.endswith("1 error in 1 file (1 checked); 1 input error\n")
+    assert proc.stderr.count("\n") == 1 and proc.stderr.startswith(f"{bad_yaml}:")
+    assert "Traceback" not in proc.stderr
+
+
+HEAVY = ("rich", "jsonschema", "tree_sitter", "hcl2", "cfnlint", "samtranslator", "importlib.metadata",
+         "pkg_resources")
+
+
+def test_check_path_imports_nothing_heavy() -> None:
+    env = dict(os.environ, NO_COLOR="1")
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "invocation_lint.cli", "check", CLEAN],
+        capture_output=True, text=True, cwd=ROOT, env=env, timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr
+    imported = {line.split("|")[-1].strip() for line in proc.stderr.splitlines() if line.startswith("import time:")}
+    assert "invocation_lint.engine" in imported
+    assert sorted(m for m in imported if m.split(".")[0] in HEAVY or m in HEAVY) == []

@@ -1,0 +1,360 @@
+"""From a function's ``CodeLocation`` and ``Handler`` to the source text of its handler, safely.
+
+Nothing is executed or imported. Files are read only inside the project being linted (symlinks and ``..``
+resolved first), a ``.zip`` code package is read in memory with limits on its size and member count, and a
+location that cannot be known gives no source at all: never a guess.
+
+Where the handler certainly does not exist (the located directory has no such module, the inline code is not
+the module ``index``), the result is a ``Missing`` that HANDLER009 reports.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from invocation_lint.model import CodeLocation, Function
+from invocation_lint.source import Span
+
+from .facts import Language
+
+MAX_SOURCE_BYTES = 2 * 1024 * 1024
+MAX_ZIP_BYTES = 100 * 1024 * 1024
+MAX_ZIP_MEMBERS = 20_000
+
+PY_SUFFIXES = (".py",)
+JS_SUFFIXES = (".js", ".mjs", ".cjs")
+TS_SUFFIXES = (".ts", ".mts", ".cts", ".tsx")
+#: directory names that hold build output: a missing one has simply not been built yet
+BUILD_DIRS = {"dist", "build", "out", "target", ".aws-sam", ".build", "cdk.out", "bin", "artifacts", ".serverless"}
+
+
+def language_of(runtime: str) -> Language | None:
+    if runtime.startswith("python"):
+        return "python"
+    if runtime.startswith("nodejs"):
+        return "javascript"
+    return None
+
+
+@dataclass
+class Source:
+    """The text of a handler module and how to read its siblings (one level of relative imports)."""
+
+    language: Language
+    text: str
+    display: str  # the path shown in findings
+    function_name: str
+    line_offset: int = 0  # inline code: template line = offset + line in the code
+    column_offset: int = 0
+    read_sibling: Callable[[str], tuple[str, str] | None] = field(default=lambda rel: None)
+
+
+@dataclass
+class Missing:
+    """The handler certainly does not exist: ``what`` is ``file`` or ``function``."""
+
+    what: str
+    detail: str
+    span: Span | None
+
+
+@dataclass
+class NoSource:
+    """No source to analyse, and no finding either; ``note`` says why (for verbose output)."""
+
+    note: str = ""
+
+
+def display_path(path: str) -> str:
+    """Relative to the working directory when under it (so suppression comments can be read back), else absolute."""
+    absolute = os.path.abspath(path)
+    try:
+        rel = os.path.relpath(absolute)
+    except ValueError:  # another drive
+        return absolute
+    return absolute if rel.startswith("..") else rel
+
+
+def _inside(path: str, base: str) -> bool:
+    real = os.path.realpath(path)
+    root = os.path.realpath(base)
+    return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def _read_file(path: str, base: str) -> str | None:
+    """The text of ``path`` if it is a regular file inside ``base`` and small enough; else None."""
+    if not _inside(path, base) or not os.path.isfile(path):
+        return None
+    try:
+        if os.path.getsize(path) > MAX_SOURCE_BYTES:
+            return None
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_SOURCE_BYTES + 1)
+    except OSError:
+        return None
+    if b"\0" in data[:4096]:
+        return None
+    return data.decode("utf-8", errors="replace")
+
+
+def split_handler(handler: str, language: Language) -> tuple[str, str] | None:
+    """``src/app.handler`` → (``src/app``, ``handler``): the module path (no suffix) and the exported name.
+
+    Python's runtime splits at the last dot and imports the module with ``/`` read as ``.``; Node.js splits at
+    the first dot after the last ``/`` (the rest may name a nested property).
+    """
+    handler = handler.strip()
+    if language == "python":
+        if "." not in handler:
+            return None
+        mod, name = handler.rsplit(".", 1)
+        mod = mod.replace("/", ".").replace(".", "/")
+    else:
+        head, _, tail = handler.rpartition("/")
+        if "." not in tail:
+            return None
+        base, name = tail.split(".", 1)
+        mod = f"{head}/{base}" if head else base
+    if not mod or not name or mod.startswith("/") or ".." in mod.split("/"):
+        return None
+    return mod, name
+
+
+def locate(fn: Function, base_dir: str) -> Source | Missing | NoSource:
+    """Where ``fn``'s handler source is, or why there is none."""
+    runtime = fn.runtime.value if fn.runtime.known else None
+    handler = fn.handler.value if fn.handler.known else None
+    code = fn.code
+    if fn.package_type != "Zip":
+        return NoSource("container image: no handler source")
+    if not isinstance(runtime, str) or not isinstance(handler, str):
+        return NoSource("runtime or handler not known")
+    language = language_of(runtime)
+    if language is None:
+        return NoSource(f"runtime {runtime}: handler code is not analysed")
+    parts = split_handler(handler, language)
+    if parts is None:
+        return NoSource(f"handler {handler!r} does not name a module and function")
+    module, name = parts
+    if code is None or code.kind == "unknown":
+        return NoSource("code location not known")
+    base = code.base_dir or base_dir
+    if code.kind == "inline":
+        return _inline(fn, code, language, module, name)
+    if not base:
+        return NoSource("no project directory: code is not read")
+    if code.path is None:
+        return NoSource("code location not known")
+    if not _inside(code.path, base):
+        return NoSource(f"code at {code.path} is outside the project")
+    if code.kind == "zip":
+        return _from_zip(code, language, module, name)
+    if code.kind == "file":
+        return _from_single_file(code, base, language, module, name)
+    return _from_dir(fn, code, base, language, module, name)
+
+
+# ------------------------------------------------------------------------------------------------ inline
+
+
+def _inline(fn: Function, code: CodeLocation, language: Language, module: str, name: str) -> Source | Missing:
+    """CloudFormation writes inline code to ``index.py`` / ``index.js``: any other module does not exist."""
+    span = code.span or fn.span
+    if module != "index":
+        ext = ".py" if language == "python" else ".js"
+        return Missing("file", f"inline code is saved as index{ext}, but Handler names the module '{module}'",
+                       fn.handler.span or span)
+    offset, col = _inline_offset(code)
+    return Source(language, code.inline or "", span.file if span else fn.span.file, name, offset, col)
+
+
+def _inline_offset(code: CodeLocation) -> tuple[int, int]:
+    """Template line of the inline code's line 0: a YAML block scalar (``ZipFile: |``) starts on the next line.
+
+    Any other form (a quoted string, JSON) cannot be mapped line by line: offset -1 tells the analysis to point
+    every fact at the ``ZipFile`` line itself.
+    """
+    span = code.span
+    if span is None:
+        return -1, 0
+    try:
+        with open(span.file, "rb") as fh:
+            lines = fh.read(64 * 1024 * 1024).decode("utf-8", errors="replace").splitlines()
+    except OSError:
+        return -1, 0
+    if not 1 <= span.line <= len(lines):
+        return -1, 0
+    text = lines[span.line - 1].split("#", 1)[0].rstrip()
+    indicator = text.rsplit(None, 1)[-1] if text.split() else ""
+    if indicator.startswith("|") and len(indicator) <= 3:  # literal block: lines are kept as written
+        nxt = lines[span.line] if span.line < len(lines) else ""
+        return span.line, len(nxt) - len(nxt.lstrip())
+    return -1, 0
+
+
+# ------------------------------------------------------------------------------------------------- files
+
+
+def _candidates(module: str, language: Language, entry_points: list[str]) -> list[str]:
+    if language == "python":
+        return [module + ".py", module + "/__init__.py"]
+    out = [module + s for s in JS_SUFFIXES]
+    return out
+
+
+def _ts_sources(module: str, entry_points: list[str]) -> list[str]:
+    """TypeScript sources that build to ``module``: esbuild entry points with its name, else ``module.ts``."""
+    stem = module.rsplit("/", 1)[-1]
+    out = [e for e in entry_points if os.path.splitext(os.path.basename(e))[0] == stem]
+    if not out and len(entry_points) == 1:
+        out = list(entry_points)
+    out += [module + s for s in TS_SUFFIXES]
+    return out
+
+
+def _lang_of_file(path: str, language: Language) -> Language:
+    return "typescript" if path.endswith(TS_SUFFIXES) else language
+
+
+def _sibling_reader(directory: str, base: str, language: Language) -> Callable[[str], tuple[str, str] | None]:
+    def read(rel: str) -> tuple[str, str] | None:
+        target = os.path.normpath(os.path.join(directory, rel))
+        if not _inside(target, base):
+            return None
+        text = _read_file(target, base)
+        if text is None:
+            return None
+        return text, display_path(target)
+
+    return read
+
+
+def _from_dir(fn: Function, code: CodeLocation, base: str, language: Language, module: str,
+              name: str) -> Source | Missing | NoSource:
+    root = code.path or ""
+    if not os.path.isdir(root):
+        if os.path.lexists(root):
+            return NoSource(f"code path {root} is not a directory")
+        rel = os.path.relpath(root, base)
+        if any(part in BUILD_DIRS for part in rel.split(os.sep)):
+            return NoSource(f"code directory {rel} does not exist (build output)")
+        return Missing("file", f"the code directory {display_path(root)} does not exist",
+                       code.span or fn.handler.span or fn.span)
+    tried: list[str] = []
+    if language == "javascript" and code.entry_points:
+        for rel in _ts_sources(module, code.entry_points):
+            src = _try(root, base, rel, language, name)
+            if src is not None:
+                return src
+    for rel in _candidates(module, language, code.entry_points):
+        tried.append(rel)
+        src = _try(root, base, rel, language, name)
+        if src is not None:
+            return src
+    if language == "javascript":
+        for rel in _ts_sources(module, []):  # built by tsc into place: read the TypeScript
+            src = _try(root, base, rel, language, name)
+            if src is not None:
+                return src
+    # a compiled module (``.so``, ``.pyc``) or anything else with that name: not certain it is missing
+    directory = os.path.join(root, os.path.dirname(module))
+    stem = os.path.basename(module)
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        names = []
+    if any(n.split(".", 1)[0] == stem for n in names):
+        return NoSource(f"handler module {module} is not a source file")
+    if language == "python" and _has_any(root, (".py",)) is False:
+        return NoSource(f"no Python source under {display_path(root)}")
+    return Missing("file", f"no {' or '.join(tried[:2] if language == 'python' else tried[:1])} in "
+                   f"{display_path(root)}", fn.handler.span or code.span or fn.span)
+
+
+def _has_any(root: str, suffixes: tuple[str, ...], limit: int = 2000) -> bool:
+    """Whether the code directory holds any source at all (an empty or unbuilt directory proves nothing)."""
+    seen = 0
+    for _dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = [d for d in dirnames if d not in ("node_modules", "__pycache__", ".git")]
+        for f in filenames:
+            seen += 1
+            if f.endswith(suffixes):
+                return True
+            if seen > limit:
+                return True
+    return False
+
+
+def _try(root: str, base: str, rel: str, language: Language, name: str) -> Source | None:
+    path = os.path.normpath(os.path.join(root, rel))
+    if not os.path.isfile(path):
+        return None
+    text = _read_file(path, base)
+    if text is None:
+        return None
+    return Source(_lang_of_file(path, language), text, display_path(path), name,
+                  read_sibling=_sibling_reader(os.path.dirname(path), base, language))
+
+
+def _from_single_file(code: CodeLocation, base: str, language: Language, module: str,
+                      name: str) -> Source | NoSource:
+    path = code.path or ""
+    text = _read_file(path, base)
+    if text is None:
+        return NoSource(f"cannot read {path}")
+    return Source(_lang_of_file(path, language), text, display_path(path), name,
+                  read_sibling=_sibling_reader(os.path.dirname(path), base, language))
+
+
+# --------------------------------------------------------------------------------------------------- zip
+
+
+def _from_zip(code: CodeLocation, language: Language, module: str, name: str) -> Source | Missing | NoSource:
+    import zipfile
+
+    path = code.path or ""
+    try:
+        if os.path.getsize(path) > MAX_ZIP_BYTES:
+            return NoSource(f"{path}: code package too large to read")
+        zf = zipfile.ZipFile(path)
+    except (OSError, zipfile.BadZipFile, ValueError) as exc:
+        return NoSource(f"{path}: not a readable zip ({exc})")
+    with zf:
+        infos = zf.infolist()
+        if len(infos) > MAX_ZIP_MEMBERS:
+            return NoSource(f"{path}: too many members")
+        members = {i.filename: i for i in infos if not i.is_dir()}
+        disp = display_path(path)
+
+        def member_text(member: str) -> str | None:
+            info = members.get(member)
+            if info is None or info.file_size > MAX_SOURCE_BYTES:
+                return None
+            try:
+                data = zf.read(info)
+            except Exception:  # noqa: BLE001 - a corrupt member is no source, never a crash
+                return None
+            return data.decode("utf-8", errors="replace")
+
+        cands = _candidates(module, language, []) + (_ts_sources(module, []) if language == "javascript" else [])
+        for rel in cands:
+            text = member_text(rel)
+            if text is not None:
+                texts = {m: member_text(m) for m in members if m.endswith(PY_SUFFIXES + JS_SUFFIXES + TS_SUFFIXES)
+                         and len(members) < 500}
+
+                def sibling(r: str, _dir: str = os.path.dirname(rel),
+                            _texts: dict[str, str | None] = texts) -> tuple[str, str] | None:
+                    m = os.path.normpath(os.path.join(_dir, r)).replace(os.sep, "/")
+                    t = _texts.get(m)
+                    return (t, f"{disp}!{m}") if t is not None else None
+
+                return Source(_lang_of_file(rel, language), text, f"{disp}!{rel}", name, read_sibling=sibling)
+        stem = module
+        if any(m.split(".", 1)[0] == stem for m in members):
+            return NoSource(f"{path}: handler module {module} is not a source file")
+        if not members:
+            return NoSource(f"{path}: empty zip")
+        return Missing("file", f"{disp} has no {cands[0]}", code.span)

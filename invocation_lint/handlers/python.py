@@ -1,0 +1,722 @@
+"""Python handlers, read with ``ast`` (never imported, never run).
+
+Finds the function named by ``Handler`` in its module (a ``def``, an alias, or a name imported from a sibling
+module one level away), then records what it returns, which broad ``except`` blocks swallow errors, how it reads
+``Records``, where ``itemIdentifier`` values come from and whether Powertools batch utilities handle the batch.
+A handler that only delegates (``return process(event, context)``) is followed into a helper of the same module
+or of a sibling module, one level deep.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from http import HTTPStatus
+
+from invocation_lint.source import Span
+
+from .facts import CatchFact, HandlerFacts, IdSource, ItemIdFact, ReturnFact
+from .locate import Source
+
+#: decorators that pass the handler's return value through unchanged
+TRANSPARENT_DECORATORS = {
+    "inject_lambda_context", "capture_lambda_handler", "log_metrics", "event_source", "capture_method",
+    "wraps", "idempotent", "validator", "lambda_handler_decorator", "logger", "tracer", "metrics",
+    "xray_recorder", "capture", "serverless_sdk", "handler",
+}
+POWERTOOLS_BATCH = {"process_partial_response", "async_process_partial_response", "batch_processor",
+                    "async_batch_processor"}
+POWERTOOLS_PROCESSORS = {"BatchProcessor", "AsyncBatchProcessor", "SqsFifoPartialProcessor"}
+BROAD = {"Exception", "BaseException"}
+RECORDING_METHODS = {"append", "extend", "add", "insert", "appendleft", "put", "put_nowait", "update"}
+EXIT_CALLS = {("sys", "exit"), ("os", "_exit")}
+MESSAGE_ID_KEYS = {"messageId", "message_id", "MessageId"}
+SEQUENCE_KEYS = {"sequenceNumber", "SequenceNumber", "sequence_number"}
+
+FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
+
+
+class _File:
+    """One parsed module: its text location, its top-level names and a parent map, built once."""
+
+    def __init__(self, tree: ast.Module, display: str, line_offset: int, column_offset: int) -> None:
+        self.tree = tree
+        self.display = display
+        self.line_offset = line_offset
+        self.column_offset = column_offset
+        self.functions: dict[str, FunctionNode] = {}
+        self.aliases: dict[str, ast.expr] = {}
+        self.imports: dict[str, tuple[str, int, str]] = {}  # name → (module, level, original name)
+        self.star = False
+        self.dynamic = False
+        for stmt in _top_level(tree.body):
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                self.functions[stmt.name] = stmt
+            elif isinstance(stmt, ast.ClassDef):
+                self.aliases[stmt.name] = stmt  # type: ignore[assignment]
+            elif isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+                targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+                for t in targets:
+                    for n in ast.walk(t):
+                        if isinstance(n, ast.Name) and stmt.value is not None:
+                            self.aliases[n.id] = stmt.value
+            elif isinstance(stmt, ast.ImportFrom):
+                for a in stmt.names:
+                    if a.name == "*":
+                        self.star = True
+                    else:
+                        self.imports[a.asname or a.name] = (stmt.module or "", stmt.level, a.name)
+            elif isinstance(stmt, ast.Import):
+                for a in stmt.names:
+                    self.imports[a.asname or a.name.split(".")[0]] = (a.name, 0, "")
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in (
+                "globals", "setattr", "exec", "vars"
+            ):
+                self.dynamic = True
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == "__getattr__" and (
+                node in tree.body
+            ):
+                self.dynamic = True
+            elif isinstance(node, ast.Global):
+                self.dynamic = True
+        self.parents: dict[ast.AST, ast.AST] = {}
+        for node in ast.walk(tree):
+            for child in ast.iter_child_nodes(node):
+                self.parents[child] = node
+
+    def span(self, node: ast.AST) -> Span:
+        line = getattr(node, "lineno", 1)
+        col = getattr(node, "col_offset", 0) + 1
+        if self.line_offset < 0:  # inline code that cannot be mapped line by line: the ZipFile line
+            return Span(self.display, -self.line_offset if self.line_offset < -1 else 1, 1)
+        return Span(self.display, line + self.line_offset, col + self.column_offset)
+
+
+def _top_level(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """Module-level statements, including those under ``if``/``try``/``with`` (conditional definitions)."""
+    for stmt in body:
+        yield stmt
+        if isinstance(stmt, ast.If):
+            yield from _top_level(stmt.body)
+            yield from _top_level(stmt.orelse)
+        elif isinstance(stmt, ast.Try):
+            yield from _top_level(stmt.body)
+            for h in stmt.handlers:
+                yield from _top_level(h.body)
+            yield from _top_level(stmt.orelse)
+            yield from _top_level(stmt.finalbody)
+        elif isinstance(stmt, ast.With):
+            yield from _top_level(stmt.body)
+
+
+def _parse(text: str, display: str, line_offset: int = 0, column_offset: int = 0) -> _File | Span:
+    try:
+        tree = ast.parse(text, filename=display)
+    except SyntaxError as exc:
+        line = (exc.lineno or 1) + max(line_offset, 0)
+        return Span(display, line, (exc.offset or 1) + column_offset)
+    except (ValueError, RecursionError, MemoryError):
+        return Span(display, max(line_offset, 0) + 1, 1)
+    return _File(tree, display, line_offset, column_offset)
+
+
+def analyse_python(src: Source, facts: HandlerFacts) -> None:
+    """Fill ``facts`` for the handler of ``src`` (sets ``parse_error`` or ``missing`` when that is all there is)."""
+    offset = src.line_offset if src.line_offset >= 0 else -1
+    parsed = _parse(src.text, src.display, offset, src.column_offset)
+    facts.language = "python"
+    facts.file = src.display
+    if isinstance(parsed, Span):
+        facts.parse_error = parsed
+        return
+    found = _resolve(parsed, src.function_name, src, depth=0)
+    if found is None:
+        if not parsed.star and not parsed.dynamic:
+            facts.missing = "function"
+            facts.missing_detail = f"{src.display} defines no '{src.function_name}'"
+            facts.span = Span(src.display, max(offset, 0) + 1, 1)
+        return
+    file, fn = found
+    if fn is None:  # the name exists but is not a function we can read (an object, a wrapped app)
+        facts.span = file.span(file.tree)
+        return
+    facts.file = file.display
+    facts.span = file.span(fn)
+    facts.analysed = True
+    _Analyser(file, src, facts).run(fn)
+
+
+def _resolve(file: _File, name: str, src: Source, depth: int) -> tuple[_File, FunctionNode | None] | None:
+    """The definition of ``name``: a function of ``file``, an alias of one, or one imported from a sibling."""
+    if name in file.functions:
+        return file, file.functions[name]
+    if name in file.aliases:
+        value = file.aliases[name]
+        if isinstance(value, ast.Name) and value.id in file.functions:
+            return file, file.functions[value.id]
+        return file, None
+    if name in file.imports:
+        module, level, original = file.imports[name]
+        if depth == 0 and original and level <= 1:
+            sib = _sibling(file, src, module)
+            if sib is not None:
+                found = _resolve(sib, original, src, depth + 1)
+                if found is not None:
+                    return found
+        return file, None
+    return None
+
+
+def _sibling(file: _File, src: Source, module: str) -> _File | None:
+    if not module or src.line_offset != 0 and src.read_sibling is None:
+        return None
+    rel = module.replace(".", "/")
+    for cand in (rel + ".py", rel + "/__init__.py"):
+        got = src.read_sibling(cand)
+        if got is not None:
+            parsed = _parse(got[0], got[1])
+            return parsed if isinstance(parsed, _File) else None
+    return None
+
+
+# --------------------------------------------------------------------------------------------- analysis
+
+
+def _dotted(node: ast.AST) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return f"{_dotted(node.value)}.{node.attr}"
+    if isinstance(node, ast.Call):
+        return _dotted(node.func)
+    return ""
+
+
+def _last(node: ast.AST) -> str:
+    return _dotted(node).rsplit(".", 1)[-1]
+
+
+def _key(node: ast.AST) -> str | None:
+    """The key a subscript/attribute/``.get()`` reads: ``r["messageId"]``, ``r.message_id``, ``r.get("x")``."""
+    if isinstance(node, ast.Subscript):
+        s = node.slice
+        if isinstance(s, ast.Constant) and isinstance(s.value, str):
+            return s.value
+        return None
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get" and node.args:
+        a = node.args[0]
+        if isinstance(a, ast.Constant) and isinstance(a.value, str):
+            return a.value
+    return None
+
+
+def _own_nodes(node: ast.AST) -> Iterator[ast.AST]:
+    """Every node under ``node`` that belongs to the same function (not nested defs, lambdas or classes)."""
+    stack = list(reversed(list(ast.iter_child_nodes(node))))
+    while stack:
+        n = stack.pop()
+        yield n
+        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            continue
+        stack.extend(reversed(list(ast.iter_child_nodes(n))))
+
+
+def _is_records(node: ast.AST) -> bool:
+    return _key(node) == "Records" and not isinstance(node, ast.Call)
+
+
+class _Analyser:
+    def __init__(self, file: _File, src: Source, facts: HandlerFacts) -> None:
+        self.file = file
+        self.src = src
+        self.facts = facts
+        self.followed: set[int] = set()
+
+    # ------------------------------------------------------------------------------------------ entry
+    def run(self, fn: FunctionNode) -> None:
+        for dec in fn.decorator_list:
+            name = _last(dec)
+            if name in POWERTOOLS_BATCH:
+                self.facts.powertools_batch = self.file.span(dec)
+                self._processor_kind(dec)
+            if name not in TRANSPARENT_DECORATORS and name not in POWERTOOLS_BATCH:
+                self.facts.wrapped = True
+        self.function(self.file, fn, depth=0)
+
+    def _processor_kind(self, node: ast.AST) -> None:
+        """``SqsFifoPartialProcessor`` stops at the first failure; note which processor is used."""
+        names = {_last(n) for n in ast.walk(node) if isinstance(n, (ast.Name, ast.Attribute))}
+        for n in names:
+            if n == "SqsFifoPartialProcessor":
+                self.facts.powertools_fifo = True
+            elif n in self.file.aliases:
+                v = self.file.aliases[n]
+                if isinstance(v, ast.Call) and _last(v.func) == "SqsFifoPartialProcessor":
+                    self.facts.powertools_fifo = True
+
+    # ------------------------------------------------------------------------------------- per function
+    def function(self, file: _File, fn: FunctionNode, depth: int) -> None:
+        if id(fn) in self.followed:
+            return
+        self.followed.add(id(fn))
+        prev = self.file
+        self.file = file
+        try:
+            self._function(fn, depth)
+        finally:
+            self.file = prev
+
+    def _function(self, fn: FunctionNode, depth: int) -> None:
+        f = self.facts
+        nodes = list(_own_nodes(fn))
+        assigns = self._assignments(nodes)
+        aliases = self._records_aliases(nodes)
+        event = fn.args.args[0].arg if fn.args.args else None
+        has_return = False
+        for n in nodes:
+            if isinstance(n, ast.Return):
+                has_return = True
+                self._return(n, assigns, fn, depth, event)
+            elif isinstance(n, ast.ExceptHandler):
+                self._except(n, fn, assigns, aliases)
+            elif isinstance(n, ast.Dict):
+                for k, v in zip(n.keys, n.values, strict=True):
+                    if isinstance(k, ast.Constant) and k.value == "itemIdentifier":
+                        self._item_id(v, assigns, k)
+                    if isinstance(k, ast.Constant) and k.value == "batchItemFailures" and f.batch_failures_span is None:
+                        f.batch_failures_span = self.file.span(n)
+            elif isinstance(n, ast.Call):
+                self._call(n, fn, depth, event)
+            if isinstance(n, (ast.Subscript, ast.Attribute)) and _is_records(n):
+                self._records_use(n, aliases)
+            elif isinstance(n, ast.Name) and n.id in aliases and isinstance(n.ctx, ast.Load):
+                self._records_use(n, aliases)
+        if depth == 0 and not has_return:
+            f.falls_through = self.file.span(fn)
+
+    def _assignments(self, nodes: list[ast.AST]) -> dict[str, list[ast.expr]]:
+        out: dict[str, list[ast.expr]] = {}
+        for n in nodes:
+            if isinstance(n, ast.Assign):
+                for t in n.targets:
+                    if isinstance(t, ast.Name):
+                        out.setdefault(t.id, []).append(n.value)
+                    elif isinstance(t, (ast.Tuple, ast.List, ast.Starred)):
+                        for sub in ast.walk(t):
+                            if isinstance(sub, ast.Name):
+                                out.setdefault(sub.id, []).append(ast.Constant(value=...))
+            elif isinstance(n, (ast.AnnAssign, ast.AugAssign)) and isinstance(n.target, ast.Name):
+                out.setdefault(n.target.id, []).append(
+                    n.value if isinstance(n, ast.AnnAssign) and n.value is not None else ast.Constant(value=...)
+                )
+            elif isinstance(n, (ast.For, ast.AsyncFor, ast.comprehension, ast.With, ast.NamedExpr)):
+                targets = [n.target] if not isinstance(n, ast.With) else [i.optional_vars for i in n.items]
+                for t in targets:
+                    for sub in ast.walk(t) if t is not None else ():
+                        if isinstance(sub, ast.Name):
+                            out.setdefault(sub.id, []).append(ast.Constant(value=...))
+        return out
+
+    def _records_aliases(self, nodes: list[ast.AST]) -> set[str]:
+        """Names bound to ``event["Records"]`` itself (``records = event["Records"]``)."""
+        out: set[str] = set()
+        for n in nodes:
+            if isinstance(n, ast.Assign) and _is_records(n.value) and len(n.targets) == 1 and isinstance(
+                n.targets[0], ast.Name
+            ):
+                out.add(n.targets[0].id)
+        return out
+
+    # ------------------------------------------------------------------------------------------ returns
+    def _return(self, n: ast.Return, assigns: dict[str, list[ast.expr]], fn: FunctionNode, depth: int,
+                event: str | None) -> None:
+        f = self.facts
+        in_catch = self._in_broad_except(n, fn)
+        value = n.value
+        span = self.file.span(n)
+        if value is None or isinstance(value, ast.Constant) and value.value is None:
+            f.returns.append(ReturnFact(span, "none", in_catch=in_catch))
+            return
+        if isinstance(value, (ast.Await)):
+            value = value.value
+        if isinstance(value, ast.Call):
+            name = _last(value.func)
+            if name in POWERTOOLS_BATCH:
+                f.powertools_batch = f.powertools_batch or self.file.span(value)
+                self._processor_kind(value)
+                return
+            if name == "response" and self._is_processor(value.func):  # processor.response()
+                f.powertools_batch = f.powertools_batch or self.file.span(value)
+                self._processor_kind(value)
+                return
+            if name == "dict" and not value.args:
+                self._dict_return(span, {kw.arg: kw.value for kw in value.keywords if kw.arg}, any(
+                    kw.arg is None for kw in value.keywords), assigns, in_catch, None)
+                return
+            if name in ("dumps", "str", "format") or isinstance(value.func, ast.Attribute) and name == "format":
+                f.returns.append(ReturnFact(span, "string", in_catch=in_catch))
+                return
+            if depth == 0 and self._follow(value, fn, event):
+                return
+            f.opaque_returns = True
+            return
+        if isinstance(value, ast.Dict):
+            keys: dict[str, ast.expr] = {}
+            spread = False
+            for k, v in zip(value.keys, value.values, strict=True):
+                if k is None:
+                    spread = True
+                elif isinstance(k, ast.Constant) and isinstance(k.value, str):
+                    keys[k.value] = v
+                else:
+                    spread = True
+            self._dict_return(span, keys, spread, assigns, in_catch, None)
+            return
+        if isinstance(value, ast.Name):
+            resolved = self._resolve_dict_var(value.id, assigns, fn)
+            if resolved is None:
+                f.opaque_returns = True
+            else:
+                keys, spread = resolved
+                self._dict_return(span, keys, spread, assigns, in_catch, value.id)
+            return
+        if isinstance(value, (ast.JoinedStr,)) or isinstance(value, ast.Constant) and isinstance(value.value, str):
+            f.returns.append(ReturnFact(span, "string", in_catch=in_catch))
+            return
+        if isinstance(value, (ast.Constant, ast.List, ast.Tuple, ast.ListComp)):
+            f.returns.append(ReturnFact(span, "other", in_catch=in_catch))
+            return
+        f.opaque_returns = True
+
+    def _resolve_dict_var(self, name: str, assigns: dict[str, list[ast.expr]],
+                          fn: FunctionNode) -> tuple[dict[str, ast.expr], bool] | None:
+        """A returned variable whose every assignment is a dict literal: its keys (plus ``x["k"] = v`` writes)."""
+        values = assigns.get(name)
+        if not values:
+            return None
+        keys: dict[str, ast.expr] = {}
+        spread = False
+        for v in values:
+            if isinstance(v, ast.Dict):
+                for k, val in zip(v.keys, v.values, strict=True):
+                    if isinstance(k, ast.Constant) and isinstance(k.value, str):
+                        keys[k.value] = val
+                    else:
+                        spread = True
+            elif isinstance(v, ast.Call) and _last(v.func) == "dict" and not v.args:
+                for kw in v.keywords:
+                    if kw.arg:
+                        keys[kw.arg] = kw.value
+                    else:
+                        spread = True
+            else:
+                return None
+        for n in _own_nodes(fn):
+            if isinstance(n, ast.Assign):
+                for t in n.targets:
+                    if isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name) and t.value.id == name:
+                        s = t.slice
+                        if isinstance(s, ast.Constant) and isinstance(s.value, str):
+                            keys[s.value] = n.value
+                        else:
+                            spread = True
+            elif isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and isinstance(
+                n.func.value, ast.Name
+            ) and n.func.value.id == name and n.func.attr in ("update", "setdefault"):
+                spread = True
+        return keys, spread
+
+    def _dict_return(self, span: Span, keys: dict[str, ast.expr], spread: bool,
+                     assigns: dict[str, list[ast.expr]], in_catch: bool, var: str | None) -> None:
+        f = self.facts
+        codes: list[int | None] = []
+        if "statusCode" in keys:
+            codes.append(_status_value(keys["statusCode"], assigns))
+        body = _body_kind(keys.get("body"), assigns) if "body" in keys else ("unknown" if spread else "missing")
+        empty = False
+        if "batchItemFailures" in keys:
+            if f.batch_failures_span is None:
+                f.batch_failures_span = span
+            empty = self._certainly_empty(keys["batchItemFailures"], assigns)
+        if spread and not keys.keys() & {"statusCode", "batchItemFailures"}:
+            f.opaque_returns = True
+            return
+        f.returns.append(ReturnFact(span, "dict", frozenset(keys) | ({"..."} if spread else set()),
+                                    tuple(codes), body, empty, in_catch))
+
+    def _certainly_empty(self, value: ast.expr, assigns: dict[str, list[ast.expr]]) -> bool:
+        if isinstance(value, (ast.List, ast.Tuple)) and not value.elts:
+            return True
+        return False
+
+    def _follow(self, call: ast.Call, fn: FunctionNode, event: str | None) -> bool:
+        """``return helper(event, context)``: read the helper (same module or a sibling) as the handler."""
+        if not isinstance(call.func, ast.Name):
+            return False
+        passes_event = event is not None and any(
+            isinstance(a, ast.Name) and a.id == event for a in list(call.args) + [k.value for k in call.keywords]
+        )
+        if not passes_event:
+            return False
+        found = _resolve(self.file, call.func.id, self.src, depth=0)
+        if found is None or found[1] is None:
+            return False
+        file, helper = found
+        self.function(file, helper, depth=1)
+        return True
+
+    def _call(self, n: ast.Call, fn: FunctionNode, depth: int, event: str | None) -> None:
+        f = self.facts
+        name = _last(n.func)
+        if name in POWERTOOLS_BATCH or name == "response" and self._is_processor(n.func):
+            f.powertools_batch = f.powertools_batch or self.file.span(n)
+            self._processor_kind(n)
+        if name == "SqsFifoPartialProcessor":
+            f.powertools_fifo = True
+        # a statement ``helper(event)`` (not returned): its catches and record handling are the handler's
+        parent = self.file.parents.get(n)
+        if depth == 0 and isinstance(parent, ast.Expr) or depth == 0 and isinstance(parent, ast.Await) and isinstance(
+            self.file.parents.get(parent), ast.Expr
+        ):
+            if isinstance(n.func, ast.Name) and event is not None and any(
+                isinstance(a, ast.Name) and a.id == event for a in n.args
+            ):
+                found = _resolve(self.file, n.func.id, self.src, depth=0)
+                if found is not None and found[1] is not None:
+                    saved = list(f.returns), f.opaque_returns, f.falls_through
+                    self.function(found[0], found[1], depth=1)
+                    f.returns, f.opaque_returns, f.falls_through = saved  # its returns are not the handler's
+
+    def _is_processor(self, func: ast.expr) -> bool:
+        """``processor.response()`` where ``processor`` is a Powertools batch processor of this module."""
+        if not isinstance(func, ast.Attribute) or not isinstance(func.value, ast.Name):
+            return False
+        v = self.file.aliases.get(func.value.id)
+        return isinstance(v, ast.Call) and _last(v.func) in POWERTOOLS_PROCESSORS
+
+    # ----------------------------------------------------------------------------------------- excepts
+    def _in_broad_except(self, node: ast.AST, fn: FunctionNode) -> bool:
+        cur = self.file.parents.get(node)
+        while cur is not None and cur is not fn:
+            if isinstance(cur, ast.ExceptHandler) and _broad(cur) is not None:
+                return True
+            cur = self.file.parents.get(cur)
+        return False
+
+    def _except(self, h: ast.ExceptHandler, fn: FunctionNode, assigns: dict[str, list[ast.expr]],
+                aliases: set[str]) -> None:
+        label = _broad(h)
+        if label is None:
+            return
+        body = [n for stmt in h.body for n in [stmt, *_own_nodes(stmt)]]
+        reraises = False
+        records = False
+        returns_empty = False
+        returns_value = False
+        stops = False
+        assigned: set[str] = set()
+        for n in body:
+            if isinstance(n, ast.Raise):
+                reraises = True
+            elif isinstance(n, ast.Call):
+                d = _dotted(n.func)
+                parts = tuple(d.split(".")[-2:])
+                if parts in EXIT_CALLS or d in ("exit", "quit"):
+                    reraises = True
+                elif isinstance(n.func, ast.Attribute) and n.func.attr in RECORDING_METHODS:
+                    records = True
+                elif isinstance(n.func, ast.Name) and self._raises(n.func.id):
+                    reraises = True
+            elif isinstance(n, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+                records = True
+                targets = n.targets if isinstance(n, ast.Assign) else [n.target]
+                for t in targets:
+                    if isinstance(t, ast.Name):
+                        assigned.add(t.id)
+            elif isinstance(n, ast.Dict) and any(
+                isinstance(k, ast.Constant) and k.value == "itemIdentifier" for k in n.keys
+            ):
+                records = True
+            elif isinstance(n, ast.Return):
+                stops = True
+                if n.value is not None and not (isinstance(n.value, ast.Constant) and n.value.value is None):
+                    returns_value = True
+                if self._returns_empty_failures(n, assigns, fn):
+                    returns_empty = True
+                elif self._returns_failures(n):
+                    records = True
+            elif isinstance(n, ast.Break):
+                stops = True
+        if reraises:
+            stops = True
+        loop = self._records_loop(h, fn, aliases)
+        flag = False
+        if loop is not None and assigned:
+            for n in _own_nodes(loop):
+                if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id in assigned and not self._within(
+                    n, h
+                ):
+                    flag = True
+                    break
+        self.facts.catches.append(CatchFact(
+            self.file.span(h), reraises, records, returns_empty, returns_value, loop is not None, stops, flag,
+            label,
+        ))
+
+    def _within(self, node: ast.AST, ancestor: ast.AST) -> bool:
+        cur = self.file.parents.get(node)
+        while cur is not None:
+            if cur is ancestor:
+                return True
+            cur = self.file.parents.get(cur)
+        return False
+
+    def _raises(self, name: str) -> bool:
+        fn = self.file.functions.get(name)
+        return fn is not None and any(isinstance(n, ast.Raise) for n in _own_nodes(fn))
+
+    def _returns_failures(self, n: ast.Return) -> bool:
+        v = n.value
+        return isinstance(v, ast.Dict) and any(
+            isinstance(k, ast.Constant) and k.value == "batchItemFailures" for k in v.keys
+        )
+
+    def _returns_empty_failures(self, n: ast.Return, assigns: dict[str, list[ast.expr]], fn: FunctionNode) -> bool:
+        v = n.value
+        if isinstance(v, ast.Name):
+            resolved = self._resolve_dict_var(v.id, assigns, fn)
+            if resolved is None:
+                return False
+            keys = resolved[0]
+        elif isinstance(v, ast.Dict):
+            keys = {k.value: val for k, val in zip(v.keys, v.values, strict=True) if isinstance(k, ast.Constant)}
+        else:
+            return False
+        val = keys.get("batchItemFailures")
+        return val is not None and self._certainly_empty(val, assigns)
+
+    def _records_loop(self, node: ast.AST, fn: FunctionNode, aliases: set[str]) -> ast.AST | None:
+        """The ``for`` over the batch that ``node`` is in, if any."""
+        cur = self.file.parents.get(node)
+        while cur is not None and cur is not fn:
+            if isinstance(cur, (ast.For, ast.AsyncFor)) and self._iterates_batch(cur.iter, aliases):
+                return cur
+            cur = self.file.parents.get(cur)
+        return None
+
+    def _iterates_batch(self, it: ast.AST, aliases: set[str]) -> bool:
+        for n in ast.walk(it):
+            if _is_records(n) or isinstance(n, ast.Name) and (n.id in aliases or n.id in ("records", "messages")):
+                return True
+        return False
+
+    # ----------------------------------------------------------------------------------------- records
+    def _records_use(self, n: ast.AST, aliases: set[str]) -> None:
+        parent = self.file.parents.get(n)
+        if isinstance(parent, ast.Subscript) and parent.value is n:
+            s = parent.slice
+            if isinstance(s, ast.Constant) and isinstance(s.value, int):
+                self.facts.first_record_reads.append(self.file.span(parent))
+                return
+            self.facts.iterates_records = True
+            return
+        if isinstance(parent, ast.Assign) and parent.value is n:
+            t = parent.targets[0]
+            if isinstance(t, ast.Name) and t.id in aliases:
+                return  # the alias itself: its uses decide
+            if isinstance(t, (ast.Tuple, ast.List)) and len(t.elts) == 1:
+                self.facts.first_record_reads.append(self.file.span(parent))
+                return
+        if isinstance(parent, ast.Call) and _last(parent.func) == "len":
+            return
+        if isinstance(parent, ast.Compare) or isinstance(parent, (ast.If, ast.UnaryOp, ast.BoolOp)):
+            return  # ``if event.get("Records")``: a test, not a read of records
+        self.facts.iterates_records = True
+
+    # -------------------------------------------------------------------------------------- identifiers
+    def _item_id(self, value: ast.expr, assigns: dict[str, list[ast.expr]], key: ast.AST) -> None:
+        src = _id_source(value, assigns, 0)
+        self.facts.item_ids.append(ItemIdFact(self.file.span(key), src, ast.unparse(value)[:60]))
+
+
+def _broad(h: ast.ExceptHandler) -> str | None:
+    """``except``, ``except Exception``, ``except (ValueError, Exception)``...: the label, or None when narrow."""
+    if h.type is None:
+        return "bare except"
+    types = h.type.elts if isinstance(h.type, ast.Tuple) else [h.type]
+    for t in types:
+        name = _last(t)
+        if name in BROAD:
+            return f"except {name}"
+    return None
+
+
+def _status_value(node: ast.expr, assigns: dict[str, list[ast.expr]]) -> int | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, int) and not isinstance(node.value, bool):
+        return node.value
+    if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.isdigit():
+        return int(node.value)
+    d = _dotted(node)
+    if d.startswith(("HTTPStatus.", "http.HTTPStatus.")):
+        member = d.split("HTTPStatus.", 1)[1].removesuffix(".value")
+        try:
+            return int(HTTPStatus[member])
+        except KeyError:
+            return None
+    if isinstance(node, ast.Name):
+        vals = assigns.get(node.id, [])
+        if len(vals) == 1 and vals[0] is not node:
+            return _status_value(vals[0], {})
+    return None
+
+
+def _body_kind(node: ast.expr | None, assigns: dict[str, list[ast.expr]], depth: int = 0) -> str:
+    if node is None:
+        return "missing"
+    if isinstance(node, ast.JoinedStr) or isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return "string"
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod) and _body_kind(node.left, {}, 1) == "string":
+        return "string"
+    if isinstance(node, ast.Call):
+        name = _last(node.func)
+        if name in ("dumps", "str", "format", "b64encode_str", "decode", "join", "to_json", "model_dump_json",
+                    "json", "upper", "lower", "strip"):
+            return "string"
+        return "unknown"
+    if isinstance(node, (ast.Dict, ast.List, ast.Tuple, ast.DictComp, ast.ListComp, ast.Set)):
+        return "nonstring"
+    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float, bool)):
+        return "nonstring"
+    if isinstance(node, ast.Name) and depth < 2:
+        vals = assigns.get(node.id, [])
+        kinds = {_body_kind(v, assigns, depth + 1) for v in vals}
+        if len(kinds) == 1:
+            return kinds.pop()
+    return "unknown"
+
+
+def _id_source(node: ast.expr, assigns: dict[str, list[ast.expr]], depth: int) -> IdSource:
+    if isinstance(node, ast.Constant):
+        if node.value is None or node.value == "":
+            return "empty"
+        return "other" if isinstance(node.value, str) else "unknown"
+    if isinstance(node, ast.Call) and _last(node.func) == "str" and len(node.args) == 1:
+        return _id_source(node.args[0], assigns, depth)
+    key = _key(node)
+    if key is not None:
+        if key in MESSAGE_ID_KEYS:
+            return "messageId"
+        if key in SEQUENCE_KEYS:
+            return "sequenceNumber"
+        return "other"
+    if isinstance(node, ast.Name) and depth < 2:
+        vals = assigns.get(node.id, [])
+        if len(vals) == 1:
+            v = vals[0]
+            if isinstance(v, ast.Constant) and v.value is ...:
+                return "unknown"
+            return _id_source(v, assigns, depth + 1)
+    return "unknown"

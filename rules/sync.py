@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from invocation_lint.rules._common import duration, related
+from invocation_lint.rules._common import related
 
 from invocation_lint.model import Model, Trigger
 from invocation_lint.registry import Context, Finding, Related, rule
@@ -35,7 +35,8 @@ def _limit_ms(t: Trigger, kind: str) -> int | None:
 
 
 def _seconds(ms: int) -> str:
-    return duration(ms // 1000) if ms % 1000 == 0 else f"{ms / 1000:g} s"
+    """Seconds, as templates write timeouts: ``29 s``, ``0.5 s``, ``90 s``."""
+    return f"{ms / 1000:g} s"
 
 
 @rule(
@@ -118,20 +119,20 @@ def timeout_exceeds_api_limit(model: Model, ctx: Context) -> Iterable[Finding]:
         t, kind, limit = over[0]
         api = t.api or (t.source.node if t.source is not None and t.source.node else None)
         api_words = f"{_KIND[kind]} {api}" if api else _KIND[kind]
-        set_by = "its integration's TimeoutInMillis" if t.integration_timeout_ms is not None else "its limit"
-        note = (
-            " (the 29 s REST limit can be raised by a quota request for Regional and private APIs, with "
-            "TimeoutInMillis set on the integration)"
-            if kind == "rest" and t.integration_timeout_ms is None
-            else ""
-        )
+        if t.integration_timeout_ms is not None:
+            note = " (the integration's TimeoutInMillis)"
+        elif kind == "rest":
+            note = (" (a quota request can raise this for Regional and private REST APIs; the integration then "
+                    "sets TimeoutInMillis)")
+        else:
+            note = " (the HTTP API maximum)"
         rel: list[Related] = []
         for other, okind, olimit in over:
             rel += related(other.span, other.resource, f"{_KIND[okind]} waits {_seconds(olimit)}")
         yield Finding(
             code="SYNC001",
             message=f"{fid} may run for {_seconds(timeout_ms)} but {api_words} stops waiting after "
-            f"{_seconds(limit)} ({set_by}){note}: the client gets a 504 while the function runs on, billed, "
+            f"{_seconds(limit)}{note}: the client gets a 504 while the function runs on, billed, "
             "and its answer is thrown away.",
             span=fn.timeout.span or fn.span,
             resource=fn.origin,

@@ -95,6 +95,9 @@ class Resolver:
         self.types = resource_types
         self.physical_names = dict(physical_names or {})  # (service, name) -> logical id
         self._cond_cache: dict[str, Any] = {}
+        #: while naming a target: this stack's own region and account, kept as placeholders (an ARN built from
+        #: them names a resource of this stack's account and region, whatever those are)
+        self._own_account = False
 
     # ------------------------------------------------------------------------------------------ values
 
@@ -105,6 +108,8 @@ class Resolver:
             return "aws"
         if name == "AWS::URLSuffix":
             return "amazonaws.com"
+        if self._own_account and name in ("AWS::Region", "AWS::AccountId"):
+            return "${" + name[5:] + "}"  # no colons: they would split the ARN
         if name.startswith("AWS::"):
             return Unknown(f"pseudo parameter {name}")
         p = self.parameters.get(name)
@@ -335,7 +340,12 @@ class Resolver:
                     return value
             if k == "Fn::ImportValue":
                 return Target(unknown=Unknown("Fn::ImportValue: defined in another stack"), span=span)
-        return self._literal(self.value(v, depth + 1), span, depth)
+        self._own_account = True
+        try:
+            literal = self.value(v, depth + 1)
+        finally:
+            self._own_account = False
+        return self._literal(literal, span, depth)
 
     def _if_target(self, arg: Any, span: Span | None, depth: int) -> Target | None:
         if not isinstance(arg, list) or len(arg) != 3:

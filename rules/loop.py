@@ -18,13 +18,25 @@ from invocation_lint.model import Model, Target
 from invocation_lint.registry import Context, Finding, Related, rule
 
 _FAILURE_KINDS = ("queue-redrive", "function-dlq", "on-failure", "subscription-redrive", "target-dlq")
+#: a failure route as a failure-path step, and as a noun
 _KIND_WORDS = {
-    "queue-redrive": "after maxReceiveCount: redrive to",
+    "queue-redrive": "failed maxReceiveCount times: redrive",
     "function-dlq": "failure: function DLQ",
     "on-failure": "failure: on-failure destination",
-    "subscription-redrive": "undeliverable: subscription redrive to",
+    "subscription-redrive": "undeliverable: subscription DLQ",
     "target-dlq": "undeliverable: target DLQ",
 }
+_KIND_NOUN = {
+    "queue-redrive": "redrive target", "function-dlq": "DLQ", "on-failure": "on-failure destination",
+    "subscription-redrive": "subscription DLQ", "target-dlq": "target DLQ",
+}
+
+
+def _label(model: Model, node_id: str) -> str:
+    label = node_label(model, node_id)
+    if label == node_id and node_id in model.buckets:
+        return f"{node_id} (S3)"
+    return label
 
 
 def _node(target: Target | None) -> str | None:
@@ -147,7 +159,7 @@ def failure_route_loops_back(model: Model, ctx: Context) -> Iterable[Finding]:
         if e.src == e.dst:
             what = f"{node_label(model, e.src)} sends its failures to itself"
         else:
-            what = (f"the {_KIND_WORDS[e.kind].split(': ')[-1]} of {e.src} is {node_label(model, e.dst)}, "
+            what = (f"the {_KIND_NOUN[e.kind]} of {e.src} is {node_label(model, e.dst)}, "
                     f"which leads back to {e.src}")
         rel: list[Related] = []
         for x in cycle[1:]:
@@ -234,6 +246,9 @@ def function_writes_to_own_trigger(model: Model, ctx: Context) -> Iterable[Findi
         if kind is None:
             continue
         actions = _WRITE_ACTIONS[kind]
+        failure_targets = [fn.dlq] + [c.on_failure for c in fn.async_configs] + [c.on_success for c in fn.async_configs]
+        if src in {_node(x) for x in failure_targets}:
+            continue  # the permission serves a failure route into the trigger: LOOP001 reports that loop
         if iam.allows_any(model, fn.role, actions, src) is not True:
             continue
         seen.add((t.function, src))
@@ -246,20 +261,20 @@ def function_writes_to_own_trigger(model: Model, ctx: Context) -> Iterable[Findi
             if allow
             else "Lambda's loop detection stops such a chain after about 16 invocations and drops the event"
         )
-        rel = related(t.span, t.resource, f"{node_label(model, src)} triggers {t.function}")
+        rel = related(t.span, t.resource, f"{_label(model, src)} triggers {t.function}")
         if allow:
             rel += related(fn.recursive_loop.span, fn.origin, "RecursiveLoop: Allow")
         yield Finding(
             code="LOOP002",
             severity="error" if allow else "",
             message=f"The execution role {role.id} lets {t.function} {actions[0].split(':')[1]} into "
-            f"{node_label(model, src)}, which triggers it: every write invokes {t.function} again, a recursive "
+            f"{_label(model, src)}, which triggers it: every write invokes {t.function} again, a recursive "
             f"loop; {consequence}.",
             span=stmt.span if stmt is not None and stmt.span is not None else role.span,
             resource=role.origin,
             function=t.function,
             related=rel,
-            path=[node_label(model, src), trigger_step(t), f"{actions[0]} into {src}", node_label(model, src),
+            path=[_label(model, src), trigger_step(t), f"{actions[0]} into {src}", _label(model, src),
                   "loop" + ("" if allow else ": stopped after about 16 rounds")],
             fix=f"scope {role.id}'s {actions[0]} to resources other than {src}",
         )

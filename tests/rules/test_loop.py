@@ -1,0 +1,43 @@
+"""LOOP001-LOOP002: cycles through triggers and failure routes, write permissions into the trigger."""
+
+from __future__ import annotations
+
+from conftest import FIXTURES, finding_tuples, lint
+
+LOOP = FIXTURES / "loop"
+
+
+def test_loop_fire_sam() -> None:
+    found = lint(LOOP / "sam" / "loop_fire.yaml", select="LOOP")
+    assert finding_tuples(found) == [
+        # Notify's role may publish to its own topic only because SAM grants the on-failure destination:
+        # that is the LOOP001 cycle, reported once
+        ("LOOP001", "Notify", 25),
+        ("LOOP002", "Thumbnail", 44),  # S3CrudPolicy on the bucket that triggers it
+        ("LOOP002", "Requeue", 70),  # SQSSendMessagePolicy on its own queue, RecursiveLoop: Allow
+    ]
+    assert found[0].path == [
+        "AlertsTopic (SNS)", "Notify [async]", "failure: on-failure destination", "AlertsTopic (SNS)",
+    ]
+    assert [f.severity for f in found] == ["error", "warning", "error"]
+    assert "stops such a chain after about 16 invocations" in found[1].message
+    assert "RecursiveLoop: Allow lets the loop run without limit" in found[2].message
+
+
+def test_loop_fire_cloudformation() -> None:
+    found = lint(LOOP / "cfn" / "loop_fire.yaml", select="LOOP")
+    assert finding_tuples(found) == [
+        ("LOOP002", "LambdaRole", 18),  # sqs:* on "*" includes the trigger queue
+        ("LOOP001", "SelfQueue", 27),  # redrives to itself (by literal ARN of its QueueName)
+        ("LOOP001", "PingQueue", 34),  # Ping -> Pong -> Ping, reported once
+    ]
+    assert found[2].path == [
+        "PingQueue (SQS)", "failed maxReceiveCount times: redrive", "PongQueue (SQS)",
+        "failed maxReceiveCount times: redrive", "PingQueue (SQS)",
+    ]
+
+
+def test_loop_silent() -> None:
+    # a function DLQ pointing at the SQS trigger (never reached), a DLQ processor, writes to other
+    # resources, a role with a managed policy
+    assert lint(LOOP / "sam" / "loop_clean.yaml", select="LOOP") == []

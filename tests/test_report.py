@@ -1,0 +1,222 @@
+"""The four report formats, byte for byte where the format is a promise (text layout, JSON, annotations)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from invocation_lint import __version__
+from invocation_lint.baseline import fingerprint
+from invocation_lint.engine import Result
+from invocation_lint.model import Model
+from invocation_lint.registry import Finding, Related, all_rules
+from invocation_lint.report import github, render, summary_line, uri_of
+from invocation_lint.source import InputError, Span
+
+TEMPLATE = """\
+Resources:
+  OrdersQueue:
+    Type: AWS::SQS::Queue
+  ProcessOrders:
+    Type: AWS::Lambda::Function
+    Properties:
+      Timeout: 30
+"""
+
+
+@pytest.fixture
+def result(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Result:
+    monkeypatch.chdir(tmp_path)
+    Path("t.yaml").write_text(TEMPLATE)
+    Path("other.yaml").write_text("Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n")
+    err = Finding(
+        "SQS001", "A failing message returns every 30 s until it expires after 4 days; nothing keeps it.",
+        Span("t.yaml", 2, 3, 2, 14), "OrdersQueue", "ProcessOrders", "error", "sqs-queue-without-redrive",
+        related=[Related(Span("t.yaml", 4, 3), "ProcessOrders", "polls the queue")],
+        path=["OrdersQueue (SQS)", "ProcessOrders [poll, batch 10]", "no redrive", "deleted after 4 days"],
+        fix="Add a RedrivePolicy.",
+    )
+    warn = Finding("SQS004", "Visibility 60 s < 6 × 30 s.", Span("t.yaml", 5, 5, 7, 18), "OrdersQueue",
+                   "ProcessOrders", "warning", "visibility-timeout-below-recommended")
+    info = Finding("ASYNC004", "100% of 2,3: lost", Span("other.yaml", 2, 3), "Fn", None, "info",
+                   "sns-subscription-without-redrive")
+    models = [Model("t.yaml", "cloudformation"), Model("other.yaml", "cloudformation"),
+              Model("clean.yaml", "cloudformation")]
+    rules = [all_rules()[c] for c in ("SQS001", "SQS004", "ASYNC004")]
+    return Result([err, warn, info], [InputError("bad.yaml", "invalid YAML: oops", 3)], models, rules)
+
+
+def test_text_layout(result: Result) -> None:
+    out = render(result, "text")
+    assert out.splitlines() == [
+        "t.yaml:2:3 error SQS001 sqs-queue-without-redrive: A failing message returns every 30 s until it "
+        "expires after 4 days; nothing keeps it.",
+        "  2 |   OrdersQueue:",
+        "  path: OrdersQueue (SQS) → ProcessOrders [poll, batch 10] → no redrive → deleted after 4 days",
+        "  fix: Add a RedrivePolicy.",
+        "  also: t.yaml:4 ProcessOrders (polls the queue)",
+        "t.yaml:5:5 warning SQS004 visibility-timeout-below-recommended: Visibility 60 s < 6 × 30 s.",
+        "  5 |     Type: AWS::Lambda::Function",
+        "  6 |     Properties:",
+        "  7 |       Timeout: 30",
+        "",
+        "other.yaml:2:3 info ASYNC004 sns-subscription-without-redrive: 100% of 2,3: lost",
+        "  2 |   Fn:",
+        "",
+        "1 error, 1 warning, 1 info in 2 files (3 checked); 1 input error",
+    ]
+
+
+def test_text_long_span_is_cut_at_five_lines(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("long.yaml").write_text("".join(f"line{i}\n" for i in range(1, 21)))
+    f = Finding("SQS001", "m", Span("long.yaml", 3, 1, 12, 1), "Q", None, "error", "n")
+    out = render(Result([f], [], [Model("long.yaml", "cloudformation")]), "text").splitlines()
+    assert out[1:7] == ["  3 | line3", "  4 | line4", "  5 | line5", "  6 | line6", "  7 | line7", "    | …"]
+
+
+def test_text_colour_has_the_same_characters(result: Result) -> None:
+    plain = render(result, "text")
+    coloured = render(result, "text", color=True, width=300)
+    assert "\x1b[" in coloured
+    assert re.sub(r"\x1b\[[0-9;]*m", "", coloured) == plain
+
+
+def test_summary_lines() -> None:
+    assert summary_line(Result([], [], [Model("a", "sam")])) == "No problems found in 1 file."
+    assert summary_line(Result([], [], [Model("a", "sam"), Model("b", "sam")])) == "No problems found in 2 files."
+    assert summary_line(Result([], [InputError("x", "bad")], [])) == "No file could be checked; 1 input error"
+    r = Result([], [], [Model("a", "sam")], suppressed=2, baselined=1)
+    assert summary_line(r) == "No problems found in 1 file (2 suppressed, 1 in baseline)"
+
+
+def test_json_exact(result: Result) -> None:
+    data = json.loads(render(result, "json"))
+    assert list(data) == ["version", "findings", "errors", "summary"]
+    assert data["version"] == 1
+    assert data["findings"][0] == {
+        "code": "SQS001",
+        "name": "sqs-queue-without-redrive",
+        "severity": "error",
+        "message": "A failing message returns every 30 s until it expires after 4 days; nothing keeps it.",
+        "file": "t.yaml",
+        "line": 2,
+        "column": 3,
+        "end_line": 2,
+        "end_column": 14,
+        "resource": "OrdersQueue",
+        "function": "ProcessOrders",
+        "related": [{"file": "t.yaml", "line": 4, "resource": "ProcessOrders"}],
+        "path": ["OrdersQueue (SQS)", "ProcessOrders [poll, batch 10]", "no redrive", "deleted after 4 days"],
+        "fix": "Add a RedrivePolicy.",
+    }
+    assert data["findings"][2]["function"] is None
+    assert data["findings"][2]["end_column"] is None
+    assert data["findings"][2]["fix"] is None
+    assert data["errors"] == [{"file": "bad.yaml", "line": 3, "message": "invalid YAML: oops"}]
+    assert data["summary"] == {"files": 3, "errors": 1, "warnings": 1, "infos": 1, "input_errors": 1}
+
+
+def test_github_annotations(result: Result) -> None:
+    lines = render(result, "github").splitlines()
+    assert lines[0] == (
+        "::error file=t.yaml,line=2,col=3,endLine=2,endColumn=14,title=SQS001 sqs-queue-without-redrive::"
+        "A failing message returns every 30 s until it expires after 4 days; nothing keeps it."
+        "%0Apath: OrdersQueue (SQS) → ProcessOrders [poll, batch 10] → no redrive → deleted after 4 days"
+        "%0Afix: Add a RedrivePolicy."
+    )
+    # a multi-line span carries no columns (GitHub ignores them there)
+    assert lines[1] == (
+        "::warning file=t.yaml,line=5,endLine=7,title=SQS004 visibility-timeout-below-recommended::"
+        "Visibility 60 s < 6 × 30 s."
+    )
+    assert lines[2] == "::notice file=other.yaml,line=2,col=3,endLine=2,title=ASYNC004 " \
+        "sns-subscription-without-redrive::100%25 of 2,3: lost"
+    assert lines[3] == "::error file=bad.yaml,line=3,title=invlint input error::invalid YAML: oops"
+    assert len(lines) == 4
+
+
+def test_github_escaping() -> None:
+    assert github.escape_data("50%\r\nnext: a,b") == "50%25%0D%0Anext: a,b"
+    assert github.escape_property("dir,x/a:b%.yaml\n") == "dir%2Cx/a%3Ab%25.yaml%0A"
+
+
+def test_sarif(result: Result, tmp_path: Path) -> None:
+    data = json.loads(render(result, "sarif"))
+    assert data["$schema"] == "https://json.schemastore.org/sarif-2.1.0.json"
+    assert data["version"] == "2.1.0"
+    (run,) = data["runs"]
+    driver = run["tool"]["driver"]
+    assert (driver["name"], driver["version"]) == ("invlint", __version__)
+    assert driver["informationUri"].startswith("https://")
+    assert [r["id"] for r in driver["rules"]] == ["SQS001", "SQS004", "ASYNC004"]
+    r0 = driver["rules"][0]
+    assert r0["name"] == "sqs-queue-without-redrive"
+    assert r0["shortDescription"]["text"] == all_rules()["SQS001"].summary
+    assert r0["fullDescription"]["text"]
+    assert r0["help"]["markdown"] == all_rules()["SQS001"].docs
+    assert r0["defaultConfiguration"] == {"level": "error"}
+    assert r0["helpUri"].startswith("https://docs.aws.amazon.com/")
+    assert [r["defaultConfiguration"]["level"] for r in driver["rules"]] == ["error", "warning", "note"]
+
+    res = run["results"]
+    assert [(r["ruleId"], r["ruleIndex"], r["level"]) for r in res] == [
+        ("SQS001", 0, "error"), ("SQS004", 1, "warning"), ("ASYNC004", 2, "note")]
+    assert res[0]["locations"] == [{"physicalLocation": {
+        "artifactLocation": {"uri": "t.yaml", "uriBaseId": "%SRCROOT%"},
+        "region": {"startLine": 2, "startColumn": 3, "endLine": 2, "endColumn": 14}}}]
+    assert res[0]["relatedLocations"] == [{
+        "id": 1,
+        "physicalLocation": {"artifactLocation": {"uri": "t.yaml", "uriBaseId": "%SRCROOT%"},
+                             "region": {"startLine": 4, "startColumn": 3}},
+        "message": {"text": "ProcessOrders (polls the queue)"}}]
+    assert res[0]["partialFingerprints"] == {"invlintFingerprint/v1": fingerprint(result.findings[0])}
+    assert res[0]["message"]["text"].startswith("A failing message returns every 30 s")
+    assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == tmp_path.as_uri() + "/"
+    inv = run["invocations"][0]
+    assert inv["executionSuccessful"] is False
+    assert inv["toolExecutionNotifications"] == [{
+        "level": "error", "message": {"text": "bad.yaml: invalid YAML: oops"},
+        "locations": [{"physicalLocation": {"artifactLocation": {"uri": "bad.yaml", "uriBaseId": "%SRCROOT%"},
+                                            "region": {"startLine": 3}}}]}]
+
+
+def test_sarif_matches_the_2_1_0_shape(result: Result) -> None:
+    """The parts of the SARIF 2.1.0 schema this report uses (required properties and types), via jsonschema."""
+    import jsonschema
+
+    text = {"type": "object", "required": ["text"], "properties": {"text": {"type": "string"}}}
+    region = {"type": "object", "required": ["startLine"], "additionalProperties": False, "properties": {
+        k: {"type": "integer", "minimum": 1} for k in ("startLine", "startColumn", "endLine", "endColumn")}}
+    physical = {"type": "object", "required": ["artifactLocation"], "additionalProperties": False, "properties": {
+        "artifactLocation": {"type": "object", "required": ["uri"], "properties": {"uri": {"type": "string"}}},
+        "region": region}}
+    location = {"type": "object", "properties": {"physicalLocation": physical, "message": text,
+                                                 "id": {"type": "integer", "minimum": -1}}}
+    level = {"enum": ["none", "note", "warning", "error"]}
+
+    def obj(required: list[str], **props: object) -> dict[str, object]:
+        return {"type": "object", "required": required, "properties": props}
+
+    def array(items: object) -> dict[str, object]:
+        return {"type": "array", "items": items}
+
+    descriptor = obj(["id"], shortDescription=text, fullDescription=text, help=obj(["text"]),
+                     defaultConfiguration=obj([], level=level))
+    result_ = obj(["message"], ruleId={"type": "string"}, ruleIndex={"type": "integer", "minimum": -1},
+                  level=level, message=text, locations=array(location), relatedLocations=array(location),
+                  partialFingerprints={"type": "object", "additionalProperties": {"type": "string"}})
+    notification = obj(["message"], message=text, level=level, locations=array(location))
+    run = obj(["tool"], tool=obj(["driver"], driver=obj(["name"], rules=array(descriptor))),
+              results=array(result_),
+              invocations=array(obj(["executionSuccessful"], toolExecutionNotifications=array(notification))))
+    schema = obj(["version", "runs"], version={"const": "2.1.0"}, runs=array(run))
+    jsonschema.validate(json.loads(render(result, "sarif")), schema)
+
+
+def test_uri_of() -> None:
+    assert uri_of("./dir/a b.yaml") == "dir/a%20b.yaml"
+    assert uri_of("x/../t.yaml") == "t.yaml"

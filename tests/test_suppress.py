@@ -1,0 +1,97 @@
+"""Suppressions: inline comments (YAML ``#``, JS/TS ``//``) and resource ``Metadata``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from invocation_lint.config import Config
+from invocation_lint.engine import run
+from invocation_lint.registry import Finding
+from invocation_lint.source import Span
+from invocation_lint.suppress import SourceLines, inline_suppressed, parse_inline
+
+ROOT = Path(__file__).resolve().parent.parent
+BAD = (ROOT / "fixtures" / "cli" / "sqs001.yaml").read_text()
+
+
+def lint(tmp_path: Path, text: str, *select: str) -> tuple[list[tuple[str, str, int]], int]:
+    p = tmp_path / "t.yaml"
+    p.write_text(text)
+    res = run([str(p)], Config(select=list(select) or ["SQS001"]))
+    assert res.errors == []
+    return [(f.code, f.resource or "", f.span.line if f.span else 0) for f in res.findings], res.suppressed
+
+
+def test_parse_inline() -> None:
+    assert parse_inline("  OrdersQueue:  # invlint: ignore[SQS001]") == {"SQS001"}
+    assert parse_inline("# invlint: ignore[SQS001, sqs-consumer-throttled]") == {"SQS001", "sqs-consumer-throttled"}
+    assert parse_inline("# invlint: ignore") == {"*"}
+    assert parse_inline("// invlint: ignore[HANDLER002]") == {"HANDLER002"}
+    assert parse_inline("#invlint:ignore[SQS001]") == {"SQS001"}
+    assert parse_inline("  OrdersQueue:") is None
+    assert parse_inline("# invlint: ignored-later") is None
+    assert parse_inline("Description: see invlint docs") is None
+
+
+def test_unsuppressed_baseline(tmp_path: Path) -> None:
+    assert lint(tmp_path, BAD) == ([("SQS001", "OrdersQueue", 4)], 0)
+
+
+@pytest.mark.parametrize("comment", [
+    "# invlint: ignore[SQS001]",
+    "# invlint: ignore[sqs-queue-without-redrive]",
+    "# invlint: ignore[SQS009,SQS001]",
+    "# invlint: ignore",
+])
+def test_comment_on_the_line_hides(tmp_path: Path, comment: str) -> None:
+    text = BAD.replace("  OrdersQueue:\n", f"  OrdersQueue:  {comment}\n")
+    assert lint(tmp_path, text) == ([], 1)
+
+
+def test_comment_alone_on_the_line_above_hides(tmp_path: Path) -> None:
+    text = BAD.replace("  OrdersQueue:\n", "  # invlint: ignore[SQS001]\n  OrdersQueue:\n")
+    assert lint(tmp_path, text) == ([], 1)
+
+
+def test_other_codes_and_trailing_comment_above_do_not_hide(tmp_path: Path) -> None:
+    text = BAD.replace("  OrdersQueue:\n", "  OrdersQueue:  # invlint: ignore[SQS002]\n")
+    assert lint(tmp_path, text) == ([("SQS001", "OrdersQueue", 4)], 0)
+    # a trailing comment belongs to its own line (here: Resources), not to the next one
+    text = BAD.replace("Resources:\n", "Resources:  # invlint: ignore\n")
+    assert lint(tmp_path, text) == ([("SQS001", "OrdersQueue", 4)], 0)
+    # two lines above is too far
+    text = BAD.replace("  OrdersQueue:\n", "  # invlint: ignore[SQS001]\n\n  OrdersQueue:\n")
+    assert lint(tmp_path, text) == ([("SQS001", "OrdersQueue", 6)], 0)
+
+
+def test_resource_metadata_hides(tmp_path: Path) -> None:
+    meta = "  OrdersQueue:\n    Type: AWS::SQS::Queue\n    Metadata:\n      invlint:\n        ignore: [SQS001]\n"
+    text = BAD.replace("  OrdersQueue:\n    Type: AWS::SQS::Queue\n", meta)
+    assert lint(tmp_path, text) == ([], 1)
+    by_name = meta.replace("[SQS001]", "[sqs-queue-without-redrive]")
+    assert lint(tmp_path, BAD.replace("  OrdersQueue:\n    Type: AWS::SQS::Queue\n", by_name)) == ([], 1)
+    other = meta.replace("[SQS001]", "[SQS002]")
+    found = lint(tmp_path, BAD.replace("  OrdersQueue:\n    Type: AWS::SQS::Queue\n", other))
+    assert found == ([("SQS001", "OrdersQueue", 4)], 0)
+
+
+def test_metadata_on_another_resource_does_not_hide(tmp_path: Path) -> None:
+    meta = "  ProcessOrders:\n    Type: AWS::Lambda::Function\n    Metadata:\n      invlint:\n        ignore: [SQS001]\n"
+    text = BAD.replace("  ProcessOrders:\n    Type: AWS::Lambda::Function\n", meta)
+    assert lint(tmp_path, text) == ([("SQS001", "OrdersQueue", 4)], 0)
+
+
+def test_js_comment_in_handler_code(tmp_path: Path) -> None:
+    src = SourceLines()
+    src.register("app.js", "exports.handler = async (event) => {\n"
+                           "  // invlint: ignore[HANDLER002]\n"
+                           "  try { work(); } catch (e) {}\n"
+                           "};\n")
+    f = Finding("HANDLER002", "swallowed", Span("app.js", 3, 19), "Fn", "Fn", "warning", "exception-swallowed")
+    assert inline_suppressed(f, src)
+    f3 = Finding("HANDLER003", "x", Span("app.js", 3, 19), "Fn", "Fn", "error", "batch-item-failures-ignored")
+    assert not inline_suppressed(f3, src)
+    f_py = Finding("HANDLER002", "x", Span("missing.py", 3, 1), "Fn", "Fn", "warning", "exception-swallowed")
+    assert not inline_suppressed(f_py, src)  # unreadable file: nothing hidden, no error

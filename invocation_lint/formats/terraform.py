@@ -1,0 +1,1374 @@
+"""Terraform into the Model: a module directory (``.tf``/``.tf.json``) or ``terraform show -json`` output.
+
+Both inputs become a list of resource instances (``Inst``: address, type, located values) and one builder
+turns those into nodes, triggers and failure routes, mirroring the CloudFormation builder so that a Terraform
+project and its CloudFormation twin give the same Model. Node ids are Terraform addresses
+(``aws_sqs_queue.orders``, ``module.worker.aws_lambda_function.this[0]``, ``aws_sqs_queue.q["a"]``).
+
+Defaults are AWS's (the provider's are the same): visibility timeout 30 s, retention 345600 s, function
+timeout 3 s, batch size 10 (SQS) or 100 (streams), async retries 2, maximum event age 21600 s.
+
+Modules: a local source (``./…``) is read from disk with its inputs; ``terraform-aws-modules/lambda/aws`` and
+``terraform-aws-modules/sqs/aws`` (whose source is not on disk) are modelled by the small stand-ins in
+``tf_registry``, with the resource addresses the real modules use; any other remote module is opaque (its
+outputs are Unknown) and is mentioned in the Model's notes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from ..model import (
+    Api,
+    AsyncConfig,
+    Bucket,
+    CodeLocation,
+    EventBus,
+    FailureRoute,
+    Function,
+    Model,
+    Queue,
+    Redrive,
+    Role,
+    Statement,
+    Stream,
+    Target,
+    Topic,
+    Trigger,
+    Unknown,
+    Val,
+)
+from ..source import InputError, LDict, LList, Span
+
+#: Terraform resource type → the service its ARN belongs to (Target.service)
+TYPE_SERVICE = {
+    "aws_sqs_queue": "sqs",
+    "aws_sns_topic": "sns",
+    "aws_lambda_function": "lambda",
+    "aws_lambda_alias": "lambda",
+    "aws_cloudwatch_event_bus": "events",
+    "aws_cloudwatch_event_rule": "events",
+    "aws_s3_bucket": "s3",
+    "aws_kinesis_stream": "kinesis",
+    "aws_dynamodb_table": "dynamodb",
+    "aws_iam_role": "iam",
+    "aws_iam_policy": "iam",
+    "aws_sfn_state_machine": "states",
+    "aws_msk_cluster": "kafka",
+    "aws_mq_broker": "mq",
+    "aws_docdb_cluster": "docdb",
+    "aws_apigatewayv2_api": "apigateway",
+    "aws_api_gateway_rest_api": "apigateway",
+    "aws_scheduler_schedule": "scheduler",
+    "data.aws_sqs_queue": "sqs",
+    "data.aws_sns_topic": "sns",
+    "data.aws_lambda_function": "lambda",
+    "data.aws_kinesis_stream": "kinesis",
+    "data.aws_dynamodb_table": "dynamodb",
+    "data.aws_iam_role": "iam",
+}
+
+#: attributes holding a resource's physical name, used to map literal ARNs and names back to resources
+NAME_ATTR = {
+    "aws_sqs_queue": "name",
+    "aws_sns_topic": "name",
+    "aws_lambda_function": "function_name",
+    "aws_s3_bucket": "bucket",
+    "aws_kinesis_stream": "name",
+    "aws_dynamodb_table": "name",
+    "aws_cloudwatch_event_bus": "name",
+    "aws_iam_role": "name",
+}
+
+#: AWS managed policies that grant none of the write actions the rules ask about (as for CloudFormation)
+HARMLESS_MANAGED = {
+    "AWSLambdaBasicExecutionRole", "AWSLambdaSQSQueueExecutionRole", "AWSLambdaKinesisExecutionRole",
+    "AWSLambdaDynamoDBExecutionRole", "AWSLambdaVPCAccessExecutionRole", "AWSXRayDaemonWriteAccess",
+    "AWSXrayWriteOnlyAccess", "CloudWatchLambdaInsightsExecutionRolePolicy", "AWSLambdaMSKExecutionRole",
+    "AWSLambdaENIManagementAccess",
+}
+
+#: Lambda permission principals → (service, mode), as for CloudFormation
+PRINCIPALS = {
+    "sns": ("sns", "async"), "s3": ("s3", "async"), "events": ("eventbridge", "async"), "logs": ("logs", "async"),
+    "iot": ("iot", "async"), "ses": ("ses", "async"), "config": ("config", "async"),
+    "codecommit": ("codecommit", "async"), "apigateway": ("apigateway", "sync"),
+    "elasticloadbalancing": ("alb", "sync"), "cognito-idp": ("cognito", "sync"), "alexa-appkit": ("alexa", "sync"),
+    "lex": ("lex", "sync"), "cloudfront": ("cloudfront", "sync"), "firehose": ("firehose", "sync"),
+    "states": ("stepfunctions", "sync"), "secretsmanager": ("secretsmanager", "sync"),
+}
+
+_ARN = re.compile(r"^arn:(?P<partition>[^:]*):(?P<service>[^:]*):(?P<region>[^:]*):(?P<account>[^:]*):(?P<rest>.*)$")
+
+
+def arn_service(arn: str) -> str | None:
+    m = _ARN.match(arn)
+    if not m:
+        return None
+    service = m.group("service")
+    if service == "dynamodb" and "/stream/" in m.group("rest"):
+        return "dynamodb"
+    return service
+
+
+def arn_name(arn: str) -> str | None:
+    m = _ARN.match(arn)
+    if not m:
+        return None
+    service, rest = m.group("service"), m.group("rest")
+    if service == "lambda":
+        parts = rest.split(":")
+        return parts[1] if len(parts) > 1 and parts[0] == "function" else None
+    if service in ("kinesis", "dynamodb", "iam", "events"):
+        parts = rest.split("/")
+        return parts[1] if len(parts) > 1 else None
+    return rest or None
+
+
+# ---------------------------------------------------------------------------------------------- instances
+
+
+class Inst:
+    """One resource instance, whichever input it came from; ``values`` are computed on first use."""
+
+    __slots__ = ("address", "type", "span", "origin", "_values", "_get")
+
+    def __init__(self, address: str, type_: str, span: Span, get: Callable[[], LDict], origin: str = "") -> None:
+        self.address, self.type, self.span = address, type_, span
+        self.origin = origin or address
+        self._get = get
+        self._values: LDict | None = None
+
+    @property
+    def values(self) -> LDict:
+        if self._values is None:
+            self._values = self._get()
+        return self._values
+
+
+def _deref(v: Any) -> Any:
+    from .tf_eval import deref
+
+    return deref(v)
+
+
+def as_int(v: Any) -> int | Unknown:
+    v = _deref(v)
+    if isinstance(v, Unknown):
+        return v
+    if isinstance(v, bool):
+        return Unknown("a boolean where a number belongs")
+    if isinstance(v, int):
+        return v
+    if isinstance(v, float) and v.is_integer():
+        return int(v)
+    if isinstance(v, str):
+        try:
+            return int(v.strip())
+        except ValueError:
+            return Unknown(f"not a whole number: {v!r}")
+    return Unknown("not a number")
+
+
+def as_bool(v: Any) -> bool | Unknown:
+    v = _deref(v)
+    if isinstance(v, Unknown):
+        return v
+    if isinstance(v, bool):
+        return v
+    if isinstance(v, str) and v.lower() in ("true", "false"):
+        return v.lower() == "true"
+    return Unknown("not a boolean")
+
+
+def as_str(v: Any) -> str | Unknown:
+    v = _deref(v)
+    if isinstance(v, Unknown):
+        return v
+    if isinstance(v, str):
+        return v
+    return Unknown("not a string")
+
+
+def blocks(values: Mapping[str, Any] | None, key: str) -> list[LDict]:
+    """A nested block as a list of located dicts, for both syntaxes (a JSON object or a list of objects)."""
+    if not isinstance(values, Mapping):
+        return []
+    v = _deref(values.get(key))
+    if isinstance(v, Mapping):
+        v = [v]
+    if not isinstance(v, list):
+        return []
+    out = []
+    for i, item in enumerate(v):
+        if isinstance(item, Mapping):
+            if not isinstance(item, LDict):
+                span = v.span_of(i) if isinstance(v, LList) else getattr(values, "span", None)
+                item = LDict(item, span=span)
+            elif item.span is None and isinstance(values, LDict):
+                item.span = values.span_of(key)
+            out.append(item)
+    return out
+
+
+def _is_set(values: Mapping[str, Any], key: str) -> bool:
+    return key in values and values[key] is not None
+
+
+# -------------------------------------------------------------------------------------------------- builder
+
+
+class Builder:
+    """Resource instances → Model (mirrors ``cloudformation.Builder``)."""
+
+    def __init__(self, model: Model, insts: list[Inst], module_dir: str) -> None:
+        self.m = model
+        self.insts = insts
+        self.by_addr = {i.address: i for i in insts}
+        self.module_dir = module_dir
+        self._permission_triggers: list[Trigger] = []
+        self._names: dict[tuple[str, str], str] | None = None
+        self._identities: dict[str, tuple[str, str]] | None = None
+
+    # -------------------------------------------------------------------------------------- helpers
+
+    def names(self) -> dict[tuple[str, str], str]:
+        """(service, physical name) → address, for literal names and ARNs of resources of this module."""
+        if self._names is None:
+            self._names = {}
+            for inst in self.insts:
+                attr = NAME_ATTR.get(inst.type)
+                if attr is None:
+                    continue
+                name = _deref(inst.values.get(attr))
+                if isinstance(name, str) and name:
+                    self._names[(TYPE_SERVICE.get(inst.type, ""), name)] = inst.address
+        return self._names
+
+    def identities(self) -> dict[str, tuple[str, str]]:
+        """Known ARNs/URLs/ids (state and plan values) → (address, attribute)."""
+        if self._identities is None:
+            self._identities = {}
+            for inst in self.insts:
+                for attr in ("arn", "url", "invoke_arn", "stream_arn", "qualified_arn", "id"):
+                    v = inst.values.get(attr) if attr in inst.values else None
+                    if isinstance(v, str) and v and (attr != "id" or v.startswith(("arn:", "https://"))):
+                        self._identities.setdefault(v, (inst.address, attr))
+        return self._identities
+
+    def val(self, values: Mapping[str, Any], key: str, fallback: Any, conv: Any, span: Span) -> Val[Any]:
+        """The located value of ``values[key]``; the AWS default (marked) when absent or null."""
+        if not _is_set(values, key):
+            return Val(fallback, span, True)
+        raw = _deref(values[key])
+        value = conv(raw) if conv else (raw if isinstance(raw, (str, int, float, bool, Unknown)) else Unknown("not a plain value"))
+        where = values.spans.get(key) if isinstance(values, LDict) else None
+        return Val(value, where or span)
+
+    def target(self, values: Mapping[str, Any], key: str, span: Span) -> Target | None:
+        if not _is_set(values, key):
+            return None
+        where = (values.spans.get(key) if isinstance(values, LDict) else None) or span
+        return self.target_of(values[key], where)
+
+    def target_of(self, v: Any, span: Span | None) -> Target:
+        from .tf_eval import Ref, TemplateUnknown
+
+        if isinstance(v, Ref):
+            inst = self.by_addr.get(v.address)
+            ttype = v.type
+            if v.type.startswith("data."):
+                return Target(unknown=Unknown(f"{v.address}: an existing resource read by a data source"),
+                              service=TYPE_SERVICE.get(ttype), span=span)
+            if inst is None:
+                return Target(unknown=Unknown(f"{v.address} is not modelled"), span=span)
+            return Target(node=v.address, service=TYPE_SERVICE.get(ttype), span=span)
+        if isinstance(v, TemplateUnknown):
+            return Target(unknown=v, span=span)
+        if isinstance(v, Unknown):
+            return Target(unknown=v, span=span)
+        if isinstance(v, str):
+            ident = self.identities().get(v)
+            if ident is not None:
+                inst = self.by_addr[ident[0]]
+                return Target(node=inst.address, service=TYPE_SERVICE.get(inst.type), span=span)
+            if v.startswith("arn:"):
+                service = arn_service(v)
+                name = arn_name(v)
+                if service and name:
+                    if service == "dynamodb" and "/stream/" in v:
+                        name = v.split(":table/", 1)[-1].split("/", 1)[0]
+                    node = self.names().get((service, name))
+                    if node:
+                        return Target(node=node, service=service, span=span)
+                return Target(arn=v, service=service, span=span)
+            if v == "*":
+                return Target(arn="*", span=span)
+            return Target(unknown=Unknown(f"{v!r} is not an ARN"), span=span)
+        return Target(unknown=Unknown("not a reference"), span=span)
+
+    def function_of(self, target: Target | None, name: Any = None) -> str | None:
+        """The function node a ``function_name``/ARN names (an address, a name, an ARN, through aliases)."""
+        if target is None:
+            return None
+        if target.node:
+            if target.node in self.m.functions:
+                return target.node
+            inst = self.by_addr.get(target.node)
+            if inst is not None and inst.type == "aws_lambda_alias":
+                return self.function_of(self.target(inst.values, "function_name", inst.span))
+            return None
+        if name is not None:
+            plain = _deref(name)
+            if isinstance(plain, str) and not plain.startswith("arn:"):
+                node = self.names().get(("lambda", plain.split(":", 1)[0]))
+                if node in self.m.functions:
+                    return node
+        if target.arn:
+            node = self.names().get(("lambda", arn_name(target.arn) or ""))
+            if node in self.m.functions:
+                return node
+        return None
+
+    def _fn(self, values: LDict, key: str, span: Span) -> str | None:
+        if not _is_set(values, key):
+            return None
+        return self.function_of(self.target(values, key, span), values.get(key))
+
+    def _add_trigger(self, fn: str | None, mode: str, service: str, span: Span, inst: Inst, source: Target | None,
+                     **kw: Any) -> Trigger | None:
+        if fn is None:
+            return None
+        trig = Trigger(fn, mode, service, span, inst.origin, source=source)  # type: ignore[arg-type]
+        for k, v in kw.items():
+            setattr(trig, k, v)
+        trig.extra["id"] = inst.address
+        self.m.triggers.append(trig)
+        return trig
+
+    def _json_doc(self, v: Any, span: Span) -> Any:
+        """A JSON document attribute (``jsonencode({...})``, a JSON string, a heredoc) as a located dict."""
+        from .tf_eval import Encoded, TemplateUnknown
+
+        v = _deref(v) if not isinstance(v, TemplateUnknown) else v
+        if isinstance(v, Encoded):
+            v = v.value
+        if isinstance(v, TemplateUnknown):
+            try:
+                doc = json.loads(v.text)
+            except ValueError:
+                return Unknown("a document built from values known only after apply")
+            return _relocate(_restore_refs(doc, v.refs), span)
+        if isinstance(v, str):
+            try:
+                doc = json.loads(v)
+            except ValueError:
+                return Unknown("not valid JSON")
+            return _relocate(doc, span)
+        if isinstance(v, Mapping):
+            return v if isinstance(v, LDict) else _relocate(v, span)
+        if isinstance(v, Unknown):
+            return v
+        return Unknown("not a JSON document")
+
+    # ------------------------------------------------------------------------------------------ run
+
+    def run(self) -> None:
+        node_builders: dict[str, Callable[[Inst], None]] = {
+            "aws_sqs_queue": self.queue,
+            "aws_sns_topic": self.topic,
+            "aws_kinesis_stream": self.stream,
+            "aws_dynamodb_table": self.table,
+            "aws_s3_bucket": self.bucket,
+            "aws_cloudwatch_event_bus": self.bus,
+            "aws_api_gateway_rest_api": self.rest_api,
+            "aws_apigatewayv2_api": self.http_api,
+            "aws_iam_role": self.role,
+            "aws_lambda_function": self.function,
+        }
+        edge_builders: dict[str, Callable[[Inst], None]] = {
+            "aws_iam_role_policy": self.role_policy,
+            "aws_iam_role_policy_attachment": self.policy_attachment,
+            "aws_iam_policy_attachment": self.policy_attachment,
+            "aws_sqs_queue": self.queue_redrive,
+            "aws_sqs_queue_redrive_policy": self.redrive_resource,
+            "aws_lambda_event_source_mapping": self.mapping,
+            "aws_lambda_function_event_invoke_config": self.invoke_config,
+            "aws_lambda_function_recursion_config": self.recursion_config,
+            "aws_sns_topic_subscription": self.subscription,
+            "aws_cloudwatch_event_target": self.event_target,
+            "aws_scheduler_schedule": self.schedule,
+            "aws_s3_bucket_notification": self.bucket_notifications,
+            "aws_cloudwatch_log_subscription_filter": self.log_subscription,
+            "aws_iot_topic_rule": self.iot_rule,
+            "aws_api_gateway_integration": self.rest_integration,
+            "aws_api_gateway_authorizer": self.rest_authorizer,
+            "aws_apigatewayv2_integration": self.http_integration,
+            "aws_apigatewayv2_api": self.http_quick_target,
+            "aws_lambda_function_url": self.function_url,
+            "aws_lb_target_group_attachment": self.target_group_attachment,
+            "aws_lambda_permission": self.permission,
+        }
+        for inst in self.insts:
+            if inst.type.startswith("data."):
+                continue
+            self.m.resources[inst.address] = (inst.type, inst.span)
+            fn = node_builders.get(inst.type)
+            if fn:
+                fn(inst)
+        for inst in self.insts:
+            fn = edge_builders.get(inst.type)
+            if fn:
+                fn(inst)
+        self._add_permission_triggers()
+
+    # ---------------------------------------------------------------------------------------- nodes
+
+    def queue(self, inst: Inst) -> None:
+        v = inst.values
+        fifo = self.val(v, "fifo_queue", False, as_bool, inst.span)
+        if fifo.default and _is_set(v, "name"):
+            name = _deref(v["name"])
+            if isinstance(name, str) and name.endswith(".fifo"):
+                fifo = Val(True, v.spans.get("name", inst.span))
+        self.m.queues[inst.address] = Queue(
+            inst.address, inst.type, inst.span, inst.origin,
+            fifo=fifo,
+            visibility_timeout=self.val(v, "visibility_timeout_seconds", 30, as_int, inst.span),
+            retention=self.val(v, "message_retention_seconds", 345600, as_int, inst.span),
+        )
+
+    def topic(self, inst: Inst) -> None:
+        v = inst.values
+        fifo = self.val(v, "fifo_topic", False, as_bool, inst.span)
+        if fifo.default and _is_set(v, "name"):
+            name = _deref(v["name"])
+            if isinstance(name, str) and name.endswith(".fifo"):
+                fifo = Val(True, v.spans.get("name", inst.span))
+        self.m.topics[inst.address] = Topic(inst.address, inst.type, inst.span, inst.origin, fifo=fifo)
+
+    def stream(self, inst: Inst) -> None:
+        self.m.streams[inst.address] = Stream(inst.address, inst.type, inst.span, inst.origin, service="kinesis")
+
+    def table(self, inst: Inst) -> None:
+        if as_bool(inst.values.get("stream_enabled")) is True:
+            self.m.streams[inst.address] = Stream(inst.address, inst.type, inst.span, inst.origin, service="dynamodb")
+
+    def bucket(self, inst: Inst) -> None:
+        self.m.buckets[inst.address] = Bucket(inst.address, inst.type, inst.span, inst.origin)
+
+    def bus(self, inst: Inst) -> None:
+        self.m.buses[inst.address] = EventBus(inst.address, inst.type, inst.span, inst.origin)
+
+    def rest_api(self, inst: Inst) -> None:
+        self.m.apis[inst.address] = Api(inst.address, inst.type, inst.span, inst.origin, kind="rest")
+
+    def http_api(self, inst: Inst) -> None:
+        proto = _deref(inst.values.get("protocol_type"))
+        kind = "websocket" if proto == "WEBSOCKET" else "http"
+        self.m.apis[inst.address] = Api(inst.address, inst.type, inst.span, inst.origin, kind=kind)
+
+    def role(self, inst: Inst) -> None:
+        v = inst.values
+        role = Role(inst.address, inst.type, inst.span, inst.origin)
+        for blk in blocks(v, "inline_policy"):
+            if _is_set(blk, "policy"):
+                self._statements(role, blk["policy"], blk.span_of("policy") or inst.span)
+        if isinstance(_deref(v.get("inline_policy")), Unknown):
+            role.complete = False
+        managed = _deref(v.get("managed_policy_arns"))
+        if isinstance(managed, list):
+            for item in managed:
+                self._managed(role, item, v.spans.get("managed_policy_arns", inst.span))
+        elif managed is not None:
+            role.complete = False
+        self.m.roles[inst.address] = role
+
+    def _managed(self, role: Role, arn: Any, span: Span) -> None:
+        """A policy ARN attached to a role: its statements when it is a policy of this module."""
+        from .tf_eval import Ref
+
+        if isinstance(arn, Ref) and arn.address in self.by_addr and self.by_addr[arn.address].type == "aws_iam_policy":
+            pol = self.by_addr[arn.address]
+            if _is_set(pol.values, "policy"):
+                self._statements(role, pol.values["policy"], pol.values.span_of("policy") or pol.span)
+            else:
+                role.complete = False
+            return
+        plain = _deref(arn)
+        if isinstance(plain, str):
+            ident = self.identities().get(plain)
+            if ident and self.by_addr[ident[0]].type == "aws_iam_policy":
+                pol = self.by_addr[ident[0]]
+                self._statements(role, pol.values.get("policy"), pol.values.span_of("policy") or pol.span)
+                return
+            if plain.rsplit("/", 1)[-1] in HARMLESS_MANAGED:
+                return
+        role.complete = False
+
+    def _statements(self, role: Role, document: Any, span: Span) -> None:
+        from .tf_eval import Ref
+
+        if isinstance(document, Ref) and document.type == "data.aws_iam_policy_document":
+            inst = self.by_addr.get(document.address)
+            if inst is None:
+                role.complete = False
+                return
+            self._doc_statements(role, inst)
+            return
+        doc = self._json_doc(document, span)
+        if not isinstance(doc, Mapping):
+            role.complete = False
+            return
+        statements = doc.get("Statement")
+        if isinstance(statements, Mapping):
+            statements = [statements]
+        if not isinstance(statements, list):
+            role.complete = False
+            return
+        for i, st in enumerate(statements):
+            if not isinstance(st, Mapping):
+                role.complete = False
+                continue
+            where = (statements.span_of(i) if isinstance(statements, LList) else None) or span
+            effect = _deref(st.get("Effect", "Allow"))
+            not_action = "NotAction" in st
+            actions = _deref(st.get("NotAction") if not_action else st.get("Action", []))
+            if isinstance(actions, str):
+                actions = [actions]
+            if not isinstance(actions, list) or not isinstance(effect, str) or any(
+                not isinstance(_deref(a), str) for a in actions
+            ):
+                role.complete = False
+                continue
+            if "NotResource" in st:
+                targets = [Target(arn="*", span=where)] if effect == "Allow" else []
+                if effect != "Allow":
+                    role.complete = False
+            else:
+                raw = st.get("Resource", [])
+                raw = _deref(raw) if not isinstance(raw, Ref) else raw
+                if not isinstance(raw, list):
+                    raw = [raw]
+                targets = [self._policy_target(x, where) for x in raw]
+            role.statements.append(Statement(effect, [str(_deref(a)) for a in actions], targets, where, not_action))
+
+    def _policy_target(self, x: Any, span: Span) -> Target:
+        plain = _deref(x)
+        if isinstance(plain, str) and ("*" in plain or "?" in plain):
+            return Target(arn=plain, service=arn_service(plain), span=span)
+        return self.target_of(x, span)
+
+    def _doc_statements(self, role: Role, inst: Inst) -> None:
+        """``data "aws_iam_policy_document"``: its ``statement`` blocks."""
+        v = inst.values
+        if any(_is_set(v, k) for k in ("source_policy_documents", "override_policy_documents", "source_json",
+                                       "override_json")):
+            role.complete = False
+        if isinstance(_deref(v.get("statement")), Unknown):
+            role.complete = False
+        for st in blocks(v, "statement"):
+            where = st.span or inst.span
+            effect = as_str(st.get("effect", "Allow")) if _is_set(st, "effect") else "Allow"
+            not_action = _is_set(st, "not_actions")
+            actions = _deref(st.get("not_actions") if not_action else st.get("actions"))
+            if not isinstance(effect, str) or not isinstance(actions, list) or any(
+                not isinstance(_deref(a), str) for a in actions
+            ):
+                role.complete = False
+                continue
+            if _is_set(st, "not_resources"):
+                targets = [Target(arn="*", span=where)] if effect == "Allow" else []
+            else:
+                raw = _deref(st.get("resources"))
+                if raw is None:
+                    raw = ["*"]
+                if not isinstance(raw, list):
+                    role.complete = False
+                    continue
+                targets = [self._policy_target(x, where) for x in raw]
+            role.statements.append(Statement(effect, [str(_deref(a)) for a in actions], targets, where, not_action))
+
+    def _role_of(self, v: Any, span: Span) -> Role | None:
+        from .tf_eval import Ref
+
+        if isinstance(v, Ref) and v.address in self.m.roles:
+            return self.m.roles[v.address]
+        plain = _deref(v)
+        if isinstance(plain, str):
+            node = self.names().get(("iam", plain)) or self.names().get(("iam", arn_name(plain) or ""))
+            if node in self.m.roles:
+                return self.m.roles[node]
+        return None
+
+    def role_policy(self, inst: Inst) -> None:
+        v = inst.values
+        role = self._role_of(v.get("role"), inst.span)
+        if role is not None:
+            if _is_set(v, "policy"):
+                self._statements(role, v["policy"], v.spans.get("policy", inst.span))
+            else:
+                role.complete = False
+
+    def policy_attachment(self, inst: Inst) -> None:
+        v = inst.values
+        raw_roles = _deref(v.get("roles")) if inst.type == "aws_iam_policy_attachment" else [v.get("role")]
+        if not isinstance(raw_roles, list):
+            return
+        for raw in raw_roles:
+            role = self._role_of(raw, inst.span)
+            if role is not None:
+                self._managed(role, v.get("policy_arn"), v.spans.get("policy_arn", inst.span))
+
+    def function(self, inst: Inst) -> None:
+        v = inst.values
+        fn = Function(
+            inst.address, inst.type, inst.span, inst.origin,
+            runtime=self.val(v, "runtime", Unknown("no runtime (container image or custom)"), None, inst.span),
+            handler=self.val(v, "handler", Unknown("no handler"), None, inst.span),
+            timeout=self.val(v, "timeout", 3, as_int, inst.span),
+        )
+        pkg = _deref(v.get("package_type"))
+        fn.package_type = pkg if isinstance(pkg, str) else "Zip"
+        if _is_set(v, "reserved_concurrent_executions"):
+            rc = self.val(v, "reserved_concurrent_executions", None, as_int, inst.span)
+            if not (rc.known and rc.value == -1):  # -1: the provider's "unreserved"
+                fn.reserved_concurrency = rc
+        for dlc in blocks(v, "dead_letter_config"):
+            t = self.target(dlc, "target_arn", dlc.span or inst.span)
+            if t is not None:
+                fn.dlq = t
+                self.m.routes.append(FailureRoute("function-dlq", inst.address, t, t.span, inst.origin))
+        if _is_set(v, "role"):
+            fn.role = self.target(v, "role", inst.span)
+        fn.code = self._code(inst)
+        self.m.functions[inst.address] = fn
+
+    def _code(self, inst: Inst) -> CodeLocation:
+        from .tf_eval import Ref
+
+        v = inst.values
+        base = self.m.base_dir
+        if _is_set(v, "__source_path"):  # terraform-aws-modules/lambda: source_path
+            return self._path_code(v.get("__source_path"), v.spans.get("__source_path", inst.span))
+        if not _is_set(v, "filename"):
+            return CodeLocation("unknown", base_dir=base, span=inst.span)
+        raw = v["filename"]
+        span = v.spans.get("filename", inst.span)
+        if isinstance(raw, Ref) and raw.type == "data.archive_file":
+            data = self.by_addr.get(raw.address)
+            if data is not None:
+                dv = data.values
+                if _is_set(dv, "source_dir"):
+                    return self._path_code(dv["source_dir"], span, "dir")
+                if _is_set(dv, "source_file"):
+                    return self._path_code(dv["source_file"], span, "file")
+            return CodeLocation("unknown", base_dir=base, span=span)
+        return self._path_code(raw, span, "zip")
+
+    def _path_code(self, raw: Any, span: Span, kind: str | None = None) -> CodeLocation:
+        base = self.m.base_dir
+        path = _deref(raw)
+        if isinstance(path, Mapping):
+            path = _deref(path.get("path"))
+        if isinstance(path, list) and len(path) == 1:
+            path = _deref(path[0])
+            if isinstance(path, Mapping):
+                path = _deref(path.get("path"))
+        if not isinstance(path, str) or not path:
+            return CodeLocation("unknown", base_dir=base, span=span)
+        full = os.path.normpath(path if os.path.isabs(path) else os.path.join(self.module_dir, path))
+        if kind is None or kind == "zip":
+            if full.endswith(".zip"):
+                kind = "zip"
+            else:
+                kind = "file" if os.path.isfile(full) else "dir"
+        return CodeLocation(kind, path=full, base_dir=base, span=span)  # type: ignore[arg-type]
+
+    # ---------------------------------------------------------------------------------------- edges
+
+    def _redrive(self, queue: Queue, raw: Any, span: Span, declared_in: str) -> None:
+        policy = self._json_doc(raw, span)
+        if isinstance(policy, Unknown):
+            queue.redrive = policy
+            return
+        if not isinstance(policy, LDict):
+            policy = LDict(policy, span=span)
+        target = self.target(policy, "deadLetterTargetArn", span) or Target(
+            unknown=Unknown("no deadLetterTargetArn"), span=span)
+        count = self.val(policy, "maxReceiveCount", Unknown("no maxReceiveCount"), as_int, span)
+        queue.redrive = Redrive(target, count, span, declared_in)
+        self.m.routes.append(FailureRoute("queue-redrive", queue.id, target, span, declared_in))
+
+    def queue_redrive(self, inst: Inst) -> None:
+        v = inst.values
+        if not _is_set(v, "redrive_policy"):
+            return
+        raw = v["redrive_policy"]
+        if isinstance(_deref(raw), str) and not _deref(raw).strip():
+            return
+        self._redrive(self.m.queues[inst.address], raw, v.spans.get("redrive_policy", inst.span), inst.address)
+
+    def redrive_resource(self, inst: Inst) -> None:
+        """``aws_sqs_queue_redrive_policy``: merges into the queue it names by ``queue_url``."""
+        v = inst.values
+        t = self.target(v, "queue_url", inst.span)
+        if t is None or t.node not in self.m.queues or not _is_set(v, "redrive_policy"):
+            if t is not None and t.unknown is not None:
+                self.m.notes.append(f"{inst.address}: the queue of this redrive policy is not known; it is not checked")
+            return
+        queue = self.m.queues[t.node]  # type: ignore[index]
+        self.m.routes[:] = [r for r in self.m.routes if not (r.kind == "queue-redrive" and r.source == queue.id)]
+        self._redrive(queue, v["redrive_policy"], v.spans.get("redrive_policy", inst.span), inst.address)
+
+    def mapping(self, inst: Inst) -> None:
+        v = inst.values
+        fn_target = self.target(v, "function_name", inst.span)
+        fn = self.function_of(fn_target, v.get("function_name"))
+        if fn is None:
+            return
+        source = self.target(v, "event_source_arn", inst.span)
+        service: str | None = None
+        if source is not None and source.node:
+            node = self.m.node(source.node)
+            if isinstance(node, Queue):
+                service = "sqs"
+            elif isinstance(node, Stream):
+                service = node.service
+            else:
+                service = TYPE_SERVICE.get(self.by_addr[source.node].type) if source.node in self.by_addr else None
+        elif source is not None and (source.arn or source.service):
+            service = arn_service(source.arn) if source.arn else source.service
+            if service == "rds":
+                service = "docdb"
+        if blocks(v, "self_managed_event_source"):
+            service = "kafka"
+        elif _is_set(v, "queues") and service in (None, "mq"):
+            service = "mq"
+        if service is None:
+            if source is not None and source.unknown is not None:
+                self.m.notes.append(f"{inst.address}: the event source of this mapping is not known; it is not checked")
+            return
+        mode = "poll-sqs" if service == "sqs" else "poll-stream"
+        default_batch = 10 if service == "sqs" else 100
+        trig = Trigger(fn, mode, service, inst.span, inst.origin, source=source)  # type: ignore[arg-type]
+        trig.batch_size = self.val(v, "batch_size", default_batch, as_int, inst.span)
+        trig.batching_window = self.val(v, "maximum_batching_window_in_seconds", 0, as_int, inst.span)
+        if _is_set(v, "function_response_types"):
+            types = _deref(v["function_response_types"])
+            value: Any = ("ReportBatchItemFailures" in [_deref(t) for t in types]) if isinstance(types, list) else Unknown(
+                "function_response_types")
+            trig.report_batch_item_failures = Val(value, v.spans.get("function_response_types", inst.span))
+        for sc in blocks(v, "scaling_config"):
+            if _is_set(sc, "maximum_concurrency"):
+                trig.maximum_concurrency = self.val(sc, "maximum_concurrency", None, as_int, sc.span or inst.span)
+        trig.max_retry_attempts = self.val(v, "maximum_retry_attempts", -1, as_int, inst.span)
+        trig.max_record_age = self.val(v, "maximum_record_age_in_seconds", -1, as_int, inst.span)
+        trig.bisect = self.val(v, "bisect_batch_on_function_error", False, as_bool, inst.span)
+        for dest in blocks(v, "destination_config"):
+            trig.destination_config = v.spans.get("destination_config", inst.span)
+            for on_failure in blocks(dest, "on_failure"):
+                t = self.target(on_failure, "destination_arn", on_failure.span or trig.destination_config)
+                if t is not None:
+                    trig.on_failure = t
+                    self.m.routes.append(FailureRoute("on-failure", inst.address, t, t.span, inst.origin))
+        enabled = _deref(v.get("enabled", True)) if _is_set(v, "enabled") else True
+        trig.extra["enabled"] = enabled
+        trig.extra["id"] = inst.address
+        qualifier = self._qualifier_of(fn_target)
+        if qualifier:
+            trig.extra["qualifier"] = qualifier
+        self.m.triggers.append(trig)
+
+    def _qualifier_of(self, target: Target | None) -> str | None:
+        if target is None or not target.node:
+            return None
+        inst = self.by_addr.get(target.node)
+        if inst is not None and inst.type == "aws_lambda_alias":
+            name = _deref(inst.values.get("name"))
+            return name if isinstance(name, str) else None
+        return None
+
+    def invoke_config(self, inst: Inst) -> None:
+        v = inst.values
+        fn = self._fn(v, "function_name", inst.span)
+        if fn is None:
+            return
+        qualifier = _deref(v.get("qualifier")) if _is_set(v, "qualifier") else "$LATEST"
+        cfg = AsyncConfig(inst.origin, inst.span, qualifier=qualifier if isinstance(qualifier, str) else "$LATEST")
+        cfg.max_retry_attempts = self.val(v, "maximum_retry_attempts", 2, as_int, inst.span)
+        cfg.max_event_age = self.val(v, "maximum_event_age_in_seconds", 21600, as_int, inst.span)
+        for dest in blocks(v, "destination_config"):
+            for key, attr, kind in (("on_failure", "on_failure", "on-failure"), ("on_success", "on_success", "on-success")):
+                for blk in blocks(dest, key):
+                    t = self.target(blk, "destination", blk.span or inst.span)
+                    if t is not None:
+                        setattr(cfg, attr, t)
+                        self.m.routes.append(FailureRoute(kind, fn, t, t.span, inst.origin))  # type: ignore[arg-type]
+        self.m.functions[fn].async_configs.append(cfg)
+
+    def recursion_config(self, inst: Inst) -> None:
+        v = inst.values
+        fn = self._fn(v, "function_name", inst.span)
+        if fn is not None and _is_set(v, "recursive_loop"):
+            self.m.functions[fn].recursive_loop = self.val(v, "recursive_loop", "Terminate", None, inst.span)
+
+    def subscription(self, inst: Inst) -> None:
+        v = inst.values
+        if _deref(v.get("protocol")) != "lambda":
+            return
+        fn = self._fn(v, "endpoint", inst.span)
+        topic = self.target(v, "topic_arn", inst.span)
+        trig = self._add_trigger(fn, "async", "sns", inst.span, inst, topic)
+        if trig is None or not _is_set(v, "redrive_policy"):
+            return
+        where = v.spans.get("redrive_policy", inst.span)
+        policy = self._json_doc(v["redrive_policy"], where)
+        if isinstance(policy, Mapping):
+            t = self.target(policy, "deadLetterTargetArn", where)
+            if t is not None:
+                trig.delivery_dlq = t
+                self.m.routes.append(FailureRoute("subscription-redrive", inst.address, t, t.span, inst.origin))
+
+    def event_target(self, inst: Inst) -> None:
+        """``aws_cloudwatch_event_target``: a rule's target (the trigger is declared by the target resource)."""
+        v = inst.values
+        fn = self._fn(v, "arn", inst.span)
+        if fn is None:
+            return
+        rule_t = self.target(v, "rule", inst.span)
+        rule = self.by_addr.get(rule_t.node) if rule_t is not None and rule_t.node else None
+        if rule is None and rule_t is not None:
+            name = _deref(v.get("rule"))
+            rule = next((i for i in self.insts if i.type == "aws_cloudwatch_event_rule"
+                         and _deref(i.values.get("name")) == name), None) if isinstance(name, str) else None
+        service = "eventbridge"
+        source: Target | None = None
+        if rule is not None:
+            if _is_set(rule.values, "schedule_expression"):
+                service = "schedule"
+            if _is_set(rule.values, "event_bus_name"):
+                source = self.target(rule.values, "event_bus_name", rule.span)
+            source = source or Target(node=rule.address, service="events", span=rule.span)
+        trig = self._add_trigger(fn, "async", service, inst.span, inst, source)
+        if trig is None:
+            return
+        trig.extra["rule"] = rule.address if rule is not None else None
+        for dlc in blocks(v, "dead_letter_config"):
+            t = self.target(dlc, "arn", dlc.span or inst.span)
+            if t is not None:
+                trig.delivery_dlq = t
+                self.m.routes.append(FailureRoute("target-dlq", inst.address, t, t.span, inst.origin))
+
+    def schedule(self, inst: Inst) -> None:
+        for tgt in blocks(inst.values, "target"):
+            span = tgt.span or inst.span
+            fn = self._fn(tgt, "arn", span)
+            trig = self._add_trigger(fn, "async", "scheduler", span, inst, Target(node=inst.address, span=inst.span))
+            if trig is None:
+                continue
+            for dlc in blocks(tgt, "dead_letter_config"):
+                t = self.target(dlc, "arn", dlc.span or span)
+                if t is not None:
+                    trig.delivery_dlq = t
+                    self.m.routes.append(FailureRoute("target-dlq", inst.address, t, t.span, inst.origin))
+
+    def bucket_notifications(self, inst: Inst) -> None:
+        v = inst.values
+        bucket = self.target(v, "bucket", inst.span)
+        source = Target(node=bucket.node, service="s3", span=bucket.span) if bucket and bucket.node else bucket
+        for item in blocks(v, "lambda_function"):
+            span = item.span or inst.span
+            fn = self._fn(item, "lambda_function_arn", span)
+            self._add_trigger(fn, "async", "s3", span, inst, source)
+
+    def log_subscription(self, inst: Inst) -> None:
+        fn = self._fn(inst.values, "destination_arn", inst.span)
+        self._add_trigger(fn, "async", "logs", inst.span, inst, None)
+
+    def iot_rule(self, inst: Inst) -> None:
+        for action in blocks(inst.values, "lambda"):
+            span = action.span or inst.span
+            fn = self._fn(action, "function_arn", span)
+            self._add_trigger(fn, "async", "iot", span, inst, None)
+
+    def rest_integration(self, inst: Inst) -> None:
+        v = inst.values
+        itype = _deref(v.get("type"))
+        if itype not in ("AWS_PROXY", "AWS"):
+            return
+        fn = self._fn(v, "uri", inst.span)
+        api = self.target(v, "rest_api_id", inst.span)
+        trig = self._add_trigger(fn, "sync", "apigateway", inst.span, inst, api, api=api.node if api else None,
+                                 api_kind="rest", proxy=itype == "AWS_PROXY")
+        if trig and _is_set(v, "timeout_milliseconds"):
+            trig.integration_timeout_ms = self.val(v, "timeout_milliseconds", None, as_int, inst.span)
+
+    def rest_authorizer(self, inst: Inst) -> None:
+        v = inst.values
+        fn = self._fn(v, "authorizer_uri", inst.span)
+        api = self.target(v, "rest_api_id", inst.span)
+        trig = self._add_trigger(fn, "sync", "apigateway", inst.span, inst, api, api=api.node if api else None,
+                                 api_kind="rest", proxy=False)
+        if trig:
+            trig.extra["authorizer"] = True
+
+    def http_integration(self, inst: Inst) -> None:
+        v = inst.values
+        itype = _deref(v.get("integration_type"))
+        if itype not in ("AWS_PROXY", "AWS"):
+            return
+        fn = self._fn(v, "integration_uri", inst.span)
+        api = self.target(v, "api_id", inst.span)
+        kind = "http"
+        if api and api.node and api.node in self.m.apis:
+            kind = self.m.apis[api.node].kind
+        trig = self._add_trigger(fn, "sync", "apigatewayv2", inst.span, inst, api, api=api.node if api else None,
+                                 api_kind=kind, proxy=itype == "AWS_PROXY")
+        if trig and _is_set(v, "timeout_milliseconds"):
+            trig.integration_timeout_ms = self.val(v, "timeout_milliseconds", None, as_int, inst.span)
+
+    def http_quick_target(self, inst: Inst) -> None:
+        v = inst.values
+        if _is_set(v, "target"):
+            fn = self._fn(v, "target", inst.span)
+            self._add_trigger(fn, "sync", "apigatewayv2", v.spans.get("target", inst.span), inst,
+                              Target(node=inst.address, span=inst.span), api=inst.address, api_kind="http")
+
+    def function_url(self, inst: Inst) -> None:
+        fn = self._fn(inst.values, "function_name", inst.span)
+        self._add_trigger(fn, "sync", "url", inst.span, inst, None)
+
+    def target_group_attachment(self, inst: Inst) -> None:
+        v = inst.values
+        tg = self.target(v, "target_group_arn", inst.span)
+        group = self.by_addr.get(tg.node) if tg is not None and tg.node else None
+        if group is not None and _deref(group.values.get("target_type")) not in ("lambda",):
+            return
+        fn = self._fn(v, "target_id", inst.span)
+        self._add_trigger(fn, "sync", "alb", inst.span, inst,
+                          Target(node=group.address, span=group.span) if group is not None else tg)
+
+    def permission(self, inst: Inst) -> None:
+        v = inst.values
+        fn = self._fn(v, "function_name", inst.span)
+        if fn is None:
+            return
+        principal = _deref(v.get("principal"))
+        if not isinstance(principal, str):
+            return
+        entry = PRINCIPALS.get(principal.split(".", 1)[0])
+        if entry is None:
+            return
+        service, mode = entry
+        source = self.target(v, "source_arn", inst.span)
+        trig = Trigger(fn, mode, service, inst.span, inst.origin, source=source)  # type: ignore[arg-type]
+        trig.extra["id"] = inst.address
+        trig.extra["permission"] = True
+        self._permission_triggers.append(trig)
+
+    def _add_permission_triggers(self) -> None:
+        """A permission only says who *may* invoke; use it where no other resource says the same caller does."""
+        have = {(t.function, t.service) for t in self.m.triggers}
+        if "apigateway" in {t.service for t in self._permission_triggers}:
+            have |= {(t.function, "apigateway") for t in self.m.triggers if t.service == "apigatewayv2"}
+            have |= {(t.function, "apigatewayv2") for t in self.m.triggers if t.service == "apigateway"}
+        aliases_of = {"eventbridge": ("eventbridge", "schedule")}
+        for trig in self._permission_triggers:
+            if any((trig.function, s) in have for s in aliases_of.get(trig.service, (trig.service,))):
+                continue
+            if trig.service == "apigateway":
+                trig.api_kind = "rest"
+                src = trig.source
+                api_node = self._api_of_source(src)
+                if api_node is not None:
+                    trig.api = api_node
+                    trig.api_kind = self.m.apis[api_node].kind
+                    if trig.api_kind != "rest":
+                        trig.service = "apigatewayv2"
+                elif src and src.unknown is None and src.arn is None:
+                    trig.api_kind = None
+            self.m.triggers.append(trig)
+            have.add((trig.function, trig.service))
+
+    def _api_of_source(self, src: Target | None) -> str | None:
+        """``"${aws_api_gateway_rest_api.api.execution_arn}/*/*"`` names the API even as a template."""
+        from .tf_eval import TemplateUnknown
+
+        if src is None:
+            return None
+        if src.node and src.node in self.m.apis:
+            return src.node
+        if isinstance(src.unknown, TemplateUnknown):
+            for ref in src.unknown.refs.values():
+                if ref.address in self.m.apis:
+                    return ref.address
+        return None
+
+
+def _restore_refs(doc: Any, refs: Mapping[str, Any]) -> Any:
+    if isinstance(doc, str):
+        if doc in refs:
+            return refs[doc]
+        if "${" in doc:
+            from .tf_eval import TemplateUnknown
+
+            used = {k: r for k, r in refs.items() if k in doc}
+            return TemplateUnknown(doc, used) if used else doc
+        return doc
+    if isinstance(doc, dict):
+        return {k: _restore_refs(x, refs) for k, x in doc.items()}
+    if isinstance(doc, list):
+        return [_restore_refs(x, refs) for x in doc]
+    return doc
+
+
+def _relocate(doc: Any, span: Span) -> Any:
+    """Plain JSON data as located containers, every member at ``span`` (the attribute holding the document)."""
+    if isinstance(doc, dict) and not isinstance(doc, LDict):
+        out = LDict(span=span)
+        for k, x in doc.items():
+            out[k] = _relocate(x, span)
+            out.spans[k] = span
+        return out
+    if isinstance(doc, list) and not isinstance(doc, LList):
+        lst = LList([_relocate(x, span) for x in doc], span=span)
+        lst.spans = [span] * len(lst)
+        return lst
+    return doc
+
+
+# ------------------------------------------------------------------------------------------ module loading
+
+
+class _Loader:
+    """Reads module directories (each once) and instantiates module calls."""
+
+    def __init__(self, root_abs: str, root_display: str, base_dir: str, notes: list[str]) -> None:
+        self.root_abs = root_abs
+        self.root_display = root_display
+        self.base_dir = base_dir
+        self.notes = notes
+        self._defs: dict[str, Any] = {}
+        self.depth = 0
+
+    def module_def(self, abs_dir: str, display: str, root: bool) -> Any:
+        from .tf_eval import read_module_dir
+
+        key = os.path.realpath(abs_dir)
+        if key not in self._defs:
+            self._defs[key] = read_module_dir(abs_dir, display, root)
+        return self._defs[key]
+
+    def instantiate(self, call: Any, prefix: str, scope: Any) -> Any:
+        """A module call's instance: a local directory, a modelled registry module, or an empty stand-in."""
+        from .tf_eval import ModuleDef, ModuleInstance
+        from .tf_registry import registry_module
+
+        src = call.source
+        inputs = {name: (attr.expr, scope.in_file(call.block.file)) for name, attr in call.block.body.attrs.items()
+                  if name not in ("source", "version", "count", "for_each", "providers", "depends_on")}
+        parent_def = call.parent.mdef
+        if isinstance(src, str) and (src.startswith("./") or src.startswith("../")):
+            abs_dir = os.path.normpath(os.path.join(parent_def.abs_dir, src))
+            display = os.path.normpath(os.path.join(parent_def.display_dir, src))
+            real_base = os.path.realpath(self.base_dir)
+            if not (os.path.realpath(abs_dir) + os.sep).startswith(real_base + os.sep) and os.path.realpath(abs_dir) != real_base:
+                self.notes.append(f"{call.address}: module source {src} is outside the project; not read")
+                return ModuleInstance(self, ModuleDef(abs_dir, display), prefix, {}, self.root_abs, call)
+            if prefix.count("module.") > 20:
+                raise InputError(display, "modules nested more than 20 deep (a module calling itself?)")
+            mdef = self.module_def(abs_dir, display, False)
+            return ModuleInstance(self, mdef, prefix, inputs, self.root_abs, call)
+        mdef = registry_module(src, call) if isinstance(src, str) else None
+        if mdef is not None:
+            return ModuleInstance(self, mdef, prefix, inputs, self.root_abs, call)
+        self.notes.append(f"{call.address}: module source {src!r} is not on disk; its resources are not checked")
+        return ModuleInstance(self, ModuleDef(parent_def.abs_dir, parent_def.display_dir), prefix, {}, self.root_abs, call)
+
+
+def _walk_instances(inst: Any, out: list[Inst], notes: list[str]) -> None:
+    from .tf_registry import STUB_PREFIX, instance_span, remap_stub_values
+
+    is_stub = inst.mdef.display_dir.startswith(STUB_PREFIX)
+    for decls in (inst.resources.values(), inst.data.values()):
+        for decl in decls:
+            items = decl.instances()
+            if isinstance(items, Unknown):
+                notes.append(f"{decl.address}: {items.reason}; not checked")
+                continue
+            for ri in items:
+                if is_stub:
+                    call = inst.call
+                    get = (lambda ri=ri, call=call: remap_stub_values(ri.values(), call, ri))  # noqa: E731
+                    span = instance_span(ri, call)
+                    origin = ri.address
+                else:
+                    get = ri.values
+                    span = ri.span
+                    origin = ri.address
+                out.append(Inst(ri.address, decl.kind_type, span, get, origin))
+    for call in inst.calls.values():
+        children = call.instances()
+        if isinstance(children, Unknown):
+            notes.append(f"{call.address}: {children.reason}; not checked")
+            continue
+        for child in children:
+            _walk_instances(child, out, notes)
+
+
+def load_module(dir_path: str, display: str, base_dir: str) -> Model:
+    """A directory of ``.tf``/``.tf.json`` files (one root module, with its local child modules) → Model."""
+    from .tf_eval import ModuleInstance
+
+    abs_dir = os.path.abspath(dir_path)
+    model = Model(file=display, format="terraform", base_dir=base_dir)
+    loader = _Loader(abs_dir, display, base_dir, model.notes)
+    mdef = loader.module_def(abs_dir, display, True)
+    root = ModuleInstance(loader, mdef, "", {}, abs_dir)
+    insts: list[Inst] = []
+    try:
+        _walk_instances(root, insts, model.notes)
+        Builder(model, insts, abs_dir).run()
+    except RecursionError:
+        raise InputError(display, "configuration nested too deeply to read") from None
+    _suppressions(model, mdef)
+    return model
+
+
+_IGNORE = re.compile(r"#\s*invlint:\s*ignore(?:=|\s+)([A-Za-z0-9_,\- ]+)")
+
+
+def _suppressions(model: Model, mdef: Any) -> None:
+    """``# invlint: ignore=SQS001`` on (or just above) a resource's first line suppresses it there."""
+    lines_by_file: dict[str, list[str]] = {}
+    for address, (_type, span) in model.resources.items():
+        if span.file not in lines_by_file:
+            try:
+                path = span.file
+                full = path if os.path.isabs(path) else os.path.join(mdef.abs_dir, os.path.relpath(path, mdef.display_dir))
+                with open(full, encoding="utf-8", errors="replace") as fh:
+                    lines_by_file[span.file] = fh.read().split("\n")
+            except (OSError, ValueError):
+                lines_by_file[span.file] = []
+        lines = lines_by_file[span.file]
+        for ln in (span.line - 1, span.line - 2):
+            if 0 <= ln < len(lines):
+                m = _IGNORE.search(lines[ln])
+                if m:
+                    codes = {c.strip() for c in m.group(1).replace(" ", ",").split(",") if c.strip()}
+                    model.suppressions.setdefault(address, set()).update(codes)
+                    break
+
+
+# ------------------------------------------------------------------------------------------------ plan JSON
+
+SUPPORTED_PLAN_MAJOR = {"0", "1"}
+
+
+def load_plan(doc: LDict, display: str, base_dir: str) -> Model:
+    """``terraform show -json`` output (a plan, or state) → Model.
+
+    Values come from ``planned_values`` (plan) or ``values`` (state). A plan leaves out what is known only
+    after apply; ``resource_changes[].change.after_unknown`` says which attributes those are, and the
+    ``configuration`` section says which resources their expressions refer to, so those become references.
+    Attributes the configuration does not set are left out so that AWS defaults apply (marked as defaults),
+    exactly as for a module read from source.
+    """
+    if not isinstance(doc, Mapping):
+        raise InputError(display, "not a Terraform JSON document")
+    version = doc.get("format_version")
+    if not isinstance(version, str) or version.split(".", 1)[0] not in SUPPORTED_PLAN_MAJOR:
+        line = doc.key_span("format_version").line if isinstance(doc, LDict) and doc.key_span("format_version") else None
+        raise InputError(display, f"unsupported Terraform JSON format_version {version!r} (this tool reads 0.x and 1.x)",
+                         line)
+    base = os.path.dirname(os.path.abspath(display)) if os.path.exists(display) else base_dir
+    model = Model(file=display, format="terraform", base_dir=base_dir)
+    values_root = doc.get("planned_values") or doc.get("values")
+    if not isinstance(values_root, Mapping):
+        prior = doc.get("prior_state")
+        values_root = prior.get("values") if isinstance(prior, Mapping) else None
+    if not isinstance(values_root, Mapping):
+        raise InputError(display, "neither planned_values nor values in this Terraform JSON document",
+                         doc.span.line if isinstance(doc, LDict) and doc.span else None)
+    unknowns: dict[str, Any] = {}
+    changes = doc.get("resource_changes")
+    if isinstance(changes, list):
+        for ch in changes:
+            if isinstance(ch, Mapping) and isinstance(ch.get("change"), Mapping):
+                unknowns[str(ch.get("address"))] = ch["change"].get("after_unknown")
+    config = doc.get("configuration")
+    configs = _plan_configs(config.get("root_module") if isinstance(config, Mapping) else None, "")
+    planned: list[tuple[Mapping[str, Any], str]] = []
+    _plan_resources(values_root.get("root_module"), planned)
+    all_addrs = {str(r.get("address")) for r, _m in planned}
+    insts: list[Inst] = []
+    for res, module_addr in planned:
+        address = str(res.get("address"))
+        mode = res.get("mode", "managed")
+        rtype = str(res.get("type", ""))
+        kind_type = ("data." if mode == "data" else "") + rtype
+        span = res.span if isinstance(res, LDict) and res.span else Span(display, 1)
+        conf_key = _config_key(address, module_addr)
+        conf = configs.get(conf_key) if configs else None
+
+        def get(res: Mapping[str, Any] = res, conf: Any = conf, address: str = address, module_addr: str = module_addr,
+                span: Span = span) -> LDict:
+            return _plan_values(res, conf, unknowns.get(address), module_addr, all_addrs, span, configs is not None)
+
+        insts.append(Inst(address, kind_type, span, get))
+    Builder(model, insts, os.path.dirname(os.path.abspath(display)) if display not in ("-", "<stdin>") else base).run()
+    return model
+
+
+def _plan_resources(module: Any, out: list[tuple[Mapping[str, Any], str]]) -> None:
+    if not isinstance(module, Mapping):
+        return
+    addr = str(module.get("address", "")) if module.get("address") else ""
+    for res in module.get("resources") or []:
+        if isinstance(res, Mapping) and "address" in res:
+            out.append((res, addr))
+    for child in module.get("child_modules") or []:
+        _plan_resources(child, out)
+
+
+_INDEX = re.compile(r"\[[^\]]*\]")
+
+
+def _config_key(address: str, module_addr: str) -> str:
+    """``module.a["x"].aws_sqs_queue.q[0]`` → ``module.a.aws_sqs_queue.q`` (configuration has no instance keys)."""
+    return _INDEX.sub("", address)
+
+
+def _plan_configs(module: Any, prefix: str) -> dict[str, Mapping[str, Any]] | None:
+    if not isinstance(module, Mapping):
+        return None
+    out: dict[str, Mapping[str, Any]] = {}
+    for res in module.get("resources") or []:
+        if isinstance(res, Mapping) and "address" in res:
+            out[prefix + str(res["address"])] = res
+    calls = module.get("module_calls")
+    if isinstance(calls, Mapping):
+        for name, call in calls.items():
+            if isinstance(call, Mapping):
+                sub = _plan_configs(call.get("module"), f"{prefix}module.{name}.")
+                if sub:
+                    out.update(sub)
+    return out
+
+
+def _ref_of(refs: Any, module_addr: str, all_addrs: set[str]) -> Any:
+    """The first reference of an expression that names a resource attribute: ``aws_sqs_queue.q.arn``."""
+    from .tf_eval import Ref
+
+    if not isinstance(refs, list):
+        return None
+    prefix = module_addr + "." if module_addr else ""
+    for r in refs:
+        if not isinstance(r, str) or r.startswith(("var.", "local.", "each.", "count.", "path.", "module.")):
+            continue
+        parts = r.split(".")
+        data = parts[0] == "data"
+        if data:
+            parts = parts[1:]
+        if len(parts) < 3:
+            continue
+        rtype, rest = parts[0], ".".join(parts[1:])
+        m = re.match(r"^([A-Za-z0-9_-]+(?:\[[^\]]*\])?)\.([A-Za-z0-9_]+)", rest)
+        if not m:
+            continue
+        addr = prefix + ("data." if data else "") + f"{rtype}.{m.group(1)}"
+        if addr in all_addrs:
+            return Ref(addr, ("data." if data else "") + rtype, m.group(2))
+    return None
+
+
+def _plan_values(res: Mapping[str, Any], conf: Any, unknown: Any, module_addr: str, all_addrs: set[str], span: Span,
+                 have_config: bool) -> LDict:
+    values = res.get("values")
+    if not isinstance(values, LDict):
+        values = LDict(values if isinstance(values, Mapping) else {}, span=span)
+    exprs = conf.get("expressions") if isinstance(conf, Mapping) else None
+    return _merge_plan(values, exprs if isinstance(exprs, Mapping) else None, unknown, module_addr, all_addrs, span,
+                       have_config and conf is not None)
+
+
+def _merge_plan(values: LDict, exprs: Mapping[str, Any] | None, unknown: Any, module_addr: str, all_addrs: set[str],
+                span: Span, filter_to_config: bool) -> LDict:
+    from .tf_eval import Ref
+
+    out = LDict(span=values.span or span)
+    keys = set(values)
+    if isinstance(unknown, Mapping):
+        keys |= {k for k, u in unknown.items() if u is True or isinstance(u, (Mapping, list))}
+    if exprs is not None:
+        keys |= set(exprs)
+    for key in keys:
+        expr = exprs.get(key) if exprs is not None else None
+        if filter_to_config and exprs is not None and expr is None:
+            continue  # not in the configuration: the AWS default applies
+        where = values.spans.get(key) or (exprs.spans.get(key) if isinstance(exprs, LDict) else None) or out.span or span
+        val = values.get(key)
+        unk = unknown.get(key) if isinstance(unknown, Mapping) else None
+        if isinstance(expr, list) and (isinstance(val, list) or val is None):
+            # a nested block: merge element-wise
+            vals = val if isinstance(val, list) else []
+            merged = LList(span=where)
+            for i, sub_expr in enumerate(expr):
+                sub_val = vals[i] if i < len(vals) and isinstance(vals[i], Mapping) else LDict(span=where)
+                if not isinstance(sub_val, LDict):
+                    sub_val = LDict(sub_val, span=where)
+                sub_unk = unk[i] if isinstance(unk, list) and i < len(unk) else None
+                merged.append(_merge_plan(sub_val, sub_expr if isinstance(sub_expr, Mapping) else None, sub_unk,
+                                          module_addr, all_addrs, sub_val.span or where, filter_to_config))
+                merged.spans.append(sub_val.span or where)
+            out[key] = merged
+        else:
+            ref = _ref_of(expr.get("references"), module_addr, all_addrs) if isinstance(expr, Mapping) else None
+            if unk is True or (val is None and key not in values and isinstance(expr, Mapping) and "references" in expr):
+                if ref is not None and key != "redrive_policy" and key != "policy":
+                    val = ref
+                elif ref is not None:
+                    val = _partial_doc(key, ref, where)
+                else:
+                    val = Unknown(f"{key} is known only after apply")
+            elif ref is not None and isinstance(val, (str, int, float)) and not isinstance(val, bool):
+                val = Ref(ref.address, ref.type, ref.attr, val) if ref.attr in (
+                    "arn", "id", "url", "name", "function_name", "invoke_arn", "stream_arn", "qualified_arn",
+                    "json", "output_path", "execution_arn") else val
+            elif isinstance(expr, Mapping) and "constant_value" in expr and val is None:
+                val = expr["constant_value"]
+            out[key] = val
+        out.spans[key] = where
+    return out
+
+
+def _partial_doc(key: str, ref: Any, span: Span) -> Any:
+    """A redrive policy known only after apply: its target is the referenced queue; the count is unknown."""
+    if key == "redrive_policy":
+        doc = LDict(span=span)
+        doc["deadLetterTargetArn"] = ref
+        doc["maxReceiveCount"] = Unknown("maxReceiveCount is known only after apply")
+        doc.spans["deadLetterTargetArn"] = span
+        doc.spans["maxReceiveCount"] = span
+        from .tf_eval import Encoded
+
+        return Encoded(doc)
+    if ref.type == "data.aws_iam_policy_document":
+        return ref
+    return Unknown(f"{key} is known only after apply")
+
+
+def iter_values(value: Any) -> Iterable[Any]:
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        yield v
+        if isinstance(v, Mapping):
+            stack.extend(v.values())
+        elif isinstance(v, list):
+            stack.extend(v)

@@ -28,6 +28,14 @@ _SERVICE = {
 }
 
 
+_RESOURCE_TYPE = {
+    "AWS::Events::Rule": "EventBridge rule", "AWS::Scheduler::Schedule": "EventBridge Scheduler",
+    "AWS::SNS::Subscription": "SNS subscription", "AWS::Logs::SubscriptionFilter": "CloudWatch Logs",
+    "AWS::IoT::TopicRule": "IoT rule", "AWS::Lambda::Url": "function URL",
+    "AWS::ElasticLoadBalancingV2::TargetGroup": "ALB target group",
+}
+
+
 @dataclass(frozen=True)
 class Edge:
     """One edge of the invocation graph: a trigger (``kind='trigger'``), a failure route, or a loss."""
@@ -109,13 +117,20 @@ def edges(model: Model) -> list[Edge]:
     for r in model.routes:
         if r.kind not in FAILURE_KINDS:
             continue
-        if model.node(r.source) is None and r.source in by_resource:
-            for t in by_resource[r.source]:
-                src = t.function if r.kind in ("on-failure", "on-success") else _node(t.source)
-                add(src, _node(r.target), r.kind, r.kind, r.span, r.resource)
-        else:
+        if model.node(r.source) is not None:
             add(r.source, _node(r.target), r.kind, r.kind, r.span, r.resource,
                 async_only=r.source in model.functions and r.kind in ("function-dlq", "on-failure", "on-success"))
+            continue
+        # declared on a trigger resource (a mapping, a subscription, a rule target): a mapping's failures are
+        # its function's, undeliverable events leave from the topic or bus. SAM names the generated resource
+        # differently from the trigger's resource (the function), so match by target too.
+        delivery = r.kind in ("subscription-redrive", "target-dlq")
+        ts = by_resource.get(r.source) or [
+            t for t in model.triggers
+            if _node(t.delivery_dlq if delivery else t.on_failure) == _node(r.target) is not None
+        ]
+        for t in ts:
+            add(_node(t.source) if delivery else t.function, _node(r.target), r.kind, r.kind, r.span, r.resource)
     return sorted(out.values(), key=lambda e: (e.span.file if e.span else "", e.span.line if e.span else 0,
                                                e.kind, e.src, e.dst))
 
@@ -135,7 +150,9 @@ def losses(model: Model) -> list[Edge]:
                 keep = f"deleted after {duration(q.retention.value)}" if q.retention.known else "deleted at expiry"
                 out[(qid, "sqs")] = Edge(qid, LOST, "lost", f"no redrive: {keep}", q.span, qid)  # type: ignore[arg-type]
         elif t.mode == "poll-stream" and t.on_failure is None:
-            out[(t.function, t.resource)] = Edge(t.function, LOST, "lost", f"{t.service}: skipped, no on-failure",
+            r = t.max_retry_attempts
+            when = f"after {r.value} retries" if r.known and r.value != -1 else "when the records expire"
+            out[(t.function, t.resource)] = Edge(t.function, LOST, "lost", f"skipped {when}, no on-failure",
                                                  t.span, t.resource)
     for fid in sorted(by_function):
         fn = model.functions.get(fid)
@@ -146,7 +163,8 @@ def losses(model: Model) -> list[Edge]:
         cfg = next((c for c in fn.async_configs if c.qualifier == "$LATEST"), None) or (
             fn.async_configs[0] if fn.async_configs else None)
         n = cfg.max_retry_attempts.value if cfg is not None else 2
-        label = f"dropped after {n} retries" if isinstance(n, int) else "dropped after the retries"
+        label = ("dropped, no retry" if n == 0 else f"dropped after {n} retries") if isinstance(n, int) else (
+            "dropped after the retries")
         out[(fid, "async")] = Edge(fid, LOST, "lost", label, fn.span, fid)
     return sorted(out.values(), key=lambda e: (e.src, e.label))
 
@@ -178,12 +196,14 @@ def _label(model: Model, node_id: str) -> str:
             if what == "SQS" and model.queues[node_id].fifo.value is True:
                 what = "SQS FIFO"
             if what == "API":
-                what = f"API {model.apis[node_id].kind}"
+                kind = model.apis[node_id].kind
+                what = "REST API" if kind == "rest" else f"{kind.upper()} API"
             return f"{node_id} ({what})"
     if node_id in model.streams:
         return f"{node_id} ({_SERVICE.get(model.streams[node_id].service, 'stream')})"
     if node_id in model.resources:
-        return f"{node_id} ({model.resources[node_id][0]})"
+        kind = model.resources[node_id][0]
+        return f"{node_id} ({_RESOURCE_TYPE.get(kind, kind)})"
     return node_id
 
 

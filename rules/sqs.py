@@ -75,7 +75,7 @@ def _end_of_retries(model: Model, q: Queue) -> str:
     if rd is not None:
         n = value_of(rd.max_receive_count)
         after = f"after {plural(n, 'receive')}" if n is not None else "after maxReceiveCount receives"
-        return f"moved to {target_label(model, rd.target)} {after}"
+        return f"moved to {rd.target.label()} {after}"
     return _expiry(q)
 
 
@@ -261,11 +261,11 @@ def function_dlq_on_sqs_function(model: Model, ctx: Context) -> Iterable[Finding
         items: list[tuple[str, str, Span | None, str]] = []  # (what, resource, span, target label)
         if fn.dlq is not None and fn.dlq.known:
             items.append(("function dead-letter queue", fn.origin, span_of(fn.dlq, fn.span),
-                          target_label(model, fn.dlq)))
+                          fn.dlq.label()))
         for cfg in fn.async_configs:
             if cfg.on_failure is not None and cfg.on_failure.known:
                 items.append(("on-failure destination", cfg.resource, span_of(cfg.on_failure, cfg.span),
-                              target_label(model, cfg.on_failure)))
+                              cfg.on_failure.label()))
         for what, resource, span, label in items:
             yield Finding(
                 code="SQS002",
@@ -345,8 +345,8 @@ def visibility_below_timeout(model: Model, ctx: Context) -> Iterable[Finding]:
         yield Finding(
             code="SQS003",
             message=(
-                f"{q.id} hides a received message for {duration(vis)}{dflt}, less than {fn.id}'s timeout of "
-                f"{duration(timeout)}. Lambda refuses to create the event source mapping, so the deploy fails; "
+                f"{q.id} hides a received message for {duration(vis)}{dflt}, less than the timeout of "
+                f"{fn.id}, {duration(timeout)}. Lambda refuses to create the event source mapping, so the deploy fails; "
                 f"where the mapping already exists, a message still being processed after {duration(vis)} "
                 "becomes visible again and a second invocation processes it at the same time."
             ),
@@ -506,7 +506,7 @@ def max_receive_count_too_low(model: Model, ctx: Context) -> Iterable[Finding]:
         if n is None or n >= minimum:
             continue
         t = triggers[0]
-        dlq = target_label(model, rd.target)
+        dlq = rd.target.label()
         yield Finding(
             code="SQS005",
             message=(
@@ -882,7 +882,7 @@ def sqs_consumer_throttled(model: Model, ctx: Context) -> Iterable[Finding]:
                     "throttled: visible again, receive count + 1",
                     end,
                 ],
-                fix=f"Raise {fid}'s reserved concurrency to at least {POLLER_START_CONCURRENCY}, and cap the "
+                fix=f"Raise the reserved concurrency of {fid} to at least {POLLER_START_CONCURRENCY}, and cap the "
                     "poller with ScalingConfig.MaximumConcurrency at or below it.",
             )
         for x in triggers:
@@ -896,7 +896,7 @@ def sqs_consumer_throttled(model: Model, ctx: Context) -> Iterable[Finding]:
                 code="SQS009",
                 message=(
                     f"The mapping lets {xname} invoke {fid} {mc} times at once (ScalingConfig.MaximumConcurrency "
-                    f"{mc}), but {fid}'s reserved concurrency is {rc}: up to {mc - rc} concurrent batches are "
+                    f"{mc}), but the reserved concurrency of {fid} is {rc}: up to {mc - rc} concurrent batches are "
                     f"throttled and go back to {xname} with their receive count raised; healthy messages are "
                     f"{xend} without ever failing."
                 ),
@@ -912,7 +912,7 @@ def sqs_consumer_throttled(model: Model, ctx: Context) -> Iterable[Finding]:
                     "throttled: visible again, receive count + 1",
                     xend,
                 ],
-                fix=f"Set MaximumConcurrency to {rc} or less, or raise {fid}'s reserved concurrency to {mc}.",
+                fix=f"Set MaximumConcurrency to {rc} or less, or raise the reserved concurrency of {fid} to {mc}.",
             )
 
 

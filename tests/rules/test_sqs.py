@@ -125,10 +125,10 @@ def test_sqs001_generated_queue_fix_belongs_to_the_function() -> None:
 def test_sqs002_says_where_the_dlq_belongs() -> None:
     first, second = lint(SQS / "cfn/sqs002_fire.yaml", select="SQS002")
     assert first.function == "ProcessOrders" and second.function == "AuditOrders"
-    assert "function dead-letter queue (FailedOrders (SQS))" in first.message
+    assert "function dead-letter queue (FailedOrders)" in first.message
     assert "asynchronous invocations only" in first.message and "RedrivePolicy" in first.message
-    assert "moved to OrdersDLQ (SQS) after 5 receives" in first.message
-    assert second.path[3] == "on-failure destination FailedOrders (SQS): never used (async only)"
+    assert "moved to OrdersDLQ after 5 receives" in first.message
+    assert second.path[3] == "on-failure destination FailedOrders: never used (async only)"
 
 
 def test_sqs003_related_points_at_the_function_timeout() -> None:
@@ -275,3 +275,34 @@ def test_declared_options() -> None:
     rules = all_rules()
     assert rules["SQS004"].options == {"visibility-factor": 6}
     assert rules["SQS005"].options == {"min-receive-count": 5}
+
+
+# ------------------------------------------------------------------------------------ the bundled example
+
+EXAMPLE = [("SQS001", "OrdersQueue", 30), ("SQS004", "OrdersQueue", 33), ("SQS007", "ShipmentsDLQ", 40),
+           ("SQS005", "ShipmentsQueue", 49), ("SQS002", "ProcessOrders", 75), ("SQS009", "BookShipments", 92)]
+
+
+def test_bundled_example_sqs_findings() -> None:
+    assert finding_tuples(lint(FIXTURES / "example", select="SQS")) == EXAMPLE
+
+
+def test_bundled_example_clean_twin_is_clean_for_every_rule() -> None:
+    assert finding_tuples(lint(FIXTURES / "example-clean")) == []
+
+
+def test_bundled_example_end_to_end_json() -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from invocation_lint.cli import main
+
+    bad = CliRunner().invoke(main, ["check", "--format", "json", "--select", "SQS", str(FIXTURES / "example")])
+    assert bad.exit_code == 1, bad.output
+    report = json.loads(bad.output)
+    assert [(f["code"], f["resource"], f["line"]) for f in report["findings"]] == EXAMPLE
+    assert report["findings"][0]["function"] == "ProcessOrders"
+    good = CliRunner().invoke(main, ["check", "--format", "json", str(FIXTURES / "example-clean")])
+    assert good.exit_code == 0, good.output
+    assert json.loads(good.output)["findings"] == []

@@ -1,0 +1,769 @@
+"""HANDLER: the handler code read together with the triggers that invoke it.
+
+The same handler means different things to different callers: API Gateway reads ``statusCode`` and ``body``;
+SQS and streams only see *raised or not* (and ``batchItemFailures`` when ``ReportBatchItemFailures`` is on);
+asynchronous callers see nothing but an error. These rules combine the facts the handlers stage found in the
+code (``model.handler_facts``) with the Model's triggers. A function without facts (code not located, runtime
+not analysed) or without a known trigger gets no finding.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from invocation_lint.handlers.facts import HandlerFacts
+from invocation_lint.model import Function, Model, Trigger
+from invocation_lint.registry import Context, Finding, Related, rule
+from invocation_lint.source import Span
+
+from ._common import batch_size, is_fifo, node_label, target_label, trigger_step, value_of
+
+NON_HTTP = ("poll-sqs", "poll-stream", "async")
+POLL = ("poll-sqs", "poll-stream")
+
+_CALLER = {"sqs": "SQS", "kinesis": "Kinesis", "dynamodb": "DynamoDB Streams", "sns": "SNS", "s3": "S3",
+           "eventbridge": "EventBridge", "schedule": "an EventBridge schedule", "scheduler": "EventBridge Scheduler",
+           "logs": "CloudWatch Logs", "iot": "IoT", "ses": "SES", "lambda": "an asynchronous invoke",
+           "apigateway": "API Gateway", "apigatewayv2": "the HTTP API", "alb": "the load balancer"}
+
+
+# --------------------------------------------------------------------------------------------- helpers
+
+
+def _functions(model: Model) -> Iterator[tuple[Function, HandlerFacts, list[Trigger]]]:
+    """Functions with analysed handler code and at least one known trigger, in template order."""
+    for fid, fn in model.functions.items():
+        facts = model.handler_facts.get(fid)
+        if not isinstance(facts, HandlerFacts) or not facts.analysed:
+            continue
+        triggers = model.triggers_of(fid)
+        if triggers:
+            yield fn, facts, triggers
+
+
+def _caller(t: Trigger) -> str:
+    return _CALLER.get(t.service, t.service)
+
+
+def _source(model: Model, t: Trigger) -> str:
+    return target_label(model, t.source) if t.source is not None and t.source.known else _caller(t)
+
+
+def _trigger_related(model: Model, triggers: list[Trigger]) -> list[Related]:
+    out: list[Related] = []
+    for t in triggers:
+        src = f" from {target_label(model, t.source)}" if t.source is not None and t.source.known else ""
+        out.append(Related(t.span, t.resource, f"{t.function} is invoked by {_caller(t)}{src} ({t.mode}) here"))
+    return out
+
+
+def _where(span: Span | None) -> str:
+    return f"{span.file}:{span.line}" if span else "the handler"
+
+
+def _consequence(model: Model, t: Trigger) -> str:
+    """What a handler that *returns* (does not raise) means to this caller."""
+    if t.mode == "poll-sqs":
+        size = value_of(batch_size(t))
+        batch = f"the batch (up to {size} messages)" if size else "the batch"
+        return f"{_source(model, t)} counts {batch} as processed and deletes it"
+    if t.mode == "poll-stream":
+        return f"Lambda counts the batch from {_source(model, t)} as processed and moves the shard on past it"
+    return (f"the {_caller(t)} event counts as delivered: Lambda neither retries it nor sends it to a "
+            "dead-letter queue or on-failure destination")
+
+
+def _codes(facts: HandlerFacts) -> list[int | None]:
+    return [c for r in facts.status_returns for c in r.status_codes]
+
+
+# ------------------------------------------------------------------------------------------ HANDLER001
+
+
+@rule("HANDLER001", "status-code-returned-to-non-http-caller", "error",
+      "A handler invoked by SQS, a stream or an async caller returns an HTTP response that nobody reads.",
+      needs_handlers=True)
+def status_code_to_non_http(model: Model, ctx: Context) -> Iterable[Finding]:
+    """
+    ## What it does
+    Finds handlers that return an HTTP-shaped response (a dict or object with `statusCode`) while an SQS queue,
+    a Kinesis or DynamoDB stream, or an asynchronous caller (SNS, S3, EventBridge, ...) invokes them.
+
+    ## Why is this bad?
+    Only API Gateway, load balancers and function URLs read `statusCode`. For every other caller the function
+    either raised or it did not. A handler that catches an error and returns `{"statusCode": 500}` has *not*
+    raised: Lambda counts the invocation as a success. An SQS batch is deleted, a stream batch is checkpointed,
+    an asynchronous event is neither retried nor sent to the dead-letter queue. The failure is lost, and
+    nothing in the metrics shows it (the function reports no errors).
+
+    The finding is a warning when every returned status code is a literal 2xx: then no failure is hidden
+    today, but the return value is still meaningless to the caller.
+
+    ## Failure path
+    `OrdersQueue (SQS) → ProcessOrders [poll, batch 10] → handler returns statusCode 500 → success →
+    batch deleted`
+
+    ## Example
+    ```python
+    def handler(event, context):
+        try:
+            for record in event["Records"]:
+                save(record)
+        except Exception:
+            return {"statusCode": 500, "body": "failed"}
+        return {"statusCode": 200}
+    ```
+
+    ## Use instead
+    ```python
+    def handler(event, context):
+        for record in event["Records"]:
+            save(record)  # an exception fails the invocation: the messages come back
+    ```
+
+    ## References
+    - https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html
+    - https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html
+    - https://docs.aws.amazon.com/lambda/latest/dg/services-kinesis-errors.html
+    """
+    for fn, facts, triggers in _functions(model):
+        callers = [t for t in triggers if t.mode in NON_HTTP]
+        status = facts.status_returns
+        if not callers or not status:
+            continue
+        codes = _codes(facts)
+        all_2xx = bool(codes) and all(c is not None and 200 <= c < 300 for c in codes)
+        bad = next((r for r in status if any(c is None or not 200 <= c < 300 for c in r.status_codes)), status[0])
+        code_text = ", ".join(str(c) if c is not None else "?" for c in dict.fromkeys(codes)) or "?"
+        t = callers[0]
+        failing = [c for c in codes if c is not None and c >= 400]
+        if failing:
+            what = f"a returned {failing[0]} is a success: {_consequence(model, t)}, and the failure is lost"
+        elif all_2xx:
+            what = f"the value is ignored; {_consequence(model, t)} whatever the response says"
+        else:
+            what = (f"the status code is ignored: whatever it is, {_consequence(model, t)}; a failure "
+                    "reported this way is lost")
+        message = (f"{fn.id} returns an HTTP response (statusCode {code_text}) but is invoked by "
+                   f"{_caller(t)}, which never reads it: {what}.")
+        yield Finding(
+            code="HANDLER001",
+            severity="warning" if all_2xx else "error",
+            message=message,
+            span=bad.span,
+            resource=fn.origin,
+            function=fn.id,
+            related=[Related(r.span, fn.origin, "returns statusCode here") for r in status if r is not bad]
+            + _trigger_related(model, callers),
+            path=[_source_step(model, t), trigger_step(t), f"handler returns statusCode {code_text}",
+                  "counted as success", _end(t)],
+            fix="Raise the exception (or report batchItemFailures) instead of returning a status code.",
+        )
+
+
+def _source_step(model: Model, t: Trigger) -> str:
+    if t.source is not None and t.source.node:
+        return node_label(model, t.source.node)
+    return _caller(t)
+
+
+def _end(t: Trigger) -> str:
+    if t.mode == "poll-sqs":
+        return "messages deleted"
+    if t.mode == "poll-stream":
+        return "records skipped"
+    return "event dropped, no retry"
+
+
+# ------------------------------------------------------------------------------------------ HANDLER002
+
+
+@rule("HANDLER002", "exception-swallowed", "warning",
+      "A broad except/catch in a non-HTTP handler neither re-raises nor reports the failed item.",
+      needs_handlers=True)
+def exception_swallowed(model: Model, ctx: Context) -> Iterable[Finding]:
+    """
+    ## What it does
+    Finds broad exception handlers (bare `except:`, `except Exception`, `except BaseException`, and every
+    JavaScript/TypeScript `catch`) in handlers invoked by SQS, a stream or an asynchronous caller, when the
+    block neither re-raises nor records the failed item (adds it to a list, builds an `itemIdentifier`, sets
+    a flag). Returning `{"batchItemFailures": []}` from such a block counts as swallowing: it reports success.
+
+    Narrow handlers (`except KeyError`) are not reported: they are deliberate.
+
+    ## Why is this bad?
+    For these callers the only failure signal is an error leaving the handler (or, with
+    `ReportBatchItemFailures`, the failed item in `batchItemFailures`). A swallowed exception turns a failure
+    into a success: the SQS message is deleted, the stream moves on, the asynchronous event is neither retried
+    nor sent to its dead-letter queue or on-failure destination. Retries, redrive policies and DLQs configured
+    for exactly this case never see it.
+
+    ## Failure path
+    `Uploads (S3) → Thumbnail [async] → except Exception: log → success → no retry, no DLQ`
+
+    ## Example
+    ```python
+    def handler(event, context):
+        try:
+            resize(event)
+        except Exception as exc:
+            print(f"failed: {exc}")
+    ```
+
+    ## Use instead
+    ```python
+    def handler(event, context):
+        try:
+            resize(event)
+        except Exception:
+            logger.exception("resize failed")
+            raise
+    ```
+
+    ## References
+    - https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html
+    - https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html
+    - https://docs.aws.amazon.com/lambda/latest/dg/python-exceptions.html
+    """
+    for fn, facts, triggers in _functions(model):
+        callers = [t for t in triggers if t.mode in NON_HTTP]
+        if not callers:
+            continue
+        t = callers[0]
+        for c in sorted(facts.catches, key=lambda c: (c.span.line, c.span.column)):
+            if not c.swallows:
+                continue
+            how = ("returns an empty batchItemFailures list" if c.returns_empty_failures
+                   else "returns a value" if c.returns_value else "carries on")
+            message = (f"The {c.label} in {fn.id}'s handler catches every error and {how} without re-raising "
+                       f"or reporting the failed item: {_consequence(model, t)}. The failure never reaches a "
+                       "retry, redrive policy or dead-letter queue.")
+            yield Finding(
+                code="HANDLER002",
+                message=message,
+                span=c.span,
+                resource=fn.origin,
+                function=fn.id,
+                related=_trigger_related(model, callers),
+                path=[_source_step(model, t), trigger_step(t), f"{c.label}: error swallowed", "counted as success",
+                      _end(t)],
+                fix="Re-raise after logging, or add the failed item to batchItemFailures.",
+            )
+
+
+# ------------------------------------------------------------------------------------------ HANDLER003
+
+
+@rule("HANDLER003", "batch-item-failures-ignored", "error",
+      "The handler returns batchItemFailures but the mapping does not set ReportBatchItemFailures.",
+      needs_handlers=True)
+def batch_item_failures_ignored(model: Model, ctx: Context) -> Iterable[Finding]:
+    """
+    ## What it does
+    Finds handlers that return a partial batch response (`batchItemFailures`, or a Powertools batch utility)
+    for an SQS, Kinesis or DynamoDB stream mapping that does not set
+    `FunctionResponseTypes: [ReportBatchItemFailures]`.
+
+    ## Why is this bad?
+    Without `ReportBatchItemFailures` Lambda does not read the response at all. The handler catches the
+    failures of single records and returns normally, so Lambda sees a successful batch: every message is
+    deleted from the queue (every record is checkpointed on the stream), including the ones the handler
+    reported as failed. They are never retried and never reach the dead-letter queue.
+
+    ## Failure path
+    `OrdersQueue (SQS) → ProcessOrders [poll, batch 10] → returns batchItemFailures → response ignored →
+    whole batch deleted`
+
+    ## Example
+    ```yaml
+    ProcessOrders:
+      Type: AWS::Serverless::Function
+      Properties:
+        Events:
+          Orders:
+            Type: SQS
+            Properties:
+              Queue: !GetAtt OrdersQueue.Arn
+    ```
+
+    ## Use instead
+    ```yaml
+            Properties:
+              Queue: !GetAtt OrdersQueue.Arn
+              FunctionResponseTypes:
+                - ReportBatchItemFailures
+    ```
+
+    ## References
+    - https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html
+    - https://docs.aws.amazon.com/lambda/latest/dg/services-kinesis-batchfailurereporting.html
+    - https://docs.aws.amazon.com/lambda/latest/dg/services-ddb-batchfailurereporting.html
+    """
+    for fn, facts, triggers in _functions(model):
+        if not facts.reports_batch_failures:
+            continue
+        where = facts.batch_failures_span or facts.powertools_batch
+        for t in triggers:
+            if t.mode not in POLL or not t.report_batch_item_failures.known or t.report_batch_item_failures.value:
+                continue
+            what = "messages" if t.mode == "poll-sqs" else "records"
+            gone = "deleted from the queue" if t.mode == "poll-sqs" else "checkpointed and skipped"
+            message = (f"{fn.id} reports failed items in batchItemFailures, but the {_caller(t)} mapping "
+                       f"{t.resource} does not set FunctionResponseTypes: [ReportBatchItemFailures]: Lambda "
+                       f"ignores the response, the invocation succeeds, and every {what[:-1]} of the batch is "
+                       f"{gone}, the failed {what} included. They are never retried.")
+            yield Finding(
+                code="HANDLER003",
+                message=message,
+                span=where,
+                resource=t.resource,
+                function=fn.id,
+                related=_trigger_related(model, [t]),
+                path=[_source_step(model, t), trigger_step(t), "returns batchItemFailures", "response ignored",
+                      f"whole batch {gone.split(' ')[0]}"],
+                fix=f"Add FunctionResponseTypes: [ReportBatchItemFailures] to {t.resource}'s mapping.",
+            )
+
+
+# ------------------------------------------------------------------------------------------ HANDLER004
+
+
+@rule("HANDLER004", "batch-item-failures-never-reported", "info",
+      "ReportBatchItemFailures is on but the handler never returns batchItemFailures.", needs_handlers=True)
+def batch_item_failures_never_reported(model: Model, ctx: Context) -> Iterable[Finding]:
+    """
+    ## What it does
+    Finds SQS and stream mappings with `FunctionResponseTypes: [ReportBatchItemFailures]` whose handler never
+    returns `batchItemFailures`. Powertools batch utilities (`process_partial_response`, `BatchProcessor`,
+    `processPartialResponse`) count as returning it. Handlers whose return values cannot all be followed are
+    not reported.
+
+    ## Why is this bad?
+    The setting promises partial batch responses that the code never sends. The only failure signal left is
+    raising, which makes the whole batch visible again (or retries the whole stream batch), so messages that
+    already succeeded are processed again. Either the handler is missing its reporting, or the setting is
+    misleading readers about how failures are handled.
+
+    ## Failure path
+    `OrdersQueue (SQS) → ProcessOrders [poll, batch 10] → one message fails → handler raises → all 10
+    messages received again`
+
+    ## Example
+    ```python
+    def handler(event, context):
+        for record in event["Records"]:
+            save(record)
+    ```
+
+    ## Use instead
+    ```python
+    def handler(event, context):
+        failures = []
+        for record in event["Records"]:
+            try:
+                save(record)
+            except Exception:
+                failures.append({"itemIdentifier": record["messageId"]})
+        return {"batchItemFailures": failures}
+    ```
+
+    ## References
+    - https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html
+    - https://docs.aws.amazon.com/lambda/latest/dg/services-kinesis-batchfailurereporting.html
+    """
+    for fn, facts, triggers in _functions(model):
+        if facts.reports_batch_failures or facts.opaque_returns or facts.wrapped:
+            continue
+        for t in triggers:
+            if t.mode not in POLL or t.report_batch_item_failures.value is not True:
+                continue
+            again = "received again" if t.mode == "poll-sqs" else "retried"
+            message = (f"{t.resource} sets ReportBatchItemFailures for {fn.id}, but its handler never returns "
+                       f"batchItemFailures: it can only fail the whole batch by raising, and then every record "
+                       f"of the batch is {again}, the ones that succeeded included.")
+            yield Finding(
+                code="HANDLER004",
+                message=message,
+                span=t.report_batch_item_failures.span or t.span,
+                resource=t.resource,
+                function=fn.id,
+                related=[Related(facts.span, fn.origin, "handler defined here")] if facts.span else [],
+                path=[_source_step(model, t), trigger_step(t), "one record fails: handler raises",
+                      f"whole batch {again}"],
+                fix="Return {\"batchItemFailures\": [...]} with the failed items, or drop ReportBatchItemFailures.",
+            )
+
+
+# ------------------------------------------------------------------------------------------ HANDLER005
+
+
+@rule("HANDLER005", "only-first-record-processed", "error",
+      "The handler reads Records[0] and never iterates Records, while a batch can hold more records.",
+      needs_handlers=True)
+def only_first_record(model: Model, ctx: Context) -> Iterable[Finding]:
+    """
+    ## What it does
+    Finds handlers that read `event["Records"][0]` (or `event.Records[0]`, `const [record] = event.Records`)
+    and never iterate `Records`, while an SQS queue or stream invokes them with a batch size above 1
+    (Lambda's default: 10 for SQS, 100 for Kinesis and DynamoDB streams).
+
+    ## Why is this bad?
+    Lambda delivers up to the batch size of records in one invocation. The handler processes the first and
+    returns; Lambda counts the whole batch as processed. The other messages are deleted from the queue (the
+    stream moves past the other records) without ever being processed, and no error shows it.
+
+    ## Failure path
+    `OrdersQueue (SQS) → ProcessOrders [poll, batch 10] → reads Records[0] → success → 9 messages deleted
+    unprocessed`
+
+    ## Example
+    ```python
+    def handler(event, context):
+        order = json.loads(event["Records"][0]["body"])
+        save(order)
+    ```
+
+    ## Use instead
+    ```python
+    def handler(event, context):
+        for record in event["Records"]:
+            save(json.loads(record["body"]))
+    ```
+
+    ## References
+    - https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-parameters.html
+    - https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html
+    - https://docs.aws.amazon.com/lambda/latest/dg/services-kinesis-parameters.html
+    """
+    for fn, facts, triggers in _functions(model):
+        if not facts.first_record_reads or facts.iterates_records or facts.powertools_batch:
+            continue
+        for t in triggers:
+            if t.mode not in POLL:
+                continue
+            size = value_of(batch_size(t))
+            if size is None or size <= 1:
+                continue
+            what = "messages" if t.mode == "poll-sqs" else "records"
+            fate = "deleted from the queue" if t.mode == "poll-sqs" else "skipped by the stream"
+            default = " (Lambda's default)" if batch_size(t).default else ""
+            message = (f"{fn.id}'s handler processes only Records[0], but {_source(model, t)} delivers up to "
+                       f"{size} {what} per invocation{default}: the other {size - 1} are {fate} unprocessed "
+                       "when the handler returns.")
+            yield Finding(
+                code="HANDLER005",
+                message=message,
+                span=facts.first_record_reads[0],
+                resource=fn.origin,
+                function=fn.id,
+                related=_trigger_related(model, [t]),
+                path=[_source_step(model, t), trigger_step(t), "handler reads Records[0] only",
+                      f"{size - 1} {what} {fate.split(' ')[0]} unprocessed"],
+                fix="Loop over every record in Records (or set BatchSize: 1).",
+            )
+
+
+# ------------------------------------------------------------------------------------------ HANDLER006
+
+
+@rule("HANDLER006", "invalid-item-identifier", "error",
+      "batchItemFailures uses an itemIdentifier other than the messageId / sequence number, or an empty one.",
+      needs_handlers=True)
+def invalid_item_identifier(model: Model, ctx: Context) -> Iterable[Finding]:
+    """
+    ## What it does
+    Finds `itemIdentifier` values in a partial batch response that are built from something other than the
+    record's `messageId` (SQS) or its sequence number (`kinesis.sequenceNumber`, `dynamodb.SequenceNumber`),
+    or that are empty (`""`, `None`, `null`). Only mappings with `ReportBatchItemFailures` are checked, and only
+    identifiers whose source can be seen.
+
+    ## Why is this bad?
+    Lambda matches each `itemIdentifier` against the batch. An empty or null identifier, or one that names no
+    record of the batch (a receipt handle, the body, an event id), makes Lambda treat the whole batch as
+    failed: every message comes back (every record is retried), including those that succeeded, and a poison
+    message drags the whole batch into the dead-letter queue with it.
+
+    ## Failure path
+    `OrdersQueue (SQS) → ProcessOrders [poll, batch 10] → itemIdentifier = receiptHandle → whole batch failed →
+    10 messages received again`
+
+    ## Example
+    ```python
+    failures.append({"itemIdentifier": record["receiptHandle"]})
+    ```
+
+    ## Use instead
+    ```python
+    failures.append({"itemIdentifier": record["messageId"]})
+    ```
+
+    ## References
+    - https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html
+    - https://docs.aws.amazon.com/lambda/latest/dg/services-kinesis-batchfailurereporting.html
+    - https://docs.aws.amazon.com/lambda/latest/dg/services-ddb-batchfailurereporting.html
+    """
+    for fn, facts, triggers in _functions(model):
+        reporting = [t for t in triggers if t.mode in POLL and t.report_batch_item_failures.value is True]
+        if not reporting or not facts.item_ids:
+            continue
+        for item in facts.item_ids:
+            for t in reporting:
+                want = "messageId" if t.mode == "poll-sqs" else "sequenceNumber"
+                if item.source in ("unknown", want):
+                    continue
+                wanted = ("the record's messageId" if t.mode == "poll-sqs" else
+                          "the record's sequence number (kinesis.sequenceNumber / dynamodb.SequenceNumber)")
+                built = "is empty" if item.source == "empty" else f"is built from {item.text}"
+                message = (f"The itemIdentifier in {fn.id}'s batch response {built}, but {_caller(t)} expects "
+                           f"{wanted}: Lambda treats the whole batch as failed, so every record of it is "
+                           "retried, the successful ones included.")
+                yield Finding(
+                    code="HANDLER006",
+                    message=message,
+                    span=item.span,
+                    resource=fn.origin,
+                    function=fn.id,
+                    related=_trigger_related(model, [t]),
+                    path=[_source_step(model, t), trigger_step(t), f"itemIdentifier = {item.text}",
+                          "whole batch failed", "every record retried"],
+                    fix=f"Use {wanted} as itemIdentifier.",
+                )
+                break
+
+
+# ------------------------------------------------------------------------------------------ HANDLER007
+
+
+@rule("HANDLER007", "fifo-continues-after-failure", "warning",
+      "A FIFO queue handler reports partial failures but keeps processing records after a failure.",
+      needs_handlers=True)
+def fifo_continues(model: Model, ctx: Context) -> Iterable[Finding]:
+    """
+    ## What it does
+    Finds handlers on a FIFO queue with `ReportBatchItemFailures` whose loop over the batch catches a failure,
+    records it, and goes on with the next records (or that use Powertools `BatchProcessor` instead of
+    `SqsFifoPartialProcessor`).
+
+    ## Why is this bad?
+    A FIFO batch is ordered within each message group. When message 3 fails and messages 4 and 5 of the same
+    group are processed anyway, message 3 is retried *after* them: the order the queue guarantees is broken.
+    On a FIFO queue the handler must stop at the first failure and report that message and every message
+    after it as failed.
+
+    ## Failure path
+    `Orders.fifo (SQS FIFO) → ProcessOrders [poll, batch 10] → message 3 fails → 4..10 processed →
+    message 3 retried after them`
+
+    ## Example
+    ```python
+    for record in event["Records"]:
+        try:
+            apply(record)
+        except Exception:
+            failures.append({"itemIdentifier": record["messageId"]})
+    return {"batchItemFailures": failures}
+    ```
+
+    ## Use instead
+    ```python
+    for i, record in enumerate(event["Records"]):
+        try:
+            apply(record)
+        except Exception:
+            failures = [{"itemIdentifier": r["messageId"]} for r in event["Records"][i:]]
+            break
+    return {"batchItemFailures": failures}
+    ```
+
+    ## References
+    - https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html
+    - https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/FIFO-queues.html
+    """
+    for fn, facts, triggers in _functions(model):
+        fifo = [t for t in triggers if t.mode == "poll-sqs" and t.report_batch_item_failures.value is True
+                and is_fifo(model, t.source) is True]
+        if not fifo:
+            continue
+        t = fifo[0]
+        spots: list[tuple[Span, str]] = []
+        for c in facts.catches:
+            if c.in_records_loop and c.records and not c.stops_loop and not c.flag_checked and not c.reraises:
+                spots.append((c.span, f"the {c.label} records the failure and the loop goes on"))
+        if facts.powertools_batch and not facts.powertools_fifo and not spots:
+            spots.append((facts.powertools_batch, "BatchProcessor processes every record whatever fails"))
+        for span, how in sorted(spots, key=lambda s: (s[0].line, s[0].column)):
+            message = (f"{fn.id} reads the FIFO queue {_source(model, t)} but keeps processing after a failure "
+                       f"({how}): later messages of the same message group are processed before the failed "
+                       "one is retried, so the group's order is broken.")
+            yield Finding(
+                code="HANDLER007",
+                message=message,
+                span=span,
+                resource=fn.origin,
+                function=fn.id,
+                related=_trigger_related(model, fifo),
+                path=[_source_step(model, t), trigger_step(t), "message fails", "later messages processed",
+                      "failed message retried out of order"],
+                fix="Stop at the first failure and report it and every later message (Powertools: "
+                    "SqsFifoPartialProcessor).",
+            )
+
+
+# ------------------------------------------------------------------------------------------ HANDLER008
+
+
+def _proxy_callers(triggers: list[Trigger]) -> list[Trigger]:
+    """REST proxy integrations, load balancers and HTTP APIs with payload format 1.0 read the response shape.
+
+    HTTP API payload format 2.0 (the default) accepts any JSON and assumes status 200, so it is not checked.
+    """
+    out = []
+    for t in triggers:
+        if t.mode != "sync":
+            continue
+        if t.service == "alb" or t.service == "apigateway" and t.proxy:
+            out.append(t)
+        elif t.service == "apigatewayv2" and t.proxy and str(t.extra.get("payload_format_version")) == "1.0":
+            out.append(t)
+    return out
+
+
+@rule("HANDLER008", "malformed-proxy-response", "error",
+      "A handler behind an API Gateway proxy integration or a load balancer returns no statusCode or a "
+      "non-string body.", needs_handlers=True)
+def malformed_proxy_response(model: Model, ctx: Context) -> Iterable[Finding]:
+    """
+    ## What it does
+    Finds handlers behind an API Gateway REST proxy integration (`AWS_PROXY`, SAM `Api` events), an HTTP API
+    with payload format 1.0, or an Application Load Balancer that return a value without `statusCode`
+    (including `None` and plain strings) or with a `body` that is not a string (a dict, a list, a number).
+
+    HTTP APIs with payload format 2.0 accept any JSON response (they assume status 200), so they are not
+    checked.
+
+    ## Why is this bad?
+    The caller turns the returned object into an HTTP response. Without `statusCode`, or with a `body` that
+    is not a string, API Gateway answers `502 Bad Gateway` ("Malformed Lambda proxy response") and the load
+    balancer answers `502` too. The function itself succeeded, so its metrics show no error.
+
+    ## Failure path
+    `OrdersApi (REST) → GetOrder [sync] → returns {"body": {...}} → malformed proxy response → client gets 502`
+
+    ## Example
+    ```python
+    def handler(event, context):
+        return {"statusCode": 200, "body": {"id": 1}}
+    ```
+
+    ## Use instead
+    ```python
+    def handler(event, context):
+        return {"statusCode": 200, "body": json.dumps({"id": 1})}
+    ```
+
+    ## References
+    - https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-proxy-integrations.html
+    - https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html
+    - https://docs.aws.amazon.com/elasticloadbalancing/latest/application/lambda-functions.html
+    """
+    for fn, facts, triggers in _functions(model):
+        callers = _proxy_callers(triggers)
+        if not callers or facts.wrapped:
+            continue
+        t = callers[0]
+        who = "API Gateway" if t.service.startswith("apigateway") else "the load balancer"
+        bad: list[tuple[Span, str]] = []
+        for r in facts.returns:
+            if r.shape == "dict" and r.keys is not None:
+                if "statusCode" not in r.keys and "..." not in r.keys:
+                    bad.append((r.span, "returns an object without statusCode"))
+                elif "statusCode" in r.keys and r.body == "nonstring":
+                    bad.append((r.span, "returns a body that is not a string"))
+            elif r.shape == "none":
+                bad.append((r.span, "returns nothing (no statusCode)"))
+            elif r.shape in ("string", "other"):
+                bad.append((r.span, "returns a value that is not a response object"))
+        if not facts.returns and facts.falls_through and not facts.opaque_returns:
+            bad.append((facts.falls_through, "never returns a response (no statusCode)"))
+        for span, how in bad:
+            message = (f"{fn.id}'s handler {how}; {who} cannot build an HTTP response from it and answers "
+                       "502 Bad Gateway, although the function succeeded.")
+            yield Finding(
+                code="HANDLER008",
+                message=message,
+                span=span,
+                resource=fn.origin,
+                function=fn.id,
+                related=_trigger_related(model, callers),
+                path=[_caller(t), trigger_step(t), how.replace("returns", "handler returns", 1),
+                      "malformed response", "client gets 502"],
+                fix="Return {\"statusCode\": ..., \"body\": json.dumps(...)} (body as a string).",
+            )
+
+
+# ------------------------------------------------------------------------------------------ HANDLER009
+
+
+@rule("HANDLER009", "handler-not-found", "error",
+      "The handler file or function named by Handler does not exist in the function's code.",
+      needs_handlers=True)
+def handler_not_found(model: Model, ctx: Context) -> Iterable[Finding]:
+    """
+    ## What it does
+    Checks that the module and function named by `Handler` exist in the function's code: the `CodeUri`
+    directory (or `.zip`), the esbuild entry point, or the inline code (which CloudFormation saves as
+    `index.py` / `index.js`). Only code that can be located and read is checked; a missing build output
+    directory (`dist/`, `build/`, `.aws-sam/`) is not reported.
+
+    ## Why is this bad?
+    Lambda imports the handler module on the first invocation of every execution environment. When the file
+    does not exist the invocation fails with `Runtime.ImportModuleError`; when the function does not exist,
+    with `Runtime.HandlerNotFound`. Every invocation fails: SQS messages return until they reach the
+    dead-letter queue, asynchronous events are retried and dropped, API clients get 502.
+
+    ## Failure path
+    `ProcessOrders → Handler app.lambda_handler → app.py has no lambda_handler → Runtime.HandlerNotFound on
+    every invocation`
+
+    ## Example
+    ```yaml
+    ProcessOrders:
+      Type: AWS::Serverless::Function
+      Properties:
+        CodeUri: src/
+        Handler: app.lambda_handler   # src/app.py defines handler()
+        Runtime: python3.12
+    ```
+
+    ## Use instead
+    ```yaml
+        Handler: app.handler
+    ```
+
+    ## References
+    - https://docs.aws.amazon.com/lambda/latest/dg/python-handler.html
+    - https://docs.aws.amazon.com/lambda/latest/dg/nodejs-handler.html
+    - https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lambda-function-code.html
+    """
+    for fid, fn in model.functions.items():
+        facts = model.handler_facts.get(fid)
+        if not isinstance(facts, HandlerFacts) or facts.missing is None:
+            continue
+        handler = fn.handler.value if fn.handler.known else "?"
+        error = "Runtime.ImportModuleError" if facts.missing == "file" else "Runtime.HandlerNotFound"
+        message = (f"Handler {handler} of {fid} cannot be found: {facts.missing_detail}. Every invocation "
+                   f"fails with {error} before any code runs.")
+        related = []
+        if fn.handler.span is not None and fn.handler.span != facts.span:
+            related.append(Related(fn.handler.span, fn.origin, f"Handler: {handler}"))
+        related += _trigger_related(model, model.triggers_of(fid))
+        yield Finding(
+            code="HANDLER009",
+            message=message,
+            span=facts.span or fn.handler.span or fn.span,
+            resource=fn.origin,
+            function=fid,
+            related=related,
+            path=[f"{fid} (function)", f"Handler {handler}", facts.missing_detail, f"{error} on every invocation"],
+            fix="Point Handler at an existing file.function (or fix CodeUri).",
+        )

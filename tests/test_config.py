@@ -1,0 +1,205 @@
+"""Configuration: discovery, keys, validation errors, and command-line flags winning over the file."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from invocation_lint import registry
+from invocation_lint.cli import main
+from invocation_lint.config import SCHEMA, Config, ConfigError, _quick_valid, find_config, load_config
+from invocation_lint.registry import Finding, rule
+
+ROOT = Path(__file__).resolve().parent.parent
+BAD = (ROOT / "fixtures" / "cli" / "sqs001.yaml").read_text()
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "t.yaml").write_text(BAD)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def check(*args: str) -> tuple[int, str, str]:
+    res = CliRunner().invoke(main, ["check", *args], catch_exceptions=False)
+    return res.exit_code, res.stdout, res.stderr
+
+
+def findings(out: str) -> list[tuple[str, str, str]]:
+    return [(f["code"], f["severity"], f["resource"]) for f in json.loads(out)["findings"]]
+
+
+# ------------------------------------------------------------------------------------------------ discovery
+
+
+def test_found_upwards_and_stops_at_git(project: Path) -> None:
+    sub = project / "a" / "b"
+    sub.mkdir(parents=True)
+    assert find_config(str(sub)) is None
+    (project / "pyproject.toml").write_text("[project]\nname = 'x'\n")  # no [tool.invlint]: not a config
+    assert find_config(str(sub)) is None
+    (project / "pyproject.toml").write_text("[tool.invlint]\nfail-on = 'error'\n")
+    assert find_config(str(sub)) == str(project / "pyproject.toml")
+    (project / ".invlint.yml").write_text("fail-on: info\n")
+    assert find_config(str(sub)) == str(project / ".invlint.yml")  # the YAML file comes first
+    (project / "a" / ".invlint.yaml").write_text("fail-on: warning\n")
+    assert find_config(str(sub)) == str(project / "a" / ".invlint.yaml")  # nearest wins
+    # above a repository root nothing is read
+    inner = project / "a" / "b" / "repo"
+    (inner / ".git").mkdir(parents=True)
+    assert find_config(str(inner)) is None
+
+
+def test_all_keys(project: Path) -> None:
+    (project / "pyproject.toml").write_text(
+        "[tool.invlint]\n"
+        "select = ['SQS', 'ASYNC001']\n"
+        "ignore = 'SQS009, SQS010'\n"
+        "fail-on = 'error'\n"
+        "baseline = 'ci/baseline.json'\n"
+        "exclude = ['cdk.out/**']\n"
+        "[tool.invlint.severity]\n"
+        "SQS004 = 'error'\n"
+        "sqs-consumer-throttled = 'off'\n"
+        "[tool.invlint.options.SQS004]\n"
+        "visibility-factor = 4\n"
+    )
+    cfg = load_config()
+    assert cfg == Config(
+        select=["SQS", "ASYNC001"], ignore=["SQS009", "SQS010"], fail_on="error",
+        severity={"SQS004": "error", "sqs-consumer-throttled": "off"},
+        options={"SQS004": {"visibility-factor": 4}},
+        baseline=str(project / "ci" / "baseline.json"), exclude=["cdk.out/**"],
+        source=str(project / "pyproject.toml"),
+    )
+
+
+def test_no_config_is_defaults(project: Path) -> None:
+    assert load_config() == Config()
+
+
+# ----------------------------------------------------------------------------------------------- validation
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("fial-on: error\n", "unknown key 'fial-on' (known keys: baseline, exclude, fail-on, ignore, options, "
+                         "select, severity)"),
+    ("fail-on: fatal\n", "'fail-on': 'fatal' is not one of error|warning|info"),
+    ("severity:\n  SQS001: loud\n", "'severity.SQS001': 'loud' is not one of info|warning|error|off"),
+    ("select: 5\n", "'select': expected a list of a strings or a string, got int"),
+    ("options:\n  SQS004: 6\n", "'options.SQS004': expected a table/mapping, got int"),
+    ("- a\n- b\n", "'(top level)': expected a table/mapping, got list"),
+    ("fail-on: [error\n", "invalid YAML (line 2): expected ',' or ']', but got '<stream end>'"),
+])
+def test_yaml_errors_name_file_and_key(project: Path, text: str, message: str) -> None:
+    (project / ".invlint.yaml").write_text(text)
+    with pytest.raises(ConfigError) as exc:
+        load_config()
+    assert str(exc.value) == f"{project / '.invlint.yaml'}: {message}"
+    code, out, err = check("t.yaml")
+    assert (code, out) == (2, "")
+    assert err == f"invlint: {project / '.invlint.yaml'}: {message}\n"
+
+
+def test_toml_errors_name_the_table(project: Path) -> None:
+    (project / "pyproject.toml").write_text("[tool.invlint]\nfail_on = 'loud'\n")
+    with pytest.raises(ConfigError, match=r"pyproject\.toml: 'tool\.invlint\.fail-on': 'loud' is not one of error\|warning\|info$"):
+        load_config()
+    (project / "pyproject.toml").write_text("[tool.invlint]\nselekt = ['SQS']\n")
+    with pytest.raises(ConfigError, match=r"unknown key 'tool\.invlint\.selekt'"):
+        load_config()
+    (project / "pyproject.toml").write_text("[tool.invlint]\nselect = [\n")
+    with pytest.raises(ConfigError, match=r"pyproject\.toml: invalid TOML: "):
+        load_config()
+
+
+def test_missing_explicit_config(project: Path) -> None:
+    code, _, err = check("--config", "nope.yaml", "t.yaml")
+    assert code == 2
+    assert err == "invlint: nope.yaml: no such configuration file\n"
+
+
+CASES: list[Any] = [
+    {}, {"select": "SQS"}, {"select": ["SQS", 1]}, {"select": None}, {"fail-on": "info"}, {"fail-on": 1},
+    {"severity": {"SQS001": "off"}}, {"severity": {"SQS001": None}}, {"severity": []},
+    {"options": {"SQS004": {"visibility-factor": 6}}}, {"options": {"SQS004": [1]}}, {"baseline": "b.json"},
+    {"baseline": ["b"]}, {"exclude": ["a/**", "b"]}, {"exclude": [["a"]]}, {"extra": 1}, [], "x", None, 3,
+    {"ignore": True}, {"select": []},
+]
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_quick_check_agrees_with_jsonschema(case: Any) -> None:
+    """The fast path may only accept what jsonschema accepts (it decides alone when a config is valid)."""
+    import jsonschema
+
+    assert _quick_valid(case, SCHEMA) == jsonschema.Draft202012Validator(SCHEMA).is_valid(case)
+
+
+# ------------------------------------------------------------------------------------- effect on a check run
+
+
+def test_config_drives_the_run_and_flags_win(project: Path) -> None:
+    (project / ".invlint.yaml").write_text("select: [SQS001]\nseverity:\n  SQS001: warning\nfail-on: error\n")
+    code, out, _ = check("--format", "json", "t.yaml")
+    assert findings(out) == [("SQS001", "warning", "OrdersQueue")]
+    assert code == 0  # a warning, below fail-on: error
+    assert check("--fail-on", "warning", "t.yaml")[0] == 1  # the flag wins
+    code, out, _ = check("--format", "json", "--select", "SQS003", "t.yaml")
+    assert (code, findings(out)) == (0, [])  # --select replaces the configured list
+
+
+def test_severity_off_disables(project: Path) -> None:
+    (project / ".invlint.yaml").write_text("select: [SQS]\nseverity:\n  sqs-queue-without-redrive: 'off'\n")
+    code, out, _ = check("--format", "json", "t.yaml")
+    assert "SQS001" not in {c for c, _, _ in findings(out)}
+
+
+def test_unknown_rule_in_config_is_a_usage_error(project: Path) -> None:
+    (project / ".invlint.yaml").write_text("severity:\n  SQS0001: error\n")
+    code, _, err = check("t.yaml")
+    assert code == 2
+    assert err == f"invlint: {project / '.invlint.yaml'}: severity: 'SQS0001' names no rule; did you mean SQS001?\n"
+
+
+def test_exclude(project: Path) -> None:
+    (project / "vendor").mkdir()
+    (project / "vendor" / "t.yaml").write_text(BAD)
+    code, out, _ = check("--format", "json", "--select", "SQS001", ".")
+    assert sorted(f["file"] for f in json.loads(out)["findings"]) == ["./t.yaml", "./vendor/t.yaml"]
+    (project / ".invlint.yaml").write_text("exclude: ['vendor/**']\n")
+    code, out, _ = check("--format", "json", "--select", "SQS001", ".")
+    assert [f["file"] for f in json.loads(out)["findings"]] == ["./t.yaml"]
+
+
+@pytest.fixture
+def option_rule() -> Iterator[list[Any]]:
+    """A test rule that records the options it is given."""
+    registry.all_rules()
+    seen: list[Any] = []
+
+    @rule("LOOP998", "test-rule-options", "info", "records its options", options={"factor": 6})
+    def check_(model, ctx):  # type: ignore[no-untyped-def]
+        seen.append(ctx.option("factor", None))
+        return [Finding("LOOP998", "m", None, "X")]
+
+    yield seen
+    registry._RULES.pop("LOOP998", None)
+
+
+def test_options_reach_the_rule(project: Path, option_rule: list[Any]) -> None:
+    assert check("--select", "LOOP998", "t.yaml")[0] == 0  # info, below the default fail-on
+    (project / ".invlint.yaml").write_text("options:\n  test-rule-options:\n    factor: 4\n")
+    check("--select", "LOOP998", "t.yaml")
+    assert option_rule == [6, 4]
+    (project / ".invlint.yaml").write_text("options:\n  LOOP998:\n    factr: 4\n")
+    code, _, err = check("--select", "LOOP998", "t.yaml")
+    assert code == 2
+    assert err.endswith("options.LOOP998: unknown option 'factr' (known: factor)\n")

@@ -440,13 +440,14 @@ def sns_subscription_without_redrive(model: Model, ctx: Context) -> Iterable[Fin
     events) without a `RedrivePolicy`.
 
     ## Why is this bad?
-    SNS retries delivery to Lambda when it cannot invoke the function (the function or its permission was
-    deleted, Lambda throttles the invocation, a service outage). When the delivery retries are used up, a
-    subscription without a dead-letter queue discards the message. This is separate from the function's own
+    When SNS cannot invoke the function, the message is lost unless the subscription has a dead-letter
+    queue: a client-side error (the invoke permission is missing, the function was deleted) discards it at
+    once; a server-side error (Lambda unavailable) is retried by SNS's delivery policy for Lambda endpoints,
+    100,015 attempts over about 23 days, and then discarded. This is separate from the function's own
     failures, which its DLQ or `OnFailure` destination catches.
 
     ## Failure path
-    topic → subscription → invoke fails (permission missing) → SNS retries → discarded.
+    topic → subscription → invoke fails (permission missing) → discarded.
 
     ## Example
     ```yaml
@@ -481,8 +482,8 @@ def sns_subscription_without_redrive(model: Model, ctx: Context) -> Iterable[Fin
         yield Finding(
             code="ASYNC004",
             message=f"The SNS subscription of {t.function} to {topic} has no RedrivePolicy: a message SNS cannot "
-            "deliver to the function (missing permission, deleted function, throttling) is discarded once "
-            "SNS's delivery retries are used up.",
+            "deliver to the function is discarded, at once for a client-side error (missing invoke permission, "
+            "deleted function) and after SNS's delivery retries (up to 23 days for Lambda) for a server-side one.",
             span=t.span,
             resource=t.resource,
             function=t.function,

@@ -255,6 +255,7 @@ def function_writes_to_own_trigger(model: Model, ctx: Context) -> Iterable[Findi
         role = iam.role_of(model, fn.role)
         assert role is not None  # allows() answered True, so the role is in the template
         stmt = iam.granting_statement(model, fn.role, actions[0], src)
+        role_words = role.id if role.id == role.origin else f"the Policies of {role.origin}"
         allow = fn.recursive_loop.known and str(fn.recursive_loop.value).lower() == "allow"
         consequence = (
             "RecursiveLoop: Allow lets the loop run without limit"
@@ -276,5 +277,5 @@ def function_writes_to_own_trigger(model: Model, ctx: Context) -> Iterable[Findi
             related=rel,
             path=[_label(model, src), trigger_step(t), f"{actions[0]} into {src}", _label(model, src),
                   "loop" + ("" if allow else ": stopped after about 16 rounds")],
-            fix=f"scope {role.id}'s {actions[0]} to resources other than {src}",
+            fix=f"scope {actions[0]} in {role_words} to resources other than {src}",
         )

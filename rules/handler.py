@@ -57,8 +57,12 @@ def _trigger_related(model: Model, triggers: list[Trigger]) -> list[Related]:
     return out
 
 
-def _where(span: Span | None) -> str:
-    return f"{span.file}:{span.line}" if span else "the handler"
+def _mapping(t: Trigger) -> str:
+    """``the SQS event Orders of ProcessOrders`` (SAM) or ``the event source mapping OrdersMapping``."""
+    eid = str(t.extra.get("id") or "")
+    if t.resource == t.function and eid.startswith(t.function) and len(eid) > len(t.function):
+        return f"the {_caller(t)} event {eid[len(t.function):]} of {t.function}"
+    return f"the {_caller(t)} event source mapping {t.resource}"
 
 
 def _consequence(model: Model, t: Trigger) -> str:
@@ -308,8 +312,7 @@ def batch_item_failures_ignored(model: Model, ctx: Context) -> Iterable[Finding]
                 continue
             what = "messages" if t.mode == "poll-sqs" else "records"
             gone = "deleted from the queue" if t.mode == "poll-sqs" else "checkpointed and skipped"
-            message = (f"{fn.id} reports failed items in batchItemFailures, but the {_caller(t)} mapping "
-                       f"{t.resource} does not set FunctionResponseTypes: [ReportBatchItemFailures]: Lambda "
+            message = (f"{fn.id} reports failed items in batchItemFailures, but {_mapping(t)} does not set FunctionResponseTypes: [ReportBatchItemFailures]: Lambda "
                        f"ignores the response, the invocation succeeds, and every {what[:-1]} of the batch is "
                        f"{gone}, the failed {what} included. They are never retried.")
             yield Finding(
@@ -321,7 +324,7 @@ def batch_item_failures_ignored(model: Model, ctx: Context) -> Iterable[Finding]
                 related=_trigger_related(model, [t]),
                 path=[_source_step(model, t), trigger_step(t), "returns batchItemFailures", "response ignored",
                       f"whole batch {gone.split(' ')[0]}"],
-                fix=f"Add FunctionResponseTypes: [ReportBatchItemFailures] to {t.resource}'s mapping.",
+                fix=f"Add FunctionResponseTypes: [ReportBatchItemFailures] to {_mapping(t)}.",
             )
 
 
@@ -378,7 +381,8 @@ def batch_item_failures_never_reported(model: Model, ctx: Context) -> Iterable[F
             if t.mode not in POLL or t.report_batch_item_failures.value is not True:
                 continue
             again = "received again" if t.mode == "poll-sqs" else "retried"
-            message = (f"{t.resource} sets ReportBatchItemFailures for {fn.id}, but its handler never returns "
+            message = (f"{_mapping(t)[0].upper()}{_mapping(t)[1:]} sets ReportBatchItemFailures, but {fn.id}'s "
+                       "handler never returns "
                        f"batchItemFailures: it can only fail the whole batch by raising, and then every record "
                        f"of the batch is {again}, the ones that succeeded included.")
             yield Finding(
@@ -753,14 +757,18 @@ def handler_not_found(model: Model, ctx: Context) -> Iterable[Finding]:
         error = "Runtime.ImportModuleError" if facts.missing == "file" else "Runtime.HandlerNotFound"
         message = (f"Handler {handler} of {fid} cannot be found: {facts.missing_detail}. Every invocation "
                    f"fails with {error} before any code runs.")
+        in_template = facts.span is not None and facts.span.file == fn.span.file
+        span = facts.span if in_template else (fn.handler.span or facts.span or fn.span)
         related = []
-        if fn.handler.span is not None and fn.handler.span != facts.span:
+        if facts.span is not None and facts.span != span:
+            related.append(Related(facts.span, fn.origin, "the located code"))
+        elif fn.handler.span is not None and fn.handler.span != span:
             related.append(Related(fn.handler.span, fn.origin, f"Handler: {handler}"))
         related += _trigger_related(model, model.triggers_of(fid))
         yield Finding(
             code="HANDLER009",
             message=message,
-            span=facts.span or fn.handler.span or fn.span,
+            span=span,
             resource=fn.origin,
             function=fid,
             related=related,

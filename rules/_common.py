@@ -31,6 +31,7 @@ __all__ = [
     "is_fifo",
     "sqs_triggers",
     "functions_only_invoked_by",
+    "setting",
 ]
 
 #: Lambda's default batch size when a mapping does not set one, by caller.
@@ -75,6 +76,34 @@ def duration(seconds: int | float) -> str:
     if s >= 3600:
         return f"{s} s (about {s / 3600:.1f} h)"
     return f"{s} s (about {s / 60:.0f} min)"
+
+
+#: CloudFormation property names as Terraform spells them (``setting(model, "VisibilityTimeout")``).
+TERRAFORM_NAMES = {
+    "VisibilityTimeout": "visibility_timeout_seconds",
+    "MessageRetentionPeriod": "message_retention_seconds",
+    "RedrivePolicy": "redrive_policy",
+    "FifoQueue": "fifo_queue",
+    "Timeout": "timeout",
+    "ReservedConcurrentExecutions": "reserved_concurrent_executions",
+    "DeadLetterConfig": "dead_letter_config",
+    "BatchSize": "batch_size",
+    "MaximumBatchingWindowInSeconds": "maximum_batching_window_in_seconds",
+    "ScalingConfig.MaximumConcurrency": "scaling_config.maximum_concurrency",
+    "FunctionResponseTypes": "function_response_types",
+    "DestinationConfig": "destination_config",
+    "MaximumRetryAttempts": "maximum_retry_attempts",
+    "MaximumRecordAgeInSeconds": "maximum_record_age_in_seconds",
+    "BisectBatchOnFunctionError": "bisect_batch_on_function_error",
+    "MaximumEventAgeInSeconds": "maximum_event_age_in_seconds",
+}
+
+
+def setting(model: Model, name: str) -> str:
+    """A setting's name as the user's format spells it: CloudFormation/SAM names, Terraform arguments."""
+    if model.format == "terraform":
+        return TERRAFORM_NAMES.get(name, name)
+    return name
 
 
 # ------------------------------------------------------------------------------------------ located values

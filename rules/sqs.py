@@ -22,6 +22,7 @@ from ._common import (
     plural,
     queue_of,
     related,
+    setting,
     span_of,
     sqs_triggers,
     target_label,
@@ -66,7 +67,7 @@ def _redrive(q: Queue) -> Redrive | None:
 
 
 def _redrive_word(model: Model) -> str:
-    return "redrive_policy" if model.format == "terraform" else "RedrivePolicy"
+    return setting(model, "RedrivePolicy")
 
 
 def _end_of_retries(model: Model, q: Queue) -> str:
@@ -362,7 +363,7 @@ def visibility_below_timeout(model: Model, ctx: Context) -> Iterable[Finding]:
                 f"visible again after {duration(vis)}",
                 "processed twice at once",
             ],
-            fix=f"Set {q.id}'s VisibilityTimeout to at least {duration(timeout)} "
+            fix=f"Set {setting(model, 'VisibilityTimeout')} of {q.id} to at least {timeout} s "
                 f"(AWS recommends 6 x the function timeout: {6 * timeout} s).",
         )
 
@@ -433,7 +434,8 @@ def visibility_below_recommended(model: Model, ctx: Context) -> Iterable[Finding
         yield Finding(
             code="SQS004",
             message=(
-                f"{q.id}'s VisibilityTimeout of {duration(vis)}{dflt} is below the recommended {formula} = "
+                f"The {setting(model, 'VisibilityTimeout')} of {q.id}, {duration(vis)}{dflt}, is below the "
+                f"recommended {formula} = "
                 f"{duration(need)}. When {fn.id} is throttled, Lambda retries the batch while its messages "
                 f"stay hidden; after {duration(vis)} they become visible again while still in flight, are "
                 "received again (counting toward maxReceiveCount) and may be processed twice."
@@ -449,7 +451,7 @@ def visibility_below_recommended(model: Model, ctx: Context) -> Iterable[Finding
                 f"visible again after {duration(vis)} (< {duration(need)})",
                 "received again while in flight",
             ],
-            fix=f"Set {q.id}'s VisibilityTimeout to at least {need} s.",
+            fix=f"Set {setting(model, 'VisibilityTimeout')} of {q.id} to at least {need} s.",
         )
 
 
@@ -524,7 +526,7 @@ def max_receive_count_too_low(model: Model, ctx: Context) -> Iterable[Finding]:
                 "throttled or failed receives count",
                 f"after {plural(n, 'receive')}: moved to {dlq}",
             ],
-            fix=f"Raise maxReceiveCount of {qid}'s redrive policy to {minimum} or more.",
+            fix=f"Raise maxReceiveCount in the {_redrive_word(model)} of {qid} to {minimum} or more.",
         )
 
 
@@ -680,14 +682,15 @@ def dlq_retention_too_short(model: Model, ctx: Context) -> Iterable[Finding]:
             resource=dq.origin,
             function=None,
             related=related(span_of(q.retention, q.span), q.origin,
-                            f"{q.id} MessageRetentionPeriod {duration(src_ret)}"),
+                            f"{q.id} {setting(model, 'MessageRetentionPeriod')} {duration(src_ret)}"),
             path=[
                 node_label(model, q.id),
                 f"failed {plural(n, 'time')}: moved to {dq.id}" if n is not None else f"moved to {dq.id}",
                 "enqueue time kept",
                 f"{dq.id} deletes it {duration(dlq_ret)} after it was first sent",
             ],
-            fix=f"Set {dq.id}'s MessageRetentionPeriod above {src_ret} s (1209600, 14 days, is the maximum).",
+            fix=f"Set {setting(model, 'MessageRetentionPeriod')} of {dq.id} above {src_ret} s (1209600, 14 days, "
+                "is the maximum).",
         )
 
 
@@ -745,6 +748,7 @@ def sqs_batching_invalid(model: Model, ctx: Context) -> Iterable[Finding]:
     ## References
     - https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-parameters.html
     """
+    bs, bw = setting(model, "BatchSize"), setting(model, "MaximumBatchingWindowInSeconds")
     for t in sqs_triggers(model):
         fifo = is_fifo(model, t.source)
         size_v = batch_size(t)
@@ -757,34 +761,34 @@ def sqs_batching_invalid(model: Model, ctx: Context) -> Iterable[Finding]:
             if size is not None and size > UNWINDOWED_MAX_BATCH:
                 yield _batching_finding(
                     t, qlabel,
-                    f"BatchSize {size} for FIFO queue {qname}: Lambda allows at most 10 for FIFO queues and "
+                    f"{bs} {size} for FIFO queue {qname}: Lambda allows at most 10 for FIFO queues and "
                     "rejects the event source mapping, so the deploy fails.",
-                    size_span, f"batch {size} > 10 (FIFO)", "Set BatchSize to 10 or less.")
+                    size_span, f"batch {size} > 10 (FIFO)", f"Set {bs} to 10 or less.")
             if window and not t.batching_window.default:
                 yield _batching_finding(
                     t, qlabel,
-                    f"MaximumBatchingWindowInSeconds {window} for FIFO queue {qname}: batching windows are not "
+                    f"{bw} {window} for FIFO queue {qname}: batching windows are not "
                     "supported for FIFO queues; Lambda rejects the event source mapping, so the deploy fails.",
                     span_of(t.batching_window, t.span), "batching window on FIFO",
-                    "Remove MaximumBatchingWindowInSeconds.")
+                    f"Remove {bw}.")
             continue
         if size is None:
             continue
         if size > STANDARD_MAX_BATCH:
             yield _batching_finding(
                 t, qlabel,
-                f"BatchSize {size} for {qname}: Lambda allows at most 10000 for a standard queue (10 for FIFO) "
+                f"{bs} {size} for {qname}: Lambda allows at most 10000 for a standard queue (10 for FIFO) "
                 "and rejects the event source mapping, so the deploy fails.",
-                size_span, f"batch {size} > 10000", "Set BatchSize to 10000 or less.")
+                size_span, f"batch {size} > 10000", f"Set {bs} to 10000 or less.")
         elif size > UNWINDOWED_MAX_BATCH and window is not None and window < 1:
             extra = "" if fifo is False else " (and a FIFO queue allows at most 10)"
             yield _batching_finding(
                 t, qlabel,
-                f"BatchSize {size} for {qname} without MaximumBatchingWindowInSeconds: a batch size above 10 "
+                f"{bs} {size} for {qname} without {bw}: a batch size above 10 "
                 f"needs a batching window of at least 1 s{extra}; Lambda rejects the event source mapping, so "
                 "the deploy fails.",
                 size_span, f"batch {size} > 10, no batching window",
-                "Set MaximumBatchingWindowInSeconds to 1 or more, or BatchSize to 10 or less.")
+                f"Set {bw} to 1 or more, or {bs} to 10 or less.")
 
 
 # --------------------------------------------------------------------------------------------- SQS009
@@ -867,7 +871,7 @@ def sqs_consumer_throttled(model: Model, ctx: Context) -> Iterable[Finding]:
             yield Finding(
                 code="SQS009",
                 message=(
-                    f"{fid} has ReservedConcurrentExecutions {rc}, so it {what}. A throttled batch goes back to "
+                    f"{fid} has {setting(model, 'ReservedConcurrentExecutions')} {rc}, so it {what}. A throttled batch goes back to "
                     f"{qname} with its receive count raised: healthy messages are {end} without ever failing."
                 ),
                 span=span_of(fn.reserved_concurrency, fn.span),
@@ -883,7 +887,7 @@ def sqs_consumer_throttled(model: Model, ctx: Context) -> Iterable[Finding]:
                     end,
                 ],
                 fix=f"Raise the reserved concurrency of {fid} to at least {POLLER_START_CONCURRENCY}, and cap the "
-                    "poller with ScalingConfig.MaximumConcurrency at or below it.",
+                    f"poller with {setting(model, 'ScalingConfig.MaximumConcurrency')} at or below it.",
             )
         for x in triggers:
             mc = value_of(x.maximum_concurrency)
@@ -895,7 +899,7 @@ def sqs_consumer_throttled(model: Model, ctx: Context) -> Iterable[Finding]:
             yield Finding(
                 code="SQS009",
                 message=(
-                    f"The mapping lets {xname} invoke {fid} {mc} times at once (ScalingConfig.MaximumConcurrency "
+                    f"The mapping lets {xname} invoke {fid} {mc} times at once ({setting(model, 'ScalingConfig.MaximumConcurrency')} "
                     f"{mc}), but the reserved concurrency of {fid} is {rc}: up to {mc - rc} concurrent batches are "
                     f"throttled and go back to {xname} with their receive count raised; healthy messages are "
                     f"{xend} without ever failing."
@@ -904,7 +908,7 @@ def sqs_consumer_throttled(model: Model, ctx: Context) -> Iterable[Finding]:
                 resource=x.resource,
                 function=fid,
                 related=related(span_of(fn.reserved_concurrency, fn.span), fn.origin,
-                                f"{fid} ReservedConcurrentExecutions {rc}"),
+                                f"{fid} {setting(model, 'ReservedConcurrentExecutions')} {rc}"),
                 path=[
                     node_label(model, xq.id) if xq is not None else xname,
                     trigger_step(x),
@@ -912,7 +916,7 @@ def sqs_consumer_throttled(model: Model, ctx: Context) -> Iterable[Finding]:
                     "throttled: visible again, receive count + 1",
                     xend,
                 ],
-                fix=f"Set MaximumConcurrency to {rc} or less, or raise the reserved concurrency of {fid} to {mc}.",
+                fix=f"Set {setting(model, 'ScalingConfig.MaximumConcurrency')} to {rc} or less, or raise the reserved concurrency of {fid} to {mc}.",
             )
 
 
@@ -971,14 +975,14 @@ def sqs_mapping_destination(model: Model, ctx: Context) -> Iterable[Finding]:
         yield Finding(
             code="SQS010",
             message=(
-                f"{t.resource} reads SQS queue {qname} and sets DestinationConfig: Lambda supports destinations "
+                f"{t.resource} reads SQS queue {qname} and sets {setting(model, 'DestinationConfig')}: Lambda supports destinations "
                 "on event source mappings for Kinesis, DynamoDB streams and Kafka only and rejects this mapping, "
-                f"so the deploy fails. Failed SQS messages are kept by {qname}'s redrive policy instead."
+                f"so the deploy fails. Failed SQS messages are kept by the redrive policy of {qname} instead."
             ),
             span=t.destination_config,
             resource=t.resource,
             function=t.function,
             related=[],
             path=[qlabel, trigger_step(t), "DestinationConfig on an SQS mapping", "mapping rejected: deploy fails"],
-            fix=f"Remove DestinationConfig; give {qname} a {_redrive_word(model)} instead.",
+            fix=f"Remove {setting(model, 'DestinationConfig')}; give {qname} a {_redrive_word(model)} instead.",
         )

@@ -78,6 +78,12 @@ CASES: dict[str, list[tuple[str, str, int]]] = {
     "sam/sqs010_clean.yaml": [],
     "cfn/sqs010_fire.yaml": [("SQS010", "OrdersMapping", 39), ("SQS010", "ExternalMapping", 48)],
     "cfn/sqs010_clean.yaml": [],
+    # Terraform: a separate aws_sqs_queue_redrive_policy arrives merged into the queue's redrive
+    "terraform/fire": [("SQS001", "aws_sqs_queue.jobs", 5), ("SQS004", "aws_sqs_queue.jobs", 5),
+                       ("SQS003", "aws_sqs_queue.reports", 16),
+                       ("SQS005", "aws_sqs_queue_redrive_policy.reports", 23),
+                       ("SQS008", "aws_lambda_event_source_mapping.jobs", 39)],
+    "terraform/clean": [],
 }
 
 
@@ -95,6 +101,7 @@ def test_every_rule_fires_and_stays_silent_in_both_formats() -> None:
             clean = [n for n in CASES if n.startswith(f"{fmt}/{code.lower()}_clean")]
             assert fired and clean, (code, fmt)
     on_disk = {str(p.relative_to(SQS)) for p in SQS.rglob("*") if p.suffix in (".yaml", ".json")}
+    on_disk |= {str(p.parent.relative_to(SQS)) for p in SQS.rglob("*.tf")}
     assert on_disk - set(CASES) == {"sam/sqs005_sub.yaml"}  # tested below, against a known loader gap
 
 
@@ -173,6 +180,15 @@ def test_sqs007_points_at_the_dlq_and_relates_the_source() -> None:
     assert "the same as OrdersQueue (4 days)" in first.message
     assert "7 days, shorter than ReportsQueue (14 days)" in second.message
     assert [(r.resource, r.span.line) for r in second.related] == [("ReportsQueue", 27)]
+
+
+def test_terraform_messages_use_terraform_names() -> None:
+    found = {f.code: f for f in lint(SQS / "terraform/fire", select="SQS")}
+    assert "visibility_timeout_seconds" in found["SQS004"].message
+    assert "batch_size 100" in found["SQS008"].message
+    assert "maximum_batching_window_in_seconds" in found["SQS008"].message
+    assert "redrive_policy" in found["SQS001"].fix
+    assert [r.resource for r in found["SQS005"].related] == ["aws_lambda_event_source_mapping.reports"]
 
 
 def test_sqs008_messages_name_the_limit() -> None:

@@ -35,8 +35,8 @@ def test_stream_fire_cloudformation() -> None:
 
 
 def test_stream_silent() -> None:
-    # bounded retries, bisect, a record age of 60, an Unknown retry count, on-failure destinations;
-    # an SQS mapping without on-failure destination is not a stream
+    # bounded retries, bisect, a record age of 60, an Unknown retry count (CloudFormation), on-failure
+    # destinations; an SQS mapping without on-failure destination is not a stream
     sel = ["STREAM", "ASYNC", "LOOP", "SYNC"]
     assert lint(STREAM / "sam" / "stream_clean.yaml", select=sel) == []
     assert lint(STREAM / "cfn" / "stream_clean.yaml", select=sel) == []

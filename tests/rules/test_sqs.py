@@ -70,6 +70,7 @@ CASES: dict[str, list[tuple[str, str, int]]] = {
     # SQS009 sqs-consumer-throttled
     "sam/sqs009_fire.yaml": [("SQS009", "ProcessOrders", 31), ("SQS009", "PausedWorker", 44),
                              ("SQS009", "BuildReports", 64)],
+    "sam/sqs009_globals.yaml": [("SQS009", "ProcessOrders", 9)],
     "sam/sqs009_clean.yaml": [],
     "cfn/sqs009_fire.yaml": [("SQS009", "ProcessOrders", 23), ("SQS009", "ReportsMapping", 53)],
     "cfn/sqs009_clean.yaml": [],

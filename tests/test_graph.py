@@ -73,3 +73,13 @@ def test_ids_are_escaped_injectively() -> None:
 def test_unknown_format() -> None:
     with pytest.raises(ValueError):
         render([], "svg")
+
+
+def test_unknown_redrive_is_not_marked_lost() -> None:
+    from invocation_lint.graph import losses
+    from invocation_lint.model import Unknown
+
+    (model,) = load_path(str(ORDERS))
+    assert [e.src for e in losses(model) if e.src == "Invoices"] == ["Invoices"]
+    model.queues["Invoices"].redrive = Unknown("imported")
+    assert [e.src for e in losses(model) if e.src == "Invoices"] == []

@@ -87,3 +87,69 @@ def test_async_silent_cloudformation() -> None:
     # EventInvokeConfig on an alias, a subscription redrive, a target DLQ, permissions from a managed policy,
     # a function URL only
     assert lint(ASYNC / "cfn" / "async_clean.yaml", select=["ASYNC", "LOOP", "STREAM", "SYNC"]) == []
+
+
+def test_terraform_gives_the_same_findings() -> None:
+    # SNS subscription, Kinesis mapping and a queue redriving to itself, written in Terraform
+    found = lint(ASYNC / "terraform", select=["ASYNC", "STREAM", "LOOP", "SYNC"])
+    assert finding_tuples(found) == [
+        ("ASYNC001", "aws_lambda_function.notify", 10),
+        ("ASYNC004", "aws_sns_topic_subscription.notify", 18),
+        ("STREAM001", "aws_lambda_event_source_mapping.clicks", 29),
+        ("STREAM002", "aws_lambda_event_source_mapping.clicks", 29),
+        ("LOOP001", "aws_sqs_queue_redrive_policy.loop", 41),
+    ]
+
+
+# ------------------------------------------------------------------ edge cases on hand-built Models
+
+def _model():
+    from invocation_lint.model import Function, Model, Queue
+    from invocation_lint.source import Span
+
+    m = Model(file="t.yaml", format="cloudformation")
+    m.functions["Fn"] = Function("Fn", "AWS::Lambda::Function", Span("t.yaml", 3))
+    m.queues["Q"] = Queue("Q", "AWS::SQS::Queue", Span("t.yaml", 10))
+    m.resources["Fn"] = ("AWS::Lambda::Function", Span("t.yaml", 3))
+    return m
+
+
+def _trigger(mode, service, line, source=None):
+    from invocation_lint.model import Target, Trigger
+    from invocation_lint.source import Span
+
+    return Trigger("Fn", mode, service, Span("t.yaml", line), f"T{line}", source=Target(node=source) if source else None)
+
+
+def _run(model, code):
+    from conftest import run_rules
+
+    return finding_tuples(run_rules(model, code))
+
+
+def test_async002_mixed_sqs_and_api_but_not_sqs_only() -> None:
+    from invocation_lint.model import Target
+    from invocation_lint.source import Span
+
+    m = _model()
+    m.functions["Fn"].dlq = Target(node="Q", span=Span("t.yaml", 5))
+    m.triggers = [_trigger("poll-sqs", "sqs", 20, "Q")]
+    assert _run(m, "ASYNC002") == []  # SQS only: SQS002's case
+    m.triggers.append(_trigger("sync", "apigateway", 30))
+    assert _run(m, "ASYNC002") == [("ASYNC002", "Fn", 5)]
+    m.triggers.append(_trigger("async", "sns", 40))
+    assert _run(m, "ASYNC002") == []  # one async caller is enough for the DLQ to matter
+
+
+def test_async001_unknown_on_failure_is_silent_and_fifo_arn_is_seen() -> None:
+    from invocation_lint.model import AsyncConfig, Target, Unknown
+    from invocation_lint.source import Span
+
+    m = _model()
+    m.triggers = [_trigger("async", "sns", 20)]
+    assert _run(m, "ASYNC001") == [("ASYNC001", "Fn", 3)]
+    cfg = AsyncConfig("Cfg", Span("t.yaml", 50), on_failure=Target(unknown=Unknown("import")))
+    m.functions["Fn"].async_configs = [cfg]
+    assert _run(m, "ASYNC001") == []
+    m.functions["Fn"].dlq = Target(arn="arn:aws:sqs:eu-west-1:123456789012:failures.fifo", span=Span("t.yaml", 6))
+    assert _run(m, "ASYNC003") == [("ASYNC003", "Fn", 6)]

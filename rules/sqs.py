@@ -543,11 +543,10 @@ def dlq_type_mismatch(model: Model, ctx: Context) -> Iterable[Finding]:
 
     ## Why is this bad?
     SQS accepts a dead-letter queue of the same type as the source queue only. Setting the redrive policy
-    fails, so the stack does not deploy (or the queue keeps no redrive policy at all when it is set by other
-    means), and failing messages are never moved anywhere.
+    fails, so the stack does not deploy; until it is fixed, no failing message is moved anywhere.
 
     ## Failure path
-    `Orders.fifo (SQS FIFO) → redrive after 5 receives → OrdersDLQ (SQS): standard queue →
+    `OrdersQueue (SQS FIFO) → redrive after 5 receives → OrdersDLQ (SQS): standard queue →
     redrive policy rejected`
 
     ## Example

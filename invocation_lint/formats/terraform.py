@@ -288,7 +288,7 @@ class Builder:
                 return Target(unknown=Unknown(f"{v.address} is not modelled"), span=span)
             return Target(node=v.address, service=TYPE_SERVICE.get(ttype), span=span)
         if isinstance(v, TemplateUnknown):
-            return Target(unknown=v, span=span)
+            return self._template_target(v, span)
         if isinstance(v, Unknown):
             return Target(unknown=v, span=span)
         if isinstance(v, str):
@@ -310,6 +310,23 @@ class Builder:
                 return Target(arn="*", span=span)
             return Target(unknown=Unknown(f"{v!r} is not an ARN"), span=span)
         return Target(unknown=Unknown("not a reference"), span=span)
+
+    def _template_target(self, v: Any, span: Span | None) -> Target:
+        """``"${aws_sqs_queue.q.arn}/x"`` names ``aws_sqs_queue.q`` (as ``Fn::Sub`` naming one resource does);
+        ``"arn:aws:sqs:${region}:${account}:jobs"`` names the queue called ``jobs``."""
+        addrs = list(dict.fromkeys(r.address for r in v.refs.values() if r.address in self.by_addr
+                                   and not r.type.startswith("data.")))
+        if len(addrs) == 1:
+            inst = self.by_addr[addrs[0]]
+            return Target(node=inst.address, service=TYPE_SERVICE.get(inst.type), span=span)
+        text = re.sub(r"\$\{[^}]*\}", "*", v.text)
+        service = arn_service(text)
+        name = arn_name(text) if service else None
+        if service and name and "*" not in name:
+            node = self.names().get((service, name))
+            if node:
+                return Target(node=node, service=service, span=span)
+        return Target(unknown=v, span=span)
 
     def function_of(self, target: Target | None, name: Any = None) -> str | None:
         """The function node a ``function_name``/ARN names (an address, a name, an ARN, through aliases)."""

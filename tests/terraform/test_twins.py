@@ -1,0 +1,71 @@
+"""Every Terraform twin under ``fixtures/terraform/<family>/<name>/`` gives the findings of its CloudFormation
+fixture: the same rule codes, on the same resources, for the same functions.
+
+Resources are matched by the naming convention of the twins (see ``cfn_to_tf.py``): a logical id in snake case
+is the Terraform resource name (``OrdersQueue`` ↔ ``aws_sqs_queue.orders_queue``), and a resource Terraform
+splits out of a CloudFormation one is named ``<owner>__<part>`` (``aws_cloudwatch_event_target.nightly_rule__report``
+↔ ``NightlyRule``). Each twin names its source in its first line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, lint
+
+TWINS = sorted(p.parent for p in (FIXTURES / "terraform").glob("*/*/main.tf"))
+_SOURCE = re.compile(r"^# Terraform twin of (\S+)")
+
+
+def source_of(twin: Path) -> Path:
+    first = (twin / "main.tf").read_text(encoding="utf-8").splitlines()[0]
+    m = _SOURCE.match(first)
+    assert m, f"{twin}/main.tf does not name its CloudFormation source"
+    return FIXTURES.parent / m.group(1)
+
+
+def snake(name: str) -> str:
+    s = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name)
+    s = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", s)
+    return re.sub(r"[^A-Za-z0-9_]", "_", s).lower()
+
+
+def role_of_address(address: str | None) -> str | None:
+    """``module.x.aws_sqs_queue.orders_queue[0]`` → ``orders_queue``; ``…nightly_rule__report`` → ``nightly_rule``."""
+    if address is None:
+        return None
+    name = re.sub(r"\[[^\]]*\]$", "", address).rsplit(".", 1)[-1]
+    return name.split("__", 1)[0]
+
+
+def role_of_logical(logical: str | None) -> str | None:
+    return None if logical is None else snake(logical)
+
+
+def test_every_cloudformation_fixture_has_a_twin() -> None:
+    sources = {source_of(t).resolve() for t in TWINS}
+    for cfn in sorted(FIXTURES.glob("*/cfn/*")):
+        if cfn.suffix in (".yaml", ".yml", ".json") and cfn.resolve() not in sources:
+            pytest.fail(f"{cfn.relative_to(FIXTURES)} has no Terraform twin under fixtures/terraform/")
+
+
+@pytest.mark.parametrize("twin", TWINS, ids=[f"{t.parent.name}/{t.name}" for t in TWINS])
+def test_twin_gives_the_same_findings(twin: Path) -> None:
+    cfn = lint(source_of(twin))
+    tf = lint(twin)
+    want = Counter((f.code, role_of_logical(f.resource), role_of_logical(f.function)) for f in cfn)
+    got = Counter((f.code, role_of_address(f.resource), role_of_address(f.function)) for f in tf)
+    assert got == want
+    # every Terraform finding points at a line of the twin
+    for f in tf:
+        assert f.span is not None and f.span.file.startswith(str(twin)), f
+        assert f.span.line > 0
+
+
+def test_twins_are_not_all_clean() -> None:
+    """The comparison means something: the fire twins do produce findings."""
+    fired = [t for t in TWINS if t.name.endswith("_fire") and lint(t)]
+    assert len(fired) == len([t for t in TWINS if t.name.endswith("_fire")])

@@ -24,7 +24,7 @@ _CALLER = {
 #: the service a failure target is, by the Model table that holds it
 _PUT_ACTION = {
     "sqs": ["sqs:SendMessage"], "sns": ["sns:Publish"], "lambda": ["lambda:InvokeFunction"],
-    "events": ["events:PutEvents"],
+    "events": ["events:PutEvents"], "s3": ["s3:PutObject"],
 }
 
 
@@ -103,6 +103,7 @@ def _target_service(model: Model, target: Target) -> str | None:
     if target.node is not None:
         for table, service in (
             (model.queues, "sqs"), (model.topics, "sns"), (model.functions, "lambda"), (model.buses, "events"),
+            (model.buckets, "s3"),
         ):
             if target.node in table:
                 return service
@@ -357,9 +358,10 @@ def failure_target_not_standard(model: Model, ctx: Context) -> Iterable[Finding]
     EventBridge rule target dead-letter queues that are FIFO SQS queues or FIFO SNS topics.
 
     ## Why is this bad?
-    Lambda's asynchronous invocation records and EventBridge's dead-letter messages are sent without a
-    message group ID, so a FIFO queue or topic rejects them. The failed event was already given up on; the
-    attempt to keep it fails too, and nothing in the stack reports it: the record is gone.
+    Lambda sends asynchronous invocation records and dead-letter events only to *standard* SQS queues and
+    SNS topics, and EventBridge's target dead-letter queues are standard SQS queues. With a FIFO target the
+    send fails: the event was already given up on, the attempt to keep it fails too, and only a CloudWatch
+    metric (`DestinationDeliveryFailures`, `DeadLetterErrors`) counts it. The record is gone.
 
     ## Failure path
     caller → function [async] → fails → retried 2 times → send to `failures.fifo` rejected → dropped.
@@ -393,8 +395,10 @@ def failure_target_not_standard(model: Model, ctx: Context) -> Iterable[Finding]
                 yield Finding(
                     code="ASYNC003",
                     message=f"The {what} of {fid} is {target_label(model, target)}, a FIFO "
-                    f"{'topic' if _target_service(model, target) == 'sns' else 'queue'}: Lambda's records carry "
-                    "no message group ID, so the send is rejected and the event it should keep is lost.",
+                    f"{'topic' if _target_service(model, target) == 'sns' else 'queue'}: Lambda sends asynchronous "
+                    "records only to standard queues and topics, so the send fails (only a "
+                    f"{'DeadLetterErrors' if what == 'function DLQ' else 'DestinationDeliveryFailures'} metric "
+                    "counts it) and the event it should keep is lost.",
                     span=span or fn.span,  # type: ignore[arg-type]
                     resource=resource,
                     function=fid,
@@ -574,7 +578,8 @@ def failure_target_not_permitted(model: Model, ctx: Context) -> Iterable[Finding
     Reads the function's execution role as the template defines it (inline policies, `AWS::IAM::Policy` and
     `AWS::IAM::ManagedPolicy` attached to it, SAM `Policies` statements and policy templates) and checks that
     it allows sending to the function's DLQ and asynchronous destinations: `sqs:SendMessage` for a queue,
-    `sns:Publish` for a topic, `lambda:InvokeFunction` for a function, `events:PutEvents` for an event bus.
+    `sns:Publish` for a topic, `lambda:InvokeFunction` for a function, `events:PutEvents` for an event bus,
+    `s3:PutObject` for a bucket.
     Roles SAM generates for a function already get these permissions and are not checked; a role with
     policies the template cannot show (AWS managed policies, roles defined elsewhere) is not judged.
 

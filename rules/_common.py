@@ -8,6 +8,7 @@ nothing imports a heavy dependency. The names below are a stable interface for a
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 
 from invocation_lint.model import Function, Model, Queue, Target, Trigger, Val
@@ -52,6 +53,7 @@ def plural(n: int, word: str, words: str | None = None) -> str:
     return f"{n} {word if n == 1 else (words or word + 's')}"
 
 
+@lru_cache(maxsize=4096)
 def duration(seconds: int | float) -> str:
     """A number of seconds as a person reads it: ``30 s``, ``5 min``, ``12 h``, ``4 days``, ``1 day 6 h``.
 

@@ -1219,7 +1219,8 @@ def load_plan(doc: LDict, display: str, base_dir: str) -> Model:
             if isinstance(ch, Mapping) and isinstance(ch.get("change"), Mapping):
                 unknowns[str(ch.get("address"))] = ch["change"].get("after_unknown")
     config = doc.get("configuration")
-    configs = _plan_configs(config.get("root_module") if isinstance(config, Mapping) else None, "")
+    calls: dict[str, tuple[str, Mapping[str, Any]]] = {}
+    configs = _plan_configs(config.get("root_module") if isinstance(config, Mapping) else None, "", calls)
     planned: list[tuple[Mapping[str, Any], str]] = []
     _plan_resources(values_root.get("root_module"), planned)
     all_addrs = {str(r.get("address")) for r, _m in planned}
@@ -1235,7 +1236,8 @@ def load_plan(doc: LDict, display: str, base_dir: str) -> Model:
 
         def get(res: Mapping[str, Any] = res, conf: Any = conf, address: str = address, module_addr: str = module_addr,
                 span: Span = span) -> LDict:
-            return _plan_values(res, conf, unknowns.get(address), module_addr, all_addrs, span, configs is not None)
+            return _plan_values(res, conf, unknowns.get(address), module_addr, all_addrs, span, configs is not None,
+                                calls)
 
         insts.append(Inst(address, kind_type, span, get))
     Builder(model, insts, os.path.dirname(os.path.abspath(display)) if display not in ("-", "<stdin>") else base).run()
@@ -1261,32 +1263,52 @@ def _config_key(address: str, module_addr: str) -> str:
     return _INDEX.sub("", address)
 
 
-def _plan_configs(module: Any, prefix: str) -> dict[str, Mapping[str, Any]] | None:
+def _plan_configs(module: Any, prefix: str, calls: dict[str, tuple[str, Mapping[str, Any]]] | None = None
+                  ) -> dict[str, Mapping[str, Any]] | None:
+    """Configuration resources by address without instance keys; ``calls`` collects each module call's
+    input expressions (``module.worker.`` → (parent prefix, expressions)) so ``var.x`` can be followed."""
     if not isinstance(module, Mapping):
         return None
     out: dict[str, Mapping[str, Any]] = {}
     for res in module.get("resources") or []:
         if isinstance(res, Mapping) and "address" in res:
             out[prefix + str(res["address"])] = res
-    calls = module.get("module_calls")
-    if isinstance(calls, Mapping):
-        for name, call in calls.items():
+    mcalls = module.get("module_calls")
+    if isinstance(mcalls, Mapping):
+        for name, call in mcalls.items():
             if isinstance(call, Mapping):
-                sub = _plan_configs(call.get("module"), f"{prefix}module.{name}.")
+                child = f"{prefix}module.{name}."
+                if calls is not None and isinstance(call.get("expressions"), Mapping):
+                    calls[child] = (prefix, call["expressions"])
+                sub = _plan_configs(call.get("module"), child, calls)
                 if sub:
                     out.update(sub)
     return out
 
 
-def _ref_of(refs: Any, module_addr: str, all_addrs: set[str]) -> Any:
-    """The first reference of an expression that names a resource attribute: ``aws_sqs_queue.q.arn``."""
+def _ref_of(refs: Any, module_addr: str, all_addrs: set[str], calls: Mapping[str, Any] | None = None,
+            depth: int = 0) -> Any:
+    """The first reference of an expression that names a resource attribute: ``aws_sqs_queue.q.arn``;
+    ``var.x`` inside a module is followed to the expression the module call gives it."""
     from .tf_eval import Ref
 
-    if not isinstance(refs, list):
+    if not isinstance(refs, list) or depth > 20:
         return None
     prefix = module_addr + "." if module_addr else ""
     for r in refs:
-        if not isinstance(r, str) or r.startswith(("var.", "local.", "each.", "count.", "path.", "module.")):
+        if not isinstance(r, str):
+            continue
+        if r.startswith("var.") and calls and prefix:
+            key = _INDEX.sub("", prefix)
+            call = calls.get(key)
+            name = r.split(".")[1]
+            if call is not None and isinstance(call[1].get(name), Mapping):
+                parent = call[0][:-1] if call[0] else ""
+                found = _ref_of(call[1][name].get("references"), parent, all_addrs, calls, depth + 1)
+                if found is not None:
+                    return found
+            continue
+        if r.startswith(("var.", "local.", "each.", "count.", "path.", "module.")):
             continue
         parts = r.split(".")
         data = parts[0] == "data"
@@ -1305,17 +1327,17 @@ def _ref_of(refs: Any, module_addr: str, all_addrs: set[str]) -> Any:
 
 
 def _plan_values(res: Mapping[str, Any], conf: Any, unknown: Any, module_addr: str, all_addrs: set[str], span: Span,
-                 have_config: bool) -> LDict:
+                 have_config: bool, calls: Mapping[str, Any]) -> LDict:
     values = res.get("values")
     if not isinstance(values, LDict):
         values = LDict(values if isinstance(values, Mapping) else {}, span=span)
     exprs = conf.get("expressions") if isinstance(conf, Mapping) else None
     return _merge_plan(values, exprs if isinstance(exprs, Mapping) else None, unknown, module_addr, all_addrs, span,
-                       have_config and conf is not None)
+                       have_config and conf is not None, calls)
 
 
 def _merge_plan(values: LDict, exprs: Mapping[str, Any] | None, unknown: Any, module_addr: str, all_addrs: set[str],
-                span: Span, filter_to_config: bool) -> LDict:
+                span: Span, filter_to_config: bool, calls: Mapping[str, Any]) -> LDict:
     from .tf_eval import Ref
 
     out = LDict(span=values.span or span)
@@ -1341,11 +1363,11 @@ def _merge_plan(values: LDict, exprs: Mapping[str, Any] | None, unknown: Any, mo
                     sub_val = LDict(sub_val, span=where)
                 sub_unk = unk[i] if isinstance(unk, list) and i < len(unk) else None
                 merged.append(_merge_plan(sub_val, sub_expr if isinstance(sub_expr, Mapping) else None, sub_unk,
-                                          module_addr, all_addrs, sub_val.span or where, filter_to_config))
+                                          module_addr, all_addrs, sub_val.span or where, filter_to_config, calls))
                 merged.spans.append(sub_val.span or where)
             out[key] = merged
         else:
-            ref = _ref_of(expr.get("references"), module_addr, all_addrs) if isinstance(expr, Mapping) else None
+            ref = _ref_of(expr.get("references"), module_addr, all_addrs, calls) if isinstance(expr, Mapping) else None
             if unk is True or (val is None and key not in values and isinstance(expr, Mapping) and "references" in expr):
                 if ref is not None and key != "redrive_policy" and key != "policy":
                     val = ref

@@ -49,6 +49,13 @@ class Edge:
     trigger: Trigger | None = None
     #: a function DLQ or EventInvokeConfig destination: it only ever receives asynchronous invocations
     async_only: bool = False
+    #: a mapping's on-failure destination: it only receives the failures of that trigger (``trigger_key``)
+    via: tuple[str, str, int, str] | None = None
+
+
+def trigger_key(t: Trigger) -> tuple[str, str, int, str]:
+    """One trigger's identity: SAM events all share their function as ``resource``, so the line counts too."""
+    return (t.resource, t.span.file, t.span.line, t.service)
 
 
 def _node(target: Target | None) -> str | None:
@@ -85,9 +92,10 @@ def edges(model: Model) -> list[Edge]:
     out: dict[tuple[str, str, str], Edge] = {}
 
     def add(src: str | None, dst: str | None, kind: str, label: str, span: Span | None, resource: str,
-            trigger: Trigger | None = None, async_only: bool = False) -> None:
+            trigger: Trigger | None = None, async_only: bool = False,
+            via: tuple[str, str, int, str] | None = None) -> None:
         if src and dst and (src, dst, kind) not in out:
-            out[(src, dst, kind)] = Edge(src, dst, kind, label, span, resource, trigger, async_only)
+            out[(src, dst, kind)] = Edge(src, dst, kind, label, span, resource, trigger, async_only, via)
 
     by_resource: dict[str, list[Trigger]] = {}
     for t in model.triggers:
@@ -96,7 +104,8 @@ def edges(model: Model) -> list[Edge]:
         add(src, t.function, "trigger", mode_label(t), t.span, t.resource, t)
     for t in model.triggers:
         if t.on_failure is not None:
-            add(t.function, _node(t.on_failure), "on-failure", "on-failure", t.on_failure.span or t.span, t.resource)
+            add(t.function, _node(t.on_failure), "on-failure", "on-failure", t.on_failure.span or t.span, t.resource,
+                via=trigger_key(t))
         if t.delivery_dlq is not None:
             kind = "subscription-redrive" if t.service == "sns" else "target-dlq"
             add(_node(t.source), _node(t.delivery_dlq), kind, kind, t.delivery_dlq.span or t.span, t.resource)
@@ -130,7 +139,8 @@ def edges(model: Model) -> list[Edge]:
             if _node(t.delivery_dlq if delivery else t.on_failure) == _node(r.target) is not None
         ]
         for t in ts:
-            add(_node(t.source) if delivery else t.function, _node(r.target), r.kind, r.kind, r.span, r.resource)
+            add(_node(t.source) if delivery else t.function, _node(r.target), r.kind, r.kind, r.span, r.resource,
+                via=None if delivery else trigger_key(t))
     return sorted(out.values(), key=lambda e: (e.span.file if e.span else "", e.span.line if e.span else 0,
                                                e.kind, e.src, e.dst))
 

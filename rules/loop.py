@@ -44,12 +44,8 @@ def _node(target: Target | None) -> str | None:
 
 
 def _edges(model: Model) -> list[Edge]:
-    """Triggers and failure routes; a function DLQ or async destination counts only for async functions."""
-    async_fns = {t.function for t in model.triggers if t.mode == "async"}
-    return [
-        e for e in graph.edges(model)
-        if e.kind != "on-success" and not (e.async_only and e.src not in async_fns)
-    ]
+    """Triggers and failure routes (a success destination is not a failure route)."""
+    return [e for e in graph.edges(model) if e.kind != "on-success"]
 
 
 def _path_back(edges: list[Edge], start: str, goal: str) -> list[Edge] | None:
@@ -71,6 +67,21 @@ def _path_back(edges: list[Edge], start: str, goal: str) -> list[Edge] | None:
             seen.add(e.dst)
             queue.append((e.dst, path + [e]))
     return None
+
+
+def _carries(prev: Edge, e: Edge) -> bool:
+    """Can a failure arriving over ``prev`` leave its function over ``e``?
+
+    A function DLQ or async destination only receives asynchronous invocations (a destination function is
+    itself invoked asynchronously); a mapping's on-failure destination only the failures of that mapping.
+    """
+    if e.kind == "trigger" or not (e.async_only or e.via):
+        return True
+    mode = prev.trigger.mode if prev.kind == "trigger" and prev.trigger is not None else "async"
+    key = graph.trigger_key(prev.trigger) if prev.kind == "trigger" and prev.trigger is not None else None
+    if e.async_only and mode != "async":
+        return False
+    return not (e.via and key != e.via)
 
 
 def _steps(model: Model, cycle: list[Edge]) -> list[str]:
@@ -148,6 +159,8 @@ def failure_route_loops_back(model: Model, ctx: Context) -> Iterable[Finding]:
         if back is None:
             continue
         cycle = [e] + back
+        if not all(_carries(cycle[i - 1], cycle[i]) for i in range(len(cycle))):
+            continue  # e.g. a stream mapping's on-failure topic that invokes the function asynchronously
         key = frozenset([x.src for x in cycle] + [x.dst for x in cycle])
         if key in reported:
             continue
@@ -247,8 +260,9 @@ def function_writes_to_own_trigger(model: Model, ctx: Context) -> Iterable[Findi
             continue
         actions = _WRITE_ACTIONS[kind]
         failure_targets = [fn.dlq] + [c.on_failure for c in fn.async_configs] + [c.on_success for c in fn.async_configs]
+        failure_targets += [x.on_failure for x in model.triggers if x.function == t.function]
         if src in {_node(x) for x in failure_targets}:
-            continue  # the permission serves a failure route into the trigger: LOOP001 reports that loop
+            continue  # the permission serves a failure route (SAM grants it itself); LOOP001 judges that path
         if iam.allows_any(model, fn.role, actions, src) is not True:
             continue
         seen.add((t.function, src))

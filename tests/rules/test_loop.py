@@ -15,11 +15,16 @@ def test_loop_fire_sam() -> None:
         ("LOOP001", "Notify", 25),
         ("LOOP002", "Thumbnail", 44),  # S3CrudPolicy on the bucket that triggers it
         ("LOOP002", "Requeue", 70),  # SQSSendMessagePolicy on its own queue, RecursiveLoop: Allow
+        ("LOOP001", "Ping", 86),  # Ping and Pong are each other's on-failure destination
     ]
     assert found[0].path == [
         "AlertsTopic (SNS)", "Notify [async]", "failure: on-failure destination", "AlertsTopic (SNS)",
     ]
-    assert [f.severity for f in found] == ["error", "warning", "error"]
+    assert [f.severity for f in found] == ["error", "warning", "error", "error"]
+    assert found[3].path == [
+        "Ping (function)", "failure: on-failure destination", "Pong (function)", "failure: on-failure destination",
+        "Ping (function)",
+    ]
     assert "stops such a chain after about 16 invocations" in found[1].message
     assert "RecursiveLoop: Allow lets the loop run without limit" in found[2].message
 
@@ -39,5 +44,6 @@ def test_loop_fire_cloudformation() -> None:
 
 def test_loop_silent() -> None:
     # a function DLQ pointing at the SQS trigger (never reached), a DLQ processor, writes to other
-    # resources, a role with a managed policy
+    # resources, a role with a managed policy, a stream mapping whose on-failure topic invokes the function
+    # asynchronously (the permission SAM grants for it is no LOOP002 either)
     assert lint(LOOP / "sam" / "loop_clean.yaml", select="LOOP") == []

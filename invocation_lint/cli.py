@@ -111,8 +111,12 @@ def check(
         except OSError as exc:
             _fail(f"{output}: cannot write report: {exc.strerror}")
     else:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        try:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        except BrokenPipeError:  # `invlint check . | head`: the reader left; stop quietly, keep the exit code
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
     for err in result.errors:
         click.echo(str(err), err=True)
     if cfg.write_baseline and not result.errors:

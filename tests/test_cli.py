@@ -205,3 +205,12 @@ def test_check_path_imports_nothing_heavy() -> None:
     imported = {line.split("|")[-1].strip() for line in proc.stderr.splitlines() if line.startswith("import time:")}
     assert "invocation_lint.engine" in imported
     assert sorted(m for m in imported if m.split(".")[0] in HEAVY or m in HEAVY) == []
+
+
+def test_stdin() -> None:
+    runner = CliRunner()
+    res = runner.invoke(main, ["check", "--select", "SQS001", "--format", "json", "-"],
+                        input=Path(BAD).read_text(), catch_exceptions=False)
+    assert res.exit_code == 1
+    assert [(f["file"], f["code"], f["line"]) for f in json.loads(res.stdout)["findings"]] == [
+        ("<stdin>", "SQS001", 4)]

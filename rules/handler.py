@@ -516,7 +516,8 @@ def invalid_item_identifier(model: Model, ctx: Context) -> Iterable[Finding]:
                 if item.source in ("unknown", want):
                     continue
                 wanted = ("the record's messageId" if t.mode == "poll-sqs" else
-                          "the record's sequence number (kinesis.sequenceNumber / dynamodb.SequenceNumber)")
+                          "the record's dynamodb.SequenceNumber" if t.service == "dynamodb" else
+                          "the record's kinesis.sequenceNumber")
                 built = "is empty" if item.source == "empty" else f"is built from {item.text}"
                 message = (f"The itemIdentifier in {fn.id}'s batch response {built}, but {_caller(t)} expects "
                            f"{wanted}: Lambda treats the whole batch as failed, so every record of it is "

@@ -173,7 +173,7 @@ class _YamlBuilder:
 
     def span(self, node: Any) -> Span:
         s, e = node.start_mark, node.end_mark
-        return Span(self.file, s.line + 1, s.column + 1, e.line + 1, e.column + 1)
+        return _new_span(Span, (self.file, s.line + 1, s.column + 1, e.line + 1, e.column + 1))
 
     def error(self, node: Any, message: str) -> InputError:
         return InputError(self.file, message, node.start_mark.line + 1)
@@ -305,10 +305,161 @@ def _string(raw: str) -> str:
     return json.loads(raw)
 
 
+_new_span = tuple.__new__  # Span(...) runs a Python-level __new__; this is the same tuple, made in C
+_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+_SPACE = re.compile(r"[ \t\r\n]*")
+
+
+class _DuplicateKey(Exception):
+    pass
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> LDict:
+    d = LDict(pairs)
+    if len(d) != len(pairs):
+        raise _DuplicateKey
+    return d
+
+
 def parse_json(text: str, file: str) -> Any:
-    """JSON with a span for every value; duplicate keys and deep nesting are errors."""
+    """JSON with a span for every key and value; duplicate keys and deep nesting are errors.
+
+    The values come from the C ``json`` decoder; positions from one regular-expression pass over the strings
+    (every key and string value, in document order), matched to the decoded tree by a walk in document order.
+    On any error the exact tokenizer below re-reads the text to name the line.
+    """
+    import json
+
     with _gc_paused():
-        return _JsonParser(text, file).parse()
+        try:
+            root = json.loads(text, object_pairs_hook=_pairs)
+        except json.JSONDecodeError as exc:
+            try:
+                _JsonParser(text, file).parse()
+            except InputError:
+                raise
+            except RecursionError:
+                pass
+            raise InputError(file, f"invalid JSON: {exc.msg}", exc.lineno) from None
+        except (_DuplicateKey, RecursionError):
+            return _JsonParser(text, file).parse()
+        if not isinstance(root, (dict, list)):
+            if isinstance(root, str):
+                return root
+            return root
+        return _JsonLocator(text, file).locate(root)
+
+
+class _JsonLocator:
+    """Gives a decoded JSON tree its spans, walking it in document order beside the strings of the text.
+
+    Every key and every string value is one match of ``_STRING``, in document order, and a walk of the decoded
+    tree in document order meets them in the same order. Containers start at their bracket: for a key's value,
+    the first character after the colon; for a list item, the bracket before its first string (or the next
+    bracket after the last string consumed, for a container without strings). Offsets are met in increasing
+    order, so line numbers are counted forward with ``str.count`` instead of looked up.
+    """
+
+    def __init__(self, text: str, file: str) -> None:
+        self.text = text
+        self.file = file
+        self.strings = [m.span() for m in _STRING.finditer(text)]
+        self.next = 0  # index of the next string to consume
+        self.cursor = 0  # offset after the last consumed string or bracket
+        self.pos = 0  # the offset whose line is ``line``
+        self.line = 1
+        self.line_start = 0
+
+    def span(self, start: int, end: int = 0) -> Span:
+        pos = self.pos
+        if start >= pos:
+            nl = self.text.count("\n", pos, start)
+            if nl:
+                self.line += nl
+                self.line_start = self.text.rfind("\n", pos, start) + 1
+        else:  # not expected in document order; count from the top
+            self.line = self.text.count("\n", 0, start) + 1
+            self.line_start = self.text.rfind("\n", 0, start) + 1
+        self.pos = start
+        ls = self.line_start
+        return _new_span(Span, (self.file, self.line, start - ls + 1, self.line, end - ls + 1 if end else 0))
+
+    def locate(self, root: Any) -> Any:
+        return self.container(root, self.text.find("{" if isinstance(root, dict) else "["), 0)
+
+    def container(self, node: Any, offset: int, depth: int) -> Any:
+        """Spans for ``node`` and everything in it. The hot loop: line tracking is inlined, in locals."""
+        if depth >= MAX_DEPTH:
+            raise InputError(self.file, f"invalid JSON: nesting deeper than {MAX_DEPTH} levels", self.span(offset).line)
+        if self.cursor <= offset:
+            self.cursor = offset + 1
+        text, strings, file = self.text, self.strings, self.file
+        count, rfind = text.count, text.rfind
+        new = _new_span
+        if isinstance(node, LDict):
+            node.span = self.span(offset)
+            space = _SPACE.match
+            index = text.index
+            spans, key_spans = node.spans, node.key_spans
+            nxt, pos, line, ls = self.next, self.pos, self.line, self.line_start
+            for key, value in node.items():
+                kstart, kend = strings[nxt]
+                nxt += 1
+                nl = count("\n", pos, kstart)
+                if nl:
+                    line += nl
+                    ls = rfind("\n", pos, kstart) + 1
+                pos = kstart
+                key_spans[key] = new(Span, (file, line, kstart - ls + 1, line, kend - ls + 1))
+                if value.__class__ is str:
+                    vstart, vend = strings[nxt]
+                    nxt += 1
+                    nl = count("\n", pos, vstart)
+                    if nl:
+                        line += nl
+                        ls = rfind("\n", pos, vstart) + 1
+                    pos = vstart
+                    spans[key] = new(Span, (file, line, vstart - ls + 1, line, vend - ls + 1))
+                    continue
+                vstart = space(text, index(":", kend) + 1).end()
+                if isinstance(value, (dict, list)):
+                    self.next, self.pos, self.line, self.line_start, self.cursor = nxt, pos, line, ls, kend
+                    located = self.container(value, vstart, depth + 1)
+                    nxt, pos, line, ls = self.next, self.pos, self.line, self.line_start
+                    if located is not value:
+                        node[key] = located
+                    spans[key] = located.span
+                else:
+                    nl = count("\n", pos, vstart)
+                    if nl:
+                        line += nl
+                        ls = rfind("\n", pos, vstart) + 1
+                    pos = vstart
+                    spans[key] = new(Span, (file, line, vstart - ls + 1, line, 0))
+            self.next, self.pos, self.line, self.line_start = nxt, pos, line, ls
+            if nxt:
+                self.cursor = max(self.cursor, strings[nxt - 1][1])
+            return node
+        out = LList(node, span=self.span(offset))
+        item_spans = out.spans
+        for i, value in enumerate(node):
+            if value.__class__ is str:
+                vstart, vend = strings[self.next]
+                self.next += 1
+                self.cursor = vend
+                item_spans.append(self.span(vstart, vend))
+            elif isinstance(value, (dict, list)):
+                if isinstance(value, dict) and value and self.next < len(strings):
+                    start = rfind("{", 0, strings[self.next][0])
+                else:
+                    start = text.find("{" if isinstance(value, dict) else "[", self.cursor)
+                located = self.container(value, start, depth + 1)
+                if located is not value:
+                    out[i] = located
+                item_spans.append(located.span)
+            else:
+                item_spans.append(out.span)
+        return out
 
 
 class _JsonParser:

@@ -24,8 +24,10 @@ SKIP_DIRS = {
 }
 TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template", ".cfn", ".tpl")
 MAX_SNIFF = 64 * 1024
-#: a cheap look at the start of a file: does it mention AWS resource types or a Terraform plan at all?
-_SNIFF = re.compile(rb"""["']?Type["']?\s*:\s*["']?AWS::|"format_version"\s*:|"terraform_version"\s*:""")
+#: a cheap look at the start of a file: a Resources section and an AWS resource type, or a Terraform plan
+_SNIFF_RESOURCES = re.compile(rb"""(?m)^["']?Resources["']?\s*:|"Resources"\s*:""")
+_SNIFF_TYPE = re.compile(rb"""["']?Type["']?\s*:\s*["']?AWS::""")
+_SNIFF_PLAN = re.compile(rb""""format_version"\s*:\s*"[0-9.]+"[\s\S]*"(?:planned_values|values|resource_changes|terraform_version)"\s*:""")
 
 InputKind = Literal["template", "terraform", "plan", "stdin"]
 
@@ -51,7 +53,9 @@ def _sniff(path: str) -> bool:
         return False
     if b"\0" in head:
         return False
-    return bool(_SNIFF.search(head))
+    if _SNIFF_RESOURCES.search(head) and _SNIFF_TYPE.search(head):
+        return True
+    return bool(_SNIFF_PLAN.search(head))
 
 
 def project_root(path: str) -> str:

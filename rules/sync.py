@@ -27,11 +27,25 @@ def _api_kind(t: Trigger) -> str | None:
     return None
 
 
+#: a REST integration that streams its response may run up to 15 minutes
+_STREAM_LIMIT_MS = 900_000
+
+
 def _limit_ms(t: Trigger, kind: str) -> int | None:
     if t.integration_timeout_ms is not None:
         v = t.integration_timeout_ms
         return v.value if v.known and isinstance(v.value, int) else None
+    if str(t.extra.get("response_transfer_mode", "")).upper() == "STREAM":
+        return _STREAM_LIMIT_MS
     return _LIMIT_MS[kind]
+
+
+def _integration_visible(model: Model, t: Trigger) -> bool:
+    """Only a permission says API Gateway invokes the function: its integration (and timeout) is elsewhere."""
+    if t.extra.get("permission"):
+        return False
+    entry = model.resources.get(t.resource)
+    return not (entry and entry[0] == "AWS::Lambda::Permission")
 
 
 def _seconds(ms: int) -> str:
@@ -51,7 +65,9 @@ def timeout_exceeds_api_limit(model: Model, ctx: Context) -> Iterable[Finding]:
     Finds functions invoked by API Gateway whose `Timeout` is longer than the API's integration timeout:
     29 seconds for a REST API (`AWS::Serverless::Api`, `AWS::ApiGateway::*`, SAM `Api` events), 30 seconds
     for an HTTP API (`AWS::Serverless::HttpApi`, `AWS::ApiGatewayV2::*`, SAM `HttpApi` events), or the
-    integration's own `TimeoutInMillis` when the template sets it.
+    integration's own `TimeoutInMillis` when the template sets it. An integration that streams its response
+    (`ResponseTransferMode: STREAM`) may run up to 15 minutes. When only an `AWS::Lambda::Permission` says
+    that API Gateway invokes the function, the integration is not in the template and the rule stays silent.
 
     ## Why is this bad?
     API Gateway stops waiting when the integration timeout is reached and answers the client with
@@ -95,6 +111,7 @@ def timeout_exceeds_api_limit(model: Model, ctx: Context) -> Iterable[Finding]:
     ## References
     - https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html
     - https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html
+    - https://docs.aws.amazon.com/apigateway/latest/developerguide/response-transfer-mode.html
     - https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html
     """
     by_function: dict[str, list[tuple[Trigger, str, int]]] = {}
@@ -102,7 +119,7 @@ def timeout_exceeds_api_limit(model: Model, ctx: Context) -> Iterable[Finding]:
         if t.mode != "sync":
             continue
         kind = _api_kind(t)
-        if kind is None:
+        if kind is None or not _integration_visible(model, t):
             continue
         limit = _limit_ms(t, kind)
         if limit is not None:
@@ -121,6 +138,8 @@ def timeout_exceeds_api_limit(model: Model, ctx: Context) -> Iterable[Finding]:
         api_words = f"{_KIND[kind]} {api}" if api else _KIND[kind]
         if t.integration_timeout_ms is not None:
             note = " (the integration's TimeoutInMillis)"
+        elif limit == _STREAM_LIMIT_MS:
+            note = " (the most a streamed response may take)"
         elif kind == "rest":
             note = (" (a quota request can raise this for Regional and private REST APIs; the integration then "
                     "sets TimeoutInMillis)")

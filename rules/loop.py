@@ -206,7 +206,8 @@ def function_writes_to_own_trigger(model: Model, ctx: Context) -> Iterable[Findi
     Finds functions whose execution role, as the template defines it, allows them to send to the SQS queue
     (`sqs:SendMessage`), publish to the SNS topic (`sns:Publish`) or write into the S3 bucket
     (`s3:PutObject`) that triggers them. Wildcards count (`sqs:*`, `Resource: "*"`); a policy the template
-    cannot show is not judged. It is an error when the function sets `RecursiveLoop: Allow`.
+    cannot show is not judged, nor is a trigger with an S3 key filter or event filter (the function's own
+    writes may not match it). It is an error when the function sets `RecursiveLoop: Allow`.
 
     ## Why is this bad?
     A function that writes into its own trigger invokes itself: each message or object it writes triggers
@@ -258,6 +259,8 @@ def function_writes_to_own_trigger(model: Model, ctx: Context) -> Iterable[Findi
             "bucket" if src in model.buckets else None)
         if kind is None:
             continue
+        if t.extra.get("filter") or t.extra.get("filter_criteria"):
+            continue  # an S3 key filter or event filter may keep the function's own writes out
         actions = _WRITE_ACTIONS[kind]
         failure_targets = [fn.dlq] + [c.on_failure for c in fn.async_configs] + [c.on_success for c in fn.async_configs]
         failure_targets += [x.on_failure for x in model.triggers if x.function == t.function]

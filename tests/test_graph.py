@@ -83,3 +83,15 @@ def test_unknown_redrive_is_not_marked_lost() -> None:
     assert [e.src for e in losses(model) if e.src == "Invoices"] == ["Invoices"]
     model.queues["Invoices"].redrive = Unknown("imported")
     assert [e.src for e in losses(model) if e.src == "Invoices"] == []
+
+
+def test_cli_graph_command() -> None:
+    from click.testing import CliRunner
+
+    from invocation_lint.cli import main
+
+    result = CliRunner().invoke(main, ["graph", str(ORDERS)])
+    assert result.exit_code == 0, result.output
+    assert result.output == render(load_path(str(ORDERS)))
+    result = CliRunner().invoke(main, ["graph", "--format", "dot", str(ORDERS)])
+    assert result.exit_code == 0 and result.output.startswith("digraph invocations {")

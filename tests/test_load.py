@@ -300,3 +300,16 @@ def test_discovery_skips_non_templates_and_tool_folders(tmp_path: Path) -> None:
 def test_odd_redrive_values_do_not_crash(tmp_path: Path, text: str) -> None:
     m = load(tmp_path, text)
     assert "Q" in m.queues
+
+
+def test_redrive_policy_from_a_parameter_without_default_is_unknown(tmp_path: Path) -> None:
+    m = load(tmp_path, """\
+        Parameters:
+          Policy: {Type: String}
+        Resources:
+          Q:
+            Type: AWS::SQS::Queue
+            Properties:
+              RedrivePolicy: !Ref Policy
+        """)
+    assert isinstance(m.queues["Q"].redrive, Unknown)

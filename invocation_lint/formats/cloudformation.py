@@ -347,7 +347,9 @@ class Builder:
                 queue.redrive = Unknown("RedrivePolicy is not valid JSON")
                 return
             policy = LDict(policy, span=span) if isinstance(policy, dict) else policy
-        if not isinstance(policy, Mapping):
+        if isinstance(policy, Mapping) and "Fn::Sub" in policy and len(policy) == 1:
+            policy = self.r.sub_json(policy["Fn::Sub"], span) or policy
+        if not isinstance(policy, Mapping) or (len(policy) == 1 and next(iter(policy)) in ("Ref", "Condition") or str(next(iter(policy))).startswith("Fn::")):
             resolved = self.r.value(raw)
             if isinstance(resolved, str):
                 try:
@@ -561,6 +563,8 @@ class Builder:
             service = arn_service(source.arn)
             if service == "rds":
                 service = "docdb"
+        if service is None and res.extra.get("service"):
+            service = res.extra["service"]
         if "SelfManagedEventSource" in p:
             service = "kafka"
         elif "Queues" in p and service in (None, "mq"):

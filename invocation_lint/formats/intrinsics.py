@@ -218,6 +218,55 @@ class Resolver:
             return Unknown("condition on an unknown value") if any(isinstance(p, Unknown) for p in parts) else False
         return Unknown(f"unsupported condition {k}")
 
+    def sub_json(self, arg: Any, span: Span | None) -> LDict | None:
+        """A JSON document written through ``Fn::Sub`` (a redrive policy, a policy document), read as far as
+        possible: ``${Resource}``/``${Resource.Attr}`` become references to the resource, parameters their
+        defaults, anything else Unknown."""
+        text = arg if isinstance(arg, str) else (arg[0] if isinstance(arg, list) and arg and isinstance(arg[0], str) else None)
+        if text is None:
+            return None
+        local = arg[1] if isinstance(arg, list) and len(arg) == 2 and isinstance(arg[1], Mapping) else {}
+        refs: dict[str, str] = {}
+
+        def repl(m: re.Match[str]) -> str:
+            name = m.group(1).strip()
+            logical = name.split(".", 1)[0]
+            if name not in local and logical in self.types:
+                token = f"\x01ref{len(refs)}\x01"
+                refs[token] = logical
+                return token
+            value = self.value(local[name]) if name in local else self.param(name)
+            if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+                return str(value)
+            token = f"\x01unknown{len(refs)}\x01"
+            refs[token] = ""
+            return token
+
+        try:
+            doc = json.loads(_SUB_VAR.sub(repl, text), strict=False)
+        except ValueError:
+            return None
+        if not isinstance(doc, dict):
+            return None
+
+        def rebuild(v: Any) -> Any:
+            if isinstance(v, dict):
+                out = LDict(span=span)
+                for k, item in v.items():
+                    out[k] = rebuild(item)
+                    if span is not None:
+                        out.spans[k] = span
+                return out
+            if isinstance(v, list):
+                return [rebuild(i) for i in v]
+            if isinstance(v, str) and "\x01" in v:
+                if v in refs and refs[v]:
+                    return LDict({"Ref": refs[v]}, span=span)
+                return LDict({"Fn::ImportValue": "unresolved Fn::Sub variable"}, span=span)
+            return v
+
+        return rebuild(doc)
+
     def _if(self, arg: Any, depth: int) -> Any:
         if not isinstance(arg, list) or len(arg) != 3:
             return Unknown("malformed Fn::If")

@@ -343,7 +343,11 @@ def _event(fid: str, name: str, etype: Any, p: LDict, span: Span, r: Resolver, i
             "DynamoDB": "arn:aws:iam::aws:policy/service-role/AWSLambdaDynamoDBExecutionRole",
             "MSK": "arn:aws:iam::aws:policy/service-role/AWSLambdaMSKExecutionRole",
         }.get(etype, "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"))
-        out.append(Res(eid, "AWS::Lambda::EventSourceMapping", mp, span, fid))
+        mapping = Res(eid, "AWS::Lambda::EventSourceMapping", mp, span, fid)
+        # the event type says what polls, even when the source itself is imported or unknown
+        mapping.extra["service"] = {"SQS": "sqs", "Kinesis": "kinesis", "DynamoDB": "dynamodb", "MSK": "kafka",
+                                    "MQ": "mq", "DocumentDB": "docdb", "SelfManagedKafka": "kafka"}[etype]
+        out.append(mapping)
     elif etype == "SNS":
         sqs_sub = p.get("SqsSubscription")
         sub_value = r.value(sqs_sub) if sqs_sub is not None else False

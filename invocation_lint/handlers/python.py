@@ -225,7 +225,8 @@ def _own_nodes(node: ast.AST) -> Iterator[ast.AST]:
 
 
 def _is_records(node: ast.AST) -> bool:
-    return _key(node) == "Records" and not isinstance(node, ast.Call)
+    """``event["Records"]``, ``event.Records`` or ``event.get("Records", [])``."""
+    return _key(node) == "Records"
 
 
 class _Analyser:
@@ -290,7 +291,7 @@ class _Analyser:
                         f.batch_failures_span = self.file.span(n)
             elif isinstance(n, ast.Call):
                 self._call(n, fn, depth, event)
-            if isinstance(n, (ast.Subscript, ast.Attribute)) and _is_records(n):
+            if isinstance(n, (ast.Subscript, ast.Attribute, ast.Call)) and _is_records(n):
                 self._records_use(n, aliases)
             elif isinstance(n, ast.Name) and n.id in aliases and isinstance(n.ctx, ast.Load):
                 self._records_use(n, aliases)

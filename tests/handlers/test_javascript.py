@@ -1,0 +1,146 @@
+"""JavaScript and TypeScript handler analysis with tree-sitter."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from invocation_lint.handlers import HandlerFacts, analyse_source
+from invocation_lint.handlers.locate import Source
+
+
+def facts(code: str, name: str = "handler", file: str = "index.js",
+          siblings: dict[str, str] | None = None) -> HandlerFacts:
+    sib = siblings or {}
+
+    def read(rel: str) -> tuple[str, str] | None:
+        return (sib[rel], rel) if rel in sib else None
+
+    lang = "typescript" if file.endswith(".ts") else "javascript"
+    return analyse_source("Fn", Source(lang, textwrap.dedent(code), file, name, read_sibling=read))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("code", [
+    "exports.handler = async (event) => { return { statusCode: 500 }; };",
+    "module.exports.handler = function (event) { return { statusCode: 500 }; };",
+    "const handler = async (event) => ({ statusCode: 500 });\nmodule.exports = { handler };",
+    "module.exports = { async handler(event) { return { statusCode: 500 }; } };",
+    "export const handler = async (event) => { return { statusCode: 500 }; };",
+    "export async function handler(event) { return { statusCode: 500 }; }",
+    "async function main(event) { return { statusCode: 500 }; }\nexport { main as handler };",
+    "const base = async (event) => ({ statusCode: 500 });\nexport const handler = middy(base).use(x());",
+])
+def test_export_forms(code: str) -> None:
+    f = facts(code)
+    assert f.analysed and f.missing is None
+    assert [r.status_codes for r in f.returns] == [(500,)]
+
+
+def test_export_default() -> None:
+    f = facts("export default async (event) => ({ statusCode: 204 });", name="default")
+    assert f.analysed and f.returns[0].status_codes == (204,)
+
+
+def test_missing_export_and_dynamic_exports() -> None:
+    assert facts("exports.main = async () => {};").missing == "function"
+    assert facts("function handler() {}\n").missing == "function"  # defined but not exported
+    assert facts("module.exports = require('./impl');").missing is None
+    assert facts("export * from './impl';").missing is None
+    assert facts("Object.assign(module.exports, x);").missing is None
+
+
+def test_typescript_types_and_non_null() -> None:
+    f = facts("""
+        import type { SQSEvent, SQSBatchResponse } from 'aws-lambda';
+        export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
+          const body = event.Records[0]!.body as string;
+          console.log(body);
+          return { batchItemFailures: [] } satisfies SQSBatchResponse;
+        };
+        """, file="app.ts")
+    assert f.language == "typescript"
+    assert [s.line for s in f.first_record_reads] == [4] and not f.iterates_records
+    assert f.returns[0].empty_failures and f.batch_failures_span is not None
+
+
+def test_catches_and_reraise_forms() -> None:
+    f = facts("""
+        exports.handler = (event, context, callback) => {
+          try { a(); } catch (e) { console.log(e); }
+          try { a(); } catch (e) { throw e; }
+          try { a(); } catch (e) { callback(e); }
+          try { a(); } catch (e) { return Promise.reject(e); }
+          try { a(); } catch { failed = true; }
+          callback(null, 'ok');
+        };
+        """)
+    assert [(c.span.line, c.swallows) for c in f.catches] == [(3, True), (4, False), (5, False), (6, False), (7, False)]
+    assert f.falls_through is None  # a callback handler answers through the callback
+
+
+def test_foreach_callback_cannot_stop() -> None:
+    f = facts("""
+        exports.handler = async (event) => {
+          const batchItemFailures = [];
+          event.Records.forEach((r) => {
+            try { work(r); } catch (e) { batchItemFailures.push({ itemIdentifier: r.messageId }); return; }
+          });
+          return { batchItemFailures };
+        };
+        """)
+    [c] = f.catches
+    assert c.in_records_loop and not c.stops_loop and c.records
+    assert [i.source for i in f.item_ids] == ["messageId"] and f.iterates_records
+
+
+def test_destructured_records_and_ids() -> None:
+    f = facts("""
+        export const handler = async ({ Records }) => {
+          const [first] = Records;
+          const failures = [];
+          for (const { messageId, body } of Records) {
+            try { JSON.parse(body); } catch { failures.push({ itemIdentifier: messageId }); }
+          }
+          const sequenceNumber = first.kinesis.sequenceNumber;
+          failures.push({ itemIdentifier: sequenceNumber });
+          failures.push({ itemIdentifier: null });
+          return { batchItemFailures: failures };
+        };
+        """)
+    assert [s.line for s in f.first_record_reads] == [3] and f.iterates_records
+    assert [i.source for i in f.item_ids] == ["messageId", "sequenceNumber", "empty"]
+
+
+def test_powertools_fifo_processor() -> None:
+    f = facts("""
+        import { SqsFifoPartialProcessor, processPartialResponseSync } from '@aws-lambda-powertools/batch';
+        const processor = new SqsFifoPartialProcessor();
+        export const handler = async (event, context) =>
+          processPartialResponseSync(event, recordHandler, processor, { context });
+        """)
+    assert f.powertools_batch is not None and f.powertools_fifo
+
+
+def test_delegation_to_sibling_module() -> None:
+    f = facts("""
+        const { run } = require('./lib/run');
+        exports.handler = async (event) => run(event);
+        """, siblings={"./lib/run.js": "exports.run = async (event) => ({ statusCode: 502, body: {} });"})
+    assert [(r.span.file, r.status_codes, r.body) for r in f.returns] == [("./lib/run.js", (502,), "nonstring")]
+
+
+def test_response_built_step_by_step() -> None:
+    f = facts("""
+        exports.handler = async (event) => {
+          const response = { statusCode: 200 };
+          response.body = JSON.stringify({ ok: true });
+          return response;
+        };
+        """)
+    assert [(r.status_codes, r.body) for r in f.returns] == [((200,), "string")]
+
+
+def test_syntax_error_gives_no_guess() -> None:
+    f = facts("exports.handler = async (event) => { return {statusCode: 500 ;\n")
+    assert f.parse_error is not None and f.missing is None and not f.analysed

@@ -1,0 +1,190 @@
+"""Python handler analysis: facts read with ``ast`` from handler source, without importing it."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from invocation_lint.handlers import HandlerFacts, analyse_source
+from invocation_lint.handlers.locate import Source
+
+
+def facts(code: str, name: str = "handler", siblings: dict[str, str] | None = None) -> HandlerFacts:
+    sib = siblings or {}
+
+    def read(rel: str) -> tuple[str, str] | None:
+        return (sib[rel], rel) if rel in sib else None
+
+    src = Source("python", textwrap.dedent(code), "app.py", name, read_sibling=read)
+    return analyse_source("Fn", src)
+
+
+def test_returned_dicts_and_status_codes() -> None:
+    f = facts("""
+        from http import HTTPStatus
+        import json
+
+        def handler(event, context):
+            if not event:
+                return {"statusCode": HTTPStatus.BAD_REQUEST, "body": "no"}
+            resp = {"statusCode": 200}
+            resp["body"] = json.dumps({"a": 1})
+            return resp
+        """)
+    assert [(r.span.line, r.status_codes, r.body) for r in f.returns] == [(7, (400,), "string"), (10, (200,), "string")]
+    assert not f.opaque_returns and f.analysed
+
+
+def test_body_kinds() -> None:
+    f = facts("""
+        def handler(event, context):
+            if event:
+                return {"statusCode": 200, "body": {"a": 1}}
+            body = f"x{event}"
+            return {"statusCode": 200, "body": body}
+        """)
+    assert [r.body for r in f.returns] == ["nonstring", "string"]
+
+
+def test_catches_broad_and_narrow() -> None:
+    f = facts("""
+        import sys
+
+        def handler(event, context):
+            try:
+                a()
+            except (ValueError, Exception) as exc:
+                print(exc)
+            try:
+                a()
+            except KeyError:
+                pass
+            try:
+                a()
+            except BaseException:
+                sys.exit(1)
+            try:
+                a()
+            except:
+                fail()
+
+        def fail():
+            raise RuntimeError("x")
+        """)
+    assert [(c.span.line, c.label, c.swallows) for c in f.catches] == [
+        (7, "except Exception", True), (15, "except BaseException", False), (19, "bare except", False),
+    ]
+
+
+def test_records_first_versus_iteration() -> None:
+    first = facts("""
+        def handler(event, context):
+            records = event["Records"]
+            if len(records) == 0:
+                return
+            [only] = event["Records"]
+            print(records[0], only)
+        """)
+    assert [s.line for s in first.first_record_reads] == [6, 7] and not first.iterates_records
+    loop = facts("""
+        def handler(event, context):
+            print(event["Records"][0])
+            for r in event.get("Records", []):
+                print(r)
+        """)
+    assert loop.first_record_reads and loop.iterates_records
+
+
+def test_item_identifier_sources() -> None:
+    f = facts("""
+        def handler(event, context):
+            out = []
+            for r in event["Records"]:
+                mid = r["messageId"]
+                out.append({"itemIdentifier": mid})
+                out.append({"itemIdentifier": r.message_id})
+                out.append({"itemIdentifier": r["dynamodb"]["SequenceNumber"]})
+                out.append({"itemIdentifier": ""})
+                out.append({"itemIdentifier": r["eventID"]})
+                out.append({"itemIdentifier": lookup(r)})
+            return {"batchItemFailures": out}
+        """)
+    assert [i.source for i in f.item_ids] == ["messageId", "messageId", "sequenceNumber", "empty", "other", "unknown"]
+    assert f.batch_failures_span is not None and f.batch_failures_span.line == 12
+
+
+def test_fifo_loop_facts() -> None:
+    goes_on = facts("""
+        def handler(event, context):
+            failures = []
+            for r in event["Records"]:
+                try:
+                    work(r)
+                except Exception:
+                    failures.append({"itemIdentifier": r["messageId"]})
+            return {"batchItemFailures": failures}
+        """)
+    [c] = goes_on.catches
+    assert c.in_records_loop and c.records and not c.stops_loop and not c.flag_checked
+    flag = facts("""
+        def handler(event, context):
+            failures = []
+            failed = False
+            for r in event["Records"]:
+                if failed:
+                    failures.append({"itemIdentifier": r["messageId"]})
+                    continue
+                try:
+                    work(r)
+                except Exception:
+                    failed = True
+                    failures.append({"itemIdentifier": r["messageId"]})
+            return {"batchItemFailures": failures}
+        """)
+    assert flag.catches[0].flag_checked
+
+
+def test_powertools() -> None:
+    f = facts("""
+        from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, batch_processor
+
+        processor = BatchProcessor(event_type=EventType.SQS)
+
+        @batch_processor(record_handler=print, processor=processor)
+        def handler(event, context):
+            return processor.response()
+        """)
+    assert f.powertools_batch is not None and f.reports_batch_failures and not f.powertools_fifo and not f.wrapped
+
+
+def test_delegation_same_module_and_sibling() -> None:
+    f = facts("""
+        from .impl import run
+
+        async def handler(event, context):
+            return run(event, context)
+        """, siblings={"impl.py": "def run(event, context):\n    return {'statusCode': 201}\n"})
+    assert [(r.span.file, r.span.line, r.status_codes) for r in f.returns] == [("impl.py", 2, (201,))]
+    g = facts("""
+        from impl import handler
+        """, siblings={"impl.py": "def handler(event, context):\n    return None\n"})
+    assert g.file == "impl.py" and g.returns[0].shape == "none"
+
+
+def test_missing_function_and_uncertain_modules() -> None:
+    assert facts("def main(event, context):\n    pass\n").missing == "function"
+    assert facts("from helpers import *\n").missing is None  # a star import may define it
+    assert facts("handler = Mangum(app)\n").missing is None
+    assert facts("if True:\n    def handler(e, c):\n        pass\n").missing is None
+
+
+def test_syntax_error_is_a_fact_not_a_finding() -> None:
+    f = facts("def handler(event, context)\n    return 1\n")
+    assert f.parse_error is not None and f.parse_error.line == 1
+    assert f.missing is None and not f.analysed
+
+
+def test_never_imports_user_code(tmp_path: Path) -> None:
+    marker = tmp_path / "ran"
+    f = facts(f"open({str(marker)!r}, 'w').write('x')\n\ndef handler(event, context):\n    return None\n")
+    assert f.analysed and not marker.exists()

@@ -69,21 +69,22 @@ class _File:
             elif isinstance(stmt, ast.Import):
                 for a in stmt.names:
                     self.imports[a.asname or a.name.split(".")[0]] = (a.name, 0, "")
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in (
-                "globals", "setattr", "exec", "vars"
-            ):
-                self.dynamic = True
-            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == "__getattr__" and (
-                node in tree.body
-            ):
-                self.dynamic = True
-            elif isinstance(node, ast.Global):
-                self.dynamic = True
+        # one pass: the parent map, and whether the module can define names dynamically
         self.parents: dict[ast.AST, ast.AST] = {}
-        for node in ast.walk(tree):
+        top = set(map(id, tree.body))
+        stack: list[ast.AST] = [tree]
+        dynamic_calls = {"globals", "setattr", "exec", "vars"}
+        while stack:
+            node = stack.pop()
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in dynamic_calls:
+                self.dynamic = True
+            elif isinstance(node, ast.Global) or isinstance(node, ast.FunctionDef) and node.name == "__getattr__" and (
+                id(node) in top
+            ):
+                self.dynamic = True
             for child in ast.iter_child_nodes(node):
                 self.parents[child] = node
+                stack.append(child)
 
     def span(self, node: ast.AST) -> Span:
         line = getattr(node, "lineno", 1)

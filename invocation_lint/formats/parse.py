@@ -131,7 +131,7 @@ def parse_yaml(text: str, file: str) -> Any:
             loader.dispose()
         if node is None:
             raise InputError(file, "empty document")
-        return _YamlBuilder(file).build(node)
+        return _YamlBuilder(file, text).build(node)
 
 
 _FLOW_OPEN = re.compile(r"[\[{]")
@@ -160,16 +160,26 @@ def _yaml_depth_estimate(text: str) -> int:
     return best
 
 
+_ANCHOR = re.compile(r"(?:^|[\s\[{,:-])&[^\s,\[\]{}]")
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
 class _YamlBuilder:
-    def __init__(self, file: str) -> None:
+    """Composed YAML nodes → ``LDict``/``LList`` with spans. The hot path: plain string scalars and mappings."""
+
+    def __init__(self, file: str, text: str = "") -> None:
         import yaml
 
         self.file = file
         self.yaml = yaml
+        self.scalar_cls = yaml.ScalarNode
+        self.mapping_cls = yaml.MappingNode
         self.ctor = yaml.constructor.SafeConstructor()
         self.count = 0
         self.sizes: dict[int, int] = {}
         self.memo: dict[int, Any] = {}
+        #: without anchors there are no aliases: no bookkeeping to refuse alias bombs is needed
+        self.aliases = bool(_ANCHOR.search(text)) if text else True
 
     def span(self, node: Any) -> Span:
         s, e = node.start_mark, node.end_mark
@@ -181,63 +191,73 @@ class _YamlBuilder:
     def build(self, node: Any, depth: int = 0) -> Any:
         if depth > MAX_DEPTH:
             raise self.error(node, f"nesting deeper than {MAX_DEPTH} levels")
-        key = id(node)
-        if key in self.memo:
-            # an alias: count what it expands to, so that alias bombs are refused instead of walked
-            self.count += self.sizes.get(key, 1)
-            if self.count > MAX_NODES:
-                raise self.error(node, f"YAML aliases expand to more than {MAX_NODES:,} values")
-            return self.memo[key]
-        before = self.count
+        if self.aliases:
+            key = id(node)
+            if key in self.memo:
+                # an alias: count what it expands to, so that alias bombs are refused instead of walked
+                self.count += self.sizes.get(key, 1)
+                if self.count > MAX_NODES:
+                    raise self.error(node, f"YAML aliases expand to more than {MAX_NODES:,} values")
+                return self.memo[key]
+            before = self.count
         self.count += 1
         if self.count > MAX_NODES:
             raise self.error(node, f"more than {MAX_NODES:,} values (or aliases expanding to them)")
-        yaml = self.yaml
         tag: str = node.tag
-        short = tag[1:] if tag.startswith("!") and not tag.startswith("!!") else None
-        if tag.startswith("tag:yaml.org,2002:python/") or (
-            tag.startswith("tag:") and not tag.startswith("tag:yaml.org,2002:")
-        ):
+        short = tag[1:] if tag[0] == "!" and not tag.startswith("!!") else None
+        if short is None and tag.startswith("tag:") and not tag.startswith("tag:yaml.org,2002:") or tag.startswith("tag:yaml.org,2002:python/"):
             raise self.error(node, f"unsupported tag {tag.replace('tag:yaml.org,2002:', '!!')}")
-        if isinstance(node, yaml.MappingNode):
+        cls = node.__class__
+        if cls is self.mapping_cls:
             value: Any = self._mapping(node, depth)
-        elif isinstance(node, yaml.SequenceNode):
-            value = self._sequence(node, depth)
-        else:
+        elif cls is self.scalar_cls:
             value = self._scalar(node, short is not None)
+        else:
+            value = self._sequence(node, depth)
         if short is not None:
             value = self._intrinsic(node, short, value)
-        self.memo[key] = value
-        self.sizes[key] = self.count - before
+        if self.aliases:
+            self.memo[key] = value
+            self.sizes[key] = self.count - before
         return value
 
     def _mapping(self, node: Any, depth: int) -> LDict:
         out = LDict(span=self.span(node))
+        file, new, scalar_cls = self.file, _new_span, self.scalar_cls
+        spans, key_spans = out.spans, out.key_spans
+        aliases = self.aliases
+        vs = ve = None
+        k = None
         for key_node, value_node in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
+            ktag = key_node.tag
+            if ktag == "tag:yaml.org,2002:merge":
                 merged = self.build(value_node, depth + 1)
                 for part in merged if isinstance(merged, list) else [merged]:
                     if isinstance(part, LDict):
-                        for k, v in part.items():
-                            if k not in out:
-                                out[k] = v
-                                out.spans[k] = part.spans.get(k) or part.span
+                        for mk_, mv in part.items():
+                            if mk_ not in out:
+                                out[mk_] = mv
+                                spans[mk_] = part.spans.get(mk_) or part.span
                 continue
-            if not isinstance(key_node, self.yaml.ScalarNode):
+            if key_node.__class__ is not scalar_cls:
                 raise self.error(key_node, "a mapping key must be a plain value")
-            k = self._scalar(key_node, False)
+            k = key_node.value if ktag == _STR_TAG else self._scalar(key_node, False)
             if not isinstance(k, (str, int, float, bool)) and k is not None:
                 k = str(k)
             if k in out:
                 raise self.error(key_node, f"duplicate key {k!r}")
-            out[k] = self.build(value_node, depth + 1)
-            out.key_spans[k] = self.span(key_node)
-            out.spans[k] = self.span(value_node)
-        if node.value and not node.flow_style:
+            if value_node.__class__ is scalar_cls and value_node.tag == _STR_TAG and not aliases:
+                self.count += 1
+                out[k] = value_node.value
+            else:
+                out[k] = self.build(value_node, depth + 1)
+            ks, ke = key_node.start_mark, key_node.end_mark
+            key_spans[k] = new(Span, (file, ks.line + 1, ks.column + 1, ke.line + 1, ke.column + 1))
+            vs, ve = value_node.start_mark, value_node.end_mark
+            spans[k] = new(Span, (file, vs.line + 1, vs.column + 1, ve.line + 1, ve.column + 1))
+        if ve is not None and not node.flow_style:
             # a block mapping ends where its last value ends, not where the next token starts
-            last = out.spans.get(k)
-            if last is not None:
-                out.span = Span(self.file, out.span.line, out.span.column, last.last_line, last.end_column)
+            out.span = new(Span, (file, out.span.line, out.span.column, ve.line + 1, ve.column + 1))
         return out
 
     def _sequence(self, node: Any, depth: int) -> LList:

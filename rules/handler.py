@@ -128,7 +128,7 @@ def status_code_to_non_http(model: Model, ctx: Context) -> Iterable[Finding]:
     ## References
     - https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html
     - https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html
-    - https://docs.aws.amazon.com/lambda/latest/dg/services-kinesis-errors.html
+    - https://docs.aws.amazon.com/lambda/latest/dg/kinesis-on-failure-destination.html
     """
     for fn, facts, triggers in _functions(model):
         callers = [t for t in triggers if t.mode in NON_HTTP]
@@ -582,7 +582,7 @@ def fifo_continues(model: Model, ctx: Context) -> Iterable[Finding]:
 
     ## References
     - https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html
-    - https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/FIFO-queues.html
+    - https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/FIFO-queues-understanding-logic.html
     """
     for fn, facts, triggers in _functions(model):
         fifo = [t for t in triggers if t.mode == "poll-sqs" and t.report_batch_item_failures.value is True

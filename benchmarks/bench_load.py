@@ -114,12 +114,12 @@ def main() -> None:
         ypath.write_text(to_yaml(doc))
         jpath.write_text(json.dumps(doc, indent=2))
         mb = jpath.stat().st_size / 1e6
-        floor = median_time(lambda: compose_floor(ypath), args.runs)
-        nogc = median_time(lambda: compose_floor(ypath, paused=True), args.runs)
-        ycheck = median_time(lambda: invlint_check(ypath), args.runs)
+        floor = median_time(lambda p=ypath: compose_floor(p), args.runs)
+        nogc = median_time(lambda p=ypath: compose_floor(p, paused=True), args.runs)
+        ycheck = median_time(lambda p=ypath: invlint_check(p), args.runs)
         jtext = jpath.read_text()
-        jloads = median_time(lambda: json.loads(jtext), args.runs)
-        jcheck = median_time(lambda: invlint_check(jpath), args.runs)
+        jloads = median_time(lambda t=jtext: json.loads(t), args.runs)
+        jcheck = median_time(lambda p=jpath: invlint_check(p), args.runs)
         findings = invlint_check(jpath)
         line = (f"{groups:>7} {groups * 4:>6} {mb:>5.2f} | {floor:>7.3f}s {nogc:>6.3f}s {ycheck:>7.3f}s {ycheck / floor:>5.2f}x | "
                 f"{jloads:>9.3f}s {jcheck:>7.3f}s | {findings}")

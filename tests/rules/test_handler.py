@@ -211,3 +211,24 @@ def test_js_model_handler(tmp_path: Path) -> None:
     m = _model(tmp_path, code, "async", "eventbridge", runtime="nodejs20.x")
     [f] = run_rules(m, "HANDLER001")
     assert (f.severity, f.span.line) == ("error", 1) and "503" in f.message
+
+
+def test_cdk_asset_folder() -> None:
+    assert _rows(_lint(HANDLERS / "cdk")) == [
+        ("HANDLER002", "Worker9A8B7C6D", "cdk/cdk.out/asset.5f1e2d3c4b/index.py", 5, "warning"),
+    ]
+
+
+def test_edge_cases_through_the_engine() -> None:
+    from invocation_lint.engine import run
+
+    result = run([str(HANDLERS / "edge")])
+    assert _rows([f for f in result.findings if f.code.startswith("HANDLER")]) == [
+        ("HANDLER002", "Suppressed", "edge/src/suppressed.py", 10, "warning"),
+        ("HANDLER009", "Gone", "edge/template.yaml", 22, "error"),
+    ]
+    assert result.suppressed == 1 and not result.errors
+    (model,) = result.models
+    broken = model.handler_facts["Broken"]
+    assert broken.parse_error is not None and broken.parse_error.line == 1 and not broken.analysed
+    assert {"Unbuilt", "FromParameter"}.isdisjoint(model.handler_facts)

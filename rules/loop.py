@@ -48,19 +48,66 @@ def _edges(model: Model) -> list[Edge]:
     return [e for e in graph.edges(model) if e.kind != "on-success"]
 
 
-def _path_back(edges: list[Edge], start: str, goal: str) -> list[Edge] | None:
-    """The shortest chain of edges from ``start`` to ``goal`` (empty when they are the same node)."""
-    if start == goal:
-        return []
+def _adjacency(edges: list[Edge]) -> dict[str, list[Edge]]:
     nxt: dict[str, list[Edge]] = {}
     for e in edges:
         nxt.setdefault(e.src, []).append(e)
+    return nxt
+
+
+def _components(nxt: dict[str, list[Edge]]) -> dict[str, int]:
+    """Strongly connected components (iterative Tarjan): only an edge inside one can close a cycle."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    comp: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    counter = 0
+    for root in list(nxt):
+        if root in index:
+            continue
+        work: list[tuple[str, int]] = [(root, 0)]
+        while work:
+            node, i = work.pop()
+            if i == 0:
+                index[node] = low[node] = counter
+                counter += 1
+                stack.append(node)
+                on_stack.add(node)
+            out = nxt.get(node, [])
+            if i < len(out):
+                work.append((node, i + 1))
+                child = out[i].dst
+                if child not in index:
+                    work.append((child, 0))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            if low[node] == index[node]:
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    comp[member] = index[node]
+                    if member == node:
+                        break
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+    return comp
+
+
+def _path_back(nxt: dict[str, list[Edge]], comp: dict[str, int], start: str, goal: str) -> list[Edge] | None:
+    """The shortest chain of edges from ``start`` to ``goal`` (empty when they are the same node)."""
+    if start == goal:
+        return []
+    if comp.get(start) is None or comp.get(start) != comp.get(goal):
+        return None
     seen = {start}
     queue: deque[tuple[str, list[Edge]]] = deque([(start, [])])
     while queue:
         node, path = queue.popleft()
         for e in nxt.get(node, []):
-            if e.dst in seen:
+            if e.dst in seen or comp.get(e.dst) != comp[start]:
                 continue
             if e.dst == goal:
                 return path + [e]
@@ -151,11 +198,13 @@ def failure_route_loops_back(model: Model, ctx: Context) -> Iterable[Finding]:
     - https://docs.aws.amazon.com/lambda/latest/dg/invocation-recursion.html
     """
     edges = _edges(model)
+    nxt = _adjacency(edges)
+    comp = _components(nxt)
     reported: set[frozenset[str]] = set()
     for e in edges:
         if e.kind not in _FAILURE_KINDS:
             continue
-        back = _path_back(edges, e.dst, e.src)
+        back = _path_back(nxt, comp, e.dst, e.src)
         if back is None:
             continue
         cycle = [e] + back
@@ -250,6 +299,9 @@ def function_writes_to_own_trigger(model: Model, ctx: Context) -> Iterable[Findi
     - https://docs.aws.amazon.com/lambda/latest/dg/with-s3.html
     """
     seen: set[tuple[str, str]] = set()
+    mapping_targets: dict[str, set[str | None]] = {}
+    for x in model.triggers:
+        mapping_targets.setdefault(x.function, set()).add(_node(x.on_failure))
     for t in model.triggers:
         src = _node(t.source)
         fn = model.functions.get(t.function)
@@ -263,8 +315,7 @@ def function_writes_to_own_trigger(model: Model, ctx: Context) -> Iterable[Findi
             continue  # an S3 key filter or event filter may keep the function's own writes out
         actions = _WRITE_ACTIONS[kind]
         failure_targets = [fn.dlq] + [c.on_failure for c in fn.async_configs] + [c.on_success for c in fn.async_configs]
-        failure_targets += [x.on_failure for x in model.triggers if x.function == t.function]
-        if src in {_node(x) for x in failure_targets}:
+        if src in {_node(x) for x in failure_targets} | mapping_targets.get(t.function, set()):
             continue  # the permission serves a failure route (SAM grants it itself); LOOP001 judges that path
         if iam.allows_any(model, fn.role, actions, src) is not True:
             continue

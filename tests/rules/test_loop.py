@@ -47,3 +47,28 @@ def test_loop_silent() -> None:
     # resources, a role with a managed policy, a stream mapping whose on-failure topic invokes the function
     # asynchronously (the permission SAM grants for it is no LOOP002 either)
     assert lint(LOOP / "sam" / "loop_clean.yaml", select="LOOP") == []
+
+
+def test_loop_rules_scale_linearly() -> None:
+    """1000 queue/function pairs: cycle search runs once over the graph, not once per route (was 5 s)."""
+    import time
+
+    from conftest import run_rules
+
+    from invocation_lint.model import Function, Model, Queue, Redrive, Target, Trigger, Val
+    from invocation_lint.source import Span
+
+    m = Model(file="big.yaml", format="cloudformation")
+    for i in range(1000):
+        sp = Span("big.yaml", i * 10 + 1)
+        # every other queue redrives into the next queue, so routes chain without closing a cycle
+        target = f"D{i}" if i % 2 else f"Q{i + 1}"
+        m.queues[f"Q{i}"] = Queue(f"Q{i}", "AWS::SQS::Queue", sp, redrive=Redrive(Target(node=target), Val(5), sp, f"Q{i}"))
+        m.queues[f"D{i}"] = Queue(f"D{i}", "AWS::SQS::Queue", sp)
+        m.functions[f"F{i}"] = Function(f"F{i}", "AWS::Lambda::Function", sp, dlq=Target(node=f"D{i}"))
+        m.triggers.append(Trigger(f"F{i}", "poll-sqs", "sqs", sp, f"M{i}", source=Target(node=f"Q{i}")))
+    m.queues["Q999"].redrive = Redrive(Target(node="Q998"), Val(5), Span("big.yaml", 99991), "Q999")
+    started = time.perf_counter()
+    found = run_rules(m, "LOOP")
+    assert time.perf_counter() - started < 3
+    assert finding_tuples(found) == [("LOOP001", "Q998", 9981)]  # Q998 -> Q999 -> Q998

@@ -154,7 +154,7 @@ def losses(model: Model) -> list[Edge]:
         if t.mode == "poll-sqs":
             qid = _node(t.source)
             q = model.queues.get(qid or "")
-            if q is not None and q.redrive is None and qid not in {k[0] for k in out}:
+            if q is not None and q.redrive is None and (qid, "sqs") not in out:
                 from invocation_lint.rules._common import duration
 
                 keep = f"deleted after {duration(q.retention.value)}" if q.retention.known else "deleted at expiry"

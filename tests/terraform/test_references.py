@@ -1,0 +1,415 @@
+"""How a Terraform module's references, variables, locals, count/for_each and functions become the Model.
+
+Each test writes a small module to a temporary directory and checks the nodes, edges, values and lines the
+front-end produces (the rules are tested on the twins and the project fixture).
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from invocation_lint.formats.terraform import load_module
+from invocation_lint.model import Model, Unknown
+
+FN = """
+resource "aws_lambda_function" "fn" {
+  function_name = "fn"
+  handler       = "app.handler"
+  runtime       = "python3.12"
+  filename      = "fn.zip"
+}
+"""
+
+
+def module(tmp_path: Path, files: dict[str, str]) -> Model:
+    for name, text in files.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return load_module(str(tmp_path), "mod", str(tmp_path))
+
+
+def test_defaults_are_marked_and_located(tmp_path: Path) -> None:
+    m = module(tmp_path, {"main.tf": 'resource "aws_sqs_queue" "q" {}\n' + FN})
+    q = m.queues["aws_sqs_queue.q"]
+    assert (q.visibility_timeout.value, q.retention.value, q.fifo.value) == (30, 345600, False)
+    assert q.visibility_timeout.default and q.retention.default
+    assert q.span.file == "mod/main.tf" and q.span.line == 1
+    fn = m.functions["aws_lambda_function.fn"]
+    assert fn.timeout.value == 3 and fn.timeout.default
+    assert fn.span.line == 3 and fn.handler.span.line == 5
+    assert m.format == "terraform"
+
+
+def test_reference_interpolation_variables_and_locals(tmp_path: Path) -> None:
+    m = module(tmp_path, {
+        "variables.tf": """
+            variable "visibility" {
+              default = 120
+            }
+            variable "no_default" {}
+        """,
+        "main.tf": """
+            locals {
+              factor = 2
+              dlq    = aws_sqs_queue.dlq
+            }
+            resource "aws_sqs_queue" "dlq" {
+              name = "jobs-dlq.fifo"
+            }
+            resource "aws_sqs_queue" "jobs" {
+              visibility_timeout_seconds = var.visibility * local.factor
+              message_retention_seconds  = var.no_default
+              redrive_policy = jsonencode({
+                deadLetterTargetArn = "${local.dlq.arn}"
+                maxReceiveCount     = 4
+              })
+            }
+        """,
+    })
+    jobs = m.queues["aws_sqs_queue.jobs"]
+    assert jobs.visibility_timeout.value == 240 and jobs.visibility_timeout.span.line == 10
+    assert isinstance(jobs.retention.value, Unknown) and not jobs.retention.known
+    assert jobs.redrive.target.node == "aws_sqs_queue.dlq" and jobs.redrive.target.service == "sqs"
+    assert jobs.redrive.max_receive_count.value == 4 and jobs.redrive.max_receive_count.span.line == 14
+    assert m.queues["aws_sqs_queue.dlq"].fifo.value is True  # by its .fifo name
+
+
+def test_redrive_policy_as_json_string_and_heredoc(tmp_path: Path) -> None:
+    m = module(tmp_path, {"main.tf": """
+        resource "aws_sqs_queue" "dlq" {}
+        resource "aws_sqs_queue" "a" {
+          redrive_policy = "{\\"deadLetterTargetArn\\":\\"${aws_sqs_queue.dlq.arn}\\",\\"maxReceiveCount\\":7}"
+        }
+        resource "aws_sqs_queue" "b" {
+          redrive_policy = <<-EOF
+            {
+              "deadLetterTargetArn": "${aws_sqs_queue.dlq.arn}",
+              "maxReceiveCount": 9
+            }
+          EOF
+        }
+    """})
+    for name, count in (("a", 7), ("b", 9)):
+        r = m.queues[f"aws_sqs_queue.{name}"].redrive
+        assert r.target.node == "aws_sqs_queue.dlq"
+        assert r.max_receive_count.value == count
+
+
+def test_count_and_for_each_instances(tmp_path: Path) -> None:
+    m = module(tmp_path, {"main.tf": """
+        variable "create" {
+          default = true
+        }
+        resource "aws_sqs_queue" "counted" {
+          count = var.create ? 2 : 0
+          visibility_timeout_seconds = 10 * (count.index + 1)
+        }
+        resource "aws_sqs_queue" "keyed" {
+          for_each = toset(["a", "b"])
+          name     = "q-${each.key}"
+        }
+        resource "aws_sqs_queue" "by_map" {
+          for_each = { for k, v in { x = 1, y = 2 } : k => v if v > 1 }
+          delay_seconds = each.value
+        }
+        resource "aws_sqs_queue" "unknown_count" {
+          count = length(data.aws_availability_zones.all.names)
+        }
+        resource "aws_sqs_queue" "none" {
+          count = 0
+        }
+    """})
+    assert sorted(m.queues) == [
+        'aws_sqs_queue.by_map["y"]', "aws_sqs_queue.counted[0]", "aws_sqs_queue.counted[1]",
+        'aws_sqs_queue.keyed["a"]', 'aws_sqs_queue.keyed["b"]',
+    ]
+    assert m.queues["aws_sqs_queue.counted[1]"].visibility_timeout.value == 20
+    assert m.notes == ["aws_sqs_queue.unknown_count: the count of aws_sqs_queue.unknown_count is not known statically; not checked"]
+
+
+def test_indexed_references_and_splat(tmp_path: Path) -> None:
+    m = module(tmp_path, {"main.tf": FN + """
+        resource "aws_sqs_queue" "q" {
+          for_each = toset(["orders", "refunds"])
+        }
+        resource "aws_sqs_queue" "c" {
+          count = 2
+        }
+        resource "aws_lambda_event_source_mapping" "keyed" {
+          event_source_arn = aws_sqs_queue.q["refunds"].arn
+          function_name    = aws_lambda_function.fn.function_name
+        }
+        resource "aws_lambda_event_source_mapping" "counted" {
+          event_source_arn = element(aws_sqs_queue.c[*].arn, 1)
+          function_name    = "fn"
+        }
+        resource "aws_lambda_event_source_mapping" "each" {
+          for_each         = aws_sqs_queue.q
+          event_source_arn = each.value.arn
+          function_name    = aws_lambda_function.fn.arn
+        }
+    """})
+    sources = sorted((t.resource, t.source.node) for t in m.triggers)
+    assert sources == [
+        ("aws_lambda_event_source_mapping.counted", "aws_sqs_queue.c[1]"),
+        ('aws_lambda_event_source_mapping.each["orders"]', 'aws_sqs_queue.q["orders"]'),
+        ('aws_lambda_event_source_mapping.each["refunds"]', 'aws_sqs_queue.q["refunds"]'),
+        ("aws_lambda_event_source_mapping.keyed", 'aws_sqs_queue.q["refunds"]'),
+    ]
+    assert {t.function for t in m.triggers} == {"aws_lambda_function.fn"}  # by reference and by name
+
+
+def test_local_child_module_inputs_and_outputs(tmp_path: Path) -> None:
+    m = module(tmp_path, {
+        "main.tf": FN + """
+            module "queue" {
+              source     = "./modules/queue"
+              name       = "jobs"
+              visibility = 15
+            }
+            resource "aws_lambda_event_source_mapping" "jobs" {
+              event_source_arn = module.queue.arn
+              function_name    = aws_lambda_function.fn.arn
+              batch_size       = module.queue.batch
+            }
+        """,
+        "modules/queue/main.tf": """
+            variable "name" {}
+            variable "visibility" {
+              default = 30
+            }
+            resource "aws_sqs_queue" "this" {
+              name                       = var.name
+              visibility_timeout_seconds = var.visibility
+            }
+            output "arn" {
+              value = aws_sqs_queue.this.arn
+            }
+            output "batch" {
+              value = 5
+            }
+        """,
+    })
+    q = m.queues["module.queue.aws_sqs_queue.this"]
+    assert q.visibility_timeout.value == 15
+    assert q.span.file == "mod/modules/queue/main.tf" and q.visibility_timeout.span.line == 8
+    (t,) = m.triggers
+    assert t.source.node == "module.queue.aws_sqs_queue.this" and t.batch_size.value == 5
+
+
+def test_dynamic_blocks_and_functions(tmp_path: Path) -> None:
+    m = module(tmp_path, {"main.tf": """
+        variable "dlq_arn" {
+          default = "arn:aws:sqs:eu-west-1:123456789012:external-dlq"
+        }
+        variable "settings" {
+          default = { timeout = 20 }
+        }
+        resource "aws_lambda_function" "fn" {
+          function_name = "fn"
+          handler       = "app.handler"
+          runtime       = "python3.12"
+          timeout       = lookup(merge({ timeout = 3 }, var.settings), "timeout", 3)
+          reserved_concurrent_executions = try(var.settings.concurrency, 2)
+          dynamic "dead_letter_config" {
+            for_each = var.dlq_arn == null ? [] : [var.dlq_arn]
+            content {
+              target_arn = dead_letter_config.value
+            }
+          }
+        }
+    """})
+    fn = m.functions["aws_lambda_function.fn"]
+    assert fn.timeout.value == 20
+    assert fn.reserved_concurrency.value == 2
+    assert fn.dlq.arn == "arn:aws:sqs:eu-west-1:123456789012:external-dlq" and fn.dlq.service == "sqs"
+    (route,) = m.routes
+    assert (route.kind, route.source) == ("function-dlq", "aws_lambda_function.fn")
+
+
+def test_tf_json_syntax(tmp_path: Path) -> None:
+    m = module(tmp_path, {"main.tf.json": """
+        {
+          "variable": {"vt": {"default": 45}},
+          "resource": {
+            "aws_sqs_queue": {
+              "q": {
+                "visibility_timeout_seconds": "${var.vt}",
+                "redrive_policy": "${jsonencode({deadLetterTargetArn = aws_sqs_queue.dlq.arn, maxReceiveCount = 3})}"
+              },
+              "dlq": {}
+            },
+            "aws_lambda_event_source_mapping": {
+              "m": {
+                "event_source_arn": "${aws_sqs_queue.q.arn}",
+                "function_name": "external-function",
+                "scaling_config": {"maximum_concurrency": 4}
+              }
+            }
+          }
+        }
+    """})
+    q = m.queues["aws_sqs_queue.q"]
+    assert q.visibility_timeout.value == 45 and q.visibility_timeout.span.line == 7
+    assert q.redrive.target.node == "aws_sqs_queue.dlq" and q.redrive.max_receive_count.value == 3
+    assert m.triggers == []  # the function is not in this module
+    assert m.resources["aws_lambda_event_source_mapping.m"][1].line == 13
+
+
+def test_iam_policies_in_every_form(tmp_path: Path) -> None:
+    m = module(tmp_path, {"main.tf": FN.replace('filename      = "fn.zip"', "role = aws_iam_role.r.arn") + """
+        resource "aws_sqs_queue" "q" {}
+        resource "aws_iam_role" "r" {
+          name               = "r"
+          assume_role_policy = "{}"
+          inline_policy {
+            name   = "inline"
+            policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "sns:Publish", Resource = "*" }] })
+          }
+        }
+        resource "aws_iam_role_policy" "heredoc" {
+          role   = aws_iam_role.r.name
+          policy = <<EOF
+        {"Statement": [{"Effect": "Allow", "Action": ["sqs:SendMessage"], "Resource": "${aws_sqs_queue.q.arn}"}]}
+        EOF
+        }
+        resource "aws_iam_policy" "managed" {
+          policy = jsonencode({ Statement = [{ Effect = "Deny", Action = "lambda:InvokeFunction", Resource = "*" }] })
+        }
+        resource "aws_iam_role_policy_attachment" "managed" {
+          role       = aws_iam_role.r.name
+          policy_arn = aws_iam_policy.managed.arn
+        }
+        resource "aws_iam_role_policy_attachment" "aws_managed" {
+          role       = "r"
+          policy_arn = "arn:aws:iam::aws:policy/AmazonSQSFullAccess"
+        }
+    """})
+    role = m.roles["aws_iam_role.r"]
+    assert [(s.effect, s.actions, [t.label() for t in s.resources]) for s in role.statements] == [
+        ("Allow", ["sns:Publish"], ["*"]),
+        ("Allow", ["sqs:SendMessage"], ["aws_sqs_queue.q"]),
+        ("Deny", ["lambda:InvokeFunction"], ["*"]),
+    ]
+    assert role.complete is False  # an AWS managed policy whose statements are not known
+    assert m.functions["aws_lambda_function.fn"].role.node == "aws_iam_role.r"
+
+
+@pytest.mark.parametrize(("principal", "service", "mode"), [
+    ("sns.amazonaws.com", "sns", "async"), ("s3.amazonaws.com", "s3", "async"),
+    ("apigateway.amazonaws.com", "apigateway", "sync"), ("events.amazonaws.com", "eventbridge", "async"),
+])
+def test_permission_gives_a_trigger_only_when_nothing_else_does(tmp_path: Path, principal: str, service: str,
+                                                                mode: str) -> None:
+    m = module(tmp_path, {"main.tf": FN + f"""
+        resource "aws_lambda_permission" "p" {{
+          function_name = aws_lambda_function.fn.function_name
+          principal     = "{principal}"
+          action        = "lambda:InvokeFunction"
+        }}
+    """})
+    (t,) = m.triggers
+    assert (t.service, t.mode, t.resource) == (service, mode, "aws_lambda_permission.p")
+
+
+def test_streams_sync_callers_and_aliases(tmp_path: Path) -> None:
+    m = module(tmp_path, {"main.tf": FN + """
+        resource "aws_kinesis_stream" "clicks" {
+          name        = "clicks"
+          shard_count = 1
+        }
+        resource "aws_dynamodb_table" "orders" {
+          name             = "orders"
+          hash_key         = "id"
+          stream_enabled   = true
+          stream_view_type = "NEW_IMAGE"
+        }
+        resource "aws_lambda_alias" "live" {
+          name             = "live"
+          function_name    = aws_lambda_function.fn.function_name
+          function_version = "1"
+        }
+        resource "aws_lambda_event_source_mapping" "clicks" {
+          event_source_arn       = aws_kinesis_stream.clicks.arn
+          function_name          = aws_lambda_alias.live.arn
+          starting_position      = "LATEST"
+          maximum_retry_attempts = 3
+          destination_config {
+            on_failure {
+              destination_arn = "arn:aws:sqs:eu-west-1:123456789012:clicks-failures"
+            }
+          }
+        }
+        resource "aws_lambda_event_source_mapping" "orders" {
+          event_source_arn  = aws_dynamodb_table.orders.stream_arn
+          function_name     = aws_lambda_function.fn.arn
+          starting_position = "TRIM_HORIZON"
+        }
+        resource "aws_lambda_function_url" "url" {
+          function_name = aws_lambda_function.fn.function_name
+        }
+        resource "aws_lb_target_group" "tg" {
+          target_type = "lambda"
+        }
+        resource "aws_lb_target_group_attachment" "tg" {
+          target_group_arn = aws_lb_target_group.tg.arn
+          target_id        = aws_lambda_function.fn.arn
+        }
+    """})
+    by_service = {t.service: t for t in m.triggers}
+    assert sorted(by_service) == ["alb", "dynamodb", "kinesis", "url"]
+    k = by_service["kinesis"]
+    assert (k.mode, k.batch_size.value, k.batch_size.default) == ("poll-stream", 100, True)
+    assert k.max_retry_attempts.value == 3 and k.extra["qualifier"] == "live"
+    assert k.on_failure.arn.endswith(":clicks-failures") and k.destination_config.line == 29
+    assert by_service["dynamodb"].source.node == "aws_dynamodb_table.orders"
+    assert by_service["alb"].mode == "sync" and by_service["alb"].source.node == "aws_lb_target_group.tg"
+    assert m.streams["aws_dynamodb_table.orders"].service == "dynamodb"
+
+
+def test_unknown_values_never_guess(tmp_path: Path) -> None:
+    m = module(tmp_path, {"main.tf": FN + """
+        data "aws_sqs_queue" "existing" {
+          name = "existing"
+        }
+        resource "aws_sqs_queue" "q" {
+          visibility_timeout_seconds = data.aws_ssm_parameter.vt.value
+          redrive_policy             = data.aws_ssm_parameter.redrive.value
+        }
+        resource "aws_lambda_event_source_mapping" "existing" {
+          event_source_arn = data.aws_sqs_queue.existing.arn
+          function_name    = aws_lambda_function.fn.arn
+        }
+        module "remote" {
+          source = "git::https://example.com/modules.git//queue"
+        }
+        resource "aws_lambda_event_source_mapping" "remote" {
+          event_source_arn = module.remote.queue_arn
+          function_name    = aws_lambda_function.fn.arn
+        }
+    """})
+    q = m.queues["aws_sqs_queue.q"]
+    assert not q.visibility_timeout.known
+    assert isinstance(q.redrive, Unknown)
+    (t,) = m.triggers  # the data source is an SQS queue outside this module: its ARN is unknown, its service not
+    assert t.resource == "aws_lambda_event_source_mapping.existing" and t.service == "sqs"
+    assert t.source.node is None and t.source.unknown is not None
+    assert any("module.remote" in n and "not on disk" in n for n in m.notes)
+    assert any("aws_lambda_event_source_mapping.remote" in n for n in m.notes)
+
+
+def test_tfvars_override_defaults(tmp_path: Path) -> None:
+    m = module(tmp_path, {
+        "main.tf": 'variable "vt" {\n  default = 30\n}\nresource "aws_sqs_queue" "q" {\n  visibility_timeout_seconds = var.vt\n}\n',
+        "terraform.tfvars": "vt = 90\n",
+    })
+    assert m.queues["aws_sqs_queue.q"].visibility_timeout.value == 90
+
+
+def test_inline_suppression_comment(tmp_path: Path) -> None:
+    m = module(tmp_path, {"main.tf": '# invlint: ignore=SQS001,SQS004\nresource "aws_sqs_queue" "q" {}\n'})
+    assert m.suppressions == {"aws_sqs_queue.q": {"SQS001", "SQS004"}}

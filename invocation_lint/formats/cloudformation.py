@@ -349,7 +349,9 @@ class Builder:
             policy = LDict(policy, span=span) if isinstance(policy, dict) else policy
         if isinstance(policy, Mapping) and "Fn::Sub" in policy and len(policy) == 1:
             policy = self.r.sub_json(policy["Fn::Sub"], span) or policy
-        if not isinstance(policy, Mapping) or (len(policy) == 1 and next(iter(policy)) in ("Ref", "Condition") or str(next(iter(policy))).startswith("Fn::")):
+        intrinsic = isinstance(policy, Mapping) and len(policy) == 1 and (
+            next(iter(policy)) in ("Ref", "Condition") or str(next(iter(policy))).startswith("Fn::"))
+        if not isinstance(policy, Mapping) or intrinsic:
             resolved = self.r.value(raw)
             if isinstance(resolved, str):
                 try:

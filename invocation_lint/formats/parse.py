@@ -556,7 +556,7 @@ class _JsonParser:
             if frame is not None and state in ("k", "K"):
                 if kind != "s":
                     raise self.error(start, "expected a key in double quotes")
-                key = _string(tok)
+                key = self.string(tok, start)
                 if key in frame[0]:
                     raise self.error(start, f"duplicate key {key!r}")
                 line, col = pos_of(start)
@@ -574,7 +574,7 @@ class _JsonParser:
                 stack.append([container, "k" if tok == "{" else "v0", None, None, line, col])
                 continue
             if kind == "s":
-                value: Any = _string(tok)
+                value: Any = self.string(tok, start)
             elif kind == "n":
                 value = int(tok) if tok.lstrip("-").isdigit() else float(tok)
             else:
@@ -590,6 +590,12 @@ class _JsonParser:
         if not have_root:
             raise InputError(file, "empty document")
         return root
+
+    def string(self, tok: str, start: int) -> str:
+        try:
+            return _string(tok)
+        except ValueError:
+            raise self.error(start, "invalid escape in a string") from None
 
     @staticmethod
     def _store(stack: list[list[Any]], value: Any, span: Span) -> None:

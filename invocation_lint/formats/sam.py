@@ -219,6 +219,8 @@ def _function(res: Res, props: LDict, r: Resolver, template_dir: str, implicit: 
             if not isinstance(event, Mapping):
                 continue
             etype = r.value(event.get("Type"))
+            if not isinstance(etype, str):
+                continue
             eprops = event.get("Properties")
             if not isinstance(eprops, LDict):
                 eprops = LDict(eprops if isinstance(eprops, Mapping) else {}, span=espan)

@@ -214,3 +214,44 @@ def test_stdin() -> None:
     assert res.exit_code == 1
     assert [(f["file"], f["code"], f["line"]) for f in json.loads(res.stdout)["findings"]] == [
         ("<stdin>", "SQS001", 4)]
+
+
+def test_graph_not_available(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "invocation_lint.graph", None)  # import fails as if absent
+    code, out, err = invoke("graph", BAD)
+    assert (code, out) == (2, "")
+    assert err == "invlint: graph rendering is not available in this version\n"
+
+
+def test_colour_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    from invocation_lint.cli import _use_color
+
+    class Tty:
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    monkeypatch.setattr(sys, "stdout", Tty())
+    assert _use_color(False, None, "text") is True
+    assert _use_color(True, None, "text") is False  # --no-color
+    assert _use_color(False, "out.txt", "text") is False  # --output
+    assert _use_color(False, None, "json") is False
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert _use_color(False, None, "text") is False
+    monkeypatch.delenv("NO_COLOR")
+    monkeypatch.setattr(sys, "stdout", object())  # not a terminal (no isatty)
+    assert _use_color(False, None, "text") is False
+
+
+def test_sarif_and_github_from_the_command_line() -> None:
+    code, out, _ = invoke("check", "--select", "SQS001", "--format", "sarif", BAD)
+    assert code == 1
+    (run,) = json.loads(out)["runs"]
+    assert [r["id"] for r in run["tool"]["driver"]["rules"]] == ["SQS001"]
+    assert [(r["ruleId"], r["locations"][0]["physicalLocation"]["region"]["startLine"]) for r in run["results"]] \
+        == [("SQS001", 4)]
+    code, out, _ = invoke("check", "--select", "SQS001", "--format", "github", BAD)
+    assert code == 1
+    assert out.startswith(f"::error file={BAD},line=4,col=3,endLine=4,")
+    assert out.count("\n") == 1

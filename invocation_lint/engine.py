@@ -7,6 +7,7 @@ while loading an input or running a rule becomes ``"<file>: internal error in <s
 
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 import os
 import sys
@@ -207,7 +208,7 @@ def run(
     from . import suppress
     from .discover import discover
 
-    config = config or Config()
+    config = dataclasses.replace(config) if config is not None else Config()  # never change the caller's
     if select is not None:
         config.select = list(select)
     if ignore is not None:
@@ -253,6 +254,8 @@ def run(
             ctx = Context(options=options.get(r.code, {}))
             try:
                 for f in r.check(model, ctx) or ():
+                    if f.code and f.code != r.code and f.code not in levels:
+                        continue  # a rule reporting under another code that is not selected
                     found.append(_complete(f, r, all_rules, levels, overrides))
             except Exception as exc:  # noqa: BLE001
                 errors.append(_internal(model.file, f"rule {r.code}", exc))

@@ -203,3 +203,36 @@ def test_options_reach_the_rule(project: Path, option_rule: list[Any]) -> None:
     code, _, err = check("--select", "LOOP998", "t.yaml")
     assert code == 2
     assert err.endswith("options.LOOP998: unknown option 'factr' (known: factor)\n")
+
+
+@pytest.fixture
+def two_code_rule() -> Iterator[None]:
+    """A test rule that chooses its own severity and also reports under a second code."""
+    registry.all_rules()
+
+    @rule("LOOP997", "test-rule-main", "warning", "main code")
+    def check_a(model, ctx):  # type: ignore[no-untyped-def]
+        return [Finding("LOOP997", "own severity", None, "A", severity="error"),
+                Finding("LOOP996", "second code", None, "B")]
+
+    @rule("LOOP996", "test-rule-second", "info", "second code")
+    def check_b(model, ctx):  # type: ignore[no-untyped-def]
+        return []
+
+    yield
+    registry._RULES.pop("LOOP997", None)
+    registry._RULES.pop("LOOP996", None)
+
+
+def test_rule_severity_config_override_and_second_codes(project: Path, two_code_rule: None) -> None:
+    from invocation_lint.engine import run
+
+    res = run(["t.yaml"], Config(select=["LOOP997", "LOOP996"]))
+    assert [(f.code, f.severity, f.name) for f in res.findings] == [
+        ("LOOP997", "error", "test-rule-main"), ("LOOP996", "info", "test-rule-second")]
+    res = run(["t.yaml"], Config(select=["LOOP997", "LOOP996"], severity={"test-rule-main": "info"}))
+    assert [(f.code, f.severity) for f in res.findings] == [("LOOP997", "info"), ("LOOP996", "info")]
+    cfg = Config(select=["LOOP997"])
+    res = run(["t.yaml"], cfg, ignore=["LOOP996"])
+    assert [f.code for f in res.findings] == ["LOOP997"]  # the unselected second code is dropped
+    assert cfg.ignore == []  # the caller's configuration is left alone

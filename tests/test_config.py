@@ -228,10 +228,10 @@ def test_rule_severity_config_override_and_second_codes(project: Path, two_code_
     from invocation_lint.engine import run
 
     res = run(["t.yaml"], Config(select=["LOOP997", "LOOP996"]))
-    assert [(f.code, f.severity, f.name) for f in res.findings] == [
-        ("LOOP997", "error", "test-rule-main"), ("LOOP996", "info", "test-rule-second")]
+    assert [(f.code, f.severity, f.name) for f in res.findings] == [  # no location: sorted by code
+        ("LOOP996", "info", "test-rule-second"), ("LOOP997", "error", "test-rule-main")]
     res = run(["t.yaml"], Config(select=["LOOP997", "LOOP996"], severity={"test-rule-main": "info"}))
-    assert [(f.code, f.severity) for f in res.findings] == [("LOOP997", "info"), ("LOOP996", "info")]
+    assert [(f.code, f.severity) for f in res.findings] == [("LOOP996", "info"), ("LOOP997", "info")]
     cfg = Config(select=["LOOP997"])
     res = run(["t.yaml"], cfg, ignore=["LOOP996"])
     assert [f.code for f in res.findings] == ["LOOP997"]  # the unselected second code is dropped

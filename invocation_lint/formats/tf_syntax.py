@@ -165,8 +165,11 @@ def parse_hcl(text: str, file: str) -> Body:
     import hcl2  # heavy: only for .tf input
     from lark.exceptions import LarkError, UnexpectedInput
 
+    from .parse import _gc_paused
+
     try:
-        tree = hcl2.parses_to_tree(text)
+        with _gc_paused():  # the parse allocates many small objects and no cycles: the collector only costs
+            tree = hcl2.parses_to_tree(text)
     except UnexpectedInput as exc:
         line = getattr(exc, "line", None)
         col = getattr(exc, "column", None)
@@ -186,7 +189,8 @@ def parse_hcl(text: str, file: str) -> Body:
         raise InputError(file, f"invalid HCL: {what}{where}", line if isinstance(line, int) and line > 0 else None) from None
     except (LarkError, RecursionError, ValueError) as exc:
         raise InputError(file, f"invalid HCL: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
-    return _LarkConverter(file).body(tree.children[0])
+    with _gc_paused():
+        return _LarkConverter(file).body(tree.children[0])
 
 
 def _line(node: Any) -> int:

@@ -562,22 +562,28 @@ class Builder:
             ):
                 role.complete = False
                 continue
-            if "NotResource" in st:
-                targets = [Target(arn="*", span=where)] if effect == "Allow" else []
-                if effect != "Allow":
-                    role.complete = False
-            else:
-                raw = st.get("Resource", [])
-                raw = _deref(raw) if not isinstance(raw, Ref) else raw
-                if not isinstance(raw, list):
-                    raw = [raw]
-                targets = [self._policy_target(x, where) for x in raw]
-            role.statements.append(Statement(effect, [str(_deref(a)) for a in actions], targets, where, not_action))
+            not_resource = "NotResource" in st
+            raw = st.get("NotResource" if not_resource else "Resource", [])
+            raw = _deref(raw) if not isinstance(raw, Ref) else raw
+            if not isinstance(raw, list):
+                raw = [raw]
+            targets = [self._policy_target(x, where) for x in raw]
+            role.statements.append(_statement(effect, [str(_deref(a)) for a in actions], targets, where, not_action,
+                                              not_resource, "Condition" in st))
 
     def _policy_target(self, x: Any, span: Span) -> Target:
+        """A policy's resource: a node, an ARN or ARN pattern; ``arn:aws:sns:${region}:${account}:*`` keeps its
+        shape as a pattern (``${...}`` stands for any value, as for CloudFormation's pseudo parameters)."""
+        from .tf_eval import TemplateUnknown
+
         plain = _deref(x)
         if isinstance(plain, str) and ("*" in plain or "?" in plain):
             return Target(arn=plain, service=arn_service(plain), span=span)
+        if isinstance(x, TemplateUnknown):
+            t = self._template_target(x, span)
+            if t.node is None and x.text.startswith("arn:"):
+                return Target(arn=x.text, service=arn_service(x.text), span=span)
+            return t
         return self.target_of(x, span)
 
     def _doc_statements(self, role: Role, inst: Inst) -> None:
@@ -598,17 +604,17 @@ class Builder:
             ):
                 role.complete = False
                 continue
-            if _is_set(st, "not_resources"):
-                targets = [Target(arn="*", span=where)] if effect == "Allow" else []
-            else:
-                raw = _deref(st.get("resources"))
-                if raw is None:
-                    raw = ["*"]
-                if not isinstance(raw, list):
-                    role.complete = False
-                    continue
-                targets = [self._policy_target(x, where) for x in raw]
-            role.statements.append(Statement(effect, [str(_deref(a)) for a in actions], targets, where, not_action))
+            not_resource = _is_set(st, "not_resources")
+            raw = _deref(st.get("not_resources" if not_resource else "resources"))
+            if raw is None:
+                raw = ["*"]
+            if not isinstance(raw, list):
+                role.complete = False
+                continue
+            targets = [self._policy_target(x, where) for x in raw]
+            conditional = bool(blocks(st, "condition")) or isinstance(_deref(st.get("condition")), Unknown)
+            role.statements.append(_statement(effect, [str(_deref(a)) for a in actions], targets, where, not_action,
+                                              not_resource, conditional))
 
     def _role_of(self, v: Any, span: Span) -> Role | None:
         from .tf_eval import Ref
@@ -766,6 +772,14 @@ class Builder:
             service = "kafka"
         elif _is_set(v, "queues") and service in (None, "mq"):
             service = "mq"
+        if service is None and source is not None and source.unknown is not None:
+            # an unknown source, but the mapping's own settings tell what polls (as for CloudFormation): Kinesis,
+            # DynamoDB, MSK and Kafka need starting_position, which SQS does not accept; MQ, self-managed Kafka
+            # and DocumentDB have their own blocks. What has none of them can only be SQS.
+            if not any(_is_set(v, k) for k in ("starting_position", "queues", "self_managed_event_source", "topics",
+                                               "document_db_event_source_config", "source_access_configuration",
+                                               "amazon_managed_kafka_event_source_config")):
+                service = "sqs"
         if service is None:
             if source is not None and source.unknown is not None:
                 self.m.notes.append(f"{inst.address}: the event source of this mapping is not known; it is not checked")
@@ -1025,6 +1039,18 @@ class Builder:
                 if ref.address in self.m.apis:
                     return ref.address
         return None
+
+
+def _statement(effect: str, actions: list[str], targets: list[Target], span: Span, not_action: bool,
+               not_resource: bool, conditional: bool) -> Statement:
+    st = Statement(effect, actions, targets, span, not_action)
+    # ``NotResource`` and ``Condition`` are recorded where the Model has room for them
+    if hasattr(st, "not_resource"):
+        st.not_resource = not_resource  # type: ignore[attr-defined]
+        st.conditional = conditional  # type: ignore[attr-defined]
+    elif not_resource:
+        st.resources = [Target(arn="*", span=span)] if effect == "Allow" else []
+    return st
 
 
 def _restore_refs(doc: Any, refs: Mapping[str, Any]) -> Any:

@@ -102,12 +102,13 @@ def test_project_model() -> None:
     # the .tf.json file: HTTP API integration
     (api,) = m.triggers_of("aws_lambda_function.api")
     assert (api.mode, api.service, api.api, api.api_kind) == ("sync", "apigatewayv2", "aws_apigatewayv2_api.http", "http")
-    # the child module directory is also discovered on its own: its inputs are unknown there, nothing fires
+    # the child module directory is also discovered on its own: its inputs are unknown there (no finding);
+    # a mapping without starting_position can only poll SQS, whatever its (unknown) queue
     child = models[str(PROJECT / "modules" / "consumer")]
     fn = child.functions["aws_lambda_function.this"]
     assert fn.timeout.value == 3 and fn.timeout.default is False  # var.timeout's default
-    assert child.triggers == []
-    assert child.notes == ["aws_lambda_event_source_mapping.this: the event source of this mapping is not known; it is not checked"]
+    (t,) = child.triggers
+    assert (t.service, t.mode) == ("sqs", "poll-sqs") and t.source.node is None and t.source.unknown is not None
 
 
 def test_plan_and_state_findings() -> None:

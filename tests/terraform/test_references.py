@@ -395,11 +395,15 @@ def test_unknown_values_never_guess(tmp_path: Path) -> None:
     q = m.queues["aws_sqs_queue.q"]
     assert not q.visibility_timeout.known
     assert isinstance(q.redrive, Unknown)
-    (t,) = m.triggers  # the data source is an SQS queue outside this module: its ARN is unknown, its service not
-    assert t.resource == "aws_lambda_event_source_mapping.existing" and t.service == "sqs"
-    assert t.source.node is None and t.source.unknown is not None
-    assert any("module.remote" in n and "not on disk" in n for n in m.notes)
-    assert any("aws_lambda_event_source_mapping.remote" in n for n in m.notes)
+    # the data source is an SQS queue outside this module: its ARN is unknown, its service not; the remote
+    # module's output is unknown, but a mapping without starting_position can only poll SQS
+    existing, remote = sorted(m.triggers, key=lambda t: t.resource)
+    assert existing.resource == "aws_lambda_event_source_mapping.existing" and existing.service == "sqs"
+    assert remote.resource == "aws_lambda_event_source_mapping.remote" and remote.service == "sqs"
+    for t in (existing, remote):
+        assert t.source.node is None and t.source.unknown is not None
+    assert m.notes == ["module.remote: module source 'git::https://example.com/modules.git//queue' is not on disk; "
+                       "its resources are not checked"]
 
 
 def test_tfvars_override_defaults(tmp_path: Path) -> None:

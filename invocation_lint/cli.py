@@ -206,7 +206,11 @@ def rule_cmd(code_or_name: str) -> None:
         return
     head = f"{r.code} {r.name} ({r.severity})"
     body = r.docs or r.summary
-    sys.stdout.write(f"{head}\n{'=' * len(head)}\n\n{r.summary}\n\n{body}\n")
+    opts = ""
+    if r.options:
+        lines = "\n".join(f"- `{k}`: {v!r} (default)" for k, v in r.options.items())
+        opts = f"\n## Options\nSet in the configuration under `options.{r.code}`:\n{lines}\n"
+    sys.stdout.write(f"{head}\n{'=' * len(head)}\n\n{r.summary}\n\n{body}\n{opts}")
 
 
 @main.command("graph")

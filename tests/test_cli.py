@@ -255,3 +255,11 @@ def test_sarif_and_github_from_the_command_line() -> None:
     assert code == 1
     assert out.startswith(f"::error file={BAD},line=4,col=3,endLine=4,")
     assert out.count("\n") == 1
+
+
+def test_rule_docs_list_options() -> None:
+    code, out, _ = invoke("rule", "SQS004")
+    assert code == 0
+    assert out.endswith("\n## Options\nSet in the configuration under `options.SQS004`:\n"
+                        "- `visibility-factor`: 6 (default)\n")
+    assert "## Options" not in invoke("rule", "SQS001")[1]

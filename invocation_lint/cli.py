@@ -37,6 +37,15 @@ def _use_color(no_color: bool, output: str | None, fmt: str) -> bool:
         return False
 
 
+def _tolerant_stdout() -> None:
+    """A console that cannot encode "→" (cp1252, ASCII) gets "?" instead of a UnicodeEncodeError."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="replace")  # type: ignore[union-attr]
+        except (AttributeError, ValueError):
+            pass
+
+
 def _fail(message: str) -> None:
     click.echo(f"invlint: {message}", err=True)
     sys.exit(2)
@@ -76,6 +85,7 @@ class _Main(click.Group):
 @click.version_option(__version__, "--version", "-V", prog_name="invlint", message="%(prog)s %(version)s")
 def main() -> None:
     """invlint: finds AWS Lambda failure handling that loses events, from template to handler code."""
+    _tolerant_stdout()
 
 
 @main.command()

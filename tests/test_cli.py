@@ -263,3 +263,12 @@ def test_rule_docs_list_options() -> None:
     assert out.endswith("\n## Options\nSet in the configuration under `options.SQS004`:\n"
                         "- `visibility-factor`: 6 (default)\n")
     assert "## Options" not in invoke("rule", "SQS001")[1]
+
+
+def test_ascii_console_gets_replacement_characters() -> None:
+    env = dict(os.environ, NO_COLOR="1", PYTHONIOENCODING="ascii")
+    proc = subprocess.run([sys.executable, "-m", "invocation_lint.cli", "check", "--select", "SQS001", BAD],
+                          capture_output=True, cwd=ROOT, env=env, timeout=60)
+    assert proc.returncode == 1
+    assert proc.stderr == b""
+    assert b"  path: OrdersQueue (SQS) ? ProcessOrders [poll, batch 10] ? " in proc.stdout

@@ -27,7 +27,7 @@ _ARN_SHAPE: dict[type, tuple[str, str]] = {
     EventBus: ("events", "event-bus/"),
 }
 
-_PSEUDO = re.compile(r"\$\{AWS::[A-Za-z]+\}")
+_PSEUDO = re.compile(r"\$\{[^}]+\}")  # ${AWS::Region}, and the loader's ${Region}/${AccountId}
 _NAME_PROBE = "Zq9-generated-name-7Xk"
 
 
@@ -95,10 +95,16 @@ def _statement_covers(model: Model, st: Statement, action: str, node_id: str) ->
         return False
     answers = [resource_matches(model, r, node_id) for r in st.resources]
     if any(a is True for a in answers):
-        return True
-    if any(a is None for a in answers):
-        return None
-    return False
+        covered: bool | None = True
+    elif any(a is None for a in answers):
+        covered = None
+    else:
+        covered = False
+    if st.not_resource and covered is not None:
+        covered = not covered  # NotResource: everything but the resources listed
+    if st.conditional and covered is True:
+        return None  # applies only when its Condition holds, which a template does not tell
+    return covered
 
 
 def allows(model: Model, role_target: Target | None, action: str, resource_node_id: str) -> bool | None:

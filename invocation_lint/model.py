@@ -174,6 +174,10 @@ class Statement:
     resources: list[Target]  # ``Target(arn='*')`` for wildcards; patterns stay in ``arn``
     span: Span | None = None
     not_action: bool = False
+    #: ``NotResource``: the statement covers every resource except ``resources``
+    not_resource: bool = False
+    #: the statement has a ``Condition``: whether it applies depends on the request
+    conditional: bool = False
 
 
 @dataclass(slots=True)

@@ -138,7 +138,8 @@ def related(span: Span | None, resource: str | None, message: str) -> list[Relat
 
 
 def node_label(model: Model, node_id: str | None) -> str:
-    """``OrdersQueue (SQS)``, ``Notify (SNS)``, ``Worker (function)``; the bare id for other nodes."""
+    """``OrdersQueue (SQS)``, ``Notify (SNS)``, ``Worker (function)``, ``Uploads (S3)``, ``Api (REST API)``;
+    the bare id for other nodes."""
     if node_id is None:
         return "(unknown)"
     if node_id in model.queues:
@@ -149,6 +150,12 @@ def node_label(model: Model, node_id: str | None) -> str:
         return f"{node_id} (function)"
     if node_id in model.streams:
         return f"{node_id} ({_SERVICE_LABEL.get(model.streams[node_id].service, 'stream')})"
+    if node_id in model.buckets:
+        return f"{node_id} (S3)"
+    if node_id in model.apis:
+        return f"{node_id} ({ {'rest': 'REST API', 'http': 'HTTP API', 'websocket': 'WebSocket API'}.get(model.apis[node_id].kind, 'API')})"
+    if node_id in model.buses:
+        return f"{node_id} (event bus)"
     return node_id
 
 

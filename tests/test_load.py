@@ -313,3 +313,38 @@ def test_redrive_policy_from_a_parameter_without_default_is_unknown(tmp_path: Pa
               RedrivePolicy: !Ref Policy
         """)
     assert isinstance(m.queues["Q"].redrive, Unknown)
+
+
+def test_iam_statements_keep_patterns_conditions_and_not_resource(tmp_path: Path) -> None:
+    from invocation_lint.iam import allows
+
+    m = load(tmp_path, """\
+        Resources:
+          Alerts: {Type: AWS::SNS::Topic}
+          Jobs: {Type: AWS::SQS::Queue}
+          Role:
+            Type: AWS::IAM::Role
+            Properties:
+              AssumeRolePolicyDocument: {}
+              Policies:
+                - PolicyName: p
+                  PolicyDocument:
+                    Statement:
+                      - Effect: Allow
+                        Action: sns:Publish
+                        Resource: !Sub arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:*
+                      - Effect: Allow
+                        Action: sqs:SendMessage
+                        NotResource: !GetAtt Jobs.Arn
+                      - Effect: Allow
+                        Action: lambda:InvokeFunction
+                        Resource: "*"
+                        Condition: {StringEquals: {"aws:SourceAccount": "1"}}
+        """)
+    publish, send, invoke = m.roles["Role"].statements
+    assert publish.resources[0].arn == "arn:aws:sns:${Region}:${AccountId}:*"
+    assert (send.not_resource, send.resources[0].node) == (True, "Jobs")
+    assert invoke.conditional
+    role = publish.resources[0].__class__(node="Role")
+    assert allows(m, role, "sns:Publish", "Alerts") is True  # every topic of this account and region
+    assert allows(m, role, "sqs:SendMessage", "Jobs") is False  # everything but Jobs

@@ -86,12 +86,12 @@ def summary(model: Model) -> dict[str, Any]:
         )
         for t in model.triggers
         if not t.extra.get("authorizer")
-    ))
-    routes = sorted((r.kind, r.source, _t(r.target)) for r in model.routes)
+    ), key=repr)
+    routes = sorted(((r.kind, r.source, _t(r.target)) for r in model.routes), key=repr)
     functions = {
         fid: (_v(f.timeout), _v(f.runtime), _v(f.handler), _v(f.reserved_concurrency), _t(f.dlq),
-              sorted((c.qualifier, _v(c.max_retry_attempts), _v(c.max_event_age), _t(c.on_failure), _t(c.on_success))
-                     for c in f.async_configs))
+              sorted(((c.qualifier, _v(c.max_retry_attempts), _v(c.max_event_age), _t(c.on_failure), _t(c.on_success))
+                      for c in f.async_configs), key=repr))
         for fid, f in model.functions.items()
     }
     queues = {q: (_v(v.fifo), _v(v.visibility_timeout), _v(v.retention)) for q, v in model.queues.items()}

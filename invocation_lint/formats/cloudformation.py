@@ -460,16 +460,13 @@ class Builder:
             if not isinstance(actions, list) or has_unknown(actions) or not isinstance(effect, str):
                 role.complete = False
                 continue
-            if "NotResource" in st:
-                targets = [Target(arn="*", span=span)] if effect == "Allow" else []
-                if effect != "Allow":
-                    role.complete = False
-            else:
-                raw_resources = st.get("Resource", [])
-                if not isinstance(raw_resources, list) or (isinstance(raw_resources, Mapping)):
-                    raw_resources = [raw_resources]
-                targets = [self.r.target(x, span) for x in raw_resources]
-            role.statements.append(Statement(effect, [str(a) for a in actions], targets, span, not_action))
+            not_resource = "NotResource" in st
+            raw_resources = st.get("NotResource" if not_resource else "Resource", [])
+            if not isinstance(raw_resources, list):
+                raw_resources = [raw_resources]
+            targets = [self.r.target(x, span) for x in raw_resources]
+            role.statements.append(Statement(effect, [str(a) for a in actions], targets, span, not_action,
+                                             not_resource=not_resource, conditional="Condition" in st))
 
     def policy(self, res: Res) -> None:
         p = res.props
@@ -571,12 +568,14 @@ class Builder:
             service = "kafka"
         elif "Queues" in p and service in (None, "mq"):
             service = "mq"
+        if service is None and source is not None and source.unknown is not None:
+            # The source is imported or unknown, but the mapping's own properties tell what polls: Kinesis,
+            # DynamoDB, MSK and Kafka require StartingPosition, which SQS does not accept; MQ, self-managed
+            # Kafka and DocumentDB have their own source blocks. What has none of them can only be SQS.
+            if not any(k in p for k in ("StartingPosition", "Queues", "SelfManagedEventSource", "Topics",
+                                        "DocumentDBEventSourceConfig", "SourceAccessConfigurations")):
+                service = "sqs"
         if service is None:
-            if source is not None and source.unknown is not None:
-                service = "unknown"
-            else:
-                return
-        if service == "unknown":
             self.m.notes.append(f"{res.id}: the event source of this mapping is not known; it is not checked")
             return
         mode = "poll-sqs" if service == "sqs" else "poll-stream"
@@ -606,6 +605,8 @@ class Builder:
                     self.m.routes.append(FailureRoute("on-failure", res.id, t, t.span, res.origin))
         enabled = self.r.value(p.get("Enabled", True))
         trig.extra["enabled"] = enabled
+        if "FilterCriteria" in p:
+            trig.extra["filter_criteria"] = self.r.value(p["FilterCriteria"])
         trig.extra["id"] = res.id
         qualifier = self.qualifier_of(fn_target)
         if qualifier:
@@ -732,6 +733,8 @@ class Builder:
             trig = self._add_trigger(fn, "async", "s3", span or res.span, res.origin, Target(node=res.id, service="s3", span=res.span))
             if trig:
                 trig.extra["id"] = res.id
+                if "Filter" in item:
+                    trig.extra["filter"] = self.r.value(item["Filter"])
 
     def log_subscription(self, res: Res) -> None:
         fn = self.function_of(self.target(res.props, "DestinationArn", res.span))
@@ -785,6 +788,8 @@ class Builder:
             trig.extra["id"] = res.id
             if "TimeoutInMillis" in integ:
                 trig.integration_timeout_ms = self.val(integ, "TimeoutInMillis", None, as_int, span)  # type: ignore[arg-type]
+            if "ResponseTransferMode" in integ:
+                trig.extra["response_transfer_mode"] = self.r.value(integ["ResponseTransferMode"])
 
     def rest_authorizer(self, res: Res) -> None:
         v2 = res.type.startswith("AWS::ApiGatewayV2")
@@ -841,6 +846,10 @@ class Builder:
                     trig.extra["route"] = f"{str(method).upper()} {path}"
                     if "timeoutInMillis" in integ:
                         trig.integration_timeout_ms = self.val(integ, "timeoutInMillis", None, as_int, span)  # type: ignore[arg-type]
+                    if "responseTransferMode" in integ:
+                        trig.extra["response_transfer_mode"] = self.r.value(integ["responseTransferMode"])
+                    if "payloadFormatVersion" in integ:
+                        trig.extra["payload_format_version"] = self.r.value(integ["payloadFormatVersion"])
 
     def http_integration(self, res: Res) -> None:
         p = res.props
@@ -858,6 +867,8 @@ class Builder:
             trig.extra["id"] = res.id
             if "TimeoutInMillis" in p:
                 trig.integration_timeout_ms = self.val(p, "TimeoutInMillis", None, as_int, res.span)  # type: ignore[arg-type]
+            if "PayloadFormatVersion" in p:
+                trig.extra["payload_format_version"] = self.r.value(p["PayloadFormatVersion"])
 
     def http_quick_target(self, res: Res) -> None:
         if "Target" in res.props:
@@ -907,6 +918,8 @@ class Builder:
         trig = Trigger(fn, mode, service, res.span, res.origin, source=source)  # type: ignore[arg-type]
         trig.extra["id"] = res.id
         trig.extra["permission"] = True
+        if res.extra.get("filter") is not None:
+            trig.extra["filter"] = self.r.value(res.extra["filter"])
         self._permission_triggers.append(trig)
 
     def _add_permission_triggers(self) -> None:

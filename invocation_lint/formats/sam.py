@@ -424,7 +424,10 @@ def _event(fid: str, name: str, etype: Any, p: LDict, span: Span, r: Resolver, i
         if "Bucket" in p:
             pp["SourceArn"] = p["Bucket"]
             pp.spans["SourceArn"] = p.spans.get("Bucket", span)
-        out.append(Res(f"{eid}Permission", "AWS::Lambda::Permission", pp, span, fid))
+        permission = Res(f"{eid}Permission", "AWS::Lambda::Permission", pp, span, fid)
+        if "Filter" in p:
+            permission.extra["filter"] = p["Filter"]
+        out.append(permission)
     elif etype == "CloudWatchLogs":
         lp = mk(span, {"DestinationArn": fn_arn})
         copy_keys(p, lp, ("LogGroupName", "FilterPattern"))

@@ -270,7 +270,9 @@ def load_config(path: str | None = None, start: str | None = None) -> Config:
     cfg.ignore = _as_list(raw.get("ignore"))
     cfg.fail_on = raw.get("fail-on", cfg.fail_on)
     cfg.severity = dict(raw.get("severity") or {})
-    cfg.options = {str(k): dict(v) for k, v in (raw.get("options") or {}).items()}
+    cfg.options = {  # option names use dashes, like the keys; underscores are accepted
+        str(k): {str(o).replace("_", "-"): val for o, val in v.items()} for k, v in (raw.get("options") or {}).items()
+    }
     if raw.get("baseline"):
         cfg.baseline = os.path.join(base, raw["baseline"])
     cfg.exclude = _as_list(raw.get("exclude"))

@@ -199,6 +199,10 @@ def test_options_reach_the_rule(project: Path, option_rule: list[Any]) -> None:
     (project / ".invlint.yaml").write_text("options:\n  test-rule-options:\n    factor: 4\n")
     check("--select", "LOOP998", "t.yaml")
     assert option_rule == [6, 4]
+    (project / "pyproject.toml").write_text("[tool.invlint.options.LOOP998]\nfactor = 3\n")
+    (project / ".invlint.yaml").unlink()
+    check("--select", "LOOP998", "t.yaml")
+    assert option_rule == [6, 4, 3]
     (project / ".invlint.yaml").write_text("options:\n  LOOP998:\n    factr: 4\n")
     code, _, err = check("--select", "LOOP998", "t.yaml")
     assert code == 2
@@ -236,3 +240,10 @@ def test_rule_severity_config_override_and_second_codes(project: Path, two_code_
     res = run(["t.yaml"], cfg, ignore=["LOOP996"])
     assert [f.code for f in res.findings] == ["LOOP997"]  # the unselected second code is dropped
     assert cfg.ignore == []  # the caller's configuration is left alone
+
+
+def test_underscores_are_accepted_for_dashes(project: Path) -> None:
+    (project / "pyproject.toml").write_text(
+        "[tool.invlint]\nfail_on = 'info'\n[tool.invlint.options.SQS004]\nvisibility_factor = 4\n")
+    cfg = load_config()
+    assert (cfg.fail_on, cfg.options) == ("info", {"SQS004": {"visibility-factor": 4}})

@@ -272,3 +272,39 @@ def test_ascii_console_gets_replacement_characters() -> None:
     assert proc.returncode == 1
     assert proc.stderr == b""
     assert b"  path: OrdersQueue (SQS) ? ProcessOrders [poll, batch 10] ? " in proc.stdout
+
+
+def test_debug_shows_the_traceback(boom_rule: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("INVLINT_DEBUG", "1")
+    code, _, err = invoke("check", "--select", "LOOP999", BAD)
+    assert code == 2
+    assert err.startswith("Traceback (most recent call last):\n")
+    assert 'raise ValueError("boom\\nsecond line")' in err
+    assert err.endswith(f"{BAD}: internal error in rule LOOP999: ValueError: boom\n")
+
+
+def test_internal_errors_while_loading_and_analysing(monkeypatch: pytest.MonkeyPatch) -> None:
+    import invocation_lint.handlers as handlers
+    import invocation_lint.load as load
+
+    real = load.load_input
+
+    def flaky(inp):  # type: ignore[no-untyped-def]
+        if inp.path.endswith("clean.yaml"):
+            raise KeyError("Properties")
+        return real(inp)
+
+    monkeypatch.setattr(load, "load_input", flaky)
+    code, out, err = invoke("check", "--select", "SQS001", BAD, CLEAN)
+    assert code == 2
+    assert f"{BAD}:4:3 error SQS001" in out
+    assert err == f"{CLEAN}: internal error in loading: KeyError: 'Properties'\n"
+
+    def broken(model):  # type: ignore[no-untyped-def]
+        raise RuntimeError("no parser")
+
+    monkeypatch.setattr(handlers, "analyse_model", broken)
+    code, out, err = invoke("check", "--select", "SQS001,HANDLER", BAD)
+    assert code == 2
+    assert f"{BAD}:4:3 error SQS001" in out  # template rules still ran; handler rules skipped
+    assert err == f"{BAD}: internal error in handler analysis: RuntimeError: no parser\n"

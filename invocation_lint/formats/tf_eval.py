@@ -649,6 +649,9 @@ def _num(v: Any) -> float | int | Unknown:
 
 
 def _eq(a: Any, b: Any) -> bool | Unknown:
+    if (isinstance(a, Ref) and b is None) or (isinstance(b, Ref) and a is None):
+        # an attribute of a resource of this configuration is never null once applied (ids, ARNs, names)
+        return a is b
     a, b = deref(a), deref(b)
     if isinstance(a, Unknown):
         return a

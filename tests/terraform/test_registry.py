@@ -1,0 +1,106 @@
+"""Projects built on ``terraform-aws-modules/lambda/aws`` and ``terraform-aws-modules/sqs/aws`` (whose source is
+not on disk) get the findings of the same resources written by hand, at the addresses the modules use, with
+lines in the ``module`` blocks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import FIXTURES
+
+from invocation_lint.engine import run
+from invocation_lint.formats.terraform import load_module
+from invocation_lint.formats.tf_registry import registry_key
+
+REGISTRY = FIXTURES / "terraform" / "registry"
+
+#: module address → the hand-written resource it corresponds to
+SAME = {
+    "module.jobs.aws_sqs_queue.this[0]": "aws_sqs_queue.jobs",
+    "module.jobs.aws_sqs_queue.dlq[0]": "aws_sqs_queue.jobs_dlq",
+    "module.jobs.aws_sqs_queue_redrive_policy.dlq[0]": "aws_sqs_queue_redrive_policy.jobs",
+    "module.worker.aws_lambda_function.this[0]": "aws_lambda_function.worker",
+    'module.worker.aws_lambda_event_source_mapping.this["jobs"]': "aws_lambda_event_source_mapping.worker_jobs",
+    "module.notifier.aws_lambda_function.this[0]": "aws_lambda_function.notifier",
+}
+
+
+def test_modules_give_the_findings_of_plain_resources() -> None:
+    modules, plain = run([str(REGISTRY / "modules")]), run([str(REGISTRY / "plain")])
+    assert not modules.errors and not plain.errors
+    got = sorted((f.code, SAME.get(f.resource or "", f.resource), SAME.get(f.function or "", f.function))
+                 for f in modules.findings)
+    want = sorted((f.code, f.resource, f.function) for f in plain.findings)
+    assert got == want
+    assert {f.code for f in plain.findings} == {"SQS002", "SQS003", "SQS005", "SQS007", "SQS008", "ASYNC001", "ASYNC004"}
+
+
+def test_module_findings_point_at_the_inputs_that_set_them() -> None:
+    lines = {(f.code, f.resource): f.span.line for f in run([str(REGISTRY / "modules")]).findings}
+    assert lines[("SQS005", "module.jobs.aws_sqs_queue_redrive_policy.dlq[0]")] == 11  # maxReceiveCount = 2
+    assert lines[("SQS002", "module.worker.aws_lambda_function.this[0]")] == 24  # dead_letter_target_arn
+    assert lines[("SQS008", 'module.worker.aws_lambda_event_source_mapping.this["jobs"]')] == 29  # batch_size = 50
+    assert lines[("SQS003", "module.jobs.aws_sqs_queue.this[0]")] == 4  # the default: the module block
+
+
+def test_lambda_module_model() -> None:
+    m = load_module(str(REGISTRY / "modules"), "modules", str(REGISTRY / "modules"))
+    worker = m.functions["module.worker.aws_lambda_function.this[0]"]
+    assert (worker.handler.value, worker.runtime.value, worker.timeout.value) == ("worker.handler", "python3.12", 60)
+    assert worker.dlq.node == "module.jobs.aws_sqs_queue.dlq[0]"
+    assert worker.code.kind == "dir" and worker.code.path == str(REGISTRY / "modules" / "src")
+    assert worker.role is None  # the role the module creates is not modelled
+    notifier = m.functions["module.notifier.aws_lambda_function.this[0]"]
+    assert notifier.timeout.value == 3 and not notifier.timeout.default  # the module's default, written there
+    (cfg,) = notifier.async_configs
+    assert cfg.resource == 'module.notifier.aws_lambda_function_event_invoke_config.this["unqualified_alias"]'
+    assert cfg.max_retry_attempts.value == 0 and cfg.max_retry_attempts.span.line == 48
+    assert cfg.max_event_age.value == 21600 and cfg.max_event_age.default
+    (sns,) = m.triggers_of("module.notifier.aws_lambda_function.this[0]")
+    assert sns.source.node == "aws_sns_topic.events"
+
+
+def test_lambda_module_destinations(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text('''
+resource "aws_sqs_queue" "failures" {}
+module "fn" {
+  source                    = "registry.terraform.io/terraform-aws-modules/lambda/aws"
+  function_name             = "fn"
+  handler                   = "index.handler"
+  runtime                   = "nodejs20.x"
+  create_package            = false
+  local_existing_package    = "dist/fn.zip"
+  create_async_event_config = true
+  destination_on_failure    = aws_sqs_queue.failures.arn
+  recursive_loop            = "Allow"
+}
+''', encoding="utf-8")
+    m = load_module(str(tmp_path), "p", str(tmp_path))
+    fn = m.functions["module.fn.aws_lambda_function.this[0]"]
+    assert fn.on_failure.node == "aws_sqs_queue.failures"
+    assert fn.code.kind == "zip" and fn.code.path == str(tmp_path / "dist" / "fn.zip")
+    assert fn.recursive_loop.value == "Allow"
+    assert [(r.kind, r.source) for r in m.routes] == [("on-failure", "module.fn.aws_lambda_function.this[0]")]
+
+
+def test_sqs_module_without_dlq(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text('''
+module "q" {
+  source                     = "terraform-aws-modules/sqs/aws"
+  name                       = "orders.fifo"
+  fifo_queue                 = true
+  visibility_timeout_seconds = 90
+}
+''', encoding="utf-8")
+    m = load_module(str(tmp_path), "p", str(tmp_path))
+    assert list(m.queues) == ["module.q.aws_sqs_queue.this[0]"]
+    q = m.queues["module.q.aws_sqs_queue.this[0]"]
+    assert q.fifo.value is True and q.visibility_timeout.value == 90 and q.redrive is None
+    assert q.visibility_timeout.span.line == 6
+
+
+def test_registry_sources() -> None:
+    assert registry_key("terraform-aws-modules/lambda/aws") == "terraform-aws-modules/lambda/aws"
+    assert registry_key("registry.terraform.io/terraform-aws-modules/sqs/aws//modules/x") == "terraform-aws-modules/sqs/aws"
+    assert registry_key("terraform-aws-modules/vpc/aws") is None
+    assert registry_key("git::https://github.com/terraform-aws-modules/terraform-aws-lambda.git") is None

@@ -417,3 +417,91 @@ def test_tfvars_override_defaults(tmp_path: Path) -> None:
 def test_inline_suppression_comment(tmp_path: Path) -> None:
     m = module(tmp_path, {"main.tf": '# invlint: ignore=SQS001,SQS004\nresource "aws_sqs_queue" "q" {}\n'})
     assert m.suppressions == {"aws_sqs_queue.q": {"SQS001", "SQS004"}}
+
+
+def test_async_callers(tmp_path: Path) -> None:
+    m = module(tmp_path, {"main.tf": FN + """
+        resource "aws_sqs_queue" "undelivered" {}
+        resource "aws_scheduler_schedule" "hourly" {
+          schedule_expression = "rate(1 hour)"
+          flexible_time_window {
+            mode = "OFF"
+          }
+          target {
+            arn      = aws_lambda_function.fn.arn
+            role_arn = "arn:aws:iam::123456789012:role/scheduler"
+            dead_letter_config {
+              arn = aws_sqs_queue.undelivered.arn
+            }
+          }
+        }
+        resource "aws_cloudwatch_event_bus" "orders" {
+          name = "orders"
+        }
+        resource "aws_cloudwatch_event_rule" "placed" {
+          event_bus_name = aws_cloudwatch_event_bus.orders.name
+          event_pattern  = jsonencode({ source = ["orders"] })
+        }
+        resource "aws_cloudwatch_event_target" "placed" {
+          rule           = aws_cloudwatch_event_rule.placed.name
+          event_bus_name = aws_cloudwatch_event_bus.orders.name
+          arn            = aws_lambda_function.fn.arn
+        }
+        resource "aws_cloudwatch_log_subscription_filter" "errors" {
+          name            = "errors"
+          log_group_name  = "/app"
+          filter_pattern  = "ERROR"
+          destination_arn = aws_lambda_function.fn.arn
+        }
+        resource "aws_iot_topic_rule" "telemetry" {
+          name        = "telemetry"
+          enabled     = true
+          sql         = "SELECT * FROM 'devices/+'"
+          sql_version = "2016-03-23"
+          lambda {
+            function_arn = aws_lambda_function.fn.arn
+          }
+        }
+    """})
+    by_service = {t.service: t for t in m.triggers}
+    assert sorted(by_service) == ["eventbridge", "iot", "logs", "scheduler"]
+    assert all(t.mode == "async" for t in m.triggers)
+    assert by_service["scheduler"].delivery_dlq.node == "aws_sqs_queue.undelivered"
+    assert by_service["scheduler"].resource == "aws_scheduler_schedule.hourly"
+    assert by_service["eventbridge"].source.node == "aws_cloudwatch_event_bus.orders"
+    assert by_service["eventbridge"].extra["rule"] == "aws_cloudwatch_event_rule.placed"
+    assert [(r.kind, r.source) for r in m.routes] == [("target-dlq", "aws_scheduler_schedule.hourly")]
+    assert "aws_cloudwatch_event_bus.orders" in m.buses
+
+
+def test_rest_api_authorizer_and_permission_source(tmp_path: Path) -> None:
+    m = module(tmp_path, {"main.tf": FN + """
+        resource "aws_api_gateway_rest_api" "api" {
+          name = "api"
+        }
+        resource "aws_api_gateway_authorizer" "auth" {
+          name           = "auth"
+          rest_api_id    = aws_api_gateway_rest_api.api.id
+          authorizer_uri = aws_lambda_function.fn.invoke_arn
+        }
+        resource "aws_lambda_function" "other" {
+          function_name = "other"
+          handler       = "other.handler"
+          runtime       = "python3.12"
+        }
+        resource "aws_apigatewayv2_api" "ws" {
+          name                       = "ws"
+          protocol_type              = "WEBSOCKET"
+          route_selection_expression = "$request.body.action"
+        }
+        resource "aws_lambda_permission" "ws" {
+          function_name = aws_lambda_function.other.function_name
+          principal     = "apigateway.amazonaws.com"
+          source_arn    = "${aws_apigatewayv2_api.ws.execution_arn}/*/*"
+        }
+    """})
+    (auth,) = m.triggers_of("aws_lambda_function.fn")
+    assert (auth.mode, auth.service, auth.api, auth.proxy, auth.extra["authorizer"]) == (
+        "sync", "apigateway", "aws_api_gateway_rest_api.api", False, True)
+    (ws,) = m.triggers_of("aws_lambda_function.other")
+    assert (ws.service, ws.api, ws.api_kind) == ("apigatewayv2", "aws_apigatewayv2_api.ws", "websocket")

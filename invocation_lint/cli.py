@@ -88,7 +88,8 @@ def main() -> None:
     _tolerant_stdout()
 
 
-@main.command()
+@main.command(epilog="Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 usage, "
+                     "configuration or input errors.")
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "github"]), default="text",
               show_default=True, help="Output format.")

@@ -220,3 +220,5 @@ def test_sarif_matches_the_2_1_0_shape(result: Result) -> None:
 def test_uri_of() -> None:
     assert uri_of("./dir/a b.yaml") == "dir/a%20b.yaml"
     assert uri_of("x/../t.yaml") == "t.yaml"
+    assert uri_of("<stdin>") == "%3Cstdin%3E"
+    assert uri_of("dir/#1 [a].yaml") == "dir/%231%20%5Ba%5D.yaml"

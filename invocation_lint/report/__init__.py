@@ -7,7 +7,6 @@ Only ``text`` with colour imports rich; every other format is plain string build
 from __future__ import annotations
 
 import os
-import re
 from typing import TYPE_CHECKING
 
 from ..registry import SEVERITY_RANK, Finding
@@ -74,8 +73,9 @@ def uri_of(file: str) -> str:
             rel = file
         if not rel.startswith(".."):
             file = rel
-    norm = os.path.normpath(file).replace(os.sep, "/")
-    return re.sub(r"[ %#?\[\]]", lambda m: f"%{ord(m.group(0)):02X}", norm)
+    from urllib.parse import quote
+
+    return quote(os.path.normpath(file).replace(os.sep, "/"), safe="/")
 
 
 def render(result: Result, fmt: str, *, color: bool = False, width: int | None = None) -> str:

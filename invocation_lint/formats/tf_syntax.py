@@ -189,8 +189,11 @@ def parse_hcl(text: str, file: str) -> Body:
         raise InputError(file, f"invalid HCL: {what}{where}", line if isinstance(line, int) and line > 0 else None) from None
     except (LarkError, RecursionError, ValueError) as exc:
         raise InputError(file, f"invalid HCL: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
-    with _gc_paused():
-        return _LarkConverter(file).body(tree.children[0])
+    try:
+        with _gc_paused():
+            return _LarkConverter(file).body(tree.children[0])
+    except RecursionError:
+        raise InputError(file, "invalid HCL: expressions nested too deeply to read") from None
 
 
 def _line(node: Any) -> int:

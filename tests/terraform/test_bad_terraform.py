@@ -16,6 +16,7 @@ from conftest import FIXTURES
 from invocation_lint.cli import main
 from invocation_lint.formats.parse import parse_json
 from invocation_lint.formats.terraform import load_module, load_plan
+from invocation_lint.model import Unknown
 from invocation_lint.source import InputError
 
 
@@ -139,3 +140,59 @@ def test_hcl2_only_for_tf_input(tmp_path: Path) -> None:
     assert not _imports_hcl2(load + f"load_path({str(tmp_path / 'json')!r})")
     assert not _imports_hcl2(load + f"load_path({str(FIXTURES / 'terraform' / 'plan' / 'orders.plan.json')!r})")
     assert _imports_hcl2(load + f"load_path({str(tmp_path / 'hcl')!r})")
+
+
+ODD = r'''
+locals {
+  b = "%{ if var.x }yes%{ endif }"
+  c = [for x in var.list : x.y]
+  d = var.nope[*].arn
+  e = element([], 3)
+  f = 1 / 0
+  g = { for k, v in local.nothing : k => v... }
+  h = provider::aws::arn_parse("arn:aws:sqs:a:b:c")
+  j = [1, 2, 3][5]
+  k = lookup()
+  l = -"x"
+  m = !5
+  n = local.n
+  o = jsondecode("{")
+  p = format("%s %d", "a")
+  q = upper(5)
+  r = { (local.b) = 1 }
+  s = tostring([1])
+  t = 5 > "x"
+}
+resource "aws_sqs_queue" "q" {
+  visibility_timeout_seconds = local.e
+  message_retention_seconds  = local.p
+  name                       = local.b
+  redrive_policy             = local.o
+  delay_seconds              = local.t
+}
+resource "aws_lambda_function" "f" {
+  for_each      = local.g
+  function_name = local.r
+}
+resource "aws_lambda_event_source_mapping" "m" {
+  event_source_arn = local.d
+  function_name    = aws_lambda_function.f
+  batch_size       = local.f
+}
+'''
+
+
+def test_expressions_terraform_would_reject_become_unknown(tmp_path: Path) -> None:
+    write(tmp_path, "main.tf", ODD)
+    m = load_module(str(tmp_path), "proj", str(tmp_path))
+    q = m.queues["aws_sqs_queue.q"]
+    assert not q.visibility_timeout.known and not q.retention.known
+    assert isinstance(q.redrive, Unknown)  # an unreadable redrive policy is not "no redrive policy"
+    assert m.triggers == []
+
+
+def test_deeply_nested_expression(tmp_path: Path) -> None:
+    write(tmp_path, "main.tf", "locals {\n  a = " + "(" * 3000 + "1" + ")" * 3000 + "\n}\n")
+    with pytest.raises(InputError) as err:
+        load_module(str(tmp_path), "proj", str(tmp_path))
+    assert "nested too deeply" in err.value.message

@@ -196,3 +196,11 @@ def test_deeply_nested_expression(tmp_path: Path) -> None:
     with pytest.raises(InputError) as err:
         load_module(str(tmp_path), "proj", str(tmp_path))
     assert "nested too deeply" in err.value.message
+
+
+def test_called_local_modules() -> None:
+    from invocation_lint.formats.terraform import called_local_modules
+
+    project = FIXTURES / "terraform" / "projects" / "orders-service"
+    assert called_local_modules(str(project)) == {str((project / "modules" / "consumer").resolve())}
+    assert called_local_modules(str(project / "modules" / "consumer")) == set()

@@ -1183,29 +1183,35 @@ def load_module(dir_path: str, display: str, base_dir: str) -> Model:
     return model
 
 
-_IGNORE = re.compile(r"#\s*invlint:\s*ignore(?:=|\s+)([A-Za-z0-9_,\- ]+)")
+_IGNORE = re.compile(r"(?:#|//)\s*invlint:\s*ignore\b(?:\[([^\]]*)\])?")
+_COMMENT_ONLY = re.compile(r"^\s*(?:#|//)")
 
 
 def _suppressions(model: Model, mdef: Any) -> None:
-    """``# invlint: ignore=SQS001`` on (or just above) a resource's first line suppresses it there."""
+    """``# invlint: ignore[SQS001]`` on a resource's first line, or alone on the line above it, suppresses those
+    rules for every finding on that resource (the same comment syntax as inline suppressions; bare ``ignore``
+    means every rule). Above a ``module`` block of a registry module, it covers the module's resources."""
     lines_by_file: dict[str, list[str]] = {}
     for address, (_type, span) in model.resources.items():
         if span.file not in lines_by_file:
             try:
-                path = span.file
-                full = path if os.path.isabs(path) else os.path.join(mdef.abs_dir, os.path.relpath(path, mdef.display_dir))
+                rel = os.path.relpath(span.file, mdef.display_dir)
+                full = os.path.join(mdef.abs_dir, rel)
                 with open(full, encoding="utf-8", errors="replace") as fh:
-                    lines_by_file[span.file] = fh.read().split("\n")
+                    lines_by_file[span.file] = fh.read(8 * 1024 * 1024).split("\n")
             except (OSError, ValueError):
                 lines_by_file[span.file] = []
         lines = lines_by_file[span.file]
-        for ln in (span.line - 1, span.line - 2):
-            if 0 <= ln < len(lines):
-                m = _IGNORE.search(lines[ln])
-                if m:
-                    codes = {c.strip() for c in m.group(1).replace(" ", ",").split(",") if c.strip()}
-                    model.suppressions.setdefault(address, set()).update(codes)
-                    break
+        candidates = []
+        if 0 < span.line <= len(lines):
+            candidates.append(lines[span.line - 1])
+        if 1 < span.line <= len(lines) + 1 and _COMMENT_ONLY.match(lines[span.line - 2]):
+            candidates.append(lines[span.line - 2])
+        for text in candidates:
+            m = _IGNORE.search(text)
+            if m:
+                codes = {c.strip() for c in (m.group(1) or "*").split(",") if c.strip()} or {"*"}
+                model.suppressions.setdefault(address, set()).update(codes)
 
 
 # ------------------------------------------------------------------------------------------------ plan JSON

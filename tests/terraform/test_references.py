@@ -414,9 +414,22 @@ def test_tfvars_override_defaults(tmp_path: Path) -> None:
     assert m.queues["aws_sqs_queue.q"].visibility_timeout.value == 90
 
 
-def test_inline_suppression_comment(tmp_path: Path) -> None:
-    m = module(tmp_path, {"main.tf": '# invlint: ignore=SQS001,SQS004\nresource "aws_sqs_queue" "q" {}\n'})
-    assert m.suppressions == {"aws_sqs_queue.q": {"SQS001", "SQS004"}}
+def test_resource_suppression_comment(tmp_path: Path) -> None:
+    m = module(tmp_path, {"main.tf": """
+        # invlint: ignore[SQS001, sqs-visibility-timeout-below-recommended]
+        resource "aws_sqs_queue" "q" {}
+        resource "aws_sqs_queue" "r" { # invlint: ignore
+        }
+        resource "aws_sqs_queue" "s" {} # invlint: ignore[SQS003]
+        resource "aws_sqs_queue" "t" {
+          # invlint: ignore[SQS005]
+        }
+    """})
+    assert m.suppressions == {
+        "aws_sqs_queue.q": {"SQS001", "sqs-visibility-timeout-below-recommended"},
+        "aws_sqs_queue.r": {"*"},
+        "aws_sqs_queue.s": {"SQS003"},
+    }
 
 
 def test_async_callers(tmp_path: Path) -> None:
@@ -505,3 +518,22 @@ def test_rest_api_authorizer_and_permission_source(tmp_path: Path) -> None:
         "sync", "apigateway", "aws_api_gateway_rest_api.api", False, True)
     (ws,) = m.triggers_of("aws_lambda_function.other")
     assert (ws.service, ws.api, ws.api_kind) == ("apigatewayv2", "aws_apigatewayv2_api.ws", "websocket")
+
+
+def test_suppressed_end_to_end(tmp_path: Path) -> None:
+    from invocation_lint.engine import run
+
+    body = FN + """
+        resource "aws_sqs_queue" "q" {
+          visibility_timeout_seconds = 60
+        }
+        resource "aws_lambda_event_source_mapping" "m" {
+          event_source_arn = aws_sqs_queue.q.arn
+          function_name    = aws_lambda_function.fn.arn
+        }
+    """
+    module(tmp_path / "open", {"main.tf": body})
+    module(tmp_path / "quiet", {"main.tf": body.replace('resource "aws_sqs_queue"', '# invlint: ignore[SQS001]\n        resource "aws_sqs_queue"')})
+    assert [f.code for f in run([str(tmp_path / "open")]).findings] == ["SQS001"]
+    quiet = run([str(tmp_path / "quiet")])
+    assert quiet.findings == [] and quiet.suppressed == 1

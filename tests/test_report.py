@@ -91,6 +91,9 @@ def test_summary_lines() -> None:
     assert summary_line(Result([], [InputError("x", "bad")], [])) == "No file could be checked; 1 input error"
     r = Result([], [], [Model("a", "sam")], suppressed=2, baselined=1)
     assert summary_line(r) == "No problems found in 1 file (2 suppressed, 1 in baseline)"
+    f = Finding("SQS001", "m", Span("a", 1), "Q", None, "error", "n")
+    r = Result([f], [InputError("x", "bad")], [Model("a", "sam")], suppressed=1)
+    assert summary_line(r) == "1 error in 1 file (1 checked; 1 suppressed); 1 input error"
 
 
 def test_json_exact(result: Result) -> None:

@@ -51,7 +51,9 @@ def summary_line(result: Result) -> str:
         hidden.append(f"{result.suppressed} suppressed")
     if result.baselined:
         hidden.append(f"{result.baselined} in baseline")
-    if hidden:
+    if hidden and parts:
+        line = line[:-1] + f"; {', '.join(hidden)})"  # inside "(5 checked)"
+    elif hidden:
         line += f" ({', '.join(hidden)})"
     if result.errors:
         ne = len(result.errors)

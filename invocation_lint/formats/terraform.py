@@ -1097,7 +1097,7 @@ class _Loader:
         self.base_dir = base_dir
         self.notes = notes
         self._defs: dict[str, Any] = {}
-        self.depth = 0
+        self._manifest: dict[str, str] | None = None
 
     def module_def(self, abs_dir: str, display: str, root: bool) -> Any:
         from .tf_eval import read_module_dir
@@ -1106,6 +1106,31 @@ class _Loader:
         if key not in self._defs:
             self._defs[key] = read_module_dir(abs_dir, display, root)
         return self._defs[key]
+
+    def _installed(self, call: Any) -> tuple[str, str] | None:
+        """A remote module ``terraform init`` installed: ``.terraform/modules/modules.json`` maps the call's key
+        (``worker``, ``worker.inner``) to its directory."""
+        if self._manifest is None:
+            self._manifest = {}
+            path = os.path.join(self.root_abs, ".terraform", "modules", "modules.json")
+            try:
+                with open(path, encoding="utf-8") as fh:
+                    data = json.load(fh)
+            except (OSError, ValueError):
+                data = None
+            mods = data.get("Modules") if isinstance(data, dict) else None
+            for mod in mods if isinstance(mods, list) else []:
+                if isinstance(mod, dict) and isinstance(mod.get("Key"), str) and isinstance(mod.get("Dir"), str):
+                    self._manifest[mod["Key"]] = mod["Dir"]
+        key = ".".join(re.findall(r"(?:^|\.)module\.([A-Za-z0-9_-]+)", re.sub(r"\[[^\]]*\]", "", call.address)))
+        rel = self._manifest.get(key)
+        if not rel:
+            return None
+        abs_dir = os.path.normpath(os.path.join(self.root_abs, rel))
+        real_base = os.path.realpath(self.base_dir)
+        if not os.path.realpath(abs_dir).startswith(real_base + os.sep) or not os.path.isdir(abs_dir):
+            return None
+        return abs_dir, os.path.normpath(os.path.join(self.root_display, rel))
 
     def instantiate(self, call: Any, prefix: str, scope: Any) -> Any:
         """A module call's instance: a local directory, a modelled registry module, or an empty stand-in."""
@@ -1130,14 +1155,34 @@ class _Loader:
         mdef = registry_module(src, call) if isinstance(src, str) else None
         if mdef is not None:
             return ModuleInstance(self, mdef, prefix, inputs, self.root_abs, call)
+        installed = self._installed(call)
+        if installed is not None:
+            abs_dir, display = installed
+            if prefix.count("module.") > 20:
+                raise InputError(display, "modules nested more than 20 deep (a module calling itself?)")
+            return ModuleInstance(self, self.module_def(abs_dir, display, False), prefix, inputs, self.root_abs, call)
         self.notes.append(f"{call.address}: module source {src!r} is not on disk; its resources are not checked")
         return ModuleInstance(self, ModuleDef(parent_def.abs_dir, parent_def.display_dir), prefix, {}, self.root_abs, call)
+
+
+def _outermost_user_call(inst: Any) -> Any:
+    """The ``module`` block, in the user's own files, through which a remote module's resources are created."""
+    call = inst.call
+    parent = call.parent
+    while parent.call is not None and (f"{os.sep}.terraform{os.sep}" in os.sep + parent.mdef.display_dir + os.sep):
+        call = parent.call
+        parent = call.parent
+    return call
 
 
 def _walk_instances(inst: Any, out: list[Inst], notes: list[str]) -> None:
     from .tf_registry import STUB_PREFIX, instance_span, remap_stub_values
 
     is_stub = inst.mdef.display_dir.startswith(STUB_PREFIX)
+    # a remote module installed by ``terraform init``: its own files are not the user's to edit
+    installed = not is_stub and inst.call is not None and f"{os.sep}.terraform{os.sep}modules{os.sep}" in (
+        os.sep + inst.mdef.display_dir + os.sep)
+    foreign_prefix = STUB_PREFIX if is_stub else inst.mdef.display_dir + os.sep
     for decls in (inst.resources.values(), inst.data.values()):
         for decl in decls:
             items = decl.instances()
@@ -1145,9 +1190,10 @@ def _walk_instances(inst: Any, out: list[Inst], notes: list[str]) -> None:
                 notes.append(f"{decl.address}: {items.reason}; not checked")
                 continue
             for ri in items:
-                if is_stub:
-                    call = inst.call
-                    get = (lambda ri=ri, call=call: remap_stub_values(ri.values(), call, ri))  # noqa: E731
+                if is_stub or installed:
+                    call = _outermost_user_call(inst)
+                    get = (lambda ri=ri, call=call, fp=foreign_prefix:  # noqa: E731
+                           remap_stub_values(ri.values(), call, ri, fp))
                     span = instance_span(ri, call)
                     origin = ri.address
                 else:

@@ -285,8 +285,9 @@ def instance_span(ri: Any, call: Any) -> Span:
     return call.span
 
 
-def remap_stub_values(values: LDict, call: Any, ri: Any = None) -> LDict:
-    """Point every line of a stand-in's values at the user's module block instead of the stand-in text."""
+def remap_stub_values(values: LDict, call: Any, ri: Any = None, prefix: str = STUB_PREFIX) -> LDict:
+    """Point every line of a stand-in's values (or of an installed remote module's: ``prefix`` is its directory)
+    at the user's module block instead of the module's own text, which the user does not edit."""
     each = ri.scope.names.get("each") if ri is not None else None
     each_value = each.get("value") if isinstance(each, dict) else None
     fallback = instance_span(ri, call) if ri is not None else call.span
@@ -309,32 +310,32 @@ def remap_stub_values(values: LDict, call: Any, ri: Any = None) -> LDict:
     values.span = fallback
     for key in list(values.spans):
         sp = values.spans[key]
-        if sp is not None and sp.file.startswith(STUB_PREFIX):
+        if sp is not None and sp.file.startswith(prefix):
             new = attr_span(key)
             values.spans[key] = new
             values.key_spans[key] = new
-            _remap_nested(values[key], new)
+            _remap_nested(values[key], new, prefix)
     return values
 
 
-def _remap_nested(v: Any, span: Span) -> None:
+def _remap_nested(v: Any, span: Span, prefix: str) -> None:
     if isinstance(v, LDict):
-        if v.span is not None and v.span.file.startswith(STUB_PREFIX):
+        if v.span is not None and v.span.file.startswith(prefix):
             v.span = span
         for k, sp in list(v.spans.items()):
-            if sp is not None and sp.file.startswith(STUB_PREFIX):
+            if sp is not None and sp.file.startswith(prefix):
                 v.spans[k] = span
                 v.key_spans[k] = span
         for x in v.values():
-            _remap_nested(x, span)
+            _remap_nested(x, span, prefix)
     elif isinstance(v, LList):
-        if v.span is not None and v.span.file.startswith(STUB_PREFIX):
+        if v.span is not None and v.span.file.startswith(prefix):
             v.span = span
-        v.spans = [span if sp is not None and sp.file.startswith(STUB_PREFIX) else sp for sp in v.spans]
+        v.spans = [span if sp is not None and sp.file.startswith(prefix) else sp for sp in v.spans]
         for x in v:
-            _remap_nested(x, span)
+            _remap_nested(x, span, prefix)
     else:
         from .tf_eval import Encoded
 
         if isinstance(v, Encoded):
-            _remap_nested(v.value, span)
+            _remap_nested(v.value, span, prefix)

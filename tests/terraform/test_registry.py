@@ -104,3 +104,15 @@ def test_registry_sources() -> None:
     assert registry_key("registry.terraform.io/terraform-aws-modules/sqs/aws//modules/x") == "terraform-aws-modules/sqs/aws"
     assert registry_key("terraform-aws-modules/vpc/aws") is None
     assert registry_key("git::https://github.com/terraform-aws-modules/terraform-aws-lambda.git") is None
+
+
+def test_module_installed_by_terraform_init() -> None:
+    """A remote module not modelled here is read from ``.terraform/modules`` when ``terraform init`` put it there;
+    findings point at the ``module`` block's inputs, not at the installed copy."""
+    project = FIXTURES / "terraform" / "projects" / "installed-module"
+    result = run([str(project)])
+    assert not result.errors and [m.file for m in result.models] == [str(project)]
+    assert [(f.code, f.resource, f.span.file.rsplit("/", 1)[-1], f.span.line) for f in result.findings] == [
+        ("SQS001", "module.queue.aws_sqs_queue.this", "main.tf", 3),  # the module block
+        ("SQS003", "module.queue.aws_sqs_queue.this", "main.tf", 8),  # visibility = 20
+    ]

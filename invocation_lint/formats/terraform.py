@@ -426,6 +426,7 @@ class Builder:
             "aws_api_gateway_authorizer": self.rest_authorizer,
             "aws_apigatewayv2_integration": self.http_integration,
             "aws_apigatewayv2_api": self.http_quick_target,
+            "aws_api_gateway_rest_api": self.rest_body,
             "aws_lambda_function_url": self.function_url,
             "aws_lb_target_group_attachment": self.target_group_attachment,
             "aws_lambda_permission": self.permission,
@@ -969,6 +970,40 @@ class Builder:
             fn = self._fn(v, "target", inst.span)
             self._add_trigger(fn, "sync", "apigatewayv2", v.spans.get("target", inst.span), inst,
                               Target(node=inst.address, span=inst.span), api=inst.address, api_kind="http")
+        if _is_set(v, "body"):
+            self._openapi(inst, self.m.apis[inst.address].kind, "apigatewayv2")
+
+    def rest_body(self, inst: Inst) -> None:
+        if _is_set(inst.values, "body"):
+            self._openapi(inst, "rest", "apigateway")
+
+    def _openapi(self, inst: Inst, kind: str, service: str) -> None:
+        """An API defined by an OpenAPI ``body`` (``jsonencode({...})``, a JSON string or a heredoc): each
+        operation's ``x-amazon-apigateway-integration`` that invokes a function is a sync trigger."""
+        v = inst.values
+        body = self._json_doc(v["body"], v.spans.get("body", inst.span))
+        paths = body.get("paths") if isinstance(body, Mapping) else None
+        if not isinstance(paths, Mapping):
+            return
+        for path, ops in paths.items():
+            if not isinstance(ops, Mapping):
+                continue
+            for method, op in ops.items():
+                integ = op.get("x-amazon-apigateway-integration") if isinstance(op, Mapping) else None
+                if not isinstance(integ, Mapping):
+                    continue
+                itype = _deref(integ.get("type"))
+                if not isinstance(itype, str) or itype.lower() not in ("aws_proxy", "aws"):
+                    continue
+                span = (ops.spans.get(method) if isinstance(ops, LDict) else None) or inst.span
+                fn = self._fn(integ if isinstance(integ, LDict) else LDict(integ, span=span), "uri", span)
+                trig = self._add_trigger(fn, "sync", service, span, inst, Target(node=inst.address, span=inst.span),
+                                         api=inst.address, api_kind=kind, proxy=itype.lower() == "aws_proxy")
+                if trig is None:
+                    continue
+                trig.extra["route"] = f"{str(method).upper()} {path}"
+                if _is_set(integ, "timeoutInMillis"):
+                    trig.integration_timeout_ms = self.val(integ, "timeoutInMillis", None, as_int, span)
 
     def function_url(self, inst: Inst) -> None:
         fn = self._fn(inst.values, "function_name", inst.span)

@@ -537,3 +537,43 @@ def test_suppressed_end_to_end(tmp_path: Path) -> None:
     assert [f.code for f in run([str(tmp_path / "open")]).findings] == ["SQS001"]
     quiet = run([str(tmp_path / "quiet")])
     assert quiet.findings == [] and quiet.suppressed == 1
+
+
+def test_openapi_bodies(tmp_path: Path) -> None:
+    m = module(tmp_path, {"main.tf": FN + """
+        resource "aws_api_gateway_rest_api" "rest" {
+          name = "rest"
+          body = jsonencode({
+            openapi = "3.0.1"
+            paths = {
+              "/orders" = {
+                get = {
+                  x-amazon-apigateway-integration = {
+                    type                = "aws_proxy"
+                    httpMethod          = "POST"
+                    uri                 = aws_lambda_function.fn.invoke_arn
+                    timeoutInMillis     = 10000
+                  }
+                }
+                post = {
+                  x-amazon-apigateway-integration = { type = "http_proxy", uri = "https://example.com" }
+                }
+              }
+            }
+          })
+        }
+        resource "aws_apigatewayv2_api" "http" {
+          name          = "http"
+          protocol_type = "HTTP"
+          body          = <<-EOF
+            {"openapi": "3.0.1", "paths": {"/jobs": {"get": {"x-amazon-apigateway-integration": {
+              "type": "AWS_PROXY", "uri": "${aws_lambda_function.fn.invoke_arn}", "payloadFormatVersion": "2.0"}}}}}
+          EOF
+        }
+    """})
+    rest, http = sorted(m.triggers, key=lambda t: t.service)
+    assert (rest.service, rest.api, rest.api_kind, rest.extra["route"]) == (
+        "apigateway", "aws_api_gateway_rest_api.rest", "rest", "GET /orders")
+    assert rest.integration_timeout_ms.value == 10000
+    assert (http.service, http.api, http.api_kind, http.extra["route"]) == (
+        "apigatewayv2", "aws_apigatewayv2_api.http", "http", "GET /jobs")

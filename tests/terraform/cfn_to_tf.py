@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import sys
 from typing import Any
 
@@ -55,6 +56,10 @@ TF_TYPE = {
     "AWS::ApiGatewayV2::Api": "aws_apigatewayv2_api",
     "AWS::ApiGatewayV2::Integration": "aws_apigatewayv2_integration",
     "AWS::Logs::SubscriptionFilter": "aws_cloudwatch_log_subscription_filter",
+    "AWS::DynamoDB::Table": "aws_dynamodb_table",
+    "AWS::S3::Bucket": "aws_s3_bucket",
+    "AWS::Scheduler::Schedule": "aws_scheduler_schedule",
+    "AWS::IAM::Policy": "aws_iam_policy",
 }
 
 #: what ``Ref`` returns, per type, as a Terraform attribute
@@ -62,7 +67,8 @@ REF_ATTR = {
     "AWS::SQS::Queue": "url", "AWS::SNS::Topic": "arn", "AWS::Lambda::Function": "function_name",
     "AWS::IAM::Role": "name", "AWS::Kinesis::Stream": "name", "AWS::ApiGateway::RestApi": "id",
     "AWS::ApiGateway::Resource": "id", "AWS::Lambda::Alias": "arn", "AWS::IAM::ManagedPolicy": "arn",
-    "AWS::Events::Rule": "name", "AWS::ApiGatewayV2::Api": "id",
+    "AWS::Events::Rule": "name", "AWS::ApiGatewayV2::Api": "id", "AWS::S3::Bucket": "id",
+    "AWS::DynamoDB::Table": "name",
 }
 GETATT = {"Arn": "arn", "RootResourceId": "root_resource_id", "QueueName": "name", "StreamArn": "stream_arn",
           "QueueUrl": "url", "TopicName": "name", "ApiEndpoint": "api_endpoint"}
@@ -75,9 +81,10 @@ class Converter:
         self.params = doc.get("Parameters", {}) or {}
         self.imports: dict[str, str] = {}
         self.data: set[str] = set()
+        self.names: dict[str, str] = {}  # logical id → Terraform name (SAM-generated: ``<owner>__<part>``)
 
     def addr(self, logical: str) -> str:
-        return f"{TF_TYPE[self.types[logical]]}.{snake(logical)}"
+        return f"{TF_TYPE[self.types[logical]]}.{self.names.get(logical, snake(logical))}"
 
     def ref(self, name: str) -> Raw:
         if name in self.types:
@@ -96,19 +103,27 @@ class Converter:
         logical, attr = (arg if isinstance(arg, list) else arg.split(".", 1))
         return Raw(f"{self.addr(logical)}.{GETATT.get(attr, snake(attr))}")
 
-    def sub(self, text: str) -> Raw:
+    def sub(self, text: str, local: dict[str, Any] | None = None) -> Raw:
         m = re.fullmatch(r"arn:aws:apigateway:\$\{AWS::Region\}:lambda:path/2015-03-31/functions/\$\{(\w+)\.Arn\}/invocations", text)
         if m:
             return Raw(f"{self.addr(m.group(1))}.invoke_arn")
 
-        def repl(mm: re.Match[str]) -> str:
-            inner = mm.group(1)
+        def interp(inner: str) -> str:
+            if local and inner in local:
+                v = self.expr(local[inner])
+                return "${" + (v.text if isinstance(v, Raw) else json.dumps(v)) + "}"
             if "." in inner:
                 return "${" + self.getatt(inner).text + "}"
             r = self.ref(inner).text
             return "aws" if r == '"aws"' else "${" + r + "}"
 
-        return Raw('"' + re.sub(r"\$\{([^}]+)\}", repl, text) + '"')
+        out, pos = [], 0
+        for mm in re.finditer(r"\$\{([^}]+)\}", text):
+            out.append(json.dumps(text[pos:mm.start()])[1:-1].replace("${", "$${"))
+            out.append(interp(mm.group(1)))
+            pos = mm.end()
+        out.append(json.dumps(text[pos:])[1:-1].replace("${", "$${"))
+        return Raw('"' + "".join(out) + '"')
 
     def expr(self, v: Any) -> Any:
         if isinstance(v, dict) and len(v) == 1:
@@ -118,7 +133,9 @@ class Converter:
             if k == "Fn::GetAtt":
                 return self.getatt(arg)
             if k == "Fn::Sub":
-                return self.sub(arg if isinstance(arg, str) else arg[0])
+                if isinstance(arg, str):
+                    return self.sub(arg)
+                return self.sub(arg[0], arg[1] if len(arg) > 1 and isinstance(arg[1], dict) else None)
             if k == "Fn::ImportValue":
                 name = snake(str(arg).replace("-", "_"))
                 self.imports[name] = str(arg)
@@ -197,8 +214,15 @@ def convert(src: str, out_dir: str) -> None:
 
     with open(src, encoding="utf-8") as fh:
         doc = parse_text(fh.read(), src)
+    extras: dict[str, dict[str, Any]] = {}
+    names: dict[str, str] = {}
+    from invocation_lint.formats.cloudformation import is_sam
+
+    if is_sam(doc):
+        doc, extras, names = expand_sam(doc, src)
     doc = json.loads(json.dumps(doc))  # plain containers
     c = Converter(doc)
+    c.names = names
     w = Writer()
     desc = doc.get("Description")
     header = [f"# Terraform twin of {os.path.relpath(src, os.path.join(os.path.dirname(__file__), '..', '..'))}"]
@@ -216,7 +240,19 @@ def convert(src: str, out_dir: str) -> None:
     for logical, res in doc.get("Resources", {}).items():
         rtype = res.get("Type")
         p = {k: c.expr(v) for k, v in (res.get("Properties") or {}).items()}
-        name = snake(logical)
+        name = names.get(logical, snake(logical))
+        code = extras.get(logical, {}).get("code")
+        if code is not None and code.kind == "dir" and code.path:
+            rel = os.path.relpath(code.path, os.path.dirname(os.path.abspath(src)))
+            if os.path.isdir(code.path) and not rel.startswith(".."):
+                dest = os.path.join(out_dir, rel)
+                if not os.path.exists(dest):
+                    shutil.copytree(code.path, dest, ignore=shutil.ignore_patterns("__pycache__"))
+            p["__code_dir"] = rel.rstrip("/")
+        elif code is not None and code.kind == "inline" and code.inline is not None:
+            p["Code"] = {"ZipFile": code.inline}
+        if extras.get(logical, {}).get("incomplete"):
+            p["__incomplete"] = True
         emit = getattr(sys.modules[__name__], "emit_" + snake(rtype.replace("AWS::", "").replace("::", "_")), None)
         if emit is None:
             raise SystemExit(f"{src}: no Terraform twin for {rtype}")
@@ -238,6 +274,30 @@ def convert(src: str, out_dir: str) -> None:
             fh.write(text if text.endswith("\n") else text + "\n")
 
 
+def expand_sam(doc: Any, src: str) -> tuple[dict[str, Any], dict[str, dict[str, Any]], dict[str, str]]:
+    """SAM → the CloudFormation resources the transform makes (through invlint's own SAM expansion)."""
+    from invocation_lint.formats.cloudformation import read_resources
+    from invocation_lint.formats.intrinsics import Resolver
+    from invocation_lint.formats.sam import expand
+
+    res = read_resources(doc, src)
+    types = {r.id: r.type for r in res}
+    resolver = Resolver(doc.get("Parameters") or {}, doc.get("Mappings") or {}, doc.get("Conditions") or {}, types)
+    out = expand(res, doc, resolver, src, os.path.dirname(os.path.abspath(src)))
+    resources: dict[str, Any] = {}
+    extras: dict[str, dict[str, Any]] = {}
+    names: dict[str, str] = {}
+    for r in out:
+        resources[r.id] = {"Type": r.type, "Properties": r.props}
+        extras[r.id] = dict(r.extra)
+        if r.origin and r.origin != r.id:
+            part = r.id[len(r.origin):] if r.id.startswith(r.origin) else r.id
+            names[r.id] = f"{snake(r.origin)}__{snake(part) or 'generated'}"
+    plain = {k: v for k, v in doc.items() if k not in ("Resources", "Transform", "Globals")}
+    plain["Resources"] = resources
+    return plain, extras, names
+
+
 def _pick(p: dict[str, Any], mapping: list[tuple[str, str]]) -> list[tuple[str, Any]]:
     return [(tf, p[cfn]) for cfn, tf in mapping if cfn in p]
 
@@ -256,7 +316,8 @@ def emit_sqs_queue(w: Writer, c: Converter, name: str, p: dict[str, Any], code: 
                       ("VisibilityTimeout", "visibility_timeout_seconds"), ("MessageRetentionPeriod", "message_retention_seconds"),
                       ("DelaySeconds", "delay_seconds")])
     if "RedrivePolicy" in p:
-        attrs.append(("redrive_policy", _json_doc(p["RedrivePolicy"])))
+        rp = p["RedrivePolicy"]
+        attrs.append(("redrive_policy", rp if isinstance(rp, (Raw, str)) else _json_doc(rp)))
     w.block(f'resource "aws_sqs_queue" "{name}"', attrs)
 
 
@@ -278,7 +339,12 @@ def emit_sns_subscription(w: Writer, c: Converter, name: str, p: dict[str, Any],
 def emit_lambda_function(w: Writer, c: Converter, name: str, p: dict[str, Any], code: dict[str, str], logical: str) -> None:
     attrs: list[tuple[str, Any]] = [("function_name", p.get("FunctionName", name.replace("_", "-")))]
     src = p.get("Code") or {}
-    if isinstance(src, dict) and "ZipFile" in src:
+    if "__code_dir" in p:
+        w.block(f'data "archive_file" "{name}"', [("type", "zip"), ("source_dir", Raw(f'"${{path.module}}/{p["__code_dir"]}"')),
+                                                 ("output_path", Raw(f'"${{path.module}}/build/{name}.zip"'))])
+        attrs += [("filename", Raw(f"data.archive_file.{name}.output_path")),
+                  ("source_code_hash", Raw(f"data.archive_file.{name}.output_base64sha256"))]
+    elif isinstance(src, dict) and "ZipFile" in src:
         code[f"src/{name}/index.py"] = src["ZipFile"]
         w.block(f'data "archive_file" "{name}"', [("type", "zip"), ("source_dir", Raw(f'"${{path.module}}/src/{name}"')),
                                                  ("output_path", Raw(f'"${{path.module}}/build/{name}.zip"'))])
@@ -363,6 +429,9 @@ def emit_iam_role(w: Writer, c: Converter, name: str, p: dict[str, Any], code: d
     attrs = _pick(p, [("RoleName", "name")])
     attrs.append(("assume_role_policy", _json_doc(p.get("AssumeRolePolicyDocument", {}))))
     managed = [m for m in p.get("ManagedPolicyArns") or [] if not (isinstance(m, Raw) and m.text.startswith("aws_iam_policy."))]
+    if p.get("__incomplete"):
+        c.imports["policy_arn_not_known"] = "(a policy the template does not show)"
+        managed.append(Raw("var.policy_arn_not_known"))
     if managed:
         attrs.append(("managed_policy_arns", managed))
     w.block(f'resource "aws_iam_role" "{name}"', attrs)
@@ -393,7 +462,10 @@ def emit_kinesis_stream(w: Writer, c: Converter, name: str, p: dict[str, Any], c
 
 
 def emit_api_gateway_rest_api(w: Writer, c: Converter, name: str, p: dict[str, Any], code: dict[str, str], logical: str) -> None:
-    w.block(f'resource "aws_api_gateway_rest_api" "{name}"', _pick(p, [("Name", "name")]))
+    attrs = _pick(p, [("Name", "name")])
+    if "Body" in p:
+        attrs.append(("body", _json_doc(p["Body"])))
+    w.block(f'resource "aws_api_gateway_rest_api" "{name}"', attrs)
 
 
 def emit_api_gateway_resource(w: Writer, c: Converter, name: str, p: dict[str, Any], code: dict[str, str], logical: str) -> None:
@@ -415,8 +487,10 @@ def emit_api_gateway_method(w: Writer, c: Converter, name: str, p: dict[str, Any
 
 
 def emit_api_gateway_v2_api(w: Writer, c: Converter, name: str, p: dict[str, Any], code: dict[str, str], logical: str) -> None:
-    w.block(f'resource "aws_apigatewayv2_api" "{name}"', _pick(p, [
-        ("Name", "name"), ("ProtocolType", "protocol_type"), ("Target", "target")]))
+    attrs = _pick(p, [("Name", "name"), ("ProtocolType", "protocol_type"), ("Target", "target")])
+    if "Body" in p:
+        attrs.append(("body", _json_doc(p["Body"])))
+    w.block(f'resource "aws_apigatewayv2_api" "{name}"', attrs)
 
 
 def emit_api_gateway_v2_integration(w: Writer, c: Converter, name: str, p: dict[str, Any], code: dict[str, str], logical: str) -> None:
@@ -428,6 +502,44 @@ def emit_api_gateway_v2_integration(w: Writer, c: Converter, name: str, p: dict[
 def emit_logs_subscription_filter(w: Writer, c: Converter, name: str, p: dict[str, Any], code: dict[str, str], logical: str) -> None:
     w.block(f'resource "aws_cloudwatch_log_subscription_filter" "{name}"', [("name", name.replace("_", "-"))] + _pick(p, [
         ("LogGroupName", "log_group_name"), ("FilterPattern", "filter_pattern"), ("DestinationArn", "destination_arn")]))
+
+
+def emit_s3_bucket(w: Writer, c: Converter, name: str, p: dict[str, Any], code: dict[str, str], logical: str) -> None:
+    w.block(f'resource "aws_s3_bucket" "{name}"', _pick(p, [("BucketName", "bucket")]))
+    cfg = p.get("NotificationConfiguration")
+    if isinstance(cfg, dict) and cfg.get("LambdaConfigurations"):
+        attrs: list[tuple[str, Any]] = [("bucket", Raw(f"aws_s3_bucket.{name}.id"))]
+        for item in cfg["LambdaConfigurations"]:
+            attrs.append(("lambda_function", Block([("lambda_function_arn", item.get("Function")),
+                                                    ("events", [item.get("Event", "s3:ObjectCreated:*")])])))
+        w.block(f'resource "aws_s3_bucket_notification" "{name}"', attrs)
+
+
+def emit_iam_policy(w: Writer, c: Converter, name: str, p: dict[str, Any], code: dict[str, str], logical: str) -> None:
+    for r in p.get("Roles") or []:
+        role = r.text.split(".")[1] if isinstance(r, Raw) else snake(str(r))
+        w.block(f'resource "aws_iam_role_policy" "{name}__{role}"', [
+            ("name", p.get("PolicyName", name)), ("role", r), ("policy", _json_doc(p.get("PolicyDocument")))])
+
+
+def emit_scheduler_schedule(w: Writer, c: Converter, name: str, p: dict[str, Any], code: dict[str, str], logical: str) -> None:
+    tgt = p.get("Target") or {}
+    inner: list[tuple[str, Any]] = [("arn", tgt.get("Arn")), ("role_arn", tgt.get("RoleArn", "arn:aws:iam::123456789012:role/scheduler"))]
+    if isinstance(tgt.get("DeadLetterConfig"), dict):
+        inner.append(("dead_letter_config", Block([("arn", tgt["DeadLetterConfig"].get("Arn"))])))
+    w.block(f'resource "aws_scheduler_schedule" "{name}"', [
+        ("schedule_expression", p.get("ScheduleExpression", "rate(1 hour)")),
+        ("flexible_time_window", Block([("mode", "OFF")])), ("target", Block(inner))])
+
+
+def emit_dynamo_db_table(w: Writer, c: Converter, name: str, p: dict[str, Any], code: dict[str, str], logical: str) -> None:
+    attrs: list[tuple[str, Any]] = [("name", p.get("TableName", name.replace("_", "-"))), ("hash_key", "id"),
+                                    ("billing_mode", "PAY_PER_REQUEST")]
+    spec = p.get("StreamSpecification")
+    if isinstance(spec, dict):
+        attrs += [("stream_enabled", True), ("stream_view_type", spec.get("StreamViewType", "NEW_IMAGE"))]
+    attrs.append(("attribute", Block([("name", "id"), ("type", "S")])))
+    w.block(f'resource "aws_dynamodb_table" "{name}"', attrs)
 
 
 if __name__ == "__main__":

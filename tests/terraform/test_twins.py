@@ -1,10 +1,12 @@
-"""Every Terraform twin under ``fixtures/terraform/<family>/<name>/`` gives the findings of its CloudFormation
-fixture: the same rule codes, on the same resources, for the same functions.
+"""Every Terraform twin under ``fixtures/terraform/<family>/<name>/`` gives the findings of its CloudFormation or
+SAM fixture (twins of SAM fixtures are named ``sam_<name>``): the same rule codes, on the same resources, for the
+same functions.
 
 Resources are matched by the naming convention of the twins (see ``cfn_to_tf.py``): a logical id in snake case
 is the Terraform resource name (``OrdersQueue`` ↔ ``aws_sqs_queue.orders_queue``), and a resource Terraform
 splits out of a CloudFormation one is named ``<owner>__<part>`` (``aws_cloudwatch_event_target.nightly_rule__report``
-↔ ``NightlyRule``). Each twin names its source in its first line.
+↔ ``NightlyRule``); so is a resource the SAM transform generates for a function (``aws_lambda_event_source_mapping.
+process_orders__orders_event`` ↔ ``ProcessOrders``). Each twin names its source in its first line.
 """
 
 from __future__ import annotations
@@ -52,9 +54,9 @@ def role_of_logical(logical: str | None) -> str | None:
     return None if logical is None else snake(logical)
 
 
-def test_every_cloudformation_fixture_has_a_twin() -> None:
+def test_every_rule_fixture_has_a_twin() -> None:
     sources = {source_of(t).resolve() for t in TWINS}
-    for cfn in sorted(FIXTURES.glob("*/cfn/*")):
+    for cfn in sorted([*FIXTURES.glob("*/cfn/*"), *FIXTURES.glob("*/sam/*")]):
         if cfn.suffix in (".yaml", ".yml", ".json") and cfn.resolve() not in sources:
             pytest.fail(f"{cfn.relative_to(FIXTURES)} has no Terraform twin under fixtures/terraform/")
 

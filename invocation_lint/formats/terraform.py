@@ -10,8 +10,11 @@ timeout 3 s, batch size 10 (SQS) or 100 (streams), async retries 2, maximum even
 
 Modules: a local source (``./…``) is read from disk with its inputs; ``terraform-aws-modules/lambda/aws`` and
 ``terraform-aws-modules/sqs/aws`` (whose source is not on disk) are modelled by the small stand-ins in
-``tf_registry``, with the resource addresses the real modules use; any other remote module is opaque (its
-outputs are Unknown) and is mentioned in the Model's notes.
+``tf_registry``, with the resource addresses the real modules use; another remote module is read from
+``.terraform/modules`` when ``terraform init`` installed it there, else it is opaque (its outputs are Unknown) and
+is mentioned in the Model's notes. Findings on a remote module's resources point at the user's ``module`` block.
+
+Plan and state JSON (``terraform show -json``) go through the same builder: ``load_plan``.
 """
 
 from __future__ import annotations

@@ -45,7 +45,8 @@ def _is_venv(path: str) -> bool:
     return os.path.exists(os.path.join(path, "pyvenv.cfg"))
 
 
-def _sniff(path: str) -> bool:
+def is_template_file(path: str) -> bool:
+    """Does the start of this file look like a CloudFormation/SAM template or a Terraform plan?"""
     try:
         with open(path, "rb") as fh:
             head = fh.read(MAX_SNIFF)
@@ -86,7 +87,7 @@ def _walk(root: str, display_root: str) -> Iterable[Input]:
             full = os.path.join(dirpath, name)
             if os.path.islink(full) or not name.lower().endswith(TEMPLATE_SUFFIXES):
                 continue
-            if _sniff(full):
+            if is_template_file(full):
                 yield Input("template", full, os.path.join(shown_dir, name), base)
 
 

@@ -161,9 +161,9 @@ def _excluded(display: str, patterns: list[str]) -> bool:
 
 
 def _is_template_file(path: str) -> bool:
-    from .discover import _sniff
+    from .discover import is_template_file
 
-    return _sniff(path)
+    return is_template_file(path)
 
 
 def _load_one(inp: Any, errors: list[InputError]) -> Model | None:

@@ -327,10 +327,18 @@ class Model:
         return None
 
     def triggers_of(self, function_id: str) -> list[Trigger]:
-        return [t for t in self.triggers if t.function == function_id]
+        """The function's triggers. Indexed once per change of ``triggers``: rules ask this per function."""
+        index = self.__dict__.get("_trigger_index")
+        if index is None or index[0] != len(self.triggers):
+            by_function: dict[str, list[Trigger]] = {}
+            for t in self.triggers:
+                by_function.setdefault(t.function, []).append(t)
+            index = (len(self.triggers), by_function)
+            self.__dict__["_trigger_index"] = index
+        return list(index[1].get(function_id, ()))
 
     def modes_of(self, function_id: str) -> set[str]:
-        return {t.mode for t in self.triggers if t.function == function_id}
+        return {t.mode for t in self.triggers_of(function_id)}
 
     def routes_from(self, source: str, kind: str | None = None) -> list[FailureRoute]:
         return [r for r in self.routes if r.source == source and (kind is None or r.kind == kind)]

@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from ..engine import Result
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
-INFORMATION_URI = "https://github.com/invlint/invlint"
 LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 SRCROOT = "%SRCROOT%"
 
@@ -132,7 +131,6 @@ def as_dict(result: Result) -> dict[str, Any]:
             "name": "invlint",
             "version": __version__,
             "semanticVersion": __version__,
-            "informationUri": INFORMATION_URI,
             "rules": [rule_descriptor(r) for r in rules],
         }},
         "invocations": [{

@@ -1251,7 +1251,57 @@ def _contains(scope: Scope, lst: Any, v: Any) -> Any:
     return to_plain(v) in [to_plain(x) for x in lst]
 
 
+MAX_FILE_BYTES = 1024 * 1024
+
+
+def _read_project_file(scope: Scope, path: Any) -> tuple[str, str] | Unknown:
+    """``file()``/``templatefile()``: the text of a file inside the project (never outside it), and its display."""
+    path = deref(path)
+    if isinstance(path, Unknown):
+        return path
+    if not isinstance(path, str):
+        raise _Fail("file path is not a string")
+    module = scope.module
+    full = os.path.normpath(path if os.path.isabs(path) else os.path.join(module.root_dir, path))
+    base = os.path.realpath(getattr(module.loader, "base_dir", module.root_dir))
+    real = os.path.realpath(full)
+    if not (real == base or real.startswith(base + os.sep)):
+        return Unknown(f"{path} is outside the project; not read")
+    try:
+        if os.path.getsize(real) > MAX_FILE_BYTES:
+            return Unknown(f"{path} is larger than {MAX_FILE_BYTES} bytes; not read")
+        with open(real, encoding="utf-8") as fh:
+            text = fh.read()
+    except (OSError, UnicodeDecodeError):
+        return Unknown(f"{path} cannot be read")
+    root_display = getattr(module.loader, "root_display", "")
+    display = os.path.join(root_display, os.path.relpath(real, os.path.realpath(module.root_dir)))
+    return text, display
+
+
+def _file(scope: Scope, path: Any) -> Any:
+    got = _read_project_file(scope, path)
+    return got if isinstance(got, Unknown) else got[0]
+
+
+def _templatefile(scope: Scope, path: Any, variables: Any = None) -> Any:
+    from .tf_syntax import parse_template
+
+    got = _read_project_file(scope, path)
+    if isinstance(got, Unknown):
+        return got
+    text, display = got
+    variables = deref(variables) if variables is not None else {}
+    if isinstance(variables, Unknown):
+        return variables
+    if not isinstance(variables, dict):
+        raise _Fail("templatefile variables are not a map")
+    return evaluate(parse_template(text, 1), Scope(scope.module, display, dict(variables)))
+
+
 _FUNCTIONS: dict[str, Callable[..., Any]] = {
+    "file": _file,
+    "templatefile": _templatefile,
     "jsonencode": _jsonencode,
     "jsondecode": _jsondecode,
     "merge": _structural(_merge),

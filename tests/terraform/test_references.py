@@ -577,3 +577,36 @@ def test_openapi_bodies(tmp_path: Path) -> None:
     assert rest.integration_timeout_ms.value == 10000
     assert (http.service, http.api, http.api_kind, http.extra["route"]) == (
         "apigatewayv2", "aws_apigatewayv2_api.http", "http", "GET /jobs")
+
+
+def test_file_and_templatefile(tmp_path: Path) -> None:
+    (tmp_path / "outside.json").write_text('{"Statement": []}', encoding="utf-8")
+    m = module(tmp_path / "proj", {
+        "policies/send.json.tftpl": '{"Statement": [{"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": "${queue}"}]}\n',
+        "policies/logs.json": '{"Statement": [{"Effect": "Allow", "Action": "logs:PutLogEvents", "Resource": "*"}]}\n',
+        "main.tf": """
+            resource "aws_sqs_queue" "q" {}
+            resource "aws_iam_role" "r" {
+              name               = "r"
+              assume_role_policy = "{}"
+            }
+            resource "aws_iam_role_policy" "send" {
+              role   = aws_iam_role.r.id
+              policy = templatefile("${path.module}/policies/send.json.tftpl", { queue = aws_sqs_queue.q.arn })
+            }
+            resource "aws_iam_role_policy" "logs" {
+              role   = aws_iam_role.r.id
+              policy = file("${path.module}/policies/logs.json")
+            }
+            resource "aws_iam_role_policy" "outside" {
+              role   = aws_iam_role.r.id
+              policy = file("${path.module}/../outside.json")
+            }
+        """,
+    })
+    role = m.roles["aws_iam_role.r"]
+    assert [(s.actions, [t.label() for t in s.resources]) for s in role.statements] == [
+        (["sqs:SendMessage"], ["aws_sqs_queue.q"]),
+        (["logs:PutLogEvents"], ["*"]),
+    ]
+    assert role.complete is False  # the file outside the project is not read

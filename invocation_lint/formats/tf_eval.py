@@ -184,12 +184,11 @@ def read_module_dir(abs_dir: str, display_dir: str, root: bool) -> ModuleDef:
         raise InputError(display_dir, f"cannot read directory: {exc.strerror or exc}") from None
     mdef = ModuleDef(abs_dir, display_dir)
     found = False
+    overrides: list[Body] = []
     for name in names:
         is_tf = name.endswith(".tf")
         is_json = name.endswith(".tf.json")
-        if not (is_tf or is_json) or name.endswith(("_override.tf", "_override.tf.json")) or name in (
-            "override.tf", "override.tf.json",
-        ):
+        if not (is_tf or is_json):
             continue
         full = os.path.join(abs_dir, name)
         if not os.path.isfile(full):
@@ -197,28 +196,78 @@ def read_module_dir(abs_dir: str, display_dir: str, root: bool) -> ModuleDef:
         found = True
         shown = os.path.join(display_dir, name)
         text = _read_text(full, shown)
+        if not text.strip():
+            continue
         if is_tf:
             from .tf_syntax import parse_hcl
 
-            mdef.add(parse_hcl(text, shown), shown)
+            body = parse_hcl(text, shown)
         else:
             from .parse import parse_json
             from .tf_syntax import parse_tf_json
 
-            mdef.add(parse_tf_json(parse_json(text, shown), shown), shown)
-    if root:
-        for name in names:
-            if name == "terraform.tfvars" or name.endswith(".auto.tfvars"):
-                full = os.path.join(abs_dir, name)
-                shown = os.path.join(display_dir, name)
+            body = parse_tf_json(parse_json(text, shown), shown)
+        if name.endswith(("_override.tf", "_override.tf.json")) or name in ("override.tf", "override.tf.json"):
+            overrides.append(body)
+        else:
+            mdef.add(body, shown)
+    for body in overrides:  # after every other file, in name order, as Terraform merges them
+        _merge_override(mdef, body)
+    if root:  # terraform.tfvars(.json), then *.auto.tfvars(.json) in name order: later files win
+        tfvars = [n for n in ("terraform.tfvars", "terraform.tfvars.json") if n in names]
+        tfvars += [n for n in names if n.endswith((".auto.tfvars", ".auto.tfvars.json"))]
+        for name in tfvars:
+            full = os.path.join(abs_dir, name)
+            shown = os.path.join(display_dir, name)
+            text = _read_text(full, shown)
+            if not text.strip():
+                continue
+            if name.endswith(".json"):
+                from .parse import parse_json
+                from .tf_syntax import json_body
+
+                doc = parse_json(text, shown)
+                if not isinstance(doc, dict):
+                    raise InputError(shown, "a .tfvars.json file must hold a JSON object")
+                body = json_body(doc, shown)
+            else:
                 from .tf_syntax import parse_hcl
 
-                body = parse_hcl(_read_text(full, shown), shown)
-                for attr in body.attrs.values():
-                    mdef.tfvars[attr.name] = (attr.expr, Span(shown, attr.line))
+                body = parse_hcl(text, shown)
+            for attr in body.attrs.values():
+                mdef.tfvars[attr.name] = (attr.expr, Span(shown, attr.line))
     if not found and not root:
         raise InputError(display_dir, "module directory holds no .tf or .tf.json file")
     return mdef
+
+
+def _merge_override(mdef: ModuleDef, body: Body) -> None:
+    """An override file's blocks replace, attribute by attribute and nested block type by type, the blocks they
+    name (Terraform's override files); a block that names nothing is ignored, as Terraform rejects it."""
+    def merge(target: Block, over: Block) -> None:
+        target.body.attrs.update({k: Attr(a.name, a.expr, a.line, over.file) for k, a in over.body.attrs.items()})
+        types = {b.type for b in over.body.blocks}
+        if types:
+            target.body.blocks = [b for b in target.body.blocks if b.type not in types] + list(over.body.blocks)
+
+    for blk in body.blocks:
+        if blk.type in ("resource", "data"):
+            pool = mdef.resources if blk.type == "resource" else mdef.data
+            for target in pool:
+                if target.labels == blk.labels:
+                    merge(target, blk)
+        elif blk.type == "module":
+            for target in mdef.modules:
+                if target.labels == blk.labels:
+                    merge(target, blk)
+        elif blk.type == "variable" and blk.labels and blk.labels[0] in mdef.variables:
+            merge(mdef.variables[blk.labels[0]], blk)
+        elif blk.type == "output" and blk.labels and blk.labels[0] in mdef.outputs:
+            merge(mdef.outputs[blk.labels[0]], blk)
+        elif blk.type == "locals":
+            for name, attr in blk.body.attrs.items():
+                if name in mdef.locals:
+                    mdef.locals[name] = (attr, blk.file)
 
 
 def _read_text(full: str, shown: str) -> str:
@@ -294,7 +343,7 @@ class ResourceInstance:
         if attr is None:
             return None
         self._attrs[name] = _BUSY
-        value = evaluate(attr.expr, self.scope)
+        value = evaluate(attr.expr, self.scope.in_file(attr.file) if attr.file else self.scope)
         self._attrs[name] = value
         return value
 
@@ -884,13 +933,14 @@ def eval_body(body: Body, scope: Scope, span: Span, owner: ResourceInstance | No
     for name, attr in body.attrs.items():
         if name in skip:
             continue
+        file = attr.file or scope.file
         if owner is not None and scope.names is owner.scope.names:
             value = owner.attr_value(name)
         else:
-            value = evaluate(attr.expr, scope)
+            value = evaluate(attr.expr, scope.in_file(file) if attr.file else scope)
         out[name] = value
-        out.spans[name] = Span(scope.file, attr.line)
-        out.key_spans[name] = Span(scope.file, attr.line)
+        out.spans[name] = Span(file, attr.line)
+        out.key_spans[name] = Span(file, attr.line)
     for blk in body.blocks:
         if blk.type in skip:
             continue

@@ -136,6 +136,7 @@ class Attr:
     name: str
     expr: Expr
     line: int
+    file: str = ""  # set where an attribute comes from another file than its block (override files)
 
 
 @dataclass(slots=True)

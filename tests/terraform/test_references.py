@@ -610,3 +610,40 @@ def test_file_and_templatefile(tmp_path: Path) -> None:
         (["logs:PutLogEvents"], ["*"]),
     ]
     assert role.complete is False  # the file outside the project is not read
+
+
+def test_override_files_and_json_tfvars(tmp_path: Path) -> None:
+    m = module(tmp_path, {
+        "main.tf": """
+            variable "retention" {
+              default = 345600
+            }
+            resource "aws_sqs_queue" "q" {
+              visibility_timeout_seconds = 30
+              message_retention_seconds  = var.retention
+            }
+            resource "aws_lambda_function" "fn" {
+              function_name = "fn"
+              handler       = "app.handler"
+              runtime       = "python3.12"
+              dead_letter_config {
+                target_arn = aws_sqs_queue.q.arn
+              }
+            }
+        """,
+        "override.tf": """
+            resource "aws_sqs_queue" "q" {
+              visibility_timeout_seconds = 300
+            }
+            resource "aws_lambda_function" "fn" {
+              dead_letter_config {
+                target_arn = "arn:aws:sqs:eu-west-1:123456789012:other"
+              }
+            }
+        """,
+        "terraform.tfvars.json": '{"retention": 1209600}',
+    })
+    q = m.queues["aws_sqs_queue.q"]
+    assert q.visibility_timeout.value == 300 and q.visibility_timeout.span.file == "mod/override.tf"
+    assert q.retention.value == 1209600
+    assert m.functions["aws_lambda_function.fn"].dlq.arn.endswith(":other")

@@ -550,6 +550,9 @@ class ModuleInstance:
                 value = evaluate(d.expr, Scope(self, blk.file))
         else:
             value = Unknown(f"undeclared variable {name!r}")
+        blk = self.mdef.variables.get(name)
+        if blk is not None and "type" in blk.body.attrs and isinstance(value, (dict, list)):
+            value = apply_type_defaults(value, blk.body.attrs["type"].expr, Scope(self, blk.file))
         if value is None and name in self.mdef.variables:
             d = self.mdef.variables[name].body.attrs.get("default")
             nullable = self.mdef.variables[name].body.attrs.get("nullable")
@@ -585,6 +588,47 @@ class ModuleInstance:
 
     def path(self) -> dict[str, str]:
         return {"module": self.mdef.abs_dir, "root": self.root_dir, "cwd": self.root_dir}
+
+
+def apply_type_defaults(value: Any, type_expr: Expr, scope: Scope, depth: int = 0) -> Any:
+    """Fill ``optional(type, default)`` attributes of ``object({...})`` type constraints, as Terraform does when
+    a value is converted to a variable's type (a copy: values may be shared)."""
+    if depth > 30 or not isinstance(type_expr, Call):
+        return value
+    name, args = type_expr.name, type_expr.args
+    if name in ("map", "list", "set") and args:
+        if isinstance(value, dict):
+            out = LDict(value, span=getattr(value, "span", None))
+            if isinstance(value, LDict):
+                out.spans, out.key_spans = dict(value.spans), dict(value.key_spans)
+            for k in list(out):
+                out[k] = apply_type_defaults(out[k], args[0], scope, depth + 1)
+            return out
+        if isinstance(value, list):
+            lst = LList([apply_type_defaults(x, args[0], scope, depth + 1) for x in value],
+                        span=getattr(value, "span", None))
+            lst.spans = list(value.spans) if isinstance(value, LList) else []
+            return lst
+        return value
+    if name == "object" and args and isinstance(args[0], ObjectE) and isinstance(value, dict):
+        out = LDict(value, span=getattr(value, "span", None))
+        if isinstance(value, LDict):
+            out.spans, out.key_spans = dict(value.spans), dict(value.key_spans)
+        for key_expr, attr_type, _line in args[0].items:
+            key = key_expr.value if isinstance(key_expr, Lit) else getattr(key_expr, "name", None)
+            if not isinstance(key, str):
+                continue
+            inner = attr_type
+            if isinstance(attr_type, Call) and attr_type.name == "optional" and attr_type.args:
+                inner = attr_type.args[0]
+                if out.get(key) is None:
+                    out[key] = evaluate(attr_type.args[1], scope) if len(attr_type.args) > 1 else None
+                    if out.span is not None:
+                        out.spans.setdefault(key, out.span)
+            if key in out:
+                out[key] = apply_type_defaults(out[key], inner, scope, depth + 1)
+        return out
+    return value
 
 
 # ------------------------------------------------------------------------------------------------ evaluation

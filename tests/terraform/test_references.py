@@ -647,3 +647,27 @@ def test_override_files_and_json_tfvars(tmp_path: Path) -> None:
     assert q.visibility_timeout.value == 300 and q.visibility_timeout.span.file == "mod/override.tf"
     assert q.retention.value == 1209600
     assert m.functions["aws_lambda_function.fn"].dlq.arn.endswith(":other")
+
+
+def test_optional_attribute_defaults(tmp_path: Path) -> None:
+    m = module(tmp_path, {"main.tf": """
+        variable "queues" {
+          type = map(object({
+            visibility = optional(number, 45)
+            retention  = optional(number)
+            dlq        = optional(object({ max_receive = optional(number, 5) }), {})
+          }))
+          default = {
+            a = {}
+            b = { visibility = 10, dlq = { max_receive = 2 } }
+          }
+        }
+        resource "aws_sqs_queue" "q" {
+          for_each                   = var.queues
+          visibility_timeout_seconds = each.value.visibility + each.value.dlq.max_receive
+          message_retention_seconds  = each.value.retention
+        }
+    """})
+    a, b = m.queues['aws_sqs_queue.q["a"]'], m.queues['aws_sqs_queue.q["b"]']
+    assert a.visibility_timeout.value == 50 and a.retention.value == 345600 and a.retention.default
+    assert b.visibility_timeout.value == 12

@@ -811,6 +811,8 @@ class Builder:
                 if t is not None:
                     trig.on_failure = t
                     self.m.routes.append(FailureRoute("on-failure", inst.address, t, t.span, inst.origin))
+        if blocks(v, "filter_criteria") or isinstance(_deref(v.get("filter_criteria")), Unknown):
+            trig.extra["filter_criteria"] = _deref(v.get("filter_criteria"))
         enabled = _deref(v.get("enabled", True)) if _is_set(v, "enabled") else True
         trig.extra["enabled"] = enabled
         trig.extra["id"] = inst.address
@@ -919,7 +921,10 @@ class Builder:
         for item in blocks(v, "lambda_function"):
             span = item.span or inst.span
             fn = self._fn(item, "lambda_function_arn", span)
-            self._add_trigger(fn, "async", "s3", span, inst, source)
+            trig = self._add_trigger(fn, "async", "s3", span, inst, source)
+            if trig is not None and (_is_set(item, "filter_prefix") or _is_set(item, "filter_suffix")):
+                trig.extra["filter"] = {k: _deref(item.get(f"filter_{k}")) for k in ("prefix", "suffix")
+                                        if _is_set(item, f"filter_{k}")}
 
     def log_subscription(self, inst: Inst) -> None:
         fn = self._fn(inst.values, "destination_arn", inst.span)
@@ -942,6 +947,8 @@ class Builder:
                                  api_kind="rest", proxy=itype == "AWS_PROXY")
         if trig and _is_set(v, "timeout_milliseconds"):
             trig.integration_timeout_ms = self.val(v, "timeout_milliseconds", None, as_int, inst.span)
+        if trig and _is_set(v, "response_transfer_mode"):
+            trig.extra["response_transfer_mode"] = _deref(v["response_transfer_mode"])
 
     def rest_authorizer(self, inst: Inst) -> None:
         v = inst.values
@@ -966,6 +973,8 @@ class Builder:
                                  api_kind=kind, proxy=itype == "AWS_PROXY")
         if trig and _is_set(v, "timeout_milliseconds"):
             trig.integration_timeout_ms = self.val(v, "timeout_milliseconds", None, as_int, inst.span)
+        if trig and _is_set(v, "payload_format_version"):
+            trig.extra["payload_format_version"] = _deref(v["payload_format_version"])
 
     def http_quick_target(self, inst: Inst) -> None:
         v = inst.values
@@ -1005,6 +1014,10 @@ class Builder:
                 if trig is None:
                     continue
                 trig.extra["route"] = f"{str(method).upper()} {path}"
+                for key, extra in (("payloadFormatVersion", "payload_format_version"),
+                                   ("responseTransferMode", "response_transfer_mode")):
+                    if _is_set(integ, key):
+                        trig.extra[extra] = _deref(integ[key])
                 if _is_set(integ, "timeoutInMillis"):
                     trig.integration_timeout_ms = self.val(integ, "timeoutInMillis", None, as_int, span)
 

@@ -671,3 +671,43 @@ def test_optional_attribute_defaults(tmp_path: Path) -> None:
     a, b = m.queues['aws_sqs_queue.q["a"]'], m.queues['aws_sqs_queue.q["b"]']
     assert a.visibility_timeout.value == 50 and a.retention.value == 345600 and a.retention.default
     assert b.visibility_timeout.value == 12
+
+
+def test_trigger_filters_and_payload_format(tmp_path: Path) -> None:
+    m = module(tmp_path, {"main.tf": FN + """
+        resource "aws_sqs_queue" "q" {}
+        resource "aws_s3_bucket" "b" {
+          bucket = "b"
+        }
+        resource "aws_s3_bucket_notification" "b" {
+          bucket = aws_s3_bucket.b.id
+          lambda_function {
+            lambda_function_arn = aws_lambda_function.fn.arn
+            events              = ["s3:ObjectCreated:*"]
+            filter_prefix       = "incoming/"
+          }
+        }
+        resource "aws_lambda_event_source_mapping" "q" {
+          event_source_arn = aws_sqs_queue.q.arn
+          function_name    = aws_lambda_function.fn.arn
+          filter_criteria {
+            filter {
+              pattern = jsonencode({ body = { kind = ["order"] } })
+            }
+          }
+        }
+        resource "aws_apigatewayv2_api" "h" {
+          name          = "h"
+          protocol_type = "HTTP"
+        }
+        resource "aws_apigatewayv2_integration" "h" {
+          api_id                 = aws_apigatewayv2_api.h.id
+          integration_type       = "AWS_PROXY"
+          integration_uri        = aws_lambda_function.fn.invoke_arn
+          payload_format_version = "1.0"
+        }
+    """})
+    by_service = {t.service: t for t in m.triggers}
+    assert by_service["s3"].extra["filter"] == {"prefix": "incoming/"}
+    assert by_service["sqs"].extra["filter_criteria"]
+    assert by_service["apigatewayv2"].extra["payload_format_version"] == "1.0"

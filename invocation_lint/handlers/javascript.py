@@ -677,6 +677,11 @@ class _Analyser:
         if last in POWERTOOLS_BATCH:
             f.powertools_batch = f.powertools_batch or file.span(n)
             self._processor_kind(n)
+        args = n.child_by_field_name("arguments")
+        if event is not None and own and args is not None and any(
+            a.type == "identifier" and file.text(a) == event for a in args.named_children
+        ) and not _harmless(name) and (callee is None or _function_of(file, callee, self.src, 1)[0] is None):
+            f.iterates_records = True  # the whole event goes where we cannot follow: it may be iterated there
         if depth == 0 and own and callee is not None and callee.type == "identifier":
             parent = n.parent
             while parent is not None and parent.type in UNWRAP:
@@ -894,6 +899,14 @@ class _Analyser:
             if name in SEQUENCE_KEYS:
                 return "sequenceNumber"
         return "unknown"
+
+
+LOGGING_ROOTS = {"console", "logger", "log", "metrics", "tracer", "JSON"}
+
+
+def _harmless(name: str) -> bool:
+    """Calls that take the event without iterating its records: logging and serialising."""
+    return name.split(".", 1)[0] in LOGGING_ROOTS or name in ("String", "Boolean", "typeof")
 
 
 def _within(node: Node, ancestor: Node) -> bool:

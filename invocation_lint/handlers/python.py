@@ -478,6 +478,14 @@ class _Analyser:
             self._processor_kind(n)
         if name == "SqsFifoPartialProcessor":
             f.powertools_fifo = True
+        passes_event = event is not None and any(
+            isinstance(a, ast.Name) and a.id == event for a in [*n.args, *(k.value for k in n.keywords)]
+        )
+        if passes_event and not _harmless(n.func) and not (
+            isinstance(n.func, ast.Name) and (found := _resolve(self.file, n.func.id, self.src, 1)) is not None
+            and found[1] is not None
+        ):
+            f.iterates_records = True  # the whole event goes where we cannot follow: it may be iterated there
         # a statement ``helper(event)`` (not returned): its catches and record handling are the handler's
         parent = self.file.parents.get(n)
         if depth == 0 and isinstance(parent, ast.Expr) or depth == 0 and isinstance(parent, ast.Await) and isinstance(
@@ -642,6 +650,19 @@ class _Analyser:
     def _item_id(self, value: ast.expr, assigns: dict[str, list[ast.expr]], key: ast.AST) -> None:
         src = _id_source(value, assigns, 0)
         self.facts.item_ids.append(ItemIdFact(self.file.span(key), src, ast.unparse(value)[:60]))
+
+
+LOGGING_ROOTS = {"logger", "logging", "log", "LOGGER", "LOG", "_logger", "metrics", "tracer"}
+LOGGING_METHODS = {"debug", "info", "warning", "warn", "error", "exception", "critical", "append_keys"}
+
+
+def _harmless(func: ast.expr) -> bool:
+    """Calls that take the event without iterating its records: printing, logging, serialising."""
+    d = _dotted(func)
+    if d in ("print", "repr", "str", "len", "json.dumps", "dumps", "pprint", "type", "isinstance", "bool", "dict"):
+        return True
+    head, _, last = d.partition(".")
+    return head in LOGGING_ROOTS or d.rsplit(".", 1)[-1] in LOGGING_METHODS
 
 
 def _broad(h: ast.ExceptHandler) -> str | None:

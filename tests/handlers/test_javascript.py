@@ -144,3 +144,15 @@ def test_response_built_step_by_step() -> None:
 def test_syntax_error_gives_no_guess() -> None:
     f = facts("exports.handler = async (event) => { return {statusCode: 500 ;\n")
     assert f.parse_error is not None and f.missing is None and not f.analysed
+
+
+def test_event_passed_where_it_cannot_be_followed_may_be_iterated() -> None:
+    code = """
+        const { processAll } = require('@acme/service');
+        exports.handler = async (event) => {
+          console.log(event.Records[0], JSON.stringify(event));
+          {}
+        };
+        """
+    assert not facts(code.format("return null;")).iterates_records
+    assert facts(code.format("return processAll(event);")).iterates_records

@@ -188,3 +188,18 @@ def test_never_imports_user_code(tmp_path: Path) -> None:
     marker = tmp_path / "ran"
     f = facts(f"open({str(marker)!r}, 'w').write('x')\n\ndef handler(event, context):\n    return None\n")
     assert f.analysed and not marker.exists()
+
+
+def test_event_passed_where_it_cannot_be_followed_may_be_iterated() -> None:
+    code = """
+        import logging
+        from service import process_all
+        logger = logging.getLogger()
+
+        def handler(event, context):
+            first = event["Records"][0]
+            logger.info("event %s", event)
+            {}
+        """
+    assert not facts(code.format("return None")).iterates_records  # logging only: Records[0] is all it reads
+    assert facts(code.format("return process_all(event)")).iterates_records

@@ -232,3 +232,22 @@ def test_edge_cases_through_the_engine() -> None:
     broken = model.handler_facts["Broken"]
     assert broken.parse_error is not None and broken.parse_error.line == 1 and not broken.analysed
     assert {"Unbuilt", "FromParameter"}.isdisjoint(model.handler_facts)
+
+
+@pytest.mark.parametrize(("processor", "expected"), [
+    ("BatchProcessor(event_type=EventType.SQS)", [("HANDLER007", 8)]),
+    ("SqsFifoPartialProcessor()", []),
+])
+def test_powertools_processor_on_a_fifo_queue(tmp_path: Path, processor: str, expected: list) -> None:
+    from invocation_lint.model import Queue, Target
+
+    code = ("from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, SqsFifoPartialProcessor\n"
+            "from aws_lambda_powertools.utilities.batch import process_partial_response\n\n"
+            f"processor = {processor}\n\n\n"
+            "def handler(event, context):\n"
+            "    return process_partial_response(event=event, record_handler=print, processor=processor,\n"
+            "                                    context=context)\n")
+    m = _model(tmp_path, code, "poll-sqs", "sqs", report=True)
+    m.queues["Jobs"] = Queue("Jobs", "AWS::SQS::Queue", Span(m.file, 20), fifo=Val(True, Span(m.file, 22)))
+    m.triggers[0].source = Target(node="Jobs", service="sqs")
+    assert [(f.code, f.span.line) for f in run_rules(m, "HANDLER")] == expected

@@ -166,6 +166,10 @@ def parse_hcl(text: str, file: str) -> Body:
     import hcl2  # heavy: only for .tf input
     from lark.exceptions import LarkError, UnexpectedInput
 
+    if not hasattr(hcl2, "parses_to_tree"):  # the raw parse tree (with positions) came with python-hcl2 8
+        raise InputError(file, f"reading .tf files needs python-hcl2 8.1 or later (installed: "
+                               f"{getattr(hcl2, '__version__', 'unknown')})")
+
     from .parse import _gc_paused
 
     try:

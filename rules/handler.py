@@ -621,10 +621,13 @@ def _proxy_callers(triggers: list[Trigger]) -> list[Trigger]:
     """REST proxy integrations, load balancers and HTTP APIs with payload format 1.0 read the response shape.
 
     HTTP API payload format 2.0 (the default) accepts any JSON and assumes status 200, so it is not checked.
+    An API whose definition also integrates the function without proxy (a mapping template) is not checked
+    either: which integration serves the route is not certain.
     """
+    non_proxy = {t.api for t in triggers if t.mode == "sync" and not t.proxy and t.api}
     out = []
     for t in triggers:
-        if t.mode != "sync":
+        if t.mode != "sync" or t.api in non_proxy:
             continue
         if t.service == "alb" or t.service == "apigateway" and t.proxy:
             out.append(t)

@@ -251,3 +251,11 @@ def test_powertools_processor_on_a_fifo_queue(tmp_path: Path, processor: str, ex
     m.queues["Jobs"] = Queue("Jobs", "AWS::SQS::Queue", Span(m.file, 20), fifo=Val(True, Span(m.file, 22)))
     m.triggers[0].source = Target(node="Jobs", service="sqs")
     assert [(f.code, f.span.line) for f in run_rules(m, "HANDLER")] == expected
+
+
+def test_api_with_a_non_proxy_integration_of_the_same_function_is_not_checked(tmp_path: Path) -> None:
+    m = _model(tmp_path, "exports.handler = async () => 'hello';\n", "sync", "apigateway", runtime="nodejs20.x")
+    m.triggers[0].api = "Api"
+    assert [f.span.line for f in run_rules(m, "HANDLER008")] == [1]
+    m.triggers.append(Trigger("Fn", "sync", "apigateway", Span(m.file, 30), "Api", api="Api", proxy=False))
+    assert run_rules(m, "HANDLER008") == []

@@ -267,8 +267,9 @@ def _from_dir(fn: Function, code: CodeLocation, base: str, language: Language, m
         names = []
     if any(n.split(".", 1)[0] == stem for n in names):
         return NoSource(f"handler module {module} is not a source file")
-    if language == "python" and _has_any(root, (".py",)) is False:
-        return NoSource(f"no Python source under {display_path(root)}")
+    suffixes = PY_SUFFIXES if language == "python" else JS_SUFFIXES + TS_SUFFIXES
+    if not _has_any(root, suffixes):  # no source of that language at all: built or packaged elsewhere
+        return NoSource(f"no {'Python' if language == 'python' else 'JavaScript'} source under {display_path(root)}")
     return Missing("file", f"no {' or '.join(tried[:2] if language == 'python' else tried[:1])} in "
                    f"{display_path(root)}", fn.handler.span or code.span or fn.span)
 
@@ -282,7 +283,7 @@ def _has_any(root: str, suffixes: tuple[str, ...], limit: int = 2000) -> bool:
             seen += 1
             if f.endswith(suffixes):
                 return True
-            if seen > limit:
+            if seen > limit:  # too large to tell: assume there is source
                 return True
     return False
 

@@ -141,3 +141,13 @@ def test_python_only_templates_never_import_tree_sitter() -> None:
         repr(str(ROOT / "fixtures" / "handlers" / "python")), repr(str(ROOT / "fixtures" / "handlers" / "node")))
     out = subprocess.run([sys.executable, "-c", script_js], capture_output=True, text=True, check=True)
     assert "tree_sitter" in out.stdout
+
+
+def test_dir_without_any_source_of_the_language_proves_nothing(tmp_path: Path) -> None:
+    (tmp_path / "README.md").write_text("code is built elsewhere\n")
+    (tmp_path / "tool.py").write_text("x = 1\n")
+    got = locate(fn(loc("dir", tmp_path, tmp_path), "index.handler", "nodejs20.x"), str(tmp_path))
+    assert isinstance(got, NoSource)
+    (tmp_path / "other.js").write_text("exports.x = 1;\n")
+    got = locate(fn(loc("dir", tmp_path, tmp_path), "index.handler", "nodejs20.x"), str(tmp_path))
+    assert isinstance(got, Missing) and got.detail.startswith("no index.js")

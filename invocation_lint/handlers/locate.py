@@ -302,6 +302,10 @@ def _try(root: str, base: str, rel: str, language: Language, name: str) -> Sourc
 def _from_single_file(code: CodeLocation, base: str, language: Language, module: str,
                       name: str) -> Source | NoSource:
     path = code.path or ""
+    stem = os.path.splitext(os.path.basename(path))[0]
+    if module != stem and os.path.isfile(path):  # the package holds this one file, under its own name
+        return Missing("file", f"the code is the single file {os.path.basename(path)}, but Handler names the "
+                       f"module '{module}'", code.span)
     text = _read_file(path, base)
     if text is None:
         return NoSource(f"cannot read {path}")

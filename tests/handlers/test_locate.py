@@ -151,3 +151,11 @@ def test_dir_without_any_source_of_the_language_proves_nothing(tmp_path: Path) -
     (tmp_path / "other.js").write_text("exports.x = 1;\n")
     got = locate(fn(loc("dir", tmp_path, tmp_path), "index.handler", "nodejs20.x"), str(tmp_path))
     assert isinstance(got, Missing) and got.detail.startswith("no index.js")
+
+
+def test_single_file_package(tmp_path: Path) -> None:
+    (tmp_path / "worker.py").write_text("def handler(e, c):\n    pass\n")
+    got = locate(fn(loc("file", tmp_path / "worker.py", tmp_path), "worker.handler"), str(tmp_path))
+    assert isinstance(got, Source) and got.function_name == "handler"
+    got = locate(fn(loc("file", tmp_path / "worker.py", tmp_path), "index.handler"), str(tmp_path))
+    assert isinstance(got, Missing) and "single file worker.py" in got.detail

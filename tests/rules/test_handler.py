@@ -259,3 +259,9 @@ def test_api_with_a_non_proxy_integration_of_the_same_function_is_not_checked(tm
     assert [f.span.line for f in run_rules(m, "HANDLER008")] == [1]
     m.triggers.append(Trigger("Fn", "sync", "apigateway", Span(m.file, 30), "Api", api="Api", proxy=False))
     assert run_rules(m, "HANDLER008") == []
+
+
+def test_terraform_archive_file_source_dir() -> None:
+    assert _rows(_lint(HANDLERS / "terraform")) == [
+        ("HANDLER006", "aws_lambda_function.worker", "terraform/src/worker.py", 7, "error"),
+    ]

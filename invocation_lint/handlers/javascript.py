@@ -730,10 +730,11 @@ class _Analyser:
                 elif callee is not None and callee.type == "identifier" and self._raises(name):
                     reraises = True
             elif t in ("assignment_expression", "augmented_assignment_expression", "update_expression"):
-                records = True
                 left = n.child_by_field_name("left") or n.child_by_field_name("argument")
                 if left is not None and left.type == "identifier":
                     assigned.add(file.text(left))
+                else:  # ``this.failed = true``, ``result.error = e``: state that outlives the block
+                    records = True
             elif t == "pair":
                 k = n.child_by_field_name("key")
                 if k is not None and file.text(k).strip("'\"") == "itemIdentifier":
@@ -753,6 +754,16 @@ class _Analyser:
                 stops = True
             elif t == "break_statement":
                 stops = True
+        if assigned and not records:  # a name set here counts when it is read after the block (a flag)
+            for n, _own in _walk(fn):
+                if n.type == "identifier" and file.text(n) in assigned and not _within(n, clause):
+                    parent = n.parent
+                    if parent is not None and parent.type in ("assignment_expression", "variable_declarator") and (
+                        parent.child_by_field_name("left") == n or parent.child_by_field_name("name") == n
+                    ):
+                        continue
+                    records = True
+                    break
         loop, callback_loop = self._records_loop(clause, fn, aliases)
         if callback_loop:
             stops = False  # a return inside a forEach/map callback goes on with the next record

@@ -541,11 +541,12 @@ class _Analyser:
                 elif isinstance(n.func, ast.Name) and self._raises(n.func.id):
                     reraises = True
             elif isinstance(n, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
-                records = True
                 targets = n.targets if isinstance(n, ast.Assign) else [n.target]
                 for t in targets:
                     if isinstance(t, ast.Name):
                         assigned.add(t.id)
+                    else:  # ``self.failed = True``, ``result["error"] = ...``: state that outlives the block
+                        records = True
             elif isinstance(n, ast.Dict) and any(
                 isinstance(k, ast.Constant) and k.value == "itemIdentifier" for k in n.keys
             ):
@@ -562,6 +563,11 @@ class _Analyser:
                 stops = True
         if reraises:
             stops = True
+        if assigned and not records:  # a name set here counts when it is read after the block (a flag)
+            records = any(
+                isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id in assigned and not self._within(n, h)
+                for n in _own_nodes(fn)
+            )
         loop = self._records_loop(h, fn, aliases)
         flag = False
         if loop is not None and assigned:

@@ -71,11 +71,16 @@ def test_catches_and_reraise_forms() -> None:
           try { a(); } catch (e) { throw e; }
           try { a(); } catch (e) { callback(e); }
           try { a(); } catch (e) { return Promise.reject(e); }
+          let failed = false;
           try { a(); } catch { failed = true; }
+          try { a(); } catch (e) { const text = String(e); console.log(text); }
+          if (failed) return callback(new Error('failed'));
           callback(null, 'ok');
         };
         """)
-    assert [(c.span.line, c.swallows) for c in f.catches] == [(3, True), (4, False), (5, False), (6, False), (7, False)]
+    assert [(c.span.line, c.swallows) for c in f.catches] == [
+        (3, True), (4, False), (5, False), (6, False), (8, False), (9, True),
+    ]
     assert f.falls_through is None  # a callback handler answers through the callback
 
 

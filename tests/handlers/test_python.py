@@ -203,3 +203,22 @@ def test_event_passed_where_it_cannot_be_followed_may_be_iterated() -> None:
         """
     assert not facts(code.format("return None")).iterates_records  # logging only: Records[0] is all it reads
     assert facts(code.format("return process_all(event)")).iterates_records
+
+
+def test_a_name_set_in_the_except_counts_only_when_read_afterwards() -> None:
+    f = facts("""
+        def handler(event, context):
+            ok = True
+            try:
+                work(event)
+            except Exception as e:
+                msg = str(e)
+                print(msg)
+            try:
+                work(event)
+            except Exception:
+                ok = False
+            if not ok:
+                raise RuntimeError("failed")
+        """)
+    assert [(c.span.line, c.swallows) for c in f.catches] == [(6, True), (11, False)]

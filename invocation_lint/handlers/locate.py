@@ -10,6 +10,7 @@ the module ``index``), the result is a ``Missing`` that HANDLER009 reports.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -180,9 +181,11 @@ def _inline_offset(code: CodeLocation) -> tuple[int, int]:
     if span is None:
         return -1, 0
     try:
-        with open(span.file, "rb") as fh:
-            lines = fh.read(64 * 1024 * 1024).decode("utf-8", errors="replace").splitlines()
+        stamp = os.stat(span.file).st_mtime_ns
     except OSError:
+        return -1, 0
+    lines = _template_lines(span.file, stamp)
+    if lines is None:
         return -1, 0
     if not 1 <= span.line <= len(lines):
         return -1, 0
@@ -192,6 +195,16 @@ def _inline_offset(code: CodeLocation) -> tuple[int, int]:
         nxt = lines[span.line] if span.line < len(lines) else ""
         return span.line, len(nxt) - len(nxt.lstrip())
     return -1, 0
+
+
+@functools.lru_cache(maxsize=8)
+def _template_lines(file: str, stamp: int) -> tuple[str, ...] | None:
+    """The template's lines, read once for all of its inline functions (``stamp``: its modification time)."""
+    try:
+        with open(file, "rb") as fh:
+            return tuple(fh.read(64 * 1024 * 1024).decode("utf-8", errors="replace").splitlines())
+    except OSError:
+        return None
 
 
 # ------------------------------------------------------------------------------------------------- files

@@ -80,8 +80,8 @@ class _File:
 
     def span(self, node: Node) -> Span:
         row, col = node.start_point
-        if self.line_offset < 0:
-            return Span(self.display, 1, 1)
+        if self.line_offset < 0:  # inline code that cannot be mapped line by line: the ZipFile line
+            return Span(self.display, -self.line_offset, max(self.column_offset, 1))
         line_text_start = self.data.rfind(b"\n", 0, node.start_byte) + 1
         column = len(self.data[line_text_start:node.start_byte].decode("utf-8", errors="replace"))
         return Span(self.display, row + 1 + self.line_offset, column + 1 + self.column_offset)
@@ -278,7 +278,7 @@ def _parse(text: str, display: str, language: str, line_offset: int = 0, column_
     if root.has_error:
         err = _first_error(root)
         row = err.start_point[0] if err is not None else 0
-        return Span(display, row + 1 + max(line_offset, 0), 1)
+        return Span(display, -line_offset if line_offset < 0 else row + 1 + line_offset, 1)
     return _File(root, data, display, line_offset, column_offset)
 
 
@@ -295,7 +295,7 @@ def _first_error(node: Node) -> Node | None:
 
 def analyse_javascript(src: Source, facts: HandlerFacts) -> None:
     """Fill ``facts`` for the handler ``src.function_name`` of a JavaScript or TypeScript module."""
-    offset = src.line_offset if src.line_offset >= 0 else -1
+    offset = src.line_offset
     facts.language = "typescript" if _grammar_for(src.display, src.language) != "javascript" else "javascript"
     facts.file = src.display
     parsed = _parse(src.text, src.display, src.language, offset, src.column_offset)
@@ -308,7 +308,7 @@ def analyse_javascript(src: Source, facts: HandlerFacts) -> None:
         if not parsed.dynamic:
             facts.missing = "function"
             facts.missing_detail = f"{src.display} exports no '{head}'"
-            facts.span = Span(src.display, max(offset, 0) + 1, 1)
+            facts.span = Span(src.display, -offset if offset < 0 else offset + 1, 1)
         return
     file, fn, wrapped = found
     facts.file = file.display

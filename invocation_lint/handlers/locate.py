@@ -47,7 +47,9 @@ class Source:
     text: str
     display: str  # the path shown in findings
     function_name: str
-    line_offset: int = 0  # inline code: template line = offset + line in the code
+    #: inline code: template line = offset + line in the code; negative: every fact is on line -offset (the
+    #: ``ZipFile`` line of a JSON template or a quoted string, which cannot be mapped line by line)
+    line_offset: int = 0
     column_offset: int = 0
     read_sibling: Callable[[str], tuple[str, str] | None] = field(default=lambda rel: None)
 
@@ -174,27 +176,28 @@ def _inline(fn: Function, code: CodeLocation, language: Language, module: str, n
 def _inline_offset(code: CodeLocation) -> tuple[int, int]:
     """Template line of the inline code's line 0: a YAML block scalar (``ZipFile: |``) starts on the next line.
 
-    Any other form (a quoted string, JSON) cannot be mapped line by line: offset -1 tells the analysis to point
-    every fact at the ``ZipFile`` line itself.
+    Any other form (a quoted string, JSON) cannot be mapped line by line: a negative offset tells the analysis
+    to point every fact at the ``ZipFile`` line itself.
     """
     span = code.span
     if span is None:
-        return -1, 0
+        return -1, 1
+    fixed = (-span.line, span.column)
     try:
         stamp = os.stat(span.file).st_mtime_ns
     except OSError:
-        return -1, 0
+        return fixed
     lines = _template_lines(span.file, stamp)
     if lines is None:
-        return -1, 0
+        return fixed
     if not 1 <= span.line <= len(lines):
-        return -1, 0
+        return fixed
     text = lines[span.line - 1].split("#", 1)[0].rstrip()
     indicator = text.rsplit(None, 1)[-1] if text.split() else ""
     if indicator.startswith("|") and len(indicator) <= 3:  # literal block: lines are kept as written
         nxt = lines[span.line] if span.line < len(lines) else ""
         return span.line, len(nxt) - len(nxt.lstrip())
-    return -1, 0
+    return fixed
 
 
 @functools.lru_cache(maxsize=8)

@@ -90,7 +90,7 @@ class _File:
         line = getattr(node, "lineno", 1)
         col = getattr(node, "col_offset", 0) + 1
         if self.line_offset < 0:  # inline code that cannot be mapped line by line: the ZipFile line
-            return Span(self.display, -self.line_offset if self.line_offset < -1 else 1, 1)
+            return Span(self.display, -self.line_offset, max(self.column_offset, 1))
         return Span(self.display, line + self.line_offset, col + self.column_offset)
 
 
@@ -115,16 +115,17 @@ def _parse(text: str, display: str, line_offset: int = 0, column_offset: int = 0
     try:
         tree = ast.parse(text, filename=display)
     except SyntaxError as exc:
-        line = (exc.lineno or 1) + max(line_offset, 0)
-        return Span(display, line, (exc.offset or 1) + column_offset)
+        if line_offset < 0:
+            return Span(display, -line_offset, max(column_offset, 1))
+        return Span(display, (exc.lineno or 1) + line_offset, (exc.offset or 1) + column_offset)
     except (ValueError, RecursionError, MemoryError):
-        return Span(display, max(line_offset, 0) + 1, 1)
+        return Span(display, -line_offset if line_offset < 0 else line_offset + 1, 1)
     return _File(tree, display, line_offset, column_offset)
 
 
 def analyse_python(src: Source, facts: HandlerFacts) -> None:
     """Fill ``facts`` for the handler of ``src`` (sets ``parse_error`` or ``missing`` when that is all there is)."""
-    offset = src.line_offset if src.line_offset >= 0 else -1
+    offset = src.line_offset
     parsed = _parse(src.text, src.display, offset, src.column_offset)
     facts.language = "python"
     facts.file = src.display
@@ -136,7 +137,7 @@ def analyse_python(src: Source, facts: HandlerFacts) -> None:
         if not parsed.star and not parsed.dynamic:
             facts.missing = "function"
             facts.missing_detail = f"{src.display} defines no '{src.function_name}'"
-            facts.span = Span(src.display, max(offset, 0) + 1, 1)
+            facts.span = Span(src.display, -offset if offset < 0 else offset + 1, 1)
         return
     file, fn = found
     if fn is None:  # the name exists but is not a function we can read (an object, a wrapped app)

@@ -309,3 +309,9 @@ def test_docs_example_fires_and_use_instead_is_silent(tmp_path: Path, code: str)
             m.triggers[0].source = Target(node="Q", service="sqs")
         results[section] = [f.code for f in run_rules(m, code)]
     assert results == {"Example": [code], "Use instead": []}
+
+
+def test_inline_code_in_json_points_at_the_zipfile_line() -> None:
+    assert _rows(_lint(HANDLERS / "inline-json")) == [
+        ("HANDLER005", "Worker", "inline-json/template.json", 20, "error"),
+    ]

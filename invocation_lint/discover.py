@@ -129,4 +129,19 @@ def discover(paths: Iterable[str]) -> tuple[list[Input], list[InputError]]:
                 errors.append(InputError(path, "not a regular file or directory"))
             else:
                 errors.append(InputError(path, "no such file or directory"))
-    return inputs, errors
+    return _without_called_modules(inputs), errors
+
+
+def _without_called_modules(inputs: list[Input]) -> list[Input]:
+    """A local child module is checked as part of its caller, with the caller's inputs. Found on its own under
+    a directory it would be checked again with unknown variables, repeating findings under other addresses;
+    named explicitly, it is checked as the user asked."""
+    modules = [i for i in inputs if i.kind == "terraform"]
+    if len(modules) < 2:
+        return inputs
+    from .formats.terraform import called_local_modules
+
+    called: set[str] = set()
+    for inp in modules:
+        called |= called_local_modules(inp.path)
+    return [i for i in inputs if not (i.kind == "terraform" and not i.explicit and os.path.realpath(i.path) in called)]

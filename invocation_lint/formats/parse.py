@@ -54,7 +54,7 @@ INTRINSIC_TAGS = {
 
 
 @contextmanager
-def _gc_paused() -> Iterator[None]:
+def gc_paused() -> Iterator[None]:
     """Python's cyclic collector dominates large parses (measured 3× on a 2.35 MB template); no cycles here."""
     was = gc.isenabled()
     gc.disable()
@@ -114,7 +114,7 @@ def parse_yaml(text: str, file: str) -> Any:
     depth = _yaml_depth_estimate(text)
     if depth > MAX_DEPTH:
         raise InputError(file, f"nesting deeper than {MAX_DEPTH} levels")
-    with _gc_paused():
+    with gc_paused():
         loader = loader_cls(text)
         try:
             node = loader.get_single_node()
@@ -350,7 +350,7 @@ def parse_json(text: str, file: str) -> Any:
     """
     import json
 
-    with _gc_paused():
+    with gc_paused():
         try:
             root = json.loads(text, object_pairs_hook=_pairs)
         except json.JSONDecodeError as exc:

@@ -170,7 +170,7 @@ def parse_hcl(text: str, file: str) -> Body:
         raise InputError(file, f"reading .tf files needs python-hcl2 8.1 or later (installed: "
                                f"{getattr(hcl2, '__version__', 'unknown')})")
 
-    from .parse import _gc_paused
+    from .parse import gc_paused as _gc_paused
 
     try:
         with _gc_paused():  # the parse allocates many small objects and no cycles: the collector only costs

@@ -102,9 +102,11 @@ def test_project_model() -> None:
     # the .tf.json file: HTTP API integration
     (api,) = m.triggers_of("aws_lambda_function.api")
     assert (api.mode, api.service, api.api, api.api_kind) == ("sync", "apigatewayv2", "aws_apigatewayv2_api.http", "http")
-    # the child module directory is also discovered on its own: its inputs are unknown there (no finding);
+    # the child module is checked as part of its caller only, not again on its own
+    assert str(PROJECT / "modules" / "consumer") not in models
+    # named explicitly it is checked as the user asked: its inputs are unknown there (no finding);
     # a mapping without starting_position can only poll SQS, whatever its (unknown) queue
-    child = models[str(PROJECT / "modules" / "consumer")]
+    (child,) = load_path(str(PROJECT / "modules" / "consumer" / "main.tf"))
     fn = child.functions["aws_lambda_function.this"]
     assert fn.timeout.value == 3 and fn.timeout.default is False  # var.timeout's default
     (t,) = child.triggers

@@ -140,12 +140,21 @@ def analyse_python(src: Source, facts: HandlerFacts) -> None:
             facts.span = Span(src.display, -offset if offset < 0 else offset + 1, 1)
         return
     file, fn = found
-    if fn is None:  # the name exists but is not a function we can read (an object, a wrapped app)
+    wrapped = False
+    if fn is None:  # ``handler = wrap(main)``: read ``main``; a wrapper may change what it returns
+        value = file.aliases.get(src.function_name)
+        if isinstance(value, ast.Call) and value.args and isinstance(value.args[0], ast.Name) and (
+            value.args[0].id in file.functions
+        ):
+            fn = file.functions[value.args[0].id]
+            wrapped = _last(value.func) not in TRANSPARENT_DECORATORS
+    if fn is None:  # the name exists but is not a function we can read (an object, an ASGI adapter)
         facts.span = file.span(file.tree)
         return
     facts.file = file.display
     facts.span = file.span(fn)
     facts.analysed = True
+    facts.wrapped = wrapped
     _Analyser(file, src, facts).run(fn)
 
 

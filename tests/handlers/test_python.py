@@ -222,3 +222,17 @@ def test_a_name_set_in_the_except_counts_only_when_read_afterwards() -> None:
                 raise RuntimeError("failed")
         """)
     assert [(c.span.line, c.swallows) for c in f.catches] == [(6, True), (11, False)]
+
+
+def test_handler_assigned_from_a_wrapper_call() -> None:
+    f = facts("""
+        def main(event, context):
+            return {"statusCode": 200, "body": {}}
+
+        handler = logger.inject_lambda_context(main)
+        other = with_retries(main)
+        """)
+    assert f.analysed and not f.wrapped and f.returns[0].body == "nonstring"
+    g = facts("def main(event, context):\n    return None\n\nother = with_retries(main)\n", name="other")
+    assert g.analysed and g.wrapped
+    assert not facts("handler = Mangum(app)\n").analysed

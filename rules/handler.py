@@ -304,7 +304,7 @@ def batch_item_failures_ignored(model: Model, ctx: Context) -> Iterable[Finding]
     - https://docs.aws.amazon.com/lambda/latest/dg/services-ddb-batchfailurereporting.html
     """
     for fn, facts, triggers in _functions(model):
-        if not facts.reports_batch_failures:
+        if not facts.reports_batch_failures or not facts.may_report_failed_items:
             continue
         where = facts.batch_failures_span or facts.powertools_batch
         for t in triggers:

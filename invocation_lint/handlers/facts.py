@@ -110,5 +110,15 @@ class HandlerFacts:
         return self.batch_failures_span is not None or self.powertools_batch is not None
 
     @property
+    def may_report_failed_items(self) -> bool:
+        """Whether a failed item can ever reach ``batchItemFailures`` (not only ever-empty lists)."""
+        if self.powertools_batch is not None or self.item_ids:
+            return True
+        batch = [r for r in self.returns if r.has_batch_failures]
+        if self.batch_failures_span is not None and not batch:
+            return True  # built somewhere we did not see returned
+        return any(not r.empty_failures for r in batch)
+
+    @property
     def status_returns(self) -> list[ReturnFact]:
         return [r for r in self.returns if r.has_status]

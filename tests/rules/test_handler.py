@@ -315,3 +315,8 @@ def test_inline_code_in_json_points_at_the_zipfile_line() -> None:
     assert _rows(_lint(HANDLERS / "inline-json")) == [
         ("HANDLER005", "Worker", "inline-json/template.json", 20, "error"),
     ]
+
+
+def test_an_always_empty_batch_response_without_the_flag_is_not_003(tmp_path: Path) -> None:
+    code = "def handler(event, context):\n    for r in event['Records']:\n        work(r)\n    return {'batchItemFailures': []}\n"
+    assert run_rules(_model(tmp_path, code, "poll-sqs", "sqs", report=False), "HANDLER003") == []

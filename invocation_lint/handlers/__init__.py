@@ -9,6 +9,7 @@ found, so a project of Python functions never loads it.
 from __future__ import annotations
 
 import dataclasses
+import os
 
 from invocation_lint.model import Function, Model
 
@@ -31,6 +32,11 @@ def analyse_model(model: Model) -> None:
         except RecursionError:
             facts = None
             model.notes.append(f"{fid}: handler code nested too deeply to analyse")
+        except Exception as exc:  # one unreadable handler must not cost the other functions their facts
+            if os.environ.get("INVLINT_DEBUG") == "1":
+                raise
+            facts = None
+            model.notes.append(f"{fid}: internal error in handler analysis: {type(exc).__name__}: {exc}")
         if facts is not None:
             model.handler_facts[fid] = facts
 

@@ -159,3 +159,25 @@ def test_single_file_package(tmp_path: Path) -> None:
     assert isinstance(got, Source) and got.function_name == "handler"
     got = locate(fn(loc("file", tmp_path / "worker.py", tmp_path), "index.handler"), str(tmp_path))
     assert isinstance(got, Missing) and "single file worker.py" in got.detail
+
+
+def test_one_failing_handler_does_not_cost_the_others_their_facts(monkeypatch: pytest.MonkeyPatch,
+                                                                  tmp_path: Path) -> None:
+    from invocation_lint import handlers
+    from invocation_lint.model import Model
+
+    (tmp_path / "app.py").write_text("def handler(e, c):\n    return None\n")
+    m = Model(file="template.yaml", format="cloudformation", base_dir=str(tmp_path))
+    m.functions["A"] = fn(loc("dir", tmp_path, tmp_path))
+    m.functions["B"] = fn(loc("dir", tmp_path, tmp_path), "app.other")
+    real = handlers.analyse_source
+
+    def flaky(fid: str, src: Source) -> object:
+        if src.function_name == "other":
+            raise ValueError("boom")
+        return real(fid, src)
+
+    monkeypatch.setattr(handlers, "analyse_source", flaky)
+    monkeypatch.delenv("INVLINT_DEBUG", raising=False)
+    handlers.analyse_model(m)
+    assert list(m.handler_facts) == ["A"] and m.notes == ["B: internal error in handler analysis: ValueError: boom"]

@@ -294,6 +294,8 @@ class _Analyser:
                 self._return(n, assigns, fn, depth, event)
             elif isinstance(n, ast.ExceptHandler):
                 self._except(n, fn, assigns, aliases)
+            elif isinstance(n, (ast.With, ast.AsyncWith)):
+                self._suppress(n, fn, aliases)
             elif isinstance(n, ast.Dict):
                 for k, v in zip(n.keys, n.values, strict=True):
                     if isinstance(k, ast.Constant) and k.value == "itemIdentifier":
@@ -591,6 +593,19 @@ class _Analyser:
             self.file.span(h), reraises, records, returns_empty, returns_value, loop is not None, stops, flag,
             label,
         ))
+
+    def _suppress(self, w: ast.With | ast.AsyncWith, fn: FunctionNode, aliases: set[str]) -> None:
+        """``with contextlib.suppress(Exception):`` swallows like a bare ``except Exception: pass``."""
+        for item in w.items:
+            call = item.context_expr
+            if isinstance(call, ast.Call) and _last(call.func) == "suppress":
+                broad = [a for a in call.args if _last(a) in BROAD]
+                if broad:
+                    loop = self._records_loop(w, fn, aliases)
+                    self.facts.catches.append(CatchFact(
+                        self.file.span(w), False, False, in_records_loop=loop is not None,
+                        label=f"suppress({_last(broad[0])})",
+                    ))
 
     def _within(self, node: ast.AST, ancestor: ast.AST) -> bool:
         cur = self.file.parents.get(node)

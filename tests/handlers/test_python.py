@@ -236,3 +236,16 @@ def test_handler_assigned_from_a_wrapper_call() -> None:
     g = facts("def main(event, context):\n    return None\n\nother = with_retries(main)\n", name="other")
     assert g.analysed and g.wrapped
     assert not facts("handler = Mangum(app)\n").analysed
+
+
+def test_contextlib_suppress_is_a_catch_all() -> None:
+    f = facts("""
+        from contextlib import suppress
+
+        def handler(event, context):
+            with suppress(KeyError):
+                work(event)
+            with suppress(Exception):
+                work(event)
+        """)
+    assert [(c.span.line, c.label, c.swallows) for c in f.catches] == [(7, "suppress(Exception)", True)]

@@ -188,8 +188,9 @@ def _end(t: Trigger) -> str:
 def exception_swallowed(model: Model, ctx: Context) -> Iterable[Finding]:
     """
     ## What it does
-    Finds broad exception handlers (bare `except:`, `except Exception`, `except BaseException`, and every
-    JavaScript/TypeScript `catch`) in handlers invoked by SQS, a stream or an asynchronous caller, when the
+    Finds broad exception handlers (bare `except:`, `except Exception`, `except BaseException`,
+    `contextlib.suppress(Exception)`, and every JavaScript/TypeScript `catch` block or `promise.catch(...)`
+    callback) in handlers invoked by SQS, a stream or an asynchronous caller, when the
     block neither re-raises nor records the failed item (adds it to a list, builds an `itemIdentifier`, sets
     a flag). Returning `{"batchItemFailures": []}` from such a block counts as swallowing: it reports success.
 

@@ -488,6 +488,12 @@ class _Analyser:
                     f.batch_failures_span = file.span(n)
             elif t == "call_expression":
                 self._call(n, fn, depth, event, own)
+                callee = n.child_by_field_name("function")
+                args = n.child_by_field_name("arguments")
+                if callee is not None and callee.type == "member_expression" and _prop(file, callee) == "catch" \
+                        and args is not None and args.named_children and args.named_children[0].type in FUNCTION_TYPES:
+                    handler = args.named_children[0]
+                    self._catch(n, fn, aliases, callback, ".catch()", handler.child_by_field_name("body"))
             if t in ("member_expression", "subscript_expression") and _prop(file, n) == "Records":
                 self._records_use(n, aliases)
             elif t == "identifier" and file.text(n) in aliases:
@@ -705,12 +711,18 @@ class _Analyser:
                     self.facts.powertools_fifo = True
 
     # ------------------------------------------------------------------------------------------ catches
-    def _catch(self, clause: Node, fn: Node, aliases: set[str], callback: str | None) -> None:
+    def _catch(self, clause: Node, fn: Node, aliases: set[str], callback: str | None, label: str = "catch",
+               body: Node | None = None) -> None:
+        """A ``catch`` clause, or the callback of ``promise.catch(...)`` (``clause`` is then the call)."""
         file = self.file
-        body = clause.child_by_field_name("body")
+        if body is None:
+            body = clause.child_by_field_name("body")
         reraises = records = returns_empty = returns_value = stops = False
         assigned: set[str] = set()
-        for n, _own in _walk(body) if body is not None else ():
+        nodes = list(_walk(body)) if body is not None else []
+        if body is not None and body.type != "statement_block":  # ``.catch((e) => log(e))``
+            nodes.insert(0, (body, True))
+        for n, _own in nodes:
             t = n.type
             if t == "throw_statement":
                 reraises = True
@@ -781,7 +793,7 @@ class _Analyser:
                     flag = True
                     break
         self.facts.catches.append(CatchFact(file.span(clause), reraises, records, returns_empty, returns_value,
-                                            loop is not None, stops, flag, "catch"))
+                                            loop is not None, stops, flag, label))
 
     def _raises(self, name: str) -> bool:
         node = self.file.bindings.get(name)

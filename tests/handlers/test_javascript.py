@@ -161,3 +161,16 @@ def test_event_passed_where_it_cannot_be_followed_may_be_iterated() -> None:
         """
     assert not facts(code.replace("BODY", "return null;")).iterates_records
     assert facts(code.replace("BODY", "return processAll(event);")).iterates_records
+
+
+def test_promise_catch_callbacks() -> None:
+    f = facts("""
+        exports.handler = async (event) => {
+          await send(event).catch((err) => console.error(err));
+          await send(event).catch((err) => { throw new Error(`send failed: ${err}`); });
+          await send(event).catch((err) => Promise.reject(err));
+        };
+        """)
+    assert [(c.span.line, c.label, c.swallows) for c in f.catches] == [
+        (3, ".catch()", True), (4, ".catch()", False), (5, ".catch()", False),
+    ]

@@ -180,7 +180,7 @@ def _resolve(file: _File, name: str, src: Source, depth: int) -> tuple[_File, Fu
 
 
 def _sibling(file: _File, src: Source, module: str) -> _File | None:
-    if not module or src.line_offset != 0 and src.read_sibling is None:
+    if not module:
         return None
     rel = module.replace(".", "/")
     for cand in (rel + ".py", rel + "/__init__.py"):
@@ -246,6 +246,7 @@ class _Analyser:
         self.src = src
         self.facts = facts
         self.followed: set[int] = set()
+        self.mutated: set[str] = set()  # names of the current function that are added to
 
     # ------------------------------------------------------------------------------------------ entry
     def run(self, fn: FunctionNode) -> None:
@@ -285,6 +286,14 @@ class _Analyser:
         f = self.facts
         nodes = list(_own_nodes(fn))
         assigns = self._assignments(nodes)
+        self.mutated = {
+            n.func.value.id for n in nodes
+            if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and isinstance(n.func.value, ast.Name)
+            and n.func.attr in RECORDING_METHODS
+        } | {
+            t.value.id for n in nodes if isinstance(n, ast.Assign) for t in n.targets
+            if isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name)
+        }
         aliases = self._records_aliases(nodes)
         event = fn.args.args[0].arg if fn.args.args else None
         has_return = False
@@ -462,8 +471,12 @@ class _Analyser:
                                     tuple(codes), body, empty, in_catch))
 
     def _certainly_empty(self, value: ast.expr, assigns: dict[str, list[ast.expr]]) -> bool:
+        """``[]``, or a name only ever bound to ``[]`` and never added to."""
         if isinstance(value, (ast.List, ast.Tuple)) and not value.elts:
             return True
+        if isinstance(value, ast.Name) and value.id not in self.mutated:
+            vals = assigns.get(value.id)
+            return bool(vals) and all(isinstance(v, ast.List) and not v.elts for v in vals)
         return False
 
     def _follow(self, call: ast.Call, fn: FunctionNode, event: str | None) -> bool:

@@ -249,3 +249,20 @@ def test_contextlib_suppress_is_a_catch_all() -> None:
                 work(event)
         """)
     assert [(c.span.line, c.label, c.swallows) for c in f.catches] == [(7, "suppress(Exception)", True)]
+
+
+def test_a_failures_list_never_added_to_is_empty() -> None:
+    f = facts("""
+        def handler(event, context):
+            failures = []
+            try:
+                work(event)
+            except Exception:
+                return {"batchItemFailures": failures}
+            done = []
+            done.append(1)
+            return {"batchItemFailures": done}
+        """)
+    [c] = f.catches
+    assert c.returns_empty_failures and c.swallows
+    assert [r.empty_failures for r in f.returns] == [True, False]

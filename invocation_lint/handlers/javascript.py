@@ -437,6 +437,7 @@ class _Analyser:
         self.src = src
         self.facts = facts
         self.followed: set[tuple[str, int]] = set()
+        self.callback: str | None = None  # the handler's callback parameter, if it has one
 
     def function(self, file: _File, fn: Node, depth: int) -> None:
         key = (file.display, fn.start_byte)
@@ -454,6 +455,7 @@ class _Analyser:
         params = _params(fn)
         event = file.text(params[0]) if params and params[0].type == "identifier" else None
         callback = file.text(params[2]) if len(params) > 2 and params[2].type == "identifier" else None
+        self.callback = callback
         aliases: set[str] = set()
         if params and params[0].type == "object_pattern":
             for p in params[0].named_children:
@@ -490,6 +492,12 @@ class _Analyser:
                 self._call(n, fn, depth, event, own)
                 callee = n.child_by_field_name("function")
                 args = n.child_by_field_name("arguments")
+                if callback is not None and callee is not None and file.text(callee) == callback and args is not None:
+                    a = args.named_children
+                    if not a or a[0].type in ("null", "undefined"):  # callback(null, response): a return
+                        has_return = True
+                        self._return(n, a[1] if len(a) > 1 else None, assigns, fn, depth, event,
+                                     self._in_catch(n, fn))
                 if callee is not None and callee.type == "member_expression" and _prop(file, callee) == "catch" \
                         and args is not None and args.named_children and args.named_children[0].type in FUNCTION_TYPES:
                     handler = args.named_children[0]
@@ -579,6 +587,8 @@ class _Analyser:
                 return
             if name == "JSON.stringify" or last == "toString":
                 f.returns.append(ReturnFact(span, "string", in_catch=in_catch))
+                return
+            if name and name == self.callback:  # ``return callback(null, response)``: read as the call itself
                 return
             if depth == 0 and callee is not None and callee.type == "identifier" and self._follow(value, event):
                 return

@@ -174,3 +174,18 @@ def test_promise_catch_callbacks() -> None:
     assert [(c.span.line, c.label, c.swallows) for c in f.catches] == [
         (3, ".catch()", True), (4, ".catch()", False), (5, ".catch()", False),
     ]
+
+
+def test_callback_responses_are_returns() -> None:
+    f = facts("""
+        exports.handler = function (event, context, callback) {
+          try {
+            work(event);
+          } catch (err) {
+            return callback(null, { statusCode: 500, body: 'failed' });
+          }
+          callback(null, { statusCode: 200, body: JSON.stringify({ ok: true }) });
+        };
+        """)
+    assert [(r.span.line, r.status_codes, r.in_catch) for r in f.returns] == [(6, (500,), True), (8, (200,), False)]
+    assert not f.opaque_returns

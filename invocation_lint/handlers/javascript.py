@@ -444,11 +444,11 @@ class _Analyser:
         if key in self.followed:
             return
         self.followed.add(key)
-        prev, self.file = self.file, file
+        prev, prev_callback, self.file = self.file, self.callback, file
         try:
             self._function(fn, depth)
         finally:
-            self.file = prev
+            self.file, self.callback = prev, prev_callback
 
     def _function(self, fn: Node, depth: int) -> None:
         f, file = self.facts, self.file

@@ -275,12 +275,12 @@ class _Analyser:
         if id(fn) in self.followed:
             return
         self.followed.add(id(fn))
-        prev = self.file
+        prev, prev_mutated = self.file, self.mutated
         self.file = file
         try:
             self._function(fn, depth)
         finally:
-            self.file = prev
+            self.file, self.mutated = prev, prev_mutated
 
     def _function(self, fn: FunctionNode, depth: int) -> None:
         f = self.facts

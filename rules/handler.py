@@ -721,8 +721,8 @@ def handler_not_found(model: Model, ctx: Context) -> Iterable[Finding]:
     ## What it does
     Checks that the module and function named by `Handler` exist in the function's code: the `CodeUri`
     directory (or `.zip`), the esbuild entry point, or the inline code (which CloudFormation saves as
-    `index.py` / `index.js`). Only code that can be located and read is checked; a missing build output
-    directory (`dist/`, `build/`, `.aws-sam/`) is not reported.
+    `index.py` / `index.js`). Only code that can be located and read is checked: a code directory that does
+    not exist at all (not built yet, not checked out) is not reported, it is said in `--verbose` output.
 
     ## Why is this bad?
     Lambda imports the handler module on the first invocation of every execution environment. When the file

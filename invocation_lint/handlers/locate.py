@@ -255,9 +255,10 @@ def _from_dir(fn: Function, code: CodeLocation, base: str, language: Language, m
             return NoSource(f"code path {root} is not a directory")
         rel = os.path.relpath(root, base)
         if any(part in BUILD_DIRS for part in rel.split(os.sep)):
-            return NoSource(f"code directory {rel} does not exist (build output)")
-        return Missing("file", f"the code directory {display_path(root)} does not exist",
-                       code.span or fn.handler.span or fn.span)
+            return NoSource(f"code directory {rel} does not exist (build output): the handler is not checked")
+        # A whole missing directory is code that is not here (not built, not checked out, a template copied
+        # alone), not evidence that the handler is wrong: no finding, a note.
+        return NoSource(f"code directory {display_path(root)} does not exist: the handler is not checked")
     tried: list[str] = []
     if language == "javascript" and code.entry_points:
         for rel in _ts_sources(module, code.entry_points):

@@ -56,9 +56,10 @@ def test_compiled_module_is_not_missing(tmp_path: Path) -> None:
 
 
 def test_missing_code_dir(tmp_path: Path) -> None:
+    # a whole missing directory is code that is not here (not built, not checked out): a note, no finding
     got = locate(fn(loc("dir", tmp_path / "src", tmp_path)), str(tmp_path))
-    assert isinstance(got, Missing) and got.span == Span("template.yaml", 6)
-    # a build output directory that has not been built yet proves nothing
+    assert isinstance(got, NoSource) and "does not exist: the handler is not checked" in got.note
+    # nor is a build output directory that has not been built yet
     assert isinstance(locate(fn(loc("dir", tmp_path / "dist" / "fn", tmp_path)), str(tmp_path)), NoSource)
 
 

@@ -110,10 +110,13 @@ def main() -> None:
 @click.option("--skip-non-templates", is_flag=True,
               help="Skip files named on the command line that are not templates, instead of reporting them "
                    "(for hooks that pass every changed YAML/JSON file).")
+@click.option("--verbose", "-v", is_flag=True,
+              help="Also say on standard error what was not checked and why (unknown event sources, handler code "
+                   "not found or in an unsupported runtime).")
 def check(
     paths: tuple[str, ...], fmt: str, select: tuple[str, ...], ignore: tuple[str, ...], fail_on: str | None,
     no_color: bool, config_path: str | None, baseline: str | None, write_baseline: str | None,
-    output: str | None, skip_non_templates: bool,
+    output: str | None, skip_non_templates: bool, verbose: bool,
 ) -> None:
     """Check templates, directories and Terraform modules ("-" reads a template from standard input)."""
     from .config import ConfigError, load_config
@@ -158,6 +161,10 @@ def check(
         except BrokenPipeError:  # `invlint check . | head`: the reader left; stop quietly, keep the exit code
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
+    if verbose:
+        for model in result.models:
+            for note in dict.fromkeys(model.notes):  # each said once
+                click.echo(f"{model.file}: note: {note}", err=True)
     for err in result.errors:
         click.echo(str(err), err=True)
     if cfg.write_baseline and not result.errors:

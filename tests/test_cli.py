@@ -308,3 +308,28 @@ def test_internal_errors_while_loading_and_analysing(monkeypatch: pytest.MonkeyP
     assert code == 2
     assert f"{BAD}:4:3 error SQS001" in out  # template rules still ran; handler rules skipped
     assert err == f"{BAD}: internal error in handler analysis: RuntimeError: no parser\n"
+
+
+def test_verbose_says_what_was_not_checked(tmp_path: Path) -> None:
+    from invocation_lint.cli import main
+
+    (tmp_path / "template.yaml").write_text(
+        "Transform: AWS::Serverless-2016-10-31\n"
+        "Resources:\n"
+        "  Fn:\n"
+        "    Type: AWS::Serverless::Function\n"
+        "    Properties: {Runtime: java21, Handler: a.B::handle, CodeUri: app/}\n"
+        "  Gone:\n"
+        "    Type: AWS::Serverless::Function\n"
+        "    Properties: {Runtime: python3.12, Handler: app.handler, CodeUri: missing/}\n"
+    )
+    (tmp_path / "app").mkdir()
+    runner = CliRunner()
+    quiet = runner.invoke(main, ["check", str(tmp_path / "template.yaml")])
+    loud = runner.invoke(main, ["check", "-v", str(tmp_path / "template.yaml")])
+    assert quiet.exit_code == loud.exit_code == 0
+    assert "note:" not in quiet.stderr
+    notes = [line for line in loud.stderr.splitlines() if "note:" in line]
+    assert len(notes) == 2
+    assert any("Fn: runtime java21" in n for n in notes)
+    assert any("Gone: code directory" in n and "does not exist" in n for n in notes)

@@ -27,14 +27,18 @@ def run_rules(model: Any, select: Iterable[str] | str | None = None,
     """Run the catalogue (or the codes/prefixes in ``select``) on one Model, sorted by location.
 
     ``options`` maps a rule code to its options (``{"SQS004": {"visibility-factor": 4}}``); a rule's declared
-    defaults apply otherwise. Severity and name are filled from the rule as the engine does.
+    defaults apply otherwise. Severity and name are filled from the rule as the engine does, and handler code is
+    analysed when a selected rule reads it.
     """
     if isinstance(select, str):
         select = [select]
+    chosen = {code: r for code, r in all_rules().items() if _selected(code, select)}
+    if any(r.needs_handlers for r in chosen.values()) and not model.handler_facts:
+        from invocation_lint.handlers import analyse_model
+
+        analyse_model(model)  # as the engine does: handler rules read the facts of the handler code
     out: list[Finding] = []
-    for code, r in all_rules().items():
-        if not _selected(code, select):
-            continue
+    for code, r in chosen.items():
         ctx = Context(options={**r.options, **(options or {}).get(code, {})})
         for f in r.check(model, ctx):
             f.severity = f.severity or r.severity

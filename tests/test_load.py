@@ -348,3 +348,20 @@ def test_iam_statements_keep_patterns_conditions_and_not_resource(tmp_path: Path
     role = publish.resources[0].__class__(node="Role")
     assert allows(m, role, "sns:Publish", "Alerts") is True  # every topic of this account and region
     assert allows(m, role, "sqs:SendMessage", "Jobs") is False  # everything but Jobs
+
+
+def test_sam_http_api_payload_format(tmp_path: Path) -> None:
+    m = load(tmp_path, """\
+        Transform: AWS::Serverless-2016-10-31
+        Resources:
+          Fn:
+            Type: AWS::Serverless::Function
+            Properties:
+              Runtime: python3.12
+              Handler: app.handler
+              InlineCode: "def handler(e, c): return 1"
+              Events:
+                New: {Type: HttpApi, Properties: {Path: /a, Method: get}}
+                Old: {Type: HttpApi, Properties: {Path: /b, Method: get, PayloadFormatVersion: "1.0"}}
+        """)
+    assert sorted(t.extra["payload_format_version"] for t in m.triggers) == ["1.0", "2.0"]

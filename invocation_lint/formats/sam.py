@@ -459,6 +459,7 @@ def _event(fid: str, name: str, etype: Any, p: LDict, span: Span, r: Resolver, i
             implicit.setdefault(api_id, Res(api_id, "AWS::ApiGatewayV2::Api", mk(span, {"ProtocolType": "HTTP"}), span, api_id))
             api_ref, api_span = ref(api_id, span), span
         ip = mk(span, {"ApiId": api_ref, "IntegrationType": "AWS_PROXY", "IntegrationUri": fn_arn}, {"ApiId": api_span})
+        ip["PayloadFormatVersion"] = "2.0"  # SAM's default for HttpApi events
         copy_keys(p, ip, ("TimeoutInMillis", "PayloadFormatVersion"))
         out.append(Res(eid, "AWS::ApiGatewayV2::Integration", ip, span, fid))
     elif etype in ("Cognito", "AlexaSkill"):

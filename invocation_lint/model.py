@@ -10,12 +10,39 @@ A front-end (CloudFormation, SAM, Terraform) fills a ``Model``; nothing here kno
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, Generic, Literal, TypeVar
 
 from .source import Span
 
 T = TypeVar("T")
+
+
+class Record:
+    """Base of the Model's dataclasses: one ``__repr__`` and ``__eq__`` for all of them.
+
+    ``dataclass`` compiles a ``__repr__`` and an ``__eq__`` for every class it decorates, and that compiling is
+    most of the cost of importing this module, paid by every ``invlint check``; these generic ones cost nothing
+    at import time and are used only in tests and debugging.
+    """
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        body = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in fields(self))  # type: ignore[arg-type]
+        return f"{type(self).__name__}({body})"
+
+    def __eq__(self, other: object) -> bool:
+        if type(self) is not type(other):
+            return NotImplemented
+        return all(getattr(self, f.name) == getattr(other, f.name) for f in fields(self))  # type: ignore[arg-type]
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def record(cls: type[T]) -> type[T]:
+    """``@dataclass(slots=True)`` without the per-class ``__repr__``/``__eq__`` (``Record`` provides them)."""
+    return dataclass(slots=True, repr=False, eq=False)(cls)  # type: ignore[return-value]
 
 Mode = Literal["sync", "async", "poll-sqs", "poll-stream"]
 MODES: tuple[str, ...] = ("sync", "async", "poll-sqs", "poll-stream")
@@ -50,8 +77,8 @@ def is_unknown(value: Any) -> bool:
     return isinstance(value, Unknown)
 
 
-@dataclass(slots=True)
-class Val(Generic[T]):
+@record
+class Val(Record, Generic[T]):
     """A located setting: its value (or Unknown), where it is written, and whether it is the AWS default."""
 
     value: T | Unknown
@@ -74,8 +101,8 @@ def default(value: T, span: Span | None = None) -> Val[T]:
 # ---------------------------------------------------------------------------------------------------- targets
 
 
-@dataclass(slots=True)
-class Target:
+@record
+class Target(Record):
     """Something a reference points at: a node of this Model, an ARN outside it, or Unknown.
 
     ``service`` is what the target is, as far as it is known: ``sqs``, ``sns``, ``lambda``, ``events``,
@@ -103,8 +130,8 @@ class Target:
 # ------------------------------------------------------------------------------------------------------ nodes
 
 
-@dataclass(slots=True)
-class Node:
+@record
+class Node(Record):
     """Common to every node: its id (logical id or Terraform address), its declared type and where it is.
 
     ``origin`` is the id of the resource a user edits to change this node; it differs from ``id`` for
@@ -122,15 +149,15 @@ class Node:
             self.origin = self.id
 
 
-@dataclass(slots=True)
-class Redrive:
+@record
+class Redrive(Record):
     target: Target
     max_receive_count: Val[int]
     span: Span | None
     resource: str  # where it is declared: the queue itself, or a separate redrive-policy resource
 
 
-@dataclass(slots=True)
+@record
 class Queue(Node):
     fifo: Val[bool] = field(default_factory=lambda: default(False))
     visibility_timeout: Val[int] = field(default_factory=lambda: default(30))
@@ -138,37 +165,37 @@ class Queue(Node):
     redrive: Redrive | Unknown | None = None
 
 
-@dataclass(slots=True)
+@record
 class Topic(Node):
     fifo: Val[bool] = field(default_factory=lambda: default(False))
 
 
-@dataclass(slots=True)
+@record
 class Stream(Node):
     """A Kinesis stream, or a DynamoDB table's stream (``service`` tells which)."""
 
     service: str = "kinesis"
 
 
-@dataclass(slots=True)
+@record
 class Bucket(Node):
     pass
 
 
-@dataclass(slots=True)
+@record
 class EventBus(Node):
     pass
 
 
-@dataclass(slots=True)
+@record
 class Api(Node):
     """An API Gateway REST API (``kind='rest'``) or HTTP/WebSocket API (``'http'``, ``'websocket'``)."""
 
     kind: str = "rest"
 
 
-@dataclass(slots=True)
-class Statement:
+@record
+class Statement(Record):
     effect: str
     actions: list[str]
     resources: list[Target]  # ``Target(arn='*')`` for wildcards; patterns stay in ``arn``
@@ -180,15 +207,15 @@ class Statement:
     conditional: bool = False
 
 
-@dataclass(slots=True)
+@record
 class Role(Node):
     statements: list[Statement] = field(default_factory=list)
     #: False when part of the role's permissions cannot be seen (managed policies, policies from elsewhere).
     complete: bool = True
 
 
-@dataclass(slots=True)
-class CodeLocation:
+@record
+class CodeLocation(Record):
     """Where a function's code is, as the template says; the handlers stage turns it into files."""
 
     kind: Literal["dir", "file", "zip", "inline", "unknown"]
@@ -199,8 +226,8 @@ class CodeLocation:
     span: Span | None = None
 
 
-@dataclass(slots=True)
-class AsyncConfig:
+@record
+class AsyncConfig(Record):
     """Lambda's asynchronous invocation settings (``EventInvokeConfig``) for one qualifier."""
 
     resource: str
@@ -212,7 +239,7 @@ class AsyncConfig:
     on_success: Target | None = None
 
 
-@dataclass(slots=True)
+@record
 class Function(Node):
     runtime: Val[str] = field(default_factory=lambda: Val(Unknown("no runtime")))
     handler: Val[str] = field(default_factory=lambda: Val(Unknown("no handler")))
@@ -236,8 +263,8 @@ class Function(Node):
 # ------------------------------------------------------------------------------------------------------ edges
 
 
-@dataclass(slots=True)
-class Trigger:
+@record
+class Trigger(Record):
     """One way a function is invoked.
 
     ``service`` names the caller: ``sqs``, ``sns``, ``s3``, ``eventbridge``, ``schedule`` (EventBridge
@@ -273,8 +300,8 @@ class Trigger:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass(slots=True)
-class FailureRoute:
+@record
+class FailureRoute(Record):
     """Where failures of ``source`` go.
 
     ``source`` is the node (queue, function) or trigger resource whose failures travel along this route.

@@ -8,27 +8,27 @@ path*, *Example*, *Use instead*, *References*); ``invlint rule CODE`` prints it.
 from __future__ import annotations
 
 import importlib
-import inspect
 import pkgutil
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
+from .model import Record, record
 from .source import Span
 
 SEVERITIES = ("info", "warning", "error")
 SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}
 
 
-@dataclass(slots=True)
-class Related:
+@record
+class Related(Record):
     span: Span | None
     resource: str | None = None
     message: str = ""
 
 
-@dataclass(slots=True)
-class Finding:
+@record
+class Finding(Record):
     code: str
     message: str
     span: Span | None
@@ -45,8 +45,8 @@ class Finding:
         return (s.file if s else "", s.line if s else 0, s.column if s else 0, self.code, self.resource or "")
 
 
-@dataclass
-class Context:
+@record
+class Context(Record):
     """What a rule may read besides the Model: its options from the configuration."""
 
     options: dict[str, Any] = field(default_factory=dict)
@@ -58,8 +58,8 @@ class Context:
 Check = Callable[[Any, Context], Iterable[Finding]]
 
 
-@dataclass
-class Rule:
+@record
+class Rule(Record):
     code: str
     name: str
     severity: str
@@ -71,7 +71,20 @@ class Rule:
 
     @property
     def docs(self) -> str:
-        return inspect.cleandoc(self.check.__doc__ or "")
+        return cleandoc(self.check.__doc__ or "")
+
+
+def cleandoc(doc: str) -> str:
+    """A docstring without its indentation (what ``inspect.cleandoc`` does; ``inspect`` costs start-up time)."""
+    lines = doc.expandtabs().split("\n")
+    indents = [len(line) - len(line.lstrip()) for line in lines[1:] if line.strip()]
+    margin = min(indents) if indents else 0
+    out = [lines[0].strip()] + [line[margin:].rstrip() for line in lines[1:]]
+    while out and not out[0]:
+        out.pop(0)
+    while out and not out[-1]:
+        out.pop()
+    return "\n".join(out)
 
 
 _RULES: dict[str, Rule] = {}

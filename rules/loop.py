@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from invocation_lint.rules._common import node_label, related, trigger_step
 
-from invocation_lint import graph, iam
-from invocation_lint.graph import Edge
+from invocation_lint import iam
 from invocation_lint.model import Model, Target
 from invocation_lint.registry import Context, Finding, Related, rule
+
+if TYPE_CHECKING:
+    from invocation_lint.graph import Edge
 
 _FAILURE_KINDS = ("queue-redrive", "function-dlq", "on-failure", "subscription-redrive", "target-dlq")
 #: a failure route as a failure-path step, and as a noun
@@ -45,6 +48,8 @@ def _node(target: Target | None) -> str | None:
 
 def _edges(model: Model) -> list[Edge]:
     """Triggers and failure routes (a success destination is not a failure route)."""
+    from invocation_lint import graph  # only when a template has triggers to follow
+
     return [e for e in graph.edges(model) if e.kind != "on-success"]
 
 
@@ -125,6 +130,8 @@ def _carries(prev: Edge, e: Edge) -> bool:
     if e.kind == "trigger" or not (e.async_only or e.via):
         return True
     mode = prev.trigger.mode if prev.kind == "trigger" and prev.trigger is not None else "async"
+    from invocation_lint import graph
+
     key = graph.trigger_key(prev.trigger) if prev.kind == "trigger" and prev.trigger is not None else None
     if e.async_only and mode != "async":
         return False

@@ -8,9 +8,10 @@ stay silent rather than guess.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Literal
 
+from invocation_lint.model import Record, record
 from invocation_lint.source import Span
 
 Language = Literal["python", "javascript", "typescript"]
@@ -20,8 +21,8 @@ BodyKind = Literal["string", "nonstring", "missing", "unknown"]
 IdSource = Literal["messageId", "sequenceNumber", "other", "empty", "unknown"]
 
 
-@dataclass(slots=True)
-class ReturnFact:
+@record
+class ReturnFact(Record):
     """One ``return`` of the handler (or of the function it delegates to) whose value is known.
 
     ``keys`` is None when the returned value is not a mapping at all (``return None``, ``return "ok"``):
@@ -47,8 +48,8 @@ class ReturnFact:
         return self.keys is not None and "batchItemFailures" in self.keys
 
 
-@dataclass(slots=True)
-class CatchFact:
+@record
+class CatchFact(Record):
     """A broad ``except``/``catch`` block (bare, ``Exception``, ``BaseException``; every JS ``catch``)."""
 
     span: Span
@@ -66,15 +67,15 @@ class CatchFact:
         return not self.reraises and (not self.records or self.returns_empty_failures)
 
 
-@dataclass(slots=True)
-class ItemIdFact:
+@record
+class ItemIdFact(Record):
     span: Span
     source: IdSource
     text: str  # the expression as written, shortened
 
 
-@dataclass(slots=True)
-class HandlerFacts:
+@record
+class HandlerFacts(Record):
     """Everything the analysis knows about one function's handler."""
 
     function: str

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import fnmatch
+import functools
 import os
 import sys
 from collections.abc import Iterable
@@ -197,6 +198,22 @@ def load_models(paths: list[str], config: Config | None = None) -> tuple[list[Mo
     return models, errors
 
 
+def _collector_paused(fn: Any) -> Any:
+    """Run ``fn`` with Python's cyclic garbage collector paused. A large template makes hundreds of thousands of
+    small objects and no cycles; with the collector on, each collection walks all of them again, and checking
+    a 2.8 MB template took twice as long (measured: 0.70 s against 0.35 s for 4,000 resources)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from .formats.parse import gc_paused
+
+        with gc_paused():
+            return fn(*args, **kwargs)
+
+    return wrapper
+
+
+@_collector_paused
 def run(
     paths: list[str], config: Config | None = None, *, select: list[str] | None = None,
     ignore: list[str] | None = None,

@@ -102,7 +102,7 @@ class Res:
 def _ldict(value: Any, span: Span) -> LDict:
     if isinstance(value, LDict):
         return value
-    out = LDict(value if isinstance(value, Mapping) else {}, span=span)
+    out = LDict(value if isinstance(value, dict) else {}, span=span)
     return out
 
 
@@ -110,15 +110,15 @@ def read_resources(doc: Mapping[str, Any], file: str) -> list[Res]:
     """The template's resources; a template without a ``Resources`` mapping is an input error."""
     resources = doc.get("Resources")
     doc_span = getattr(doc, "span", None) or Span(file, 1)
-    if not isinstance(resources, Mapping):
+    if not isinstance(resources, dict):
         if resources is None:
             raise InputError(file, "not a CloudFormation template: no Resources section", doc_span.line)
         raise InputError(file, "Resources must be a mapping", doc.spans.get("Resources", doc_span).line if isinstance(doc, LDict) else None)
     out = []
     for logical, body in resources.items():
-        key_span = resources.key_spans.get(logical) if isinstance(resources, LDict) else None
+        key_span = resources.key_span(logical) if isinstance(resources, LDict) else None
         span = key_span or doc_span
-        if not isinstance(body, Mapping):
+        if not isinstance(body, dict):
             raise InputError(file, f"resource {logical} must be a mapping", span.line)
         rtype = body.get("Type")
         if not isinstance(rtype, str):
@@ -126,7 +126,7 @@ def read_resources(doc: Mapping[str, Any], file: str) -> list[Res]:
         props = body.get("Properties")
         if props is None:
             props = LDict(span=span)
-        elif not isinstance(props, Mapping):
+        elif not isinstance(props, dict):
             raise InputError(file, f"Properties of {logical} must be a mapping", body.spans.get("Properties", span).line if isinstance(body, LDict) else span.line)
         out.append(Res(str(logical), rtype, _ldict(props, span), Span(file, span.line, span.column, span.line, span.end_column),
                        metadata=body.get("Metadata"), condition=body.get("Condition")))
@@ -143,13 +143,13 @@ def is_sam(doc: Mapping[str, Any]) -> bool:
 
 
 def build_model(doc: Any, file: str, base_dir: str, template_dir: str) -> Model:
-    if not isinstance(doc, Mapping):
+    if not isinstance(doc, dict):
         kind = "a list" if isinstance(doc, list) else f"a {type(doc).__name__} value"
         raise InputError(file, f"not a template: the document is {kind}, not a mapping", getattr(doc, "span", Span(file, 1)).line)
     resources = read_resources(doc, file)
-    parameters = doc.get("Parameters") if isinstance(doc.get("Parameters"), Mapping) else {}
-    mappings = doc.get("Mappings") if isinstance(doc.get("Mappings"), Mapping) else {}
-    conditions = doc.get("Conditions") if isinstance(doc.get("Conditions"), Mapping) else {}
+    parameters = doc.get("Parameters") if isinstance(doc.get("Parameters"), dict) else {}
+    mappings = doc.get("Mappings") if isinstance(doc.get("Mappings"), dict) else {}
+    conditions = doc.get("Conditions") if isinstance(doc.get("Conditions"), dict) else {}
     fmt = "cloudformation"
     if is_sam(doc):
         from .sam import expand
@@ -158,7 +158,7 @@ def build_model(doc: Any, file: str, base_dir: str, template_dir: str) -> Model:
         types = {r.id: r.type for r in resources}
         pre = Resolver(parameters, mappings, conditions, types)
         resources = expand(resources, doc, pre, file, template_dir)
-    elif isinstance(doc.get("Metadata"), Mapping) or any(_cdk_path(r) for r in resources[:50]):
+    elif isinstance(doc.get("Metadata"), dict) or any(_cdk_path(r) for r in resources[:50]):
         if any(_cdk_path(r) for r in resources):
             fmt = "cdk"
     model = Model(file=file, format=fmt, base_dir=base_dir)
@@ -180,7 +180,7 @@ def build_model(doc: Any, file: str, base_dir: str, template_dir: str) -> Model:
 
 def _cdk_path(r: Res) -> str | None:
     meta = r.metadata
-    if isinstance(meta, Mapping):
+    if isinstance(meta, dict):
         p = meta.get("aws:asset:path")
         if isinstance(p, str):
             return p
@@ -218,7 +218,7 @@ class Builder:
         if key not in props:
             return None
         v = props[key]
-        if isinstance(v, Mapping) and v.get("Ref") == "AWS::NoValue":
+        if isinstance(v, dict) and v.get("Ref") == "AWS::NoValue":
             return None
         where = props.spans.get(key) if isinstance(props, LDict) else None
         return self.r.target(v, where or span)
@@ -245,7 +245,7 @@ class Builder:
         return None
 
     def sub(self, props: Any, key: str) -> Any:
-        v = props.get(key) if isinstance(props, Mapping) else None
+        v = props.get(key) if isinstance(props, dict) else None
         return v if v is not None else None
 
     # ---------------------------------------------------------------------------------------- run
@@ -301,10 +301,10 @@ class Builder:
 
     def _suppressions(self, res: Res) -> None:
         meta = res.metadata
-        if not isinstance(meta, Mapping):
+        if not isinstance(meta, dict):
             return
         cfg = meta.get("invlint")
-        if not isinstance(cfg, Mapping):
+        if not isinstance(cfg, dict):
             return
         codes = cfg.get("ignore")
         if isinstance(codes, str):
@@ -337,7 +337,7 @@ class Builder:
         queue = self.m.queues[res.id]
         raw = p["RedrivePolicy"]
         span = p.spans.get("RedrivePolicy", res.span)
-        if isinstance(raw, Mapping) and raw.get("Ref") == "AWS::NoValue":
+        if isinstance(raw, dict) and raw.get("Ref") == "AWS::NoValue":
             return
         policy: Any = raw
         if isinstance(raw, str):
@@ -347,11 +347,11 @@ class Builder:
                 queue.redrive = Unknown("RedrivePolicy is not valid JSON")
                 return
             policy = LDict(policy, span=span) if isinstance(policy, dict) else policy
-        if isinstance(policy, Mapping) and "Fn::Sub" in policy and len(policy) == 1:
+        if isinstance(policy, dict) and "Fn::Sub" in policy and len(policy) == 1:
             policy = self.r.sub_json(policy["Fn::Sub"], span) or policy
-        intrinsic = isinstance(policy, Mapping) and len(policy) == 1 and (
+        intrinsic = isinstance(policy, dict) and len(policy) == 1 and (
             next(iter(policy)) in ("Ref", "Condition") or str(next(iter(policy))).startswith("Fn::"))
-        if not isinstance(policy, Mapping) or intrinsic:
+        if not isinstance(policy, dict) or intrinsic:
             resolved = self.r.value(raw)
             if isinstance(resolved, str):
                 try:
@@ -359,7 +359,7 @@ class Builder:
                 except (ValueError, TypeError):
                     queue.redrive = Unknown("RedrivePolicy cannot be read")
                     return
-            elif isinstance(resolved, Mapping):
+            elif isinstance(resolved, dict):
                 policy = resolved
             else:
                 queue.redrive = Unknown("RedrivePolicy cannot be resolved statically")
@@ -410,7 +410,7 @@ class Builder:
         policies = res.props.get("Policies")
         if isinstance(policies, list):
             for pol in policies:
-                if isinstance(pol, Mapping):
+                if isinstance(pol, dict):
                     self._statements(role, pol.get("PolicyDocument"))
         elif policies is not None:
             role.complete = False
@@ -431,24 +431,24 @@ class Builder:
         self.m.roles[res.id] = role
 
     def _statements(self, role: Role, document: Any) -> None:
-        doc = self.r.value(document) if not isinstance(document, Mapping) else document
+        doc = self.r.value(document) if not isinstance(document, dict) else document
         if isinstance(doc, str):
             try:
                 doc = json.loads(doc)
             except ValueError:
                 role.complete = False
                 return
-        if not isinstance(doc, Mapping):
+        if not isinstance(doc, dict):
             role.complete = False
             return
         statements = doc.get("Statement")
-        if isinstance(statements, Mapping):
+        if isinstance(statements, dict):
             statements = [statements]
         if not isinstance(statements, list):
             role.complete = False
             return
         for i, st in enumerate(statements):
-            if not isinstance(st, Mapping):
+            if not isinstance(st, dict):
                 role.complete = False
                 continue
             span = statements.spans[i] if isinstance(statements, LList) and i < len(statements.spans) else getattr(st, "span", role.span)
@@ -507,7 +507,7 @@ class Builder:
         if "ReservedConcurrentExecutions" in p:
             fn.reserved_concurrency = self.val(p, "ReservedConcurrentExecutions", None, as_int, res.span)
         dlc = p.get("DeadLetterConfig")
-        if isinstance(dlc, Mapping):
+        if isinstance(dlc, dict):
             t = self.target(dlc, "TargetArn", p.spans.get("DeadLetterConfig", res.span))
             if t is not None:
                 fn.dlq = t
@@ -528,7 +528,7 @@ class Builder:
             path = os.path.normpath(os.path.join(self.template_dir, asset))
             kind = "zip" if asset.endswith(".zip") else ("file" if os.path.isfile(path) else "dir")
             return CodeLocation(kind, path=path, base_dir=base, span=span)  # type: ignore[arg-type]
-        if isinstance(code, Mapping):
+        if isinstance(code, dict):
             if "ZipFile" in code:
                 text = self.r.value(code["ZipFile"])
                 if isinstance(text, str):
@@ -589,16 +589,16 @@ class Builder:
             value: Any = ("ReportBatchItemFailures" in resolved) if isinstance(resolved, list) else Unknown("FunctionResponseTypes")
             trig.report_batch_item_failures = Val(value, p.spans.get("FunctionResponseTypes", res.span))
         scaling = p.get("ScalingConfig")
-        if isinstance(scaling, Mapping) and "MaximumConcurrency" in scaling:
+        if isinstance(scaling, dict) and "MaximumConcurrency" in scaling:
             trig.maximum_concurrency = self.val(scaling, "MaximumConcurrency", None, as_int, res.span)
         trig.max_retry_attempts = self.val(p, "MaximumRetryAttempts", -1, as_int, res.span)
         trig.max_record_age = self.val(p, "MaximumRecordAgeInSeconds", -1, as_int, res.span)
         trig.bisect = self.val(p, "BisectBatchOnFunctionError", False, as_bool, res.span)
         dest = p.get("DestinationConfig")
-        if isinstance(dest, Mapping) and not (dest.get("Ref") == "AWS::NoValue"):
+        if isinstance(dest, dict) and not (dest.get("Ref") == "AWS::NoValue"):
             trig.destination_config = p.spans.get("DestinationConfig", res.span)
             on_failure = dest.get("OnFailure")
-            if isinstance(on_failure, Mapping):
+            if isinstance(on_failure, dict):
                 t = self.target(on_failure, "Destination", trig.destination_config)
                 if t is not None:
                     trig.on_failure = t
@@ -623,10 +623,10 @@ class Builder:
         cfg.max_retry_attempts = self.val(p, "MaximumRetryAttempts", 2, as_int, res.span)
         cfg.max_event_age = self.val(p, "MaximumEventAgeInSeconds", 21600, as_int, res.span)
         dest = p.get("DestinationConfig")
-        if isinstance(dest, Mapping):
+        if isinstance(dest, dict):
             for key, attr, kind in (("OnFailure", "on_failure", "on-failure"), ("OnSuccess", "on_success", "on-success")):
                 block = dest.get(key)
-                if isinstance(block, Mapping):
+                if isinstance(block, dict):
                     t = self.target(block, "Destination", dest.spans.get(key, res.span) if isinstance(dest, LDict) else res.span)
                     if t is not None:
                         setattr(cfg, attr, t)
@@ -647,7 +647,7 @@ class Builder:
         if not isinstance(subs, list):
             return
         for i, sub in enumerate(subs):
-            if not isinstance(sub, Mapping) or self.r.value(sub.get("Protocol")) != "lambda":
+            if not isinstance(sub, dict) or self.r.value(sub.get("Protocol")) != "lambda":
                 continue
             span = subs.spans[i] if isinstance(subs, LList) else res.span
             fn = self.function_of(self.r.target(sub.get("Endpoint"), span))
@@ -672,7 +672,7 @@ class Builder:
                 redrive = LDict(json.loads(redrive), span=p.spans.get("RedrivePolicy", res.span))
             except ValueError:
                 redrive = None
-        if isinstance(redrive, Mapping):
+        if isinstance(redrive, dict):
             where = p.spans.get("RedrivePolicy", res.span)
             t = self.target(redrive if isinstance(redrive, LDict) else LDict(redrive, span=where), "deadLetterTargetArn", where)
             if t is not None:
@@ -687,7 +687,7 @@ class Builder:
         service = "schedule" if "ScheduleExpression" in p else "eventbridge"
         bus = self.target(p, "EventBusName", res.span) if "EventBusName" in p else None
         for i, tgt in enumerate(targets):
-            if not isinstance(tgt, Mapping):
+            if not isinstance(tgt, dict):
                 continue
             span = targets.spans[i] if isinstance(targets, LList) else res.span
             fn = self.function_of(self.r.target(tgt.get("Arn"), span))
@@ -697,14 +697,14 @@ class Builder:
             trig.extra["id"] = res.id
             trig.extra["rule"] = res.id
             dlc = tgt.get("DeadLetterConfig")
-            if isinstance(dlc, Mapping):
+            if isinstance(dlc, dict):
                 t = self.r.target(dlc.get("Arn"), dlc.spans.get("Arn", span) if isinstance(dlc, LDict) else span)
                 trig.delivery_dlq = t
                 self.m.routes.append(FailureRoute("target-dlq", res.id, t, t.span, res.origin))
 
     def schedule(self, res: Res) -> None:
         tgt = res.props.get("Target")
-        if not isinstance(tgt, Mapping):
+        if not isinstance(tgt, dict):
             return
         span = res.props.spans.get("Target", res.span)
         fn = self.function_of(self.r.target(tgt.get("Arn"), span))
@@ -713,20 +713,20 @@ class Builder:
             return
         trig.extra["id"] = res.id
         dlc = tgt.get("DeadLetterConfig")
-        if isinstance(dlc, Mapping) and "Arn" in dlc:
+        if isinstance(dlc, dict) and "Arn" in dlc:
             t = self.r.target(dlc.get("Arn"), dlc.spans.get("Arn", span) if isinstance(dlc, LDict) else span)
             trig.delivery_dlq = t
             self.m.routes.append(FailureRoute("target-dlq", res.id, t, t.span, res.origin))
 
     def bucket_notifications(self, res: Res) -> None:
         cfg = res.props.get("NotificationConfiguration")
-        if not isinstance(cfg, Mapping):
+        if not isinstance(cfg, dict):
             return
         lambdas = cfg.get("LambdaConfigurations")
         if not isinstance(lambdas, list):
             return
         for i, item in enumerate(lambdas):
-            if not isinstance(item, Mapping):
+            if not isinstance(item, dict):
                 continue
             span = lambdas.spans[i] if isinstance(lambdas, LList) else res.span
             fn = self.function_of(self.r.target(item.get("Function"), span))
@@ -744,13 +744,13 @@ class Builder:
 
     def iot_rule(self, res: Res) -> None:
         payload = res.props.get("TopicRulePayload")
-        if not isinstance(payload, Mapping):
+        if not isinstance(payload, dict):
             return
         actions = payload.get("Actions")
         if not isinstance(actions, list):
             return
         for i, action in enumerate(actions):
-            if isinstance(action, Mapping) and isinstance(action.get("Lambda"), Mapping):
+            if isinstance(action, dict) and isinstance(action.get("Lambda"), dict):
                 span = actions.spans[i] if isinstance(actions, LList) else res.span
                 fn = self.function_of(self.r.target(action["Lambda"].get("FunctionArn"), span))
                 trig = self._add_trigger(fn, "async", "iot", span or res.span, res.origin, None)
@@ -765,7 +765,7 @@ class Builder:
     def _invocation_mode(self, integ: Mapping[str, Any], key: str) -> str:
         """A non-proxy integration that sets ``X-Amz-Invocation-Type: 'Event'`` invokes asynchronously."""
         params = integ.get(key)
-        if isinstance(params, Mapping):
+        if isinstance(params, dict):
             value = self.r.value(params.get("integration.request.header.X-Amz-Invocation-Type"))
             if isinstance(value, str) and value.strip("'\"") == "Event":
                 return "async"
@@ -773,7 +773,7 @@ class Builder:
 
     def rest_method(self, res: Res) -> None:
         integ = res.props.get("Integration")
-        if not isinstance(integ, Mapping):
+        if not isinstance(integ, dict):
             return
         itype = self.r.value(integ.get("Type"))
         if itype not in ("AWS_PROXY", "AWS"):
@@ -805,16 +805,16 @@ class Builder:
         self._openapi(res, res.props.get("Body"), "rest", "apigateway")
 
     def _openapi(self, res: Res, body: Any, kind: str, service: str) -> None:
-        if not isinstance(body, Mapping):
+        if not isinstance(body, dict):
             return
         schemes = body.get("securityDefinitions")
         components = body.get("components")
-        if not isinstance(schemes, Mapping) and isinstance(components, Mapping):
+        if not isinstance(schemes, dict) and isinstance(components, dict):
             schemes = components.get("securitySchemes")
-        if isinstance(schemes, Mapping):
+        if isinstance(schemes, dict):
             for name, scheme in schemes.items():
-                auth = scheme.get("x-amazon-apigateway-authorizer") if isinstance(scheme, Mapping) else None
-                if isinstance(auth, Mapping):
+                auth = scheme.get("x-amazon-apigateway-authorizer") if isinstance(scheme, dict) else None
+                if isinstance(auth, dict):
                     span = schemes.spans.get(name, res.span) if isinstance(schemes, LDict) else res.span
                     fn = self._integration_function(auth.get("authorizerUri"), span)
                     trig = self._add_trigger(fn, "sync", service, span, res.origin, Target(node=res.id, span=res.span),
@@ -822,16 +822,16 @@ class Builder:
                     if trig:
                         trig.extra["authorizer"] = True
         paths = body.get("paths")
-        if not isinstance(paths, Mapping):
+        if not isinstance(paths, dict):
             return
         for path, ops in paths.items():
-            if not isinstance(ops, Mapping):
+            if not isinstance(ops, dict):
                 continue
             for method, op in ops.items():
-                if not isinstance(op, Mapping):
+                if not isinstance(op, dict):
                     continue
                 integ = op.get("x-amazon-apigateway-integration")
-                if not isinstance(integ, Mapping):
+                if not isinstance(integ, dict):
                     continue
                 itype = self.r.value(integ.get("type"))
                 if not isinstance(itype, str) or itype.lower() not in ("aws_proxy", "aws"):
@@ -894,7 +894,7 @@ class Builder:
         if not isinstance(targets, list):
             return
         for i, t in enumerate(targets):
-            if isinstance(t, Mapping):
+            if isinstance(t, dict):
                 span = targets.spans[i] if isinstance(targets, LList) else res.span
                 fn = self.function_of(self.r.target(t.get("Id"), span))
                 trig = self._add_trigger(fn, "sync", "alb", span or res.span, res.origin, Target(node=res.id, span=res.span))
@@ -951,7 +951,7 @@ def iter_values(value: Any) -> Iterable[Any]:
     while stack:
         v = stack.pop()
         yield v
-        if isinstance(v, Mapping):
+        if isinstance(v, dict):
             stack.extend(v.values())
         elif isinstance(v, list):
             stack.extend(v)

@@ -113,7 +113,7 @@ class Resolver:
         if name.startswith("AWS::"):
             return Unknown(f"pseudo parameter {name}")
         p = self.parameters.get(name)
-        if not isinstance(p, Mapping):
+        if not isinstance(p, dict):
             return Unknown(f"parameter {name} not declared")
         ptype = str(p.get("Type", ""))
         if ptype.startswith("AWS::SSM::Parameter"):
@@ -138,7 +138,7 @@ class Resolver:
         """A literal for ``v`` (dicts and lists resolved member-wise), ``Unknown`` where it cannot be known."""
         if depth > 50:
             return Unknown("too deeply nested intrinsic functions")
-        if isinstance(v, Mapping):
+        if isinstance(v, dict):
             if len(v) == 1:
                 (k, arg), = v.items()
                 if k == "Ref":
@@ -193,7 +193,7 @@ class Resolver:
             return result
         if isinstance(name_or_expr, bool):
             return name_or_expr
-        if not isinstance(name_or_expr, Mapping) or len(name_or_expr) != 1:
+        if not isinstance(name_or_expr, dict) or len(name_or_expr) != 1:
             return Unknown("malformed condition")
         (k, arg), = name_or_expr.items()
         if k == "Condition":
@@ -225,7 +225,7 @@ class Resolver:
         text = arg if isinstance(arg, str) else (arg[0] if isinstance(arg, list) and arg and isinstance(arg[0], str) else None)
         if text is None:
             return None
-        local = arg[1] if isinstance(arg, list) and len(arg) == 2 and isinstance(arg[1], Mapping) else {}
+        local = arg[1] if isinstance(arg, list) and len(arg) == 2 and isinstance(arg[1], dict) else {}
         refs: dict[str, str] = {}
 
         def repl(m: re.Match[str]) -> str:
@@ -289,14 +289,14 @@ class Resolver:
         try:
             return self.value(self.mappings[keys[0]][keys[1]][keys[2]], depth + 1)
         except (KeyError, TypeError):
-            if len(arg) > 3 and isinstance(arg[3], Mapping) and "DefaultValue" in arg[3]:
+            if len(arg) > 3 and isinstance(arg[3], dict) and "DefaultValue" in arg[3]:
                 return self.value(arg[3]["DefaultValue"], depth + 1)
             return Unknown("Fn::FindInMap entry not found")
 
     def _sub(self, arg: Any, depth: int) -> Any:
         if isinstance(arg, str):
             text, local = arg, {}
-        elif isinstance(arg, list) and len(arg) == 2 and isinstance(arg[0], str) and isinstance(arg[1], Mapping):
+        elif isinstance(arg, list) and len(arg) == 2 and isinstance(arg[0], str) and isinstance(arg[1], dict):
             text, local = arg[0], arg[1]
         else:
             return Unknown("malformed Fn::Sub")
@@ -354,7 +354,7 @@ class Resolver:
             return Target(unknown=Unknown("no value"), span=span)
         if depth > 20:
             return Target(unknown=Unknown("too deeply nested"), span=span)
-        if isinstance(v, Mapping) and len(v) == 1:
+        if isinstance(v, dict) and len(v) == 1:
             (k, arg), = v.items()
             if k == "Ref" and isinstance(arg, str):
                 if arg in self.types:
@@ -374,13 +374,13 @@ class Resolver:
                 return Target(unknown=Unknown("Fn::GetAtt of an unknown resource"), span=span)
             if k == "Fn::Sub":
                 text = arg if isinstance(arg, str) else (arg[0] if isinstance(arg, list) and arg and isinstance(arg[0], str) else None)
-                local = arg[1] if isinstance(arg, list) and len(arg) == 2 and isinstance(arg[1], Mapping) else {}
+                local = arg[1] if isinstance(arg, list) and len(arg) == 2 and isinstance(arg[1], dict) else {}
                 if text is not None:
                     named = self._named_in_sub(text, local, depth)
                     if named is not None:
                         return named if named.span else Target(named.node, named.arn, named.unknown, named.service, span)
             if k == "Fn::Join" and isinstance(arg, list) and len(arg) == 2 and isinstance(arg[1], list):
-                nodes = [t for t in (self.target(p, span, depth + 1) for p in arg[1] if isinstance(p, Mapping)) if t.node]
+                nodes = [t for t in (self.target(p, span, depth + 1) for p in arg[1] if isinstance(p, dict)) if t.node]
                 if len(nodes) == 1:
                     return nodes[0]
             if k == "Fn::If":
@@ -453,7 +453,7 @@ class Resolver:
 def _has_unknown(v: Any) -> bool:
     if isinstance(v, Unknown):
         return True
-    if isinstance(v, Mapping):
+    if isinstance(v, dict):
         return any(_has_unknown(x) for x in v.values())
     if isinstance(v, list):
         return any(_has_unknown(x) for x in v)

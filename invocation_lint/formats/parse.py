@@ -422,15 +422,19 @@ class _JsonLocator:
             index = text.index
             spans, key_spans = node.spans, node.key_spans
             nxt, pos, line, ls = self.next, self.pos, self.line, self.line_start
+            # Keys of the top two levels (sections, resource ids) get their own span; deeper keys share the
+            # line of their value (``LDict.key_span`` falls back to it), which in JSON is the key's line.
+            keys_wanted = depth <= 1
             for key, value in node.items():
                 kstart, kend = strings[nxt]
                 nxt += 1
-                nl = count("\n", pos, kstart)
-                if nl:
-                    line += nl
-                    ls = rfind("\n", pos, kstart) + 1
-                pos = kstart
-                key_spans[key] = new(Span, (file, line, kstart - ls + 1, line, kend - ls + 1))
+                if keys_wanted:
+                    nl = count("\n", pos, kstart)
+                    if nl:
+                        line += nl
+                        ls = rfind("\n", pos, kstart) + 1
+                    pos = kstart
+                    key_spans[key] = new(Span, (file, line, kstart - ls + 1, line, kend - ls + 1))
                 if value.__class__ is str:
                     vstart, vend = strings[nxt]
                     nxt += 1

@@ -58,14 +58,14 @@ def copy_keys(src: Mapping[str, Any], dst: LDict, keys: tuple[str, ...] | list[s
 
 def merge_globals(glob: Any, props: LDict) -> LDict:
     """SAM Globals: the resource's own value wins; maps merge; lists are the global items then the resource's."""
-    if not isinstance(glob, Mapping):
+    if not isinstance(glob, dict):
         return props
     out = LDict(span=props.span)
     for k, v in glob.items():
         out[k] = v
         out.spans[k] = glob.spans.get(k) if isinstance(glob, LDict) else props.span  # type: ignore[assignment]
     for k, v in props.items():
-        if k in out and isinstance(out[k], Mapping) and isinstance(v, Mapping) and not _is_intrinsic(v):
+        if k in out and isinstance(out[k], dict) and isinstance(v, dict) and not _is_intrinsic(v):
             merged = merge_globals(out[k], v if isinstance(v, LDict) else LDict(v, span=props.span))
             out[k] = merged
         elif k in out and isinstance(out[k], list) and isinstance(v, list):
@@ -83,7 +83,7 @@ def _is_intrinsic(v: Mapping[str, Any]) -> bool:
 
 
 def expand(resources: list[Res], doc: Mapping[str, Any], resolver: Resolver, file: str, template_dir: str) -> list[Res]:
-    glob = doc.get("Globals") if isinstance(doc.get("Globals"), Mapping) else {}
+    glob = doc.get("Globals") if isinstance(doc.get("Globals"), dict) else {}
     out: list[Res] = []
     implicit: dict[str, Res] = {}
     for res in resources:
@@ -120,12 +120,12 @@ def expand(resources: list[Res], doc: Mapping[str, Any], resolver: Resolver, fil
 def _authorizers(res: Res, props: LDict, rtype: str, api_key: str, uri_key: str) -> list[Res]:
     """Lambda authorizers of a SAM API: API Gateway invokes them synchronously."""
     auth = props.get("Auth")
-    authorizers = auth.get("Authorizers") if isinstance(auth, Mapping) else None
+    authorizers = auth.get("Authorizers") if isinstance(auth, dict) else None
     out: list[Res] = []
-    if not isinstance(authorizers, Mapping):
+    if not isinstance(authorizers, dict):
         return out
     for name, spec in authorizers.items():
-        if isinstance(spec, Mapping) and "FunctionArn" in spec:
+        if isinstance(spec, dict) and "FunctionArn" in spec:
             span = authorizers.spans.get(name, res.span) if isinstance(authorizers, LDict) else res.span
             ap = mk(span, {api_key: ref(res.id, span), uri_key: spec["FunctionArn"]})
             out.append(Res(f"{res.id}{name}Authorizer", rtype, ap, span, res.id))
@@ -143,7 +143,7 @@ def _code(res: Res, props: LDict, resolver: Resolver, template_dir: str) -> Code
         return CodeLocation("unknown", span=res.span)
     entry: list[str] = []
     meta = res.metadata
-    if isinstance(meta, Mapping) and isinstance(meta.get("BuildProperties"), Mapping):
+    if isinstance(meta, dict) and isinstance(meta.get("BuildProperties"), dict):
         points = meta["BuildProperties"].get("EntryPoints")
         if isinstance(points, list):
             entry = [p for p in points if isinstance(p, str)]
@@ -165,7 +165,7 @@ def _function(res: Res, props: LDict, r: Resolver, template_dir: str, implicit: 
     copy_keys(props, fp, FUNCTION_KEYS)
     dlq = props.get("DeadLetterQueue")
     dlq_type = None
-    if isinstance(dlq, Mapping) and "TargetArn" in dlq:
+    if isinstance(dlq, dict) and "TargetArn" in dlq:
         dspan = props.spans.get("DeadLetterQueue", span)
         fp["DeadLetterConfig"] = mk(dspan, {"TargetArn": dlq["TargetArn"]}, {"TargetArn": dlq.spans.get("TargetArn", dspan) if isinstance(dlq, LDict) else dspan})
         fp.spans["DeadLetterConfig"] = dspan
@@ -181,16 +181,16 @@ def _function(res: Res, props: LDict, r: Resolver, template_dir: str, implicit: 
 
     alias = r.value(props.get("AutoPublishAlias")) if "AutoPublishAlias" in props else None
     eic = props.get("EventInvokeConfig")
-    if isinstance(eic, Mapping):
+    if isinstance(eic, dict):
         espan = props.spans.get("EventInvokeConfig", span)
         ep = mk(espan, {"FunctionName": ref(fid, espan), "Qualifier": alias if isinstance(alias, str) else "$LATEST"})
         copy_keys(eic, ep, ("MaximumRetryAttempts", "MaximumEventAgeInSeconds"))
         dest = eic.get("DestinationConfig")
-        if isinstance(dest, Mapping):
+        if isinstance(dest, dict):
             dp = mk(eic.spans.get("DestinationConfig", espan) if isinstance(eic, LDict) else espan)
             for key in ("OnFailure", "OnSuccess"):
                 block = dest.get(key)
-                if not isinstance(block, Mapping):
+                if not isinstance(block, dict):
                     continue
                 bspan = dest.spans.get(key, espan) if isinstance(dest, LDict) else espan
                 dtype = r.value(block.get("Type"))
@@ -213,21 +213,21 @@ def _function(res: Res, props: LDict, r: Resolver, template_dir: str, implicit: 
 
     managed: list[Any] = ["arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"]
     events = props.get("Events")
-    if isinstance(events, Mapping):
+    if isinstance(events, dict):
         for name, event in events.items():
-            espan = events.key_spans.get(name, span) if isinstance(events, LDict) else span
-            if not isinstance(event, Mapping):
+            espan = (events.key_span(name) or span) if isinstance(events, LDict) else span
+            if not isinstance(event, dict):
                 continue
             etype = r.value(event.get("Type"))
             if not isinstance(etype, str):
                 continue
             eprops = event.get("Properties")
             if not isinstance(eprops, LDict):
-                eprops = LDict(eprops if isinstance(eprops, Mapping) else {}, span=espan)
+                eprops = LDict(eprops if isinstance(eprops, dict) else {}, span=espan)
             out.extend(_event(fid, str(name), etype, eprops, espan, r, implicit, managed, auto_statements))
 
     url = props.get("FunctionUrlConfig")
-    if isinstance(url, Mapping):
+    if isinstance(url, dict):
         uspan = props.spans.get("FunctionUrlConfig", span)
         out.append(Res(f"{fid}Url", "AWS::Lambda::Url", mk(uspan, {"TargetFunctionArn": ref(fid, uspan)}), uspan, fid))
 
@@ -268,14 +268,14 @@ def _policies(raw: Any, span: Span, r: Resolver, managed: list[Any]) -> tuple[li
         ispan = ispan or span
         if isinstance(item, str):
             managed.append(item if item.startswith("arn:") else f"arn:aws:iam::aws:policy/{item}")
-        elif isinstance(item, Mapping) and "Statement" in item:
+        elif isinstance(item, dict) and "Statement" in item:
             policies.append(mk(ispan, {"PolicyName": "inline", "PolicyDocument": item}))
-        elif isinstance(item, Mapping) and len(item) == 1:
+        elif isinstance(item, dict) and len(item) == 1:
             (name, params), = item.items()
             if name in ("Ref", "Fn::GetAtt", "Fn::Sub", "Fn::If", "Fn::ImportValue", "Fn::Join"):
                 incomplete = True
                 continue
-            statements = _policy_template(str(name), params if isinstance(params, Mapping) else {})
+            statements = _policy_template(str(name), params if isinstance(params, dict) else {})
             if statements is None:
                 incomplete = True
                 continue
@@ -298,7 +298,7 @@ def _locate(value: Any, span: Span) -> Any:
     """Give generated values the span of the SAM line they come from."""
     if isinstance(value, LDict):
         return value
-    if isinstance(value, Mapping):
+    if isinstance(value, dict):
         out = LDict(span=span)
         for k, v in value.items():
             out[k] = _locate(v, span)
@@ -325,11 +325,11 @@ def _event(fid: str, name: str, etype: Any, p: LDict, span: Span, r: Resolver, i
             mp["SelfManagedEventSource"] = p.get("KafkaBootstrapServers", {})
         copy_keys(p, mp, MAPPING_KEYS)
         dest = p.get("DestinationConfig")
-        if isinstance(dest, Mapping):
+        if isinstance(dest, dict):
             dspan = p.spans.get("DestinationConfig", span)
             dp = mk(dspan)
             on_failure = dest.get("OnFailure")
-            if isinstance(on_failure, Mapping) and "Destination" in on_failure:
+            if isinstance(on_failure, dict) and "Destination" in on_failure:
                 dp["OnFailure"] = mk(dest.spans.get("OnFailure", dspan) if isinstance(dest, LDict) else dspan,
                                      {"Destination": on_failure["Destination"]},
                                      {"Destination": on_failure.spans.get("Destination", dspan) if isinstance(on_failure, LDict) else dspan})
@@ -353,16 +353,16 @@ def _event(fid: str, name: str, etype: Any, p: LDict, span: Span, r: Resolver, i
     elif etype == "SNS":
         sqs_sub = p.get("SqsSubscription")
         sub_value = r.value(sqs_sub) if sqs_sub is not None else False
-        if sub_value is True or isinstance(sqs_sub, Mapping):
+        if sub_value is True or isinstance(sqs_sub, dict):
             sspan = p.spans.get("SqsSubscription", span)
-            if isinstance(sqs_sub, Mapping) and "QueueArn" in sqs_sub:
+            if isinstance(sqs_sub, dict) and "QueueArn" in sqs_sub:
                 queue_arn = sqs_sub["QueueArn"]
             else:
                 qid = f"{eid}Queue"
                 out.append(Res(qid, "AWS::SQS::Queue", mk(sspan), sspan, fid))
                 queue_arn = getatt(qid, "Arn", sspan)
             mp = mk(sspan, {"FunctionName": fn_ref, "EventSourceArn": queue_arn})
-            if isinstance(sqs_sub, Mapping):
+            if isinstance(sqs_sub, dict):
                 copy_keys(sqs_sub, mp, ("BatchSize", "Enabled"))
             out.append(Res(f"{eid}EventSourceMapping", "AWS::Lambda::EventSourceMapping", mp, span, fid))
             managed.append("arn:aws:iam::aws:policy/service-role/AWSLambdaSQSQueueExecutionRole")
@@ -376,10 +376,10 @@ def _event(fid: str, name: str, etype: Any, p: LDict, span: Span, r: Resolver, i
     elif etype in ("CloudWatchEvent", "EventBridgeRule", "Schedule"):
         target = mk(span, {"Arn": fn_arn, "Id": f"{eid}LambdaTarget"})
         target_spec = p.get("Target")
-        if isinstance(target_spec, Mapping) and "Id" in target_spec:
+        if isinstance(target_spec, dict) and "Id" in target_spec:
             target["Id"] = target_spec["Id"]
         dlc = p.get("DeadLetterConfig")
-        if isinstance(dlc, Mapping):
+        if isinstance(dlc, dict):
             dspan = p.spans.get("DeadLetterConfig", span)
             if "Arn" in dlc:
                 target["DeadLetterConfig"] = mk(dspan, {"Arn": dlc["Arn"]}, {"Arn": dlc.spans.get("Arn", dspan) if isinstance(dlc, LDict) else dspan})
@@ -405,7 +405,7 @@ def _event(fid: str, name: str, etype: Any, p: LDict, span: Span, r: Resolver, i
     elif etype == "ScheduleV2":
         target = mk(span, {"Arn": fn_arn})
         dlc = p.get("DeadLetterConfig")
-        if isinstance(dlc, Mapping):
+        if isinstance(dlc, dict):
             dspan = p.spans.get("DeadLetterConfig", span)
             if "Arn" in dlc:
                 target["DeadLetterConfig"] = mk(dspan, {"Arn": dlc["Arn"]}, {"Arn": dlc.spans.get("Arn", dspan) if isinstance(dlc, LDict) else dspan})

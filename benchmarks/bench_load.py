@@ -9,7 +9,7 @@ them: 4 resources a group) as YAML and JSON, then measures, each as the median o
 - ``invlint check`` in-process (load + all rules), YAML and JSON;
 - ``cfn-lint`` on the same template (a subprocess, once, only with ``--cfn-lint``: it is slow).
 
-Usage: ``python benchmarks/bench_load.py [--groups 100,500,1000,2000,5000] [--runs 3] [--cfn-lint]``
+Usage: ``python benchmarks/bench_load.py [--groups 100,500,1000,2000,5000] [--runs 3] [--cfn-lint [--cfn-lint-max N]]``
 """
 
 from __future__ import annotations
@@ -103,6 +103,8 @@ def main() -> None:
     parser.add_argument("--groups", default="100,500,1000,2000,5000")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--cfn-lint", action="store_true", help="also time cfn-lint (slow)")
+    parser.add_argument("--cfn-lint-max", type=int, default=1000,
+                        help="time cfn-lint only up to this many groups (it takes minutes beyond)")
     args = parser.parse_args()
     sizes = [int(g) for g in args.groups.split(",")]
     work = Path(tempfile.mkdtemp(prefix="invlint-bench-"))
@@ -123,7 +125,7 @@ def main() -> None:
         findings = invlint_check(jpath)
         line = (f"{groups:>7} {groups * 4:>6} {mb:>5.2f} | {floor:>7.3f}s {nogc:>6.3f}s {ycheck:>7.3f}s {ycheck / floor:>5.2f}x | "
                 f"{jloads:>9.3f}s {jcheck:>7.3f}s | {findings}")
-        if args.cfn_lint:
+        if args.cfn_lint and groups <= args.cfn_lint_max:
             start = time.perf_counter()
             subprocess.run([os.path.join(os.path.dirname(sys.executable), "cfn-lint"), str(ypath)],
                            capture_output=True, check=False)

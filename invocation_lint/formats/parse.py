@@ -417,11 +417,19 @@ class _JsonLocator:
         count, rfind = text.count, text.rfind
         new = _new_span
         if isinstance(node, LDict):
-            node.span = self.span(offset)
             space = _SPACE.match
-            index = text.index
+            index, find = text.index, text.find
             spans, key_spans = node.spans, node.key_spans
+            if offset < self.pos:
+                node.span = self.span(offset)
             nxt, pos, line, ls = self.next, self.pos, self.line, self.line_start
+            if offset >= pos:
+                nl = count("\n", pos, offset)
+                if nl:
+                    line += nl
+                    ls = rfind("\n", pos, offset) + 1
+                pos = offset
+                node.span = new(Span, (file, line, offset - ls + 1, line, 0))
             # Keys of the top two levels (sections, resource ids) get their own span; deeper keys share the
             # line of their value (``LDict.key_span`` falls back to it), which in JSON is the key's line.
             keys_wanted = depth <= 1
@@ -445,8 +453,9 @@ class _JsonLocator:
                     pos = vstart
                     spans[key] = new(Span, (file, line, vstart - ls + 1, line, vend - ls + 1))
                     continue
-                vstart = space(text, index(":", kend) + 1).end()
                 if isinstance(value, (dict, list)):
+                    # only the colon and blanks stand between the key and the value's bracket
+                    vstart = find("{" if value.__class__ is LDict or isinstance(value, dict) else "[", kend)
                     self.next, self.pos, self.line, self.line_start, self.cursor = nxt, pos, line, ls, kend
                     located = self.container(value, vstart, depth + 1)
                     nxt, pos, line, ls = self.next, self.pos, self.line, self.line_start
@@ -454,6 +463,7 @@ class _JsonLocator:
                         node[key] = located
                     spans[key] = located.span
                 else:
+                    vstart = space(text, index(":", kend) + 1).end()
                     nl = count("\n", pos, vstart)
                     if nl:
                         line += nl

@@ -35,6 +35,7 @@ from ..model import (
     Val,
 )
 from ..source import InputError, LDict, LList, Span
+from .aws import HARMLESS_MANAGED, PRINCIPALS
 from .intrinsics import (
     NAME_PROPERTY,
     NO_VALUE,
@@ -48,37 +49,6 @@ from .intrinsics import (
 
 SAM_TRANSFORM = "AWS::Serverless-2016-10-31"
 
-#: AWS managed policies that grant none of the write actions the rules ask about (send, publish, invoke,
-#: put events, put objects): a role with only these is still completely known.
-HARMLESS_MANAGED = {
-    "AWSLambdaBasicExecutionRole", "AWSLambdaSQSQueueExecutionRole", "AWSLambdaKinesisExecutionRole",
-    "AWSLambdaDynamoDBExecutionRole", "AWSLambdaVPCAccessExecutionRole", "AWSXRayDaemonWriteAccess",
-    "AWSXrayWriteOnlyAccess", "CloudWatchLambdaInsightsExecutionRolePolicy", "AWSLambdaMSKExecutionRole",
-    "AWSLambdaENIManagementAccess",
-}
-
-#: Lambda permission principals → (service, mode)
-PRINCIPALS = {
-    "sns": ("sns", "async"),
-    "s3": ("s3", "async"),
-    "events": ("eventbridge", "async"),
-    "logs": ("logs", "async"),
-    "iot": ("iot", "async"),
-    "ses": ("ses", "async"),
-    "config": ("config", "async"),
-    "codecommit": ("codecommit", "async"),
-    "cloudformation": ("cloudformation", "async"),
-    "apigateway": ("apigateway", "sync"),
-    "elasticloadbalancing": ("alb", "sync"),
-    "cognito-idp": ("cognito", "sync"),
-    "alexa-appkit": ("alexa", "sync"),
-    "alexa-connectedhome": ("alexa", "sync"),
-    "lex": ("lex", "sync"),
-    "secretsmanager": ("secretsmanager", "sync"),
-    "cloudfront": ("cloudfront", "sync"),
-    "firehose": ("firehose", "sync"),
-    "states": ("stepfunctions", "sync"),
-}
 
 
 @dataclass

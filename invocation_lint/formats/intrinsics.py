@@ -17,11 +17,11 @@ from typing import Any
 
 from ..model import Target, Unknown, Val
 from ..source import LDict, Span
+from .aws import arn_name, arn_service
 
 NO_VALUE = object()  # ``Ref: AWS::NoValue``: the property is absent
 
 _SUB_VAR = re.compile(r"\$\{([^}!]*)\}")
-_ARN = re.compile(r"^arn:(?P<partition>[^:]*):(?P<service>[^:]*):(?P<region>[^:]*):(?P<account>[^:]*):(?P<rest>.*)$")
 
 #: which service an ARN or a resource type belongs to
 TYPE_SERVICE = {
@@ -51,31 +51,6 @@ NAME_PROPERTY = {
     "AWS::Events::EventBus": "Name",
     "AWS::IAM::Role": "RoleName",
 }
-
-
-def arn_service(arn: str) -> str | None:
-    m = _ARN.match(arn)
-    if not m:
-        return None
-    service = m.group("service")
-    if service == "dynamodb" and "/stream/" in m.group("rest"):
-        return "dynamodb"
-    return service
-
-
-def arn_name(arn: str) -> str | None:
-    """The resource name an ARN ends with (queue, topic, function, bucket, stream, table, role)."""
-    m = _ARN.match(arn)
-    if not m:
-        return None
-    service, rest = m.group("service"), m.group("rest")
-    if service == "lambda":
-        parts = rest.split(":")
-        return parts[1] if len(parts) > 1 and parts[0] == "function" else None
-    if service in ("kinesis", "dynamodb", "iam", "events"):
-        parts = rest.split("/")
-        return parts[1] if len(parts) > 1 else None
-    return rest or None
 
 
 class Resolver:

@@ -46,6 +46,7 @@ from ..model import (
     Val,
 )
 from ..source import InputError, LDict, LList, Span
+from .aws import HARMLESS_MANAGED, PRINCIPALS, arn_name, arn_service
 
 #: Terraform resource type → the service its ARN belongs to (Target.service)
 TYPE_SERVICE = {
@@ -86,51 +87,6 @@ NAME_ATTR = {
     "aws_cloudwatch_event_bus": "name",
     "aws_iam_role": "name",
 }
-
-#: AWS managed policies that grant none of the write actions the rules ask about (as for CloudFormation)
-HARMLESS_MANAGED = {
-    "AWSLambdaBasicExecutionRole", "AWSLambdaSQSQueueExecutionRole", "AWSLambdaKinesisExecutionRole",
-    "AWSLambdaDynamoDBExecutionRole", "AWSLambdaVPCAccessExecutionRole", "AWSXRayDaemonWriteAccess",
-    "AWSXrayWriteOnlyAccess", "CloudWatchLambdaInsightsExecutionRolePolicy", "AWSLambdaMSKExecutionRole",
-    "AWSLambdaENIManagementAccess",
-}
-
-#: Lambda permission principals → (service, mode), as for CloudFormation
-PRINCIPALS = {
-    "sns": ("sns", "async"), "s3": ("s3", "async"), "events": ("eventbridge", "async"), "logs": ("logs", "async"),
-    "iot": ("iot", "async"), "ses": ("ses", "async"), "config": ("config", "async"),
-    "codecommit": ("codecommit", "async"), "apigateway": ("apigateway", "sync"),
-    "elasticloadbalancing": ("alb", "sync"), "cognito-idp": ("cognito", "sync"), "alexa-appkit": ("alexa", "sync"),
-    "lex": ("lex", "sync"), "cloudfront": ("cloudfront", "sync"), "firehose": ("firehose", "sync"),
-    "states": ("stepfunctions", "sync"), "secretsmanager": ("secretsmanager", "sync"),
-}
-
-_ARN = re.compile(r"^arn:(?P<partition>[^:]*):(?P<service>[^:]*):(?P<region>[^:]*):(?P<account>[^:]*):(?P<rest>.*)$")
-
-
-def arn_service(arn: str) -> str | None:
-    m = _ARN.match(arn)
-    if not m:
-        return None
-    service = m.group("service")
-    if service == "dynamodb" and "/stream/" in m.group("rest"):
-        return "dynamodb"
-    return service
-
-
-def arn_name(arn: str) -> str | None:
-    m = _ARN.match(arn)
-    if not m:
-        return None
-    service, rest = m.group("service"), m.group("rest")
-    if service == "lambda":
-        parts = rest.split(":")
-        return parts[1] if len(parts) > 1 and parts[0] == "function" else None
-    if service in ("kinesis", "dynamodb", "iam", "events"):
-        parts = rest.split("/")
-        return parts[1] if len(parts) > 1 else None
-    return rest or None
-
 
 # ---------------------------------------------------------------------------------------------- instances
 

@@ -101,6 +101,11 @@ TERRAFORM_NAMES = {
 }
 
 
+def wording(model: Model, cloudformation: str, terraform: str) -> str:
+    """A hint as the user's format says it: whole sentences differ where more than a name does."""
+    return terraform if model.format == "terraform" else cloudformation
+
+
 def setting(model: Model, name: str) -> str:
     """A setting's name as the user's format spells it: CloudFormation/SAM names, Terraform arguments."""
     if model.format == "terraform":

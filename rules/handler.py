@@ -16,7 +16,7 @@ from invocation_lint.model import Function, Model, Trigger
 from invocation_lint.registry import Context, Finding, Related, rule
 from invocation_lint.source import Span
 
-from ._common import batch_size, is_fifo, node_label, target_label, trigger_step, value_of
+from ._common import batch_size, is_fifo, node_label, target_label, trigger_step, value_of, wording
 
 NON_HTTP = ("poll-sqs", "poll-stream", "async")
 POLL = ("poll-sqs", "poll-stream")
@@ -325,7 +325,8 @@ def batch_item_failures_ignored(model: Model, ctx: Context) -> Iterable[Finding]
                 related=_trigger_related(model, [t]),
                 path=[_source_step(model, t), trigger_step(t), "returns batchItemFailures", "response ignored",
                       f"whole batch {gone.split(' ')[0]}"],
-                fix=f"Add FunctionResponseTypes: [ReportBatchItemFailures] to {_mapping(t)}.",
+                fix=wording(model, f"Add FunctionResponseTypes: [ReportBatchItemFailures] to {_mapping(t)}.",
+                            f'Add function_response_types = ["ReportBatchItemFailures"] to {_mapping(t)}.'),
             )
 
 
@@ -464,7 +465,8 @@ def only_first_record(model: Model, ctx: Context) -> Iterable[Finding]:
                 related=_trigger_related(model, [t]),
                 path=[_source_step(model, t), trigger_step(t), "handler reads Records[0] only",
                       f"{size - 1} {what} {fate.split(' ')[0]} unprocessed"],
-                fix="Loop over every record in Records (or set BatchSize: 1).",
+                fix=wording(model, "Loop over every record in Records (or set BatchSize: 1).",
+                            "Loop over every record in Records (or set batch_size = 1)."),
             )
 
 
@@ -778,5 +780,6 @@ def handler_not_found(model: Model, ctx: Context) -> Iterable[Finding]:
             function=fid,
             related=related,
             path=[f"{fid} (function)", f"Handler {handler}", facts.missing_detail, f"{error} on every invocation"],
-            fix="Point Handler at an existing file.function (or fix CodeUri).",
+            fix=wording(model, "Point Handler at an existing file.function (or fix CodeUri).",
+                        "Point handler at an existing file.function (or fix the archive_file source)."),
         )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from invocation_lint.rules._common import related
+from invocation_lint.rules._common import related, setting
 
 from invocation_lint.model import Model, Trigger
 from invocation_lint.registry import Context, Finding, Related, rule
@@ -159,5 +159,5 @@ def timeout_exceeds_api_limit(model: Model, ctx: Context) -> Iterable[Finding]:
             related=rel,
             path=["client", api_words, f"{fid} [sync, timeout {_seconds(timeout_ms)}]",
                   f"API answers 504 after {_seconds(limit)}", "function runs on, result discarded"],
-            fix=f"lower Timeout to at most {limit // 1000} s, or make the work asynchronous",
+            fix=f"lower {setting(model, 'Timeout')} to at most {limit // 1000} s, or make the work asynchronous",
         )

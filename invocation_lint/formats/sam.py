@@ -309,6 +309,25 @@ def _locate(value: Any, span: Span) -> Any:
     return value
 
 
+def _target_dlq(p: LDict, target: LDict, eid: str, fid: str, span: Span, r: Resolver) -> list[Res]:
+    """An event's ``DeadLetterConfig``: an ARN, or ``Type: SQS`` for a queue SAM creates (returned)."""
+    dlc = p.get("DeadLetterConfig")
+    if not isinstance(dlc, dict):
+        return []
+    out: list[Res] = []
+    dspan = p.spans.get("DeadLetterConfig", span)
+    if "Arn" in dlc:
+        arn_span = dlc.spans.get("Arn", dspan) if isinstance(dlc, LDict) else dspan
+        target["DeadLetterConfig"] = mk(dspan, {"Arn": dlc["Arn"]}, {"Arn": arn_span})
+    elif r.value(dlc.get("Type")) == "SQS":
+        qid = r.value(dlc.get("QueueLogicalId")) if "QueueLogicalId" in dlc else f"{eid}Queue"
+        qid = qid if isinstance(qid, str) else f"{eid}Queue"
+        out.append(Res(qid, "AWS::SQS::Queue", mk(dspan), dspan, fid))
+        target["DeadLetterConfig"] = mk(dspan, {"Arn": getatt(qid, "Arn", dspan)})
+    target.spans["DeadLetterConfig"] = dspan
+    return out
+
+
 def _event(fid: str, name: str, etype: Any, p: LDict, span: Span, r: Resolver, implicit: dict[str, Res],
            managed: list[Any], auto: list[LDict]) -> list[Res]:
     eid = f"{fid}{name}"
@@ -378,17 +397,7 @@ def _event(fid: str, name: str, etype: Any, p: LDict, span: Span, r: Resolver, i
         target_spec = p.get("Target")
         if isinstance(target_spec, dict) and "Id" in target_spec:
             target["Id"] = target_spec["Id"]
-        dlc = p.get("DeadLetterConfig")
-        if isinstance(dlc, dict):
-            dspan = p.spans.get("DeadLetterConfig", span)
-            if "Arn" in dlc:
-                target["DeadLetterConfig"] = mk(dspan, {"Arn": dlc["Arn"]}, {"Arn": dlc.spans.get("Arn", dspan) if isinstance(dlc, LDict) else dspan})
-            elif r.value(dlc.get("Type")) == "SQS":
-                qid = r.value(dlc.get("QueueLogicalId")) if "QueueLogicalId" in dlc else f"{eid}Queue"
-                qid = qid if isinstance(qid, str) else f"{eid}Queue"
-                out.append(Res(qid, "AWS::SQS::Queue", mk(dspan), dspan, fid))
-                target["DeadLetterConfig"] = mk(dspan, {"Arn": getatt(qid, "Arn", dspan)})
-            target.spans["DeadLetterConfig"] = dspan
+        out.extend(_target_dlq(p, target, eid, fid, span, r))
         copy_keys(p, target, ("RetryPolicy", "Input", "InputPath"))
         rp = mk(span, {"Targets": _llist([target], span)})
         if etype == "Schedule":
@@ -404,17 +413,7 @@ def _event(fid: str, name: str, etype: Any, p: LDict, span: Span, r: Resolver, i
         out.append(Res(eid, "AWS::Events::Rule", rp, span, fid))
     elif etype == "ScheduleV2":
         target = mk(span, {"Arn": fn_arn})
-        dlc = p.get("DeadLetterConfig")
-        if isinstance(dlc, dict):
-            dspan = p.spans.get("DeadLetterConfig", span)
-            if "Arn" in dlc:
-                target["DeadLetterConfig"] = mk(dspan, {"Arn": dlc["Arn"]}, {"Arn": dlc.spans.get("Arn", dspan) if isinstance(dlc, LDict) else dspan})
-            elif r.value(dlc.get("Type")) == "SQS":
-                qid = r.value(dlc.get("QueueLogicalId")) if "QueueLogicalId" in dlc else f"{eid}Queue"
-                qid = qid if isinstance(qid, str) else f"{eid}Queue"
-                out.append(Res(qid, "AWS::SQS::Queue", mk(dspan), dspan, fid))
-                target["DeadLetterConfig"] = mk(dspan, {"Arn": getatt(qid, "Arn", dspan)})
-            target.spans["DeadLetterConfig"] = dspan
+        out.extend(_target_dlq(p, target, eid, fid, span, r))
         copy_keys(p, target, ("RetryPolicy", "Input"))
         sp = mk(span, {"Target": target})
         copy_keys(p, sp, ("ScheduleExpression", "FlexibleTimeWindow", "State"))

@@ -47,6 +47,7 @@ from ..model import (
 )
 from ..source import InputError, LDict, LList, Span
 from .aws import HARMLESS_MANAGED, PRINCIPALS, arn_name, arn_service
+from .intrinsics import as_int as _cfn_as_int
 
 #: Terraform resource type → the service its ARN belongs to (Target.service)
 TYPE_SERVICE = {
@@ -116,21 +117,7 @@ def _deref(v: Any) -> Any:
 
 
 def as_int(v: Any) -> int | Unknown:
-    v = _deref(v)
-    if isinstance(v, Unknown):
-        return v
-    if isinstance(v, bool):
-        return Unknown("a boolean where a number belongs")
-    if isinstance(v, int):
-        return v
-    if isinstance(v, float) and v.is_integer():
-        return int(v)
-    if isinstance(v, str):
-        try:
-            return int(v.strip())
-        except ValueError:
-            return Unknown(f"not a whole number: {v!r}")
-    return Unknown("not a number")
+    return _cfn_as_int(_deref(v))
 
 
 def as_bool(v: Any) -> bool | Unknown:

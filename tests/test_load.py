@@ -365,3 +365,26 @@ def test_sam_http_api_payload_format(tmp_path: Path) -> None:
                 Old: {Type: HttpApi, Properties: {Path: /b, Method: get, PayloadFormatVersion: "1.0"}}
         """)
     assert sorted(t.extra["payload_format_version"] for t in m.triggers) == ["1.0", "2.0"]
+
+
+def test_kinesis_enhanced_fan_out_consumer_polls_its_stream(tmp_path: Path) -> None:
+    m = load(tmp_path, """\
+        Transform: AWS::Serverless-2016-10-31
+        Resources:
+          Stream: {Type: AWS::Kinesis::Stream, Properties: {ShardCount: 1}}
+          Consumer:
+            Type: AWS::Kinesis::StreamConsumer
+            Properties: {ConsumerName: c, StreamARN: !GetAtt Stream.Arn}
+          Fn:
+            Type: AWS::Serverless::Function
+            Properties:
+              Runtime: python3.12
+              Handler: app.handler
+              InlineCode: "def handler(e, c): pass"
+              Events:
+                Records:
+                  Type: Kinesis
+                  Properties: {Stream: !GetAtt Consumer.ConsumerARN, StartingPosition: LATEST}
+        """)
+    (t,) = m.triggers
+    assert (t.mode, t.service, t.source.node) == ("poll-stream", "kinesis", "Stream")

@@ -520,7 +520,14 @@ class Builder:
             return
         source = self.target(p, "EventSourceArn", res.span)
         service = None
-        if source is not None and source.node:
+        consumer = self.by_id.get(source.node) if source is not None and source.node else None
+        if consumer is not None and consumer.type == "AWS::Kinesis::StreamConsumer":
+            # an enhanced fan-out consumer reads its stream: the mapping polls that stream
+            stream = self.target(consumer.props, "StreamARN", consumer.span)
+            service = "kinesis"
+            if stream is not None and stream.known:
+                source = Target(stream.node, stream.arn, None, "kinesis", source.span)
+        if service is None and source is not None and source.node:
             node = self.m.node(source.node)
             if isinstance(node, Queue):
                 service = "sqs"

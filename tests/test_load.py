@@ -388,3 +388,34 @@ def test_kinesis_enhanced_fan_out_consumer_polls_its_stream(tmp_path: Path) -> N
         """)
     (t,) = m.triggers
     assert (t.mode, t.service, t.source.node) == ("poll-stream", "kinesis", "Stream")
+
+
+def test_api_event_on_a_user_written_openapi_body_adds_no_proxy_integration(tmp_path: Path) -> None:
+    """SAM leaves a DefinitionBody the user wrote as it is: the body's own integration is how API Gateway calls."""
+    m = load(tmp_path, """\
+        Transform: AWS::Serverless-2016-10-31
+        Resources:
+          Fn:
+            Type: AWS::Serverless::Function
+            Properties:
+              Runtime: nodejs20.x
+              Handler: index.handler
+              InlineCode: "exports.handler = async () => ({})"
+              Events:
+                Root: {Type: Api, Properties: {Path: /, Method: post, RestApiId: !Ref Api}}
+          Api:
+            Type: AWS::Serverless::Api
+            Properties:
+              StageName: prod
+              DefinitionBody:
+                swagger: "2.0"
+                paths:
+                  /:
+                    post:
+                      x-amazon-apigateway-integration:
+                        type: aws
+                        httpMethod: POST
+                        uri: !Sub arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Fn.Arn}/invocations
+        """)
+    (t,) = m.triggers
+    assert (t.mode, t.service, t.api, t.proxy, t.span.line) == ("sync", "apigateway", "Api", False, 20)

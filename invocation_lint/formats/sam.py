@@ -86,10 +86,17 @@ def expand(resources: list[Res], doc: Mapping[str, Any], resolver: Resolver, fil
     glob = doc.get("Globals") if isinstance(doc.get("Globals"), dict) else {}
     out: list[Res] = []
     implicit: dict[str, Res] = {}
+    # APIs whose OpenAPI body the user wrote: SAM leaves such a body as it is (unless MergeDefinitions), so an
+    # Api event on them adds only the invoke permission; the body's own integrations say how it calls.
+    own_bodies = frozenset(
+        res.id for res in resources
+        if res.type in ("AWS::Serverless::Api", "AWS::Serverless::HttpApi") and "DefinitionBody" in res.props
+        and resolver.value(res.props.get("MergeDefinitions", False)) is not True
+    )
     for res in resources:
         if res.type == "AWS::Serverless::Function":
             props = merge_globals(glob.get("Function"), res.props)
-            out.extend(_function(res, props, resolver, template_dir, implicit))
+            out.extend(_function(res, props, resolver, template_dir, implicit, own_bodies))
         elif res.type == "AWS::Serverless::Api":
             props = merge_globals(glob.get("Api"), res.props)
             p = mk(res.span)
@@ -158,7 +165,8 @@ def _code(res: Res, props: LDict, resolver: Resolver, template_dir: str) -> Code
     return CodeLocation("dir", path=template_dir, base_dir=base, entry_points=entry, span=res.span)
 
 
-def _function(res: Res, props: LDict, r: Resolver, template_dir: str, implicit: dict[str, Res]) -> list[Res]:
+def _function(res: Res, props: LDict, r: Resolver, template_dir: str, implicit: dict[str, Res],
+              own_bodies: frozenset[str] = frozenset()) -> list[Res]:
     fid, span = res.id, res.span
     out: list[Res] = []
     fp = mk(span)
@@ -224,7 +232,7 @@ def _function(res: Res, props: LDict, r: Resolver, template_dir: str, implicit: 
             eprops = event.get("Properties")
             if not isinstance(eprops, LDict):
                 eprops = LDict(eprops if isinstance(eprops, dict) else {}, span=espan)
-            out.extend(_event(fid, str(name), etype, eprops, espan, r, implicit, managed, auto_statements))
+            out.extend(_event(fid, str(name), etype, eprops, espan, r, implicit, managed, auto_statements, own_bodies))
 
     url = props.get("FunctionUrlConfig")
     if isinstance(url, dict):
@@ -309,6 +317,14 @@ def _locate(value: Any, span: Span) -> Any:
     return value
 
 
+def _api_ref(p: LDict, key: str) -> str | None:
+    """The logical id an event's RestApiId/ApiId refers to, if it is a plain Ref."""
+    v = p.get(key)
+    if isinstance(v, dict) and len(v) == 1 and isinstance(v.get("Ref"), str):
+        return v["Ref"]
+    return None
+
+
 def _target_dlq(p: LDict, target: LDict, eid: str, fid: str, span: Span, r: Resolver) -> list[Res]:
     """An event's ``DeadLetterConfig``: an ARN, or ``Type: SQS`` for a queue SAM creates (returned)."""
     dlc = p.get("DeadLetterConfig")
@@ -329,7 +345,7 @@ def _target_dlq(p: LDict, target: LDict, eid: str, fid: str, span: Span, r: Reso
 
 
 def _event(fid: str, name: str, etype: Any, p: LDict, span: Span, r: Resolver, implicit: dict[str, Res],
-           managed: list[Any], auto: list[LDict]) -> list[Res]:
+           managed: list[Any], auto: list[LDict], own_bodies: frozenset[str] = frozenset()) -> list[Res]:
     eid = f"{fid}{name}"
     fn_ref = ref(fid, span)
     fn_arn = getatt(fid, "Arn", span)
@@ -436,6 +452,11 @@ def _event(fid: str, name: str, etype: Any, p: LDict, span: Span, r: Resolver, i
         payload = mk(span, {"Actions": _llist([action], span)})
         copy_keys(p, payload, ("Sql", "AwsIotSqlVersion"))
         out.append(Res(eid, "AWS::IoT::TopicRule", mk(span, {"TopicRulePayload": payload}), span, fid))
+    elif etype in ("Api", "HttpApi") and _api_ref(p, "RestApiId" if etype == "Api" else "ApiId") in own_bodies:
+        api = _api_ref(p, "RestApiId" if etype == "Api" else "ApiId")
+        pp = mk(span, {"FunctionName": fn_ref, "Principal": "apigateway.amazonaws.com",
+                       "SourceArn": ref(str(api), span)})
+        out.append(Res(f"{eid}Permission", "AWS::Lambda::Permission", pp, span, fid))
     elif etype == "Api":
         api_id = "ServerlessRestApi"
         if "RestApiId" in p:

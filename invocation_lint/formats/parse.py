@@ -226,7 +226,7 @@ class _YamlBuilder:
         file, new, scalar_cls = self.file, _new_span, self.scalar_cls
         spans, key_spans = out.spans, out.key_spans
         aliases = self.aliases
-        vs = ve = None
+        last: Span | None = None
         k = None
         for key_node, value_node in node.value:
             ktag = key_node.tag
@@ -246,25 +246,32 @@ class _YamlBuilder:
                 k = str(k)
             if k in out:
                 raise self.error(key_node, f"duplicate key {k!r}")
+            ks, ke = key_node.start_mark, key_node.end_mark
+            key_spans[k] = new(Span, (file, ks.line + 1, ks.column + 1, ke.line + 1, ke.column + 1))
             if value_node.__class__ is scalar_cls and value_node.tag == _STR_TAG and not aliases:
                 self.count += 1
                 out[k] = value_node.value
+                vs, ve = value_node.start_mark, value_node.end_mark
+                last = spans[k] = new(Span, (file, vs.line + 1, vs.column + 1, ve.line + 1, ve.column + 1))
+                continue
+            value = out[k] = self.build(value_node, depth + 1)
+            if value.__class__ in (LDict, LList) and value.span is not None:
+                last = spans[k] = value.span  # a built container knows where it really ends
             else:
-                out[k] = self.build(value_node, depth + 1)
-            ks, ke = key_node.start_mark, key_node.end_mark
-            key_spans[k] = new(Span, (file, ks.line + 1, ks.column + 1, ke.line + 1, ke.column + 1))
-            vs, ve = value_node.start_mark, value_node.end_mark
-            spans[k] = new(Span, (file, vs.line + 1, vs.column + 1, ve.line + 1, ve.column + 1))
-        if ve is not None and not node.flow_style:
+                vs, ve = value_node.start_mark, value_node.end_mark
+                last = spans[k] = new(Span, (file, vs.line + 1, vs.column + 1, ve.line + 1, ve.column + 1))
+        if last is not None and not node.flow_style:
             # a block mapping ends where its last value ends, not where the next token starts
-            out.span = new(Span, (file, out.span.line, out.span.column, ve.line + 1, ve.column + 1))
+            out.span = new(Span, (file, out.span.line, out.span.column, last.last_line, last.end_column))
         return out
 
     def _sequence(self, node: Any, depth: int) -> LList:
         out = LList(span=self.span(node))
         for item in node.value:
-            out.append(self.build(item, depth + 1))
-            out.spans.append(self.span(item))
+            value = self.build(item, depth + 1)
+            out.append(value)
+            # a built container knows where it really ends; a node's end mark is where the next token starts
+            out.spans.append(value.span if isinstance(value, (LDict, LList)) and value.span else self.span(item))
         if node.value and not node.flow_style and out.spans[-1] is not None:
             last = out.spans[-1]
             out.span = Span(self.file, out.span.line, out.span.column, last.last_line, last.end_column)

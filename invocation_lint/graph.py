@@ -42,7 +42,7 @@ class Edge:
 
     src: str
     dst: str
-    kind: str  # "trigger", a failure route kind, or "lost"
+    kind: str  # "trigger", "delivery" (a topic's SQS subscription), a failure route kind, or "lost"
     label: str
     span: Span | None
     resource: str
@@ -51,6 +51,8 @@ class Edge:
     async_only: bool = False
     #: a mapping's on-failure destination: it only receives the failures of that trigger (``trigger_key``)
     via: tuple[str, str, int, str] | None = None
+    #: a delivery through a filter policy: some messages may not pass
+    filtered: bool = False
 
 
 def trigger_key(t: Trigger) -> tuple[str, str, int, str]:
@@ -93,15 +95,18 @@ def edges(model: Model) -> list[Edge]:
 
     def add(src: str | None, dst: str | None, kind: str, label: str, span: Span | None, resource: str,
             trigger: Trigger | None = None, async_only: bool = False,
-            via: tuple[str, str, int, str] | None = None) -> None:
+            via: tuple[str, str, int, str] | None = None, filtered: bool = False) -> None:
         if src and dst and (src, dst, kind) not in out:
-            out[(src, dst, kind)] = Edge(src, dst, kind, label, span, resource, trigger, async_only, via)
+            out[(src, dst, kind)] = Edge(src, dst, kind, label, span, resource, trigger, async_only, via, filtered)
 
     by_resource: dict[str, list[Trigger]] = {}
     for t in model.triggers:
         by_resource.setdefault(t.resource, []).append(t)
         src = _node(t.source) or (t.api if t.api else None) or _external(t.source, t.service)
         add(src, t.function, "trigger", mode_label(t), t.span, t.resource, t)
+    for d in model.deliveries:
+        add(d.source, d.target, "delivery", "delivers (filtered)" if d.filtered else "delivers", d.span, d.resource,
+            filtered=d.filtered)
     for t in model.triggers:
         if t.on_failure is not None:
             add(t.function, _node(t.on_failure), "on-failure", "on-failure", t.on_failure.span or t.span, t.resource,
@@ -262,10 +267,10 @@ def render(models: list[Model], fmt: str = "mermaid") -> str:
         for e in all_edges:
             a, b = gid(e.src), gid(e.dst)
             if fmt == "mermaid":
-                arrow = "-->" if e.kind == "trigger" else "-.->"
+                arrow = "-->" if e.kind in ("trigger", "delivery") else "-.->"
                 edge_lines.append(f'  {a} {arrow}|"{_mermaid_text(e.label)}"| {b}')
             else:
-                style = "" if e.kind == "trigger" else ", style=dashed"
+                style = "" if e.kind in ("trigger", "delivery") else ", style=dashed"
                 if e.kind == "lost":
                     style += ", color=red, fontcolor=red"
                 edge_lines.append(f'  {a} -> {b} [label="{_dot_text(e.label)}"{style}];')

@@ -314,6 +314,18 @@ class FailureRoute(Record):
     resource: str
 
 
+@record
+class Delivery(Record):
+    """``source`` forwards what it receives to ``target`` with no function in between: an SNS topic's SQS
+    subscription. ``filtered`` when a filter policy may keep some messages out."""
+
+    source: str
+    target: str
+    span: Span | None
+    resource: str
+    filtered: bool = False
+
+
 # ------------------------------------------------------------------------------------------------------ model
 
 
@@ -334,6 +346,7 @@ class Model:
     roles: dict[str, Role] = field(default_factory=dict)
     triggers: list[Trigger] = field(default_factory=list)
     routes: list[FailureRoute] = field(default_factory=list)
+    deliveries: list[Delivery] = field(default_factory=list)
     #: every resource's id → (type, span), including the ones no rule reads
     resources: dict[str, tuple[str, Span]] = field(default_factory=dict)
     #: per-resource suppressions written in the template (resource id → codes or names)

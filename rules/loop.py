@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from invocation_lint.rules._common import node_label, related, trigger_step
 
 from invocation_lint import iam
-from invocation_lint.model import Model, Target
+from invocation_lint.model import Function, Model, Target, Trigger
 from invocation_lint.registry import Context, Finding, Related, rule
 
 if TYPE_CHECKING:
@@ -50,7 +50,8 @@ def _edges(model: Model) -> list[Edge]:
     """Triggers and failure routes (a success destination is not a failure route)."""
     from invocation_lint import graph  # only when a template has triggers to follow
 
-    return [e for e in graph.edges(model) if e.kind != "on-success"]
+    # a filtered delivery may not pass what fails: no loop is claimed through it
+    return [e for e in graph.edges(model) if e.kind != "on-success" and not e.filtered]
 
 
 def _adjacency(edges: list[Edge]) -> dict[str, list[Edge]]:
@@ -261,7 +262,8 @@ def function_writes_to_own_trigger(model: Model, ctx: Context) -> Iterable[Findi
     ## What it does
     Finds functions whose execution role, as the template defines it, allows them to send to the SQS queue
     (`sqs:SendMessage`), publish to the SNS topic (`sns:Publish`) or write into the S3 bucket
-    (`s3:PutObject`) that triggers them. Wildcards count (`sqs:*`, `Resource: "*"`); a policy the template
+    (`s3:PutObject`) that triggers them — or publish to an SNS topic that delivers into the queue that
+    triggers them (a fan-out: SAM `SqsSubscription`, an `AWS::SNS::Subscription` with protocol `sqs`). Wildcards count (`sqs:*`, `Resource: "*"`); a policy the template
     cannot show is not judged, nor is a trigger with an S3 key filter or event filter (the function's own
     writes may not match it). It is an error when the function sets `RecursiveLoop: Allow`.
 
@@ -309,48 +311,70 @@ def function_writes_to_own_trigger(model: Model, ctx: Context) -> Iterable[Findi
     mapping_targets: dict[str, set[str | None]] = {}
     for x in model.triggers:
         mapping_targets.setdefault(x.function, set()).add(_node(x.on_failure))
+    feeds: dict[str, list[str]] = {}  # queue -> topics that deliver into it, unfiltered
+    for d in model.deliveries:
+        if not d.filtered:
+            feeds.setdefault(d.target, []).append(d.source)
     for t in model.triggers:
         src = _node(t.source)
         fn = model.functions.get(t.function)
-        if src is None or fn is None or (t.function, src) in seen:
-            continue
-        kind = "queue" if src in model.queues else "topic" if src in model.topics else (
-            "bucket" if src in model.buckets else None)
-        if kind is None:
+        if src is None or fn is None:
             continue
         if t.extra.get("filter") or t.extra.get("filter_criteria"):
             continue  # an S3 key filter or event filter may keep the function's own writes out
-        actions = _WRITE_ACTIONS[kind]
         failure_targets = [fn.dlq] + [c.on_failure for c in fn.async_configs] + [c.on_success for c in fn.async_configs]
-        if src in {_node(x) for x in failure_targets} | mapping_targets.get(t.function, set()):
-            continue  # the permission serves a failure route (SAM grants it itself); LOOP001 judges that path
-        if iam.allows_any(model, fn.role, actions, src) is not True:
-            continue
-        seen.add((t.function, src))
-        role = iam.role_of(model, fn.role)
-        assert role is not None  # allows() answered True, so the role is in the template
-        stmt = iam.granting_statement(model, fn.role, actions[0], src)
-        role_words = role.id if role.id == role.origin else f"the Policies of {role.origin}"
-        allow = fn.recursive_loop.known and str(fn.recursive_loop.value).lower() == "allow"
-        consequence = (
-            "RecursiveLoop: Allow lets the loop run without limit"
-            if allow
-            else "Lambda's loop detection stops such a chain after about 16 invocations and drops the event"
-        )
-        rel = related(t.span, t.resource, f"{_label(model, src)} triggers {t.function}")
-        if allow:
-            rel += related(fn.recursive_loop.span, fn.origin, "RecursiveLoop: Allow")
-        yield Finding(
-            code="LOOP002",
-            severity="error" if allow else "",
-            message=f"The execution role {role.id} lets {t.function} {actions[0].split(':')[1]} into "
-            f"{_label(model, src)}, which triggers it: every write invokes {t.function} again, a recursive "
-            f"loop; {consequence}.",
-            span=stmt.span if stmt is not None and stmt.span is not None else role.span,
-            resource=role.origin,
-            function=t.function,
-            related=rel,
-            path=[_label(model, src), trigger_step(t), f"{actions[0]} into {src}", _label(model, src),
-                  "loop" + ("" if allow else ": stopped after about 16 rounds")],
-            fix=f"scope {actions[0]} in {role_words} to resources other than {src}",
-        )
+        serving_failures = {_node(x) for x in failure_targets} | mapping_targets.get(t.function, set())
+        # what the function may write into: its trigger, or a topic that delivers into its trigger queue
+        for written, via in [(src, None)] + [(topic, src) for topic in feeds.get(src, [])]:
+            if (t.function, written) in seen:
+                continue
+            kind = "queue" if written in model.queues else "topic" if written in model.topics else (
+                "bucket" if written in model.buckets else None)
+            if kind is None or written in serving_failures:
+                continue  # a failure route's permission (SAM grants it itself); LOOP001 judges that path
+            actions = _WRITE_ACTIONS[kind]
+            if iam.allows_any(model, fn.role, actions, written) is not True:
+                continue
+            seen.add((t.function, written))
+            yield _loop002(model, t, fn, written, via, actions)
+
+
+def _loop002(model: Model, t: Trigger, fn: Function, written: str, via: str | None, actions: list[str]) -> Finding:
+    """The LOOP002 finding: ``fn`` may write into ``written`` (the trigger itself, or a topic that delivers
+    into the trigger queue ``via``)."""
+    src = via or written
+    role = iam.role_of(model, fn.role)
+    assert role is not None  # allows() answered True, so the role is in the template
+    stmt = iam.granting_statement(model, fn.role, actions[0], written)
+    role_words = role.id if role.id == role.origin else f"the Policies of {role.origin}"
+    allow = fn.recursive_loop.known and str(fn.recursive_loop.value).lower() == "allow"
+    consequence = (
+        "RecursiveLoop: Allow lets the loop run without limit"
+        if allow
+        else "Lambda's loop detection stops such a chain after about 16 invocations and drops the event"
+    )
+    rel = related(t.span, t.resource, f"{_label(model, src)} triggers {t.function}")
+    if via is not None:
+        delivery = next(d for d in model.deliveries if d.source == written and d.target == via)
+        rel += related(delivery.span, delivery.resource, f"{_label(model, written)} delivers into {_label(model, via)}")
+    if allow:
+        rel += related(fn.recursive_loop.span, fn.origin, "RecursiveLoop: Allow")
+    verb = actions[0].split(":")[1]
+    into = (f"{_label(model, written)}, which triggers it" if via is None
+            else f"{_label(model, written)}, which delivers into {_label(model, via)}, which triggers it")
+    path = [_label(model, src), trigger_step(t), f"{actions[0]} into {written}"]
+    if via is not None:
+        path.append(f"{written} delivers to {via}")
+    path += [_label(model, src), "loop" + ("" if allow else ": stopped after about 16 rounds")]
+    return Finding(
+        code="LOOP002",
+        severity="error" if allow else "",
+        message=f"The execution role {role.id} lets {t.function} {verb} into {into}: every write invokes "
+        f"{t.function} again, a recursive loop; {consequence}.",
+        span=stmt.span if stmt is not None and stmt.span is not None else role.span,
+        resource=role.origin,
+        function=t.function,
+        related=rel,
+        path=path,
+        fix=f"scope {actions[0]} in {role_words} to resources other than {written}",
+    )

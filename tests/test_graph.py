@@ -95,3 +95,13 @@ def test_cli_graph_command() -> None:
     assert result.output == render(load_path(str(ORDERS)))
     result = CliRunner().invoke(main, ["graph", "--format", "dot", str(ORDERS)])
     assert result.exit_code == 0 and result.output.startswith("digraph invocations {")
+
+
+def test_topic_deliveries_are_edges() -> None:
+    from invocation_lint.graph import edges
+
+    (model,) = load_path(str(FIXTURES / "loop" / "sam" / "loop002_fan_out.yaml"))
+    got = sorted((e.src, e.dst, e.label) for e in edges(model) if e.kind == "delivery")
+    assert got == [("Orders", "AuditAuditedQueue", "delivers (filtered)"), ("Orders", "EnrichFromOrdersQueue", "delivers")]
+    text = render([model])
+    assert '  n_Orders -->|"delivers"| n_EnrichFromOrdersQueue' in text.splitlines()

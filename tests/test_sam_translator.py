@@ -95,8 +95,9 @@ def summary(model: Model) -> dict[str, Any]:
         for fid, f in model.functions.items()
     }
     queues = {q: (_v(v.fifo), _v(v.visibility_timeout), _v(v.retention)) for q, v in model.queues.items()}
+    deliveries = sorted((d.source, d.target, d.filtered) for d in model.deliveries)
     return {"triggers": triggers, "routes": routes, "functions": functions, "queues": queues,
-            "topics": sorted(model.topics)}
+            "topics": sorted(model.topics), "deliveries": deliveries}
 
 
 def compare(path: str) -> None:
@@ -128,6 +129,7 @@ def compare(path: str) -> None:
     assert a["functions"] == b["functions"]
     assert a["queues"] == b["queues"]
     assert a["topics"] == b["topics"]
+    assert a["deliveries"] == b["deliveries"]
 
 
 @pytest.mark.parametrize("path", _sam_fixtures(), ids=lambda p: os.path.relpath(p, ROOT))

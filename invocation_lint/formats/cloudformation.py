@@ -19,6 +19,7 @@ from ..model import (
     AsyncConfig,
     Bucket,
     CodeLocation,
+    Delivery,
     EventBus,
     FailureRoute,
     Function,
@@ -624,17 +625,29 @@ class Builder:
         if not isinstance(subs, list):
             return
         for i, sub in enumerate(subs):
+            span = subs.spans[i] if isinstance(subs, LList) else res.span
+            if isinstance(sub, dict) and self.r.value(sub.get("Protocol")) == "sqs":
+                self._delivery(Target(node=res.id), self.r.target(sub.get("Endpoint"), span), span or res.span,
+                               res.origin, False)
+                continue
             if not isinstance(sub, dict) or self.r.value(sub.get("Protocol")) != "lambda":
                 continue
-            span = subs.spans[i] if isinstance(subs, LList) else res.span
             fn = self.function_of(self.r.target(sub.get("Endpoint"), span))
             trig = self._add_trigger(fn, "async", "sns", span or res.span, res.origin, Target(node=res.id, service="sns", span=res.span))
             if trig:
                 trig.extra["id"] = res.id
 
+    def _delivery(self, topic: Target | None, endpoint: Target | None, span: Span, resource: str, filtered: bool) -> None:
+        if topic is not None and endpoint is not None and topic.node in self.m.topics and endpoint.node in self.m.queues:
+            self.m.deliveries.append(Delivery(topic.node, endpoint.node, span, resource, filtered))  # type: ignore[arg-type]
+
     def subscription(self, res: Res) -> None:
         p = res.props
         protocol = self.r.value(p.get("Protocol"))
+        if protocol == "sqs":
+            self._delivery(self.target(p, "TopicArn", res.span), self.target(p, "Endpoint", res.span), res.span,
+                           res.origin, "FilterPolicy" in p)
+            return
         if protocol != "lambda":
             return
         fn = self.function_of(self.target(p, "Endpoint", res.span))

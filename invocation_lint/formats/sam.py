@@ -400,6 +400,11 @@ def _event(fid: str, name: str, etype: Any, p: LDict, span: Span, r: Resolver, i
             if isinstance(sqs_sub, dict):
                 copy_keys(sqs_sub, mp, ("BatchSize", "Enabled"))
             out.append(Res(f"{eid}EventSourceMapping", "AWS::Lambda::EventSourceMapping", mp, span, fid))
+            if "Topic" in p:  # the topic delivers into the queue
+                sp = mk(sspan, {"Protocol": "sqs", "Endpoint": queue_arn, "TopicArn": p["Topic"]},
+                        {"TopicArn": p.spans.get("Topic", span)})
+                copy_keys(p, sp, ("FilterPolicy", "FilterPolicyScope"))
+                out.append(Res(eid, "AWS::SNS::Subscription", sp, span, fid))
             managed.append("arn:aws:iam::aws:policy/service-role/AWSLambdaSQSQueueExecutionRole")
         else:
             sp = mk(span, {"Protocol": "lambda", "Endpoint": fn_arn})

@@ -30,6 +30,7 @@ from ..model import (
     AsyncConfig,
     Bucket,
     CodeLocation,
+    Delivery,
     EventBus,
     FailureRoute,
     Function,
@@ -799,7 +800,14 @@ class Builder:
 
     def subscription(self, inst: Inst) -> None:
         v = inst.values
-        if _deref(v.get("protocol")) != "lambda":
+        protocol = _deref(v.get("protocol"))
+        if protocol == "sqs":  # the topic delivers into the queue
+            topic, queue = self.target(v, "topic_arn", inst.span), self.target(v, "endpoint", inst.span)
+            if topic is not None and queue is not None and topic.node in self.m.topics and queue.node in self.m.queues:
+                self.m.deliveries.append(Delivery(topic.node, queue.node, inst.span, inst.origin,  # type: ignore[arg-type]
+                                                  _is_set(v, "filter_policy")))
+            return
+        if protocol != "lambda":
             return
         fn = self._fn(v, "endpoint", inst.span)
         topic = self.target(v, "topic_arn", inst.span)

@@ -72,3 +72,25 @@ def test_loop_rules_scale_linearly() -> None:
     found = run_rules(m, "LOOP")
     assert time.perf_counter() - started < 3
     assert finding_tuples(found) == [("LOOP001", "Q998", 9981)]  # Q998 -> Q999 -> Q998
+
+
+def test_loop002_through_a_topic_that_delivers_into_the_trigger_queue() -> None:
+    """Enrich may publish to Orders, which delivers into the queue that triggers Enrich; Audit's subscription
+    has a filter policy, so its own messages may not come back: silent."""
+    found = lint(LOOP / "sam" / "loop002_fan_out.yaml", select="LOOP")
+    assert finding_tuples(found) == [("LOOP002", "Enrich", 21)]
+    (f,) = found
+    assert f.function == "Enrich"
+    assert f.path == ["EnrichFromOrdersQueue (SQS)", "Enrich [poll, batch 10]", "sns:Publish into Orders",
+                      "Orders delivers to EnrichFromOrdersQueue", "EnrichFromOrdersQueue (SQS)",
+                      "loop: stopped after about 16 rounds"]
+    assert "which delivers into EnrichFromOrdersQueue (SQS), which triggers it" in f.message
+    assert [(r.span.line, r.message) for r in f.related] == [
+        (24, "EnrichFromOrdersQueue (SQS) triggers Enrich"),
+        (24, "Orders (SNS) delivers into EnrichFromOrdersQueue (SQS)"),
+    ]
+
+
+def test_loop002_fan_out_in_terraform() -> None:
+    found = lint(FIXTURES / "terraform" / "loop" / "sam_loop002_fan_out", select="LOOP")
+    assert finding_tuples(found) == [("LOOP002", "aws_iam_role.enrich__role", 37)]

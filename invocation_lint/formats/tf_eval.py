@@ -270,12 +270,21 @@ def _merge_override(mdef: ModuleDef, body: Body) -> None:
                     mdef.locals[name] = (attr, blk.file)
 
 
-def _read_text(full: str, shown: str) -> str:
-    from .parse import decode
+#: python-hcl2 parses about 250 KB a second here: a larger .tf file would hold a pre-commit run for seconds
+MAX_HCL_BYTES = 2 * 1024 * 1024
 
+
+def _read_text(full: str, shown: str) -> str:
+    from .parse import MAX_BYTES, decode
+
+    limit = MAX_HCL_BYTES if full.endswith(".tf") else MAX_BYTES
     try:
+        size = os.path.getsize(full)
+        if size > limit:
+            raise InputError(shown, f"file is {size / 1e6:.1f} MB; {'.tf' if limit == MAX_HCL_BYTES else ''} files "
+                                    f"over {limit // (1024 * 1024)} MiB are not read".replace("  ", " "))
         with open(full, "rb") as fh:
-            data = fh.read()
+            data = fh.read(limit + 1)
     except OSError as exc:
         raise InputError(shown, f"cannot read file: {exc.strerror or exc}") from None
     if not data.strip():

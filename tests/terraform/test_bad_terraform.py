@@ -204,3 +204,18 @@ def test_called_local_modules() -> None:
     project = FIXTURES / "terraform" / "projects" / "orders-service"
     assert called_local_modules(str(project)) == {str((project / "modules" / "consumer").resolve())}
     assert called_local_modules(str(project / "modules" / "consumer")) == set()
+
+
+def test_a_large_tf_file_is_refused_before_parsing(tmp_path: Path) -> None:
+    import time
+
+    from invocation_lint.source import InputError
+
+    with open(tmp_path / "main.tf", "w") as fh:
+        fh.write("# generated\n" * 300_000)  # 3.6 MB: python-hcl2 would take many seconds
+    start = time.perf_counter()
+    with pytest.raises(InputError) as info:
+        load_module(str(tmp_path), "mod", str(tmp_path))
+    assert time.perf_counter() - start < 1.0
+    assert info.value.file == "mod/main.tf"
+    assert info.value.message == "file is 3.6 MB; .tf files over 2 MiB are not read"

@@ -37,18 +37,25 @@ from ..model import (
 )
 from ..source import InputError, LDict, LList, Span
 from .aws import HARMLESS_MANAGED, PRINCIPALS
+from .event_sources import mapping_service
 from .intrinsics import (
     NAME_PROPERTY,
     NO_VALUE,
     TYPE_SERVICE,
     Resolver,
-    arn_service,
     as_bool,
     as_int,
     has_unknown,
 )
 
 SAM_TRANSFORM = "AWS::Serverless-2016-10-31"
+
+#: an event source mapping's settings, as ``event_sources.mapping_service`` asks about them
+_CFN_MAPPING_SETTINGS = {
+    "starting_position": "StartingPosition", "queues": "Queues", "self_managed": "SelfManagedEventSource",
+    "topics": "Topics", "docdb_config": "DocumentDBEventSourceConfig", "source_access": "SourceAccessConfigurations",
+    "msk_config": "AmazonManagedKafkaEventSourceConfig",
+}
 
 
 
@@ -528,31 +535,10 @@ class Builder:
             service = "kinesis"
             if stream is not None and stream.known:
                 source = Target(stream.node, stream.arn, None, "kinesis", source.span)
-        if service is None and source is not None and source.node:
-            node = self.m.node(source.node)
-            if isinstance(node, Queue):
-                service = "sqs"
-            elif isinstance(node, Stream):
-                service = node.service
-            else:
-                service = TYPE_SERVICE.get(self.by_id[source.node].type) if source.node in self.by_id else None
-        elif source is not None and source.arn:
-            service = arn_service(source.arn)
-            if service == "rds":
-                service = "docdb"
-        if service is None and res.extra.get("service"):
-            service = res.extra["service"]
-        if "SelfManagedEventSource" in p:
-            service = "kafka"
-        elif "Queues" in p and service in (None, "mq"):
-            service = "mq"
-        if service is None and source is not None and source.unknown is not None:
-            # The source is imported or unknown, but the mapping's own properties tell what polls: Kinesis,
-            # DynamoDB, MSK and Kafka require StartingPosition, which SQS does not accept; MQ, self-managed
-            # Kafka and DocumentDB have their own source blocks. What has none of them can only be SQS.
-            if not any(k in p for k in ("StartingPosition", "Queues", "SelfManagedEventSource", "Topics",
-                                        "DocumentDBEventSourceConfig", "SourceAccessConfigurations")):
-                service = "sqs"
+        if service is None:
+            source_type = self.by_id[source.node].type if source is not None and source.node in self.by_id else None
+            service = mapping_service(self.m, source, source_type, lambda k: _CFN_MAPPING_SETTINGS[k] in p,
+                                      TYPE_SERVICE, res.extra.get("service"))
         if service is None:
             self.m.notes.append(f"{res.id}: the event source of this mapping is not known; it is not checked")
             return

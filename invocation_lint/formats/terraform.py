@@ -48,7 +48,15 @@ from ..model import (
 )
 from ..source import InputError, LDict, LList, Span
 from .aws import HARMLESS_MANAGED, PRINCIPALS, arn_name, arn_service
+from .event_sources import mapping_service
 from .intrinsics import as_int as _cfn_as_int
+
+#: an event source mapping's arguments, as ``event_sources.mapping_service`` asks about them
+_TF_MAPPING_SETTINGS = {
+    "starting_position": "starting_position", "queues": "queues", "self_managed": "self_managed_event_source",
+    "topics": "topics", "docdb_config": "document_db_event_source_config",
+    "source_access": "source_access_configuration", "msk_config": "amazon_managed_kafka_event_source_config",
+}
 
 #: Terraform resource type → the service its ARN belongs to (Target.service)
 TYPE_SERVICE = {
@@ -703,31 +711,13 @@ class Builder:
         if fn is None:
             return
         source = self.target(v, "event_source_arn", inst.span)
-        service: str | None = None
-        if source is not None and source.node:
-            node = self.m.node(source.node)
-            if isinstance(node, Queue):
-                service = "sqs"
-            elif isinstance(node, Stream):
-                service = node.service
-            else:
-                service = TYPE_SERVICE.get(self.by_addr[source.node].type) if source.node in self.by_addr else None
-        elif source is not None and (source.arn or source.service):
-            service = arn_service(source.arn) if source.arn else source.service
-            if service == "rds":
-                service = "docdb"
-        if blocks(v, "self_managed_event_source"):
-            service = "kafka"
-        elif _is_set(v, "queues") and service in (None, "mq"):
-            service = "mq"
-        if service is None and source is not None and source.unknown is not None:
-            # an unknown source, but the mapping's own settings tell what polls (as for CloudFormation): Kinesis,
-            # DynamoDB, MSK and Kafka need starting_position, which SQS does not accept; MQ, self-managed Kafka
-            # and DocumentDB have their own blocks. What has none of them can only be SQS.
-            if not any(_is_set(v, k) for k in ("starting_position", "queues", "self_managed_event_source", "topics",
-                                               "document_db_event_source_config", "source_access_configuration",
-                                               "amazon_managed_kafka_event_source_config")):
-                service = "sqs"
+        source_type = self.by_addr[source.node].type if source is not None and source.node in self.by_addr else None
+
+        def has(setting: str) -> bool:
+            name = _TF_MAPPING_SETTINGS[setting]
+            return _is_set(v, name) or bool(blocks(v, name))
+
+        service = mapping_service(self.m, source, source_type, has, TYPE_SERVICE)
         if service is None:
             if source is not None and source.unknown is not None:
                 self.m.notes.append(f"{inst.address}: the event source of this mapping is not known; it is not checked")

@@ -129,7 +129,7 @@ def check(path: Path) -> int:
 
 
 def parse_only(path: Path) -> None:
-    from invocation_lint.formats.tf_syntax import parse_hcl
+    from invocation_lint.formats.terraform.syntax import parse_hcl
 
     for name in sorted(os.listdir(path)):
         if name.endswith(".tf"):

@@ -40,16 +40,16 @@ def is_plan(doc: Any) -> bool:
 def load_input(inp: Input) -> Model:
     """Load one input; raises ``InputError`` for anything that is not a template this tool reads."""
     if inp.kind == "terraform":
-        from .formats.terraform import load_module
+        from .formats.terraform.load import load_module
 
         return load_module(inp.path, inp.display, inp.base_dir)
     text = decode(read_bytes(inp), inp.display)
     doc = parse_text(text, inp.display)
     if is_plan(doc):
-        from .formats.terraform import load_plan
+        from .formats.terraform.load import load_plan
 
         return load_plan(doc, inp.display, inp.base_dir)
-    from .formats.cloudformation import build_model
+    from .formats.cloudformation.template import build_model
 
     template_dir = os.getcwd() if inp.path == "-" else os.path.dirname(os.path.abspath(inp.path))
     return build_model(doc, inp.display, inp.base_dir, template_dir)

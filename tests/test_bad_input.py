@@ -50,7 +50,8 @@ CASES: dict[str, tuple[str, bytes, str, int | None]] = {
     "alias-bomb": ("t.yaml", _alias_bomb().encode(), "aliases expand to more than", 6),
     "deep-flow": ("t.yaml", b"Resources: " + b"[" * 10000 + b"]" * 10000 + b"\n", "nesting deeper than 200 levels", None),
     "deep-json": ("t.json", b'{"Resources": ' + b"[" * 10000 + b"]" * 10000 + b"}", "nesting deeper than 200 levels", 1),
-    "deep-block": ("t.yaml", b"Resources:\n  X:\n    " + b"- " * 10000 + b"x\n", "nesting deeper than 200 levels", 3),
+    # libyaml 0.2.5 as bundled since PyYAML 6.0.3 refuses nesting past 1000 levels itself, with its own words.
+    "deep-block": ("t.yaml", b"Resources:\n  X:\n    " + b"- " * 10000 + b"x\n", ("nesting deeper than 200 levels", "exceeded maximum nesting depth"), 3),
     "no-resources": ("t.yaml", b"Description: nothing\n", "no Resources section", 1),
     "resources-not-mapping": ("t.yaml", b"Resources: [1, 2]\n", "Resources must be a mapping", 1),
     "resource-without-type": ("t.yaml", b"Resources:\n  Q:\n    Properties: {}\n", "resource Q has no Type", 2),
@@ -68,7 +69,7 @@ def test_bad_input_is_one_clear_error(case: str, tmp_path: Path) -> None:
     assert time.perf_counter() - start < 2.0
     err = info.value
     assert err.file == name
-    assert fragment in err.message
+    assert any(f in err.message for f in ((fragment,) if isinstance(fragment, str) else fragment))
     assert err.line == line
     assert "\n" not in str(err)
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from invocation_lint.formats.cloudformation import build_model
+from invocation_lint.formats.cloudformation.template import build_model
 from invocation_lint.formats.parse import decode, parse_text
 from invocation_lint.registry import Context, all_rules
 from invocation_lint.source import InputError

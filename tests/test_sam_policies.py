@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from invocation_lint.formats import sam_policies
+from invocation_lint.formats.cloudformation import sam_policies
 
 
 def _sam_templates() -> dict:

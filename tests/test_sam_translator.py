@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from invocation_lint.formats.cloudformation import build_model, is_sam
+from invocation_lint.formats.cloudformation.template import build_model, is_sam
 from invocation_lint.formats.parse import parse_text
 from invocation_lint.model import Model, Target
 

@@ -15,7 +15,7 @@ from conftest import FIXTURES
 
 from invocation_lint.cli import main
 from invocation_lint.formats.parse import parse_json
-from invocation_lint.formats.terraform import load_module, load_plan
+from invocation_lint.formats.terraform.load import load_module, load_plan
 from invocation_lint.model import Unknown
 from invocation_lint.source import InputError
 
@@ -199,7 +199,7 @@ def test_deeply_nested_expression(tmp_path: Path) -> None:
 
 
 def test_called_local_modules() -> None:
-    from invocation_lint.formats.terraform import called_local_modules
+    from invocation_lint.formats.terraform.load import called_local_modules
 
     project = FIXTURES / "terraform" / "projects" / "orders-service"
     assert called_local_modules(str(project)) == {str((project / "modules" / "consumer").resolve())}

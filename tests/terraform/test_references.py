@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from invocation_lint.formats.terraform import load_module
+from invocation_lint.formats.terraform.load import load_module
 from invocation_lint.model import Model, Unknown
 
 FN = """

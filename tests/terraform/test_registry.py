@@ -9,8 +9,8 @@ from pathlib import Path
 from conftest import FIXTURES
 
 from invocation_lint.engine import run
-from invocation_lint.formats.terraform import load_module
-from invocation_lint.formats.tf_registry import registry_key
+from invocation_lint.formats.terraform.load import load_module
+from invocation_lint.formats.terraform.registry import registry_key
 
 REGISTRY = FIXTURES / "terraform" / "registry"
 

@@ -15,9 +15,9 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from ..model import Target, Unknown, Val
-from ..source import LDict, Span
-from .aws import arn_name, arn_service
+from ...model import Target, Unknown, Val
+from ...source import LDict, Span
+from ..aws import arn_name, arn_service
 
 NO_VALUE = object()  # ``Ref: AWS::NoValue``: the property is absent
 

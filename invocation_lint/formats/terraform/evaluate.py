@@ -20,9 +20,9 @@ import os
 from collections.abc import Callable
 from typing import Any
 
-from ..model import Unknown
-from ..source import InputError, LDict, LList, Span
-from .tf_syntax import (
+from ...model import Unknown
+from ...source import InputError, LDict, LList, Span
+from .syntax import (
     Attr,
     BinOp,
     Block,
@@ -199,12 +199,12 @@ def read_module_dir(abs_dir: str, display_dir: str, root: bool) -> ModuleDef:
         if not text.strip():
             continue
         if is_tf:
-            from .tf_syntax import parse_hcl
+            from .syntax import parse_hcl
 
             body = parse_hcl(text, shown)
         else:
-            from .parse import parse_json
-            from .tf_syntax import parse_tf_json
+            from ..parse import parse_json
+            from .syntax import parse_tf_json
 
             body = parse_tf_json(parse_json(text, shown), shown)
         if name.endswith(("_override.tf", "_override.tf.json")) or name in ("override.tf", "override.tf.json"):
@@ -223,15 +223,15 @@ def read_module_dir(abs_dir: str, display_dir: str, root: bool) -> ModuleDef:
             if not text.strip():
                 continue
             if name.endswith(".json"):
-                from .parse import parse_json
-                from .tf_syntax import json_body
+                from ..parse import parse_json
+                from .syntax import json_body
 
                 doc = parse_json(text, shown)
                 if not isinstance(doc, dict):
                     raise InputError(shown, "a .tfvars.json file must hold a JSON object")
                 body = json_body(doc, shown)
             else:
-                from .tf_syntax import parse_hcl
+                from .syntax import parse_hcl
 
                 body = parse_hcl(text, shown)
             for attr in body.attrs.values():
@@ -275,7 +275,7 @@ MAX_HCL_BYTES = 2 * 1024 * 1024
 
 
 def _read_text(full: str, shown: str) -> str:
-    from .parse import MAX_BYTES, decode
+    from ..parse import MAX_BYTES, decode
 
     limit = MAX_HCL_BYTES if full.endswith(".tf") else MAX_BYTES
     try:
@@ -1388,7 +1388,7 @@ def _file(scope: Scope, path: Any) -> Any:
 
 
 def _templatefile(scope: Scope, path: Any, variables: Any = None) -> Any:
-    from .tf_syntax import parse_template
+    from .syntax import parse_template
 
     got = _read_project_file(scope, path)
     if isinstance(got, Unknown):

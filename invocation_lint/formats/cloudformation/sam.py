@@ -12,9 +12,9 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from ..model import CodeLocation
-from ..source import LDict, LList, Span
-from .cloudformation import Res
+from ...model import CodeLocation
+from ...source import LDict, LList, Span
+from .template import Res
 from .intrinsics import Resolver
 
 POLL_SOURCES = {"SQS": "Queue", "Kinesis": "Stream", "DynamoDB": "Stream", "MSK": "Stream", "MQ": "Broker",

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..model import (
+from ...model import (
     Api,
     AsyncConfig,
     Bucket,
@@ -35,9 +35,9 @@ from ..model import (
     Unknown,
     Val,
 )
-from ..source import InputError, LDict, LList, Span
-from .aws import HARMLESS_MANAGED, PRINCIPALS
-from .event_sources import mapping_service
+from ...source import InputError, LDict, LList, Span
+from ..aws import HARMLESS_MANAGED, PRINCIPALS
+from ..event_sources import mapping_service
 from .intrinsics import (
     NAME_PROPERTY,
     NO_VALUE,

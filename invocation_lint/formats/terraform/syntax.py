@@ -1,7 +1,7 @@
 """Terraform source (``.tf`` and ``.tf.json``) into one small syntax tree, with line numbers.
 
 Both syntaxes become the same ``Body``/``Block``/``Attr`` structure holding expression nodes (``Expr``), so the
-evaluator (``tf_eval``) never cares which syntax a module was written in. ``.tf`` goes through python-hcl2's
+evaluator (``terraform.evaluate``) never cares which syntax a module was written in. ``.tf`` goes through python-hcl2's
 Lark grammar (imported here, lazily, only when a ``.tf`` file is read): its raw parse tree carries positions for
 every node, which the library's dict output drops. ``.tf.json`` is read with the located JSON parser; its
 strings are templates (``"${aws_sqs_queue.q.arn}"``), parsed by the small expression parser below, which also
@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..source import InputError, LDict, LList
+from ...source import InputError, LDict, LList
 
 # ------------------------------------------------------------------------------------------------ syntax tree
 
@@ -170,7 +170,7 @@ def parse_hcl(text: str, file: str) -> Body:
         raise InputError(file, f"reading .tf files needs python-hcl2 8.1 or later (installed: "
                                f"{getattr(hcl2, '__version__', 'unknown')})")
 
-    from .parse import gc_paused as _gc_paused
+    from ..parse import gc_paused as _gc_paused
 
     try:
         with _gc_paused():  # the parse allocates many small objects and no cycles: the collector only costs

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..source import LDict, LList, Span
+from ...source import LDict, LList, Span
 
 STUB_PREFIX = "<registry "
 
@@ -222,15 +222,15 @@ def registry_module(source: str, call: Any) -> Any:
     if key is None:
         return None
     if key not in _PARSED:
-        from .tf_eval import ModuleDef
-        from .tf_syntax import parse_hcl
+        from .evaluate import ModuleDef
+        from .syntax import parse_hcl
 
         file = f"{STUB_PREFIX}{key}>"
         mdef = ModuleDef(call.parent.mdef.abs_dir, file)
         mdef.add(parse_hcl(_STUBS[key], file), file)
         _PARSED[key] = mdef
     stub = _PARSED[key]
-    from .tf_eval import ModuleDef
+    from .evaluate import ModuleDef
 
     # paths in the module's inputs (source_path) are relative to the calling module's directory
     mdef = ModuleDef(call.parent.mdef.abs_dir, stub.display_dir)
@@ -241,7 +241,7 @@ def registry_module(source: str, call: Any) -> Any:
 
 def _source_span(expr: Any, call: Any, each_value: Any) -> Span | None:
     """Where the user wrote the value a stand-in attribute is computed from."""
-    from .tf_syntax import Call, Cond, GetAttr, Index, ObjectE, TupleE, Var
+    from .syntax import Call, Cond, GetAttr, Index, ObjectE, TupleE, Var
 
     stack = [expr]
     while stack:
@@ -335,7 +335,7 @@ def _remap_nested(v: Any, span: Span, prefix: str) -> None:
         for x in v:
             _remap_nested(x, span, prefix)
     else:
-        from .tf_eval import Encoded
+        from .evaluate import Encoded
 
         if isinstance(v, Encoded):
             _remap_nested(v.value, span, prefix)

@@ -10,7 +10,7 @@ timeout 3 s, batch size 10 (SQS) or 100 (streams), async retries 2, maximum even
 
 Modules: a local source (``./…``) is read from disk with its inputs; ``terraform-aws-modules/lambda/aws`` and
 ``terraform-aws-modules/sqs/aws`` (whose source is not on disk) are modelled by the small stand-ins in
-``tf_registry``, with the resource addresses the real modules use; another remote module is read from
+``terraform.registry``, with the resource addresses the real modules use; another remote module is read from
 ``.terraform/modules`` when ``terraform init`` installed it there, else it is opaque (its outputs are Unknown) and
 is mentioned in the Model's notes. Findings on a remote module's resources point at the user's ``module`` block.
 
@@ -25,7 +25,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from ..model import (
+from ...model import (
     Api,
     AsyncConfig,
     Bucket,
@@ -46,10 +46,10 @@ from ..model import (
     Unknown,
     Val,
 )
-from ..source import InputError, LDict, LList, Span
-from .aws import HARMLESS_MANAGED, PRINCIPALS, arn_name, arn_service
-from .event_sources import mapping_service
-from .intrinsics import as_int as _cfn_as_int
+from ...source import InputError, LDict, LList, Span
+from ..aws import HARMLESS_MANAGED, PRINCIPALS, arn_name, arn_service
+from ..event_sources import mapping_service
+from ..cloudformation.intrinsics import as_int as _cfn_as_int
 
 #: an event source mapping's arguments, as ``event_sources.mapping_service`` asks about them
 _TF_MAPPING_SETTINGS = {
@@ -120,7 +120,7 @@ class Inst:
 
 
 def _deref(v: Any) -> Any:
-    from .tf_eval import deref
+    from .evaluate import deref
 
     return deref(v)
 
@@ -231,7 +231,7 @@ class Builder:
         return self.target_of(values[key], where)
 
     def target_of(self, v: Any, span: Span | None) -> Target:
-        from .tf_eval import Ref, TemplateUnknown
+        from .evaluate import Ref, TemplateUnknown
 
         if isinstance(v, Ref):
             inst = self.by_addr.get(v.address)
@@ -324,7 +324,7 @@ class Builder:
 
     def _json_doc(self, v: Any, span: Span) -> Any:
         """A JSON document attribute (``jsonencode({...})``, a JSON string, a heredoc) as a located dict."""
-        from .tf_eval import Encoded, TemplateUnknown
+        from .evaluate import Encoded, TemplateUnknown
 
         v = _deref(v) if not isinstance(v, TemplateUnknown) else v
         if isinstance(v, Encoded):
@@ -463,7 +463,7 @@ class Builder:
 
     def _managed(self, role: Role, arn: Any, span: Span) -> None:
         """A policy ARN attached to a role: its statements when it is a policy of this module."""
-        from .tf_eval import Ref
+        from .evaluate import Ref
 
         if isinstance(arn, Ref) and arn.address in self.by_addr and self.by_addr[arn.address].type == "aws_iam_policy":
             pol = self.by_addr[arn.address]
@@ -484,7 +484,7 @@ class Builder:
         role.complete = False
 
     def _statements(self, role: Role, document: Any, span: Span) -> None:
-        from .tf_eval import Ref
+        from .evaluate import Ref
 
         if isinstance(document, Ref) and document.type == "data.aws_iam_policy_document":
             inst = self.by_addr.get(document.address)
@@ -530,7 +530,7 @@ class Builder:
     def _policy_target(self, x: Any, span: Span) -> Target:
         """A policy's resource: a node, an ARN or ARN pattern; ``arn:aws:sns:${region}:${account}:*`` keeps its
         shape as a pattern (``${...}`` stands for any value, as for CloudFormation's pseudo parameters)."""
-        from .tf_eval import TemplateUnknown
+        from .evaluate import TemplateUnknown
 
         plain = _deref(x)
         if isinstance(plain, str) and ("*" in plain or "?" in plain):
@@ -573,7 +573,7 @@ class Builder:
                                               not_resource, conditional))
 
     def _role_of(self, v: Any, span: Span) -> Role | None:
-        from .tf_eval import Ref
+        from .evaluate import Ref
 
         if isinstance(v, Ref) and v.address in self.m.roles:
             return self.m.roles[v.address]
@@ -628,7 +628,7 @@ class Builder:
         self.m.functions[inst.address] = fn
 
     def _code(self, inst: Inst) -> CodeLocation:
-        from .tf_eval import Ref
+        from .evaluate import Ref
 
         v = inst.values
         base = self.m.base_dir
@@ -1020,7 +1020,7 @@ class Builder:
 
     def _api_of_source(self, src: Target | None) -> str | None:
         """``"${aws_api_gateway_rest_api.api.execution_arn}/*/*"`` names the API even as a template."""
-        from .tf_eval import TemplateUnknown
+        from .evaluate import TemplateUnknown
 
         if src is None:
             return None
@@ -1050,7 +1050,7 @@ def _restore_refs(doc: Any, refs: Mapping[str, Any]) -> Any:
         if doc in refs:
             return refs[doc]
         if "${" in doc:
-            from .tf_eval import TemplateUnknown
+            from .evaluate import TemplateUnknown
 
             used = {k: r for k, r in refs.items() if k in doc}
             return TemplateUnknown(doc, used) if used else doc
@@ -1092,7 +1092,7 @@ class _Loader:
         self._manifest: dict[str, str] | None = None
 
     def module_def(self, abs_dir: str, display: str, root: bool) -> Any:
-        from .tf_eval import read_module_dir
+        from .evaluate import read_module_dir
 
         key = os.path.realpath(abs_dir)
         if key not in self._defs:
@@ -1126,8 +1126,8 @@ class _Loader:
 
     def instantiate(self, call: Any, prefix: str, scope: Any) -> Any:
         """A module call's instance: a local directory, a modelled registry module, or an empty stand-in."""
-        from .tf_eval import ModuleDef, ModuleInstance
-        from .tf_registry import registry_module
+        from .evaluate import ModuleDef, ModuleInstance
+        from .registry import registry_module
 
         src = call.source
         inputs = {name: (attr.expr, scope.in_file(call.block.file)) for name, attr in call.block.body.attrs.items()
@@ -1168,7 +1168,7 @@ def _outermost_user_call(inst: Any) -> Any:
 
 
 def _walk_instances(inst: Any, out: list[Inst], notes: list[str]) -> None:
-    from .tf_registry import STUB_PREFIX, instance_span, remap_stub_values
+    from .registry import STUB_PREFIX, instance_span, remap_stub_values
 
     is_stub = inst.mdef.display_dir.startswith(STUB_PREFIX)
     # a remote module installed by ``terraform init``: its own files are not the user's to edit
@@ -1204,7 +1204,7 @@ def _walk_instances(inst: Any, out: list[Inst], notes: list[str]) -> None:
 
 def load_module(dir_path: str, display: str, base_dir: str) -> Model:
     """A directory of ``.tf``/``.tf.json`` files (one root module, with its local child modules) → Model."""
-    from .tf_eval import ModuleInstance
+    from .evaluate import ModuleInstance
 
     abs_dir = os.path.abspath(dir_path)
     model = Model(file=display, format="terraform", base_dir=base_dir)
@@ -1360,7 +1360,7 @@ def _ref_of(refs: Any, module_addr: str, all_addrs: set[str], calls: Mapping[str
             depth: int = 0) -> Any:
     """The first reference of an expression that names a resource attribute: ``aws_sqs_queue.q.arn``;
     ``var.x`` inside a module is followed to the expression the module call gives it."""
-    from .tf_eval import Ref
+    from .evaluate import Ref
 
     if not isinstance(refs, list) or depth > 20:
         return None
@@ -1408,7 +1408,7 @@ def _plan_values(res: Mapping[str, Any], conf: Any, unknown: Any, module_addr: s
 
 def _merge_plan(values: LDict, exprs: Mapping[str, Any] | None, unknown: Any, module_addr: str, all_addrs: set[str],
                 span: Span, filter_to_config: bool, calls: Mapping[str, Any]) -> LDict:
-    from .tf_eval import Ref
+    from .evaluate import Ref
 
     out = LDict(span=values.span or span)
     keys = set(values)
@@ -1464,7 +1464,7 @@ def _partial_doc(key: str, ref: Any, span: Span) -> Any:
         doc["maxReceiveCount"] = Unknown("maxReceiveCount is known only after apply")
         doc.spans["deadLetterTargetArn"] = span
         doc.spans["maxReceiveCount"] = span
-        from .tf_eval import Encoded
+        from .evaluate import Encoded
 
         return Encoded(doc)
     if ref.type == "data.aws_iam_policy_document":

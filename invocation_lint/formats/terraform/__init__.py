@@ -1,0 +1,1 @@
+"""Terraform: HCL and JSON configurations, modules, plan and state JSON."""

@@ -1,15 +1,16 @@
 """Terraform: how long loading and checking take, for the fixtures and for generated modules.
 
-Measures, each as the median of several runs in this process (after one warm-up run, so python-hcl2's grammar
-cache is built):
+Measures, each as the median of several runs in this process (after one warm-up run):
 
 - ``fixtures``: ``invlint check fixtures/terraform`` in-process (every twin, the project, the plans: load,
   handler analysis, all rules);
 - ``module N``: a generated module of N resources in five files (per group of five: a DLQ, a queue with a
   ``jsonencode`` redrive policy to it, a function, the event source mapping between them, and an IAM role
-  policy from an ``aws_iam_policy_document``), split into parse (python-hcl2) and load+check;
-- ``cold``: ``invlint check`` of one small ``.tf`` module in a fresh interpreter, python-hcl2's import included,
-  and of the same module written as ``.tf.json`` (no python-hcl2 at all).
+  policy from an ``aws_iam_policy_document``), split into parse (tree-sitter-hcl into the syntax tree) and
+  load+check; ``--resources 5000`` is the 1,000-group module;
+- ``parse throughput``: every ``.tf`` of the fixtures, repeated to at least 1.1 MB, through ``parse_hcl``;
+- ``cold``: ``invlint check`` of one small ``.tf`` module in a fresh interpreter, the HCL parser's import
+  included, and of the same module written as ``.tf.json`` (no HCL parser at all).
 
 Usage: ``python benchmarks/bench_terraform.py [--resources 500,2000] [--runs 5]``
 """
@@ -153,6 +154,15 @@ def main() -> None:
     t = median_time(lambda: check(fixtures), args.runs)
     modules = sum(1 for _ in fixtures.rglob("*.tf")) + sum(1 for _ in fixtures.rglob("*.json"))
     print(f"fixtures/terraform ({modules} files, {n} findings): check {t * 1000:.0f} ms")
+
+    from invocation_lint.formats.terraform.syntax import parse_hcl
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted(ROOT.joinpath("fixtures").rglob("*.tf"))]
+    one = sum(len(t.encode("utf-8")) for t in texts)
+    copies = max(1, -(-1_100_000 // one))
+    t = median_time(lambda: [parse_hcl(text, "f.tf") for _ in range(copies) for text in texts], args.runs)
+    print(f"parse throughput: {len(texts)} fixture .tf files x {copies} = {one * copies / 1e6:.2f} MB in "
+          f"{t * 1000:.0f} ms ({one * copies / 1e6 / t:.1f} MB/s)")
 
     with tempfile.TemporaryDirectory() as tmp:
         for count in (int(x) for x in args.resources.split(",")):

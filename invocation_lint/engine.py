@@ -171,7 +171,9 @@ def _load_one(inp: Any, errors: list[InputError]) -> Model | None:
     from .load import load_input
 
     try:
-        return load_input(inp)
+        model = load_input(inp)
+        errors.extend(model.errors)
+        return model
     except InputError as exc:
         errors.append(exc)
     except RecursionError:

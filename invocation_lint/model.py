@@ -354,6 +354,8 @@ class Model:
     #: handler facts by function id, filled by the handlers stage when a HANDLER rule runs
     handler_facts: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    #: input errors that lost part of the input while the rest was read (a broken block of a .tf file)
+    errors: list[Any] = field(default_factory=list)
 
     def node(self, node_id: str | None) -> Node | None:
         if node_id is None:

@@ -191,7 +191,7 @@ def test_real_process_end_to_end(tmp_path: Path) -> None:
     assert "Traceback" not in proc.stderr
 
 
-HEAVY = ("rich", "jsonschema", "tree_sitter", "hcl2", "cfnlint", "samtranslator", "importlib.metadata",
+HEAVY = ("rich", "jsonschema", "tree_sitter", "tree_sitter_hcl", "cfnlint", "samtranslator", "importlib.metadata",
          "pkg_resources")
 
 

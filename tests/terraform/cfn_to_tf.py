@@ -276,9 +276,9 @@ def convert(src: str, out_dir: str) -> None:
 
 def expand_sam(doc: Any, src: str) -> tuple[dict[str, Any], dict[str, dict[str, Any]], dict[str, str]]:
     """SAM → the CloudFormation resources the transform makes (through invlint's own SAM expansion)."""
-    from invocation_lint.formats.cloudformation.template import read_resources
     from invocation_lint.formats.cloudformation.intrinsics import Resolver
     from invocation_lint.formats.cloudformation.sam import expand
+    from invocation_lint.formats.cloudformation.template import read_resources
 
     res = read_resources(doc, src)
     types = {r.id: r.type for r in res}

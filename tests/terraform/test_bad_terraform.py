@@ -1,5 +1,5 @@
-"""Bad Terraform input is one clean input error (file and line, exit code 2), never a traceback; python-hcl2
-is imported only when a ``.tf`` file is read."""
+"""Bad Terraform input is one clean input error (file and line, exit code 2), never a traceback, and loses only
+the block it is in; the HCL parser is imported only when a ``.tf`` file is read."""
 
 from __future__ import annotations
 
@@ -27,21 +27,38 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
     return path
 
 
-@pytest.mark.parametrize(("text", "line", "words"), [
-    ('resource "aws_sqs_queue" "q" {\n  name = \n}\n', 2, "invalid HCL"),
-    ('resource "aws_sqs_queue" "q" {\n  name = "q"\n', 2, "not closed"),
-    ('resource "aws_sqs_queue" "q" {\n  name = "q"\n}\n}\n', 4, "invalid HCL"),
-    ('variable "x" {\n  default = [1, 2\n}\n', 3, "invalid HCL"),
+@pytest.mark.parametrize(("text", "line", "words", "kept"), [
+    ('resource "aws_sqs_queue" "q" {\n  name = \n}\n', 2, "a value is missing after '='", set()),
+    ('resource "aws_sqs_queue" "q" {\n  name = "q"\n', 2, "not closed", set()),
+    ('resource "aws_sqs_queue" "q" {\n  name = "q"\n}\n}\n', 4, "unexpected '}'", {"q"}),
+    ('variable "x" {\n  default = [1, 2\n}\n', 3, "expected ']'", set()),
+    # the broken block is lost, the blocks after it are read (tree-sitter alone would fold them into it)
+    ('resource "aws_sqs_queue" "q" {\n  name = \n}\n\nresource "aws_sqs_queue" "after" {}\n', 2,
+     "a value is missing", {"after"}),
+    ('resource "aws_sqs_queue" "before" {}\nresource "aws_sqs_queue" "q" {\n  name = "q" +\n}\n'
+     'resource "aws_sqs_queue" "after" {\n  policy = <<EOT\nresource "x" "y" {\nEOT\n}\n', 3, "invalid HCL",
+     {"before", "after"}),
 ])
-def test_invalid_hcl_names_file_and_line(tmp_path: Path, text: str, line: int, words: str) -> None:
+def test_invalid_hcl_loses_only_its_block(tmp_path: Path, text: str, line: int, words: str, kept: set[str]) -> None:
     write(tmp_path, "ok.tf", 'resource "aws_sqs_queue" "fine" {}\n')
     write(tmp_path, "broken.tf", text)
-    with pytest.raises(InputError) as err:
-        load_module(str(tmp_path), "proj", str(tmp_path))
-    assert err.value.file == "proj/broken.tf"
-    assert err.value.line == line
-    assert words in err.value.message
-    assert "\n" not in str(err.value)
+    m = load_module(str(tmp_path), "proj", str(tmp_path))
+    assert len(m.errors) == 1, m.errors
+    err = m.errors[0]
+    assert err.file == "proj/broken.tf"
+    assert err.line == line
+    assert "invalid HCL" in err.message and words in err.message, err.message
+    assert "\n" not in str(err)
+    assert set(m.queues) == {f"aws_sqs_queue.{name}" for name in kept | {"fine"}}
+
+
+def test_syntax_error_in_a_child_module_keeps_the_rest(tmp_path: Path) -> None:
+    write(tmp_path, "main.tf", 'module "m" {\n  source = "./m"\n}\nresource "aws_sqs_queue" "root" {}\n')
+    write(tmp_path, "m/a.tf", 'resource "aws_sqs_queue" "bad" {\n  name = [\n}\n')
+    write(tmp_path, "m/b.tf", 'resource "aws_sqs_queue" "good" {}\n')
+    m = load_module(str(tmp_path), "proj", str(tmp_path))
+    assert [str(e) for e in m.errors] == ["proj/m/a.tf:2: invalid HCL: a value is missing after '['"]
+    assert set(m.queues) == {"aws_sqs_queue.root", "module.m.aws_sqs_queue.good"}
 
 
 def test_invalid_tf_json(tmp_path: Path) -> None:
@@ -127,19 +144,19 @@ def test_cli_exit_code_2(tmp_path: Path) -> None:
         assert "Traceback" not in result.output
 
 
-def _imports_hcl2(code: str) -> bool:
-    out = subprocess.run([sys.executable, "-c", code + "\nimport sys\nprint('hcl2' in sys.modules or 'lark' in sys.modules)"],
+def _imports_hcl_parser(code: str) -> bool:
+    out = subprocess.run([sys.executable, "-c", code + "\nimport sys\nprint('tree_sitter_hcl' in sys.modules)"],
                          capture_output=True, text=True, check=True)
     return out.stdout.strip().endswith("True")
 
 
-def test_hcl2_only_for_tf_input(tmp_path: Path) -> None:
+def test_hcl_parser_only_for_tf_input(tmp_path: Path) -> None:
     write(tmp_path, "json/main.tf.json", '{"resource": {"aws_sqs_queue": {"q": {"name": "${var.x}"}}}}\n')
     write(tmp_path, "hcl/main.tf", 'resource "aws_sqs_queue" "q" {}\n')
     load = "from invocation_lint.load import load_path\n"
-    assert not _imports_hcl2(load + f"load_path({str(tmp_path / 'json')!r})")
-    assert not _imports_hcl2(load + f"load_path({str(FIXTURES / 'terraform' / 'plan' / 'orders.plan.json')!r})")
-    assert _imports_hcl2(load + f"load_path({str(tmp_path / 'hcl')!r})")
+    assert not _imports_hcl_parser(load + f"load_path({str(tmp_path / 'json')!r})")
+    assert not _imports_hcl_parser(load + f"load_path({str(FIXTURES / 'terraform' / 'plan' / 'orders.plan.json')!r})")
+    assert _imports_hcl_parser(load + f"load_path({str(tmp_path / 'hcl')!r})")
 
 
 ODD = r'''
@@ -192,10 +209,11 @@ def test_expressions_terraform_would_reject_become_unknown(tmp_path: Path) -> No
 
 
 def test_deeply_nested_expression(tmp_path: Path) -> None:
-    write(tmp_path, "main.tf", "locals {\n  a = " + "(" * 3000 + "1" + ")" * 3000 + "\n}\n")
-    with pytest.raises(InputError) as err:
-        load_module(str(tmp_path), "proj", str(tmp_path))
-    assert "nested too deeply" in err.value.message
+    write(tmp_path, "main.tf", "locals {\n  a = " + "(" * 3000 + "1" + ")" * 3000 + "\n}\n"
+                               'resource "aws_sqs_queue" "q" {}\n')
+    m = load_module(str(tmp_path), "proj", str(tmp_path))
+    assert [str(e) for e in m.errors] == ["proj/main.tf:1: invalid HCL: expressions nested too deeply to read"]
+    assert set(m.queues) == {"aws_sqs_queue.q"}
 
 
 def test_called_local_modules() -> None:
@@ -212,10 +230,10 @@ def test_a_large_tf_file_is_refused_before_parsing(tmp_path: Path) -> None:
     from invocation_lint.source import InputError
 
     with open(tmp_path / "main.tf", "w") as fh:
-        fh.write("# generated\n" * 300_000)  # 3.6 MB: python-hcl2 would take many seconds
+        fh.write("# generated\n" * 800_000)  # 9.6 MB
     start = time.perf_counter()
     with pytest.raises(InputError) as info:
         load_module(str(tmp_path), "mod", str(tmp_path))
     assert time.perf_counter() - start < 1.0
     assert info.value.file == "mod/main.tf"
-    assert info.value.message == "file is 3.6 MB; .tf files over 2 MiB are not read"
+    assert info.value.message == "file is 9.6 MB; .tf files over 8 MiB are not read"

@@ -14,8 +14,8 @@ from typing import Any
 
 from ...model import CodeLocation
 from ...source import LDict, LList, Span
-from .template import Res
 from .intrinsics import Resolver
+from .template import Res
 
 POLL_SOURCES = {"SQS": "Queue", "Kinesis": "Stream", "DynamoDB": "Stream", "MSK": "Stream", "MQ": "Broker",
                 "DocumentDB": "Cluster"}

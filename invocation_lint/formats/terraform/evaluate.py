@@ -156,6 +156,8 @@ class ModuleDef:
         self.modules: list[Block] = []
         self.outputs: dict[str, Block] = {}
         self.files: list[str] = []
+        #: syntax errors of blocks that were not read (the rest of their files was)
+        self.errors: list[InputError] = []
         self.tfvars: dict[str, tuple[Any, Span]] = {}
 
     def add(self, body: Body, file: str) -> None:
@@ -202,6 +204,7 @@ def read_module_dir(abs_dir: str, display_dir: str, root: bool) -> ModuleDef:
             from .syntax import parse_hcl
 
             body = parse_hcl(text, shown)
+            mdef.errors.extend(body.errors)
         else:
             from ..parse import parse_json
             from .syntax import parse_tf_json
@@ -234,6 +237,7 @@ def read_module_dir(abs_dir: str, display_dir: str, root: bool) -> ModuleDef:
                 from .syntax import parse_hcl
 
                 body = parse_hcl(text, shown)
+                mdef.errors.extend(body.errors)
             for attr in body.attrs.values():
                 mdef.tfvars[attr.name] = (attr.expr, Span(shown, attr.line))
     if not found and not root:
@@ -270,8 +274,8 @@ def _merge_override(mdef: ModuleDef, body: Body) -> None:
                     mdef.locals[name] = (attr, blk.file)
 
 
-#: python-hcl2 parses about 250 KB a second here: a larger .tf file would hold a pre-commit run for seconds
-MAX_HCL_BYTES = 2 * 1024 * 1024
+#: tree-sitter-hcl parses a few MB a second; the evaluator's tree walk is the slower part
+MAX_HCL_BYTES = 8 * 1024 * 1024
 
 
 def _read_text(full: str, shown: str) -> str:

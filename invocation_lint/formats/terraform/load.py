@@ -48,8 +48,8 @@ from ...model import (
 )
 from ...source import InputError, LDict, LList, Span
 from ..aws import HARMLESS_MANAGED, PRINCIPALS, arn_name, arn_service
-from ..event_sources import mapping_service
 from ..cloudformation.intrinsics import as_int as _cfn_as_int
+from ..event_sources import mapping_service
 
 #: an event source mapping's arguments, as ``event_sources.mapping_service`` asks about them
 _TF_MAPPING_SETTINGS = {
@@ -1088,6 +1088,7 @@ class _Loader:
         self.root_display = root_display
         self.base_dir = base_dir
         self.notes = notes
+        self.errors: list[InputError] = []
         self._defs: dict[str, Any] = {}
         self._manifest: dict[str, str] | None = None
 
@@ -1097,6 +1098,7 @@ class _Loader:
         key = os.path.realpath(abs_dir)
         if key not in self._defs:
             self._defs[key] = read_module_dir(abs_dir, display, root)
+            self.errors.extend(self._defs[key].errors)
         return self._defs[key]
 
     def _installed(self, call: Any) -> tuple[str, str] | None:
@@ -1218,6 +1220,7 @@ def load_module(dir_path: str, display: str, base_dir: str) -> Model:
     except RecursionError:
         raise InputError(display, "configuration nested too deeply to read") from None
     _suppressions(model, mdef)
+    model.errors.extend(loader.errors)
     return model
 
 

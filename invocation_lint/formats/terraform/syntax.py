@@ -1,11 +1,11 @@
 """Terraform source (``.tf`` and ``.tf.json``) into one small syntax tree, with line numbers.
 
 Both syntaxes become the same ``Body``/``Block``/``Attr`` structure holding expression nodes (``Expr``), so the
-evaluator (``terraform.evaluate``) never cares which syntax a module was written in. ``.tf`` goes through python-hcl2's
-Lark grammar (imported here, lazily, only when a ``.tf`` file is read): its raw parse tree carries positions for
-every node, which the library's dict output drops. ``.tf.json`` is read with the located JSON parser; its
-strings are templates (``"${aws_sqs_queue.q.arn}"``), parsed by the small expression parser below, which also
-handles heredoc bodies.
+evaluator (``terraform.evaluate``) never cares which syntax a module was written in. ``.tf`` goes through
+tree-sitter-hcl (imported lazily, only when a ``.tf`` file is read): its concrete syntax tree carries the
+position of every node and recovers locally from syntax errors, so one broken block does not hide the rest of
+the file. ``.tf.json`` is read with the located JSON parser; its strings are templates
+(``"${aws_sqs_queue.q.arn}"``), parsed by the small expression parser below, which also handles heredoc bodies.
 """
 
 from __future__ import annotations
@@ -153,59 +153,11 @@ class Block:
 class Body:
     attrs: dict[str, Attr] = field(default_factory=dict)
     blocks: list[Block] = field(default_factory=list)
+    #: syntax errors of the blocks that could not be read (the others are in ``attrs``/``blocks``)
+    errors: list[InputError] = field(default_factory=list)
 
     def blocks_of(self, type_: str) -> list[Block]:
         return [b for b in self.blocks if b.type == type_]
-
-
-# ---------------------------------------------------------------------------------------------- .tf via Lark
-
-
-def parse_hcl(text: str, file: str) -> Body:
-    """Parse HCL text; syntax errors become one ``InputError`` with the line."""
-    import hcl2  # heavy: only for .tf input
-    from lark.exceptions import LarkError, UnexpectedInput
-
-    if not hasattr(hcl2, "parses_to_tree"):  # the raw parse tree (with positions) came with python-hcl2 8
-        raise InputError(file, f"reading .tf files needs python-hcl2 8.1 or later (installed: "
-                               f"{getattr(hcl2, '__version__', 'unknown')})")
-
-    from ..parse import gc_paused as _gc_paused
-
-    try:
-        with _gc_paused():  # the parse allocates many small objects and no cycles: the collector only costs
-            tree = hcl2.parses_to_tree(text)
-    except UnexpectedInput as exc:
-        line = getattr(exc, "line", None)
-        col = getattr(exc, "column", None)
-        token = getattr(exc, "token", None)
-        if token is not None and getattr(token, "type", "") == "$END":
-            what = "unexpected end of file (a block or bracket is not closed)"
-            line = text.rstrip("\n").count("\n") + 1
-            col = None
-        elif token is not None and not str(token).strip():
-            what = "unexpected end of line"
-        elif token is not None:
-            what = f"unexpected {str(token).strip()[:40]!r}"
-        else:
-            char = getattr(exc, "char", None)
-            what = f"unexpected character {char!r}" if char else "syntax error"
-        where = f" (column {col})" if isinstance(col, int) and col > 0 else ""
-        raise InputError(file, f"invalid HCL: {what}{where}", line if isinstance(line, int) and line > 0 else None) from None
-    except (LarkError, RecursionError, ValueError) as exc:
-        raise InputError(file, f"invalid HCL: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
-    try:
-        with _gc_paused():
-            return _LarkConverter(file).body(tree.children[0])
-    except RecursionError:
-        raise InputError(file, "invalid HCL: expressions nested too deeply to read") from None
-
-
-def _line(node: Any) -> int:
-    meta = getattr(node, "meta", None)
-    if meta is not None and not getattr(meta, "empty", True):
-        return meta.line
-    return getattr(node, "line", 0) or 0
 
 
 _ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
@@ -225,185 +177,491 @@ def unescape(raw: str) -> str:
     return _ESC_RE.sub(sub, raw)
 
 
-class _LarkConverter:
-    """Raw Lark tree → ``Body``/``Expr`` (tokens are skipped, trees carry positions)."""
+# ------------------------------------------------------------------------------------- .tf via tree-sitter-hcl
 
-    def __init__(self, file: str) -> None:
-        self.file = file
+_PARSER: Any = None
 
-    @staticmethod
-    def _trees(node: Any) -> list[Any]:
-        from lark import Tree
 
-        return [c for c in node.children if isinstance(c, Tree) and c.data != "new_line_or_comment"]
+def _parser() -> Any:
+    """The tree-sitter parser for HCL, built on first use (tree-sitter is imported only for ``.tf`` input)."""
+    global _PARSER
+    if _PARSER is None:
+        import tree_sitter
+        import tree_sitter_hcl
 
-    def body(self, node: Any) -> Body:
+        _PARSER = tree_sitter.Parser(tree_sitter.Language(tree_sitter_hcl.language()))
+    return _PARSER
+
+
+def parse_hcl(text: str, file: str) -> Body:
+    """Parse HCL text into a ``Body``.
+
+    A syntax error loses only the top-level block (or attribute) it is in: it becomes one ``InputError`` with
+    its line in ``Body.errors`` and every other block of the file is still read. tree-sitter's own recovery
+    sometimes folds the blocks after an error into the broken one, so a top-level item that holds an error is
+    cut again at the lines where top-level items start (``terraform fmt`` writes them at column 0) and each
+    piece is parsed on its own.
+    """
+    src = text.encode("utf-8", "surrogatepass")
+    from ..parse import gc_paused
+
+    with gc_paused():  # the conversion allocates many small objects and no cycles: the collector only costs
+        tree = _parser().parse(src)
+        root = tree.root_node
         out = Body()
-        for child in self._trees(node):
-            if child.data == "attribute":
-                name_node = self._trees(child)[0]
-                name = self._name(name_node)
-                expr_node = self._trees(child)[-1]
-                out.attrs[name] = Attr(name, self.expr(expr_node), _line(child))
-            elif child.data == "block":
-                parts = self._trees(child)
-                labels = [self._label(p) for p in parts[:-1]]
-                meta = child.meta
-                out.blocks.append(
-                    Block(labels[0], labels[1:], self.body(parts[-1]), meta.line, meta.end_line, self.file)
-                )
+        conv = _TSConverter(src, 0, file)
+        if not root.has_error:
+            conv.fill(out, root)
+            return out
+        prev = None
+        for item in _top_items(root):
+            if not item.has_error:
+                conv.fill_one(out, item, prev)
+                prev = item
+                continue
+            prev = None
+            for start, end in _pieces(src, item.start_byte, item.end_byte):
+                chunk = src[start:end]
+                row = src.count(b"\n", 0, start)
+                sub = _parser().parse(chunk).root_node
+                if sub.has_error:
+                    out.errors.append(_syntax_error(sub, chunk, row, file))
+                    continue
+                _TSConverter(chunk, row, file).fill(out, sub)
+    return out
+
+
+def _top_items(root: Any) -> list[Any]:
+    if root.type != "config_file":  # the whole file is one ERROR node
+        return [root]
+    items = []
+    for child in root.children:
+        if child.type == "body":
+            items.extend(c for c in child.children if c.type != "comment")
+        elif child.type != "comment":
+            items.append(child)
+    return items
+
+
+#: a line where a top-level item starts: an identifier at column 0 (``resource "x" "y" {``, ``name = ...``)
+_ITEM_START = re.compile(rb"^[A-Za-z_][A-Za-z0-9_-]*[ \t]*(?:[={\"]|[A-Za-z_])", re.M)
+_HEREDOC_START = re.compile(rb"<<-?[ \t]*([A-Za-z_][A-Za-z0-9_-]*)[ \t]*\r?$", re.M)
+
+
+def _pieces(src: bytes, start: int, end: int) -> list[tuple[int, int]]:
+    """``src[start:end]`` cut before every line where a top-level item starts (heredoc bodies excluded)."""
+    cuts = [start]
+    pos = start
+    while pos < end:
+        nl = src.find(b"\n", pos, end)
+        line_end = end if nl < 0 else nl
+        line = src[pos:line_end]
+        if pos > start and _ITEM_START.match(line):
+            cuts.append(pos)
+        m = _HEREDOC_START.search(line)
+        pos = line_end + 1
+        if m:  # skip the heredoc's body up to its closing marker
+            marker = m.group(1)
+            while pos < end:
+                nl = src.find(b"\n", pos, end)
+                line_end = end if nl < 0 else nl
+                body_line = src[pos:line_end]
+                pos = line_end + 1
+                if body_line.strip() == marker:
+                    break
+    cuts.append(end)
+    return [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if src[a:b].strip()]
+
+
+_CLOSERS = {"}": "{", "]": "[", ")": "("}
+_TOKEN_NAMES = {"quoted_template_end": '"', "heredoc_identifier": "a heredoc marker", "template_interpolation_end": "}",
+                "template_directive_end": "}", "identifier": "a name", "expression": "a value"}
+_EXPECTS_VALUE = {"=", ":", "?", "=>", ",", "(", "[", "||", "&&", "==", "!=", "<", ">", "<=", ">=", "+", "-", "*",
+                  "/", "%", "!"}
+
+
+def _syntax_error(root: Any, src: bytes, row: int, file: str) -> InputError:
+    """One line for the first syntax error under ``root``: what was unexpected or missing, and where."""
+    node = root
+    while True:
+        bad = next((c for c in node.children if c.is_error or c.is_missing or c.has_error), None)
+        if bad is None or bad.is_missing or bad.is_error:
+            node = bad if bad is not None else node
+            break
+        node = bad
+    if node.is_missing:
+        prev = _previous_token(root, node.start_byte)
+        at_end = not src[node.start_byte:].strip()
+        missing = node.type
+        if missing in _TOKEN_NAMES:
+            missing = _TOKEN_NAMES[missing]
+        if missing in _CLOSERS and (at_end or prev is None):
+            line = (prev.end_point.row if prev is not None else node.start_point.row) + 1
+            what = f"{_CLOSERS[missing]!r} is not closed (a block or bracket is not closed)"
+        elif missing in _CLOSERS:
+            line = node.start_point.row + 1
+            what = f"expected {missing!r}"
+        elif prev is not None:
+            line = prev.end_point.row + 1
+            what = f"a value is missing after {prev.text.decode('utf-8', 'replace')[:40]!r}" \
+                if prev.type in _EXPECTS_VALUE \
+                else f"expected {missing!r} after {prev.text.decode('utf-8', 'replace')[:40]!r}"
+        else:
+            line = node.start_point.row + 1
+            what = f"expected {missing!r}"
+    else:
+        first = node
+        kids = node.children
+        if any(k.type == "block_start" for k in kids):  # a block whose body went wrong: after the part read
+            done = max(i for i, k in enumerate(kids) if k.type in ("block_start", "body", "attribute", "block"))
+            if done + 1 < len(kids):
+                first = kids[done + 1]
+        while first.children:
+            first = first.children[0]
+        token = src[first.start_byte:first.end_byte].decode("utf-8", "replace").strip()
+        line = first.start_point.row + 1
+        if not token and first is not node:  # an empty token where the scanner gave up: after the last one read
+            prev = _previous_token(root, first.start_byte)
+            if prev is not None:
+                line = prev.end_point.row + 1
+                token = src[prev.end_byte:first.start_byte].decode("utf-8", "replace").strip() or \
+                    f"text after {prev.text.decode('utf-8', 'replace')[:40]!r}"
+        if not token:
+            token = src[node.start_byte:node.end_byte].decode("utf-8", "replace").strip()
+        last = node
+        while last.children:
+            last = last.children[-1]
+        if last is not first and not last.is_named and last.type in _EXPECTS_VALUE:
+            line = last.end_point.row + 1
+            what = f"a value is missing after {last.type!r}"
+        elif not token:
+            what = "unexpected end of file (a block or bracket is not closed)"
+        else:
+            what = f"unexpected {token.splitlines()[0][:40]!r}"
+    return InputError(file, f"invalid HCL: {what}", line + row)
+
+
+def _previous_token(root: Any, byte: int) -> Any:
+    """The last leaf that ends at or before ``byte`` (not a MISSING one)."""
+    best = None
+    node = root
+    while True:
+        nxt = None
+        for c in node.children:
+            if c.start_byte >= byte and not (c.end_byte <= byte and c.start_byte < byte):
+                if c.end_byte > byte or c.start_byte > byte:
+                    break
+            if c.end_byte <= byte and not c.is_missing and c.end_byte > c.start_byte:
+                if c.child_count == 0:
+                    best = c
+                else:
+                    nxt = c
+            elif c.start_byte < byte < c.end_byte:
+                nxt = c
+        if nxt is None:
+            return best
+        node = nxt
+        if node.child_count == 0:
+            return node
+
+
+_NUMBER_INT = re.compile(r"[0-9]+")
+_TEMPLATE_ESC_RE = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)|\$\$\{|%%\{", re.S)
+
+
+def _quoted_text(raw: str) -> str:
+    """A quoted template's literal text: backslash escapes, ``$${`` and ``%%{`` (literal ``${`` / ``%{``)."""
+    if "\\" not in raw and "$${" not in raw and "%%{" not in raw:
+        return raw
+
+    def sub(m: re.Match[str]) -> str:
+        s = m.group(0)
+        if s == "$${":
+            return "${"
+        if s == "%%{":
+            return "%{"
+        e = m.group(1)
+        if e[0] in "uU" and len(e) > 1:
+            return chr(int(e[1:], 16))
+        return _ESCAPES.get(e, "\\" + e)
+
+    return _TEMPLATE_ESC_RE.sub(sub, raw)
+
+
+_BIN_OPS = {"||", "&&", "==", "!=", "<", ">", "<=", ">=", "+", "-", "*", "/", "%"}
+
+
+class _TSConverter:
+    """tree-sitter-hcl tree → ``Body``/``Expr``. ``row`` is the line offset of ``src`` in the file."""
+
+    def __init__(self, src: bytes, row: int, file: str) -> None:
+        self.src, self.row, self.file = src, row, file
+
+    def text(self, node: Any) -> str:
+        return self.src[node.start_byte:node.end_byte].decode("utf-8", "surrogatepass")
+
+    def line(self, node: Any) -> int:
+        return node.start_point.row + 1 + self.row
+
+    def fill(self, out: Body, root: Any) -> None:
+        """The top-level items of an error-free tree into ``out``; an item that cannot be read is an error."""
+        prev = None
+        for item in _top_items(root):
+            self.fill_one(out, item, prev)
+            prev = item
+
+    def fill_one(self, out: Body, node: Any, prev: Any) -> None:
+        try:
+            self.check_gap(prev, node)
+            self.item(out, node)
+        except InputError as exc:
+            out.errors.append(exc)
+        except RecursionError:
+            out.errors.append(InputError(self.file, "invalid HCL: expressions nested too deeply to read",
+                                         self.line(node)))
+
+    def check_gap(self, prev: Any, node: Any) -> None:
+        """What tree-sitter-hcl accepts and Terraform does not: two items on one line."""
+        if prev is not None and prev.end_point.row == node.start_point.row and node.type in ("attribute", "block"):
+            raise InputError(self.file, f"invalid HCL: a newline is missing before {self.text(node)[:40]!r}",
+                             self.line(node))
+
+    def item(self, out: Body, node: Any) -> None:
+        t = node.type
+        if t == "attribute":
+            name, expr = self.attribute(node)
+            out.attrs[name] = Attr(name, expr, self.line(node))
+        elif t == "block":
+            out.blocks.append(self.block(node))
+
+    def body(self, node: Any | None) -> Body:
+        out = Body()
+        if node is None:
+            return out
+        prev = None
+        for child in node.children:
+            if child.type != "comment":
+                self.check_gap(prev, child)
+                self.item(out, child)
+                prev = child
         return out
 
-    def _name(self, node: Any) -> str:
-        tok = node.children[0]
-        return str(tok.children[0]) if hasattr(tok, "children") else str(tok)
+    def attribute(self, node: Any) -> tuple[str, Expr]:
+        kids = node.children
+        name = self.text(kids[0])
+        value = next((k for k in kids[2:] if k.type != "comment"), None)
+        return name, self.expr(value) if value is not None else Unsupported("empty expression", self.line(node))
 
-    def _label(self, node: Any) -> str:
-        if node.data == "string":
-            return "".join(unescape(str(p.children[0])) for p in self._trees(node) if p.data == "string_part"
-                           and not hasattr(p.children[0], "children"))
-        return self._name(node)
+    def block(self, node: Any) -> Block:
+        labels: list[str] = []
+        body_node = None
+        for child in node.children:
+            t = child.type
+            if t == "identifier":
+                labels.append(self.text(child))
+            elif t == "string_lit":
+                labels.append(self._string_lit_text(child))
+            elif t == "body":
+                body_node = child
+        return Block(labels[0], labels[1:], self.body(body_node), self.line(node),
+                     node.end_point.row + 1 + self.row, self.file)
 
-    def expr(self, node: Any) -> Expr:  # noqa: C901 - one branch per grammar rule
-        d = node.data
-        line = _line(node)
-        if d == "expr_term":
-            kids = self._trees(node)
-            return self.expr(kids[0]) if kids else Unsupported("empty expression", line)
-        if d == "int_lit":
-            return Lit(int(str(node.children[0])), line)
-        if d == "float_lit":
-            return Lit(float(str(node.children[0])), line)
-        if d == "literal_value":
-            v = str(node.children[0])
-            return Lit({"true": True, "false": False, "null": None}[v], line)
-        if d == "identifier":
-            return Var(str(node.children[0]), line)
-        if d == "keyword":
-            return Var(str(node.children[0]), line)
-        if d == "string":
-            return self._string(node, line)
-        if d in ("heredoc_template", "heredoc_template_trim"):
-            return self._heredoc(str(node.children[0]), line, d.endswith("trim"))
-        if d == "template_string":
-            return Lit(unescape(str(node.children[0])[2:-2]), line)
-        if d == "tuple":
-            return TupleE([self.expr(k) for k in self._trees(node)], line)
-        if d == "object":
+    def _string_lit_text(self, node: Any) -> str:
+        kids = node.children
+        if len(kids) < 2:
+            return ""
+        return _quoted_text(self.src[kids[0].end_byte:kids[-1].start_byte].decode("utf-8", "surrogatepass"))
+
+    # -- expressions
+
+    def expr(self, node: Any) -> Expr:  # noqa: C901 - one branch per node kind
+        t = node.type
+        if t == "expression":
+            return self.seq([c for c in node.children if c.type != "comment"], node)
+        if t in ("operation", "collection_value", "for_expr", "template_expr"):
+            kid = node.named_children
+            kid = [k for k in kid if k.type != "comment"]
+            return self.expr(kid[0]) if kid else Unsupported(f"empty {t}", self.line(node))
+        line = self.line(node)
+        if t == "variable_expr":
+            return Var(self.text(node), line)
+        if t == "literal_value":
+            return self.literal(node.children[0], line)
+        if t == "binary_operation":
+            kids = [c for c in node.children if c.type != "comment"]
+            for i, k in enumerate(kids):
+                if i > 0 and not k.is_named and k.type in _BIN_OPS:
+                    return BinOp(k.type, self.seq(kids[:i], node), self.seq(kids[i + 1:], node), line)
+            return Unsupported("operation", line)
+        if t == "unary_operation":
+            kids = [c for c in node.children if c.type != "comment"]
+            return UnOp(kids[0].type, self.seq(kids[1:], node), line)
+        if t == "conditional":
+            parts: list[list[Any]] = [[]]
+            for k in node.children:
+                if not k.is_named and k.type in ("?", ":") and len(parts) < 3:
+                    parts.append([])
+                elif k.type != "comment":
+                    parts[-1].append(k)
+            if len(parts) != 3:
+                return Unsupported("conditional", line)
+            return Cond(self.seq(parts[0], node), self.seq(parts[1], node), self.seq(parts[2], node), line)
+        if t == "tuple":
+            return TupleE([self.expr(k) for k in node.named_children if k.type == "expression"], line)
+        if t == "object":
             items = []
-            for elem in self._trees(node):
-                kids = self._trees(elem)
-                key_node = self._trees(kids[0])[0]
-                key = self.expr(key_node)
+            for elem in node.named_children:
+                if elem.type != "object_elem":
+                    continue
+                kv = [k for k in elem.named_children if k.type == "expression"]
+                if len(kv) != 2:
+                    continue
+                key = self.expr(kv[0])
                 if isinstance(key, Var):  # bare identifiers are keys, not references
                     key = Lit(key.name, key.line)
-                items.append((key, self.expr(kids[-1]), _line(elem)))
+                items.append((key, self.expr(kv[1]), self.line(elem)))
             return ObjectE(items, line)
-        if d == "function_call":
-            kids = self._trees(node)
-            names = [self._name(k) if k.data == "identifier" else "" for k in kids if k.data == "identifier"]
-            args_node = [k for k in kids if k.data == "arguments"]
-            args = [self.expr(a) for a in self._trees(args_node[0])] if args_node else []
-            expand = bool(args_node) and any(getattr(t, "type", "") == "ELLIPSIS" for t in args_node[0].children)
-            return Call("::".join(names), args, line, expand)
-        if d == "get_attr_expr_term":
-            obj, ga = self._trees(node)
-            return GetAttr(self.expr(obj), self._attr_name(ga), line)
-        if d == "index_expr_term":
-            obj, idx = self._trees(node)
-            return Index(self.expr(obj), self._index(idx), line)
-        if d in ("attr_splat_expr_term", "full_splat_expr_term"):
-            obj, sp = self._trees(node)
+        if t == "function_call":
+            name = ""
+            args: list[Expr] = []
+            expand = False
+            for k in node.children:
+                if k.type == "identifier":
+                    name = self.text(k)
+                elif k.type == "function_arguments":
+                    for a in k.children:
+                        if a.type == "expression":
+                            args.append(self.expr(a))
+                        elif a.type == "ellipsis":
+                            expand = True
+            return Call(name, args, line, expand)
+        if t in ("for_tuple_expr", "for_object_expr"):
+            return self._for(node, line, t == "for_object_expr")
+        if t == "quoted_template":
+            return self._quoted(node, line)
+        if t == "heredoc_template":
+            start = node.children[0] if node.children else None
+            trim = start is not None and self.text(start).strip() == "<<-"
+            return _heredoc(self.text(node), line, trim)
+        return Unsupported(f"expression {t}", line)
+
+    def seq(self, kids: list[Any], parent: Any) -> Expr:
+        """An expression term followed by its traversals (``a.b[0]``, ``(x).y``, ``f(a)[*].b``)."""
+        if not kids:
+            return Unsupported("empty expression", self.line(parent))
+        if kids[0].type == "(":
+            close = next((i for i in range(len(kids) - 1, 0, -1) if kids[i].type == ")"), len(kids))
+            e = self.seq(kids[1:close], parent)
+            rest = kids[close + 1:]
+        else:
+            e = self.expr(kids[0])
+            rest = kids[1:]
+        for op in rest:
+            e = self.traversal(e, op)
+        return e
+
+    def traversal(self, e: Expr, op: Any) -> Expr:
+        t = op.type
+        line = self.line(op)
+        if t == "get_attr":
+            ident = next((k for k in op.children if k.type == "identifier"), None)
+            return GetAttr(e, self.text(ident) if ident is not None else "", line)
+        if t == "index":
+            inner = op.children[0] if op.children else op
+            if inner.type == "legacy_index":
+                digits = self.text(inner).lstrip(".").strip()
+                return Index(e, Lit(int(digits) if _NUMBER_INT.fullmatch(digits) else digits, line), line)
+            key = next((k for k in inner.children if k.type == "expression"), None)
+            return Index(e, self.expr(key) if key is not None else Unsupported("index", line), line)
+        if t == "splat":
+            inner = op.children[0] if op.children else op
             ops: list[tuple[str, Any]] = []
-            for op in self._trees(sp):
-                if op.data == "get_attr":
-                    ops.append(("attr", self._attr_name(op)))
-                else:
-                    ops.append(("index", self._index(op)))
-            return Splat(self.expr(obj), ops, line)
-        if d == "conditional":
-            c, a, b = self._trees(node)
-            return Cond(self.expr(c), self.expr(a), self.expr(b), line)
-        if d == "binary_op":
-            kids = self._trees(node)
-            left = self.expr(kids[0])
-            term = kids[1]
-            op_node, right = self._trees(term)
-            op = str(op_node.children[0]).strip()
-            return BinOp(op, left, self.expr(right), line)
-        if d == "unary_op":
-            op = str(node.children[0]).strip()
-            return UnOp(op, self.expr(self._trees(node)[0]), line)
-        if d in ("for_tuple_expr", "for_object_expr"):
-            return self._for(node, line, d == "for_object_expr")
-        if d == "interpolation":
-            return self.expr(self._trees(node)[0])
-        return Unsupported(f"expression {d}", line)
+            for k in inner.children:
+                if k.type == "get_attr":
+                    ident = next((c for c in k.children if c.type == "identifier"), None)
+                    ops.append(("attr", self.text(ident) if ident is not None else ""))
+                elif k.type == "index":
+                    idx = self.traversal(Lit(None, line), k)
+                    ops.append(("index", idx.key if isinstance(idx, Index) else idx))
+            return Splat(e, ops, line)
+        if t == "comment":
+            return e
+        return Unsupported(f"traversal {t}", line)
 
-    def _attr_name(self, ga: Any) -> str:
-        kid = self._trees(ga)[0]
-        return str(kid.children[0])
+    def literal(self, node: Any, line: int) -> Expr:
+        t = node.type
+        if t == "numeric_lit":
+            raw = self.text(node)
+            return Lit(int(raw) if _NUMBER_INT.fullmatch(raw) else float(raw), line)
+        if t == "bool_lit":
+            return Lit(self.text(node) == "true", line)
+        if t == "null_lit":
+            return Lit(None, line)
+        if t == "string_lit":
+            return Lit(self._string_lit_text(node), line)
+        return Unsupported(f"literal {t}", line)
 
-    def _index(self, idx: Any) -> Expr:
-        if idx.data == "short_index":
-            tok = [c for c in idx.children if getattr(c, "type", "") == "INT_LITERAL"][0]
-            return Lit(int(str(tok)), _line(idx))
-        return self.expr(self._trees(idx)[0])
-
-    def _for(self, node: Any, line: int, is_obj: bool) -> Expr:
-        kids = self._trees(node)
-        intro = kids[0]
-        ikids = self._trees(intro)
-        names = [str(k.children[0]) for k in ikids if k.data == "identifier"]
-        coll = self.expr(ikids[-1])
-        kvar, vvar = (names[0], names[1]) if len(names) == 2 else (None, names[0])
-        rest = kids[1:]
-        cond = None
-        if rest and rest[-1].data == "for_cond":
-            cond = self.expr(self._trees(rest[-1])[0])
-            rest = rest[:-1]
-        group = any(getattr(t, "type", "") == "ELLIPSIS" for t in node.children)
-        if is_obj:
-            return ForE(kvar, vvar, coll, self.expr(rest[0]), self.expr(rest[1]), cond, True, group, line)
-        return ForE(kvar, vvar, coll, None, self.expr(rest[0]), cond, False, False, line)
-
-    def _string(self, node: Any, line: int) -> Expr:
+    def _quoted(self, node: Any, line: int) -> Expr:
+        kids = node.children
+        if len(kids) < 2:
+            return Lit("", line)
         parts: list[Any] = []
-        for p in self._trees(node):
-            if p.data != "string_part":
+        pos = kids[0].end_byte
+        for k in kids[1:-1]:
+            t = k.type
+            if t == "template_literal" or t == "comment":
                 continue
-            child = p.children[0]
-            if hasattr(child, "data"):
-                if child.data == "interpolation":
-                    parts.append(self.expr(self._trees(child)[0]))
-                else:
-                    return Unsupported("template directive", line)
-            else:
-                tok = str(child)
-                if getattr(child, "type", "") == "ESCAPED_INTERPOLATION":
-                    parts.append(tok[1:])
-                elif getattr(child, "type", "") == "ESCAPED_DIRECTIVE":
-                    parts.append(tok[1:])
-                else:
-                    parts.append(unescape(tok))
+            if t == "template_directive":
+                return Unsupported("template directive", line)
+            if t == "template_interpolation":
+                parts.append(_quoted_text(self.src[pos:k.start_byte].decode("utf-8", "surrogatepass")))
+                inner = next((c for c in k.children if c.type == "expression"), None)
+                parts.append(self.expr(inner) if inner is not None else Unsupported("interpolation", line))
+                pos = k.end_byte
+        parts.append(_quoted_text(self.src[pos:kids[-1].start_byte].decode("utf-8", "surrogatepass")))
         return _template(parts, line)
 
-    def _heredoc(self, raw: str, line: int, trim: bool) -> Expr:
-        first_nl = raw.index("\n")
-        marker = raw[2 + trim:first_nl].strip()
-        body = raw[first_nl + 1:]
-        body = body.rstrip("\n")
-        if body.endswith(marker):
-            body = body[: -len(marker)]
-        lines = body.split("\n")
-        if lines and not lines[-1].strip():
-            lines = lines[:-1]
-        if trim:
-            indents = [len(ln) - len(ln.lstrip()) for ln in lines if ln.strip()]
-            cut = min(indents) if indents else 0
-            lines = [ln[cut:] for ln in lines]
-        text = "\n".join(lines) + "\n"
-        return parse_template(text, line + 1, raw=True)
+    def _for(self, node: Any, line: int, is_obj: bool) -> Expr:
+        intro = next((k for k in node.children if k.type == "for_intro"), None)
+        if intro is None:
+            return Unsupported("for expression", line)
+        names = [self.text(k) for k in intro.children if k.type == "identifier"]
+        coll_node = next((k for k in intro.children if k.type == "expression"), None)
+        coll = self.expr(coll_node) if coll_node is not None else Unsupported("for", line)
+        exprs = [k for k in node.children if k.type == "expression"]
+        cond_node = next((k for k in node.children if k.type == "for_cond"), None)
+        cond = None
+        if cond_node is not None:
+            c = next((k for k in cond_node.children if k.type == "expression"), None)
+            cond = self.expr(c) if c is not None else None
+        group = any(k.type == "ellipsis" for k in node.children)
+        kvar, vvar = (names[0], names[1]) if len(names) == 2 else (None, names[0] if names else "_")
+        if is_obj and len(exprs) == 2:
+            return ForE(kvar, vvar, coll, self.expr(exprs[0]), self.expr(exprs[1]), cond, True, group, line)
+        if not is_obj and exprs:
+            return ForE(kvar, vvar, coll, None, self.expr(exprs[0]), cond, False, False, line)
+        return Unsupported("for expression", line)
+
+
+def _heredoc(raw: str, line: int, trim: bool) -> Expr:
+    """A heredoc's text (from ``<<`` to its closing marker) into a template; ``<<-`` removes the common indent."""
+    first_nl = raw.find("\n")
+    if first_nl < 0:
+        return Lit("", line)
+    marker = raw[2 + trim:first_nl].strip()
+    body = raw[first_nl + 1:]
+    body = body.rstrip()
+    if body.endswith(marker):
+        body = body[: -len(marker)]
+    lines = body.split("\n")
+    if lines and not lines[-1].strip():
+        lines = lines[:-1]
+    if trim:
+        indents = [len(ln) - len(ln.lstrip()) for ln in lines if ln.strip()]
+        cut = min(indents) if indents else 0
+        lines = [ln[cut:] for ln in lines]
+    text = "\n".join(ln.rstrip("\r") for ln in lines) + "\n"
+    return parse_template(text, line + 1, raw=True)
 
 
 def _template(parts: list[Any], line: int) -> Expr:

@@ -113,14 +113,20 @@ def main() -> None:
 @click.option("--verbose", "-v", is_flag=True,
               help="Also say on standard error what was not checked and why (unknown event sources, handler code "
                    "not found or in an unsupported runtime).")
+@click.option("--root", "root", type=click.Path(file_okay=False, exists=True), default=None,
+              help="Project root: no file outside it is read (handler code, module sources) [default: the "
+                   "enclosing git work tree, else the current directory].")
 def check(
     paths: tuple[str, ...], fmt: str, select: tuple[str, ...], ignore: tuple[str, ...], fail_on: str | None,
     no_color: bool, config_path: str | None, baseline: str | None, write_baseline: str | None,
-    output: str | None, skip_non_templates: bool, verbose: bool,
+    output: str | None, skip_non_templates: bool, verbose: bool, root: str | None,
 ) -> None:
     """Check templates, directories and Terraform modules ("-" reads a template from standard input)."""
+    from . import discover
     from .config import ConfigError, load_config
     from .engine import SelectionError, run
+
+    discover.ROOT_OVERRIDE = root
 
     try:
         cfg = load_config(config_path)
@@ -144,6 +150,8 @@ def check(
         result = run(list(paths), cfg)
     except SelectionError as exc:
         _fail(str(exc))
+    finally:
+        discover.ROOT_OVERRIDE = None
 
     from .report import at_or_above, render
 

@@ -59,13 +59,46 @@ def is_template_file(path: str) -> bool:
     return bool(_SNIFF_PLAN.search(head))
 
 
+#: ``--root``: the project root for every input, instead of the one found from each path
+ROOT_OVERRIDE: str | None = None
+
+
 def project_root(path: str) -> str:
-    """The project being linted: the current directory when ``path`` is inside it, else ``path``'s directory."""
+    """The project being linted, the one boundary for every file read (handler code, module sources): the
+    ``--root`` directory when given, else the git work tree enclosing ``path``, else the current directory when
+    ``path`` is inside it, else ``path``'s own directory."""
+    if ROOT_OVERRIDE:
+        return os.path.abspath(ROOT_OVERRIDE)
     full = os.path.abspath(path)
+    start = full if os.path.isdir(full) else os.path.dirname(full)
+    work_tree = _git_work_tree(start)
+    if work_tree is not None:
+        return work_tree
     cwd = os.getcwd()
     if full == cwd or full.startswith(cwd.rstrip(os.sep) + os.sep):
         return cwd
-    return full if os.path.isdir(full) else os.path.dirname(full)
+    return start
+
+
+_WORK_TREES: dict[str, str | None] = {}
+
+
+def _git_work_tree(start: str) -> str | None:
+    """The nearest directory at or above ``start`` holding ``.git`` (a directory, or a file in a worktree)."""
+    if start in _WORK_TREES:
+        return _WORK_TREES[start]
+    found = None
+    d = start
+    while True:
+        if os.path.exists(os.path.join(d, ".git")):
+            found = d
+            break
+        parent = os.path.dirname(d)
+        if parent == d:
+            break
+        d = parent
+    _WORK_TREES[start] = found
+    return found
 
 
 def _walk(root: str, display_root: str) -> Iterable[Input]:
@@ -105,7 +138,7 @@ def discover(paths: Iterable[str]) -> tuple[list[Input], list[InputError]]:
 
     for raw in paths:
         if raw == "-":
-            add(Input("stdin", "-", "<stdin>", os.getcwd(), explicit=True))
+            add(Input("stdin", "-", "<stdin>", project_root(os.getcwd()), explicit=True))
             continue
         matches = [raw]
         if not os.path.exists(raw) and glob.has_magic(raw):

@@ -19,7 +19,7 @@ from typing import Any
 from . import registry
 from .config import Config
 from .model import Model
-from .registry import Context, Finding, Rule
+from .registry import Context, Finding, Related, Rule
 from .source import InputError
 
 
@@ -254,6 +254,7 @@ def run(
     findings: list[Finding] = []
     suppressed = 0
     sources = suppress.SourceLines()
+    first_seen: dict[tuple[Any, ...], tuple[Finding, Model]] = {}
     for inp in inputs:
         model = _load_one(inp, errors)
         if model is None:
@@ -280,11 +281,14 @@ def run(
                 errors.append(_internal(model.file, f"rule {r.code}", exc))
         # a model's suppressions apply to its own findings only (two templates may share logical ids)
         kept, hidden = suppress.apply(found, model.suppressions, sources)
-        findings.extend(kept)
+        findings.extend(_once(kept, model, first_seen))
         suppressed += hidden
 
     findings.sort(key=Finding.sort_key)
-    errors.sort(key=lambda e: (e.file, e.line or 0))
+    unique: dict[tuple[str, int, str], InputError] = {}
+    for e in errors:  # a shared module's syntax error, read through several root modules, is one error
+        unique.setdefault((e.file, e.line or 0, e.message), e)
+    errors = sorted(unique.values(), key=lambda e: (e.file, e.line or 0))
     result = Result(findings, errors, models, chosen, suppressed=suppressed, all_findings=list(findings))
 
     if config.write_baseline:
@@ -304,6 +308,43 @@ def run(
         else:
             result.findings, result.baselined = baseline_mod.apply(findings, known)
     return result
+
+
+def _once(found: list[Finding], model: Model, first_seen: dict[tuple[Any, ...], tuple[Finding, Model]]
+          ) -> list[Finding]:
+    """One finding per problem: a Terraform module used by several root modules yields the same finding (same
+    rule, same place) from each; the first is kept and lists the other roots' ``module`` blocks as related."""
+    out = []
+    for f in found:
+        s = f.span
+        if s is None:
+            out.append(f)
+            continue
+        key = (f.code, s.file, s.line, s.column)
+        seen = first_seen.get(key)
+        if seen is None or seen[1] is model:  # within one model, two instances on one line are two findings
+            first_seen.setdefault(key, (f, model))
+            out.append(f)
+            continue
+        first, first_model = seen
+        if not any(r.message.startswith("reached through the root module") for r in first.related):
+            first.related.append(_through_root(first, first_model))
+        first.related.append(_through_root(f, model))
+    return out
+
+
+def _through_root(f: Finding, model: Model) -> Related:
+    call = _root_call(f.resource, model)
+    return Related(model.module_calls.get(call) if call else None, call,
+                   f"reached through the root module {model.file}")
+
+
+def _root_call(address: str | None, model: Model) -> str | None:
+    """``module.a["x"].module.b.aws_sqs_queue.q`` → ``module.a`` when that is a root ``module`` block."""
+    if not address or not address.startswith("module."):
+        return None
+    name = address.split(".", 2)[1].split("[", 1)[0]
+    return f"module.{name}" if f"module.{name}" in model.module_calls else None
 
 
 def _complete(f: Finding, r: Rule, rules: dict[str, Rule], levels: dict[str, str], overrides: set[str]) -> Finding:

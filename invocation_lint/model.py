@@ -356,6 +356,9 @@ class Model:
     notes: list[str] = field(default_factory=list)
     #: input errors that lost part of the input while the rest was read (a broken block of a .tf file)
     errors: list[Any] = field(default_factory=list)
+    #: Terraform: the root module's ``module`` blocks (address → span), to say through which one a finding in a
+    #: shared child module is reached
+    module_calls: dict[str, Span] = field(default_factory=dict)
 
     def node(self, node_id: str | None) -> Node | None:
         if node_id is None:

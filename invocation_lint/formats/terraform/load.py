@@ -1221,6 +1221,7 @@ def load_module(dir_path: str, display: str, base_dir: str) -> Model:
         raise InputError(display, "configuration nested too deeply to read") from None
     _suppressions(model, mdef)
     model.errors.extend(loader.errors)
+    model.module_calls = {call.address: call.span for call in root.calls.values()}
     return model
 
 

@@ -635,19 +635,48 @@ class Builder:
         if _is_set(v, "__source_path"):  # terraform-aws-modules/lambda: source_path
             return self._path_code(v.get("__source_path"), v.spans.get("__source_path", inst.span))
         if not _is_set(v, "filename"):
+            if _is_set(v, "s3_key"):
+                return self._s3_code(v, inst.span)
             return CodeLocation("unknown", base_dir=base, span=inst.span)
         raw = v["filename"]
         span = v.spans.get("filename", inst.span)
-        if isinstance(raw, Ref) and raw.type == "data.archive_file":
-            data = self.by_addr.get(raw.address)
-            if data is not None:
-                dv = data.values
-                if _is_set(dv, "source_dir"):
-                    return self._path_code(dv["source_dir"], span, "dir")
-                if _is_set(dv, "source_file"):
-                    return self._path_code(dv["source_file"], span, "file")
-            return CodeLocation("unknown", base_dir=base, span=span)
+        if isinstance(raw, Ref) and raw.type in _ARCHIVE_TYPES:
+            return self._archive_code(raw, span)
         return self._path_code(raw, span, "zip")
+
+    def _archive_code(self, ref: Any, span: Span) -> CodeLocation:
+        """The code an ``archive_file`` zips: its ``source_dir`` or ``source_file`` (``source`` blocks hold text
+        written into the zip, not files on disk)."""
+        data = self.by_addr.get(ref.address)
+        if data is not None:
+            dv = data.values
+            if _is_set(dv, "source_dir"):
+                return self._path_code(dv["source_dir"], span, "dir")
+            if _is_set(dv, "source_file"):
+                return self._path_code(dv["source_file"], span, "file")
+        return CodeLocation("unknown", base_dir=self.m.base_dir, span=span)
+
+    def _s3_code(self, v: LDict, fallback: Span) -> CodeLocation:
+        """``s3_bucket``/``s3_key`` naming an ``aws_s3_object`` of this configuration (by reference, or by the same
+        key): the object's ``source`` is the zip (a path, or an ``archive_file``'s ``output_path``)."""
+        from .evaluate import Ref
+
+        raw = v["s3_key"]
+        span = v.spans.get("s3_key", fallback)
+        obj = None
+        if isinstance(raw, Ref) and raw.type in _S3_OBJECT_TYPES:
+            obj = self.by_addr.get(raw.address)
+        else:
+            key = _deref(raw)
+            if isinstance(key, str):
+                matches = [i for i in self.insts if i.type in _S3_OBJECT_TYPES and _deref(i.values.get("key")) == key]
+                obj = matches[0] if len(matches) == 1 else None
+        if obj is None or not _is_set(obj.values, "source"):
+            return CodeLocation("unknown", base_dir=self.m.base_dir, span=span)
+        source = obj.values["source"]
+        if isinstance(source, Ref) and source.type in _ARCHIVE_TYPES:
+            return self._archive_code(source, span)
+        return self._path_code(source, span, "zip")
 
     def _path_code(self, raw: Any, span: Span, kind: str | None = None) -> CodeLocation:
         base = self.m.base_dir
@@ -1031,6 +1060,10 @@ class Builder:
                 if ref.address in self.m.apis:
                     return ref.address
         return None
+
+
+_ARCHIVE_TYPES = ("data.archive_file", "archive_file")
+_S3_OBJECT_TYPES = ("aws_s3_object", "aws_s3_bucket_object")
 
 
 def _statement(effect: str, actions: list[str], targets: list[Target], span: Span, not_action: bool,

@@ -173,6 +173,8 @@ def check(
         for model in result.models:
             for note in dict.fromkeys(model.notes):  # each said once
                 click.echo(f"{model.file}: note: {note}", err=True)
+    for warning in result.warnings:
+        click.echo(warning, err=True)
     for err in result.errors:
         click.echo(str(err), err=True)
     if cfg.write_baseline and not result.errors:

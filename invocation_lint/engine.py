@@ -36,6 +36,9 @@ class Result:
     suppressed: int = 0  # hidden by inline comments or resource metadata
     baselined: int = 0  # hidden by the baseline
     all_findings: list[Finding] = field(default_factory=list)  # after suppressions, before the baseline
+    #: things that did nothing although the user wrote them (unknown codes, stale baseline entries): one line
+    #: each, shown on standard error; they do not change the exit code
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def checked(self) -> int:
@@ -295,7 +298,7 @@ def run(
         from . import baseline as baseline_mod
 
         try:
-            baseline_mod.write(config.write_baseline, findings)
+            baseline_mod.write(config.write_baseline, findings, sources)
         except InputError as exc:
             result.errors.append(exc)
     elif config.baseline:
@@ -306,7 +309,8 @@ def run(
         except InputError as exc:
             result.errors.append(exc)
         else:
-            result.findings, result.baselined = baseline_mod.apply(findings, known)
+            result.findings, result.baselined = baseline_mod.apply(findings, known, sources)
+            result.warnings.extend(_stale_entries(config.baseline, known, models))
     return result
 
 
@@ -345,6 +349,29 @@ def _root_call(address: str | None, model: Model) -> str | None:
         return None
     name = address.split(".", 2)[1].split("[", 1)[0]
     return f"module.{name}" if f"module.{name}" in model.module_calls else None
+
+
+def _stale_entries(path: str, known: Any, models: list[Model]) -> list[str]:
+    """A warning for each baseline entry that matched nothing in what this run checked. Entries for files the run
+    did not look at (a hook checks only changed files) are not stale, so they are left alone."""
+    from .baseline import describe
+    from .discover import project_root
+    from .identity import CODE_SUFFIXES, project_path
+
+    checked = {project_path(m.file) for m in models}
+    functions = {fid for m in models for fid in m.functions}
+    out = []
+    for e in known.unmatched:
+        file = str(e.get("file") or "")
+        here = file in checked
+        if not here and file.endswith(CODE_SUFFIXES):
+            here = e.get("function") in functions
+        if not here and file and not os.path.exists(os.path.join(project_root(os.getcwd()), file)):
+            here = True  # the file is gone
+        if here:
+            out.append(f"{path}: warning: baseline entry {describe(e)} matches no finding "
+                       "(fixed? --write-baseline rewrites the baseline)")
+    return out
 
 
 def _complete(f: Finding, r: Rule, rules: dict[str, Rule], levels: dict[str, str], overrides: set[str]) -> Finding:

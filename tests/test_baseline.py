@@ -48,9 +48,9 @@ def test_write_then_hide(project: Path) -> None:
     assert code == 0
     assert err == "invlint: wrote 1 finding to baseline.json\n"
     data = json.loads((project / "baseline.json").read_text())
-    assert data["version"] == 1
-    assert [(e["code"], e["file"], e["resource"], e["function"]) for e in data["findings"]] == [
-        ("SQS001", "t.yaml", "OrdersQueue", "ProcessOrders")]
+    assert data["version"] == 2
+    assert [(e["code"], e["file"], e["resource"], e["function"], e["setting"]) for e in data["findings"]] == [
+        ("SQS001", "t.yaml", "OrdersQueue", "ProcessOrders", "Resources.OrdersQueue")]
     code, out, _ = check("--baseline", "baseline.json", "t.yaml")
     assert code == 0
     assert out == "No problems found in 1 file (1 in baseline)\n"
@@ -79,8 +79,8 @@ def test_baseline_from_config(project: Path) -> None:
 
 def test_counts_copies(project: Path) -> None:
     """The baseline holds one copy of a finding: a second, identical one is still reported."""
-    f = Finding("SQS001", "m", Span("t.yaml", 4), "Q", "F", "error", "n")
-    g = Finding("SQS001", "m", Span("t.yaml", 9), "Q", "F", "error", "n")
+    f = Finding("SQS001", "m", Span("t.yaml", 4), "Q", "F", "error", "n")  # same setting path
+    g = Finding("SQS001", "other words", Span("t.yaml", 4), "Q", "F", "error", "n")
     assert fingerprint(f) == fingerprint(g)
     from invocation_lint import baseline
 
@@ -102,11 +102,92 @@ def test_bad_baseline_files(project: Path) -> None:
     assert err.startswith("b.json: not an invlint baseline")
 
 
-def test_fingerprint_ignores_locations_but_not_substance() -> None:
+def test_fingerprint_ignores_message_and_line_but_not_substance(project: Path) -> None:
     assert normalise_message("see t.yaml:12:3 and line 40,  twice") == "see <loc> and line <n>, twice"
     base = Finding("SQS004", "visibility 60 s < 180 s", Span("./a/t.yaml", 3), "Q", "F", "warning", "n")
     moved = Finding("SQS004", "visibility 60 s < 180 s", Span("a/t.yaml", 30), "Q", "F", "warning", "n")
-    changed = Finding("SQS004", "visibility 90 s < 180 s", Span("a/t.yaml", 3), "Q", "F", "warning", "n")
+    reworded = Finding("SQS004", "visibility 90 s < 180 s", Span("a/t.yaml", 3), "Q", "F", "warning", "n")
     other_res = Finding("SQS004", "visibility 60 s < 180 s", Span("a/t.yaml", 3), "Q2", "F", "warning", "n")
-    assert fingerprint(base) == fingerprint(moved)
-    assert len({fingerprint(base), fingerprint(changed), fingerprint(other_res)}) == 3
+    other_rule = Finding("SQS005", "visibility 60 s < 180 s", Span("a/t.yaml", 3), "Q", "F", "warning", "n")
+    assert fingerprint(base) == fingerprint(moved) == fingerprint(reworded)
+    assert len({fingerprint(base), fingerprint(other_res), fingerprint(other_rule)}) == 3
+
+
+def test_setting_path_keeps_two_findings_on_one_resource_apart(project: Path) -> None:
+    from invocation_lint.identity import setting_path
+    from invocation_lint.suppress import SourceLines
+
+    (project / "s.yaml").write_text(
+        "Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Events:\n"
+        "        A:\n          Type: SQS\n          Properties:\n            BatchSize: 100\n"
+        "        B:\n          Type: SQS\n          Properties:\n            - x\n            BatchSize: 20\n")
+    (project / "s.json").write_text('{\n  "Resources": {\n    "Q": {\n      "Properties": {\n'
+                                      '        "VisibilityTimeout": 60\n      }\n    }\n  }\n}\n')
+    src = SourceLines()
+    assert setting_path("s.yaml", 9, src) == "Resources.Fn.Properties.Events.A.Properties.BatchSize"
+    assert setting_path("s.yaml", 14, src) == "Resources.Fn.Properties.Events.B.Properties.BatchSize"
+    assert setting_path("s.yaml", 3, src) == "Resources.Fn.Type"
+    assert setting_path("s.json", 5, src) == "Resources.Q.Properties.VisibilityTimeout"
+    assert setting_path("src/app.py", 5, src) == ""  # handler code: the function identifies the finding
+
+
+def test_editing_a_value_that_does_not_fix_keeps_everything_baselined(project: Path) -> None:
+    (project / "t.yaml").write_text(BAD.replace("VisibilityTimeout: 180", "VisibilityTimeout: 60"))
+    res = CliRunner().invoke(main, ["check", "--select", "SQS001,SQS004", "--write-baseline", "b.json", "t.yaml"])
+    assert res.exit_code == 0 and res.stderr == "invlint: wrote 2 findings to b.json\n"
+    (project / "t.yaml").write_text("# moved\n" + BAD.replace("VisibilityTimeout: 180", "VisibilityTimeout: 90"))
+    res = CliRunner().invoke(main, ["check", "--select", "SQS001,SQS004", "--format", "json", "t.yaml"])
+    assert sorted(found(res.stdout)) == [("SQS001", "OrdersQueue", 5), ("SQS004", "OrdersQueue", 8)]
+    res = CliRunner().invoke(main, ["check", "--select", "SQS001,SQS004", "--baseline", "b.json", "t.yaml"])
+    assert (res.exit_code, res.stdout, res.stderr) == (0, "No problems found in 1 file (2 in baseline)\n", "")
+
+
+def test_baseline_from_the_root_works_in_a_subdirectory_and_back(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (project / "infra").mkdir()
+    (project / "infra" / "t.yaml").write_text(BAD)
+    code, _, _ = check("--write-baseline", "root-baseline.json", "infra/t.yaml")
+    data = json.loads((project / "root-baseline.json").read_text())
+    assert [e["file"] for e in data["findings"]] == ["infra/t.yaml"]
+    monkeypatch.chdir(project / "infra")
+    code, out, err = check("--baseline", "../root-baseline.json", "t.yaml")
+    assert (code, out, err) == (0, "No problems found in 1 file (1 in baseline)\n", "")
+    code, _, _ = check("--write-baseline", "sub-baseline.json", ".")
+    assert json.loads((project / "infra" / "sub-baseline.json").read_text()) == data
+    monkeypatch.chdir(project)
+    code, out, err = check("--baseline", "infra/sub-baseline.json", "infra")
+    assert (code, out, err) == (0, "No problems found in 1 file (1 in baseline)\n", "")
+
+
+def test_config_baseline_is_relative_to_the_config_file(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (project / "ci").mkdir()
+    (project / "infra").mkdir()
+    (project / "infra" / "t.yaml").write_text(BAD)
+    check("--write-baseline", "ci/b.json", "infra/t.yaml")
+    (project / "pyproject.toml").write_text("[tool.invlint]\nbaseline = 'ci/b.json'\n")
+    monkeypatch.chdir(project / "infra")
+    code, out, err = check("t.yaml")
+    assert (code, out, err) == (0, "No problems found in 1 file (1 in baseline)\n", "")
+
+
+def test_an_entry_that_matches_nothing_is_a_warning(project: Path) -> None:
+    check("--write-baseline", "b.json", "t.yaml")
+    (project / "other.yaml").write_text(BAD)
+    fixed = BAD.replace("      VisibilityTimeout: 180\n", "      VisibilityTimeout: 180\n      RedrivePolicy:\n"
+                        "        deadLetterTargetArn: arn:aws:sqs:eu-west-1:123456789012:dlq\n"
+                        "        maxReceiveCount: 5\n")
+    (project / "t.yaml").write_text(fixed)
+    code, out, err = check("--baseline", "b.json", "t.yaml")
+    assert (code, out) == (0, "No problems found in 1 file.\n")
+    assert err == ("b.json: warning: baseline entry SQS001 OrdersQueue in t.yaml at Resources.OrdersQueue matches "
+                   "no finding (fixed? --write-baseline rewrites the baseline)\n")
+    (project / "t.yaml").write_text(BAD)
+    code, out, err = check("--baseline", "b.json", "other.yaml")  # the entry's file was not checked: no warning
+    assert (code, err) == (1, "")
+
+
+def test_version_1_baselines_still_match(project: Path) -> None:
+    (project / "b.json").write_text(json.dumps({"version": 1, "findings": [{
+        "fingerprint": "0" * 32, "code": "SQS001", "file": "t.yaml", "resource": "OrdersQueue",
+        "function": "ProcessOrders", "message": "anything"}]}))
+    code, out, err = check("--baseline", "b.json", "t.yaml")
+    assert (code, out, err) == (0, "No problems found in 1 file (1 in baseline)\n", "")

@@ -176,7 +176,7 @@ def test_sarif(result: Result, tmp_path: Path) -> None:
         "physicalLocation": {"artifactLocation": {"uri": "t.yaml", "uriBaseId": "%SRCROOT%"},
                              "region": {"startLine": 4, "startColumn": 3}},
         "message": {"text": "ProcessOrders (polls the queue)"}}]
-    assert res[0]["partialFingerprints"] == {"invlintFingerprint/v1": fingerprint(result.findings[0])}
+    assert res[0]["partialFingerprints"] == {"invlintFingerprint/v2": fingerprint(result.findings[0])}
     assert res[0]["message"]["text"].startswith("A failing message returns every 30 s")
     assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == tmp_path.as_uri() + "/"
     inv = run["invocations"][0]
@@ -225,3 +225,34 @@ def test_uri_of() -> None:
     assert uri_of("x/../t.yaml") == "t.yaml"
     assert uri_of("<stdin>") == "%3Cstdin%3E"
     assert uri_of("dir/#1 [a].yaml") == "dir/%231%20%5Ba%5D.yaml"
+
+
+def test_sarif_uris_and_fingerprints_belong_to_the_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """URIs are relative to the git work tree from any working directory; an edit that does not fix a finding
+    keeps its fingerprint (GitHub keeps the alert and its dismissal)."""
+    from click.testing import CliRunner
+
+    from invocation_lint.cli import main
+
+    bad = (Path(__file__).resolve().parent.parent / "fixtures" / "cli" / "sqs001.yaml").read_text()
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "infra").mkdir()
+    (tmp_path / "infra" / "t.yaml").write_text(bad.replace("VisibilityTimeout: 180", "VisibilityTimeout: 60"))
+
+    def sarif(where: Path, path: str) -> tuple[str, list[tuple[str, str, str, str]]]:
+        monkeypatch.chdir(where)
+        res = CliRunner().invoke(main, ["check", "--select", "SQS001,SQS004", "--format", "sarif", path])
+        (run,) = json.loads(res.stdout)["runs"]
+        return run["originalUriBaseIds"]["%SRCROOT%"]["uri"], [
+            (r["ruleId"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+             r["locations"][0]["physicalLocation"]["artifactLocation"]["uriBaseId"],
+             r["partialFingerprints"]["invlintFingerprint/v2"]) for r in run["results"]]
+
+    root_uri, from_root = sarif(tmp_path, "infra/t.yaml")
+    assert root_uri == tmp_path.as_uri() + "/"
+    assert [(c, u, b) for c, u, b, _ in from_root] == [("SQS001", "infra/t.yaml", "%SRCROOT%"),
+                                                       ("SQS004", "infra/t.yaml", "%SRCROOT%")]
+    assert sarif(tmp_path / "infra", "t.yaml") == (root_uri, from_root)
+    (tmp_path / "infra" / "t.yaml").write_text("# a comment\n" + bad.replace("VisibilityTimeout: 180",
+                                                                             "VisibilityTimeout: 90"))
+    assert sarif(tmp_path, "infra") == (root_uri, from_root)

@@ -1,9 +1,11 @@
 """SARIF 2.1.0, as GitHub code scanning reads it.
 
 One run; ``tool.driver.rules`` describes every rule that ran (docs as help text and Markdown); each result
-points at its rule by ``ruleId`` and ``ruleIndex``, carries a relative ``artifactLocation`` (base
-``%SRCROOT%`` = the working directory) and ``partialFingerprints`` that ignore line numbers, so alerts
-follow the code when lines move. Input errors are ``toolExecutionNotifications`` of the invocation.
+points at its rule by ``ruleId`` and ``ruleIndex``, carries an ``artifactLocation`` relative to the project
+root (base ``%SRCROOT%`` = the git work tree, whatever the working directory, as code scanning expects) and
+``partialFingerprints`` built from the finding's identity (``identity.py``: rule, file, resource, setting;
+never message or line), so an alert and its dismissal survive edits that do not fix it. Input errors are
+``toolExecutionNotifications`` of the invocation.
 """
 
 from __future__ import annotations
@@ -14,10 +16,10 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from .. import __version__
-from ..baseline import fingerprint
+from ..identity import fingerprint
 from ..registry import Finding, Rule
 from ..source import Span
-from . import uri_of
+from ..suppress import SourceLines
 
 if TYPE_CHECKING:
     from ..engine import Result
@@ -25,6 +27,24 @@ if TYPE_CHECKING:
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 SRCROOT = "%SRCROOT%"
+FINGERPRINT = "invlintFingerprint/v2"
+
+
+def _artifact(file: str, root: str) -> dict[str, Any]:
+    """A file under ``root`` as a relative URI on ``%SRCROOT%``; elsewhere (another repository) as a file URI."""
+    from pathlib import Path
+    from urllib.parse import quote
+
+    if file in ("-", "<stdin>"):
+        return {"uri": quote(file, safe="/"), "uriBaseId": SRCROOT}
+    full = os.path.abspath(file)
+    try:
+        rel = os.path.relpath(full, root)
+    except ValueError:
+        rel = full
+    if os.path.isabs(rel) or rel.startswith(".."):
+        return {"uri": Path(full).as_uri()}
+    return {"uri": quote(rel.replace(os.sep, "/"), safe="/"), "uriBaseId": SRCROOT}
 
 
 def _section(docs: str, title: str) -> str:
@@ -56,16 +76,16 @@ def rule_descriptor(r: Rule) -> dict[str, Any]:
     return desc
 
 
-def _physical(span: Span) -> dict[str, Any]:
+def _physical(span: Span, root: str) -> dict[str, Any]:
     region: dict[str, Any] = {"startLine": span.line, "startColumn": max(span.column, 1)}
     if span.end_line and span.end_line >= span.line:
         region["endLine"] = span.end_line
     if span.end_column:
         region["endColumn"] = span.end_column
-    return {"artifactLocation": {"uri": uri_of(span.file), "uriBaseId": SRCROOT}, "region": region}
+    return {"artifactLocation": _artifact(span.file, root), "region": region}
 
 
-def _result(f: Finding, index: dict[str, int]) -> dict[str, Any]:
+def _result(f: Finding, index: dict[str, int], root: str, sources: SourceLines) -> dict[str, Any]:
     text = f.message
     if f.path:
         text += "\nFailure path: " + " → ".join(f.path)
@@ -75,12 +95,12 @@ def _result(f: Finding, index: dict[str, int]) -> dict[str, Any]:
         "ruleId": f.code,
         "level": LEVEL.get(f.severity, "warning"),
         "message": {"text": text},
-        "partialFingerprints": {"invlintFingerprint/v1": fingerprint(f)},
+        "partialFingerprints": {FINGERPRINT: fingerprint(f, sources)},
     }
     if f.code in index:
         res["ruleIndex"] = index[f.code]
     if f.span is not None:
-        res["locations"] = [{"physicalLocation": _physical(f.span)}]
+        res["locations"] = [{"physicalLocation": _physical(f.span, root)}]
     related = []
     for i, r in enumerate(f.related, start=1):
         if r.span is None:
@@ -88,7 +108,7 @@ def _result(f: Finding, index: dict[str, int]) -> dict[str, Any]:
         label = " ".join(p for p in (r.resource or "", f"({r.message})" if r.message else "") if p)
         related.append({
             "id": i,
-            "physicalLocation": _physical(r.span),
+            "physicalLocation": _physical(r.span, root),
             "message": {"text": label or f"{r.span.file}:{r.span.line}"},
         })
     if related:
@@ -115,17 +135,21 @@ def as_dict(result: Result) -> dict[str, Any]:
                 rules.append(catalogue[f.code])
                 known.add(f.code)
     index = {r.code: i for i, r in enumerate(rules)}
+    from ..discover import project_root
+
+    root = project_root(os.getcwd())
     notifications = []
     for e in result.errors:
         note: dict[str, Any] = {"level": "error", "message": {"text": f"{e.file}: {e.message}"}}
         if e.file and e.file not in ("-", "<stdin>"):
             region = {"region": {"startLine": e.line}} if e.line else {}
             note["locations"] = [{"physicalLocation": {
-                "artifactLocation": {"uri": uri_of(e.file), "uriBaseId": SRCROOT}, **region}}]
+                "artifactLocation": _artifact(e.file, root), **region}}]
         notifications.append(note)
     from pathlib import Path
 
-    root = Path(os.getcwd()).as_uri().rstrip("/") + "/"
+    sources = SourceLines()
+    root_uri = Path(root).as_uri().rstrip("/") + "/"
     run = {
         "tool": {"driver": {
             "name": "invlint",
@@ -137,8 +161,8 @@ def as_dict(result: Result) -> dict[str, Any]:
             "executionSuccessful": not result.errors,
             "toolExecutionNotifications": notifications,
         }],
-        "originalUriBaseIds": {SRCROOT: {"uri": root}},
-        "results": [_result(f, index) for f in result.findings],
+        "originalUriBaseIds": {SRCROOT: {"uri": root_uri}},
+        "results": [_result(f, index, root, sources) for f in result.findings],
         "columnKind": "unicodeCodePoints",
     }
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}

@@ -104,3 +104,31 @@ def test_syntax_error_in_a_shared_module_is_reported_once(tmp_path: Path) -> Non
     result = run([str(root)])
     assert [str(e) for e in result.errors] == [f"{root}/modules/worker/broken.tf:2: invalid HCL: a value is missing after '='"]
     assert [f.code for f in result.findings] == ["SQS003"]
+
+
+INPUT_WORKER = WORKER.replace("visibility_timeout_seconds = 20", "visibility_timeout_seconds = var.visibility").replace(
+    'variable "name" {', 'variable "visibility" {\n  default = 20\n}\n\nvariable "name" {')
+
+
+@pytest.mark.parametrize(("call", "line"), [
+    ('module "worker" {\n  source = "./modules/worker"\n  name   = "w"\n}\n', 1),  # left unset: the module line
+    ('module "worker" {\n  source     = "./modules/worker"\n  name       = "w"\n  visibility = 10\n}\n', 4),
+])
+def test_finding_decided_by_a_module_input_points_at_the_caller(tmp_path: Path, call: str, line: int) -> None:
+    (tmp_path / ".git").mkdir()
+    write(tmp_path / "modules/worker/main.tf", INPUT_WORKER)
+    write(tmp_path / "main.tf", call)
+    result = run([str(tmp_path)])
+    assert [(f.code, f.resource, f.span.file, f.span.line) for f in result.findings] == [
+        ("SQS003", "module.worker.aws_sqs_queue.work", f"{tmp_path}/main.tf", line)]
+    # the module's own resource is among the related places
+    assert any(r.span and r.span.file.endswith("modules/worker/main.tf") for r in result.findings[0].related)
+
+
+def test_finding_decided_inside_the_module_points_into_it(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    write(tmp_path / "modules/worker/main.tf", WORKER)
+    write(tmp_path / "main.tf", 'module "worker" {\n  source = "./modules/worker"\n  name   = "w"\n}\n')
+    result = run([str(tmp_path)])
+    assert [(f.code, f.span.file, f.span.line) for f in result.findings] == [
+        ("SQS003", f"{tmp_path}/modules/worker/main.tf", 8)]

@@ -996,8 +996,9 @@ def eval_body(body: Body, scope: Scope, span: Span, owner: ResourceInstance | No
         else:
             value = evaluate(attr.expr, scope.in_file(file) if attr.file else scope)
         out[name] = value
-        out.spans[name] = Span(file, attr.line)
-        out.key_spans[name] = Span(file, attr.line)
+        sp = _input_span(attr.expr, scope.module) or Span(file, attr.line)
+        out.spans[name] = sp
+        out.key_spans[name] = sp
     for blk in body.blocks:
         if blk.type in skip:
             continue
@@ -1014,6 +1015,22 @@ def eval_body(body: Body, scope: Scope, span: Span, owner: ResourceInstance | No
         lst.append(sub)
         lst.spans.append(sub.span)
     return out
+
+
+def _input_span(expr: Expr, module: Any) -> Span | None:
+    """Where the fix belongs for a value that is a module input (``x = var.name`` in a child module): the
+    caller's argument when it sets the input, else the caller's ``module`` block (the variable's default
+    applies), followed up through callers that pass their own inputs on."""
+    found = None
+    while (isinstance(expr, GetAttr) and isinstance(expr.obj, Var) and expr.obj.name == "var"
+           and module is not None and getattr(module, "call", None) is not None):
+        block = module.call.block
+        arg = block.body.attrs.get(expr.name)
+        if arg is None:
+            return Span(block.file, block.line, 1, block.end_line)
+        found = Span(arg.file or block.file, arg.line)
+        expr, module = arg.expr, module.call.parent
+    return found
 
 
 def _dynamic(out: LDict, blk: Block, scope: Scope) -> None:

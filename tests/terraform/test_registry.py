@@ -116,3 +116,67 @@ def test_module_installed_by_terraform_init() -> None:
         ("SQS001", "module.queue.aws_sqs_queue.this", "main.tf", 3),  # the module block
         ("SQS003", "module.queue.aws_sqs_queue.this", "main.tf", 8),  # visibility = 20
     ]
+
+
+SQS_VERSIONS = '''
+resource "aws_sqs_queue" "dlq" {
+  name                      = "dlq"
+  message_retention_seconds = 1209600
+}
+
+module "only_name" {
+  source = "terraform-aws-modules/sqs/aws"
+  name   = "only-name"
+}
+
+module "v3" {
+  source  = "terraform-aws-modules/sqs/aws"
+  version = "~> 3.0"
+  name    = "v3"
+  redrive_policy = jsonencode({
+    deadLetterTargetArn = aws_sqs_queue.dlq.arn
+    maxReceiveCount     = 5
+  })
+}
+
+module "v3_string" {
+  source         = "terraform-aws-modules/sqs/aws"
+  version        = "~> 3.0"
+  name           = "v3-string"
+  redrive_policy = "{\\"deadLetterTargetArn\\": \\"arn:aws:sqs:us-east-1:123456789012:dlq\\", \\"maxReceiveCount\\": 5}"
+}
+
+module "v4" {
+  source     = "terraform-aws-modules/sqs/aws"
+  name       = "v4"
+  create_dlq = true
+}
+
+resource "aws_lambda_function" "worker" {
+  function_name = "worker"
+  role          = "arn:aws:iam::123456789012:role/worker"
+  runtime       = "python3.12"
+  handler       = "app.handler"
+  s3_bucket     = "artifacts"
+  s3_key        = "worker.zip"
+}
+''' + "".join(f'''
+resource "aws_lambda_event_source_mapping" "{name}" {{
+  event_source_arn        = module.{name}.queue_arn
+  function_name           = aws_lambda_function.worker.arn
+  function_response_types = ["ReportBatchItemFailures"]
+}}
+''' for name in ("only_name", "v3", "v3_string", "v4"))
+
+
+def test_sqs_module_v3_and_v4_inputs(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(SQS_VERSIONS, encoding="utf-8")
+    m = load_module(str(tmp_path), "mod", str(tmp_path))
+    assert m.notes == []
+    assert m.queues["module.v3.aws_sqs_queue.this[0]"].redrive.target.node == "aws_sqs_queue.dlq"
+    assert m.queues["module.v3_string.aws_sqs_queue.this[0]"].redrive.max_receive_count.value == 5
+    assert m.queues["module.v4.aws_sqs_queue.this[0]"].redrive.target.node == "module.v4.aws_sqs_queue.dlq[0]"
+    assert m.queues["module.only_name.aws_sqs_queue.this[0]"].redrive is None
+    result = run([str(tmp_path)])
+    assert [(f.code, f.resource, f.span.line) for f in result.findings if f.code == "SQS001"] == [
+        ("SQS001", "module.only_name.aws_sqs_queue.this[0]", 7)]

@@ -153,6 +153,8 @@ variable "dlq_visibility_timeout_seconds" { default = null }
 locals {
   name     = try(trimsuffix(var.name, ".fifo"), "")
   dlq_name = try(coalesce(var.dlq_name, "${local.name}-dlq"), "")
+  # v3 takes redrive_policy as a JSON string (set on the queue), v4 and later as a map (merged into the DLQ's)
+  redrive_policy = try(jsondecode(var.redrive_policy), var.redrive_policy)
 }
 
 resource "aws_sqs_queue" "this" {
@@ -164,9 +166,9 @@ resource "aws_sqs_queue" "this" {
 }
 
 resource "aws_sqs_queue_redrive_policy" "this" {
-  count          = var.create && !var.create_dlq && length(var.redrive_policy) > 0 ? 1 : 0
+  count          = var.create && !var.create_dlq && length(local.redrive_policy) > 0 ? 1 : 0
   queue_url      = aws_sqs_queue.this[0].url
-  redrive_policy = jsonencode(var.redrive_policy)
+  redrive_policy = jsonencode(local.redrive_policy)
 }
 
 resource "aws_sqs_queue" "dlq" {
@@ -185,7 +187,7 @@ resource "aws_sqs_queue_redrive_policy" "dlq" {
       deadLetterTargetArn = aws_sqs_queue.dlq[0].arn
       maxReceiveCount     = 5
     },
-    var.redrive_policy
+    local.redrive_policy
   ))
 }
 

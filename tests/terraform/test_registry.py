@@ -180,3 +180,55 @@ def test_sqs_module_v3_and_v4_inputs(tmp_path: Path) -> None:
     result = run([str(tmp_path)])
     assert [(f.code, f.resource, f.span.line) for f in result.findings if f.code == "SQS001"] == [
         ("SQS001", "module.only_name.aws_sqs_queue.this[0]", 7)]
+
+
+DDB_MAPPING = '''
+resource "aws_lambda_function" "worker" {
+  function_name = "worker"
+  role          = "arn:aws:iam::123456789012:role/worker"
+  runtime       = "python3.12"
+  handler       = "app.handler"
+  s3_bucket     = "artifacts"
+  s3_key        = "worker.zip"
+}
+
+resource "aws_lambda_event_source_mapping" "orders" {
+  event_source_arn  = SOURCE
+  function_name     = aws_lambda_function.worker.arn
+  starting_position = "LATEST"
+}
+'''
+
+
+def test_dynamodb_table_module_stream_is_the_plain_table_stream(tmp_path: Path) -> None:
+    """The stream output of terraform-aws-modules/dynamodb-table/aws (not on disk) is a DynamoDB stream: the
+    mapping's own settings decide STREAM001/002 as for a hand-written table."""
+    (tmp_path / "module").mkdir()
+    (tmp_path / "module" / "main.tf").write_text('''
+module "orders_table" {
+  source           = "terraform-aws-modules/dynamodb-table/aws"
+  name             = "orders"
+  hash_key         = "id"
+  stream_enabled   = true
+  stream_view_type = "NEW_IMAGE"
+}
+''' + DDB_MAPPING.replace("SOURCE", "module.orders_table.dynamodb_table_stream_arn"), encoding="utf-8")
+    (tmp_path / "plain").mkdir()
+    (tmp_path / "plain" / "main.tf").write_text('''
+resource "aws_dynamodb_table" "orders" {
+  name             = "orders"
+  hash_key         = "id"
+  stream_enabled   = true
+  stream_view_type = "NEW_IMAGE"
+}
+''' + DDB_MAPPING.replace("SOURCE", "aws_dynamodb_table.orders.stream_arn"), encoding="utf-8")
+    got = {name: [(f.code, f.resource, f.span.line) for f in run([str(tmp_path / name)]).findings]
+           for name in ("module", "plain")}
+    assert got["module"] == [
+        ("STREAM001", "aws_lambda_event_source_mapping.orders", 19),
+        ("STREAM002", "aws_lambda_event_source_mapping.orders", 19),
+    ]
+    assert got["plain"] == [(code, res, line - 1) for code, res, line in got["module"]]  # one line shorter
+    m = load_module(str(tmp_path / "module"), "mod", str(tmp_path / "module"))
+    (trigger,) = m.triggers
+    assert trigger.service == "dynamodb" and trigger.source.node == "module.orders_table.aws_dynamodb_table.this[0]"

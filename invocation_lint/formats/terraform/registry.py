@@ -1,6 +1,6 @@
 """Stand-ins for popular registry modules whose source is not on disk.
 
-A project built on ``terraform-aws-modules/lambda/aws`` or ``terraform-aws-modules/sqs/aws`` should get the
+A project built on ``terraform-aws-modules/lambda/aws``, ``sqs/aws`` or ``dynamodb-table/aws`` should get the
 same findings as one written with plain resources. Each stand-in is a small module, written here, that turns
 the registry module's inputs into the resources the real module creates, at the addresses it uses
 (``module.worker.aws_lambda_function.this[0]``, ``module.orders.aws_sqs_queue.dlq[0]``,
@@ -201,9 +201,41 @@ output "dead_letter_queue_id" { value = try(aws_sqs_queue.dlq[0].id, null) }
 output "dead_letter_queue_name" { value = try(aws_sqs_queue.dlq[0].name, null) }
 '''
 
+_DYNAMODB_TABLE = r'''
+variable "create_table" { default = true }
+variable "autoscaling_enabled" { default = false }
+variable "name" { default = null }
+variable "stream_enabled" { default = false }
+variable "stream_view_type" { default = null }
+
+resource "aws_dynamodb_table" "this" {
+  count            = var.create_table && !var.autoscaling_enabled ? 1 : 0
+  name             = var.name
+  stream_enabled   = var.stream_enabled
+  stream_view_type = var.stream_view_type
+}
+
+resource "aws_dynamodb_table" "autoscaled" {
+  count            = var.create_table && var.autoscaling_enabled ? 1 : 0
+  name             = var.name
+  stream_enabled   = var.stream_enabled
+  stream_view_type = var.stream_view_type
+}
+
+output "dynamodb_table_arn" { value = try(aws_dynamodb_table.this[0].arn, aws_dynamodb_table.autoscaled[0].arn, "") }
+output "dynamodb_table_id" { value = try(aws_dynamodb_table.this[0].id, aws_dynamodb_table.autoscaled[0].id, "") }
+output "dynamodb_table_stream_arn" {
+  value = var.stream_enabled ? try(aws_dynamodb_table.this[0].stream_arn, aws_dynamodb_table.autoscaled[0].stream_arn, "") : ""
+}
+output "dynamodb_table_stream_label" {
+  value = var.stream_enabled ? try(aws_dynamodb_table.this[0].stream_label, aws_dynamodb_table.autoscaled[0].stream_label, "") : ""
+}
+'''
+
 _STUBS = {
     "terraform-aws-modules/lambda/aws": _LAMBDA,
     "terraform-aws-modules/sqs/aws": _SQS,
+    "terraform-aws-modules/dynamodb-table/aws": _DYNAMODB_TABLE,
 }
 _PARSED: dict[str, Any] = {}
 

@@ -17,8 +17,10 @@ from typing import Literal
 
 from .source import InputError
 
+#: never project sources; a virtual environment under any other name (``env``) is told by its ``pyvenv.cfg``, so
+#: the common ``env/prod/main.tf`` layout is checked
 SKIP_DIRS = {
-    ".git", ".hg", ".svn", "node_modules", ".aws-sam", ".venv", "venv", "env", ".env", "__pycache__", ".tox",
+    ".git", ".hg", ".svn", "node_modules", ".aws-sam", ".venv", "venv", "__pycache__", ".tox",
     ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".terraform", ".serverless", "site-packages",
     ".idea", ".vscode", "dist", "build",
 }

@@ -132,3 +132,17 @@ def test_finding_decided_inside_the_module_points_into_it(tmp_path: Path) -> Non
     result = run([str(tmp_path)])
     assert [(f.code, f.span.file, f.span.line) for f in result.findings] == [
         ("SQS003", f"{tmp_path}/modules/worker/main.tf", 8)]
+
+
+def test_env_directories_are_checked_and_virtual_environments_are_not(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    write(tmp_path / "modules/worker/main.tf", WORKER)
+    write(tmp_path / "env/prod/main.tf", 'module "worker" {\n  source = "../../modules/worker"\n  name   = "w"\n}\n')
+    write(tmp_path / "env/lib/python3.12/site/main.tf", 'resource "aws_sqs_queue" "vendored" {}\n')
+    write(tmp_path / "env/pyvenv.cfg", "home = /usr/bin\n")  # env/ is a virtual environment: skipped
+    # no caller found: the module is checked on its own, and nothing under the virtual environment is
+    assert [f.resource for f in run([str(tmp_path)]).findings] == ["aws_sqs_queue.work"]
+    (tmp_path / "env" / "pyvenv.cfg").unlink()
+    result = run([str(tmp_path)])
+    assert [(f.code, f.resource, f.span.file) for f in result.findings] == [
+        ("SQS003", "module.worker.aws_sqs_queue.work", f"{tmp_path}/modules/worker/main.tf")]

@@ -913,12 +913,14 @@ def parse_template(text: str, line: int, raw: bool = True) -> Expr:
         return Lit(text, line)
     if re.search(r"(?<!%)%\{", text):
         return Unsupported("template directive", line)
+    if "${" not in text:  # only escaped directives: ``%%{`` is a literal ``%{``
+        return Lit(text.replace("%%{", "%{"), line)
     parts: list[Any] = []
     pos = 0
     buf: list[str] = []
     while pos < len(text):
-        if text.startswith("$${", pos):
-            buf.append("${")
+        if text.startswith("$${", pos) or text.startswith("%%{", pos):
+            buf.append(text[pos + 1:pos + 3])
             pos += 3
             continue
         if text.startswith("${", pos):

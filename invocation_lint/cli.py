@@ -247,7 +247,7 @@ def rule_cmd(code_or_name: str) -> None:
 def graph_cmd(paths: tuple[str, ...], fmt: str) -> None:
     """Draw the resource graph: triggers and failure routes."""
     try:
-        from .graph import render as render_graph  # type: ignore[attr-defined]
+        from .graph import render as render_graph
     except ImportError:
         _fail("graph rendering is not available in this version")
         return

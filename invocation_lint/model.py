@@ -11,7 +11,7 @@ A front-end (CloudFormation, SAM, Terraform) fills a ``Model``; nothing here kno
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from typing import Any, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 from .source import Span
 
@@ -40,9 +40,18 @@ class Record:
     __hash__ = None  # type: ignore[assignment]
 
 
+if TYPE_CHECKING:
+    from typing_extensions import dataclass_transform
+else:
+
+    def dataclass_transform(**_: object):  # typing.dataclass_transform is Python 3.11+; only type checkers read it
+        return lambda decorator: decorator
+
+
+@dataclass_transform(eq_default=False, field_specifiers=(field,))
 def record(cls: type[T]) -> type[T]:
     """``@dataclass(slots=True)`` without the per-class ``__repr__``/``__eq__`` (``Record`` provides them)."""
-    return dataclass(slots=True, repr=False, eq=False)(cls)  # type: ignore[return-value]
+    return dataclass(slots=True, repr=False, eq=False)(cls)
 
 Mode = Literal["sync", "async", "poll-sqs", "poll-stream"]
 MODES: tuple[str, ...] = ("sync", "async", "poll-sqs", "poll-stream")
@@ -368,7 +377,7 @@ class Model:
             self.roles,
         ):
             if node_id in table:
-                return table[node_id]  # type: ignore[return-value]
+                return table[node_id]
         return None
 
     def triggers_of(self, function_id: str) -> list[Trigger]:

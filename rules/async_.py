@@ -10,7 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from invocation_lint.rules._common import (
+from invocation_lint import iam
+from invocation_lint.model import AsyncConfig, Function, Model, Target, Trigger
+from invocation_lint.registry import Context, Finding, Related, rule
+
+from ._common import (
     duration,
     node_label,
     plural,
@@ -19,10 +23,6 @@ from invocation_lint.rules._common import (
     trigger_step,
     wording,
 )
-
-from invocation_lint import iam
-from invocation_lint.model import AsyncConfig, Function, Model, Target, Trigger
-from invocation_lint.registry import Context, Finding, Related, rule
 
 _CALLER = {
     "sns": "SNS", "s3": "S3", "eventbridge": "EventBridge rule", "events": "EventBridge rule", "schedule": "EventBridge schedule",

@@ -11,11 +11,11 @@ from collections import deque
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from invocation_lint.rules._common import node_label, related, trigger_step
-
 from invocation_lint import iam
 from invocation_lint.model import Function, Model, Target, Trigger
 from invocation_lint.registry import Context, Finding, Related, rule
+
+from ._common import node_label, related, trigger_step
 
 if TYPE_CHECKING:
     from invocation_lint.graph import Edge

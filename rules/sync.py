@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from invocation_lint.rules._common import related, setting
-
 from invocation_lint.model import Model, Trigger
 from invocation_lint.registry import Context, Finding, Related, rule
+
+from ._common import related, setting
 
 #: the integration timeout limit (ms) by API kind, when the integration does not set ``TimeoutInMillis``
 _LIMIT_MS = {"rest": 29000, "http": 30000}

@@ -125,9 +125,9 @@ def build_model(doc: Any, file: str, base_dir: str, template_dir: str) -> Model:
         kind = "a list" if isinstance(doc, list) else f"a {type(doc).__name__} value"
         raise InputError(file, f"not a template: the document is {kind}, not a mapping", getattr(doc, "span", Span(file, 1)).line)
     resources = read_resources(doc, file)
-    parameters = doc.get("Parameters") if isinstance(doc.get("Parameters"), dict) else {}
-    mappings = doc.get("Mappings") if isinstance(doc.get("Mappings"), dict) else {}
-    conditions = doc.get("Conditions") if isinstance(doc.get("Conditions"), dict) else {}
+    parameters: Mapping[str, Any] = p if isinstance(p := doc.get("Parameters"), dict) else {}
+    mappings: Mapping[str, Any] = m if isinstance(m := doc.get("Mappings"), dict) else {}
+    conditions: Mapping[str, Any] = c if isinstance(c := doc.get("Conditions"), dict) else {}
     fmt = "cloudformation"
     if is_sam(doc):
         from .sam import expand
@@ -529,7 +529,7 @@ class Builder:
         source = self.target(p, "EventSourceArn", res.span)
         service = None
         consumer = self.by_id.get(source.node) if source is not None and source.node else None
-        if consumer is not None and consumer.type == "AWS::Kinesis::StreamConsumer":
+        if consumer is not None and source is not None and consumer.type == "AWS::Kinesis::StreamConsumer":
             # an enhanced fan-out consumer reads its stream: the mapping polls that stream
             stream = self.target(consumer.props, "StreamARN", consumer.span)
             service = "kinesis"
@@ -625,7 +625,7 @@ class Builder:
 
     def _delivery(self, topic: Target | None, endpoint: Target | None, span: Span, resource: str, filtered: bool) -> None:
         if topic is not None and endpoint is not None and topic.node in self.m.topics and endpoint.node in self.m.queues:
-            self.m.deliveries.append(Delivery(topic.node, endpoint.node, span, resource, filtered))  # type: ignore[arg-type]
+            self.m.deliveries.append(Delivery(topic.node, endpoint.node, span, resource, filtered))
 
     def subscription(self, res: Res) -> None:
         p = res.props
@@ -763,7 +763,7 @@ class Builder:
         if trig:
             trig.extra["id"] = res.id
             if "TimeoutInMillis" in integ:
-                trig.integration_timeout_ms = self.val(integ, "TimeoutInMillis", None, as_int, span)  # type: ignore[arg-type]
+                trig.integration_timeout_ms = self.val(integ, "TimeoutInMillis", None, as_int, span)
             if "ResponseTransferMode" in integ:
                 trig.extra["response_transfer_mode"] = self.r.value(integ["ResponseTransferMode"])
 
@@ -821,7 +821,7 @@ class Builder:
                     trig.extra["id"] = res.id
                     trig.extra["route"] = f"{str(method).upper()} {path}"
                     if "timeoutInMillis" in integ:
-                        trig.integration_timeout_ms = self.val(integ, "timeoutInMillis", None, as_int, span)  # type: ignore[arg-type]
+                        trig.integration_timeout_ms = self.val(integ, "timeoutInMillis", None, as_int, span)
                     if "responseTransferMode" in integ:
                         trig.extra["response_transfer_mode"] = self.r.value(integ["responseTransferMode"])
                     if "payloadFormatVersion" in integ:
@@ -842,7 +842,7 @@ class Builder:
         if trig:
             trig.extra["id"] = res.id
             if "TimeoutInMillis" in p:
-                trig.integration_timeout_ms = self.val(p, "TimeoutInMillis", None, as_int, res.span)  # type: ignore[arg-type]
+                trig.integration_timeout_ms = self.val(p, "TimeoutInMillis", None, as_int, res.span)
             if "PayloadFormatVersion" in p:
                 trig.extra["payload_format_version"] = self.r.value(p["PayloadFormatVersion"])
 

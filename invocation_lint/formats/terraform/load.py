@@ -729,7 +729,7 @@ class Builder:
             if t is not None and t.unknown is not None:
                 self.m.notes.append(f"{inst.address}: the queue of this redrive policy is not known; it is not checked")
             return
-        queue = self.m.queues[t.node]  # type: ignore[index]
+        queue = self.m.queues[t.node]
         self.m.routes[:] = [r for r in self.m.routes if not (r.kind == "queue-redrive" and r.source == queue.id)]
         self._redrive(queue, v["redrive_policy"], v.spans.get("redrive_policy", inst.span), inst.address)
 
@@ -823,7 +823,7 @@ class Builder:
         if protocol == "sqs":  # the topic delivers into the queue
             topic, queue = self.target(v, "topic_arn", inst.span), self.target(v, "endpoint", inst.span)
             if topic is not None and queue is not None and topic.node in self.m.topics and queue.node in self.m.queues:
-                self.m.deliveries.append(Delivery(topic.node, queue.node, inst.span, inst.origin,  # type: ignore[arg-type]
+                self.m.deliveries.append(Delivery(topic.node, queue.node, inst.span, inst.origin,
                                                   _is_set(v, "filter_policy")))
             return
         if protocol != "lambda":
@@ -1071,8 +1071,8 @@ def _statement(effect: str, actions: list[str], targets: list[Target], span: Spa
     st = Statement(effect, actions, targets, span, not_action)
     # ``NotResource`` and ``Condition`` are recorded where the Model has room for them
     if hasattr(st, "not_resource"):
-        st.not_resource = not_resource  # type: ignore[attr-defined]
-        st.conditional = conditional  # type: ignore[attr-defined]
+        st.not_resource = not_resource
+        st.conditional = conditional
     elif not_resource:
         st.resources = [Target(arn="*", span=span)] if effect == "Allow" else []
     return st
@@ -1307,7 +1307,8 @@ def load_plan(doc: LDict, display: str, base_dir: str) -> Model:
         raise InputError(display, "not a Terraform JSON document")
     version = doc.get("format_version")
     if not isinstance(version, str) or version.split(".", 1)[0] not in SUPPORTED_PLAN_MAJOR:
-        line = doc.key_span("format_version").line if isinstance(doc, LDict) and doc.key_span("format_version") else None
+        where = doc.key_span("format_version") if isinstance(doc, LDict) else None
+        line = where.line if where is not None else None
         raise InputError(display, f"unsupported Terraform JSON format_version {version!r} (this tool reads 0.x and 1.x)",
                          line)
     base = os.path.dirname(os.path.abspath(display)) if os.path.exists(display) else base_dir

@@ -22,6 +22,8 @@ from ...source import InputError, LDict, LList
 class Expr:
     __slots__ = ("line",)
 
+    line: int
+
 
 class Lit(Expr):
     __slots__ = ("value",)
@@ -234,7 +236,7 @@ def parse_hcl(text: str, file: str) -> Body:
 def _top_items(root: Any) -> list[Any]:
     if root.type != "config_file":  # the whole file is one ERROR node
         return [root]
-    items = []
+    items: list[Any] = []
     for child in root.children:
         if child.type == "body":
             items.extend(c for c in child.children if c.type != "comment")
@@ -1023,7 +1025,7 @@ def json_expr(val: Any, line: int, parent: Any = None, key: Any = None) -> Expr:
     if isinstance(val, str):
         return parse_template(val, line)
     if isinstance(val, dict):
-        items = []
+        items: list[tuple[Expr, Expr, int]] = []
         for k, v in val.items():
             kline = _json_line(val, k) or line
             items.append((Lit(k, kline), json_expr(v, kline, val, k), kline))

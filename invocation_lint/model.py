@@ -304,8 +304,14 @@ class Trigger(Record):
     api_kind: str | None = None  # rest | http | websocket
     integration_timeout_ms: Val[int] | None = None
     proxy: bool = True
+    response_transfer_mode: Any = None  # an API integration's ResponseTransferMode (STREAM or BUFFERED)
+    payload_format_version: Any = None  # an HTTP API integration's payload format ("1.0" or "2.0")
     # async delivery: SNS subscription redrive / EventBridge target DLQ (delivery failures only)
     delivery_dlq: Target | None = None
+    #: known only from a permission grant: no subscription, rule, mapping or integration says how it invokes
+    via_permission: bool = False
+    #: the event filter of the subscription, notification or mapping (FilterCriteria, S3 key filter), if any
+    event_filter: Any = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 

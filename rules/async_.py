@@ -39,14 +39,6 @@ _PUT_ACTION = {
 # ------------------------------------------------------------------------------------------------ helpers
 
 
-def _declared_as(model: Model, resource: str) -> str:
-    entry = model.resources.get(resource)
-    return entry[0] if entry else ""
-
-
-def _from_permission(model: Model, trigger: Trigger) -> bool:
-    """A trigger only known from an ``AWS::Lambda::Permission`` grant: no subscription or rule to configure."""
-    return _declared_as(model, trigger.resource) == "AWS::Lambda::Permission"
 
 
 def _by_function(model: Model, mode: str) -> dict[str, list[Trigger]]:
@@ -493,7 +485,7 @@ def sns_subscription_without_redrive(model: Model, ctx: Context) -> Iterable[Fin
     - https://docs.aws.amazon.com/sns/latest/dg/sns-message-delivery-retries.html
     """
     for t in model.triggers:
-        if t.mode != "async" or t.service != "sns" or t.delivery_dlq is not None or _from_permission(model, t):
+        if t.mode != "async" or t.service != "sns" or t.delivery_dlq is not None or t.via_permission:
             continue
         topic = _caller(model, t)
         yield Finding(
@@ -564,7 +556,7 @@ def eventbridge_target_without_dlq(model: Model, ctx: Context) -> Iterable[Findi
     for t in model.triggers:
         if t.mode != "async" or t.service not in ("eventbridge", "events", "schedule"):
             continue
-        if t.delivery_dlq is not None or _from_permission(model, t):
+        if t.delivery_dlq is not None or t.via_permission:
             continue
         rule_label = _caller(model, t)
         yield Finding(

@@ -36,8 +36,9 @@ from ...model import (
     Val,
 )
 from ...source import InputError, LDict, LList, Span
-from ..aws import HARMLESS_MANAGED, PRINCIPALS
+from ..aws import HARMLESS_MANAGED
 from ..event_sources import mapping_service
+from ..permissions import add_permission_triggers, permission_trigger
 from .intrinsics import (
     NAME_PROPERTY,
     NO_VALUE,
@@ -275,7 +276,7 @@ class Builder:
             fn = edge_builders.get(res.type)
             if fn:
                 fn(res)
-        self._add_permission_triggers()
+        add_permission_triggers(self.m, self._permission_triggers, self._api_of_source)
 
     def _suppressions(self, res: Res) -> None:
         meta = res.metadata
@@ -570,7 +571,7 @@ class Builder:
         enabled = self.r.value(p.get("Enabled", True))
         trig.extra["enabled"] = enabled
         if "FilterCriteria" in p:
-            trig.extra["filter_criteria"] = self.r.value(p["FilterCriteria"])
+            trig.event_filter = self.r.value(p["FilterCriteria"])
         trig.extra["id"] = res.id
         qualifier = self.qualifier_of(fn_target)
         if qualifier:
@@ -710,7 +711,7 @@ class Builder:
             if trig:
                 trig.extra["id"] = res.id
                 if "Filter" in item:
-                    trig.extra["filter"] = self.r.value(item["Filter"])
+                    trig.event_filter = self.r.value(item["Filter"])
 
     def log_subscription(self, res: Res) -> None:
         fn = self.function_of(self.target(res.props, "DestinationArn", res.span))
@@ -765,7 +766,7 @@ class Builder:
             if "TimeoutInMillis" in integ:
                 trig.integration_timeout_ms = self.val(integ, "TimeoutInMillis", None, as_int, span)
             if "ResponseTransferMode" in integ:
-                trig.extra["response_transfer_mode"] = self.r.value(integ["ResponseTransferMode"])
+                trig.response_transfer_mode = self.r.value(integ["ResponseTransferMode"])
 
     def rest_authorizer(self, res: Res) -> None:
         v2 = res.type.startswith("AWS::ApiGatewayV2")
@@ -823,9 +824,9 @@ class Builder:
                     if "timeoutInMillis" in integ:
                         trig.integration_timeout_ms = self.val(integ, "timeoutInMillis", None, as_int, span)
                     if "responseTransferMode" in integ:
-                        trig.extra["response_transfer_mode"] = self.r.value(integ["responseTransferMode"])
+                        trig.response_transfer_mode = self.r.value(integ["responseTransferMode"])
                     if "payloadFormatVersion" in integ:
-                        trig.extra["payload_format_version"] = self.r.value(integ["payloadFormatVersion"])
+                        trig.payload_format_version = self.r.value(integ["payloadFormatVersion"])
 
     def http_integration(self, res: Res) -> None:
         p = res.props
@@ -844,7 +845,7 @@ class Builder:
             if "TimeoutInMillis" in p:
                 trig.integration_timeout_ms = self.val(p, "TimeoutInMillis", None, as_int, res.span)
             if "PayloadFormatVersion" in p:
-                trig.extra["payload_format_version"] = self.r.value(p["PayloadFormatVersion"])
+                trig.payload_format_version = self.r.value(p["PayloadFormatVersion"])
 
     def http_quick_target(self, res: Res) -> None:
         if "Target" in res.props:
@@ -882,44 +883,17 @@ class Builder:
         fn = self.function_of(self.target(p, "FunctionName", res.span))
         if fn is None:
             return
-        principal = self.r.value(p.get("Principal"))
-        if not isinstance(principal, str):
+        trig = permission_trigger(fn, self.r.value(p.get("Principal")), res.span, res.origin,
+                                  self.target(p, "SourceArn", res.span))
+        if trig is None:
             return
-        key = principal.split(".", 1)[0]
-        entry = PRINCIPALS.get(key)
-        if entry is None:
-            return
-        service, mode = entry
-        source = self.target(p, "SourceArn", res.span)
-        trig = Trigger(fn, mode, service, res.span, res.origin, source=source)  # type: ignore[arg-type]
         trig.extra["id"] = res.id
-        trig.extra["permission"] = True
         if res.extra.get("filter") is not None:
-            trig.extra["filter"] = self.r.value(res.extra["filter"])
+            trig.event_filter = self.r.value(res.extra["filter"])
         self._permission_triggers.append(trig)
 
-    def _add_permission_triggers(self) -> None:
-        """A permission only says who *may* invoke; use it where no other resource says the same caller does."""
-        have = {(t.function, t.service) for t in self.m.triggers}
-        if ("apigateway" in {t.service for t in self._permission_triggers}):
-            have |= {(t.function, "apigateway") for t in self.m.triggers if t.service == "apigatewayv2"}
-            have |= {(t.function, "apigatewayv2") for t in self.m.triggers if t.service == "apigateway"}
-        services = {"eventbridge": ("eventbridge", "schedule")}
-        for trig in self._permission_triggers:
-            aliases = services.get(trig.service, (trig.service,))
-            if any((trig.function, s) in have for s in aliases):
-                continue
-            if trig.service == "apigateway":
-                trig.api_kind = "rest"
-                if trig.source and trig.source.node and trig.source.node in self.m.apis:
-                    trig.api = trig.source.node
-                    trig.api_kind = self.m.apis[trig.source.node].kind
-                    if trig.api_kind != "rest":
-                        trig.service = "apigatewayv2"
-                elif trig.source and trig.source.unknown is None and trig.source.arn is None:
-                    trig.api_kind = None
-            self.m.triggers.append(trig)
-            have.add((trig.function, trig.service))
+    def _api_of_source(self, src: Target | None) -> str | None:
+        return src.node if src is not None and src.node and src.node in self.m.apis else None
 
 
 def iter_values(value: Any) -> Iterable[Any]:

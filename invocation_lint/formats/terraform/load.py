@@ -47,9 +47,10 @@ from ...model import (
     Val,
 )
 from ...source import InputError, LDict, LList, Span
-from ..aws import HARMLESS_MANAGED, PRINCIPALS, arn_name, arn_service
+from ..aws import HARMLESS_MANAGED, arn_name, arn_service
 from ..cloudformation.intrinsics import as_int as _cfn_as_int
 from ..event_sources import mapping_service
+from ..permissions import add_permission_triggers, permission_trigger
 
 #: an event source mapping's arguments, as ``event_sources.mapping_service`` asks about them
 _TF_MAPPING_SETTINGS = {
@@ -397,7 +398,7 @@ class Builder:
             fn = edge_builders.get(inst.type)
             if fn:
                 fn(inst)
-        self._add_permission_triggers()
+        add_permission_triggers(self.m, self._permission_triggers, self._api_of_source)
 
     # ---------------------------------------------------------------------------------------- nodes
 
@@ -775,7 +776,7 @@ class Builder:
                     trig.on_failure = t
                     self.m.routes.append(FailureRoute("on-failure", inst.address, t, t.span, inst.origin))
         if blocks(v, "filter_criteria") or isinstance(_deref(v.get("filter_criteria")), Unknown):
-            trig.extra["filter_criteria"] = _deref(v.get("filter_criteria"))
+            trig.event_filter = _deref(v.get("filter_criteria"))
         enabled = _deref(v.get("enabled", True)) if _is_set(v, "enabled") else True
         trig.extra["enabled"] = enabled
         trig.extra["id"] = inst.address
@@ -893,7 +894,7 @@ class Builder:
             fn = self._fn(item, "lambda_function_arn", span)
             trig = self._add_trigger(fn, "async", "s3", span, inst, source)
             if trig is not None and (_is_set(item, "filter_prefix") or _is_set(item, "filter_suffix")):
-                trig.extra["filter"] = {k: _deref(item.get(f"filter_{k}")) for k in ("prefix", "suffix")
+                trig.event_filter = {k: _deref(item.get(f"filter_{k}")) for k in ("prefix", "suffix")
                                         if _is_set(item, f"filter_{k}")}
 
     def log_subscription(self, inst: Inst) -> None:
@@ -918,7 +919,7 @@ class Builder:
         if trig and _is_set(v, "timeout_milliseconds"):
             trig.integration_timeout_ms = self.val(v, "timeout_milliseconds", None, as_int, inst.span)
         if trig and _is_set(v, "response_transfer_mode"):
-            trig.extra["response_transfer_mode"] = _deref(v["response_transfer_mode"])
+            trig.response_transfer_mode = _deref(v["response_transfer_mode"])
 
     def rest_authorizer(self, inst: Inst) -> None:
         v = inst.values
@@ -944,7 +945,7 @@ class Builder:
         if trig and _is_set(v, "timeout_milliseconds"):
             trig.integration_timeout_ms = self.val(v, "timeout_milliseconds", None, as_int, inst.span)
         if trig and _is_set(v, "payload_format_version"):
-            trig.extra["payload_format_version"] = _deref(v["payload_format_version"])
+            trig.payload_format_version = _deref(v["payload_format_version"])
 
     def http_quick_target(self, inst: Inst) -> None:
         v = inst.values
@@ -984,10 +985,10 @@ class Builder:
                 if trig is None:
                     continue
                 trig.extra["route"] = f"{str(method).upper()} {path}"
-                for key, extra in (("payloadFormatVersion", "payload_format_version"),
-                                   ("responseTransferMode", "response_transfer_mode")):
-                    if _is_set(integ, key):
-                        trig.extra[extra] = _deref(integ[key])
+                if _is_set(integ, "payloadFormatVersion"):
+                    trig.payload_format_version = _deref(integ["payloadFormatVersion"])
+                if _is_set(integ, "responseTransferMode"):
+                    trig.response_transfer_mode = _deref(integ["responseTransferMode"])
                 if _is_set(integ, "timeoutInMillis"):
                     trig.integration_timeout_ms = self.val(integ, "timeoutInMillis", None, as_int, span)
 
@@ -1010,42 +1011,12 @@ class Builder:
         fn = self._fn(v, "function_name", inst.span)
         if fn is None:
             return
-        principal = _deref(v.get("principal"))
-        if not isinstance(principal, str):
+        trig = permission_trigger(fn, _deref(v.get("principal")), inst.span, inst.origin,
+                                  self.target(v, "source_arn", inst.span))
+        if trig is None:
             return
-        entry = PRINCIPALS.get(principal.split(".", 1)[0])
-        if entry is None:
-            return
-        service, mode = entry
-        source = self.target(v, "source_arn", inst.span)
-        trig = Trigger(fn, mode, service, inst.span, inst.origin, source=source)  # type: ignore[arg-type]
         trig.extra["id"] = inst.address
-        trig.extra["permission"] = True
         self._permission_triggers.append(trig)
-
-    def _add_permission_triggers(self) -> None:
-        """A permission only says who *may* invoke; use it where no other resource says the same caller does."""
-        have = {(t.function, t.service) for t in self.m.triggers}
-        if "apigateway" in {t.service for t in self._permission_triggers}:
-            have |= {(t.function, "apigateway") for t in self.m.triggers if t.service == "apigatewayv2"}
-            have |= {(t.function, "apigatewayv2") for t in self.m.triggers if t.service == "apigateway"}
-        aliases_of = {"eventbridge": ("eventbridge", "schedule")}
-        for trig in self._permission_triggers:
-            if any((trig.function, s) in have for s in aliases_of.get(trig.service, (trig.service,))):
-                continue
-            if trig.service == "apigateway":
-                trig.api_kind = "rest"
-                src = trig.source
-                api_node = self._api_of_source(src)
-                if api_node is not None:
-                    trig.api = api_node
-                    trig.api_kind = self.m.apis[api_node].kind
-                    if trig.api_kind != "rest":
-                        trig.service = "apigatewayv2"
-                elif src and src.unknown is None and src.arn is None:
-                    trig.api_kind = None
-            self.m.triggers.append(trig)
-            have.add((trig.function, trig.service))
 
     def _api_of_source(self, src: Target | None) -> str | None:
         """``"${aws_api_gateway_rest_api.api.execution_arn}/*/*"`` names the API even as a template."""

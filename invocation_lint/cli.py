@@ -261,9 +261,5 @@ def graph_cmd(paths: tuple[str, ...], fmt: str) -> None:
     sys.exit(2 if errors else 0)
 
 
-def run_main(argv: list[str] | None = None) -> Any:
-    return main.main(args=argv, prog_name="invlint")
-
-
 if __name__ == "__main__":
     main(prog_name="invlint")

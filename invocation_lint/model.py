@@ -54,7 +54,6 @@ def record(cls: type[T]) -> type[T]:
     return dataclass(slots=True, repr=False, eq=False)(cls)
 
 Mode = Literal["sync", "async", "poll-sqs", "poll-stream"]
-MODES: tuple[str, ...] = ("sync", "async", "poll-sqs", "poll-stream")
 
 RouteKind = Literal[
     "queue-redrive", "function-dlq", "on-failure", "on-success", "subscription-redrive", "target-dlq"
@@ -80,10 +79,6 @@ class Unknown:
 
     def __hash__(self) -> int:
         return hash(Unknown)
-
-
-def is_unknown(value: Any) -> bool:
-    return isinstance(value, Unknown)
 
 
 @record
@@ -396,9 +391,3 @@ class Model:
             index = (len(self.triggers), by_function)
             self.__dict__["_trigger_index"] = index
         return list(index[1].get(function_id, ()))
-
-    def modes_of(self, function_id: str) -> set[str]:
-        return {t.mode for t in self.triggers_of(function_id)}
-
-    def routes_from(self, source: str, kind: str | None = None) -> list[FailureRoute]:
-        return [r for r in self.routes if r.source == source and (kind is None or r.kind == kind)]

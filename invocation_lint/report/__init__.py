@@ -14,8 +14,6 @@ from ..registry import SEVERITY_RANK, Finding
 if TYPE_CHECKING:
     from ..engine import Result
 
-FORMATS = ("text", "json", "sarif", "github")
-
 
 def counts(findings: list[Finding]) -> dict[str, int]:
     out = {"error": 0, "warning": 0, "info": 0}

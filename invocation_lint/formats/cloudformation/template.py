@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -57,7 +57,6 @@ _CFN_MAPPING_SETTINGS = {
     "topics": "Topics", "docdb_config": "DocumentDBEventSourceConfig", "source_access": "SourceAccessConfigurations",
     "msk_config": "AmazonManagedKafkaEventSourceConfig",
 }
-
 
 
 @dataclass
@@ -894,14 +893,3 @@ class Builder:
 
     def _api_of_source(self, src: Target | None) -> str | None:
         return src.node if src is not None and src.node and src.node in self.m.apis else None
-
-
-def iter_values(value: Any) -> Iterable[Any]:
-    stack = [value]
-    while stack:
-        v = stack.pop()
-        yield v
-        if isinstance(v, dict):
-            stack.extend(v.values())
-        elif isinstance(v, list):
-            stack.extend(v)

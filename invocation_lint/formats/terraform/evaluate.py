@@ -140,9 +140,6 @@ def to_str(v: Any) -> str | Unknown:
 # --------------------------------------------------------------------------------------------- module source
 
 
-TOP_KINDS = ("resource", "data", "module", "variable", "locals", "output")
-
-
 class ModuleDef:
     """The blocks of one module directory."""
 

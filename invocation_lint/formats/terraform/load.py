@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from ...model import (
@@ -1479,17 +1479,6 @@ def _partial_doc(key: str, ref: Any, span: Span) -> Any:
     if ref.type == "data.aws_iam_policy_document":
         return ref
     return Unknown(f"{key} is known only after apply")
-
-
-def iter_values(value: Any) -> Iterable[Any]:
-    stack = [value]
-    while stack:
-        v = stack.pop()
-        yield v
-        if isinstance(v, Mapping):
-            stack.extend(v.values())
-        elif isinstance(v, list):
-            stack.extend(v)
 
 
 _MODULE_SOURCE = re.compile(r'''^\s*source\s*=\s*"(\.\.?/[^"]*)"''', re.M)

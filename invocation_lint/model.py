@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
+from . import defaults
 from .source import Span
 
 T = TypeVar("T")
@@ -164,8 +165,8 @@ class Redrive(Record):
 @record
 class Queue(Node):
     fifo: Val[bool] = field(default_factory=lambda: default(False))
-    visibility_timeout: Val[int] = field(default_factory=lambda: default(30))
-    retention: Val[int] = field(default_factory=lambda: default(345600))
+    visibility_timeout: Val[int] = field(default_factory=lambda: default(defaults.QUEUE_VISIBILITY_TIMEOUT))
+    retention: Val[int] = field(default_factory=lambda: default(defaults.QUEUE_RETENTION))
     redrive: Redrive | Unknown | None = None
 
 
@@ -237,8 +238,8 @@ class AsyncConfig(Record):
     resource: str
     span: Span
     qualifier: str = "$LATEST"
-    max_retry_attempts: Val[int] = field(default_factory=lambda: default(2))
-    max_event_age: Val[int] = field(default_factory=lambda: default(21600))
+    max_retry_attempts: Val[int] = field(default_factory=lambda: default(defaults.ASYNC_RETRIES))
+    max_event_age: Val[int] = field(default_factory=lambda: default(defaults.ASYNC_MAX_EVENT_AGE))
     on_failure: Target | None = None
     on_success: Target | None = None
 
@@ -247,7 +248,7 @@ class AsyncConfig(Record):
 class Function(Node):
     runtime: Val[str] = field(default_factory=lambda: Val(Unknown("no runtime")))
     handler: Val[str] = field(default_factory=lambda: Val(Unknown("no handler")))
-    timeout: Val[int] = field(default_factory=lambda: default(3))
+    timeout: Val[int] = field(default_factory=lambda: default(defaults.FUNCTION_TIMEOUT))
     reserved_concurrency: Val[int] | None = None  # None: not set
     dlq: Target | None = None
     async_configs: list[AsyncConfig] = field(default_factory=list)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from invocation_lint import defaults
 from invocation_lint.humanize import duration
 from invocation_lint.model import Function, Model, Queue, Target, Trigger, Val
 from invocation_lint.registry import Related
@@ -36,7 +37,7 @@ __all__ = [
 ]
 
 #: Lambda's default batch size when a mapping does not set one, by caller.
-DEFAULT_BATCH_SIZE = {"sqs": 10, "kinesis": 100, "dynamodb": 100}
+DEFAULT_BATCH_SIZE = defaults.BATCH_SIZE
 
 _SERVICE_LABEL = {
     "sqs": "SQS", "sns": "SNS", "s3": "S3", "lambda": "Lambda", "events": "EventBridge", "eventbridge": "EventBridge",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from invocation_lint import iam
+from invocation_lint import defaults, iam
 from invocation_lint.model import AsyncConfig, Function, Model, Target, Trigger
 from invocation_lint.registry import Context, Finding, Related, rule
 
@@ -76,7 +76,7 @@ def _retry_words(fn: Function) -> tuple[str, str]:
     retries = cfg.max_retry_attempts if cfg else None
     age = cfg.max_event_age if cfg else None
     n = retries.value if retries is not None and retries.known else (2 if retries is None else None)
-    age_s = age.value if age is not None and age.known else (21600 if age is None else None)
+    age_s = age.value if age is not None and age.known else (defaults.ASYNC_MAX_EVENT_AGE if age is None else None)
     age_words = f"within {duration(age_s)}" if isinstance(age_s, int) else "within the maximum event age"
     if n == 0:
         return "after the first failed attempt (MaximumRetryAttempts: 0)", "failure: no retry"

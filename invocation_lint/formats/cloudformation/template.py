@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ... import defaults
 from ...model import (
     Api,
     AsyncConfig,
@@ -304,8 +305,8 @@ class Builder:
         self.m.queues[res.id] = Queue(
             res.id, res.type, res.span, res.origin,
             fifo=fifo,
-            visibility_timeout=self.val(p, "VisibilityTimeout", 30, as_int, res.span),
-            retention=self.val(p, "MessageRetentionPeriod", 345600, as_int, res.span),
+            visibility_timeout=self.val(p, "VisibilityTimeout", defaults.QUEUE_VISIBILITY_TIMEOUT, as_int, res.span),
+            retention=self.val(p, "MessageRetentionPeriod", defaults.QUEUE_RETENTION, as_int, res.span),
         )
 
     def queue_redrive(self, res: Res) -> None:
@@ -477,7 +478,7 @@ class Builder:
             res.id, res.type, res.span, res.origin,
             runtime=self.val(p, "Runtime", Unknown("no Runtime (container image or custom)"), None, res.span),
             handler=self.val(p, "Handler", Unknown("no Handler"), None, res.span),
-            timeout=self.val(p, "Timeout", 3, as_int, res.span),
+            timeout=self.val(p, "Timeout", defaults.FUNCTION_TIMEOUT, as_int, res.span),
             recursive_loop=self.val(p, "RecursiveLoop", "Terminate", None, res.span),
         )
         pkg = self.r.value(p.get("PackageType", "Zip"))
@@ -584,8 +585,8 @@ class Builder:
             return
         qualifier = self.r.value(p.get("Qualifier", "$LATEST"))
         cfg = AsyncConfig(res.origin, res.span, qualifier=qualifier if isinstance(qualifier, str) else "$LATEST")
-        cfg.max_retry_attempts = self.val(p, "MaximumRetryAttempts", 2, as_int, res.span)
-        cfg.max_event_age = self.val(p, "MaximumEventAgeInSeconds", 21600, as_int, res.span)
+        cfg.max_retry_attempts = self.val(p, "MaximumRetryAttempts", defaults.ASYNC_RETRIES, as_int, res.span)
+        cfg.max_event_age = self.val(p, "MaximumEventAgeInSeconds", defaults.ASYNC_MAX_EVENT_AGE, as_int, res.span)
         dest = p.get("DestinationConfig")
         if isinstance(dest, dict):
             for key, attr, kind in (("OnFailure", "on_failure", "on-failure"), ("OnSuccess", "on_success", "on-success")):

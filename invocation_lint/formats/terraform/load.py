@@ -5,8 +5,7 @@ turns those into nodes, triggers and failure routes, mirroring the CloudFormatio
 project and its CloudFormation twin give the same Model. Node ids are Terraform addresses
 (``aws_sqs_queue.orders``, ``module.worker.aws_lambda_function.this[0]``, ``aws_sqs_queue.q["a"]``).
 
-Defaults are AWS's (the provider's are the same): visibility timeout 30 s, retention 345600 s, function
-timeout 3 s, batch size 10 (SQS) or 100 (streams), async retries 2, maximum event age 21600 s.
+Defaults are AWS's (the provider's are the same), from the one table in ``invocation_lint.defaults``.
 
 Modules: a local source (``./…``) is read from disk with its inputs; ``terraform-aws-modules/lambda/aws`` and
 ``terraform-aws-modules/sqs/aws`` (whose source is not on disk) are modelled by the small stand-ins in
@@ -25,6 +24,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from ... import defaults
 from ...model import (
     Api,
     AsyncConfig,
@@ -412,8 +412,8 @@ class Builder:
         self.m.queues[inst.address] = Queue(
             inst.address, inst.type, inst.span, inst.origin,
             fifo=fifo,
-            visibility_timeout=self.val(v, "visibility_timeout_seconds", 30, as_int, inst.span),
-            retention=self.val(v, "message_retention_seconds", 345600, as_int, inst.span),
+            visibility_timeout=self.val(v, "visibility_timeout_seconds", defaults.QUEUE_VISIBILITY_TIMEOUT, as_int, inst.span),
+            retention=self.val(v, "message_retention_seconds", defaults.QUEUE_RETENTION, as_int, inst.span),
         )
 
     def topic(self, inst: Inst) -> None:
@@ -610,7 +610,7 @@ class Builder:
             inst.address, inst.type, inst.span, inst.origin,
             runtime=self.val(v, "runtime", Unknown("no runtime (container image or custom)"), None, inst.span),
             handler=self.val(v, "handler", Unknown("no handler"), None, inst.span),
-            timeout=self.val(v, "timeout", 3, as_int, inst.span),
+            timeout=self.val(v, "timeout", defaults.FUNCTION_TIMEOUT, as_int, inst.span),
         )
         pkg = _deref(v.get("package_type"))
         fn.package_type = pkg if isinstance(pkg, str) else "Zip"
@@ -801,8 +801,8 @@ class Builder:
             return
         qualifier = _deref(v.get("qualifier")) if _is_set(v, "qualifier") else "$LATEST"
         cfg = AsyncConfig(inst.origin, inst.span, qualifier=qualifier if isinstance(qualifier, str) else "$LATEST")
-        cfg.max_retry_attempts = self.val(v, "maximum_retry_attempts", 2, as_int, inst.span)
-        cfg.max_event_age = self.val(v, "maximum_event_age_in_seconds", 21600, as_int, inst.span)
+        cfg.max_retry_attempts = self.val(v, "maximum_retry_attempts", defaults.ASYNC_RETRIES, as_int, inst.span)
+        cfg.max_event_age = self.val(v, "maximum_event_age_in_seconds", defaults.ASYNC_MAX_EVENT_AGE, as_int, inst.span)
         for dest in blocks(v, "destination_config"):
             for key, attr, kind in (("on_failure", "on_failure", "on-failure"), ("on_success", "on_success", "on-success")):
                 for blk in blocks(dest, key):

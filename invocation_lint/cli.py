@@ -249,7 +249,7 @@ def rule_cmd(code_or_name: str) -> None:
 def graph_cmd(paths: tuple[str, ...], fmt: str) -> None:
     """Draw the resource graph: triggers and failure routes."""
     try:
-        from .graph import render as render_graph  # type: ignore[attr-defined]
+        from .graph import render as render_graph
     except ImportError:
         _fail("graph rendering is not available in this version")
         return
@@ -261,10 +261,6 @@ def graph_cmd(paths: tuple[str, ...], fmt: str) -> None:
     for err in errors:
         click.echo(str(err), err=True)
     sys.exit(2 if errors else 0)
-
-
-def run_main(argv: list[str] | None = None) -> Any:
-    return main.main(args=argv, prog_name="invlint")
 
 
 if __name__ == "__main__":

@@ -140,7 +140,7 @@ def _read_toml(path: str) -> dict[str, Any] | None:
         import tomllib  # type: ignore[import-not-found]
     except ModuleNotFoundError:  # Python 3.10
         try:
-            import tomli as tomllib  # type: ignore[no-redef]
+            import tomli as tomllib  # type: ignore[import-not-found,no-redef,unused-ignore]
         except ModuleNotFoundError as exc:
             raise ConfigError(path, "reading pyproject.toml needs Python 3.11+ or the 'tomli' package") from exc
     text = _text(path)

@@ -12,7 +12,7 @@ import fnmatch
 import functools
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -241,10 +241,10 @@ def run(
     chosen, levels = select_rules(config, all_rules)
     options = rule_options(config, all_rules)
 
-    analyse = None
+    analyse: Callable[[Model], None] | None = None
     if any(r.needs_handlers for r in chosen):
         try:
-            from .handlers import analyse_model as analyse  # type: ignore[attr-defined]
+            from .handlers import analyse_model as analyse
         except ImportError:
             chosen = [r for r in chosen if not r.needs_handlers]
 

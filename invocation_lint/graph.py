@@ -159,11 +159,11 @@ def losses(model: Model) -> list[Edge]:
         if t.mode == "poll-sqs":
             qid = _node(t.source)
             q = model.queues.get(qid or "")
-            if q is not None and q.redrive is None and (qid, "sqs") not in out:
-                from invocation_lint.rules._common import duration
+            if qid is not None and q is not None and q.redrive is None and (qid, "sqs") not in out:
+                from invocation_lint.humanize import duration
 
                 keep = f"deleted after {duration(q.retention.value)}" if q.retention.known else "deleted at expiry"
-                out[(qid, "sqs")] = Edge(qid, LOST, "lost", f"no redrive: {keep}", q.span, qid)  # type: ignore[arg-type]
+                out[(qid, "sqs")] = Edge(qid, LOST, "lost", f"no redrive: {keep}", q.span, qid)
         elif t.mode == "poll-stream" and t.on_failure is None:
             r = t.max_retry_attempts
             when = f"after {r.value} retries" if r.known and r.value != -1 else "when the records expire"

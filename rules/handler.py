@@ -634,7 +634,7 @@ def _proxy_callers(triggers: list[Trigger]) -> list[Trigger]:
             continue
         if t.service == "alb" or t.service == "apigateway" and t.proxy:
             out.append(t)
-        elif t.service == "apigatewayv2" and t.proxy and str(t.extra.get("payload_format_version")) == "1.0":
+        elif t.service == "apigatewayv2" and t.proxy and str(t.payload_format_version) == "1.0":
             out.append(t)
     return out
 

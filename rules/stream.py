@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from invocation_lint.rules._common import duration, node_label, related, trigger_step, wording
-
 from invocation_lint.model import Model, Trigger
 from invocation_lint.registry import Context, Finding, Related, rule
+
+from ._common import duration, node_label, related, trigger_step, wording
 
 _STREAM_SERVICES = ("kinesis", "dynamodb")
 _RETENTION = {"kinesis": "the stream's retention, 24 h by default", "dynamodb": "the stream's retention, 24 h"}

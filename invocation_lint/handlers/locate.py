@@ -319,7 +319,7 @@ def _try(root: str, base: str, rel: str, language: Language, name: str) -> Sourc
 
 
 def _from_single_file(code: CodeLocation, base: str, language: Language, module: str,
-                      name: str) -> Source | NoSource:
+                      name: str) -> Source | NoSource | Missing:
     path = code.path or ""
     stem = os.path.splitext(os.path.basename(path))[0]
     if module != stem and os.path.isfile(path):  # the package holds this one file, under its own name

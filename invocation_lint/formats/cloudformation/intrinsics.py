@@ -309,7 +309,7 @@ class Resolver:
             return Unknown("malformed Fn::Select")
         idx, items = self.value(arg[0], depth + 1), self.value(arg[1], depth + 1)
         try:
-            return items[int(idx)]  # type: ignore[index]
+            return items[int(idx)]
         except (TypeError, ValueError, IndexError, KeyError):
             return Unknown("Fn::Select of unknown values")
 
@@ -344,7 +344,7 @@ class Resolver:
                     logical = arg[0]
                 elif isinstance(arg, str):
                     logical = arg.split(".", 1)[0]
-                if logical in self.types:
+                if logical is not None and logical in self.types:
                     return self._node(logical, span)
                 return Target(unknown=Unknown("Fn::GetAtt of an unknown resource"), span=span)
             if k == "Fn::Sub":

@@ -83,7 +83,7 @@ def _is_intrinsic(v: Mapping[str, Any]) -> bool:
 
 
 def expand(resources: list[Res], doc: Mapping[str, Any], resolver: Resolver, file: str, template_dir: str) -> list[Res]:
-    glob = doc.get("Globals") if isinstance(doc.get("Globals"), dict) else {}
+    glob: Mapping[str, Any] = g if isinstance(g := doc.get("Globals"), dict) else {}
     out: list[Res] = []
     implicit: dict[str, Res] = {}
     # APIs whose OpenAPI body the user wrote: SAM leaves such a body as it is (unless MergeDefinitions), so an

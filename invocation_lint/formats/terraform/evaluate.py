@@ -140,9 +140,6 @@ def to_str(v: Any) -> str | Unknown:
 # --------------------------------------------------------------------------------------------- module source
 
 
-TOP_KINDS = ("resource", "data", "module", "variable", "locals", "output")
-
-
 class ModuleDef:
     """The blocks of one module directory."""
 
@@ -230,7 +227,7 @@ def read_module_dir(abs_dir: str, display_dir: str, root: bool, base_dir: str | 
     for body in overrides:  # after every other file, in name order, as Terraform merges them
         _merge_override(mdef, body)
     if root:  # terraform.tfvars(.json), then *.auto.tfvars(.json) in name order: later files win
-        tfvars = [n for n in ("terraform.tfvars", "terraform.tfvars.json") if n in names]
+        tfvars: list[str] = [n for n in ("terraform.tfvars", "terraform.tfvars.json") if n in names]
         tfvars += [n for n in names if n.endswith((".auto.tfvars", ".auto.tfvars.json"))]
         for name in tfvars:
             full = os.path.join(abs_dir, name)
@@ -572,9 +569,9 @@ class ModuleInstance:
                 value = evaluate(d.expr, Scope(self, blk.file))
         else:
             value = Unknown(f"undeclared variable {name!r}")
-        blk = self.mdef.variables.get(name)
-        if blk is not None and "type" in blk.body.attrs and isinstance(value, (dict, list)):
-            value = apply_type_defaults(value, blk.body.attrs["type"].expr, Scope(self, blk.file))
+        declared = self.mdef.variables.get(name)
+        if declared is not None and "type" in declared.body.attrs and isinstance(value, (dict, list)):
+            value = apply_type_defaults(value, declared.body.attrs["type"].expr, Scope(self, declared.file))
         if value is None and name in self.mdef.variables:
             d = self.mdef.variables[name].body.attrs.get("default")
             nullable = self.mdef.variables[name].body.attrs.get("nullable")
@@ -896,34 +893,34 @@ def _binop(e: BinOp, scope: Scope) -> Any:
     if op in ("==", "!="):
         r = _eq(left, right)
         return r if isinstance(r, Unknown) else (r if op == "==" else not r)
-    a, b = _num(left), _num(right)
-    if isinstance(a, Unknown):
-        return a
-    if isinstance(b, Unknown):
-        return b
+    x, y = _num(left), _num(right)
+    if isinstance(x, Unknown):
+        return x
+    if isinstance(y, Unknown):
+        return y
     if op == "+":
-        return a + b
+        return x + y
     if op == "-":
-        return a - b
+        return x - y
     if op == "*":
-        return a * b
+        return x * y
     if op == "/":
-        if b == 0:
+        if y == 0:
             raise _Fail("division by zero")
-        r = a / b
-        return int(r) if float(r).is_integer() else r
+        quotient = x / y
+        return int(quotient) if quotient.is_integer() else quotient
     if op == "%":
-        if b == 0:
+        if y == 0:
             raise _Fail("division by zero")
-        return a % b
+        return x % y
     if op == "<":
-        return a < b
+        return x < y
     if op == ">":
-        return a > b
+        return x > y
     if op == "<=":
-        return a <= b
+        return x <= y
     if op == ">=":
-        return a >= b
+        return x >= y
     return Unknown(f"operator {op}")
 
 

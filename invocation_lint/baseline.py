@@ -44,7 +44,7 @@ def normalise_message(message: str) -> str:
 
 
 def _loose(code: str, file: str, resource: str, function: str) -> str:
-    return hashlib.sha256("\x1f".join(("v1", code, file, resource, function)).encode("utf-8")).hexdigest()[:32]
+    return hashlib.sha256("\x1f".join(("v1", code, file, resource, function)).encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 @dataclass
@@ -76,9 +76,11 @@ def write(path: str, findings: list[Finding], sources: SourceLines | None = None
     entries.sort(key=lambda e: (e["file"], e["code"], e["resource"] or "", e["setting"], e["fingerprint"]))
     data = {"version": VERSION, "findings": entries}
     try:
+        from .source import json_safe
+
+        text = json_safe(json.dumps(data, indent=2, sort_keys=False, ensure_ascii=False))  # lone surrogates escaped
         with open(path, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, indent=2, sort_keys=False, ensure_ascii=False)
-            fh.write("\n")
+            fh.write(text + "\n")
     except OSError as exc:
         raise InputError(path, f"cannot write baseline: {exc.strerror}") from exc
 

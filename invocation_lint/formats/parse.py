@@ -124,7 +124,8 @@ def parse_yaml(text: str, file: str) -> Any:
             problem = exc.problem or exc.context or "invalid YAML"
             raise InputError(file, f"invalid YAML: {problem}", line) from None
         except yaml.YAMLError as exc:
-            raise InputError(file, f"invalid YAML: {exc}") from None
+            first = (str(exc).splitlines() or ["invalid YAML"])[0]
+            raise InputError(file, f"invalid YAML: {first}") from None
         except RecursionError:
             raise InputError(file, f"nesting deeper than {MAX_DEPTH} levels") from None
         finally:

@@ -75,7 +75,7 @@ def uri_of(file: str) -> str:
             file = rel
     from urllib.parse import quote
 
-    return quote(os.path.normpath(file).replace(os.sep, "/"), safe="/")
+    return quote(os.fsencode(os.path.normpath(file).replace(os.sep, "/")), safe="/")
 
 
 def render(result: Result, fmt: str, *, color: bool = False, width: int | None = None) -> str:

@@ -170,6 +170,8 @@ def check(
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
     if verbose:
+        for note in cfg.notes:
+            click.echo(f"invlint: note: {note}", err=True)
         for model in result.models:
             for note in dict.fromkeys(model.notes):  # each said once
                 click.echo(f"{model.file}: note: {note}", err=True)

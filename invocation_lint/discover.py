@@ -11,6 +11,7 @@ from __future__ import annotations
 import glob
 import os
 import re
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
@@ -47,10 +48,17 @@ def _is_venv(path: str) -> bool:
     return os.path.exists(os.path.join(path, "pyvenv.cfg"))
 
 
+def _nonblocking(path: str, flags: int) -> int:
+    """Open without blocking: a FIFO swapped in after the directory walk must not hang the run."""
+    return os.open(path, flags | getattr(os, "O_NONBLOCK", 0))
+
+
 def is_template_file(path: str) -> bool:
     """Does the start of this file look like a CloudFormation/SAM template or a Terraform plan?"""
     try:
-        with open(path, "rb") as fh:
+        with open(path, "rb", opener=_nonblocking) as fh:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                return False
             head = fh.read(MAX_SNIFF)
     except OSError:
         return False
@@ -120,7 +128,12 @@ def _walk(root: str, display_root: str) -> Iterable[Input]:
             if name.endswith(".tf.json"):
                 continue
             full = os.path.join(dirpath, name)
-            if os.path.islink(full) or not name.lower().endswith(TEMPLATE_SUFFIXES):
+            if not name.lower().endswith(TEMPLATE_SUFFIXES):
+                continue
+            try:  # symlinks are not followed under a directory; FIFOs, sockets and devices never opened
+                if not stat.S_ISREG(os.lstat(full).st_mode):
+                    continue
+            except OSError:
                 continue
             if is_template_file(full):
                 yield Input("template", full, os.path.join(shown_dir, name), base)
@@ -150,6 +163,13 @@ def discover(paths: Iterable[str]) -> tuple[list[Input], list[InputError]]:
                 continue
         for path in matches:
             if os.path.isdir(path):
+                if os.path.islink(path.rstrip(os.sep) or path):
+                    from .files import refusal
+
+                    why = refusal(path.rstrip(os.sep), project_root(path), directory=True)
+                    if why is not None:
+                        errors.append(InputError(path, why))
+                        continue
                 for inp in _walk(path, path.rstrip("/") or path):
                     add(inp)
             elif os.path.isfile(path):

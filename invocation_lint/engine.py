@@ -101,16 +101,18 @@ def select_rules(config: Config, rules: dict[str, Rule] | None = None) -> tuple[
     """The rules to run, in catalogue order, and the severity of each (after config overrides)."""
     rules = registry.all_rules() if rules is None else rules
     where = f"{config.source}" if config.source else "configuration"
-    select = config.select if config.select is not None else ["ALL"]
+    # each selector once: a list repeating one code a million times costs one check, not a million
+    select = list(dict.fromkeys(config.select)) if config.select is not None else ["ALL"]
+    ignore = list(dict.fromkeys(config.ignore))
     _check_known(select, rules, "--select" if not config.source else f"{where}: select")
-    _check_known(config.ignore, rules, "--ignore" if not config.source else f"{where}: ignore")
+    _check_known(ignore, rules, "--ignore" if not config.source else f"{where}: ignore")
     severity = resolve_rule_keys(config.severity, rules, f"{where}: severity")
     chosen: list[Rule] = []
     levels: dict[str, str] = {}
     for r in rules.values():
         if not any(rule_matches(t, r) for t in select):
             continue
-        if any(rule_matches(t, r) for t in config.ignore):
+        if any(rule_matches(t, r) for t in ignore):
             continue
         level = severity.get(r.code, r.severity)
         if level == "off":

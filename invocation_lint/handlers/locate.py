@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from invocation_lint.model import CodeLocation, Function
-from invocation_lint.source import Span
+from invocation_lint.source import InputError, Span
 
 from .facts import Language
 
@@ -88,14 +88,11 @@ def _inside(path: str, base: str) -> bool:
 
 def _read_file(path: str, base: str) -> str | None:
     """The text of ``path`` if it is a regular file inside ``base`` and small enough; else None."""
-    if not _inside(path, base) or not os.path.isfile(path):
-        return None
+    from ..files import read_limited
+
     try:
-        if os.path.getsize(path) > MAX_SOURCE_BYTES:
-            return None
-        with open(path, "rb") as fh:
-            data = fh.read(MAX_SOURCE_BYTES + 1)
-    except OSError:
+        data = read_limited(path, path, MAX_SOURCE_BYTES, base)
+    except InputError:
         return None
     if b"\0" in data[:4096]:
         return None
@@ -305,10 +302,15 @@ def _has_any(root: str, suffixes: tuple[str, ...], limit: int = 2000) -> bool:
     return False
 
 
-def _try(root: str, base: str, rel: str, language: Language, name: str) -> Source | None:
+def _try(root: str, base: str, rel: str, language: Language, name: str) -> Source | NoSource | None:
+    from ..files import refusal
+
     path = os.path.normpath(os.path.join(root, rel))
-    if not os.path.isfile(path):
+    if not os.path.lexists(path):
         return None
+    why = refusal(path, base)
+    if why is not None:
+        return NoSource(f"{display_path(path)}: {why}") if "outside" in why or "regular" in why else None
     text = _read_file(path, base)
     if text is None:
         return None
@@ -336,7 +338,12 @@ def _from_single_file(code: CodeLocation, base: str, language: Language, module:
 def _from_zip(code: CodeLocation, language: Language, module: str, name: str) -> Source | Missing | NoSource:
     import zipfile
 
+    from ..files import refusal
+
     path = code.path or ""
+    why = refusal(path, code.base_dir)
+    if why is not None:
+        return NoSource(f"{display_path(path)}: {why}")
     try:
         if os.path.getsize(path) > MAX_ZIP_BYTES:
             return NoSource(f"{path}: code package too large to read")

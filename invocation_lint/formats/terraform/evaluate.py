@@ -175,8 +175,21 @@ class ModuleDef:
                     self.locals[name] = (attr, blk.file)
 
 
-def read_module_dir(abs_dir: str, display_dir: str, root: bool) -> ModuleDef:
-    """Parse every ``.tf`` and ``.tf.json`` file of a directory (sorted, as Terraform reads them)."""
+def read_module_dir(abs_dir: str, display_dir: str, root: bool, base_dir: str | None = None,
+                    notes: list[str] | None = None) -> ModuleDef:
+    """Parse every ``.tf`` and ``.tf.json`` file of a directory (sorted, as Terraform reads them).
+
+    A symlink leaving ``base_dir`` (the project root) or a special file (FIFO, device) is skipped with a note."""
+    from ...files import refusal
+
+    def readable(full: str, shown: str) -> bool:
+        why = refusal(full, base_dir)
+        if why is None:
+            return True
+        if notes is not None and os.path.lexists(full):
+            notes.append(f"{shown}: {why}")
+        return False
+
     try:
         names = sorted(os.listdir(abs_dir))
     except OSError as exc:
@@ -190,11 +203,11 @@ def read_module_dir(abs_dir: str, display_dir: str, root: bool) -> ModuleDef:
         if not (is_tf or is_json):
             continue
         full = os.path.join(abs_dir, name)
-        if not os.path.isfile(full):
+        shown = os.path.join(display_dir, name)
+        if not readable(full, shown):
             continue
         found = True
-        shown = os.path.join(display_dir, name)
-        text = _read_text(full, shown)
+        text = _read_text(full, shown, base_dir)
         if not text.strip():
             continue
         if is_tf:
@@ -219,7 +232,9 @@ def read_module_dir(abs_dir: str, display_dir: str, root: bool) -> ModuleDef:
         for name in tfvars:
             full = os.path.join(abs_dir, name)
             shown = os.path.join(display_dir, name)
-            text = _read_text(full, shown)
+            if not readable(full, shown):
+                continue
+            text = _read_text(full, shown, base_dir)
             if not text.strip():
                 continue
             if name.endswith(".json"):
@@ -275,19 +290,13 @@ def _merge_override(mdef: ModuleDef, body: Body) -> None:
 MAX_HCL_BYTES = 8 * 1024 * 1024
 
 
-def _read_text(full: str, shown: str) -> str:
+def _read_text(full: str, shown: str, base_dir: str | None = None) -> str:
+    from ...files import read_limited
     from ..parse import MAX_BYTES, decode
 
-    limit = MAX_HCL_BYTES if full.endswith(".tf") else MAX_BYTES
-    try:
-        size = os.path.getsize(full)
-        if size > limit:
-            raise InputError(shown, f"file is {size / 1e6:.1f} MB; {'.tf' if limit == MAX_HCL_BYTES else ''} files "
-                                    f"over {limit // (1024 * 1024)} MiB are not read".replace("  ", " "))
-        with open(full, "rb") as fh:
-            data = fh.read(limit + 1)
-    except OSError as exc:
-        raise InputError(shown, f"cannot read file: {exc.strerror or exc}") from None
+    hcl = full.endswith((".tf", ".tfvars"))
+    data = read_limited(full, shown, MAX_HCL_BYTES if hcl else MAX_BYTES, base_dir,
+                        ".tf files" if full.endswith(".tf") else ".tfvars files" if hcl else "files")
     if not data.strip():
         return ""
     return decode(data, shown)
@@ -1388,12 +1397,13 @@ def _read_project_file(scope: Scope, path: Any) -> tuple[str, str] | Unknown:
     real = os.path.realpath(full)
     if not (real == base or real.startswith(base + os.sep)):
         return Unknown(f"{path} is outside the project; not read")
+    from ...files import read_limited
+
     try:
-        if os.path.getsize(real) > MAX_FILE_BYTES:
-            return Unknown(f"{path} is larger than {MAX_FILE_BYTES} bytes; not read")
-        with open(real, encoding="utf-8") as fh:
-            text = fh.read()
-    except (OSError, UnicodeDecodeError):
+        text = read_limited(real, path, MAX_FILE_BYTES, base).decode("utf-8")
+    except InputError as exc:
+        return Unknown(f"{path}: {exc.message}")
+    except UnicodeDecodeError:
         return Unknown(f"{path} cannot be read")
     root_display = getattr(module.loader, "root_display", "")
     display = os.path.join(root_display, os.path.relpath(real, os.path.realpath(module.root_dir)))

@@ -1102,7 +1102,7 @@ class _Loader:
 
         key = os.path.realpath(abs_dir)
         if key not in self._defs:
-            self._defs[key] = read_module_dir(abs_dir, display, root)
+            self._defs[key] = read_module_dir(abs_dir, display, root, self.base_dir, self.notes)
             self.errors.extend(self._defs[key].errors)
         return self._defs[key]
 
@@ -1112,10 +1112,11 @@ class _Loader:
         if self._manifest is None:
             self._manifest = {}
             path = os.path.join(self.root_abs, ".terraform", "modules", "modules.json")
+            from ...files import read_limited
+
             try:
-                with open(path, encoding="utf-8") as fh:
-                    data = json.load(fh)
-            except (OSError, ValueError):
+                data = json.loads(read_limited(path, path, 8 * 1024 * 1024, self.base_dir))
+            except (InputError, ValueError, RecursionError):
                 data = None
             mods = data.get("Modules") if isinstance(data, dict) else None
             for mod in mods if isinstance(mods, list) else []:
@@ -1485,6 +1486,10 @@ def _partial_doc(key: str, ref: Any, span: Span) -> Any:
 _MODULE_SOURCE = re.compile(r'''^\s*source\s*=\s*"(\.\.?/[^"]*)"''', re.M)
 
 
+def _nonblocking(path: str, flags: int) -> int:
+    return os.open(path, flags | getattr(os, "O_NONBLOCK", 0))
+
+
 def called_local_modules(dir_path: str) -> set[str]:
     """The directories (real paths) of the local modules that the module in ``dir_path`` calls.
 
@@ -1500,9 +1505,12 @@ def called_local_modules(dir_path: str) -> set[str]:
     for name in names:
         if not (name.endswith(".tf") or name.endswith(".tf.json")):
             continue
+        full = os.path.join(dir_path, name)
+        if not os.path.isfile(full) or os.path.islink(full):  # never a FIFO; a symlink's calls are not guessed at
+            continue
         try:
-            with open(os.path.join(dir_path, name), encoding="utf-8", errors="replace") as fh:
-                text = fh.read(2 * 1024 * 1024)
+            with open(full, "rb", opener=_nonblocking) as fh:
+                text = fh.read(2 * 1024 * 1024).decode("utf-8", errors="replace")
         except OSError:
             continue
         if name.endswith(".tf.json"):

@@ -306,6 +306,8 @@ class Trigger(Record):
     delivery_dlq: Target | None = None
     #: known only from a permission grant: no subscription, rule, mapping or integration says how it invokes
     via_permission: bool = False
+    #: the function's own Events entry that declares this trigger (SAM), by its name
+    event_name: str | None = None
     #: the event filter of the subscription, notification or mapping (FilterCriteria, S3 key filter), if any
     event_filter: Any = None
     extra: dict[str, Any] = field(default_factory=dict)
@@ -340,6 +342,31 @@ class Delivery(Record):
 # ------------------------------------------------------------------------------------------------------ model
 
 
+class Vocabulary:
+    """How the user's input spells what a finding names: settings, resource kinds, whole fix hints.
+
+    Rules word everything in CloudFormation's terms; a front-end whose language differs gives its Model a
+    vocabulary that says the same in its own (``VisibilityTimeout`` → ``visibility_timeout_seconds``). A
+    phrase is a ``str.format`` template, filled with the same fields in either language.
+    """
+
+    __slots__ = ("names", "phrases")
+
+    def __init__(self, names: dict[str, str] | None = None, phrases: dict[str, str] | None = None) -> None:
+        self.names = names or {}
+        self.phrases = phrases or {}
+
+    def name(self, term: str) -> str:
+        return self.names.get(term, term)
+
+    def phrase(self, template: str, **fields: str) -> str:
+        return self.phrases.get(template, template).format(**fields)
+
+
+#: CloudFormation and SAM: the terms the rules use
+NATIVE = Vocabulary()
+
+
 @dataclass
 class Model:
     """Everything one template (or one Terraform module) says, as a graph."""
@@ -370,6 +397,8 @@ class Model:
     #: Terraform: the root module's ``module`` blocks (address → span), to say through which one a finding in a
     #: shared child module is reached
     module_calls: dict[str, Span] = field(default_factory=dict)
+    #: how this input spells settings and fix hints (rules never ask which format it is)
+    vocabulary: Vocabulary = NATIVE
 
     def node(self, node_id: str | None) -> Node | None:
         if node_id is None:

@@ -230,9 +230,7 @@ def async_without_failure_capture(model: Model, ctx: Context) -> Iterable[Findin
             function=fid,
             related=rel,
             path=[_caller(model, first), trigger_step(first), step, "no DLQ, no on-failure destination", "dropped"],
-            fix=wording(model, "add an OnFailure destination (EventInvokeConfig) or a DeadLetterQueue to the function",
-                        "add an aws_lambda_function_event_invoke_config with destination_config.on_failure, "
-                        "or a dead_letter_config, to the function"),
+            fix=wording(model, "add an OnFailure destination (EventInvokeConfig) or a DeadLetterQueue to the function"),
         )
 
 
@@ -330,8 +328,7 @@ def async_config_without_async_trigger(model: Model, ctx: Context) -> Iterable[F
                 related=rel,
                 path=[_caller(model, first), trigger_step(first), "failure: handled by the caller or the mapping",
                       f"DLQ {target_label(model, fn.dlq)}: never used"],
-                fix=wording(model, "remove the DeadLetterConfig; handle failures where this caller handles them",
-                            "remove the dead_letter_config; handle failures where this caller handles them"),
+                fix=wording(model, "remove the DeadLetterConfig; handle failures where this caller handles them"),
             )
         for cfg in fn.async_configs:
             yield Finding(
@@ -344,9 +341,7 @@ def async_config_without_async_trigger(model: Model, ctx: Context) -> Iterable[F
                 related=rel,
                 path=[_caller(model, first), trigger_step(first), "failure: handled by the caller or the mapping",
                       "EventInvokeConfig: never used"],
-                fix=wording(model, "remove the EventInvokeConfig; for streams set DestinationConfig on the mapping",
-                            "remove the aws_lambda_function_event_invoke_config; for streams set "
-                            "destination_config on the aws_lambda_event_source_mapping"),
+                fix=wording(model, "remove the EventInvokeConfig; for streams set DestinationConfig on the mapping"),
             )
 
 
@@ -498,9 +493,7 @@ def sns_subscription_without_redrive(model: Model, ctx: Context) -> Iterable[Fin
             function=t.function,
             path=[topic, f"subscription of {t.function}", "delivery fails: SNS retries", "no redrive policy",
                   "discarded"],
-            fix=wording(model, "add a RedrivePolicy with a deadLetterTargetArn (an SQS queue) to the subscription",
-                        "add a redrive_policy with a deadLetterTargetArn (an SQS queue) to the "
-                        "aws_sns_topic_subscription"),
+            fix=wording(model, "add a RedrivePolicy with a deadLetterTargetArn (an SQS queue) to the subscription"),
         )
 
 
@@ -569,8 +562,7 @@ def eventbridge_target_without_dlq(model: Model, ctx: Context) -> Iterable[Findi
             function=t.function,
             path=[rule_label, f"target {t.function}", "delivery fails: EventBridge retries",
                   "no target DLQ", "dropped"],
-            fix=wording(model, "add DeadLetterConfig (an SQS queue) to the rule target",
-                        "add a dead_letter_config (an SQS queue) to the aws_cloudwatch_event_target"),
+            fix=wording(model, "add DeadLetterConfig (an SQS queue) to the rule target"),
         )
 
 

@@ -232,7 +232,10 @@ def _function(res: Res, props: LDict, r: Resolver, template_dir: str, implicit: 
             eprops = event.get("Properties")
             if not isinstance(eprops, LDict):
                 eprops = LDict(eprops if isinstance(eprops, dict) else {}, span=espan)
-            out.extend(_event(fid, str(name), etype, eprops, espan, r, implicit, managed, auto_statements, own_bodies))
+            generated = _event(fid, str(name), etype, eprops, espan, r, implicit, managed, auto_statements, own_bodies)
+            for made in generated:
+                made.extra["event"] = str(name)
+            out.extend(generated)
 
     url = props.get("FunctionUrlConfig")
     if isinstance(url, dict):

@@ -277,6 +277,10 @@ class Builder:
             if fn:
                 fn(res)
         add_permission_triggers(self.m, self._permission_triggers, self._api_of_source)
+        for trig in self.m.triggers:  # a trigger the SAM transform makes from an Events entry is named by it
+            declared = self.by_id.get(trig.extra.get("id") or "")
+            if declared is not None and "event" in declared.extra:
+                trig.event_name = declared.extra["event"]
 
     def _suppressions(self, res: Res) -> None:
         meta = res.metadata

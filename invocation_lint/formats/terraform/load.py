@@ -51,6 +51,7 @@ from ..aws import HARMLESS_MANAGED, arn_name, arn_service
 from ..cloudformation.intrinsics import as_int as _cfn_as_int
 from ..event_sources import mapping_service
 from ..permissions import add_permission_triggers, permission_trigger
+from .vocabulary import TERRAFORM
 
 #: an event source mapping's arguments, as ``event_sources.mapping_service`` asks about them
 _TF_MAPPING_SETTINGS = {
@@ -1214,7 +1215,7 @@ def load_module(dir_path: str, display: str, base_dir: str) -> Model:
     from .evaluate import ModuleInstance
 
     abs_dir = os.path.abspath(dir_path)
-    model = Model(file=display, format="terraform", base_dir=base_dir)
+    model = Model(file=display, format="terraform", base_dir=base_dir, vocabulary=TERRAFORM)
     loader = _Loader(abs_dir, display, base_dir, model.notes)
     mdef = loader.module_def(abs_dir, display, True)
     root = ModuleInstance(loader, mdef, "", {}, abs_dir)
@@ -1284,7 +1285,7 @@ def load_plan(doc: LDict, display: str, base_dir: str) -> Model:
         raise InputError(display, f"unsupported Terraform JSON format_version {version!r} (this tool reads 0.x and 1.x)",
                          line)
     base = os.path.dirname(os.path.abspath(display)) if os.path.exists(display) else base_dir
-    model = Model(file=display, format="terraform", base_dir=base_dir)
+    model = Model(file=display, format="terraform", base_dir=base_dir, vocabulary=TERRAFORM)
     values_root = doc.get("planned_values") or doc.get("values")
     if not isinstance(values_root, Mapping):
         prior = doc.get("prior_state")

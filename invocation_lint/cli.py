@@ -60,7 +60,7 @@ def _write_stdout(text: str) -> None:
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, out.fileno())
         except (OSError, ValueError):
-            sys.stdout = None  # type: ignore[assignment]
+            sys.stdout = None
 
 
 def _say(line: str) -> None:

@@ -194,7 +194,7 @@ def _without_called_modules(inputs: list[Input]) -> list[Input]:
     modules = [i for i in inputs if i.kind == "terraform"]
     if len(modules) < 2:
         return inputs
-    from .formats.terraform.load import called_local_modules
+    from .formats.terraform.calls import called_local_modules
 
     called: set[str] = set()
     for inp in modules:

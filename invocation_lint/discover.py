@@ -8,6 +8,7 @@ Terraform module. ``-`` reads a template from standard input.
 
 from __future__ import annotations
 
+import fnmatch
 import glob
 import os
 import re
@@ -139,8 +140,14 @@ def _walk(root: str, display_root: str) -> Iterable[Input]:
                 yield Input("template", full, os.path.join(shown_dir, name), base)
 
 
-def discover(paths: Iterable[str]) -> tuple[list[Input], list[InputError]]:
-    """Expand files, directories, globs and ``-`` into inputs; paths that do not exist are errors."""
+def discover(paths: Iterable[str], *, exclude: list[str] | None = None,
+             templates_only: bool = False) -> tuple[list[Input], list[InputError]]:
+    """Expand files, directories, globs and ``-`` into inputs; paths that do not exist are errors.
+
+    ``exclude``: patterns (``fnmatch``, matched against the path and each of its tails) of inputs not to check.
+    ``templates_only``: a file named explicitly is checked only if it looks like a template (pre-commit passes
+    every changed YAML/JSON file).
+    """
     inputs: list[Input] = []
     errors: list[InputError] = []
     seen: set[tuple[str, str]] = set()
@@ -184,7 +191,26 @@ def discover(paths: Iterable[str]) -> tuple[list[Input], list[InputError]]:
                 errors.append(InputError(path, "not a regular file or directory"))
             else:
                 errors.append(InputError(path, "no such file or directory"))
-    return _without_called_modules(inputs), errors
+    inputs = _without_called_modules(inputs)
+    if exclude:
+        inputs = [i for i in inputs if not excluded(i.display, exclude)]
+    if templates_only:
+        inputs = [i for i in inputs if i.kind != "template" or not i.explicit or is_template_file(i.path)]
+    return inputs, errors
+
+
+def excluded(display: str, patterns: list[str]) -> bool:
+    if not patterns:
+        return False
+    norm = os.path.normpath(display).replace(os.sep, "/")
+    parts = norm.split("/")
+    candidates = {norm, parts[-1]} | {"/".join(parts[i:]) for i in range(len(parts))}
+    for pat in patterns:
+        p = pat.rstrip("/")
+        for cand in candidates:
+            if fnmatch.fnmatchcase(cand, p) or fnmatch.fnmatchcase(cand, p + "/*"):
+                return True
+    return False
 
 
 def _without_called_modules(inputs: list[Input]) -> list[Input]:
@@ -194,7 +220,7 @@ def _without_called_modules(inputs: list[Input]) -> list[Input]:
     modules = [i for i in inputs if i.kind == "terraform"]
     if len(modules) < 2:
         return inputs
-    from .formats.terraform.load import called_local_modules
+    from .formats.terraform.calls import called_local_modules
 
     called: set[str] = set()
     for inp in modules:

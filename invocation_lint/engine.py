@@ -8,7 +8,6 @@ while loading an input or running a rule becomes ``"<file>: internal error in <s
 from __future__ import annotations
 
 import dataclasses
-import fnmatch
 import functools
 import os
 import sys
@@ -152,26 +151,6 @@ def _internal(file: str, stage: str, exc: BaseException) -> InputError:
     return InputError(file, f"internal error in {stage}: {type(exc).__name__}: {msg}".rstrip(": "))
 
 
-def _excluded(display: str, patterns: list[str]) -> bool:
-    if not patterns:
-        return False
-    norm = os.path.normpath(display).replace(os.sep, "/")
-    parts = norm.split("/")
-    candidates = {norm, parts[-1]} | {"/".join(parts[i:]) for i in range(len(parts))}
-    for pat in patterns:
-        p = pat.rstrip("/")
-        for cand in candidates:
-            if fnmatch.fnmatchcase(cand, p) or fnmatch.fnmatchcase(cand, p + "/*"):
-                return True
-    return False
-
-
-def _is_template_file(path: str) -> bool:
-    from .discover import is_template_file
-
-    return is_template_file(path)
-
-
 def _load_one(inp: Any, errors: list[InputError]) -> Model | None:
     from .load import load_input
 
@@ -193,12 +172,10 @@ def load_models(paths: list[str], config: Config | None = None) -> tuple[list[Mo
     from .discover import discover
 
     config = config or Config()
-    inputs, errors = discover(paths)
+    inputs, errors = discover(paths, exclude=config.exclude)
     errors = list(errors)
     models = []
     for inp in inputs:
-        if _excluded(inp.display, config.exclude):
-            continue
         model = _load_one(inp, errors)
         if model is not None:
             models.append(model)
@@ -248,11 +225,8 @@ def run(
         except ImportError:
             chosen = [r for r in chosen if not r.needs_handlers]
 
-    inputs, errors = discover(paths)
+    inputs, errors = discover(paths, exclude=config.exclude, templates_only=config.skip_non_templates)
     errors = list(errors)
-    inputs = [i for i in inputs if not _excluded(i.display, config.exclude)]
-    if config.skip_non_templates:
-        inputs = [i for i in inputs if i.kind != "template" or not i.explicit or _is_template_file(i.path)]
 
     overrides = set(resolve_rule_keys(config.severity, all_rules, "severity"))
     models: list[Model] = []

@@ -439,37 +439,6 @@ def has_unknown(v: Any) -> bool:
     return _has_unknown(v)
 
 
-def as_int(v: Any) -> int | Unknown:
-    if isinstance(v, Unknown):
-        return v
-    if isinstance(v, bool):
-        return Unknown("a boolean where a number belongs")
-    if isinstance(v, int):
-        return v
-    if isinstance(v, float) and v.is_integer():
-        return int(v)
-    if isinstance(v, str):
-        try:
-            return int(v.strip())
-        except ValueError:
-            try:
-                f = float(v)
-                return int(f) if f.is_integer() else Unknown(f"not a whole number: {v!r}")
-            except ValueError:
-                return Unknown(f"not a number: {v!r}")
-    return Unknown("not a number")
-
-
-def as_bool(v: Any) -> bool | Unknown:
-    if isinstance(v, Unknown):
-        return v
-    if isinstance(v, bool):
-        return v
-    if isinstance(v, str) and v.lower() in ("true", "false"):
-        return v.lower() == "true"
-    return Unknown("not a boolean")
-
-
 def located(container: Any, key: str, resolved: Any, fallback: Span) -> Val[Any]:
     """A ``Val`` for ``container[key]`` with the span of where it is written."""
     span = container.spans.get(key) if isinstance(container, LDict) else None

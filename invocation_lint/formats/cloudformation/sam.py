@@ -15,7 +15,7 @@ from typing import Any
 from ...model import CodeLocation
 from ...source import LDict, LList, Span
 from .intrinsics import Resolver
-from .template import Res
+from .resource import Res
 
 POLL_SOURCES = {"SQS": "Queue", "Kinesis": "Stream", "DynamoDB": "Stream", "MSK": "Stream", "MQ": "Broker",
                 "DocumentDB": "Cluster"}

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from ... import defaults
@@ -40,15 +39,15 @@ from ...source import InputError, LDict, LList, Span
 from ..aws import HARMLESS_MANAGED
 from ..event_sources import mapping_service
 from ..permissions import add_permission_triggers, permission_trigger
+from ..values import as_bool, as_int
 from .intrinsics import (
     NAME_PROPERTY,
     NO_VALUE,
     TYPE_SERVICE,
     Resolver,
-    as_bool,
-    as_int,
     has_unknown,
 )
+from .resource import Res
 
 SAM_TRANSFORM = "AWS::Serverless-2016-10-31"
 
@@ -58,24 +57,6 @@ _CFN_MAPPING_SETTINGS = {
     "topics": "Topics", "docdb_config": "DocumentDBEventSourceConfig", "source_access": "SourceAccessConfigurations",
     "msk_config": "AmazonManagedKafkaEventSourceConfig",
 }
-
-
-@dataclass
-class Res:
-    """One resource as written (or as the SAM transform would write it)."""
-
-    id: str
-    type: str
-    props: LDict
-    span: Span
-    origin: str = ""
-    metadata: Any = None
-    condition: Any = None
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        if not self.origin:
-            self.origin = self.id
 
 
 def _ldict(value: Any, span: Span) -> LDict:

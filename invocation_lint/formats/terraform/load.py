@@ -48,9 +48,10 @@ from ...model import (
 )
 from ...source import InputError, LDict, LList, Span
 from ..aws import HARMLESS_MANAGED, arn_name, arn_service
-from ..cloudformation.intrinsics import as_int as _cfn_as_int
 from ..event_sources import mapping_service
 from ..permissions import add_permission_triggers, permission_trigger
+from ..values import as_bool as _as_bool
+from ..values import as_int as _as_int
 from .vocabulary import TERRAFORM
 
 #: an event source mapping's arguments, as ``event_sources.mapping_service`` asks about them
@@ -128,18 +129,11 @@ def _deref(v: Any) -> Any:
 
 
 def as_int(v: Any) -> int | Unknown:
-    return _cfn_as_int(_deref(v))
+    return _as_int(_deref(v))
 
 
 def as_bool(v: Any) -> bool | Unknown:
-    v = _deref(v)
-    if isinstance(v, Unknown):
-        return v
-    if isinstance(v, bool):
-        return v
-    if isinstance(v, str) and v.lower() in ("true", "false"):
-        return v.lower() == "true"
-    return Unknown("not a boolean")
+    return _as_bool(_deref(v))
 
 
 def as_str(v: Any) -> str | Unknown:
@@ -1481,42 +1475,3 @@ def _partial_doc(key: str, ref: Any, span: Span) -> Any:
     if ref.type == "data.aws_iam_policy_document":
         return ref
     return Unknown(f"{key} is known only after apply")
-
-
-_MODULE_SOURCE = re.compile(r'''^\s*source\s*=\s*"(\.\.?/[^"]*)"''', re.M)
-
-
-def _nonblocking(path: str, flags: int) -> int:
-    return os.open(path, flags | getattr(os, "O_NONBLOCK", 0))
-
-
-def called_local_modules(dir_path: str) -> set[str]:
-    """The directories (real paths) of the local modules that the module in ``dir_path`` calls.
-
-    Cheap (a text scan, no HCL parser), for discovery: a directory called as a child module is checked as part
-    of its caller, with the caller's inputs; checking it again as a root module, where its variables have no
-    values, repeats findings under other addresses.
-    """
-    out: set[str] = set()
-    try:
-        names = os.listdir(dir_path)
-    except OSError:
-        return out
-    for name in names:
-        if not (name.endswith(".tf") or name.endswith(".tf.json")):
-            continue
-        full = os.path.join(dir_path, name)
-        if not os.path.isfile(full) or os.path.islink(full):  # never a FIFO; a symlink's calls are not guessed at
-            continue
-        try:
-            with open(full, "rb", opener=_nonblocking) as fh:
-                text = fh.read(2 * 1024 * 1024).decode("utf-8", errors="replace")
-        except OSError:
-            continue
-        if name.endswith(".tf.json"):
-            sources = re.findall(r'"source"\s*:\s*"(\.\.?/[^"]*)"', text)
-        else:
-            sources = _MODULE_SOURCE.findall(text)
-        for src in sources:
-            out.add(os.path.realpath(os.path.join(dir_path, src)))
-    return out

@@ -419,11 +419,14 @@ CASES: dict[str, Case] = {
     "fifo-named": Case(lambda p, o: (os.mkfifo(p / "f.yaml"), ["f.yaml"])[1], 2, stderr=("not a regular file",)),
     "fifo-handler": Case(_fifo_handler, 1),
     "tf-for-each-100k": Case(_tf('resource "aws_sqs_queue" "q" {\n  for_each = toset([for i in range(100000) : '
-                                 'tostring(i)])\n  name = each.key\n}\n'), 0, stderr=("limit",)),
+                                 'tostring(i)])\n  name = each.key\n}\n'), 0, stderr=("aws_sqs_queue.q", "more than the")),
     "tf-nested-for": Case(_tf('locals {\n  xs = flatten([for a in range(3000) : [for b in range(3000) : '
                               '"${a}-${b}"]])\n}\nresource "aws_sqs_queue" "q" {\n  count = length(local.xs)\n'
-                              '  name = local.xs[count.index]\n}\n'), 0, stderr=("limit",)),
-    "tf-count-1e400": Case(_tf('resource "aws_sqs_queue" "q" {\n  count = 1e400\n}\n'), 0),
+                              '  name = local.xs[count.index]\n}\n'), 0, stderr=("aws_sqs_queue.q", "more than the")),
+    "tf-count-1e400": Case(_tf('resource "aws_sqs_queue" "q" {\n  count = 1.0e400\n}\n'), 0,
+                           stderr=("aws_sqs_queue.q", "more than the 1000 instances")),
+    "tf-count-huge-module": Case(_tf('module "m" {\n  source = "./m"\n  count = 5000000\n}\n'), 0,
+                                 stderr=("module.m", "more than the 1000 instances")),
     "js-nested-if": Case(_js_handler(_nested_ifs(50_000)), 1, stderr=JS_CLEAN_NOTE[:1]),
     "js-nested-try": Case(_js_handler(_nested_try(30_000)), 1, stderr=JS_CLEAN_NOTE[:1]),
     "zip-bomb": Case(_zip_bomb, 1, stderr=("code.zip",)),
@@ -520,7 +523,7 @@ def test_long_source_line_is_cut_around_the_column() -> None:
 
 #: cases not handled yet
 PENDING = {
-        "tf-for-each-100k", "tf-nested-for", "tf-count-1e400", "js-nested-if", "js-nested-try", "select-split-empty",
+        "js-nested-if", "js-nested-try", "select-split-empty",
     "sns-redrive-string", "json-huge-int", "handler-unparsable",
 }
 

@@ -88,6 +88,30 @@ class _Fail(Exception):
     """An evaluation error Terraform would report (``try``/``can`` catch it); elsewhere it becomes Unknown."""
 
 
+#: bounds on the work one configuration can ask for: instances of one resource or module call (count,
+#: for_each), items of one collection built by ``range`` or a ``for`` expression, and ``for`` iterations in the
+#: evaluation of one expression (with everything it refers to). Past them the value is unknown, said with -v,
+#: and the rest of the module is still checked.
+MAX_INSTANCES = 1000
+MAX_COLLECTION = 10_000
+MAX_STEPS = 200_000
+_work = [0, 0]  # [evaluate() calls in progress, for iterations since the outermost one began]
+
+
+def _instance_keys(n: Any, address: str) -> list[tuple[Any, Any]] | Unknown:
+    """``count = n`` as instance keys, or why it gives none that can be checked."""
+    if isinstance(n, bool) or not isinstance(n, (int, float)):
+        return n if isinstance(n, Unknown) and _is_limit(n) else Unknown(f"the count of {address} is not known statically")
+    if not 0 <= n <= MAX_INSTANCES:  # also NaN and infinity (count = 1.0e400)
+        return Unknown(f"the count of {address} is {n:g}, more than the {MAX_INSTANCES} instances checked"
+                       if n > MAX_INSTANCES else f"the count of {address} is {n:g}, not a valid count")
+    return [(i, None) for i in range(int(n))]
+
+
+def _is_limit(u: Unknown) -> bool:
+    return "more than the" in str(getattr(u, "reason", ""))
+
+
 def deref(v: Any) -> Any:
     """The plain value behind a ``Ref`` (its configured value), else the value itself."""
     if isinstance(v, Ref):
@@ -402,15 +426,16 @@ class ResourceDecl:
             self._instances = []
             scope = Scope(self.module, self.block.file)
             if self.has_count:
-                n = deref(evaluate(self.block.body.attrs["count"].expr, scope))
-                if isinstance(n, bool) or not isinstance(n, (int, float)):
-                    self._instances = Unknown(f"the count of {self.address} is not known statically")
+                keys = _instance_keys(deref(evaluate(self.block.body.attrs["count"].expr, scope)), self.address)
+                if isinstance(keys, Unknown):
+                    self._instances = keys
                 else:
-                    self._instances = [ResourceInstance(self, i, None) for i in range(int(n))]
+                    self._instances = [ResourceInstance(self, i, None) for i, _ in keys]
             elif self.has_for_each:
                 items = for_each_items(evaluate(self.block.body.attrs["for_each"].expr, scope))
                 if isinstance(items, Unknown):
-                    self._instances = Unknown(f"the for_each keys of {self.address} are not known statically")
+                    self._instances = items if _is_limit(items) else Unknown(
+                        f"the for_each keys of {self.address} are not known statically")
                 else:
                     self._instances = [ResourceInstance(self, k, v) for k, v in items]
             else:
@@ -433,6 +458,8 @@ def for_each_items(v: Any) -> list[tuple[Any, Any]] | Unknown:
     v = deref(v)
     if isinstance(v, Unknown):
         return v
+    if isinstance(v, (dict, list)) and len(v) > MAX_INSTANCES:
+        return Unknown(f"for_each over {len(v)} items, more than the {MAX_INSTANCES} instances checked")
     if isinstance(v, dict):
         out = []
         for k in sorted(v, key=str):
@@ -477,9 +504,7 @@ class ModuleCall:
         scope = Scope(self.parent, self.block.file)
         keys: list[tuple[Any, Any]] | Unknown
         if self.has_count:
-            n = deref(evaluate(self.block.body.attrs["count"].expr, scope))
-            keys = ([(i, None) for i in range(int(n))] if isinstance(n, (int, float)) and not isinstance(n, bool)
-                    else Unknown(f"the count of {self.address} is not known statically"))
+            keys = _instance_keys(deref(evaluate(self.block.body.attrs["count"].expr, scope)), self.address)
         elif self.has_for_each:
             keys = for_each_items(evaluate(self.block.body.attrs["for_each"].expr, scope))
         else:
@@ -779,12 +804,17 @@ def _eq(a: Any, b: Any) -> bool | Unknown:
 
 def evaluate(e: Expr, scope: Scope) -> Any:
     """The value of an expression; Terraform errors become Unknown (nothing here may raise)."""
+    if _work[0] == 0:
+        _work[1] = 0
+    _work[0] += 1
     try:
         return _eval(e, scope)
     except _Fail as exc:
         return Unknown(str(exc))
     except RecursionError:
         return Unknown("expression nested too deeply")
+    finally:
+        _work[0] -= 1
 
 
 def _eval(e: Expr, scope: Scope) -> Any:  # noqa: C901 - one branch per node kind
@@ -961,7 +991,12 @@ def _for(e: ForE, scope: Scope) -> Any:
         return items
     out_list = LList(span=Span(scope.file, e.line))
     out_obj = LDict(span=Span(scope.file, e.line))
+    if len(items) > MAX_COLLECTION:
+        raise _Fail(f"a for expression over {len(items)} items, more than the {MAX_COLLECTION} evaluated")
     for k, v in items:
+        _work[1] += 1
+        if _work[1] > MAX_STEPS:
+            raise _Fail(f"for expressions iterating more than the {MAX_STEPS} times evaluated")
         names = {e.vvar: v}
         if e.kvar:
             names[e.kvar] = k
@@ -1109,6 +1144,13 @@ def _call(e: Call, scope: Scope) -> Any:
     return fn(scope, *args)
 
 
+def _range(*args: Any) -> list[int]:
+    r = range(*[int(x) for x in args])
+    if len(r) > MAX_COLLECTION:
+        raise _Fail(f"range() of {len(r)} numbers, more than the {MAX_COLLECTION} evaluated")
+    return list(r)
+
+
 def _strict(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Functions whose result is unknown as soon as any argument is not fully known."""
 
@@ -1118,7 +1160,7 @@ def _strict(fn: Callable[..., Any]) -> Callable[..., Any]:
                 return Unknown("function argument known only after apply")
         try:
             return fn(*[to_plain(a) for a in args])
-        except (TypeError, ValueError, KeyError, IndexError, AttributeError) as exc:
+        except (TypeError, ValueError, KeyError, IndexError, AttributeError, ArithmeticError) as exc:
             raise _Fail(str(exc)) from None
 
     return wrapped
@@ -1471,7 +1513,7 @@ _FUNCTIONS: dict[str, Callable[..., Any]] = {
     "compact": _strict(_compact),
     "distinct": _strict(_distinct),
     "zipmap": _structural(lambda ks, vs: LDict(zip([deref(k) for k in ks], vs, strict=True))),
-    "range": _strict(lambda *a: list(range(*[int(x) for x in a]))),
+    "range": _strict(lambda *a: _range(*a)),
     "coalescelist": _structural(lambda *ls: next((x for x in ls if x), LList())),
     "reverse": _strict(lambda lst: list(reversed(lst))),
     "sort": _strict(lambda lst: sorted(lst)),

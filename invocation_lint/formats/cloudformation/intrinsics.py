@@ -318,7 +318,7 @@ class Resolver:
             return Unknown("malformed Fn::Split")
         sep, text = self.value(arg[0], depth + 1), self.value(arg[1], depth + 1)
         if isinstance(sep, str) and isinstance(text, str):
-            return text.split(sep)
+            return text.split(sep) if sep else Unknown("Fn::Split with an empty delimiter")
         return Unknown("Fn::Split of unknown values")
 
     # ------------------------------------------------------------------------------------------ targets

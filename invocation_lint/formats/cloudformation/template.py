@@ -307,7 +307,7 @@ class Builder:
         if isinstance(raw, str):
             try:
                 policy = json.loads(raw)
-            except ValueError:
+            except (ValueError, RecursionError):
                 queue.redrive = Unknown("RedrivePolicy is not valid JSON")
                 return
             policy = LDict(policy, span=span) if isinstance(policy, dict) else policy
@@ -320,7 +320,7 @@ class Builder:
             if isinstance(resolved, str):
                 try:
                     policy = LDict(json.loads(resolved), span=span)
-                except (ValueError, TypeError):
+                except (ValueError, TypeError, RecursionError):
                     queue.redrive = Unknown("RedrivePolicy cannot be read")
                     return
             elif isinstance(resolved, dict):
@@ -631,9 +631,10 @@ class Builder:
         redrive = p.get("RedrivePolicy")
         if isinstance(redrive, str):
             try:
-                redrive = LDict(json.loads(redrive), span=p.spans.get("RedrivePolicy", res.span))
-            except ValueError:
-                redrive = None
+                doc = json.loads(redrive)
+            except (ValueError, RecursionError):
+                doc = None
+            redrive = LDict(doc, span=p.spans.get("RedrivePolicy", res.span)) if isinstance(doc, dict) else None
         if isinstance(redrive, dict):
             where = p.spans.get("RedrivePolicy", res.span)
             t = self.target(redrive if isinstance(redrive, LDict) else LDict(redrive, span=where), "deadLetterTargetArn", where)

@@ -189,7 +189,7 @@ def check(
     else:
         _write_stdout(text)
     if verbose:
-        for note in cfg.notes:
+        for note in cfg.notes + result.notes:
             _say(f"invlint: note: {note}")
         for model in result.models:
             for note in dict.fromkeys(model.notes):  # each said once

@@ -112,7 +112,7 @@ def _git_work_tree(start: str) -> str | None:
     return found
 
 
-def _walk(root: str, display_root: str) -> Iterable[Input]:
+def _walk(root: str, display_root: str, notes: list[str] | None = None) -> Iterable[Input]:
     base = project_root(root)
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
         dirnames[:] = sorted(
@@ -132,17 +132,25 @@ def _walk(root: str, display_root: str) -> Iterable[Input]:
             if not name.lower().endswith(TEMPLATE_SUFFIXES):
                 continue
             try:  # symlinks are not followed under a directory; FIFOs, sockets and devices never opened
-                if not stat.S_ISREG(os.lstat(full).st_mode):
-                    continue
+                mode = os.lstat(full).st_mode
             except OSError:
+                continue
+            if not stat.S_ISREG(mode):
+                if notes is not None:
+                    from .files import kind_of
+
+                    what = "a symlink" if stat.S_ISLNK(mode) else kind_of(mode)
+                    notes.append(f"{os.path.join(shown_dir, name)}: {what}, not read under a directory")
                 continue
             if is_template_file(full):
                 yield Input("template", full, os.path.join(shown_dir, name), base)
 
 
-def discover(paths: Iterable[str], *, exclude: list[str] | None = None,
-             templates_only: bool = False) -> tuple[list[Input], list[InputError]]:
+def discover(paths: Iterable[str], *, exclude: list[str] | None = None, templates_only: bool = False,
+             notes: list[str] | None = None) -> tuple[list[Input], list[InputError]]:
     """Expand files, directories, globs and ``-`` into inputs; paths that do not exist are errors.
+
+    ``notes``: gets the files passed over under a directory (symlinks, FIFOs, devices with a template's name).
 
     ``exclude``: patterns (``fnmatch``, matched against the path and each of its tails) of inputs not to check.
     ``templates_only``: a file named explicitly is checked only if it looks like a template (pre-commit passes
@@ -177,7 +185,7 @@ def discover(paths: Iterable[str], *, exclude: list[str] | None = None,
                     if why is not None:
                         errors.append(InputError(path, why))
                         continue
-                for inp in _walk(path, path.rstrip("/") or path):
+                for inp in _walk(path, path.rstrip("/") or path, notes):
                     add(inp)
             elif os.path.isfile(path):
                 base = project_root(path)

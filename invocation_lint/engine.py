@@ -38,6 +38,8 @@ class Result:
     #: things that did nothing although the user wrote them (unknown codes, stale baseline entries): one line
     #: each, shown on standard error; they do not change the exit code
     warnings: list[str] = field(default_factory=list)
+    #: said with -v: files passed over while discovering the inputs, and why
+    notes: list[str] = field(default_factory=list)
 
     @property
     def checked(self) -> int:
@@ -225,7 +227,9 @@ def run(
         except ImportError:
             chosen = [r for r in chosen if not r.needs_handlers]
 
-    inputs, errors = discover(paths, exclude=config.exclude, templates_only=config.skip_non_templates)
+    skipped: list[str] = []
+    inputs, errors = discover(paths, exclude=config.exclude, templates_only=config.skip_non_templates,
+                              notes=skipped)
     errors = list(errors)
 
     overrides = set(resolve_rule_keys(config.severity, all_rules, "severity"))
@@ -268,7 +272,8 @@ def run(
     for e in errors:  # a shared module's syntax error, read through several root modules, is one error
         unique.setdefault((e.file, e.line or 0, e.message), e)
     errors = sorted(unique.values(), key=lambda e: (e.file, e.line or 0))
-    result = Result(findings, errors, models, chosen, suppressed=suppressed, all_findings=list(findings))
+    result = Result(findings, errors, models, chosen, suppressed=suppressed, all_findings=list(findings),
+                    notes=skipped)
 
     if config.write_baseline:
         from . import baseline as baseline_mod

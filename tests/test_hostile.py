@@ -243,6 +243,30 @@ def _latin1_name(fmt: str) -> Callable[[Path, Path], list[str]]:
     return setup
 
 
+def _latin1_baseline_round_trip(p: Path, o: Path) -> list[str]:
+    _latin1_name("baseline")(p, o)
+    subprocess.run([sys.executable, "-m", "invocation_lint.cli", "check", "--write-baseline", "b.json", "."],
+                   cwd=p, capture_output=True, timeout=10)
+    json.loads((p / "b.json").read_text(encoding="utf-8"))
+    return ["--baseline", "b.json", "."]
+
+
+def _symlink_file_function(p: Path, o: Path) -> list[str]:
+    os.symlink(o / "credentials", p / "policy.json")
+    (p / "main.tf").write_text('resource "aws_sqs_queue" "q" {\n  name = "q"\n  policy = file("policy.json")\n}\n')
+    return ["-v", "."]
+
+
+def _symlink_zip(p: Path, o: Path) -> list[str]:
+    with zipfile.ZipFile(o / "code.zip", "w") as zf:
+        zf.writestr("index.py", f"def handler(e, c):\n    return {{'statusCode': 500, 'k': '{SECRET}'}}\n")
+    os.symlink(o / "code.zip", p / "code.zip")
+    (p / "t.yaml").write_text(QUEUE_AND_FUNCTION.replace(
+        "      Code:\n        ZipFile: |\n          def handler(e, c):\n              return None\n",
+        "      Code: code.zip\n"))
+    return ["-v", "t.yaml"]
+
+
 def _stdout_setup(p: Path, o: Path) -> list[str]:
     (p / "t.yaml").write_text(QUEUE_AND_FUNCTION * 1 + "".join(
         f"  Q{i}:\n    Type: AWS::SQS::Queue\n  M{i}:\n    Type: AWS::Lambda::EventSourceMapping\n"
@@ -401,6 +425,11 @@ CASES: dict[str, Case] = {
     "symlink-config": Case(_symlink_config, 1, stderr=(".invlint.yaml", "outside the project"), absent=(SECRET,)),
     "symlink-baseline": Case(_symlink_baseline, 2, stderr=("baseline.json", "outside the project"),
                              absent=(SECRET, "aws_access")),
+    "symlink-file-function": Case(_symlink_file_function, 0, stderr=("policy.json", "outside the project"),
+                                  absent=(SECRET,)),
+    "symlink-zip": Case(_symlink_zip, 1, stderr=("code.zip", "outside the project"), absent=(SECRET, "HANDLER001")),
+    "cli-huge-select": Case(lambda p, o: (p.joinpath("t.yaml").write_text(QUEUE_AND_FUNCTION),
+                                          ["--select", ",".join(["SQS001"] * 15_000), "t.yaml"])[1], 1),
     "symlink-module": Case(_symlink_module, 0, stderr=("outside the project",), absent=(SECRET,)),
     "error-quote-short": Case(_bad_tfvars_quote, 2, stderr=("terraform.tfvars",), absent=("A" * 100,)),
     # 2. control characters never reach a terminal or an annotation raw
@@ -434,6 +463,7 @@ CASES: dict[str, Case] = {
     "latin1-name-text": Case(_latin1_name("text"), 1, stdout=("caf\\xe9.yaml",)),
     "latin1-name-github": Case(_latin1_name("github"), 1, stdout=("caf",)),
     "latin1-name-baseline": Case(_latin1_name("baseline"), 0, stderr=("wrote",)),
+    "latin1-name-baseline-read": Case(_latin1_baseline_round_trip, 0, stdout=("1 in baseline",)),
     "stdout-closed": Case(_stdout_setup, 1, stdout_mode="closed"),
     "stdout-broken-pipe": Case(_stdout_setup, 1, stdout_mode="broken"),
     # 4. special files and bounded work

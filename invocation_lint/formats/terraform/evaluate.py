@@ -1437,7 +1437,10 @@ def _read_project_file(scope: Scope, path: Any) -> tuple[str, str] | Unknown:
     full = os.path.normpath(path if os.path.isabs(path) else os.path.join(module.root_dir, path))
     base = os.path.realpath(getattr(module.loader, "base_dir", module.root_dir))
     real = os.path.realpath(full)
+    notes = getattr(module.loader, "notes", None)
     if not (real == base or real.startswith(base + os.sep)):
+        if notes is not None:
+            notes.append(f"{scope.file}: file(\"{path}\") resolves outside the project ({base}); not read")
         return Unknown(f"{path} is outside the project; not read")
     from ...files import read_limited
 

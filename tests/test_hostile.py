@@ -450,6 +450,8 @@ CASES: dict[str, Case] = {
     "config-int-key": Case(_config(".invlint.yaml", "severity:\n  1: off\n"), 2, stderr=(".invlint.yaml", "severity")),
     "config-null-key": Case(_config(".invlint.yaml", "severity:\n  ~: off\n"), 2, stderr=(".invlint.yaml",)),
     "config-huge-select": Case(_config(".invlint.yaml", SELECT_2M), 2, stderr=(".invlint.yaml",)),
+    "config-near-limit-select": Case(_config(".invlint.yaml", "select: [" + ", ".join(["SQS001"] * 120_000) + "]\n"),
+                                     1, stdout=("SQS001",)),
     "config-fifo": Case(_config_special("fifo"), 2, stderr=("cfg.yaml", "not a regular file")),
     "config-dev-zero": Case(_config_special("/dev/zero"), 2, stderr=("/dev/zero", "not a regular file")),
     "baseline-dev-zero": Case(_baseline(None, "/dev/zero"), 2, stderr=("/dev/zero", "not a regular file")),

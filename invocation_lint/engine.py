@@ -123,6 +123,31 @@ def select_rules(config: Config, rules: dict[str, Rule] | None = None) -> tuple[
     return chosen, levels
 
 
+def _option_type(default: Any) -> str | None:
+    """What an option's value must be, told by its default (None: anything)."""
+    if isinstance(default, bool):
+        return "true or false"
+    if isinstance(default, (int, float)):
+        return "a number"
+    if isinstance(default, str):
+        return "a string"
+    if isinstance(default, (list, tuple)):
+        return "a list"
+    return None
+
+
+def _is_type(value: Any, want: str) -> bool:
+    if want == "true or false":
+        return isinstance(value, bool)
+    if want == "a number":
+        import math
+
+        return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    if want == "a string":
+        return isinstance(value, str)
+    return isinstance(value, (list, tuple))
+
+
 def rule_options(config: Config, rules: dict[str, Rule]) -> dict[str, dict[str, Any]]:
     """Each rule's options: its declared defaults, overridden by the configuration."""
     where = f"{config.source}" if config.source else "configuration"
@@ -136,6 +161,11 @@ def rule_options(config: Config, rules: dict[str, Rule]) -> dict[str, dict[str, 
             if unknown:
                 known = ", ".join(sorted(r.options))
                 raise SelectionError(f"{where}: options.{code}: unknown option '{unknown[0]}' (known: {known})")
+            for name, value in extra.items():
+                want = _option_type(r.options[name])
+                if want is not None and not _is_type(value, want):
+                    raise SelectionError(f"{where}: options.{code}.{name}: expected {want}, got "
+                                         f"{type(value).__name__} {value!r}"[:200])
         opts.update(extra)
         out[code] = opts
     return out

@@ -223,11 +223,15 @@ def _label(model: Model, node_id: str) -> str:
 
 
 def _mermaid_text(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"', "#quot;").replace("\n", " ")
+    from .source import clean  # control characters of a logical id never reach the diagram raw
+
+    return clean(text.replace("\\", "\\\\").replace('"', "#quot;").replace("\n", " "))
 
 
 def _dot_text(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+    from .source import clean
+
+    return clean(text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " "))
 
 
 def render(models: list[Model], fmt: str = "mermaid") -> str:

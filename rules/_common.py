@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from invocation_lint import defaults
 from invocation_lint.humanize import duration
 from invocation_lint.model import Function, Model, Queue, Target, Trigger, Val
 from invocation_lint.registry import Related
@@ -36,7 +37,7 @@ __all__ = [
 ]
 
 #: Lambda's default batch size when a mapping does not set one, by caller.
-DEFAULT_BATCH_SIZE = {"sqs": 10, "kinesis": 100, "dynamodb": 100}
+DEFAULT_BATCH_SIZE = defaults.BATCH_SIZE
 
 _SERVICE_LABEL = {
     "sqs": "SQS", "sns": "SNS", "s3": "S3", "lambda": "Lambda", "events": "EventBridge", "eventbridge": "EventBridge",
@@ -53,37 +54,15 @@ def plural(n: int, word: str, words: str | None = None) -> str:
     return f"{n} {word if n == 1 else (words or word + 's')}"
 
 
-#: CloudFormation property names as Terraform spells them (``setting(model, "VisibilityTimeout")``).
-TERRAFORM_NAMES = {
-    "VisibilityTimeout": "visibility_timeout_seconds",
-    "MessageRetentionPeriod": "message_retention_seconds",
-    "RedrivePolicy": "redrive_policy",
-    "FifoQueue": "fifo_queue",
-    "Timeout": "timeout",
-    "ReservedConcurrentExecutions": "reserved_concurrent_executions",
-    "DeadLetterConfig": "dead_letter_config",
-    "BatchSize": "batch_size",
-    "MaximumBatchingWindowInSeconds": "maximum_batching_window_in_seconds",
-    "ScalingConfig.MaximumConcurrency": "scaling_config.maximum_concurrency",
-    "FunctionResponseTypes": "function_response_types",
-    "DestinationConfig": "destination_config",
-    "MaximumRetryAttempts": "maximum_retry_attempts",
-    "MaximumRecordAgeInSeconds": "maximum_record_age_in_seconds",
-    "BisectBatchOnFunctionError": "bisect_batch_on_function_error",
-    "MaximumEventAgeInSeconds": "maximum_event_age_in_seconds",
-}
-
-
-def wording(model: Model, cloudformation: str, terraform: str) -> str:
-    """A hint as the user's format says it: whole sentences differ where more than a name does."""
-    return terraform if model.format == "terraform" else cloudformation
+def wording(model: Model, template: str, **fields: str) -> str:
+    """A fix hint in the user's language: ``template`` (CloudFormation's words, a ``str.format`` template) as
+    the Model's vocabulary says it."""
+    return model.vocabulary.phrase(template, **fields)
 
 
 def setting(model: Model, name: str) -> str:
-    """A setting's name as the user's format spells it: CloudFormation/SAM names, Terraform arguments."""
-    if model.format == "terraform":
-        return TERRAFORM_NAMES.get(name, name)
-    return name
+    """A setting's name as the user's input spells it (``VisibilityTimeout``, ``visibility_timeout_seconds``)."""
+    return model.vocabulary.name(name)
 
 
 # ------------------------------------------------------------------------------------------ located values

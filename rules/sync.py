@@ -35,17 +35,14 @@ def _limit_ms(t: Trigger, kind: str) -> int | None:
     if t.integration_timeout_ms is not None:
         v = t.integration_timeout_ms
         return v.value if v.known and isinstance(v.value, int) else None
-    if str(t.extra.get("response_transfer_mode", "")).upper() == "STREAM":
+    if str(t.response_transfer_mode or "").upper() == "STREAM":
         return _STREAM_LIMIT_MS
     return _LIMIT_MS[kind]
 
 
 def _integration_visible(model: Model, t: Trigger) -> bool:
     """Only a permission says API Gateway invokes the function: its integration (and timeout) is elsewhere."""
-    if t.extra.get("permission"):
-        return False
-    entry = model.resources.get(t.resource)
-    return not (entry and entry[0] == "AWS::Lambda::Permission")
+    return not t.via_permission
 
 
 def _seconds(ms: int) -> str:

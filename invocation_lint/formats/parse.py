@@ -124,7 +124,8 @@ def parse_yaml(text: str, file: str) -> Any:
             problem = exc.problem or exc.context or "invalid YAML"
             raise InputError(file, f"invalid YAML: {problem}", line) from None
         except yaml.YAMLError as exc:
-            raise InputError(file, f"invalid YAML: {exc}") from None
+            first = (str(exc).splitlines() or ["invalid YAML"])[0]
+            raise InputError(file, f"invalid YAML: {first}") from None
         except RecursionError:
             raise InputError(file, f"nesting deeper than {MAX_DEPTH} levels") from None
         finally:
@@ -345,6 +346,15 @@ class _DuplicateKey(Exception):
     pass
 
 
+def _json_int(text: str) -> int | float:
+    """A JSON integer; one of thousands of digits (past Python's conversion limit) is read as a float (an
+    infinity), a value no setting takes, so rules see an out-of-range number rather than a crash."""
+    try:
+        return int(text)
+    except ValueError:
+        return float(text)
+
+
 def _pairs(pairs: list[tuple[str, Any]]) -> LDict:
     d = LDict(pairs)
     if len(d) != len(pairs):
@@ -363,7 +373,7 @@ def parse_json(text: str, file: str) -> Any:
 
     with gc_paused():
         try:
-            root = json.loads(text, object_pairs_hook=_pairs)
+            root = json.loads(text, object_pairs_hook=_pairs, parse_int=_json_int)
         except json.JSONDecodeError as exc:
             try:
                 _JsonParser(text, file).parse()
@@ -601,7 +611,7 @@ class _JsonParser:
             if kind == "s":
                 value: Any = self.string(tok, start)
             elif kind == "n":
-                value = int(tok) if tok.lstrip("-").isdigit() else float(tok)
+                value = _json_int(tok) if tok.lstrip("-").isdigit() else float(tok)
             else:
                 value = _WORDS[tok]
             line, col = pos_of(start)

@@ -39,6 +39,12 @@ def analyse_model(model: Model) -> None:
             model.notes.append(f"{fid}: internal error in handler analysis: {type(exc).__name__}: {exc}")
         if facts is not None:
             model.handler_facts[fid] = facts
+            if facts.parse_error is not None:
+                at = facts.parse_error
+                model.notes.append(f"{fid}: {at.file}:{at.line}: handler code does not parse; its HANDLER rules "
+                                   "are not checked")
+            elif facts.note:
+                model.notes.append(f"{fid}: {facts.note}")
 
 
 def analyse_function(fid: str, fn: Function, base_dir: str, cache: dict | None = None,

@@ -14,8 +14,6 @@ from ..registry import SEVERITY_RANK, Finding
 if TYPE_CHECKING:
     from ..engine import Result
 
-FORMATS = ("text", "json", "sarif", "github")
-
 
 def counts(findings: list[Finding]) -> dict[str, int]:
     out = {"error": 0, "warning": 0, "info": 0}
@@ -77,7 +75,7 @@ def uri_of(file: str) -> str:
             file = rel
     from urllib.parse import quote
 
-    return quote(os.path.normpath(file).replace(os.sep, "/"), safe="/")
+    return quote(os.fsencode(os.path.normpath(file).replace(os.sep, "/")), safe="/")
 
 
 def render(result: Result, fmt: str, *, color: bool = False, width: int | None = None) -> str:

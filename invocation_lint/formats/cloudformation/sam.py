@@ -15,7 +15,7 @@ from typing import Any
 from ...model import CodeLocation
 from ...source import LDict, LList, Span
 from .intrinsics import Resolver
-from .template import Res
+from .resource import Res
 
 POLL_SOURCES = {"SQS": "Queue", "Kinesis": "Stream", "DynamoDB": "Stream", "MSK": "Stream", "MQ": "Broker",
                 "DocumentDB": "Cluster"}
@@ -232,7 +232,10 @@ def _function(res: Res, props: LDict, r: Resolver, template_dir: str, implicit: 
             eprops = event.get("Properties")
             if not isinstance(eprops, LDict):
                 eprops = LDict(eprops if isinstance(eprops, dict) else {}, span=espan)
-            out.extend(_event(fid, str(name), etype, eprops, espan, r, implicit, managed, auto_statements, own_bodies))
+            generated = _event(fid, str(name), etype, eprops, espan, r, implicit, managed, auto_statements, own_bodies)
+            for made in generated:
+                made.extra["event"] = str(name)
+            out.extend(generated)
 
     url = props.get("FunctionUrlConfig")
     if isinstance(url, dict):

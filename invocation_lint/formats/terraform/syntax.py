@@ -158,10 +158,6 @@ class Body:
     #: syntax errors of the blocks that could not be read (the others are in ``attrs``/``blocks``)
     errors: list[InputError] = field(default_factory=list)
 
-    def blocks_of(self, type_: str) -> list[Block]:
-        return [b for b in self.blocks if b.type == type_]
-
-
 _ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
 _ESC_RE = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)")
 

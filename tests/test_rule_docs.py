@@ -24,7 +24,7 @@ from invocation_lint.engine import run
 from invocation_lint.registry import all_rules
 
 #: the families whose docs follow the convention so far
-READY = ("SQS",)
+READY = ("SQS", "ASYNC")
 RULES = {c: r for c, r in all_rules().items() if r.family in READY}
 
 #: (rule, resource) of the finding each Example gives: in its template, and in its Terraform spelling.
@@ -40,11 +40,11 @@ EXAMPLE_ALL: dict[str, tuple[str, str | None]] = {
     "SQS009": ("ProcessOrders", None),
     "SQS010": ("OrdersMapping", None),
     "ASYNC001": ("ResizeImages", None),
-    "ASYNC002": ("ResizeImages", None),
+    "ASYNC002": ("GetItems", None),
     "ASYNC003": ("ResizeImages", None),
-    "ASYNC004": ("ResizeImages", None),
-    "ASYNC005": ("ResizeImages", None),
-    "ASYNC006": ("ResizeImages", None),
+    "ASYNC004": ("Notify", None),
+    "ASYNC005": ("Report", None),
+    "ASYNC006": ("WorkerRole", None),
     "STREAM001": ("ProcessEvents", None),
     "STREAM002": ("ProcessEvents", None),
     "SYNC001": ("Api", None),

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import registry
-from .config import Config
+from .config import Config, option_problem
 from .model import Model
 from .registry import Context, Finding, Related, Rule
 from .source import InputError
@@ -128,11 +128,14 @@ def rule_options(config: Config, rules: dict[str, Rule]) -> dict[str, dict[str, 
     for code, r in rules.items():
         opts = dict(r.options)
         extra = given.get(code, {})
-        if r.options:
-            unknown = sorted(k for k in extra if k not in r.options)
-            if unknown:
-                known = ", ".join(sorted(r.options))
-                raise SelectionError(f"{where}: options.{code}: unknown option '{unknown[0]}' (known: {known})")
+        unknown = sorted(k for k in extra if k not in r.options)
+        if unknown:
+            known = f"known: {', '.join(sorted(r.options))}" if r.options else "the rule has no options"
+            raise SelectionError(f"{where}: options.{code}: unknown option '{unknown[0]}' ({known})")
+        for key, value in extra.items():
+            problem = option_problem(value, r.option_schema.get(key, {}))
+            if problem:
+                raise SelectionError(f"{where}: 'options.{code}.{key}': {problem}")
         opts.update(extra)
         out[code] = opts
     return out
@@ -293,6 +296,9 @@ def run(
         unique.setdefault((e.file, e.line or 0, e.message), e)
     errors = sorted(unique.values(), key=lambda e: (e.file, e.line or 0))
     result = Result(findings, errors, models, chosen, suppressed=suppressed, all_findings=list(findings))
+    for model in models:
+        result.warnings.extend(dict.fromkeys(model.warnings))
+    result.warnings.extend(suppress.unknown_warnings(models, sources, all_rules, lambda t: suggest(t, all_rules)))
 
     if config.write_baseline:
         from . import baseline as baseline_mod

@@ -134,7 +134,7 @@ def default_schema(default: Any) -> dict[str, Any]:
 def all_rules() -> dict[str, Rule]:
     """Every rule of the catalogue, by code, in catalogue order."""
     if not _RULES:
-        from invocation_lint import rules as pkg
+        pkg = importlib.import_module("invocation_lint.rules")
 
         for mod in pkgutil.iter_modules(pkg.__path__):
             if not mod.name.startswith("_"):

@@ -10,7 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from invocation_lint.rules._common import (
+from invocation_lint import defaults, iam
+from invocation_lint.model import AsyncConfig, Function, Model, Target, Trigger
+from invocation_lint.registry import Context, Finding, Related, rule
+
+from ._common import (
     duration,
     node_label,
     plural,
@@ -19,10 +23,6 @@ from invocation_lint.rules._common import (
     trigger_step,
     wording,
 )
-
-from invocation_lint import iam
-from invocation_lint.model import AsyncConfig, Function, Model, Target, Trigger
-from invocation_lint.registry import Context, Finding, Related, rule
 
 _CALLER = {
     "sns": "SNS", "s3": "S3", "eventbridge": "EventBridge rule", "events": "EventBridge rule", "schedule": "EventBridge schedule",
@@ -39,14 +39,6 @@ _PUT_ACTION = {
 # ------------------------------------------------------------------------------------------------ helpers
 
 
-def _declared_as(model: Model, resource: str) -> str:
-    entry = model.resources.get(resource)
-    return entry[0] if entry else ""
-
-
-def _from_permission(model: Model, trigger: Trigger) -> bool:
-    """A trigger only known from an ``AWS::Lambda::Permission`` grant: no subscription or rule to configure."""
-    return _declared_as(model, trigger.resource) == "AWS::Lambda::Permission"
 
 
 def _by_function(model: Model, mode: str) -> dict[str, list[Trigger]]:
@@ -84,7 +76,7 @@ def _retry_words(fn: Function) -> tuple[str, str]:
     retries = cfg.max_retry_attempts if cfg else None
     age = cfg.max_event_age if cfg else None
     n = retries.value if retries is not None and retries.known else (2 if retries is None else None)
-    age_s = age.value if age is not None and age.known else (21600 if age is None else None)
+    age_s = age.value if age is not None and age.known else (defaults.ASYNC_MAX_EVENT_AGE if age is None else None)
     age_words = f"within {duration(age_s)}" if isinstance(age_s, int) else "within the maximum event age"
     if n == 0:
         return "after the first failed attempt (MaximumRetryAttempts: 0)", "failure: no retry"
@@ -238,9 +230,7 @@ def async_without_failure_capture(model: Model, ctx: Context) -> Iterable[Findin
             function=fid,
             related=rel,
             path=[_caller(model, first), trigger_step(first), step, "no DLQ, no on-failure destination", "dropped"],
-            fix=wording(model, "add an OnFailure destination (EventInvokeConfig) or a DeadLetterQueue to the function",
-                        "add an aws_lambda_function_event_invoke_config with destination_config.on_failure, "
-                        "or a dead_letter_config, to the function"),
+            fix=wording(model, "add an OnFailure destination (EventInvokeConfig) or a DeadLetterQueue to the function"),
         )
 
 
@@ -338,8 +328,7 @@ def async_config_without_async_trigger(model: Model, ctx: Context) -> Iterable[F
                 related=rel,
                 path=[_caller(model, first), trigger_step(first), "failure: handled by the caller or the mapping",
                       f"DLQ {target_label(model, fn.dlq)}: never used"],
-                fix=wording(model, "remove the DeadLetterConfig; handle failures where this caller handles them",
-                            "remove the dead_letter_config; handle failures where this caller handles them"),
+                fix=wording(model, "remove the DeadLetterConfig; handle failures where this caller handles them"),
             )
         for cfg in fn.async_configs:
             yield Finding(
@@ -352,9 +341,7 @@ def async_config_without_async_trigger(model: Model, ctx: Context) -> Iterable[F
                 related=rel,
                 path=[_caller(model, first), trigger_step(first), "failure: handled by the caller or the mapping",
                       "EventInvokeConfig: never used"],
-                fix=wording(model, "remove the EventInvokeConfig; for streams set DestinationConfig on the mapping",
-                            "remove the aws_lambda_function_event_invoke_config; for streams set "
-                            "destination_config on the aws_lambda_event_source_mapping"),
+                fix=wording(model, "remove the EventInvokeConfig; for streams set DestinationConfig on the mapping"),
             )
 
 
@@ -493,7 +480,7 @@ def sns_subscription_without_redrive(model: Model, ctx: Context) -> Iterable[Fin
     - https://docs.aws.amazon.com/sns/latest/dg/sns-message-delivery-retries.html
     """
     for t in model.triggers:
-        if t.mode != "async" or t.service != "sns" or t.delivery_dlq is not None or _from_permission(model, t):
+        if t.mode != "async" or t.service != "sns" or t.delivery_dlq is not None or t.via_permission:
             continue
         topic = _caller(model, t)
         yield Finding(
@@ -506,9 +493,7 @@ def sns_subscription_without_redrive(model: Model, ctx: Context) -> Iterable[Fin
             function=t.function,
             path=[topic, f"subscription of {t.function}", "delivery fails: SNS retries", "no redrive policy",
                   "discarded"],
-            fix=wording(model, "add a RedrivePolicy with a deadLetterTargetArn (an SQS queue) to the subscription",
-                        "add a redrive_policy with a deadLetterTargetArn (an SQS queue) to the "
-                        "aws_sns_topic_subscription"),
+            fix=wording(model, "add a RedrivePolicy with a deadLetterTargetArn (an SQS queue) to the subscription"),
         )
 
 
@@ -564,7 +549,7 @@ def eventbridge_target_without_dlq(model: Model, ctx: Context) -> Iterable[Findi
     for t in model.triggers:
         if t.mode != "async" or t.service not in ("eventbridge", "events", "schedule"):
             continue
-        if t.delivery_dlq is not None or _from_permission(model, t):
+        if t.delivery_dlq is not None or t.via_permission:
             continue
         rule_label = _caller(model, t)
         yield Finding(
@@ -577,8 +562,7 @@ def eventbridge_target_without_dlq(model: Model, ctx: Context) -> Iterable[Findi
             function=t.function,
             path=[rule_label, f"target {t.function}", "delivery fails: EventBridge retries",
                   "no target DLQ", "dropped"],
-            fix=wording(model, "add DeadLetterConfig (an SQS queue) to the rule target",
-                        "add a dead_letter_config (an SQS queue) to the aws_cloudwatch_event_target"),
+            fix=wording(model, "add DeadLetterConfig (an SQS queue) to the rule target"),
         )
 
 

@@ -59,9 +59,8 @@ def _trigger_related(model: Model, triggers: list[Trigger]) -> list[Related]:
 
 def _mapping(t: Trigger) -> str:
     """``the SQS event Orders of ProcessOrders`` (SAM) or ``the event source mapping OrdersMapping``."""
-    eid = str(t.extra.get("id") or "")
-    if t.resource == t.function and eid.startswith(t.function) and len(eid) > len(t.function):
-        return f"the {_caller(t)} event {eid[len(t.function):]} of {t.function}"
+    if t.event_name:
+        return f"the {_caller(t)} event {t.event_name} of {t.function}"
     return f"the {_caller(t)} event source mapping {t.resource}"
 
 
@@ -325,8 +324,8 @@ def batch_item_failures_ignored(model: Model, ctx: Context) -> Iterable[Finding]
                 related=_trigger_related(model, [t]),
                 path=[_source_step(model, t), trigger_step(t), "returns batchItemFailures", "response ignored",
                       f"whole batch {gone.split(' ')[0]}"],
-                fix=wording(model, f"Add FunctionResponseTypes: [ReportBatchItemFailures] to {_mapping(t)}.",
-                            f'Add function_response_types = ["ReportBatchItemFailures"] to {_mapping(t)}.'),
+                fix=wording(model, "Add FunctionResponseTypes: [ReportBatchItemFailures] to {mapping}.",
+                            mapping=_mapping(t)),
             )
 
 
@@ -465,8 +464,7 @@ def only_first_record(model: Model, ctx: Context) -> Iterable[Finding]:
                 related=_trigger_related(model, [t]),
                 path=[_source_step(model, t), trigger_step(t), "handler reads Records[0] only",
                       f"{size - 1} {what} {fate.split(' ')[0]} unprocessed"],
-                fix=wording(model, "Loop over every record in Records (or set BatchSize: 1).",
-                            "Loop over every record in Records (or set batch_size = 1)."),
+                fix=wording(model, "Loop over every record in Records (or set BatchSize: 1)."),
             )
 
 
@@ -634,7 +632,7 @@ def _proxy_callers(triggers: list[Trigger]) -> list[Trigger]:
             continue
         if t.service == "alb" or t.service == "apigateway" and t.proxy:
             out.append(t)
-        elif t.service == "apigatewayv2" and t.proxy and str(t.extra.get("payload_format_version")) == "1.0":
+        elif t.service == "apigatewayv2" and t.proxy and str(t.payload_format_version) == "1.0":
             out.append(t)
     return out
 
@@ -780,6 +778,5 @@ def handler_not_found(model: Model, ctx: Context) -> Iterable[Finding]:
             function=fid,
             related=related,
             path=[f"{fid} (function)", f"Handler {handler}", facts.missing_detail, f"{error} on every invocation"],
-            fix=wording(model, "Point Handler at an existing file.function (or fix CodeUri).",
-                        "Point handler at an existing file.function (or fix the archive_file source)."),
+            fix=wording(model, "Point Handler at an existing file.function (or fix CodeUri)."),
         )

@@ -11,11 +11,11 @@ from collections import deque
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from invocation_lint.rules._common import node_label, related, trigger_step
-
 from invocation_lint import iam
 from invocation_lint.model import Function, Model, Target, Trigger
 from invocation_lint.registry import Context, Finding, Related, rule
+
+from ._common import node_label, related, trigger_step
 
 if TYPE_CHECKING:
     from invocation_lint.graph import Edge
@@ -320,7 +320,7 @@ def function_writes_to_own_trigger(model: Model, ctx: Context) -> Iterable[Findi
         fn = model.functions.get(t.function)
         if src is None or fn is None:
             continue
-        if t.extra.get("filter") or t.extra.get("filter_criteria"):
+        if t.event_filter:
             continue  # an S3 key filter or event filter may keep the function's own writes out
         failure_targets = [fn.dlq] + [c.on_failure for c in fn.async_configs] + [c.on_success for c in fn.async_configs]
         serving_failures = {_node(x) for x in failure_targets} | mapping_targets.get(t.function, set())

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from invocation_lint.rules._common import duration, node_label, related, trigger_step, wording
-
 from invocation_lint.model import Model, Trigger
 from invocation_lint.registry import Context, Finding, Related, rule
+
+from ._common import duration, node_label, related, trigger_step, wording
 
 _STREAM_SERVICES = ("kinesis", "dynamodb")
 _RETENTION = {"kinesis": "the stream's retention, 24 h by default", "dynamodb": "the stream's retention, 24 h"}
@@ -108,8 +108,7 @@ def stream_without_failure_destination(model: Model, ctx: Context) -> Iterable[F
             function=t.function,
             path=[_source(model, t), trigger_step(t), _limits(t)[1],
                   "no on-failure destination", "records skipped, no trace"],
-            fix=wording(model, "add DestinationConfig.OnFailure (an SQS queue, SNS topic or S3 bucket) to the mapping",
-                        "add destination_config.on_failure (an SQS queue, SNS topic or S3 bucket) to the mapping"),
+            fix=wording(model, "add DestinationConfig.OnFailure (an SQS queue, SNS topic or S3 bucket) to the mapping"),
         )
 
 
@@ -182,8 +181,7 @@ def stream_unbounded_retries(model: Model, ctx: Context) -> Iterable[Finding]:
                 function=t.function,
                 related=related(t.span, t.resource, "the mapping"),
                 path=[_source(model, t), trigger_step(t), f"MaximumRecordAgeInSeconds {age.value}: rejected"],
-                fix=wording(model, "set MaximumRecordAgeInSeconds to -1 or between 60 and 604800",
-                            "set maximum_record_age_in_seconds to -1 or between 60 and 604800"),
+                fix=wording(model, "set MaximumRecordAgeInSeconds to -1 or between 60 and 604800"),
             )
             continue
         if not (age.known and retries.known and bisect.known):
@@ -205,7 +203,5 @@ def stream_unbounded_retries(model: Model, ctx: Context) -> Iterable[Finding]:
             related=rel,
             path=[_source(model, t), trigger_step(t), "one record fails",
                   "same batch retried until the records expire", "shard blocked"],
-            fix=wording(model, "set MaximumRetryAttempts or MaximumRecordAgeInSeconds, and BisectBatchOnFunctionError: true",
-                        "set maximum_retry_attempts or maximum_record_age_in_seconds, and "
-                        "bisect_batch_on_function_error = true"),
+            fix=wording(model, "set MaximumRetryAttempts or MaximumRecordAgeInSeconds, and BisectBatchOnFunctionError: true"),
         )

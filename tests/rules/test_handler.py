@@ -186,7 +186,7 @@ def test_http_api_payload_formats(tmp_path: Path) -> None:
     code = "def handler(event, context):\n    return {'ok': True}\n"
     m = _model(tmp_path, code, "sync", "apigatewayv2")
     assert run_rules(m, "HANDLER008") == []  # payload 2.0 (or unknown): any JSON is a 200
-    m.triggers[0].extra["payload_format_version"] = "1.0"
+    m.triggers[0].payload_format_version = "1.0"
     assert [(f.code, f.span.line) for f in run_rules(m, "HANDLER008")] == [("HANDLER008", 2)]
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from ...model import CodeLocation
 from ...source import LDict, LList, Span
 from .intrinsics import Resolver
-from .template import Res
+from .resource import Res
 
 POLL_SOURCES = {"SQS": "Queue", "Kinesis": "Stream", "DynamoDB": "Stream", "MSK": "Stream", "MQ": "Broker",
                 "DocumentDB": "Cluster"}
@@ -83,7 +83,7 @@ def _is_intrinsic(v: Mapping[str, Any]) -> bool:
 
 
 def expand(resources: list[Res], doc: Mapping[str, Any], resolver: Resolver, file: str, template_dir: str) -> list[Res]:
-    glob = doc.get("Globals") if isinstance(doc.get("Globals"), dict) else {}
+    glob: Mapping[str, Any] = g if isinstance(g := doc.get("Globals"), dict) else {}
     out: list[Res] = []
     implicit: dict[str, Res] = {}
     # APIs whose OpenAPI body the user wrote: SAM leaves such a body as it is (unless MergeDefinitions), so an
@@ -232,7 +232,10 @@ def _function(res: Res, props: LDict, r: Resolver, template_dir: str, implicit: 
             eprops = event.get("Properties")
             if not isinstance(eprops, LDict):
                 eprops = LDict(eprops if isinstance(eprops, dict) else {}, span=espan)
-            out.extend(_event(fid, str(name), etype, eprops, espan, r, implicit, managed, auto_statements, own_bodies))
+            generated = _event(fid, str(name), etype, eprops, espan, r, implicit, managed, auto_statements, own_bodies)
+            for made in generated:
+                made.extra["event"] = str(name)
+            out.extend(generated)
 
     url = props.get("FunctionUrlConfig")
     if isinstance(url, dict):

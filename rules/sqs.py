@@ -431,7 +431,8 @@ def visibility_below_timeout(model: Model, ctx: Context) -> Iterable[Finding]:
 
 @rule("SQS004", "visibility-timeout-below-recommended", "warning",
       "The queue's visibility timeout is below 6 x the function timeout plus the batching window.",
-      options={"visibility-factor": 6})
+      options={"visibility-factor": 6},
+      option_schema={"visibility-factor": {"type": "number", "exclusiveMinimum": 0}})
 def visibility_below_recommended(model: Model, ctx: Context) -> Iterable[Finding]:
     """
     ## What it does
@@ -551,7 +552,8 @@ def visibility_below_recommended(model: Model, ctx: Context) -> Iterable[Finding
 
 @rule("SQS005", "max-receive-count-too-low", "warning",
       "The redrive maxReceiveCount of a queue that triggers a function is below 5.",
-      options={"min-receive-count": 5})
+      options={"min-receive-count": 5},
+      option_schema={"min-receive-count": {"type": "integer", "minimum": 1, "maximum": 1000}})
 def max_receive_count_too_low(model: Model, ctx: Context) -> Iterable[Finding]:
     """
     ## What it does

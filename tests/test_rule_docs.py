@@ -24,7 +24,7 @@ from invocation_lint.engine import run
 from invocation_lint.registry import all_rules
 
 #: the families whose docs follow the convention so far
-READY = ("SQS", "ASYNC")
+READY = ("SQS", "ASYNC", "STREAM", "SYNC", "LOOP")
 RULES = {c: r for c, r in all_rules().items() if r.family in READY}
 
 #: (rule, resource) of the finding each Example gives: in its template, and in its Terraform spelling.
@@ -45,9 +45,9 @@ EXAMPLE_ALL: dict[str, tuple[str, str | None]] = {
     "ASYNC004": ("Notify", None),
     "ASYNC005": ("Report", None),
     "ASYNC006": ("WorkerRole", None),
-    "STREAM001": ("ProcessEvents", None),
-    "STREAM002": ("ProcessEvents", None),
-    "SYNC001": ("Api", None),
+    "STREAM001": ("ProcessOrders", None),
+    "STREAM002": ("ProcessOrders", None),
+    "SYNC001": ("Report", None),
     "HANDLER001": ("ProcessOrders", None),
     "HANDLER002": ("ResizeImages", None),
     "HANDLER003": ("ProcessOrders", None),
@@ -57,8 +57,8 @@ EXAMPLE_ALL: dict[str, tuple[str, str | None]] = {
     "HANDLER007": ("ProcessOrders", None),
     "HANDLER008": ("Api", None),
     "HANDLER009": ("ProcessOrders", None),
-    "LOOP001": ("Trigger", None),
-    "LOOP002": ("Trigger", None),
+    "LOOP001": ("Notify", None),
+    "LOOP002": ("Thumbnail", None),
 }
 
 EXAMPLE = {c: v for c, v in EXAMPLE_ALL.items() if c in RULES}

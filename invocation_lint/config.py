@@ -11,6 +11,7 @@ two agree on every case in ``tests/test_config.py``.
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, field
 from typing import Any
@@ -239,13 +240,35 @@ def validate(raw: Any, path: str, prefix: str = "") -> None:
     raise ConfigError(path, f"'{key}': {err.message}")
 
 
+def option_problem(value: Any, schema: dict[str, Any]) -> str | None:
+    """Why ``value`` does not match a rule option's ``schema`` (None when it does)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"must be a finite number, got {value!r}"
+    if _quick_valid(value, schema):
+        return None
+    import jsonschema
+
+    errors = list(jsonschema.Draft202012Validator(schema).iter_errors(value))
+    if not errors:
+        return None
+    err = errors[0]
+    if err.validator == "type":
+        return f"expected {_describe(schema)}, got {value!r}"
+    if err.validator in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        words = {"minimum": "at least", "maximum": "at most", "exclusiveMinimum": "more than",
+                 "exclusiveMaximum": "less than"}[str(err.validator)]
+        return f"must be {words} {err.validator_value}, got {value!r}"
+    return err.message
+
+
 def _describe(schema: dict[str, Any]) -> str:
     if "anyOf" in schema:
         return " or ".join(_describe(s) for s in schema["anyOf"])
     t = schema.get("type")
     if t == "array":
         return f"a list of {_describe(schema.get('items', {}))}s"
-    return {"object": "a table/mapping", "string": "a string"}.get(str(t), str(t))
+    return {"object": "a table/mapping", "string": "a string", "integer": "an integer", "number": "a number",
+            "boolean": "true or false"}.get(str(t), str(t))
 
 
 _TYPES: dict[str, type | tuple[type, ...]] = {
@@ -265,6 +288,13 @@ def _quick_valid(value: Any, schema: dict[str, Any]) -> bool:
             return False
     if "enum" in schema and value not in schema["enum"]:
         return False
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if "minimum" in schema and value < schema["minimum"]:
+            return False
+        if "maximum" in schema and value > schema["maximum"]:
+            return False
+        if "exclusiveMinimum" in schema and value <= schema["exclusiveMinimum"]:
+            return False
     if isinstance(value, list) and "items" in schema:
         return all(_quick_valid(v, schema["items"]) for v in value)
     if isinstance(value, dict):

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import registry
-from .config import Config
+from .config import Config, option_problem
 from .model import Model
 from .registry import Context, Finding, Related, Rule
 from .source import InputError
@@ -123,31 +123,6 @@ def select_rules(config: Config, rules: dict[str, Rule] | None = None) -> tuple[
     return chosen, levels
 
 
-def _option_type(default: Any) -> str | None:
-    """What an option's value must be, told by its default (None: anything)."""
-    if isinstance(default, bool):
-        return "true or false"
-    if isinstance(default, (int, float)):
-        return "a number"
-    if isinstance(default, str):
-        return "a string"
-    if isinstance(default, (list, tuple)):
-        return "a list"
-    return None
-
-
-def _is_type(value: Any, want: str) -> bool:
-    if want == "true or false":
-        return isinstance(value, bool)
-    if want == "a number":
-        import math
-
-        return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-    if want == "a string":
-        return isinstance(value, str)
-    return isinstance(value, (list, tuple))
-
-
 def rule_options(config: Config, rules: dict[str, Rule]) -> dict[str, dict[str, Any]]:
     """Each rule's options: its declared defaults, overridden by the configuration."""
     where = f"{config.source}" if config.source else "configuration"
@@ -156,16 +131,14 @@ def rule_options(config: Config, rules: dict[str, Rule]) -> dict[str, dict[str, 
     for code, r in rules.items():
         opts = dict(r.options)
         extra = given.get(code, {})
-        if r.options:
-            unknown = sorted(k for k in extra if k not in r.options)
-            if unknown:
-                known = ", ".join(sorted(r.options))
-                raise SelectionError(f"{where}: options.{code}: unknown option '{unknown[0]}' (known: {known})")
-            for name, value in extra.items():
-                want = _option_type(r.options[name])
-                if want is not None and not _is_type(value, want):
-                    raise SelectionError(f"{where}: options.{code}.{name}: expected {want}, got "
-                                         f"{type(value).__name__} {value!r}"[:200])
+        unknown = sorted(k for k in extra if k not in r.options)
+        if unknown:
+            known = f"known: {', '.join(sorted(r.options))}" if r.options else "the rule has no options"
+            raise SelectionError(f"{where}: options.{code}: unknown option '{unknown[0]}' ({known})")
+        for key, value in extra.items():
+            problem = option_problem(value, r.option_schema.get(key, {}))
+            if problem:
+                raise SelectionError(f"{where}: 'options.{code}.{key}': {problem}")
         opts.update(extra)
         out[code] = opts
     return out
@@ -304,6 +277,9 @@ def run(
     errors = sorted(unique.values(), key=lambda e: (e.file, e.line or 0))
     result = Result(findings, errors, models, chosen, suppressed=suppressed, all_findings=list(findings),
                     notes=skipped)
+    for model in models:
+        result.warnings.extend(dict.fromkeys(model.warnings))
+    result.warnings.extend(suppress.unknown_warnings(models, sources, all_rules, lambda t: suggest(t, all_rules)))
 
     if config.write_baseline:
         from . import baseline as baseline_mod

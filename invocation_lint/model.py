@@ -392,6 +392,8 @@ class Model:
     #: handler facts by function id, filled by the handlers stage when a HANDLER rule runs
     handler_facts: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    #: problems in what the template says to invlint itself (a misspelt ``Metadata`` key), shown as warnings
+    warnings: list[str] = field(default_factory=list)
     #: input errors that lost part of the input while the rest was read (a broken block of a .tf file)
     errors: list[Any] = field(default_factory=list)
     #: Terraform: the root module's ``module`` blocks (address → span), to say through which one a finding in a

@@ -158,35 +158,43 @@ def async_without_failure_capture(model: Model, ctx: Context) -> Iterable[Findin
 
     ## Example
     ```yaml
-    Notify:
-      Type: AWS::Serverless::Function
-      Properties:
-        Handler: app.handler
-        Runtime: python3.12
-        Events:
-          Alerts:
-            Type: SNS
-            Properties:
-              Topic: !Ref AlertsTopic
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      Uploads:
+        Type: AWS::S3::Bucket
+      ResizeImages:
+        Type: AWS::Serverless::Function
+        Properties:
+          Events:
+            Upload:
+              Type: S3
+              Properties:
+                Bucket: !Ref Uploads
+                Events: s3:ObjectCreated:*
     ```
 
     ## Use instead
     ```yaml
-    Notify:
-      Type: AWS::Serverless::Function
-      Properties:
-        Handler: app.handler
-        Runtime: python3.12
-        EventInvokeConfig:
-          DestinationConfig:
-            OnFailure:
-              Type: SQS
-              Destination: !GetAtt NotifyFailures.Arn
-        Events:
-          Alerts:
-            Type: SNS
-            Properties:
-              Topic: !Ref AlertsTopic
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      Uploads:
+        Type: AWS::S3::Bucket
+      ResizeFailures:
+        Type: AWS::SQS::Queue
+      ResizeImages:
+        Type: AWS::Serverless::Function
+        Properties:
+          EventInvokeConfig:
+            DestinationConfig:
+              OnFailure:
+                Type: SQS
+                Destination: !GetAtt ResizeFailures.Arn
+          Events:
+            Upload:
+              Type: S3
+              Properties:
+                Bucket: !Ref Uploads
+                Events: s3:ObjectCreated:*
     ```
 
     ## References
@@ -261,35 +269,37 @@ def async_config_without_async_trigger(model: Model, ctx: Context) -> Iterable[F
 
     ## Example
     ```yaml
-    Api:
-      Type: AWS::Serverless::Function
-      Properties:
-        Handler: app.handler
-        Runtime: python3.12
-        DeadLetterQueue:
-          Type: SQS
-          TargetArn: !GetAtt ApiFailures.Arn
-        Events:
-          Get:
-            Type: Api
-            Properties:
-              Path: /items
-              Method: get
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      ApiFailures:
+        Type: AWS::SQS::Queue
+      GetItems:
+        Type: AWS::Serverless::Function
+        Properties:
+          DeadLetterQueue:          # API Gateway invokes synchronously: never used
+            Type: SQS
+            TargetArn: !GetAtt ApiFailures.Arn
+          Events:
+            Get:
+              Type: Api
+              Properties:
+                Path: /items
+                Method: get
     ```
 
     ## Use instead
     ```yaml
-    Api:
-      Type: AWS::Serverless::Function
-      Properties:
-        Handler: app.handler
-        Runtime: python3.12
-        Events:
-          Get:
-            Type: Api
-            Properties:
-              Path: /items
-              Method: get
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      GetItems:
+        Type: AWS::Serverless::Function
+        Properties:
+          Events:
+            Get:
+              Type: Api
+              Properties:
+                Path: /items
+                Method: get
     ```
     Handle errors in the response (API), or on the mapping (`DestinationConfig.OnFailure` for streams).
 
@@ -368,20 +378,49 @@ def failure_target_not_standard(model: Model, ctx: Context) -> Iterable[Finding]
 
     ## Example
     ```yaml
-    Worker:
-      Type: AWS::Lambda::Function
-      Properties:
-        DeadLetterConfig:
-          TargetArn: !GetAtt FailuresFifo.Arn   # FifoQueue: true
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      Uploads:
+        Type: AWS::S3::Bucket
+      ResizeFailures:
+        Type: AWS::SQS::Queue
+        Properties:
+          FifoQueue: true
+      ResizeImages:
+        Type: AWS::Serverless::Function
+        Properties:
+          DeadLetterQueue:
+            Type: SQS
+            TargetArn: !GetAtt ResizeFailures.Arn
+          Events:
+            Upload:
+              Type: S3
+              Properties:
+                Bucket: !Ref Uploads
+                Events: s3:ObjectCreated:*
     ```
 
     ## Use instead
+    The same template without `FifoQueue: true`: a standard queue.
     ```yaml
-    Worker:
-      Type: AWS::Lambda::Function
-      Properties:
-        DeadLetterConfig:
-          TargetArn: !GetAtt Failures.Arn       # a standard queue
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      Uploads:
+        Type: AWS::S3::Bucket
+      ResizeFailures:
+        Type: AWS::SQS::Queue
+      ResizeImages:
+        Type: AWS::Serverless::Function
+        Properties:
+          DeadLetterQueue:
+            Type: SQS
+            TargetArn: !GetAtt ResizeFailures.Arn
+          Events:
+            Upload:
+              Type: S3
+              Properties:
+                Bucket: !Ref Uploads
+                Events: s3:ObjectCreated:*
     ```
 
     ## References
@@ -455,24 +494,49 @@ def sns_subscription_without_redrive(model: Model, ctx: Context) -> Iterable[Fin
 
     ## Example
     ```yaml
-    Subscription:
-      Type: AWS::SNS::Subscription
-      Properties:
-        TopicArn: !Ref Alerts
-        Protocol: lambda
-        Endpoint: !GetAtt Notify.Arn
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      Alerts:
+        Type: AWS::SNS::Topic
+      NotifyFailures:
+        Type: AWS::SQS::Queue
+      Notify:
+        Type: AWS::Serverless::Function
+        Properties:
+          DeadLetterQueue:
+            Type: SQS
+            TargetArn: !GetAtt NotifyFailures.Arn
+          Events:
+            Alert:
+              Type: SNS
+              Properties:
+                Topic: !Ref Alerts
     ```
 
     ## Use instead
+    The same template with a `RedrivePolicy` on the SNS event (its subscription).
     ```yaml
-    Subscription:
-      Type: AWS::SNS::Subscription
-      Properties:
-        TopicArn: !Ref Alerts
-        Protocol: lambda
-        Endpoint: !GetAtt Notify.Arn
-        RedrivePolicy:
-          deadLetterTargetArn: !GetAtt AlertsUndelivered.Arn
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      Alerts:
+        Type: AWS::SNS::Topic
+      AlertsUndelivered:
+        Type: AWS::SQS::Queue
+      NotifyFailures:
+        Type: AWS::SQS::Queue
+      Notify:
+        Type: AWS::Serverless::Function
+        Properties:
+          DeadLetterQueue:
+            Type: SQS
+            TargetArn: !GetAtt NotifyFailures.Arn
+          Events:
+            Alert:
+              Type: SNS
+              Properties:
+                Topic: !Ref Alerts
+                RedrivePolicy:
+                  deadLetterTargetArn: !GetAtt AlertsUndelivered.Arn
     ```
 
     ## References
@@ -520,26 +584,45 @@ def eventbridge_target_without_dlq(model: Model, ctx: Context) -> Iterable[Findi
 
     ## Example
     ```yaml
-    Nightly:
-      Type: AWS::Events::Rule
-      Properties:
-        ScheduleExpression: rate(1 day)
-        Targets:
-          - Id: report
-            Arn: !GetAtt Report.Arn
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      ReportFailures:
+        Type: AWS::SQS::Queue
+      Report:
+        Type: AWS::Serverless::Function
+        Properties:
+          DeadLetterQueue:
+            Type: SQS
+            TargetArn: !GetAtt ReportFailures.Arn
+          Events:
+            Nightly:
+              Type: Schedule
+              Properties:
+                Schedule: rate(1 day)
     ```
 
     ## Use instead
+    The same template with a `DeadLetterConfig` on the schedule (its EventBridge target).
     ```yaml
-    Nightly:
-      Type: AWS::Events::Rule
-      Properties:
-        ScheduleExpression: rate(1 day)
-        Targets:
-          - Id: report
-            Arn: !GetAtt Report.Arn
-            DeadLetterConfig:
-              Arn: !GetAtt NightlyUndelivered.Arn
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      ReportFailures:
+        Type: AWS::SQS::Queue
+      NightlyUndelivered:
+        Type: AWS::SQS::Queue
+      Report:
+        Type: AWS::Serverless::Function
+        Properties:
+          DeadLetterQueue:
+            Type: SQS
+            TargetArn: !GetAtt ReportFailures.Arn
+          Events:
+            Nightly:
+              Type: Schedule
+              Properties:
+                Schedule: rate(1 day)
+                DeadLetterConfig:
+                  Arn: !GetAtt NightlyUndelivered.Arn
     ```
 
     ## References
@@ -593,30 +676,86 @@ def failure_target_not_permitted(model: Model, ctx: Context) -> Iterable[Finding
 
     ## Example
     ```yaml
-    WorkerRole:
-      Type: AWS::IAM::Role
-      Properties:
-        AssumeRolePolicyDocument: ...
-        Policies:
-          - PolicyName: logs
-            PolicyDocument:
-              Statement:
-                - Effect: Allow
-                  Action: logs:*
-                  Resource: "*"
-    Worker:
-      Type: AWS::Lambda::Function
-      Properties:
-        Role: !GetAtt WorkerRole.Arn
-        DeadLetterConfig:
-          TargetArn: !GetAtt WorkerDlq.Arn
+    Resources:
+      Uploads:
+        Type: AWS::S3::Bucket
+      WorkerDlq:
+        Type: AWS::SQS::Queue
+      WorkerRole:
+        Type: AWS::IAM::Role
+        Properties:
+          AssumeRolePolicyDocument:
+            Statement:
+              - Effect: Allow
+                Principal: {Service: lambda.amazonaws.com}
+                Action: sts:AssumeRole
+          Policies:
+            - PolicyName: logs
+              PolicyDocument:
+                Statement:
+                  - Effect: Allow
+                    Action: logs:*
+                    Resource: "*"
+      Worker:
+        Type: AWS::Lambda::Function
+        Properties:
+          Runtime: python3.12
+          Handler: index.handler
+          Code: {ZipFile: "def handler(event, context): pass"}
+          Role: !GetAtt WorkerRole.Arn
+          DeadLetterConfig:
+            TargetArn: !GetAtt WorkerDlq.Arn
+      UploadsInvoke:
+        Type: AWS::Lambda::Permission
+        Properties:
+          Action: lambda:InvokeFunction
+          FunctionName: !Ref Worker
+          Principal: s3.amazonaws.com
+          SourceArn: !GetAtt Uploads.Arn
     ```
 
     ## Use instead
+    The same template with this statement in the role's policy:
     ```yaml
-                - Effect: Allow
-                  Action: sqs:SendMessage
-                  Resource: !GetAtt WorkerDlq.Arn
+    Resources:
+      Uploads:
+        Type: AWS::S3::Bucket
+      WorkerDlq:
+        Type: AWS::SQS::Queue
+      WorkerRole:
+        Type: AWS::IAM::Role
+        Properties:
+          AssumeRolePolicyDocument:
+            Statement:
+              - Effect: Allow
+                Principal: {Service: lambda.amazonaws.com}
+                Action: sts:AssumeRole
+          Policies:
+            - PolicyName: logs
+              PolicyDocument:
+                Statement:
+                  - Effect: Allow
+                    Action: logs:*
+                    Resource: "*"
+                  - Effect: Allow
+                    Action: sqs:SendMessage
+                    Resource: !GetAtt WorkerDlq.Arn
+      Worker:
+        Type: AWS::Lambda::Function
+        Properties:
+          Runtime: python3.12
+          Handler: index.handler
+          Code: {ZipFile: "def handler(event, context): pass"}
+          Role: !GetAtt WorkerRole.Arn
+          DeadLetterConfig:
+            TargetArn: !GetAtt WorkerDlq.Arn
+      UploadsInvoke:
+        Type: AWS::Lambda::Permission
+        Properties:
+          Action: lambda:InvokeFunction
+          FunctionName: !Ref Worker
+          Principal: s3.amazonaws.com
+          SourceArn: !GetAtt Uploads.Arn
     ```
 
     ## References

@@ -265,11 +265,21 @@ class Builder:
 
     def _suppressions(self, res: Res) -> None:
         meta = res.metadata
-        if not isinstance(meta, dict):
+        if not isinstance(meta, dict) or "invlint" not in meta:
             return
         cfg = meta.get("invlint")
+        span = meta.span_of("invlint") if isinstance(meta, LDict) else None
+        where = f"{span.file}:{span.line}" if span else f"{res.span.file}:{res.span.line}"
         if not isinstance(cfg, dict):
+            self.m.warnings.append(f"{where}: warning: {res.id}: Metadata 'invlint' should be a mapping with the "
+                                   "key 'ignore' (a list of rule codes); it is ignored")
             return
+        for key in cfg:
+            if key != "ignore":
+                ks = cfg.key_span(key) if isinstance(cfg, LDict) else None
+                at = f"{ks.file}:{ks.line}" if ks else where
+                self.m.warnings.append(f"{at}: warning: {res.id}: unknown key 'invlint.{key}' in Metadata "
+                                       "(known: ignore); it is ignored")
         codes = cfg.get("ignore")
         if isinstance(codes, str):
             codes = [c.strip() for c in codes.split(",")]
@@ -277,6 +287,9 @@ class Builder:
             self.m.suppressions.setdefault(res.origin, set()).update(str(c) for c in codes)
             if res.id != res.origin:
                 self.m.suppressions.setdefault(res.id, set()).update(str(c) for c in codes)
+        elif "ignore" in cfg:
+            self.m.warnings.append(f"{where}: warning: {res.id}: Metadata 'invlint.ignore' should be a list of "
+                                   "rule codes; it is ignored")
 
     # ---------------------------------------------------------------------------------------- nodes
 

@@ -512,6 +512,32 @@ Resources:
           Properties:
             Topic: arn:aws:sns:us-east-1:1:t
 """), 1),
+    "sam-destination-type-list-with-destination": Case(_template("t.yaml", """\
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Dlq:
+    Type: AWS::SQS::Queue
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: index.handler
+      InlineCode: "def handler(e, c):\\n    return None\\n"
+      EventInvokeConfig:
+        DestinationConfig:
+          OnFailure:
+            Type: [SQS]
+            Destination: !GetAtt Dlq.Arn
+      Events:
+        Q:
+          Type: SQS
+          Properties:
+            Queue: !GetAtt Dlq.Arn
+            DestinationConfig:
+              OnFailure:
+                Type: {Ref: X}
+                Destination: !GetAtt Dlq.Arn
+"""), 1),
     "sns-redrive-string": Case(_template("t.yaml", """\
 Resources:
   T:

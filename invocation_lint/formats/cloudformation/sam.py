@@ -213,7 +213,7 @@ def _function(res: Res, props: LDict, r: Resolver, template_dir: str, implicit: 
                 dspan = block.spans.get("Destination", bspan) if isinstance(block, LDict) else bspan
                 dp[key] = mk(bspan, {"Destination": destination}, {"Destination": dspan})
                 dp.spans[key] = bspan
-                if dtype in DESTINATION_ACTIONS:
+                if isinstance(dtype, str) and dtype in DESTINATION_ACTIONS:
                     auto_statements.append(_statement(DESTINATION_ACTIONS[dtype], destination, bspan))
             ep["DestinationConfig"] = dp
             ep.spans["DestinationConfig"] = dp.span  # type: ignore[assignment]
@@ -373,7 +373,7 @@ def _event(fid: str, name: str, etype: Any, p: LDict, span: Span, r: Resolver, i
                                      {"Destination": on_failure.spans.get("Destination", dspan) if isinstance(on_failure, LDict) else dspan})
                 dp.spans["OnFailure"] = dp["OnFailure"].span
                 dtype = r.value(on_failure.get("Type"))
-                if dtype in DESTINATION_ACTIONS:
+                if isinstance(dtype, str) and dtype in DESTINATION_ACTIONS:
                     auto.append(_statement(DESTINATION_ACTIONS[dtype], on_failure["Destination"], dspan))
             mp["DestinationConfig"] = dp
             mp.spans["DestinationConfig"] = dspan

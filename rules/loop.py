@@ -176,28 +176,55 @@ def failure_route_loops_back(model: Model, ctx: Context) -> Iterable[Finding]:
 
     ## Example
     ```yaml
-    Notify:
-      Type: AWS::Serverless::Function
-      Properties:
-        EventInvokeConfig:
-          DestinationConfig:
-            OnFailure:
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      Alerts:
+        Type: AWS::SNS::Topic
+      AlertsUndelivered:
+        Type: AWS::SQS::Queue
+      Notify:
+        Type: AWS::Serverless::Function
+        Properties:
+          EventInvokeConfig:
+            DestinationConfig:
+              OnFailure:
+                Type: SNS
+                Destination: !Ref Alerts      # the topic that invokes Notify
+          Events:
+            Alert:
               Type: SNS
-              Destination: !Ref Alerts      # the topic that invokes Notify
-        Events:
-          Alerts:
-            Type: SNS
-            Properties:
-              Topic: !Ref Alerts
+              Properties:
+                Topic: !Ref Alerts
+                RedrivePolicy:
+                  deadLetterTargetArn: !GetAtt AlertsUndelivered.Arn
     ```
 
     ## Use instead
+    The same template with the failures sent to a queue that nothing consumes automatically:
     ```yaml
-        EventInvokeConfig:
-          DestinationConfig:
-            OnFailure:
-              Type: SQS
-              Destination: !GetAtt NotifyFailures.Arn   # a queue nothing consumes automatically
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      Alerts:
+        Type: AWS::SNS::Topic
+      AlertsUndelivered:
+        Type: AWS::SQS::Queue
+      NotifyFailures:
+        Type: AWS::SQS::Queue
+      Notify:
+        Type: AWS::Serverless::Function
+        Properties:
+          EventInvokeConfig:
+            DestinationConfig:
+              OnFailure:
+                Type: SQS
+                Destination: !GetAtt NotifyFailures.Arn
+          Events:
+            Alert:
+              Type: SNS
+              Properties:
+                Topic: !Ref Alerts
+                RedrivePolicy:
+                  deadLetterTargetArn: !GetAtt AlertsUndelivered.Arn
     ```
 
     ## References
@@ -280,27 +307,61 @@ def function_writes_to_own_trigger(model: Model, ctx: Context) -> Iterable[Findi
 
     ## Example
     ```yaml
-    Thumbnail:
-      Type: AWS::Serverless::Function
-      Properties:
-        Policies:
-          - S3CrudPolicy:
-              BucketName: !Ref Uploads
-        Events:
-          Upload:
-            Type: S3
-            Properties:
-              Bucket: !Ref Uploads
-              Events: s3:ObjectCreated:*
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      Uploads:
+        Type: AWS::S3::Bucket
+      ThumbnailFailures:
+        Type: AWS::SQS::Queue
+      Thumbnail:
+        Type: AWS::Serverless::Function
+        Properties:
+          Policies:
+            - S3CrudPolicy:
+                BucketName: !Ref Uploads
+          EventInvokeConfig:
+            DestinationConfig:
+              OnFailure:
+                Type: SQS
+                Destination: !GetAtt ThumbnailFailures.Arn
+          Events:
+            Upload:
+              Type: S3
+              Properties:
+                Bucket: !Ref Uploads
+                Events: s3:ObjectCreated:*
     ```
 
     ## Use instead
+    The same template where the function reads `Uploads` and writes somewhere else:
     ```yaml
-        Policies:
-          - S3ReadPolicy:
-              BucketName: !Ref Uploads
-          - S3WritePolicy:
-              BucketName: !Ref Thumbnails   # write somewhere else
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      Uploads:
+        Type: AWS::S3::Bucket
+      Thumbnails:
+        Type: AWS::S3::Bucket
+      ThumbnailFailures:
+        Type: AWS::SQS::Queue
+      Thumbnail:
+        Type: AWS::Serverless::Function
+        Properties:
+          Policies:
+            - S3ReadPolicy:
+                BucketName: !Ref Uploads
+            - S3WritePolicy:
+                BucketName: !Ref Thumbnails
+          EventInvokeConfig:
+            DestinationConfig:
+              OnFailure:
+                Type: SQS
+                Destination: !GetAtt ThumbnailFailures.Arn
+          Events:
+            Upload:
+              Type: S3
+              Properties:
+                Bucket: !Ref Uploads
+                Events: s3:ObjectCreated:*
     ```
 
     ## References

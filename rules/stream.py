@@ -67,27 +67,51 @@ def stream_without_failure_destination(model: Model, ctx: Context) -> Iterable[F
 
     ## Example
     ```yaml
-    Events:
-      Orders:
-        Type: Kinesis
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      OrdersStream:
+        Type: AWS::Kinesis::Stream
         Properties:
-          Stream: !GetAtt OrdersStream.Arn
-          StartingPosition: LATEST
+          ShardCount: 1
+      ProcessOrders:
+        Type: AWS::Serverless::Function
+        Properties:
+          Events:
+            Orders:
+              Type: Kinesis
+              Properties:
+                Stream: !GetAtt OrdersStream.Arn
+                StartingPosition: LATEST
+                MaximumRetryAttempts: 5
+                BisectBatchOnFunctionError: true
     ```
 
     ## Use instead
+    The same template with an on-failure destination on the event:
     ```yaml
-    Events:
-      Orders:
-        Type: Kinesis
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      OrdersStream:
+        Type: AWS::Kinesis::Stream
         Properties:
-          Stream: !GetAtt OrdersStream.Arn
-          StartingPosition: LATEST
-          MaximumRetryAttempts: 5
-          BisectBatchOnFunctionError: true
-          DestinationConfig:
-            OnFailure:
-              Destination: !GetAtt OrdersFailed.Arn
+          ShardCount: 1
+      OrdersFailed:
+        Type: AWS::SQS::Queue
+      ProcessOrders:
+        Type: AWS::Serverless::Function
+        Properties:
+          Events:
+            Orders:
+              Type: Kinesis
+              Properties:
+                Stream: !GetAtt OrdersStream.Arn
+                StartingPosition: LATEST
+                MaximumRetryAttempts: 5
+                BisectBatchOnFunctionError: true
+                DestinationConfig:
+                  OnFailure:
+                    Type: SQS
+                    Destination: !GetAtt OrdersFailed.Arn
     ```
 
     ## References
@@ -139,28 +163,56 @@ def stream_unbounded_retries(model: Model, ctx: Context) -> Iterable[Finding]:
 
     ## Example
     ```yaml
-    OrdersMapping:
-      Type: AWS::Lambda::EventSourceMapping
-      Properties:
-        EventSourceArn: !GetAtt OrdersStream.Arn
-        FunctionName: !Ref Worker
-        StartingPosition: LATEST
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      OrdersStream:
+        Type: AWS::Kinesis::Stream
+        Properties:
+          ShardCount: 1
+      OrdersFailed:
+        Type: AWS::SQS::Queue
+      ProcessOrders:
+        Type: AWS::Serverless::Function
+        Properties:
+          Events:
+            Orders:
+              Type: Kinesis
+              Properties:
+                Stream: !GetAtt OrdersStream.Arn
+                StartingPosition: LATEST
+                DestinationConfig:
+                  OnFailure:
+                    Type: SQS
+                    Destination: !GetAtt OrdersFailed.Arn
     ```
 
     ## Use instead
+    The same template with a retry limit, a record age limit and batch splitting:
     ```yaml
-    OrdersMapping:
-      Type: AWS::Lambda::EventSourceMapping
-      Properties:
-        EventSourceArn: !GetAtt OrdersStream.Arn
-        FunctionName: !Ref Worker
-        StartingPosition: LATEST
-        MaximumRetryAttempts: 5
-        MaximumRecordAgeInSeconds: 3600
-        BisectBatchOnFunctionError: true
-        DestinationConfig:
-          OnFailure:
-            Destination: !GetAtt OrdersFailed.Arn
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      OrdersStream:
+        Type: AWS::Kinesis::Stream
+        Properties:
+          ShardCount: 1
+      OrdersFailed:
+        Type: AWS::SQS::Queue
+      ProcessOrders:
+        Type: AWS::Serverless::Function
+        Properties:
+          Events:
+            Orders:
+              Type: Kinesis
+              Properties:
+                Stream: !GetAtt OrdersStream.Arn
+                StartingPosition: LATEST
+                MaximumRetryAttempts: 5
+                MaximumRecordAgeInSeconds: 3600
+                BisectBatchOnFunctionError: true
+                DestinationConfig:
+                  OnFailure:
+                    Type: SQS
+                    Destination: !GetAtt OrdersFailed.Arn
     ```
 
     ## References

@@ -78,30 +78,34 @@ def timeout_exceeds_api_limit(model: Model, ctx: Context) -> Iterable[Finding]:
 
     ## Example
     ```yaml
-    Report:
-      Type: AWS::Serverless::Function
-      Properties:
-        Timeout: 60
-        Events:
-          Get:
-            Type: Api
-            Properties:
-              Path: /report
-              Method: get
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      Report:
+        Type: AWS::Serverless::Function
+        Properties:
+          Timeout: 60
+          Events:
+            Get:
+              Type: Api
+              Properties:
+                Path: /report
+                Method: get
     ```
 
     ## Use instead
     ```yaml
-    Report:
-      Type: AWS::Serverless::Function
-      Properties:
-        Timeout: 25
-        Events:
-          Get:
-            Type: Api
-            Properties:
-              Path: /report
-              Method: get
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      Report:
+        Type: AWS::Serverless::Function
+        Properties:
+          Timeout: 25
+          Events:
+            Get:
+              Type: Api
+              Properties:
+                Path: /report
+                Method: get
     ```
     Move longer work behind an asynchronous step (a queue, Step Functions) and answer 202.
 

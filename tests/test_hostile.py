@@ -558,6 +558,8 @@ Resources:
       Endpoint: !GetAtt Fn.Arn
       RedrivePolicy: "5"
 """), 1),
+    "tf-redrive-json-not-object": Case(_tf('resource "aws_sqs_queue" "q" {\n  redrive_policy = "[[1, 2]]"\n}\n'
+                                           'resource "aws_sqs_queue" "r" {\n  redrive_policy = "5"\n}\n'), 0),
     "json-huge-int": Case(_template("t.json", '{"Resources": {"Q": {"Type": "AWS::SQS::Queue", "Properties": '
                                               '{"VisibilityTimeout": ' + "9" * 5000 + '}}}}'), 0),
     "plan-resources-not-list": Case(_plan({"a": 1}), 0),

@@ -700,6 +700,9 @@ class Builder:
         if isinstance(policy, Unknown):
             queue.redrive = policy
             return
+        if not isinstance(policy, Mapping):  # a list, a number: no policy that names a queue
+            queue.redrive = Unknown("redrive_policy is not an object")
+            return
         if not isinstance(policy, LDict):
             policy = LDict(policy, span=span)
         target = self.target(policy, "deadLetterTargetArn", span) or Target(

@@ -35,9 +35,26 @@ class SourceLines:
 
     def __init__(self) -> None:
         self._cache: dict[str, list[str] | None] = {}
+        self._comments: dict[str, dict[int, tuple[set[str], bool]]] = {}
 
     def register(self, file: str, text: str) -> None:
         self._cache[file] = text.splitlines()
+        self._comments.pop(file, None)
+
+    def comments(self, file: str) -> dict[int, tuple[set[str], bool]]:
+        """The file's ``invlint: ignore`` comments: line number → (what each names, alone on its line?).
+
+        Found in one pass over the file, the first time a finding points into it: a check never rescans a
+        line per finding (a minified JSON template is a single line of megabytes)."""
+        found = self._comments.get(file)
+        if found is None:
+            found = {}
+            for n, text in enumerate(self.lines(file) or (), 1):
+                tokens = parse_inline(text)
+                if tokens is not None:
+                    found[n] = (tokens, re.match(_COMMENT_ONLY, text) is not None)
+            self._comments[file] = found
+        return found
 
     def lines(self, file: str) -> list[str] | None:
         if file not in self._cache:
@@ -126,10 +143,7 @@ def unknown_warnings(
             files.append(model.file)
     files.extend(f for f, lines in list(sources._cache.items()) if lines is not None)
     for file in dict.fromkeys(files):
-        for n, text in enumerate(sources.lines(file) or (), 1):
-            tokens = parse_inline(text)
-            if tokens is None:
-                continue
+        for n, (tokens, _) in sources.comments(file).items():
             for tok in unknown_tokens(tokens, rules.values()):
                 warn(file, n, tok, "the suppression comment")
     return out
@@ -139,17 +153,14 @@ def inline_suppressed(finding: Finding, sources: SourceLines) -> bool:
     span = finding.span
     if span is None or not span.file:
         return False
-    same = sources.line(span.file, span.line)
-    if same is not None:
-        tokens = parse_inline(same)
-        if tokens is not None and _matches(tokens, finding):
-            return True
-    above = sources.line(span.file, span.line - 1)
-    if above is not None and re.match(_COMMENT_ONLY, above):
-        tokens = parse_inline(above)
-        if tokens is not None and _matches(tokens, finding):
-            return True
-    return False
+    comments = sources.comments(span.file)
+    if not comments:
+        return False
+    same = comments.get(span.line)
+    if same is not None and _matches(same[0], finding):
+        return True
+    above = comments.get(span.line - 1)
+    return above is not None and above[1] and _matches(above[0], finding)
 
 
 def resource_suppressed(finding: Finding, suppressions: dict[str, set[str]]) -> bool:

@@ -315,7 +315,7 @@ def async_config_without_async_trigger(model: Model, ctx: Context) -> Iterable[F
         fn = model.functions.get(fid)
         triggers = by_function[fid]
         modes = {t.mode for t in triggers}
-        if fn is None or "async" in modes or modes == {"poll-sqs"}:
+        if fn is None or "async" in modes or "unknown" in modes or modes == {"poll-sqs"}:
             continue
         if fn.dlq is None and not fn.async_configs:
             continue

@@ -36,8 +36,9 @@ from ...model import (
     Val,
 )
 from ...source import InputError, LDict, LList, Span
-from ..aws import HARMLESS_MANAGED, PRINCIPALS
+from ..aws import HARMLESS_MANAGED, PERMISSION_COVERS, PRINCIPALS, unknown_mode_note
 from ..event_sources import mapping_service
+from ..invokers import ses_mode
 from .intrinsics import (
     NAME_PROPERTY,
     NO_VALUE,
@@ -255,6 +256,8 @@ class Builder:
             "AWS::S3::Bucket": self.bucket_notifications,
             "AWS::Logs::SubscriptionFilter": self.log_subscription,
             "AWS::IoT::TopicRule": self.iot_rule,
+            "AWS::IoT::Authorizer": self.iot_authorizer,
+            "AWS::SES::ReceiptRule": self.ses_receipt_rule,
             "AWS::ApiGateway::Method": self.rest_method,
             "AWS::ApiGateway::RestApi": self.rest_body,
             "AWS::ApiGateway::Authorizer": self.rest_authorizer,
@@ -733,6 +736,34 @@ class Builder:
                 if trig:
                     trig.extra["id"] = res.id
 
+    def iot_authorizer(self, res: Res) -> None:
+        """IoT Core calls a custom authorizer while the device connects and reads its answer: synchronous."""
+        fn = self.function_of(self.target(res.props, "AuthorizerFunctionArn", res.span))
+        trig = self._add_trigger(fn, "sync", "iot-authorizer", res.props.spans.get("AuthorizerFunctionArn", res.span),
+                                 res.origin, Target(node=res.id, span=res.span), proxy=False)
+        if trig:
+            trig.extra["id"] = res.id
+            trig.extra["authorizer"] = True
+
+    def ses_receipt_rule(self, res: Res) -> None:
+        rule = res.props.get("Rule")
+        actions = rule.get("Actions") if isinstance(rule, dict) else None
+        if not isinstance(actions, list):
+            return
+        for i, action in enumerate(actions):
+            la = action.get("LambdaAction") if isinstance(action, dict) else None
+            if not isinstance(la, dict):
+                continue
+            span = actions.spans[i] if isinstance(actions, LList) else res.span
+            fn = self.function_of(self.r.target(la.get("FunctionArn"), span))
+            mode = ses_mode(self.r.value(la.get("InvocationType")) if "InvocationType" in la else None)
+            trig = self._add_trigger(fn, mode, "ses", span or res.span, res.origin, Target(node=res.id, span=res.span))
+            if trig:
+                trig.extra["id"] = res.id
+                if mode == "unknown":
+                    self.m.notes.append(f"{fn}: the SES receipt rule {res.id} sets an InvocationType that is not "
+                                        "known statically; its mode is unknown and no mode-specific rule checks it")
+
     def _integration_function(self, uri: Any, span: Span) -> str | None:
         if uri is None:
             return None
@@ -894,6 +925,7 @@ class Builder:
         trig = Trigger(fn, mode, service, res.span, res.origin, source=source)  # type: ignore[arg-type]
         trig.extra["id"] = res.id
         trig.extra["permission"] = True
+        trig.extra["principal"] = key
         if res.extra.get("filter") is not None:
             trig.extra["filter"] = self.r.value(res.extra["filter"])
         self._permission_triggers.append(trig)
@@ -901,13 +933,9 @@ class Builder:
     def _add_permission_triggers(self) -> None:
         """A permission only says who *may* invoke; use it where no other resource says the same caller does."""
         have = {(t.function, t.service) for t in self.m.triggers}
-        if ("apigateway" in {t.service for t in self._permission_triggers}):
-            have |= {(t.function, "apigateway") for t in self.m.triggers if t.service == "apigatewayv2"}
-            have |= {(t.function, "apigatewayv2") for t in self.m.triggers if t.service == "apigateway"}
-        services = {"eventbridge": ("eventbridge", "schedule")}
         for trig in self._permission_triggers:
-            aliases = services.get(trig.service, (trig.service,))
-            if any((trig.function, s) in have for s in aliases):
+            principal = str(trig.extra.get("principal", trig.service))
+            if any((trig.function, s) in have for s in PERMISSION_COVERS.get(principal, (trig.service,))):
                 continue
             if trig.service == "apigateway":
                 trig.api_kind = "rest"
@@ -918,6 +946,8 @@ class Builder:
                         trig.service = "apigatewayv2"
                 elif trig.source and trig.source.unknown is None and trig.source.arn is None:
                     trig.api_kind = None
+            if trig.mode == "unknown":
+                self.m.notes.append(unknown_mode_note(trig))
             self.m.triggers.append(trig)
             have.add((trig.function, trig.service))
 

@@ -47,9 +47,10 @@ from ...model import (
     Val,
 )
 from ...source import InputError, LDict, LList, Span
-from ..aws import HARMLESS_MANAGED, PRINCIPALS, arn_name, arn_service
+from ..aws import HARMLESS_MANAGED, PERMISSION_COVERS, PRINCIPALS, arn_name, arn_service, unknown_mode_note
 from ..cloudformation.intrinsics import as_int as _cfn_as_int
 from ..event_sources import mapping_service
+from ..invokers import ses_mode
 
 #: an event source mapping's arguments, as ``event_sources.mapping_service`` asks about them
 _TF_MAPPING_SETTINGS = {
@@ -377,6 +378,8 @@ class Builder:
             "aws_s3_bucket_notification": self.bucket_notifications,
             "aws_cloudwatch_log_subscription_filter": self.log_subscription,
             "aws_iot_topic_rule": self.iot_rule,
+            "aws_iot_authorizer": self.iot_authorizer,
+            "aws_ses_receipt_rule": self.ses_receipt_rule,
             "aws_api_gateway_integration": self.rest_integration,
             "aws_api_gateway_authorizer": self.rest_authorizer,
             "aws_apigatewayv2_integration": self.http_integration,
@@ -906,6 +909,25 @@ class Builder:
             fn = self._fn(action, "function_arn", span)
             self._add_trigger(fn, "async", "iot", span, inst, None)
 
+    def iot_authorizer(self, inst: Inst) -> None:
+        """IoT Core calls a custom authorizer while the device connects and reads its answer: synchronous."""
+        v = inst.values
+        fn = self._fn(v, "authorizer_function_arn", inst.span)
+        trig = self._add_trigger(fn, "sync", "iot-authorizer", v.spans.get("authorizer_function_arn", inst.span), inst,
+                                 Target(node=inst.address, span=inst.span), proxy=False)
+        if trig:
+            trig.extra["authorizer"] = True
+
+    def ses_receipt_rule(self, inst: Inst) -> None:
+        for action in blocks(inst.values, "lambda_action"):
+            span = action.span or inst.span
+            fn = self._fn(action, "function_arn", span)
+            mode = ses_mode(_deref(action.get("invocation_type")) if _is_set(action, "invocation_type") else None)
+            trig = self._add_trigger(fn, mode, "ses", span, inst, Target(node=inst.address, span=inst.span))
+            if trig and mode == "unknown":
+                self.m.notes.append(f"{fn}: the SES receipt rule {inst.address} sets an invocation_type that is not "
+                                    "known statically; its mode is unknown and no mode-specific rule checks it")
+
     def rest_integration(self, inst: Inst) -> None:
         v = inst.values
         itype = _deref(v.get("type"))
@@ -1013,7 +1035,8 @@ class Builder:
         principal = _deref(v.get("principal"))
         if not isinstance(principal, str):
             return
-        entry = PRINCIPALS.get(principal.split(".", 1)[0])
+        key = principal.split(".", 1)[0]
+        entry = PRINCIPALS.get(key)
         if entry is None:
             return
         service, mode = entry
@@ -1021,17 +1044,15 @@ class Builder:
         trig = Trigger(fn, mode, service, inst.span, inst.origin, source=source)  # type: ignore[arg-type]
         trig.extra["id"] = inst.address
         trig.extra["permission"] = True
+        trig.extra["principal"] = key
         self._permission_triggers.append(trig)
 
     def _add_permission_triggers(self) -> None:
         """A permission only says who *may* invoke; use it where no other resource says the same caller does."""
         have = {(t.function, t.service) for t in self.m.triggers}
-        if "apigateway" in {t.service for t in self._permission_triggers}:
-            have |= {(t.function, "apigateway") for t in self.m.triggers if t.service == "apigatewayv2"}
-            have |= {(t.function, "apigatewayv2") for t in self.m.triggers if t.service == "apigateway"}
-        aliases_of = {"eventbridge": ("eventbridge", "schedule")}
         for trig in self._permission_triggers:
-            if any((trig.function, s) in have for s in aliases_of.get(trig.service, (trig.service,))):
+            principal = str(trig.extra.get("principal", trig.service))
+            if any((trig.function, s) in have for s in PERMISSION_COVERS.get(principal, (trig.service,))):
                 continue
             if trig.service == "apigateway":
                 trig.api_kind = "rest"
@@ -1044,6 +1065,8 @@ class Builder:
                         trig.service = "apigatewayv2"
                 elif src and src.unknown is None and src.arn is None:
                     trig.api_kind = None
+            if trig.mode == "unknown":
+                self.m.notes.append(unknown_mode_note(trig))
             self.m.triggers.append(trig)
             have.add((trig.function, trig.service))
 

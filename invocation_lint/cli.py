@@ -46,8 +46,32 @@ def _tolerant_stdout() -> None:
             pass
 
 
+def _write_stdout(text: str) -> None:
+    """Write the report; a reader that left (``invlint check . | head``) or a closed standard output ends the
+    output quietly, and the exit code stays the documented one."""
+    out = sys.stdout
+    if out is None:  # started with standard output closed: nowhere to write
+        return
+    try:
+        out.write(text)
+        out.flush()
+    except (BrokenPipeError, ValueError, OSError):
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, out.fileno())
+        except (OSError, ValueError):
+            sys.stdout = None
+
+
+def _say(line: str) -> None:
+    """One line on standard error; whatever came from the input is escaped, so it stays one line."""
+    from .source import clean
+
+    click.echo(clean(line), err=True)
+
+
 def _fail(message: str) -> None:
-    click.echo(f"invlint: {message}", err=True)
+    _say(f"invlint: {message}")
     sys.exit(2)
 
 
@@ -76,7 +100,7 @@ class _Main(click.Group):
         for stream in (sys.stdout, sys.stderr):
             try:
                 stream.flush()
-            except (OSError, ValueError):
+            except (OSError, ValueError, AttributeError):  # closed, or None when started without it
                 pass
         os._exit(code)
 
@@ -175,30 +199,27 @@ def check(
         except OSError as exc:
             _fail(f"{output}: cannot write report: {exc.strerror}")
     else:
-        try:
-            sys.stdout.write(text)
-            sys.stdout.flush()
-        except BrokenPipeError:  # `invlint check . | head`: the reader left; stop quietly, keep the exit code
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
+        _write_stdout(text)
     if verbose:
+        for note in cfg.notes + result.notes:
+            _say(f"invlint: note: {note}")
         for model in result.models:
             for note in dict.fromkeys(model.notes):  # each said once
-                click.echo(f"{model.file}: note: {note}", err=True)
+                _say(f"{model.file}: note: {note}")
         for f in result.findings:
             if f.autofix is not None and not f.autofix.applicable and f.autofix.reason:
-                click.echo(f"{f.span or f.resource}: {f.code}: no automatic fix: {f.autofix.reason}", err=True)
+                _say(f"{f.span or f.resource}: {f.code}: no automatic fix: {f.autofix.reason}")
     if fix or unsafe_fixes:
         left = sum(1 for f in result.findings if f.autofix is not None and f.autofix.applicable)
         more = f"; {left} more with --unsafe-fixes" if left and not unsafe_fixes else ""
-        click.echo(f"invlint: fixed {plural_findings(fixed)}, {len(result.findings)} remaining{more}", err=True)
+        _say(f"invlint: fixed {plural_findings(fixed)}, {len(result.findings)} remaining{more}")
     for warning in result.warnings:
-        click.echo(warning, err=True)
+        _say(warning)
     for err in result.errors:
-        click.echo(str(err), err=True)
+        _say(str(err))
     if cfg.write_baseline and not result.errors:
         n = len(result.all_findings)
-        click.echo(f"invlint: wrote {n} finding{'s' if n != 1 else ''} to {cfg.write_baseline}", err=True)
+        _say(f"invlint: wrote {n} finding{'s' if n != 1 else ''} to {cfg.write_baseline}")
     if result.errors:
         sys.exit(2)
     if cfg.write_baseline:
@@ -215,9 +236,7 @@ def _print_diff(findings: list[Any], unsafe: bool) -> int:
     from .fixes import apply, diff, read_text, wanted
 
     changes, _ = apply(f.autofix for f in findings if wanted(f.autofix, unsafe))
-    for file in sorted(changes):
-        sys.stdout.write(diff(file, read_text(file) or "", changes[file]))
-    sys.stdout.flush()
+    _write_stdout("".join(diff(file, read_text(file) or "", changes[file]) for file in sorted(changes)))
     return 1 if changes else 0
 
 
@@ -270,7 +289,7 @@ def _rules_table(fmt: str) -> str:
               show_default=True)
 def rules_cmd(fmt: str) -> None:
     """List every rule: code, name, default severity, summary."""
-    sys.stdout.write(_rules_table(fmt))
+    _write_stdout(_rules_table(fmt))
 
 
 @main.command("rule")
@@ -292,7 +311,7 @@ def rule_cmd(code_or_name: str) -> None:
     if r.options:
         lines = "\n".join(f"- `{k}`: {v!r} (default)" for k, v in r.options.items())
         opts = f"\n## Options\nSet in the configuration under `options.{r.code}`:\n{lines}\n"
-    sys.stdout.write(f"{head}\n{'=' * len(head)}\n\n{r.summary}\n\n{body}\n{opts}")
+    _write_stdout(f"{head}\n{'=' * len(head)}\n\n{r.summary}\n\n{body}\n{opts}")
 
 
 @main.command("graph")
@@ -301,7 +320,7 @@ def rule_cmd(code_or_name: str) -> None:
 def graph_cmd(paths: tuple[str, ...], fmt: str) -> None:
     """Draw the resource graph: triggers and failure routes."""
     try:
-        from .graph import render as render_graph  # type: ignore[attr-defined]
+        from .graph import render as render_graph
     except ImportError:
         _fail("graph rendering is not available in this version")
         return
@@ -309,14 +328,10 @@ def graph_cmd(paths: tuple[str, ...], fmt: str) -> None:
 
     models, errors = load_models(list(paths))
     if models:
-        sys.stdout.write(render_graph(models, fmt))
+        _write_stdout(render_graph(models, fmt))
     for err in errors:
-        click.echo(str(err), err=True)
+        _say(str(err))
     sys.exit(2 if errors else 0)
-
-
-def run_main(argv: list[str] | None = None) -> Any:
-    return main.main(args=argv, prog_name="invlint")
 
 
 if __name__ == "__main__":

@@ -59,9 +59,8 @@ def _trigger_related(model: Model, triggers: list[Trigger]) -> list[Related]:
 
 def _mapping(t: Trigger) -> str:
     """``the SQS event Orders of ProcessOrders`` (SAM) or ``the event source mapping OrdersMapping``."""
-    eid = str(t.extra.get("id") or "")
-    if t.resource == t.function and eid.startswith(t.function) and len(eid) > len(t.function):
-        return f"the {_caller(t)} event {eid[len(t.function):]} of {t.function}"
+    if t.event_name:
+        return f"the {_caller(t)} event {t.event_name} of {t.function}"
     return f"the {_caller(t)} event source mapping {t.resource}"
 
 
@@ -108,18 +107,42 @@ def status_code_to_non_http(model: Model, ctx: Context) -> Iterable[Finding]:
     batch deleted`
 
     ## Example
+    ```yaml
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      OrdersDLQ:
+        Type: AWS::SQS::Queue
+        Properties:
+          MessageRetentionPeriod: 1209600
+      OrdersQueue:
+        Type: AWS::SQS::Queue
+        Properties:
+          RedrivePolicy:
+            deadLetterTargetArn: !GetAtt OrdersDLQ.Arn
+            maxReceiveCount: 5
+      ProcessOrders:
+        Type: AWS::Serverless::Function
+        Properties:
+          CodeUri: src/
+          Handler: app.handler
+          Runtime: python3.12
+          Events:
+            Orders:
+              Type: SQS
+              Properties:
+                Queue: !GetAtt OrdersQueue.Arn
+    ```
     ```python
+    # file: src/app.py
     def handler(event, context):
-        try:
-            for record in event["Records"]:
-                save(record)
-        except Exception:
-            return {"statusCode": 500, "body": "failed"}
-        return {"statusCode": 200}
+        for record in event["Records"]:
+            save(record)
+        return {"statusCode": 200}   # SQS reads no status: any return deletes the batch
     ```
 
     ## Use instead
     ```python
+    # file: src/app.py
     def handler(event, context):
         for record in event["Records"]:
             save(record)  # an exception fails the invocation: the messages come back
@@ -207,7 +230,33 @@ def exception_swallowed(model: Model, ctx: Context) -> Iterable[Finding]:
     `Uploads (S3) → Thumbnail [async] → except Exception: log → success → no retry, no DLQ`
 
     ## Example
+    ```yaml
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      Uploads:
+        Type: AWS::S3::Bucket
+      ResizeFailures:
+        Type: AWS::SQS::Queue
+      ResizeImages:
+        Type: AWS::Serverless::Function
+        Properties:
+          CodeUri: src/
+          Handler: app.handler
+          Runtime: python3.12
+          EventInvokeConfig:
+            DestinationConfig:
+              OnFailure:
+                Type: SQS
+                Destination: !GetAtt ResizeFailures.Arn
+          Events:
+            Upload:
+              Type: S3
+              Properties:
+                Bucket: !Ref Uploads
+                Events: s3:ObjectCreated:*
+    ```
     ```python
+    # file: src/app.py
     def handler(event, context):
         try:
             resize(event)
@@ -217,6 +266,12 @@ def exception_swallowed(model: Model, ctx: Context) -> Iterable[Finding]:
 
     ## Use instead
     ```python
+    # file: src/app.py
+    import logging
+
+    logger = logging.getLogger()
+
+
     def handler(event, context):
         try:
             resize(event)
@@ -281,22 +336,69 @@ def batch_item_failures_ignored(model: Model, ctx: Context) -> Iterable[Finding]
 
     ## Example
     ```yaml
-    ProcessOrders:
-      Type: AWS::Serverless::Function
-      Properties:
-        Events:
-          Orders:
-            Type: SQS
-            Properties:
-              Queue: !GetAtt OrdersQueue.Arn
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      OrdersDLQ:
+        Type: AWS::SQS::Queue
+        Properties:
+          MessageRetentionPeriod: 1209600
+      OrdersQueue:
+        Type: AWS::SQS::Queue
+        Properties:
+          RedrivePolicy:
+            deadLetterTargetArn: !GetAtt OrdersDLQ.Arn
+            maxReceiveCount: 5
+      ProcessOrders:
+        Type: AWS::Serverless::Function
+        Properties:
+          CodeUri: src/
+          Handler: app.handler
+          Runtime: python3.12
+          Events:
+            Orders:
+              Type: SQS
+              Properties:
+                Queue: !GetAtt OrdersQueue.Arn
+    ```
+    ```python
+    # file: src/app.py
+    def handler(event, context):
+        failures = []
+        for record in event["Records"]:
+            try:
+                save(record)
+            except Exception:
+                failures.append({"itemIdentifier": record["messageId"]})
+        return {"batchItemFailures": failures}
     ```
 
     ## Use instead
+    The same handler, and `FunctionResponseTypes: [ReportBatchItemFailures]` on the event:
     ```yaml
-            Properties:
-              Queue: !GetAtt OrdersQueue.Arn
-              FunctionResponseTypes:
-                - ReportBatchItemFailures
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      OrdersDLQ:
+        Type: AWS::SQS::Queue
+        Properties:
+          MessageRetentionPeriod: 1209600
+      OrdersQueue:
+        Type: AWS::SQS::Queue
+        Properties:
+          RedrivePolicy:
+            deadLetterTargetArn: !GetAtt OrdersDLQ.Arn
+            maxReceiveCount: 5
+      ProcessOrders:
+        Type: AWS::Serverless::Function
+        Properties:
+          CodeUri: src/
+          Handler: app.handler
+          Runtime: python3.12
+          Events:
+            Orders:
+              Type: SQS
+              Properties:
+                Queue: !GetAtt OrdersQueue.Arn
+                FunctionResponseTypes: [ReportBatchItemFailures]
     ```
 
     ## References
@@ -325,8 +427,8 @@ def batch_item_failures_ignored(model: Model, ctx: Context) -> Iterable[Finding]
                 related=_trigger_related(model, [t]),
                 path=[_source_step(model, t), trigger_step(t), "returns batchItemFailures", "response ignored",
                       f"whole batch {gone.split(' ')[0]}"],
-                fix=wording(model, f"Add FunctionResponseTypes: [ReportBatchItemFailures] to {_mapping(t)}.",
-                            f'Add function_response_types = ["ReportBatchItemFailures"] to {_mapping(t)}.'),
+                fix=wording(model, "Add FunctionResponseTypes: [ReportBatchItemFailures] to {mapping}.",
+                            mapping=_mapping(t)),
             )
 
 
@@ -354,7 +456,34 @@ def batch_item_failures_never_reported(model: Model, ctx: Context) -> Iterable[F
     messages received again`
 
     ## Example
+    ```yaml
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      OrdersDLQ:
+        Type: AWS::SQS::Queue
+        Properties:
+          MessageRetentionPeriod: 1209600
+      OrdersQueue:
+        Type: AWS::SQS::Queue
+        Properties:
+          RedrivePolicy:
+            deadLetterTargetArn: !GetAtt OrdersDLQ.Arn
+            maxReceiveCount: 5
+      ProcessOrders:
+        Type: AWS::Serverless::Function
+        Properties:
+          CodeUri: src/
+          Handler: app.handler
+          Runtime: python3.12
+          Events:
+            Orders:
+              Type: SQS
+              Properties:
+                Queue: !GetAtt OrdersQueue.Arn
+                FunctionResponseTypes: [ReportBatchItemFailures]
+    ```
     ```python
+    # file: src/app.py
     def handler(event, context):
         for record in event["Records"]:
             save(record)
@@ -362,6 +491,7 @@ def batch_item_failures_never_reported(model: Model, ctx: Context) -> Iterable[F
 
     ## Use instead
     ```python
+    # file: src/app.py
     def handler(event, context):
         failures = []
         for record in event["Records"]:
@@ -423,7 +553,36 @@ def only_first_record(model: Model, ctx: Context) -> Iterable[Finding]:
     unprocessed`
 
     ## Example
+    ```yaml
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      OrdersDLQ:
+        Type: AWS::SQS::Queue
+        Properties:
+          MessageRetentionPeriod: 1209600
+      OrdersQueue:
+        Type: AWS::SQS::Queue
+        Properties:
+          RedrivePolicy:
+            deadLetterTargetArn: !GetAtt OrdersDLQ.Arn
+            maxReceiveCount: 5
+      ProcessOrders:
+        Type: AWS::Serverless::Function
+        Properties:
+          CodeUri: src/
+          Handler: app.handler
+          Runtime: python3.12
+          Events:
+            Orders:
+              Type: SQS
+              Properties:
+                Queue: !GetAtt OrdersQueue.Arn
+    ```
     ```python
+    # file: src/app.py
+    import json
+
+
     def handler(event, context):
         order = json.loads(event["Records"][0]["body"])
         save(order)
@@ -431,6 +590,10 @@ def only_first_record(model: Model, ctx: Context) -> Iterable[Finding]:
 
     ## Use instead
     ```python
+    # file: src/app.py
+    import json
+
+
     def handler(event, context):
         for record in event["Records"]:
             save(json.loads(record["body"]))
@@ -465,8 +628,7 @@ def only_first_record(model: Model, ctx: Context) -> Iterable[Finding]:
                 related=_trigger_related(model, [t]),
                 path=[_source_step(model, t), trigger_step(t), "handler reads Records[0] only",
                       f"{size - 1} {what} {fate.split(' ')[0]} unprocessed"],
-                fix=wording(model, "Loop over every record in Records (or set BatchSize: 1).",
-                            "Loop over every record in Records (or set batch_size = 1)."),
+                fix=wording(model, "Loop over every record in Records (or set BatchSize: 1)."),
             )
 
 
@@ -495,13 +657,55 @@ def invalid_item_identifier(model: Model, ctx: Context) -> Iterable[Finding]:
     10 messages received again`
 
     ## Example
+    ```yaml
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      OrdersDLQ:
+        Type: AWS::SQS::Queue
+        Properties:
+          MessageRetentionPeriod: 1209600
+      OrdersQueue:
+        Type: AWS::SQS::Queue
+        Properties:
+          RedrivePolicy:
+            deadLetterTargetArn: !GetAtt OrdersDLQ.Arn
+            maxReceiveCount: 5
+      ProcessOrders:
+        Type: AWS::Serverless::Function
+        Properties:
+          CodeUri: src/
+          Handler: app.handler
+          Runtime: python3.12
+          Events:
+            Orders:
+              Type: SQS
+              Properties:
+                Queue: !GetAtt OrdersQueue.Arn
+                FunctionResponseTypes: [ReportBatchItemFailures]
+    ```
     ```python
-    failures.append({"itemIdentifier": record["receiptHandle"]})
+    # file: src/app.py
+    def handler(event, context):
+        failures = []
+        for record in event["Records"]:
+            try:
+                save(record)
+            except Exception:
+                failures.append({"itemIdentifier": record["receiptHandle"]})
+        return {"batchItemFailures": failures}
     ```
 
     ## Use instead
     ```python
-    failures.append({"itemIdentifier": record["messageId"]})
+    # file: src/app.py
+    def handler(event, context):
+        failures = []
+        for record in event["Records"]:
+            try:
+                save(record)
+            except Exception:
+                failures.append({"itemIdentifier": record["messageId"]})
+        return {"batchItemFailures": failures}
     ```
 
     ## References
@@ -563,24 +767,59 @@ def fifo_continues(model: Model, ctx: Context) -> Iterable[Finding]:
     message 3 retried after them`
 
     ## Example
+    ```yaml
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      OrdersDLQ:
+        Type: AWS::SQS::Queue
+        Properties:
+          FifoQueue: true
+          MessageRetentionPeriod: 1209600
+      OrdersQueue:
+        Type: AWS::SQS::Queue
+        Properties:
+          FifoQueue: true
+          RedrivePolicy:
+            deadLetterTargetArn: !GetAtt OrdersDLQ.Arn
+            maxReceiveCount: 5
+      ProcessOrders:
+        Type: AWS::Serverless::Function
+        Properties:
+          CodeUri: src/
+          Handler: app.handler
+          Runtime: python3.12
+          Events:
+            Orders:
+              Type: SQS
+              Properties:
+                Queue: !GetAtt OrdersQueue.Arn
+                FunctionResponseTypes: [ReportBatchItemFailures]
+    ```
     ```python
-    for record in event["Records"]:
-        try:
-            apply(record)
-        except Exception:
-            failures.append({"itemIdentifier": record["messageId"]})
-    return {"batchItemFailures": failures}
+    # file: src/app.py
+    def handler(event, context):
+        failures = []
+        for record in event["Records"]:
+            try:
+                apply(record)
+            except Exception:
+                failures.append({"itemIdentifier": record["messageId"]})
+        return {"batchItemFailures": failures}
     ```
 
     ## Use instead
+    Stop at the first failure and report it with every record after it, so that their order holds:
     ```python
-    for i, record in enumerate(event["Records"]):
-        try:
-            apply(record)
-        except Exception:
-            failures = [{"itemIdentifier": r["messageId"]} for r in event["Records"][i:]]
-            break
-    return {"batchItemFailures": failures}
+    # file: src/app.py
+    def handler(event, context):
+        failures = []
+        for i, record in enumerate(event["Records"]):
+            try:
+                apply(record)
+            except Exception:
+                failures = [{"itemIdentifier": r["messageId"]} for r in event["Records"][i:]]
+                break
+        return {"batchItemFailures": failures}
     ```
 
     ## References
@@ -634,7 +873,7 @@ def _proxy_callers(triggers: list[Trigger]) -> list[Trigger]:
             continue
         if t.service == "alb" or t.service == "apigateway" and t.proxy:
             out.append(t)
-        elif t.service == "apigatewayv2" and t.proxy and str(t.extra.get("payload_format_version")) == "1.0":
+        elif t.service == "apigatewayv2" and t.proxy and str(t.payload_format_version) == "1.0":
             out.append(t)
     return out
 
@@ -661,13 +900,34 @@ def malformed_proxy_response(model: Model, ctx: Context) -> Iterable[Finding]:
     `OrdersApi (REST) → GetOrder [sync] → returns {"body": {...}} → malformed proxy response → client gets 502`
 
     ## Example
+    ```yaml
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      GetItem:
+        Type: AWS::Serverless::Function
+        Properties:
+          CodeUri: src/
+          Handler: app.handler
+          Runtime: python3.12
+          Events:
+            Get:
+              Type: Api
+              Properties:
+                Path: /items/{id}
+                Method: get
+    ```
     ```python
+    # file: src/app.py
     def handler(event, context):
         return {"statusCode": 200, "body": {"id": 1}}
     ```
 
     ## Use instead
     ```python
+    # file: src/app.py
+    import json
+
+
     def handler(event, context):
         return {"statusCode": 200, "body": json.dumps({"id": 1})}
     ```
@@ -738,17 +998,63 @@ def handler_not_found(model: Model, ctx: Context) -> Iterable[Finding]:
 
     ## Example
     ```yaml
-    ProcessOrders:
-      Type: AWS::Serverless::Function
-      Properties:
-        CodeUri: src/
-        Handler: app.lambda_handler   # src/app.py defines handler()
-        Runtime: python3.12
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      OrdersDLQ:
+        Type: AWS::SQS::Queue
+        Properties:
+          MessageRetentionPeriod: 1209600
+      OrdersQueue:
+        Type: AWS::SQS::Queue
+        Properties:
+          RedrivePolicy:
+            deadLetterTargetArn: !GetAtt OrdersDLQ.Arn
+            maxReceiveCount: 5
+      ProcessOrders:
+        Type: AWS::Serverless::Function
+        Properties:
+          CodeUri: src/
+          Handler: app.lambda_handler   # src/app.py defines handler()
+          Runtime: python3.12
+          Events:
+            Orders:
+              Type: SQS
+              Properties:
+                Queue: !GetAtt OrdersQueue.Arn
+    ```
+    ```python
+    # file: src/app.py
+    def handler(event, context):
+        for record in event["Records"]:
+            save(record)
     ```
 
     ## Use instead
+    The same code, and `Handler: app.handler` in the template:
     ```yaml
-        Handler: app.handler
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      OrdersDLQ:
+        Type: AWS::SQS::Queue
+        Properties:
+          MessageRetentionPeriod: 1209600
+      OrdersQueue:
+        Type: AWS::SQS::Queue
+        Properties:
+          RedrivePolicy:
+            deadLetterTargetArn: !GetAtt OrdersDLQ.Arn
+            maxReceiveCount: 5
+      ProcessOrders:
+        Type: AWS::Serverless::Function
+        Properties:
+          CodeUri: src/
+          Handler: app.handler
+          Runtime: python3.12
+          Events:
+            Orders:
+              Type: SQS
+              Properties:
+                Queue: !GetAtt OrdersQueue.Arn
     ```
 
     ## References
@@ -780,6 +1086,5 @@ def handler_not_found(model: Model, ctx: Context) -> Iterable[Finding]:
             function=fid,
             related=related,
             path=[f"{fid} (function)", f"Handler {handler}", facts.missing_detail, f"{error} on every invocation"],
-            fix=wording(model, "Point Handler at an existing file.function (or fix CodeUri).",
-                        "Point handler at an existing file.function (or fix the archive_file source)."),
+            fix=wording(model, "Point Handler at an existing file.function (or fix CodeUri)."),
         )

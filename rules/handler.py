@@ -140,6 +140,39 @@ def status_code_to_non_http(model: Model, ctx: Context) -> Iterable[Finding]:
         return {"statusCode": 200}   # SQS reads no status: any return deletes the batch
     ```
 
+    In Terraform:
+    ```hcl
+    data "archive_file" "app" {
+      type        = "zip"
+      source_dir  = "src"
+      output_path = "build/app.zip"
+    }
+
+    resource "aws_sqs_queue" "orders_dlq" {
+      message_retention_seconds = 1209600
+    }
+
+    resource "aws_sqs_queue" "orders" {
+      redrive_policy = jsonencode({
+        deadLetterTargetArn = aws_sqs_queue.orders_dlq.arn
+        maxReceiveCount     = 5
+      })
+    }
+
+    resource "aws_lambda_function" "process_orders" {
+      function_name = "process-orders"
+      role          = aws_iam_role.process_orders.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = data.archive_file.app.output_path
+    }
+
+    resource "aws_lambda_event_source_mapping" "orders" {
+      event_source_arn = aws_sqs_queue.orders.arn
+      function_name    = aws_lambda_function.process_orders.arn
+    }
+    ```
+
     ## Use instead
     ```python
     # file: src/app.py
@@ -264,6 +297,51 @@ def exception_swallowed(model: Model, ctx: Context) -> Iterable[Finding]:
             print(f"failed: {exc}")
     ```
 
+    In Terraform:
+    ```hcl
+    data "archive_file" "app" {
+      type        = "zip"
+      source_dir  = "src"
+      output_path = "build/app.zip"
+    }
+
+    resource "aws_s3_bucket" "uploads" {}
+
+    resource "aws_sqs_queue" "resize_failures" {}
+
+    resource "aws_lambda_function" "resize_images" {
+      function_name = "resize-images"
+      role          = aws_iam_role.resize_images.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = data.archive_file.app.output_path
+    }
+
+    resource "aws_lambda_function_event_invoke_config" "resize_images" {
+      function_name = aws_lambda_function.resize_images.function_name
+      destination_config {
+        on_failure {
+          destination = aws_sqs_queue.resize_failures.arn
+        }
+      }
+    }
+
+    resource "aws_lambda_permission" "uploads" {
+      action        = "lambda:InvokeFunction"
+      function_name = aws_lambda_function.resize_images.function_name
+      principal     = "s3.amazonaws.com"
+      source_arn    = aws_s3_bucket.uploads.arn
+    }
+
+    resource "aws_s3_bucket_notification" "uploads" {
+      bucket = aws_s3_bucket.uploads.id
+      lambda_function {
+        lambda_function_arn = aws_lambda_function.resize_images.arn
+        events              = ["s3:ObjectCreated:*"]
+      }
+    }
+    ```
+
     ## Use instead
     ```python
     # file: src/app.py
@@ -372,6 +450,39 @@ def batch_item_failures_ignored(model: Model, ctx: Context) -> Iterable[Finding]
         return {"batchItemFailures": failures}
     ```
 
+    In Terraform:
+    ```hcl
+    data "archive_file" "app" {
+      type        = "zip"
+      source_dir  = "src"
+      output_path = "build/app.zip"
+    }
+
+    resource "aws_sqs_queue" "orders_dlq" {
+      message_retention_seconds = 1209600
+    }
+
+    resource "aws_sqs_queue" "orders" {
+      redrive_policy = jsonencode({
+        deadLetterTargetArn = aws_sqs_queue.orders_dlq.arn
+        maxReceiveCount     = 5
+      })
+    }
+
+    resource "aws_lambda_function" "process_orders" {
+      function_name = "process-orders"
+      role          = aws_iam_role.process_orders.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = data.archive_file.app.output_path
+    }
+
+    resource "aws_lambda_event_source_mapping" "orders" {
+      event_source_arn = aws_sqs_queue.orders.arn
+      function_name    = aws_lambda_function.process_orders.arn
+    }
+    ```
+
     ## Use instead
     The same handler, and `FunctionResponseTypes: [ReportBatchItemFailures]` on the event:
     ```yaml
@@ -399,6 +510,40 @@ def batch_item_failures_ignored(model: Model, ctx: Context) -> Iterable[Finding]
               Properties:
                 Queue: !GetAtt OrdersQueue.Arn
                 FunctionResponseTypes: [ReportBatchItemFailures]
+    ```
+
+    In Terraform:
+    ```hcl
+    data "archive_file" "app" {
+      type        = "zip"
+      source_dir  = "src"
+      output_path = "build/app.zip"
+    }
+
+    resource "aws_sqs_queue" "orders_dlq" {
+      message_retention_seconds = 1209600
+    }
+
+    resource "aws_sqs_queue" "orders" {
+      redrive_policy = jsonencode({
+        deadLetterTargetArn = aws_sqs_queue.orders_dlq.arn
+        maxReceiveCount     = 5
+      })
+    }
+
+    resource "aws_lambda_function" "process_orders" {
+      function_name = "process-orders"
+      role          = aws_iam_role.process_orders.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = data.archive_file.app.output_path
+    }
+
+    resource "aws_lambda_event_source_mapping" "orders" {
+      event_source_arn = aws_sqs_queue.orders.arn
+      function_name    = aws_lambda_function.process_orders.arn
+      function_response_types = ["ReportBatchItemFailures"]
+    }
     ```
 
     ## References
@@ -487,6 +632,40 @@ def batch_item_failures_never_reported(model: Model, ctx: Context) -> Iterable[F
     def handler(event, context):
         for record in event["Records"]:
             save(record)
+    ```
+
+    In Terraform:
+    ```hcl
+    data "archive_file" "app" {
+      type        = "zip"
+      source_dir  = "src"
+      output_path = "build/app.zip"
+    }
+
+    resource "aws_sqs_queue" "orders_dlq" {
+      message_retention_seconds = 1209600
+    }
+
+    resource "aws_sqs_queue" "orders" {
+      redrive_policy = jsonencode({
+        deadLetterTargetArn = aws_sqs_queue.orders_dlq.arn
+        maxReceiveCount     = 5
+      })
+    }
+
+    resource "aws_lambda_function" "process_orders" {
+      function_name = "process-orders"
+      role          = aws_iam_role.process_orders.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = data.archive_file.app.output_path
+    }
+
+    resource "aws_lambda_event_source_mapping" "orders" {
+      event_source_arn = aws_sqs_queue.orders.arn
+      function_name    = aws_lambda_function.process_orders.arn
+      function_response_types = ["ReportBatchItemFailures"]
+    }
     ```
 
     ## Use instead
@@ -586,6 +765,39 @@ def only_first_record(model: Model, ctx: Context) -> Iterable[Finding]:
     def handler(event, context):
         order = json.loads(event["Records"][0]["body"])
         save(order)
+    ```
+
+    In Terraform:
+    ```hcl
+    data "archive_file" "app" {
+      type        = "zip"
+      source_dir  = "src"
+      output_path = "build/app.zip"
+    }
+
+    resource "aws_sqs_queue" "orders_dlq" {
+      message_retention_seconds = 1209600
+    }
+
+    resource "aws_sqs_queue" "orders" {
+      redrive_policy = jsonencode({
+        deadLetterTargetArn = aws_sqs_queue.orders_dlq.arn
+        maxReceiveCount     = 5
+      })
+    }
+
+    resource "aws_lambda_function" "process_orders" {
+      function_name = "process-orders"
+      role          = aws_iam_role.process_orders.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = data.archive_file.app.output_path
+    }
+
+    resource "aws_lambda_event_source_mapping" "orders" {
+      event_source_arn = aws_sqs_queue.orders.arn
+      function_name    = aws_lambda_function.process_orders.arn
+    }
     ```
 
     ## Use instead
@@ -693,6 +905,40 @@ def invalid_item_identifier(model: Model, ctx: Context) -> Iterable[Finding]:
             except Exception:
                 failures.append({"itemIdentifier": record["receiptHandle"]})
         return {"batchItemFailures": failures}
+    ```
+
+    In Terraform:
+    ```hcl
+    data "archive_file" "app" {
+      type        = "zip"
+      source_dir  = "src"
+      output_path = "build/app.zip"
+    }
+
+    resource "aws_sqs_queue" "orders_dlq" {
+      message_retention_seconds = 1209600
+    }
+
+    resource "aws_sqs_queue" "orders" {
+      redrive_policy = jsonencode({
+        deadLetterTargetArn = aws_sqs_queue.orders_dlq.arn
+        maxReceiveCount     = 5
+      })
+    }
+
+    resource "aws_lambda_function" "process_orders" {
+      function_name = "process-orders"
+      role          = aws_iam_role.process_orders.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = data.archive_file.app.output_path
+    }
+
+    resource "aws_lambda_event_source_mapping" "orders" {
+      event_source_arn = aws_sqs_queue.orders.arn
+      function_name    = aws_lambda_function.process_orders.arn
+      function_response_types = ["ReportBatchItemFailures"]
+    }
     ```
 
     ## Use instead
@@ -805,6 +1051,42 @@ def fifo_continues(model: Model, ctx: Context) -> Iterable[Finding]:
             except Exception:
                 failures.append({"itemIdentifier": record["messageId"]})
         return {"batchItemFailures": failures}
+    ```
+
+    In Terraform:
+    ```hcl
+    data "archive_file" "app" {
+      type        = "zip"
+      source_dir  = "src"
+      output_path = "build/app.zip"
+    }
+
+    resource "aws_sqs_queue" "orders_dlq" {
+      fifo_queue                = true
+      message_retention_seconds = 1209600
+    }
+
+    resource "aws_sqs_queue" "orders" {
+      fifo_queue = true
+      redrive_policy = jsonencode({
+        deadLetterTargetArn = aws_sqs_queue.orders_dlq.arn
+        maxReceiveCount     = 5
+      })
+    }
+
+    resource "aws_lambda_function" "process_orders" {
+      function_name = "process-orders"
+      role          = aws_iam_role.process_orders.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = data.archive_file.app.output_path
+    }
+
+    resource "aws_lambda_event_source_mapping" "orders" {
+      event_source_arn = aws_sqs_queue.orders.arn
+      function_name    = aws_lambda_function.process_orders.arn
+      function_response_types = ["ReportBatchItemFailures"]
+    }
     ```
 
     ## Use instead
@@ -1029,6 +1311,39 @@ def handler_not_found(model: Model, ctx: Context) -> Iterable[Finding]:
             save(record)
     ```
 
+    In Terraform:
+    ```hcl
+    data "archive_file" "app" {
+      type        = "zip"
+      source_dir  = "src"
+      output_path = "build/app.zip"
+    }
+
+    resource "aws_sqs_queue" "orders_dlq" {
+      message_retention_seconds = 1209600
+    }
+
+    resource "aws_sqs_queue" "orders" {
+      redrive_policy = jsonencode({
+        deadLetterTargetArn = aws_sqs_queue.orders_dlq.arn
+        maxReceiveCount     = 5
+      })
+    }
+
+    resource "aws_lambda_function" "process_orders" {
+      function_name = "process-orders"
+      role          = aws_iam_role.process_orders.arn
+      runtime       = "python3.12"
+      handler       = "app.lambda_handler"
+      filename      = data.archive_file.app.output_path
+    }
+
+    resource "aws_lambda_event_source_mapping" "orders" {
+      event_source_arn = aws_sqs_queue.orders.arn
+      function_name    = aws_lambda_function.process_orders.arn
+    }
+    ```
+
     ## Use instead
     The same code, and `Handler: app.handler` in the template:
     ```yaml
@@ -1055,6 +1370,39 @@ def handler_not_found(model: Model, ctx: Context) -> Iterable[Finding]:
               Type: SQS
               Properties:
                 Queue: !GetAtt OrdersQueue.Arn
+    ```
+
+    In Terraform:
+    ```hcl
+    data "archive_file" "app" {
+      type        = "zip"
+      source_dir  = "src"
+      output_path = "build/app.zip"
+    }
+
+    resource "aws_sqs_queue" "orders_dlq" {
+      message_retention_seconds = 1209600
+    }
+
+    resource "aws_sqs_queue" "orders" {
+      redrive_policy = jsonencode({
+        deadLetterTargetArn = aws_sqs_queue.orders_dlq.arn
+        maxReceiveCount     = 5
+      })
+    }
+
+    resource "aws_lambda_function" "process_orders" {
+      function_name = "process-orders"
+      role          = aws_iam_role.process_orders.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = data.archive_file.app.output_path
+    }
+
+    resource "aws_lambda_event_source_mapping" "orders" {
+      event_source_arn = aws_sqs_queue.orders.arn
+      function_name    = aws_lambda_function.process_orders.arn
+    }
     ```
 
     ## References

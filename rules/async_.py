@@ -173,6 +173,36 @@ def async_without_failure_capture(model: Model, ctx: Context) -> Iterable[Findin
                 Events: s3:ObjectCreated:*
     ```
 
+    In Terraform:
+    ```hcl
+    resource "aws_s3_bucket" "uploads" {}
+
+    resource "aws_sqs_queue" "resize_failures" {}
+
+    resource "aws_lambda_function" "resize_images" {
+      function_name = "resize-images"
+      role          = aws_iam_role.resize_images.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+    }
+
+    resource "aws_lambda_permission" "uploads" {
+      action        = "lambda:InvokeFunction"
+      function_name = aws_lambda_function.resize_images.function_name
+      principal     = "s3.amazonaws.com"
+      source_arn    = aws_s3_bucket.uploads.arn
+    }
+
+    resource "aws_s3_bucket_notification" "uploads" {
+      bucket = aws_s3_bucket.uploads.id
+      lambda_function {
+        lambda_function_arn = aws_lambda_function.resize_images.arn
+        events              = ["s3:ObjectCreated:*"]
+      }
+    }
+    ```
+
     ## Use instead
     ```yaml
     Transform: AWS::Serverless-2016-10-31
@@ -195,6 +225,45 @@ def async_without_failure_capture(model: Model, ctx: Context) -> Iterable[Findin
               Properties:
                 Bucket: !Ref Uploads
                 Events: s3:ObjectCreated:*
+    ```
+
+    In Terraform:
+    ```hcl
+    resource "aws_s3_bucket" "uploads" {}
+
+    resource "aws_sqs_queue" "resize_failures" {}
+
+    resource "aws_lambda_function" "resize_images" {
+      function_name = "resize-images"
+      role          = aws_iam_role.resize_images.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+    }
+
+    resource "aws_lambda_function_event_invoke_config" "resize_images" {
+      function_name = aws_lambda_function.resize_images.function_name
+      destination_config {
+        on_failure {
+          destination = aws_sqs_queue.resize_failures.arn
+        }
+      }
+    }
+
+    resource "aws_lambda_permission" "uploads" {
+      action        = "lambda:InvokeFunction"
+      function_name = aws_lambda_function.resize_images.function_name
+      principal     = "s3.amazonaws.com"
+      source_arn    = aws_s3_bucket.uploads.arn
+    }
+
+    resource "aws_s3_bucket_notification" "uploads" {
+      bucket = aws_s3_bucket.uploads.id
+      lambda_function {
+        lambda_function_arn = aws_lambda_function.resize_images.arn
+        events              = ["s3:ObjectCreated:*"]
+      }
+    }
     ```
 
     ## References
@@ -400,6 +469,41 @@ def failure_target_not_standard(model: Model, ctx: Context) -> Iterable[Finding]
                 Events: s3:ObjectCreated:*
     ```
 
+    In Terraform:
+    ```hcl
+    resource "aws_s3_bucket" "uploads" {}
+
+    resource "aws_sqs_queue" "resize_failures" {
+      fifo_queue = true
+    }
+
+    resource "aws_lambda_function" "resize_images" {
+      function_name = "resize-images"
+      role          = aws_iam_role.resize_images.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+      dead_letter_config {
+        target_arn = aws_sqs_queue.resize_failures.arn
+      }
+    }
+
+    resource "aws_lambda_permission" "uploads" {
+      action        = "lambda:InvokeFunction"
+      function_name = aws_lambda_function.resize_images.function_name
+      principal     = "s3.amazonaws.com"
+      source_arn    = aws_s3_bucket.uploads.arn
+    }
+
+    resource "aws_s3_bucket_notification" "uploads" {
+      bucket = aws_s3_bucket.uploads.id
+      lambda_function {
+        lambda_function_arn = aws_lambda_function.resize_images.arn
+        events              = ["s3:ObjectCreated:*"]
+      }
+    }
+    ```
+
     ## Use instead
     The same template without `FifoQueue: true`: a standard queue.
     ```yaml
@@ -421,6 +525,39 @@ def failure_target_not_standard(model: Model, ctx: Context) -> Iterable[Finding]
               Properties:
                 Bucket: !Ref Uploads
                 Events: s3:ObjectCreated:*
+    ```
+
+    In Terraform:
+    ```hcl
+    resource "aws_s3_bucket" "uploads" {}
+
+    resource "aws_sqs_queue" "resize_failures" {}
+
+    resource "aws_lambda_function" "resize_images" {
+      function_name = "resize-images"
+      role          = aws_iam_role.resize_images.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+      dead_letter_config {
+        target_arn = aws_sqs_queue.resize_failures.arn
+      }
+    }
+
+    resource "aws_lambda_permission" "uploads" {
+      action        = "lambda:InvokeFunction"
+      function_name = aws_lambda_function.resize_images.function_name
+      principal     = "s3.amazonaws.com"
+      source_arn    = aws_s3_bucket.uploads.arn
+    }
+
+    resource "aws_s3_bucket_notification" "uploads" {
+      bucket = aws_s3_bucket.uploads.id
+      lambda_function {
+        lambda_function_arn = aws_lambda_function.resize_images.arn
+        events              = ["s3:ObjectCreated:*"]
+      }
+    }
     ```
 
     ## References
@@ -513,6 +650,37 @@ def sns_subscription_without_redrive(model: Model, ctx: Context) -> Iterable[Fin
                 Topic: !Ref Alerts
     ```
 
+    In Terraform:
+    ```hcl
+    resource "aws_sns_topic" "alerts" {}
+
+    resource "aws_sqs_queue" "notify_failures" {}
+
+    resource "aws_lambda_function" "notify" {
+      function_name = "notify"
+      role          = aws_iam_role.notify.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+      dead_letter_config {
+        target_arn = aws_sqs_queue.notify_failures.arn
+      }
+    }
+
+    resource "aws_lambda_permission" "alerts" {
+      action        = "lambda:InvokeFunction"
+      function_name = aws_lambda_function.notify.function_name
+      principal     = "sns.amazonaws.com"
+      source_arn    = aws_sns_topic.alerts.arn
+    }
+
+    resource "aws_sns_topic_subscription" "alerts" {
+      topic_arn = aws_sns_topic.alerts.arn
+      protocol  = "lambda"
+      endpoint  = aws_lambda_function.notify.arn
+    }
+    ```
+
     ## Use instead
     The same template with a `RedrivePolicy` on the SNS event (its subscription).
     ```yaml
@@ -537,6 +705,42 @@ def sns_subscription_without_redrive(model: Model, ctx: Context) -> Iterable[Fin
                 Topic: !Ref Alerts
                 RedrivePolicy:
                   deadLetterTargetArn: !GetAtt AlertsUndelivered.Arn
+    ```
+
+    In Terraform:
+    ```hcl
+    resource "aws_sns_topic" "alerts" {}
+
+    resource "aws_sqs_queue" "notify_failures" {}
+
+    resource "aws_sqs_queue" "alerts_undelivered" {}
+
+    resource "aws_lambda_function" "notify" {
+      function_name = "notify"
+      role          = aws_iam_role.notify.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+      dead_letter_config {
+        target_arn = aws_sqs_queue.notify_failures.arn
+      }
+    }
+
+    resource "aws_lambda_permission" "alerts" {
+      action        = "lambda:InvokeFunction"
+      function_name = aws_lambda_function.notify.function_name
+      principal     = "sns.amazonaws.com"
+      source_arn    = aws_sns_topic.alerts.arn
+    }
+
+    resource "aws_sns_topic_subscription" "alerts" {
+      topic_arn = aws_sns_topic.alerts.arn
+      protocol  = "lambda"
+      endpoint  = aws_lambda_function.notify.arn
+      redrive_policy = jsonencode({
+        deadLetterTargetArn = aws_sqs_queue.alerts_undelivered.arn
+      })
+    }
     ```
 
     ## References
@@ -601,6 +805,38 @@ def eventbridge_target_without_dlq(model: Model, ctx: Context) -> Iterable[Findi
                 Schedule: rate(1 day)
     ```
 
+    In Terraform:
+    ```hcl
+    resource "aws_sqs_queue" "report_failures" {}
+
+    resource "aws_lambda_function" "report" {
+      function_name = "report"
+      role          = aws_iam_role.report.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+      dead_letter_config {
+        target_arn = aws_sqs_queue.report_failures.arn
+      }
+    }
+
+    resource "aws_cloudwatch_event_rule" "nightly" {
+      schedule_expression = "rate(1 day)"
+    }
+
+    resource "aws_cloudwatch_event_target" "nightly" {
+      rule = aws_cloudwatch_event_rule.nightly.name
+      arn  = aws_lambda_function.report.arn
+    }
+
+    resource "aws_lambda_permission" "nightly" {
+      action        = "lambda:InvokeFunction"
+      function_name = aws_lambda_function.report.function_name
+      principal     = "events.amazonaws.com"
+      source_arn    = aws_cloudwatch_event_rule.nightly.arn
+    }
+    ```
+
     ## Use instead
     The same template with a `DeadLetterConfig` on the schedule (its EventBridge target).
     ```yaml
@@ -623,6 +859,43 @@ def eventbridge_target_without_dlq(model: Model, ctx: Context) -> Iterable[Findi
                 Schedule: rate(1 day)
                 DeadLetterConfig:
                   Arn: !GetAtt NightlyUndelivered.Arn
+    ```
+
+    In Terraform:
+    ```hcl
+    resource "aws_sqs_queue" "report_failures" {}
+
+    resource "aws_sqs_queue" "nightly_undelivered" {}
+
+    resource "aws_lambda_function" "report" {
+      function_name = "report"
+      role          = aws_iam_role.report.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+      dead_letter_config {
+        target_arn = aws_sqs_queue.report_failures.arn
+      }
+    }
+
+    resource "aws_cloudwatch_event_rule" "nightly" {
+      schedule_expression = "rate(1 day)"
+    }
+
+    resource "aws_cloudwatch_event_target" "nightly" {
+      rule = aws_cloudwatch_event_rule.nightly.name
+      arn  = aws_lambda_function.report.arn
+      dead_letter_config {
+        arn = aws_sqs_queue.nightly_undelivered.arn
+      }
+    }
+
+    resource "aws_lambda_permission" "nightly" {
+      action        = "lambda:InvokeFunction"
+      function_name = aws_lambda_function.report.function_name
+      principal     = "events.amazonaws.com"
+      source_arn    = aws_cloudwatch_event_rule.nightly.arn
+    }
     ```
 
     ## References
@@ -714,6 +987,56 @@ def failure_target_not_permitted(model: Model, ctx: Context) -> Iterable[Finding
           SourceArn: !GetAtt Uploads.Arn
     ```
 
+    In Terraform:
+    ```hcl
+    resource "aws_s3_bucket" "uploads" {}
+
+    resource "aws_sqs_queue" "resize_failures" {}
+
+    resource "aws_lambda_function" "resize_images" {
+      function_name = "resize-images"
+      role          = aws_iam_role.resize_images.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+      dead_letter_config {
+        target_arn = aws_sqs_queue.resize_failures.arn
+      }
+    }
+
+    resource "aws_lambda_permission" "uploads" {
+      action        = "lambda:InvokeFunction"
+      function_name = aws_lambda_function.resize_images.function_name
+      principal     = "s3.amazonaws.com"
+      source_arn    = aws_s3_bucket.uploads.arn
+    }
+
+    resource "aws_s3_bucket_notification" "uploads" {
+      bucket = aws_s3_bucket.uploads.id
+      lambda_function {
+        lambda_function_arn = aws_lambda_function.resize_images.arn
+        events              = ["s3:ObjectCreated:*"]
+      }
+    }
+
+    resource "aws_iam_role" "resize_images" {
+      assume_role_policy = jsonencode({
+        Version   = "2012-10-17"
+        Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "lambda.amazonaws.com" } }]
+      })
+    }
+
+    resource "aws_iam_role_policy" "resize_images" {
+      role = aws_iam_role.resize_images.id
+      policy = jsonencode({
+        Version = "2012-10-17"
+        Statement = [
+          { Effect = "Allow", Action = "logs:*", Resource = "*" },
+        ]
+      })
+    }
+    ```
+
     ## Use instead
     The same template with this statement in the role's policy:
     ```yaml
@@ -756,6 +1079,57 @@ def failure_target_not_permitted(model: Model, ctx: Context) -> Iterable[Finding
           FunctionName: !Ref Worker
           Principal: s3.amazonaws.com
           SourceArn: !GetAtt Uploads.Arn
+    ```
+
+    In Terraform:
+    ```hcl
+    resource "aws_s3_bucket" "uploads" {}
+
+    resource "aws_sqs_queue" "resize_failures" {}
+
+    resource "aws_lambda_function" "resize_images" {
+      function_name = "resize-images"
+      role          = aws_iam_role.resize_images.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+      dead_letter_config {
+        target_arn = aws_sqs_queue.resize_failures.arn
+      }
+    }
+
+    resource "aws_lambda_permission" "uploads" {
+      action        = "lambda:InvokeFunction"
+      function_name = aws_lambda_function.resize_images.function_name
+      principal     = "s3.amazonaws.com"
+      source_arn    = aws_s3_bucket.uploads.arn
+    }
+
+    resource "aws_s3_bucket_notification" "uploads" {
+      bucket = aws_s3_bucket.uploads.id
+      lambda_function {
+        lambda_function_arn = aws_lambda_function.resize_images.arn
+        events              = ["s3:ObjectCreated:*"]
+      }
+    }
+
+    resource "aws_iam_role" "resize_images" {
+      assume_role_policy = jsonencode({
+        Version   = "2012-10-17"
+        Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "lambda.amazonaws.com" } }]
+      })
+    }
+
+    resource "aws_iam_role_policy" "resize_images" {
+      role = aws_iam_role.resize_images.id
+      policy = jsonencode({
+        Version = "2012-10-17"
+        Statement = [
+          { Effect = "Allow", Action = "logs:*", Resource = "*" },
+          { Effect = "Allow", Action = "sqs:SendMessage", Resource = aws_sqs_queue.resize_failures.arn },
+        ]
+      })
+    }
     ```
 
     ## References

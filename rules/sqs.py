@@ -125,6 +125,28 @@ def queue_without_redrive(model: Model, ctx: Context) -> Iterable[Finding]:
                 Queue: !GetAtt OrdersQueue.Arn
     ```
 
+    In Terraform:
+    ```hcl
+    resource "aws_sqs_queue" "orders_dlq" {
+      message_retention_seconds = 1209600
+    }
+
+    resource "aws_sqs_queue" "orders" {}
+
+    resource "aws_lambda_function" "process_orders" {
+      function_name = "process-orders"
+      role          = aws_iam_role.process_orders.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+    }
+
+    resource "aws_lambda_event_source_mapping" "orders" {
+      event_source_arn = aws_sqs_queue.orders.arn
+      function_name    = aws_lambda_function.process_orders.arn
+    }
+    ```
+
     ## Use instead
     ```yaml
     Transform: AWS::Serverless-2016-10-31
@@ -147,6 +169,33 @@ def queue_without_redrive(model: Model, ctx: Context) -> Iterable[Finding]:
               Type: SQS
               Properties:
                 Queue: !GetAtt OrdersQueue.Arn
+    ```
+
+    In Terraform:
+    ```hcl
+    resource "aws_sqs_queue" "orders_dlq" {
+      message_retention_seconds = 1209600
+    }
+
+    resource "aws_sqs_queue" "orders" {
+      redrive_policy = jsonencode({
+        deadLetterTargetArn = aws_sqs_queue.orders_dlq.arn
+        maxReceiveCount     = 5
+      })
+    }
+
+    resource "aws_lambda_function" "process_orders" {
+      function_name = "process-orders"
+      role          = aws_iam_role.process_orders.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+    }
+
+    resource "aws_lambda_event_source_mapping" "orders" {
+      event_source_arn = aws_sqs_queue.orders.arn
+      function_name    = aws_lambda_function.process_orders.arn
+    }
     ```
 
     ## References
@@ -248,6 +297,36 @@ def function_dlq_on_sqs_function(model: Model, ctx: Context) -> Iterable[Finding
                 Queue: !GetAtt OrdersQueue.Arn
     ```
 
+    In Terraform:
+    ```hcl
+    resource "aws_sqs_queue" "orders_dlq" {
+      message_retention_seconds = 1209600
+    }
+
+    resource "aws_sqs_queue" "orders" {
+      redrive_policy = jsonencode({
+        deadLetterTargetArn = aws_sqs_queue.orders_dlq.arn
+        maxReceiveCount     = 5
+      })
+    }
+
+    resource "aws_lambda_function" "process_orders" {
+      function_name = "process-orders"
+      role          = aws_iam_role.process_orders.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+      dead_letter_config {
+        target_arn = aws_sqs_queue.orders_dlq.arn
+      }
+    }
+
+    resource "aws_lambda_event_source_mapping" "orders" {
+      event_source_arn = aws_sqs_queue.orders.arn
+      function_name    = aws_lambda_function.process_orders.arn
+    }
+    ```
+
     ## Use instead
     The same template without `DeadLetterQueue`: the queue's `RedrivePolicy` is what moves failed messages.
     ```yaml
@@ -271,6 +350,33 @@ def function_dlq_on_sqs_function(model: Model, ctx: Context) -> Iterable[Finding
               Type: SQS
               Properties:
                 Queue: !GetAtt OrdersQueue.Arn
+    ```
+
+    In Terraform:
+    ```hcl
+    resource "aws_sqs_queue" "orders_dlq" {
+      message_retention_seconds = 1209600
+    }
+
+    resource "aws_sqs_queue" "orders" {
+      redrive_policy = jsonencode({
+        deadLetterTargetArn = aws_sqs_queue.orders_dlq.arn
+        maxReceiveCount     = 5
+      })
+    }
+
+    resource "aws_lambda_function" "process_orders" {
+      function_name = "process-orders"
+      role          = aws_iam_role.process_orders.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+    }
+
+    resource "aws_lambda_event_source_mapping" "orders" {
+      event_source_arn = aws_sqs_queue.orders.arn
+      function_name    = aws_lambda_function.process_orders.arn
+    }
     ```
 
     ## References
@@ -367,6 +473,34 @@ def visibility_below_timeout(model: Model, ctx: Context) -> Iterable[Finding]:
                 Queue: !GetAtt OrdersQueue.Arn
     ```
 
+    In Terraform:
+    ```hcl
+    resource "aws_sqs_queue" "orders_dlq" {
+      message_retention_seconds = 1209600
+    }
+
+    resource "aws_sqs_queue" "orders" {
+      redrive_policy = jsonencode({
+        deadLetterTargetArn = aws_sqs_queue.orders_dlq.arn
+        maxReceiveCount     = 5
+      })
+    }
+
+    resource "aws_lambda_function" "process_orders" {
+      function_name = "process-orders"
+      role          = aws_iam_role.process_orders.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+      timeout       = 300
+    }
+
+    resource "aws_lambda_event_source_mapping" "orders" {
+      event_source_arn = aws_sqs_queue.orders.arn
+      function_name    = aws_lambda_function.process_orders.arn
+    }
+    ```
+
     ## Use instead
     ```yaml
     Transform: AWS::Serverless-2016-10-31
@@ -391,6 +525,35 @@ def visibility_below_timeout(model: Model, ctx: Context) -> Iterable[Finding]:
               Type: SQS
               Properties:
                 Queue: !GetAtt OrdersQueue.Arn
+    ```
+
+    In Terraform:
+    ```hcl
+    resource "aws_sqs_queue" "orders_dlq" {
+      message_retention_seconds = 1209600
+    }
+
+    resource "aws_sqs_queue" "orders" {
+      visibility_timeout_seconds = 1800
+      redrive_policy = jsonencode({
+        deadLetterTargetArn = aws_sqs_queue.orders_dlq.arn
+        maxReceiveCount     = 5
+      })
+    }
+
+    resource "aws_lambda_function" "process_orders" {
+      function_name = "process-orders"
+      role          = aws_iam_role.process_orders.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+      timeout       = 300
+    }
+
+    resource "aws_lambda_event_source_mapping" "orders" {
+      event_source_arn = aws_sqs_queue.orders.arn
+      function_name    = aws_lambda_function.process_orders.arn
+    }
     ```
 
     ## References
@@ -477,6 +640,35 @@ def visibility_below_recommended(model: Model, ctx: Context) -> Iterable[Finding
                 Queue: !GetAtt OrdersQueue.Arn
     ```
 
+    In Terraform:
+    ```hcl
+    resource "aws_sqs_queue" "orders_dlq" {
+      message_retention_seconds = 1209600
+    }
+
+    resource "aws_sqs_queue" "orders" {
+      visibility_timeout_seconds = 60
+      redrive_policy = jsonencode({
+        deadLetterTargetArn = aws_sqs_queue.orders_dlq.arn
+        maxReceiveCount     = 5
+      })
+    }
+
+    resource "aws_lambda_function" "process_orders" {
+      function_name = "process-orders"
+      role          = aws_iam_role.process_orders.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+      timeout       = 30
+    }
+
+    resource "aws_lambda_event_source_mapping" "orders" {
+      event_source_arn = aws_sqs_queue.orders.arn
+      function_name    = aws_lambda_function.process_orders.arn
+    }
+    ```
+
     ## Use instead
     The same template with `VisibilityTimeout: 180` (6 x 30 s + batching window 0 s).
     ```yaml
@@ -502,6 +694,35 @@ def visibility_below_recommended(model: Model, ctx: Context) -> Iterable[Finding
               Type: SQS
               Properties:
                 Queue: !GetAtt OrdersQueue.Arn
+    ```
+
+    In Terraform:
+    ```hcl
+    resource "aws_sqs_queue" "orders_dlq" {
+      message_retention_seconds = 1209600
+    }
+
+    resource "aws_sqs_queue" "orders" {
+      visibility_timeout_seconds = 180
+      redrive_policy = jsonencode({
+        deadLetterTargetArn = aws_sqs_queue.orders_dlq.arn
+        maxReceiveCount     = 5
+      })
+    }
+
+    resource "aws_lambda_function" "process_orders" {
+      function_name = "process-orders"
+      role          = aws_iam_role.process_orders.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+      timeout       = 30
+    }
+
+    resource "aws_lambda_event_source_mapping" "orders" {
+      event_source_arn = aws_sqs_queue.orders.arn
+      function_name    = aws_lambda_function.process_orders.arn
+    }
     ```
 
     ## References
@@ -594,6 +815,33 @@ def max_receive_count_too_low(model: Model, ctx: Context) -> Iterable[Finding]:
                 Queue: !GetAtt OrdersQueue.Arn
     ```
 
+    In Terraform:
+    ```hcl
+    resource "aws_sqs_queue" "orders_dlq" {
+      message_retention_seconds = 1209600
+    }
+
+    resource "aws_sqs_queue" "orders" {
+      redrive_policy = jsonencode({
+        deadLetterTargetArn = aws_sqs_queue.orders_dlq.arn
+        maxReceiveCount     = 1
+      })
+    }
+
+    resource "aws_lambda_function" "process_orders" {
+      function_name = "process-orders"
+      role          = aws_iam_role.process_orders.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+    }
+
+    resource "aws_lambda_event_source_mapping" "orders" {
+      event_source_arn = aws_sqs_queue.orders.arn
+      function_name    = aws_lambda_function.process_orders.arn
+    }
+    ```
+
     ## Use instead
     The same template with `maxReceiveCount: 5`.
     ```yaml
@@ -617,6 +865,33 @@ def max_receive_count_too_low(model: Model, ctx: Context) -> Iterable[Finding]:
               Type: SQS
               Properties:
                 Queue: !GetAtt OrdersQueue.Arn
+    ```
+
+    In Terraform:
+    ```hcl
+    resource "aws_sqs_queue" "orders_dlq" {
+      message_retention_seconds = 1209600
+    }
+
+    resource "aws_sqs_queue" "orders" {
+      redrive_policy = jsonencode({
+        deadLetterTargetArn = aws_sqs_queue.orders_dlq.arn
+        maxReceiveCount     = 5
+      })
+    }
+
+    resource "aws_lambda_function" "process_orders" {
+      function_name = "process-orders"
+      role          = aws_iam_role.process_orders.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+    }
+
+    resource "aws_lambda_event_source_mapping" "orders" {
+      event_source_arn = aws_sqs_queue.orders.arn
+      function_name    = aws_lambda_function.process_orders.arn
+    }
     ```
 
     ## References
@@ -699,6 +974,34 @@ def dlq_type_mismatch(model: Model, ctx: Context) -> Iterable[Finding]:
                 Queue: !GetAtt OrdersQueue.Arn
     ```
 
+    In Terraform:
+    ```hcl
+    resource "aws_sqs_queue" "orders_dlq" {
+      message_retention_seconds = 1209600
+    }
+
+    resource "aws_sqs_queue" "orders" {
+      fifo_queue = true
+      redrive_policy = jsonencode({
+        deadLetterTargetArn = aws_sqs_queue.orders_dlq.arn
+        maxReceiveCount     = 5
+      })
+    }
+
+    resource "aws_lambda_function" "process_orders" {
+      function_name = "process-orders"
+      role          = aws_iam_role.process_orders.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+    }
+
+    resource "aws_lambda_event_source_mapping" "orders" {
+      event_source_arn = aws_sqs_queue.orders.arn
+      function_name    = aws_lambda_function.process_orders.arn
+    }
+    ```
+
     ## Use instead
     The same template with `FifoQueue: true` on `OrdersDLQ`.
     ```yaml
@@ -724,6 +1027,35 @@ def dlq_type_mismatch(model: Model, ctx: Context) -> Iterable[Finding]:
               Type: SQS
               Properties:
                 Queue: !GetAtt OrdersQueue.Arn
+    ```
+
+    In Terraform:
+    ```hcl
+    resource "aws_sqs_queue" "orders_dlq" {
+      fifo_queue                = true
+      message_retention_seconds = 1209600
+    }
+
+    resource "aws_sqs_queue" "orders" {
+      fifo_queue = true
+      redrive_policy = jsonencode({
+        deadLetterTargetArn = aws_sqs_queue.orders_dlq.arn
+        maxReceiveCount     = 5
+      })
+    }
+
+    resource "aws_lambda_function" "process_orders" {
+      function_name = "process-orders"
+      role          = aws_iam_role.process_orders.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+    }
+
+    resource "aws_lambda_event_source_mapping" "orders" {
+      event_source_arn = aws_sqs_queue.orders.arn
+      function_name    = aws_lambda_function.process_orders.arn
+    }
     ```
 
     ## References
@@ -811,6 +1143,31 @@ def dlq_retention_too_short(model: Model, ctx: Context) -> Iterable[Finding]:
                 Queue: !GetAtt OrdersQueue.Arn
     ```
 
+    In Terraform:
+    ```hcl
+    resource "aws_sqs_queue" "orders_dlq" {}
+
+    resource "aws_sqs_queue" "orders" {
+      redrive_policy = jsonencode({
+        deadLetterTargetArn = aws_sqs_queue.orders_dlq.arn
+        maxReceiveCount     = 5
+      })
+    }
+
+    resource "aws_lambda_function" "process_orders" {
+      function_name = "process-orders"
+      role          = aws_iam_role.process_orders.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+    }
+
+    resource "aws_lambda_event_source_mapping" "orders" {
+      event_source_arn = aws_sqs_queue.orders.arn
+      function_name    = aws_lambda_function.process_orders.arn
+    }
+    ```
+
     ## Use instead
     The same template with `MessageRetentionPeriod: 1209600` (14 days, the maximum) on `OrdersDLQ`.
     ```yaml
@@ -834,6 +1191,33 @@ def dlq_retention_too_short(model: Model, ctx: Context) -> Iterable[Finding]:
               Type: SQS
               Properties:
                 Queue: !GetAtt OrdersQueue.Arn
+    ```
+
+    In Terraform:
+    ```hcl
+    resource "aws_sqs_queue" "orders_dlq" {
+      message_retention_seconds = 1209600
+    }
+
+    resource "aws_sqs_queue" "orders" {
+      redrive_policy = jsonencode({
+        deadLetterTargetArn = aws_sqs_queue.orders_dlq.arn
+        maxReceiveCount     = 5
+      })
+    }
+
+    resource "aws_lambda_function" "process_orders" {
+      function_name = "process-orders"
+      role          = aws_iam_role.process_orders.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+    }
+
+    resource "aws_lambda_event_source_mapping" "orders" {
+      event_source_arn = aws_sqs_queue.orders.arn
+      function_name    = aws_lambda_function.process_orders.arn
+    }
     ```
 
     ## References
@@ -930,6 +1314,34 @@ def sqs_batching_invalid(model: Model, ctx: Context) -> Iterable[Finding]:
                 BatchSize: 100
     ```
 
+    In Terraform:
+    ```hcl
+    resource "aws_sqs_queue" "orders_dlq" {
+      message_retention_seconds = 1209600
+    }
+
+    resource "aws_sqs_queue" "orders" {
+      redrive_policy = jsonencode({
+        deadLetterTargetArn = aws_sqs_queue.orders_dlq.arn
+        maxReceiveCount     = 5
+      })
+    }
+
+    resource "aws_lambda_function" "process_orders" {
+      function_name = "process-orders"
+      role          = aws_iam_role.process_orders.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+    }
+
+    resource "aws_lambda_event_source_mapping" "orders" {
+      event_source_arn = aws_sqs_queue.orders.arn
+      function_name    = aws_lambda_function.process_orders.arn
+      batch_size       = 100
+    }
+    ```
+
     ## Use instead
     The same template with `MaximumBatchingWindowInSeconds: 5` next to `BatchSize: 100`.
     ```yaml
@@ -955,6 +1367,35 @@ def sqs_batching_invalid(model: Model, ctx: Context) -> Iterable[Finding]:
                 Queue: !GetAtt OrdersQueue.Arn
                 BatchSize: 100
                 MaximumBatchingWindowInSeconds: 5
+    ```
+
+    In Terraform:
+    ```hcl
+    resource "aws_sqs_queue" "orders_dlq" {
+      message_retention_seconds = 1209600
+    }
+
+    resource "aws_sqs_queue" "orders" {
+      redrive_policy = jsonencode({
+        deadLetterTargetArn = aws_sqs_queue.orders_dlq.arn
+        maxReceiveCount     = 5
+      })
+    }
+
+    resource "aws_lambda_function" "process_orders" {
+      function_name = "process-orders"
+      role          = aws_iam_role.process_orders.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+    }
+
+    resource "aws_lambda_event_source_mapping" "orders" {
+      event_source_arn = aws_sqs_queue.orders.arn
+      function_name    = aws_lambda_function.process_orders.arn
+      batch_size       = 100
+      maximum_batching_window_in_seconds = 5
+    }
     ```
 
     ## References
@@ -1051,6 +1492,34 @@ def sqs_consumer_throttled(model: Model, ctx: Context) -> Iterable[Finding]:
                 Queue: !GetAtt OrdersQueue.Arn
     ```
 
+    In Terraform:
+    ```hcl
+    resource "aws_sqs_queue" "orders_dlq" {
+      message_retention_seconds = 1209600
+    }
+
+    resource "aws_sqs_queue" "orders" {
+      redrive_policy = jsonencode({
+        deadLetterTargetArn = aws_sqs_queue.orders_dlq.arn
+        maxReceiveCount     = 5
+      })
+    }
+
+    resource "aws_lambda_function" "process_orders" {
+      function_name = "process-orders"
+      role          = aws_iam_role.process_orders.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+      reserved_concurrent_executions = 2
+    }
+
+    resource "aws_lambda_event_source_mapping" "orders" {
+      event_source_arn = aws_sqs_queue.orders.arn
+      function_name    = aws_lambda_function.process_orders.arn
+    }
+    ```
+
     ## Use instead
     ```yaml
     Transform: AWS::Serverless-2016-10-31
@@ -1076,6 +1545,37 @@ def sqs_consumer_throttled(model: Model, ctx: Context) -> Iterable[Finding]:
                 Queue: !GetAtt OrdersQueue.Arn
                 ScalingConfig:
                   MaximumConcurrency: 10
+    ```
+
+    In Terraform:
+    ```hcl
+    resource "aws_sqs_queue" "orders_dlq" {
+      message_retention_seconds = 1209600
+    }
+
+    resource "aws_sqs_queue" "orders" {
+      redrive_policy = jsonencode({
+        deadLetterTargetArn = aws_sqs_queue.orders_dlq.arn
+        maxReceiveCount     = 5
+      })
+    }
+
+    resource "aws_lambda_function" "process_orders" {
+      function_name = "process-orders"
+      role          = aws_iam_role.process_orders.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+      reserved_concurrent_executions = 10
+    }
+
+    resource "aws_lambda_event_source_mapping" "orders" {
+      event_source_arn = aws_sqs_queue.orders.arn
+      function_name    = aws_lambda_function.process_orders.arn
+      scaling_config {
+        maximum_concurrency = 10
+      }
+    }
     ```
 
     ## References
@@ -1206,6 +1706,38 @@ def sqs_mapping_destination(model: Model, ctx: Context) -> Iterable[Finding]:
               Destination: !GetAtt OrdersDLQ.Arn
     ```
 
+    In Terraform:
+    ```hcl
+    resource "aws_sqs_queue" "orders_dlq" {
+      message_retention_seconds = 1209600
+    }
+
+    resource "aws_sqs_queue" "orders" {
+      redrive_policy = jsonencode({
+        deadLetterTargetArn = aws_sqs_queue.orders_dlq.arn
+        maxReceiveCount     = 5
+      })
+    }
+
+    resource "aws_lambda_function" "process_orders" {
+      function_name = "process-orders"
+      role          = aws_iam_role.process_orders.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+    }
+
+    resource "aws_lambda_event_source_mapping" "orders" {
+      event_source_arn = aws_sqs_queue.orders.arn
+      function_name    = aws_lambda_function.process_orders.arn
+      destination_config {
+        on_failure {
+          destination_arn = aws_sqs_queue.orders_dlq.arn
+        }
+      }
+    }
+    ```
+
     ## Use instead
     The same template without `DestinationConfig`: the queue's `RedrivePolicy` keeps failed messages.
     ```yaml
@@ -1232,6 +1764,33 @@ def sqs_mapping_destination(model: Model, ctx: Context) -> Iterable[Finding]:
         Properties:
           EventSourceArn: !GetAtt OrdersQueue.Arn
           FunctionName: !Ref ProcessOrders
+    ```
+
+    In Terraform:
+    ```hcl
+    resource "aws_sqs_queue" "orders_dlq" {
+      message_retention_seconds = 1209600
+    }
+
+    resource "aws_sqs_queue" "orders" {
+      redrive_policy = jsonencode({
+        deadLetterTargetArn = aws_sqs_queue.orders_dlq.arn
+        maxReceiveCount     = 5
+      })
+    }
+
+    resource "aws_lambda_function" "process_orders" {
+      function_name = "process-orders"
+      role          = aws_iam_role.process_orders.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+    }
+
+    resource "aws_lambda_event_source_mapping" "orders" {
+      event_source_arn = aws_sqs_queue.orders.arn
+      function_name    = aws_lambda_function.process_orders.arn
+    }
     ```
 
     ## References

@@ -1204,6 +1204,48 @@ def malformed_proxy_response(model: Model, ctx: Context) -> Iterable[Finding]:
         return {"statusCode": 200, "body": {"id": 1}}
     ```
 
+    In Terraform:
+    ```hcl
+    data "archive_file" "app" {
+      type        = "zip"
+      source_dir  = "src"
+      output_path = "build/app.zip"
+    }
+
+    resource "aws_lambda_function" "get_item" {
+      function_name = "get-item"
+      role          = aws_iam_role.get_item.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = data.archive_file.app.output_path
+    }
+
+    resource "aws_apigatewayv2_api" "api" {
+      name          = "api"
+      protocol_type = "HTTP"
+    }
+
+    resource "aws_apigatewayv2_integration" "get_item" {
+      api_id                 = aws_apigatewayv2_api.api.id
+      integration_type       = "AWS_PROXY"
+      integration_uri        = aws_lambda_function.get_item.invoke_arn
+      payload_format_version = "1.0"
+    }
+
+    resource "aws_apigatewayv2_route" "get_item" {
+      api_id    = aws_apigatewayv2_api.api.id
+      route_key = "GET /items"
+      target    = "integrations/${aws_apigatewayv2_integration.get_item.id}"
+    }
+
+    resource "aws_lambda_permission" "api" {
+      action        = "lambda:InvokeFunction"
+      function_name = aws_lambda_function.get_item.function_name
+      principal     = "apigateway.amazonaws.com"
+      source_arn    = "${aws_apigatewayv2_api.api.execution_arn}/*"
+    }
+    ```
+
     ## Use instead
     ```python
     # file: src/app.py

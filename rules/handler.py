@@ -136,8 +136,9 @@ def status_code_to_non_http(model: Model, ctx: Context) -> Iterable[Finding]:
     # file: src/app.py
     def handler(event, context):
         for record in event["Records"]:
-            save(record)
-        return {"statusCode": 200}   # SQS reads no status: any return deletes the batch
+            if not save(record):
+                return {"statusCode": 500}  # SQS reads no status: the batch is deleted
+        return {"statusCode": 200}
     ```
 
     In Terraform:
@@ -178,10 +179,11 @@ def status_code_to_non_http(model: Model, ctx: Context) -> Iterable[Finding]:
     # file: src/app.py
     def handler(event, context):
         for record in event["Records"]:
-            save(record)  # an exception fails the invocation: the messages come back
+            save(record)  # raises on failure: the messages come back
     ```
 
     ## References
+    - https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html
     - https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html
     - https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html
     - https://docs.aws.amazon.com/lambda/latest/dg/kinesis-on-failure-destination.html
@@ -260,7 +262,7 @@ def exception_swallowed(model: Model, ctx: Context) -> Iterable[Finding]:
     for exactly this case never see it.
 
     ## Failure path
-    `Uploads (S3) → Thumbnail [async] → except Exception: log → success → no retry, no DLQ`
+    `Uploads (S3) → ResizeImages [async] → except Exception: log → success → no retry, no DLQ`
 
     ## Example
     ```yaml
@@ -1009,7 +1011,7 @@ def fifo_continues(model: Model, ctx: Context) -> Iterable[Finding]:
     after it as failed.
 
     ## Failure path
-    `Orders.fifo (SQS FIFO) → ProcessOrders [poll, batch 10] → message 3 fails → 4..10 processed →
+    `OrdersQueue (SQS FIFO) → ProcessOrders [poll, batch 10] → message 3 fails → 4..10 processed →
     message 3 retried after them`
 
     ## Example
@@ -1179,7 +1181,7 @@ def malformed_proxy_response(model: Model, ctx: Context) -> Iterable[Finding]:
     balancer answers `502` too. The function itself succeeded, so its metrics show no error.
 
     ## Failure path
-    `OrdersApi (REST) → GetOrder [sync] → returns {"body": {...}} → malformed proxy response → client gets 502`
+    `ServerlessRestApi (REST) → GetItem [sync] → returns {"body": {...}} → malformed proxy response → client gets 502`
 
     ## Example
     ```yaml

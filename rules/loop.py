@@ -172,7 +172,7 @@ def failure_route_loops_back(model: Model, ctx: Context) -> Iterable[Finding]:
     function code sends the event.
 
     ## Failure path
-    Orders (SQS) → Worker [poll] → fails 5 times → redrive to Orders (SQS) → Worker → ...
+    Alerts (SNS) → Notify [async] → fails 3 times → on-failure destination Alerts (SNS) → Notify → ...
 
     ## Example
     ```yaml

@@ -381,6 +381,7 @@ def function_dlq_on_sqs_function(model: Model, ctx: Context) -> Iterable[Finding
     ```
 
     ## References
+    - https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html
     - https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html
     - https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html
     - https://docs.aws.amazon.com/lambda/latest/operatorguide/sqs-retries.html

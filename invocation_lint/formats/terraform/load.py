@@ -1322,14 +1322,19 @@ def load_plan(doc: LDict, display: str, base_dir: str) -> Model:
     return model
 
 
+def _list(value: Any) -> list[Any]:
+    """A plan's list (``resources``, ``child_modules``), or nothing when the file holds something else there."""
+    return value if isinstance(value, list) else []
+
+
 def _plan_resources(module: Any, out: list[tuple[Mapping[str, Any], str]]) -> None:
     if not isinstance(module, Mapping):
         return
     addr = str(module.get("address", "")) if module.get("address") else ""
-    for res in module.get("resources") or []:
+    for res in _list(module.get("resources")):
         if isinstance(res, Mapping) and "address" in res:
             out.append((res, addr))
-    for child in module.get("child_modules") or []:
+    for child in _list(module.get("child_modules")):
         _plan_resources(child, out)
 
 
@@ -1348,7 +1353,7 @@ def _plan_configs(module: Any, prefix: str, calls: dict[str, tuple[str, Mapping[
     if not isinstance(module, Mapping):
         return None
     out: dict[str, Mapping[str, Any]] = {}
-    for res in module.get("resources") or []:
+    for res in _list(module.get("resources")):
         if isinstance(res, Mapping) and "address" in res:
             out[prefix + str(res["address"])] = res
     mcalls = module.get("module_calls")

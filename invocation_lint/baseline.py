@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -26,6 +27,8 @@ from .source import InputError
 from .suppress import SourceLines
 
 VERSION = 2
+#: 64 MiB holds some 200,000 entries; a larger file is not a baseline (``/dev/zero`` is not read at all)
+MAX_BASELINE_BYTES = 64 * 1024 * 1024
 READABLE = (1, 2)
 
 _LOCATION = re.compile(r"[\w./\\-]+:\d+(?::\d+)?")  # file:line[:col]
@@ -41,7 +44,7 @@ def normalise_message(message: str) -> str:
 
 
 def _loose(code: str, file: str, resource: str, function: str) -> str:
-    return hashlib.sha256("\x1f".join(("v1", code, file, resource, function)).encode("utf-8")).hexdigest()[:32]
+    return hashlib.sha256("\x1f".join(("v1", code, file, resource, function)).encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 @dataclass
@@ -73,25 +76,31 @@ def write(path: str, findings: list[Finding], sources: SourceLines | None = None
     entries.sort(key=lambda e: (e["file"], e["code"], e["resource"] or "", e["setting"], e["fingerprint"]))
     data = {"version": VERSION, "findings": entries}
     try:
+        from .source import json_safe
+
+        text = json_safe(json.dumps(data, indent=2, sort_keys=False, ensure_ascii=False))  # lone surrogates escaped
         with open(path, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, indent=2, sort_keys=False, ensure_ascii=False)
-            fh.write("\n")
+            fh.write(text + "\n")
     except OSError as exc:
         raise InputError(path, f"cannot write baseline: {exc.strerror}") from exc
 
 
 def read(path: str) -> Baseline:
     """The entries of a baseline file; a missing or malformed file is an input error."""
+    from .discover import project_root
+    from .files import read_limited
+
+    if not os.path.lexists(path):
+        raise InputError(path, "baseline file not found")
+    raw = read_limited(path, path, MAX_BASELINE_BYTES, project_root(path), "baselines")
     try:
-        with open(path, encoding="utf-8") as fh:
-            data = json.load(fh)
-    except FileNotFoundError as exc:
-        raise InputError(path, "baseline file not found") from exc
-    except OSError as exc:
-        raise InputError(path, f"cannot read baseline: {exc.strerror}") from exc
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        line = getattr(exc, "lineno", None)
-        raise InputError(path, "baseline is not valid JSON", line) from exc
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise InputError(path, "baseline is not UTF-8 text", raw[:exc.start].count(b"\n") + 1) from None
+    except json.JSONDecodeError as exc:
+        raise InputError(path, "baseline is not valid JSON", exc.lineno) from None
+    except RecursionError:
+        raise InputError(path, "baseline nesting too deep to read") from None
     if not isinstance(data, dict) or data.get("version") not in READABLE or not isinstance(data.get("findings"), list):
         raise InputError(path, f"not an invlint baseline (expected {{\"version\": {VERSION}, \"findings\": [...]}})")
     out = Baseline(path)

@@ -46,8 +46,32 @@ def _tolerant_stdout() -> None:
             pass
 
 
+def _write_stdout(text: str) -> None:
+    """Write the report; a reader that left (``invlint check . | head``) or a closed standard output ends the
+    output quietly, and the exit code stays the documented one."""
+    out = sys.stdout
+    if out is None:  # started with standard output closed: nowhere to write
+        return
+    try:
+        out.write(text)
+        out.flush()
+    except (BrokenPipeError, ValueError, OSError):
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, out.fileno())
+        except (OSError, ValueError):
+            sys.stdout = None
+
+
+def _say(line: str) -> None:
+    """One line on standard error; whatever came from the input is escaped, so it stays one line."""
+    from .source import clean
+
+    click.echo(clean(line), err=True)
+
+
 def _fail(message: str) -> None:
-    click.echo(f"invlint: {message}", err=True)
+    _say(f"invlint: {message}")
     sys.exit(2)
 
 
@@ -76,7 +100,7 @@ class _Main(click.Group):
         for stream in (sys.stdout, sys.stderr):
             try:
                 stream.flush()
-            except (OSError, ValueError):
+            except (OSError, ValueError, AttributeError):  # closed, or None when started without it
                 pass
         os._exit(code)
 
@@ -116,10 +140,17 @@ def main() -> None:
 @click.option("--root", "root", type=click.Path(file_okay=False, exists=True), default=None,
               help="Project root: no file outside it is read (handler code, module sources) [default: the "
                    "enclosing git work tree, else the current directory].")
+@click.option("--fix", "fix", is_flag=True, help="Apply the safe fixes to the files, then report what remains.")
+@click.option("--unsafe-fixes", is_flag=True,
+              help="Also apply the unsafe fixes (they delete or add configuration); implies --fix.")
+@click.option("--diff", "show_diff", is_flag=True,
+              help="Print a unified diff of what --fix would change and write nothing (exit 1 when there is "
+                   "something to fix).")
 def check(
     paths: tuple[str, ...], fmt: str, select: tuple[str, ...], ignore: tuple[str, ...], fail_on: str | None,
     no_color: bool, config_path: str | None, baseline: str | None, write_baseline: str | None,
-    output: str | None, skip_non_templates: bool, verbose: bool, root: str | None,
+    output: str | None, skip_non_templates: bool, verbose: bool, root: str | None, fix: bool = False,
+    unsafe_fixes: bool = False, show_diff: bool = False,
 ) -> None:
     """Check templates, directories and Terraform modules ("-" reads a template from standard input)."""
     from . import discover
@@ -146,8 +177,13 @@ def check(
         cfg.write_baseline = write_baseline
     cfg.skip_non_templates = skip_non_templates
 
+    fixed = 0
     try:
         result = run(list(paths), cfg)
+        if show_diff:
+            sys.exit(_print_diff(result.findings, unsafe_fixes))
+        if fix or unsafe_fixes:
+            result, fixed = _apply_fixes(result, list(paths), cfg, unsafe_fixes, run)
     except SelectionError as exc:
         _fail(str(exc))
     finally:
@@ -163,28 +199,65 @@ def check(
         except OSError as exc:
             _fail(f"{output}: cannot write report: {exc.strerror}")
     else:
-        try:
-            sys.stdout.write(text)
-            sys.stdout.flush()
-        except BrokenPipeError:  # `invlint check . | head`: the reader left; stop quietly, keep the exit code
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
+        _write_stdout(text)
     if verbose:
+        for note in cfg.notes + result.notes:
+            _say(f"invlint: note: {note}")
         for model in result.models:
             for note in dict.fromkeys(model.notes):  # each said once
-                click.echo(f"{model.file}: note: {note}", err=True)
+                _say(f"{model.file}: note: {note}")
+        for f in result.findings:
+            if f.autofix is not None and not f.autofix.applicable and f.autofix.reason:
+                _say(f"{f.span or f.resource}: {f.code}: no automatic fix: {f.autofix.reason}")
+    if fix or unsafe_fixes:
+        left = sum(1 for f in result.findings if f.autofix is not None and f.autofix.applicable)
+        more = f"; {left} more with --unsafe-fixes" if left and not unsafe_fixes else ""
+        _say(f"invlint: fixed {plural_findings(fixed)}, {len(result.findings)} remaining{more}")
     for warning in result.warnings:
-        click.echo(warning, err=True)
+        _say(warning)
     for err in result.errors:
-        click.echo(str(err), err=True)
+        _say(str(err))
     if cfg.write_baseline and not result.errors:
         n = len(result.all_findings)
-        click.echo(f"invlint: wrote {n} finding{'s' if n != 1 else ''} to {cfg.write_baseline}", err=True)
+        _say(f"invlint: wrote {n} finding{'s' if n != 1 else ''} to {cfg.write_baseline}")
     if result.errors:
         sys.exit(2)
     if cfg.write_baseline:
         sys.exit(0)
     sys.exit(1 if at_or_above(result.findings, cfg.fail_on) else 0)
+
+
+def plural_findings(n: int) -> str:
+    return f"{n} finding{'s' if n != 1 else ''}"
+
+
+def _print_diff(findings: list[Any], unsafe: bool) -> int:
+    """The unified diff of what ``--fix`` (``--unsafe-fixes``) would change; 1 when there is a change."""
+    from .fixes import apply, diff, read_text, wanted
+
+    changes, _ = apply(f.autofix for f in findings if wanted(f.autofix, unsafe))
+    _write_stdout("".join(diff(file, read_text(file) or "", changes[file]) for file in sorted(changes)))
+    return 1 if changes else 0
+
+
+def _apply_fixes(result: Any, paths: list[str], cfg: Any, unsafe: bool, run: Any) -> tuple[Any, int]:
+    """Apply the fixes, check again, and repeat while fixes still apply (one value can be asked for by two
+    findings, or a fix can wait for an overlapping one); at most a few rounds, so nothing loops."""
+    from .fixes import apply, wanted, write
+
+    fixed = 0
+    for _ in range(5):
+        changes, n = apply(f.autofix for f in result.findings if wanted(f.autofix, unsafe))
+        if not changes:
+            break
+        for file, text in changes.items():
+            try:
+                write(file, text)
+            except OSError as exc:
+                _fail(f"{file}: cannot write the fix: {exc.strerror}")
+        fixed += n
+        result = run(paths, cfg)
+    return result, fixed
 
 
 def _rules_table(fmt: str) -> str:
@@ -216,7 +289,7 @@ def _rules_table(fmt: str) -> str:
               show_default=True)
 def rules_cmd(fmt: str) -> None:
     """List every rule: code, name, default severity, summary."""
-    sys.stdout.write(_rules_table(fmt))
+    _write_stdout(_rules_table(fmt))
 
 
 @main.command("rule")
@@ -238,7 +311,7 @@ def rule_cmd(code_or_name: str) -> None:
     if r.options:
         lines = "\n".join(f"- `{k}`: {v!r} (default)" for k, v in r.options.items())
         opts = f"\n## Options\nSet in the configuration under `options.{r.code}`:\n{lines}\n"
-    sys.stdout.write(f"{head}\n{'=' * len(head)}\n\n{r.summary}\n\n{body}\n{opts}")
+    _write_stdout(f"{head}\n{'=' * len(head)}\n\n{r.summary}\n\n{body}\n{opts}")
 
 
 @main.command("graph")
@@ -247,7 +320,7 @@ def rule_cmd(code_or_name: str) -> None:
 def graph_cmd(paths: tuple[str, ...], fmt: str) -> None:
     """Draw the resource graph: triggers and failure routes."""
     try:
-        from .graph import render as render_graph  # type: ignore[attr-defined]
+        from .graph import render as render_graph
     except ImportError:
         _fail("graph rendering is not available in this version")
         return
@@ -255,14 +328,10 @@ def graph_cmd(paths: tuple[str, ...], fmt: str) -> None:
 
     models, errors = load_models(list(paths))
     if models:
-        sys.stdout.write(render_graph(models, fmt))
+        _write_stdout(render_graph(models, fmt))
     for err in errors:
-        click.echo(str(err), err=True)
+        _say(str(err))
     sys.exit(2 if errors else 0)
-
-
-def run_main(argv: list[str] | None = None) -> Any:
-    return main.main(args=argv, prog_name="invlint")
 
 
 if __name__ == "__main__":

@@ -8,9 +8,11 @@ Terraform module. ``-`` reads a template from standard input.
 
 from __future__ import annotations
 
+import fnmatch
 import glob
 import os
 import re
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
@@ -47,10 +49,17 @@ def _is_venv(path: str) -> bool:
     return os.path.exists(os.path.join(path, "pyvenv.cfg"))
 
 
+def _nonblocking(path: str, flags: int) -> int:
+    """Open without blocking: a FIFO swapped in after the directory walk must not hang the run."""
+    return os.open(path, flags | getattr(os, "O_NONBLOCK", 0))
+
+
 def is_template_file(path: str) -> bool:
     """Does the start of this file look like a CloudFormation/SAM template or a Terraform plan?"""
     try:
-        with open(path, "rb") as fh:
+        with open(path, "rb", opener=_nonblocking) as fh:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                return False
             head = fh.read(MAX_SNIFF)
     except OSError:
         return False
@@ -103,7 +112,7 @@ def _git_work_tree(start: str) -> str | None:
     return found
 
 
-def _walk(root: str, display_root: str) -> Iterable[Input]:
+def _walk(root: str, display_root: str, notes: list[str] | None = None) -> Iterable[Input]:
     base = project_root(root)
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
         dirnames[:] = sorted(
@@ -120,14 +129,33 @@ def _walk(root: str, display_root: str) -> Iterable[Input]:
             if name.endswith(".tf.json"):
                 continue
             full = os.path.join(dirpath, name)
-            if os.path.islink(full) or not name.lower().endswith(TEMPLATE_SUFFIXES):
+            if not name.lower().endswith(TEMPLATE_SUFFIXES):
+                continue
+            try:  # symlinks are not followed under a directory; FIFOs, sockets and devices never opened
+                mode = os.lstat(full).st_mode
+            except OSError:
+                continue
+            if not stat.S_ISREG(mode):
+                if notes is not None:
+                    from .files import kind_of
+
+                    what = "a symlink" if stat.S_ISLNK(mode) else kind_of(mode)
+                    notes.append(f"{os.path.join(shown_dir, name)}: {what}, not read under a directory")
                 continue
             if is_template_file(full):
                 yield Input("template", full, os.path.join(shown_dir, name), base)
 
 
-def discover(paths: Iterable[str]) -> tuple[list[Input], list[InputError]]:
-    """Expand files, directories, globs and ``-`` into inputs; paths that do not exist are errors."""
+def discover(paths: Iterable[str], *, exclude: list[str] | None = None, templates_only: bool = False,
+             notes: list[str] | None = None) -> tuple[list[Input], list[InputError]]:
+    """Expand files, directories, globs and ``-`` into inputs; paths that do not exist are errors.
+
+    ``notes``: gets the files passed over under a directory (symlinks, FIFOs, devices with a template's name).
+
+    ``exclude``: patterns (``fnmatch``, matched against the path and each of its tails) of inputs not to check.
+    ``templates_only``: a file named explicitly is checked only if it looks like a template (pre-commit passes
+    every changed YAML/JSON file).
+    """
     inputs: list[Input] = []
     errors: list[InputError] = []
     seen: set[tuple[str, str]] = set()
@@ -150,7 +178,14 @@ def discover(paths: Iterable[str]) -> tuple[list[Input], list[InputError]]:
                 continue
         for path in matches:
             if os.path.isdir(path):
-                for inp in _walk(path, path.rstrip("/") or path):
+                if os.path.islink(path.rstrip(os.sep) or path):
+                    from .files import refusal
+
+                    why = refusal(path.rstrip(os.sep), project_root(path), directory=True)
+                    if why is not None:
+                        errors.append(InputError(path, why))
+                        continue
+                for inp in _walk(path, path.rstrip("/") or path, notes):
                     add(inp)
             elif os.path.isfile(path):
                 base = project_root(path)
@@ -164,7 +199,26 @@ def discover(paths: Iterable[str]) -> tuple[list[Input], list[InputError]]:
                 errors.append(InputError(path, "not a regular file or directory"))
             else:
                 errors.append(InputError(path, "no such file or directory"))
-    return _without_called_modules(inputs), errors
+    inputs = _without_called_modules(inputs)
+    if exclude:
+        inputs = [i for i in inputs if not excluded(i.display, exclude)]
+    if templates_only:
+        inputs = [i for i in inputs if i.kind != "template" or not i.explicit or is_template_file(i.path)]
+    return inputs, errors
+
+
+def excluded(display: str, patterns: list[str]) -> bool:
+    if not patterns:
+        return False
+    norm = os.path.normpath(display).replace(os.sep, "/")
+    parts = norm.split("/")
+    candidates = {norm, parts[-1]} | {"/".join(parts[i:]) for i in range(len(parts))}
+    for pat in patterns:
+        p = pat.rstrip("/")
+        for cand in candidates:
+            if fnmatch.fnmatchcase(cand, p) or fnmatch.fnmatchcase(cand, p + "/*"):
+                return True
+    return False
 
 
 def _without_called_modules(inputs: list[Input]) -> list[Input]:
@@ -174,7 +228,7 @@ def _without_called_modules(inputs: list[Input]) -> list[Input]:
     modules = [i for i in inputs if i.kind == "terraform"]
     if len(modules) < 2:
         return inputs
-    from .formats.terraform.load import called_local_modules
+    from .formats.terraform.calls import called_local_modules
 
     called: set[str] = set()
     for inp in modules:

@@ -8,16 +8,15 @@ while loading an input or running a rule becomes ``"<file>: internal error in <s
 from __future__ import annotations
 
 import dataclasses
-import fnmatch
 import functools
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from . import registry
-from .config import Config
+from .config import Config, option_problem
 from .model import Model
 from .registry import Context, Finding, Related, Rule
 from .source import InputError
@@ -39,6 +38,8 @@ class Result:
     #: things that did nothing although the user wrote them (unknown codes, stale baseline entries): one line
     #: each, shown on standard error; they do not change the exit code
     warnings: list[str] = field(default_factory=list)
+    #: said with -v: files passed over while discovering the inputs, and why
+    notes: list[str] = field(default_factory=list)
 
     @property
     def checked(self) -> int:
@@ -101,16 +102,18 @@ def select_rules(config: Config, rules: dict[str, Rule] | None = None) -> tuple[
     """The rules to run, in catalogue order, and the severity of each (after config overrides)."""
     rules = registry.all_rules() if rules is None else rules
     where = f"{config.source}" if config.source else "configuration"
-    select = config.select if config.select is not None else ["ALL"]
+    # each selector once: a list repeating one code a million times costs one check, not a million
+    select = list(dict.fromkeys(config.select)) if config.select is not None else ["ALL"]
+    ignore = list(dict.fromkeys(config.ignore))
     _check_known(select, rules, "--select" if not config.source else f"{where}: select")
-    _check_known(config.ignore, rules, "--ignore" if not config.source else f"{where}: ignore")
+    _check_known(ignore, rules, "--ignore" if not config.source else f"{where}: ignore")
     severity = resolve_rule_keys(config.severity, rules, f"{where}: severity")
     chosen: list[Rule] = []
     levels: dict[str, str] = {}
     for r in rules.values():
         if not any(rule_matches(t, r) for t in select):
             continue
-        if any(rule_matches(t, r) for t in config.ignore):
+        if any(rule_matches(t, r) for t in ignore):
             continue
         level = severity.get(r.code, r.severity)
         if level == "off":
@@ -128,11 +131,14 @@ def rule_options(config: Config, rules: dict[str, Rule]) -> dict[str, dict[str, 
     for code, r in rules.items():
         opts = dict(r.options)
         extra = given.get(code, {})
-        if r.options:
-            unknown = sorted(k for k in extra if k not in r.options)
-            if unknown:
-                known = ", ".join(sorted(r.options))
-                raise SelectionError(f"{where}: options.{code}: unknown option '{unknown[0]}' (known: {known})")
+        unknown = sorted(k for k in extra if k not in r.options)
+        if unknown:
+            known = f"known: {', '.join(sorted(r.options))}" if r.options else "the rule has no options"
+            raise SelectionError(f"{where}: options.{code}: unknown option '{unknown[0]}' ({known})")
+        for key, value in extra.items():
+            problem = option_problem(value, r.option_schema.get(key, {}))
+            if problem:
+                raise SelectionError(f"{where}: 'options.{code}.{key}': {problem}")
         opts.update(extra)
         out[code] = opts
     return out
@@ -148,26 +154,6 @@ def _internal(file: str, stage: str, exc: BaseException) -> InputError:
         traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.stderr)
     msg = str(exc).splitlines()[0] if str(exc) else ""
     return InputError(file, f"internal error in {stage}: {type(exc).__name__}: {msg}".rstrip(": "))
-
-
-def _excluded(display: str, patterns: list[str]) -> bool:
-    if not patterns:
-        return False
-    norm = os.path.normpath(display).replace(os.sep, "/")
-    parts = norm.split("/")
-    candidates = {norm, parts[-1]} | {"/".join(parts[i:]) for i in range(len(parts))}
-    for pat in patterns:
-        p = pat.rstrip("/")
-        for cand in candidates:
-            if fnmatch.fnmatchcase(cand, p) or fnmatch.fnmatchcase(cand, p + "/*"):
-                return True
-    return False
-
-
-def _is_template_file(path: str) -> bool:
-    from .discover import is_template_file
-
-    return is_template_file(path)
 
 
 def _load_one(inp: Any, errors: list[InputError]) -> Model | None:
@@ -191,12 +177,10 @@ def load_models(paths: list[str], config: Config | None = None) -> tuple[list[Mo
     from .discover import discover
 
     config = config or Config()
-    inputs, errors = discover(paths)
+    inputs, errors = discover(paths, exclude=config.exclude)
     errors = list(errors)
     models = []
     for inp in inputs:
-        if _excluded(inp.display, config.exclude):
-            continue
         model = _load_one(inp, errors)
         if model is not None:
             models.append(model)
@@ -239,18 +223,17 @@ def run(
     chosen, levels = select_rules(config, all_rules)
     options = rule_options(config, all_rules)
 
-    analyse = None
+    analyse: Callable[[Model], None] | None = None
     if any(r.needs_handlers for r in chosen):
         try:
-            from .handlers import analyse_model as analyse  # type: ignore[attr-defined]
+            from .handlers import analyse_model as analyse
         except ImportError:
             chosen = [r for r in chosen if not r.needs_handlers]
 
-    inputs, errors = discover(paths)
+    skipped: list[str] = []
+    inputs, errors = discover(paths, exclude=config.exclude, templates_only=config.skip_non_templates,
+                              notes=skipped)
     errors = list(errors)
-    inputs = [i for i in inputs if not _excluded(i.display, config.exclude)]
-    if config.skip_non_templates:
-        inputs = [i for i in inputs if i.kind != "template" or not i.explicit or _is_template_file(i.path)]
 
     overrides = set(resolve_rule_keys(config.severity, all_rules, "severity"))
     models: list[Model] = []
@@ -292,7 +275,11 @@ def run(
     for e in errors:  # a shared module's syntax error, read through several root modules, is one error
         unique.setdefault((e.file, e.line or 0, e.message), e)
     errors = sorted(unique.values(), key=lambda e: (e.file, e.line or 0))
-    result = Result(findings, errors, models, chosen, suppressed=suppressed, all_findings=list(findings))
+    result = Result(findings, errors, models, chosen, suppressed=suppressed, all_findings=list(findings),
+                    notes=skipped)
+    for model in models:
+        result.warnings.extend(dict.fromkeys(model.warnings))
+    result.warnings.extend(suppress.unknown_warnings(models, sources, all_rules, lambda t: suggest(t, all_rules)))
 
     if config.write_baseline:
         from . import baseline as baseline_mod

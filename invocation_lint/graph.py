@@ -159,11 +159,11 @@ def losses(model: Model) -> list[Edge]:
         if t.mode == "poll-sqs":
             qid = _node(t.source)
             q = model.queues.get(qid or "")
-            if q is not None and q.redrive is None and (qid, "sqs") not in out:
-                from invocation_lint.rules._common import duration
+            if qid is not None and q is not None and q.redrive is None and (qid, "sqs") not in out:
+                from invocation_lint.humanize import duration
 
                 keep = f"deleted after {duration(q.retention.value)}" if q.retention.known else "deleted at expiry"
-                out[(qid, "sqs")] = Edge(qid, LOST, "lost", f"no redrive: {keep}", q.span, qid)  # type: ignore[arg-type]
+                out[(qid, "sqs")] = Edge(qid, LOST, "lost", f"no redrive: {keep}", q.span, qid)
         elif t.mode == "poll-stream" and t.on_failure is None:
             r = t.max_retry_attempts
             when = f"after {r.value} retries" if r.known and r.value != -1 else "when the records expire"
@@ -223,11 +223,15 @@ def _label(model: Model, node_id: str) -> str:
 
 
 def _mermaid_text(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"', "#quot;").replace("\n", " ")
+    from .source import clean  # control characters of a logical id never reach the diagram raw
+
+    return clean(text.replace("\\", "\\\\").replace('"', "#quot;").replace("\n", " "))
 
 
 def _dot_text(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+    from .source import clean
+
+    return clean(text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " "))
 
 
 def render(models: list[Model], fmt: str = "mermaid") -> str:

@@ -101,7 +101,7 @@ def identity(f: Finding, sources: SourceLines) -> tuple[str, str, str, str, str]
 
 
 def fingerprint_of(parts: tuple[str, ...]) -> str:
-    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:32]
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 def fingerprint(f: Finding, sources: SourceLines | None = None) -> str:

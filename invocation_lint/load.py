@@ -10,24 +10,15 @@ from typing import Any
 from .discover import Input, discover
 from .formats.parse import MAX_BYTES, decode, parse_text
 from .model import Model
-from .source import InputError
 
 
 def read_bytes(inp: Input) -> bytes:
     if inp.path == "-":
         data = sys.stdin.buffer.read(MAX_BYTES + 1)
     else:
-        try:
-            size = os.path.getsize(inp.path)
-        except OSError as exc:
-            raise InputError(inp.display, f"cannot read: {exc.strerror or exc}") from None
-        if size > MAX_BYTES:
-            raise InputError(inp.display, f"file is {size / 1e6:.1f} MB; files over {MAX_BYTES // (1024 * 1024)} MiB are not read")
-        try:
-            with open(inp.path, "rb") as fh:
-                data = fh.read(MAX_BYTES + 1)
-        except OSError as exc:
-            raise InputError(inp.display, f"cannot read: {exc.strerror or exc}") from None
+        from .files import read_limited
+
+        data = read_limited(inp.path, inp.display, MAX_BYTES, inp.base_dir)
     return data
 
 

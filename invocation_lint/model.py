@@ -11,8 +11,9 @@ A front-end (CloudFormation, SAM, Terraform) fills a ``Model``; nothing here kno
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from typing import Any, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
+from . import defaults
 from .source import Span
 
 T = TypeVar("T")
@@ -40,14 +41,22 @@ class Record:
     __hash__ = None  # type: ignore[assignment]
 
 
+if TYPE_CHECKING:
+    from typing_extensions import dataclass_transform
+else:
+
+    def dataclass_transform(**_: object):  # typing.dataclass_transform is Python 3.11+; only type checkers read it
+        return lambda decorator: decorator
+
+
+@dataclass_transform(eq_default=False, field_specifiers=(field,))
 def record(cls: type[T]) -> type[T]:
     """``@dataclass(slots=True)`` without the per-class ``__repr__``/``__eq__`` (``Record`` provides them)."""
-    return dataclass(slots=True, repr=False, eq=False)(cls)  # type: ignore[return-value]
+    return dataclass(slots=True, repr=False, eq=False)(cls)
 
 #: ``unknown``: the caller invokes in several modes and nothing in the input says which (a Lambda permission
 #: alone for IoT, SES, Step Functions, ...); no mode-specific rule fires on it
 Mode = Literal["sync", "async", "poll-sqs", "poll-stream", "unknown"]
-MODES: tuple[str, ...] = ("sync", "async", "poll-sqs", "poll-stream", "unknown")
 
 RouteKind = Literal[
     "queue-redrive", "function-dlq", "on-failure", "on-success", "subscription-redrive", "target-dlq"
@@ -73,10 +82,6 @@ class Unknown:
 
     def __hash__(self) -> int:
         return hash(Unknown)
-
-
-def is_unknown(value: Any) -> bool:
-    return isinstance(value, Unknown)
 
 
 @record
@@ -162,8 +167,8 @@ class Redrive(Record):
 @record
 class Queue(Node):
     fifo: Val[bool] = field(default_factory=lambda: default(False))
-    visibility_timeout: Val[int] = field(default_factory=lambda: default(30))
-    retention: Val[int] = field(default_factory=lambda: default(345600))
+    visibility_timeout: Val[int] = field(default_factory=lambda: default(defaults.QUEUE_VISIBILITY_TIMEOUT))
+    retention: Val[int] = field(default_factory=lambda: default(defaults.QUEUE_RETENTION))
     redrive: Redrive | Unknown | None = None
 
 
@@ -235,8 +240,8 @@ class AsyncConfig(Record):
     resource: str
     span: Span
     qualifier: str = "$LATEST"
-    max_retry_attempts: Val[int] = field(default_factory=lambda: default(2))
-    max_event_age: Val[int] = field(default_factory=lambda: default(21600))
+    max_retry_attempts: Val[int] = field(default_factory=lambda: default(defaults.ASYNC_RETRIES))
+    max_event_age: Val[int] = field(default_factory=lambda: default(defaults.ASYNC_MAX_EVENT_AGE))
     on_failure: Target | None = None
     on_success: Target | None = None
 
@@ -245,7 +250,7 @@ class AsyncConfig(Record):
 class Function(Node):
     runtime: Val[str] = field(default_factory=lambda: Val(Unknown("no runtime")))
     handler: Val[str] = field(default_factory=lambda: Val(Unknown("no handler")))
-    timeout: Val[int] = field(default_factory=lambda: default(3))
+    timeout: Val[int] = field(default_factory=lambda: default(defaults.FUNCTION_TIMEOUT))
     reserved_concurrency: Val[int] | None = None  # None: not set
     dlq: Target | None = None
     async_configs: list[AsyncConfig] = field(default_factory=list)
@@ -297,8 +302,16 @@ class Trigger(Record):
     api_kind: str | None = None  # rest | http | websocket
     integration_timeout_ms: Val[int] | None = None
     proxy: bool = True
+    response_transfer_mode: Any = None  # an API integration's ResponseTransferMode (STREAM or BUFFERED)
+    payload_format_version: Any = None  # an HTTP API integration's payload format ("1.0" or "2.0")
     # async delivery: SNS subscription redrive / EventBridge target DLQ (delivery failures only)
     delivery_dlq: Target | None = None
+    #: known only from a permission grant: no subscription, rule, mapping or integration says how it invokes
+    via_permission: bool = False
+    #: the function's own Events entry that declares this trigger (SAM), by its name
+    event_name: str | None = None
+    #: the event filter of the subscription, notification or mapping (FilterCriteria, S3 key filter), if any
+    event_filter: Any = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -331,6 +344,31 @@ class Delivery(Record):
 # ------------------------------------------------------------------------------------------------------ model
 
 
+class Vocabulary:
+    """How the user's input spells what a finding names: settings, resource kinds, whole fix hints.
+
+    Rules word everything in CloudFormation's terms; a front-end whose language differs gives its Model a
+    vocabulary that says the same in its own (``VisibilityTimeout`` → ``visibility_timeout_seconds``). A
+    phrase is a ``str.format`` template, filled with the same fields in either language.
+    """
+
+    __slots__ = ("names", "phrases")
+
+    def __init__(self, names: dict[str, str] | None = None, phrases: dict[str, str] | None = None) -> None:
+        self.names = names or {}
+        self.phrases = phrases or {}
+
+    def name(self, term: str) -> str:
+        return self.names.get(term, term)
+
+    def phrase(self, template: str, **fields: str) -> str:
+        return self.phrases.get(template, template).format(**fields)
+
+
+#: CloudFormation and SAM: the terms the rules use
+NATIVE = Vocabulary()
+
+
 @dataclass
 class Model:
     """Everything one template (or one Terraform module) says, as a graph."""
@@ -356,11 +394,15 @@ class Model:
     #: handler facts by function id, filled by the handlers stage when a HANDLER rule runs
     handler_facts: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    #: problems in what the template says to invlint itself (a misspelt ``Metadata`` key), shown as warnings
+    warnings: list[str] = field(default_factory=list)
     #: input errors that lost part of the input while the rest was read (a broken block of a .tf file)
     errors: list[Any] = field(default_factory=list)
     #: Terraform: the root module's ``module`` blocks (address → span), to say through which one a finding in a
     #: shared child module is reached
     module_calls: dict[str, Span] = field(default_factory=dict)
+    #: how this input spells settings and fix hints (rules never ask which format it is)
+    vocabulary: Vocabulary = NATIVE
 
     def node(self, node_id: str | None) -> Node | None:
         if node_id is None:
@@ -370,7 +412,7 @@ class Model:
             self.roles,
         ):
             if node_id in table:
-                return table[node_id]  # type: ignore[return-value]
+                return table[node_id]
         return None
 
     def triggers_of(self, function_id: str) -> list[Trigger]:
@@ -383,9 +425,3 @@ class Model:
             index = (len(self.triggers), by_function)
             self.__dict__["_trigger_index"] = index
         return list(index[1].get(function_id, ()))
-
-    def modes_of(self, function_id: str) -> set[str]:
-        return {t.mode for t in self.triggers_of(function_id)}
-
-    def routes_from(self, source: str, kind: str | None = None) -> list[FailureRoute]:
-        return [r for r in self.routes if r.source == source and (kind is None or r.kind == kind)]

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import field
 from typing import Any
 
+from .fixes import Fix
 from .model import Record, record
 from .source import Span
 
@@ -39,6 +40,8 @@ class Finding(Record):
     related: list[Related] = field(default_factory=list)
     path: list[str] = field(default_factory=list)  # the failure path, one step each
     fix: str = ""
+    #: the edits that make the fix, when the rule can compute them (``Fix.reason`` says why not)
+    autofix: Fix | None = None
 
     def sort_key(self) -> tuple[Any, ...]:
         s = self.span
@@ -68,6 +71,8 @@ class Rule(Record):
     check: Check
     needs_handlers: bool = False
     options: dict[str, Any] = field(default_factory=dict)
+    #: each option's JSON Schema; an option declared without one must have the type of its default
+    option_schema: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def docs(self) -> str:
@@ -98,6 +103,7 @@ def rule(
     *,
     needs_handlers: bool = False,
     options: dict[str, Any] | None = None,
+    option_schema: dict[str, dict[str, Any]] | None = None,
 ) -> Callable[[Check], Check]:
     """Register a rule. Codes are stable forever; names are kebab-case."""
     if severity not in SEVERITIES:
@@ -105,16 +111,33 @@ def rule(
 
     def deco(fn: Check) -> Check:
         family = "".join(ch for ch in code if ch.isalpha())
-        _RULES[code] = Rule(code, name, severity, summary, family, fn, needs_handlers, dict(options or {}))
+        schema = {k: default_schema(v) for k, v in (options or {}).items()}
+        schema.update(option_schema or {})
+        _RULES[code] = Rule(code, name, severity, summary, family, fn, needs_handlers, dict(options or {}), schema)
         return fn
 
     return deco
 
 
+def default_schema(default: Any) -> dict[str, Any]:
+    """The schema of an option declared only by its default: the default's JSON type."""
+    if isinstance(default, bool):
+        return {"type": "boolean"}
+    if isinstance(default, int):
+        return {"type": "integer"}
+    if isinstance(default, float):
+        return {"type": "number"}
+    if isinstance(default, str):
+        return {"type": "string"}
+    if isinstance(default, list):
+        return {"type": "array"}
+    return {}
+
+
 def all_rules() -> dict[str, Rule]:
     """Every rule of the catalogue, by code, in catalogue order."""
     if not _RULES:
-        from invocation_lint import rules as pkg
+        pkg = importlib.import_module("invocation_lint.rules")
 
         for mod in pkgutil.iter_modules(pkg.__path__):
             if not mod.name.startswith("_"):

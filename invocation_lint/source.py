@@ -9,7 +9,45 @@ spans.
 
 from __future__ import annotations
 
+import re
 from typing import Any, NamedTuple
+
+#: what a name, value, path or message from the input must never put on a terminal or in an annotation raw:
+#: C0 controls but tab (ESC starts terminal sequences, CR/LF new lines), DEL, C1 controls, the Unicode line and
+#: paragraph separators, the bidirectional marks, embeddings, overrides and isolates (text shown reordered),
+#: and lone surrogates (the bytes of a file name that is not UTF-8)
+_UNSAFE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069"
+                     "\ud800-\udfff]")
+_NAMED = {"\n": "\\n", "\r": "\\r"}
+
+
+def _escaped(m: re.Match[str]) -> str:
+    c = m.group()
+    named = _NAMED.get(c)
+    if named is not None:
+        return named
+    o = ord(c)
+    if 0xDC80 <= o <= 0xDCFF:  # a byte that was not UTF-8, as os.fsdecode keeps it
+        return f"\\x{o - 0xDC00:02x}"
+    return f"\\x{o:02x}" if o < 0x100 else f"\\u{o:04x}"
+
+
+def clean(text: str) -> str:
+    """``text`` safe for a terminal, a log or a workflow command: unsafe characters shown as escapes (``\\x1b``)."""
+    if not _UNSAFE.search(text):
+        return text
+    return _UNSAFE.sub(_escaped, text)
+
+
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def json_safe(dumped: str) -> str:
+    """A ``json.dumps(..., ensure_ascii=False)`` document with the characters JSON leaves raw but a terminal or an
+    encoder chokes on (DEL, C1, bidi controls, lone surrogates) written as ``\\uXXXX`` escapes: the same value."""
+    if not _JSON_UNSAFE.search(dumped):
+        return dumped
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", dumped)
 
 
 class Span(NamedTuple):
@@ -76,10 +114,15 @@ def span_of(container: Any, key: Any = None) -> Span | None:
     return None
 
 
+MAX_MESSAGE = 300
+
+
 class InputError(Exception):
     """Bad input: reported as one line naming the file (and line), exit code 2, never a traceback."""
 
     def __init__(self, file: str, message: str, line: int | None = None) -> None:
+        if len(message) > MAX_MESSAGE:  # an error quotes a short excerpt of the input, never a whole file
+            message = message[:MAX_MESSAGE] + "…"
         super().__init__(message)
         self.file = file
         self.line = line
@@ -87,4 +130,4 @@ class InputError(Exception):
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: {self.message}"
+        return clean(f"{where}: {self.message}")

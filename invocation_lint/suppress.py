@@ -12,10 +12,15 @@ Files are read only when a finding points into them, once each (``SourceLines``)
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
-from .registry import Finding
+from .registry import Finding, Rule
+
+if TYPE_CHECKING:
+    from .model import Model
 
 _INLINE = r"(?:#|//)\s*invlint:\s*ignore\b(?:\[([^\]]*)\])?"  # compiled by ``re`` on first use, cached
 _COMMENT_ONLY = r"^\s*(?:#|//)"
@@ -71,10 +76,63 @@ def parse_inline(text: str) -> set[str] | None:
 
 
 def _matches(tokens: Iterable[str], finding: Finding) -> bool:
+    """A token names the finding's rule as ``--ignore`` would: code, name, family (``SQS``) or code prefix."""
     for tok in tokens:
-        if tok == ALL or tok.lower() == "all" or tok.upper() == finding.code or (finding.name and tok.lower() == finding.name):
+        t = tok.strip()
+        if not t:
+            continue
+        if t == ALL or t.lower() == "all" or finding.code.startswith(t.upper()) or (finding.name and t.lower() == finding.name):
             return True
     return False
+
+
+def unknown_tokens(tokens: Iterable[str], rules: Iterable[Rule]) -> list[str]:
+    """The tokens of a suppression that name no rule (a typo such as ``SQS0001`` silently hides nothing)."""
+    from .engine import rule_matches
+
+    rules = list(rules)
+    return sorted(t for t in {tok.strip() for tok in tokens}
+                  if t and t != ALL and t.lower() != "all" and not any(rule_matches(t, r) for r in rules))
+
+
+def unknown_warnings(
+    models: Iterable[Model], sources: SourceLines, rules: dict[str, Rule], suggest: Callable[[str], str | None]
+) -> list[str]:
+    """A warning for each suppression token that names no rule: in resource metadata or Terraform resource
+    comments (``Model.suppressions``), and in ``invlint: ignore`` comments of the templates checked and of the
+    files findings point at. Each (file, token) once."""
+    out: list[str] = []
+    seen: set[tuple[str, str]] = set()
+
+    def warn(file: str, line: int, tok: str, what: str) -> None:
+        if (file, tok) in seen:
+            return
+        seen.add((file, tok))
+        hint = suggest(tok)
+        out.append(f"{file}:{line}: warning: {what} names no rule '{tok}' and hides nothing"
+                   + (f"; did you mean {hint}?" if hint else ""))
+
+    models = list(models)
+    files: list[str] = []
+    for model in models:
+        for rid, toks in model.suppressions.items():
+            entry = model.resources.get(rid)
+            if entry is None:
+                continue
+            span = entry[1]
+            for tok in unknown_tokens(toks, rules.values()):
+                warn(span.file, span.line, tok, f"the suppression on {rid}")
+        if os.path.isfile(model.file):
+            files.append(model.file)
+    files.extend(f for f, lines in list(sources._cache.items()) if lines is not None)
+    for file in dict.fromkeys(files):
+        for n, text in enumerate(sources.lines(file) or (), 1):
+            tokens = parse_inline(text)
+            if tokens is None:
+                continue
+            for tok in unknown_tokens(tokens, rules.values()):
+                warn(file, n, tok, "the suppression comment")
+    return out
 
 
 def inline_suppressed(finding: Finding, sources: SourceLines) -> bool:

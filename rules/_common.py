@@ -8,9 +8,10 @@ nothing imports a heavy dependency. The names below are a stable interface for a
 from __future__ import annotations
 
 from collections.abc import Iterator
-from functools import lru_cache
 from typing import Any
 
+from invocation_lint import defaults
+from invocation_lint.humanize import duration
 from invocation_lint.model import Function, Model, Queue, Target, Trigger, Val
 from invocation_lint.registry import Related
 from invocation_lint.source import Span
@@ -36,7 +37,7 @@ __all__ = [
 ]
 
 #: Lambda's default batch size when a mapping does not set one, by caller.
-DEFAULT_BATCH_SIZE = {"sqs": 10, "kinesis": 100, "dynamodb": 100}
+DEFAULT_BATCH_SIZE = defaults.BATCH_SIZE
 
 _SERVICE_LABEL = {
     "sqs": "SQS", "sns": "SNS", "s3": "S3", "lambda": "Lambda", "events": "EventBridge", "eventbridge": "EventBridge",
@@ -53,64 +54,15 @@ def plural(n: int, word: str, words: str | None = None) -> str:
     return f"{n} {word if n == 1 else (words or word + 's')}"
 
 
-@lru_cache(maxsize=4096)
-def duration(seconds: int | float) -> str:
-    """A number of seconds as a person reads it: ``30 s``, ``5 min``, ``12 h``, ``4 days``, ``1 day 6 h``.
-
-    Exact: the largest units that add up to the value, at most two of them (``1 day 6 h``); a value that
-    needs more keeps its seconds with an approximation (``100000 s (about 1.2 days)``), so numbers in a
-    message can be checked against the template.
-    """
-    s = int(seconds)
-    if s != seconds or s < 60:
-        return f"{seconds:g} s"
-    units = ((86400, "day", "days"), (3600, "h", "h"), (60, "min", "min"), (1, "s", "s"))
-    parts: list[str] = []
-    rest = s
-    for size, one, many in units:
-        if rest >= size:
-            n, rest = divmod(rest, size)
-            parts.append(f"{n} {one if n == 1 else many}")
-    if len(parts) <= 2:
-        return " ".join(parts)
-    if s >= 86400:
-        return f"{s} s (about {s / 86400:.1f} days)"
-    if s >= 3600:
-        return f"{s} s (about {s / 3600:.1f} h)"
-    return f"{s} s (about {s / 60:.0f} min)"
-
-
-#: CloudFormation property names as Terraform spells them (``setting(model, "VisibilityTimeout")``).
-TERRAFORM_NAMES = {
-    "VisibilityTimeout": "visibility_timeout_seconds",
-    "MessageRetentionPeriod": "message_retention_seconds",
-    "RedrivePolicy": "redrive_policy",
-    "FifoQueue": "fifo_queue",
-    "Timeout": "timeout",
-    "ReservedConcurrentExecutions": "reserved_concurrent_executions",
-    "DeadLetterConfig": "dead_letter_config",
-    "BatchSize": "batch_size",
-    "MaximumBatchingWindowInSeconds": "maximum_batching_window_in_seconds",
-    "ScalingConfig.MaximumConcurrency": "scaling_config.maximum_concurrency",
-    "FunctionResponseTypes": "function_response_types",
-    "DestinationConfig": "destination_config",
-    "MaximumRetryAttempts": "maximum_retry_attempts",
-    "MaximumRecordAgeInSeconds": "maximum_record_age_in_seconds",
-    "BisectBatchOnFunctionError": "bisect_batch_on_function_error",
-    "MaximumEventAgeInSeconds": "maximum_event_age_in_seconds",
-}
-
-
-def wording(model: Model, cloudformation: str, terraform: str) -> str:
-    """A hint as the user's format says it: whole sentences differ where more than a name does."""
-    return terraform if model.format == "terraform" else cloudformation
+def wording(model: Model, template: str, **fields: str) -> str:
+    """A fix hint in the user's language: ``template`` (CloudFormation's words, a ``str.format`` template) as
+    the Model's vocabulary says it."""
+    return model.vocabulary.phrase(template, **fields)
 
 
 def setting(model: Model, name: str) -> str:
-    """A setting's name as the user's format spells it: CloudFormation/SAM names, Terraform arguments."""
-    if model.format == "terraform":
-        return TERRAFORM_NAMES.get(name, name)
-    return name
+    """A setting's name as the user's input spells it (``VisibilityTimeout``, ``visibility_timeout_seconds``)."""
+    return model.vocabulary.name(name)
 
 
 # ------------------------------------------------------------------------------------------ located values

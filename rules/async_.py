@@ -10,7 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from invocation_lint.rules._common import (
+from invocation_lint import defaults, iam
+from invocation_lint.model import AsyncConfig, Function, Model, Target, Trigger
+from invocation_lint.registry import Context, Finding, Related, rule
+
+from ._common import (
     duration,
     node_label,
     plural,
@@ -19,10 +23,6 @@ from invocation_lint.rules._common import (
     trigger_step,
     wording,
 )
-
-from invocation_lint import iam
-from invocation_lint.model import AsyncConfig, Function, Model, Target, Trigger
-from invocation_lint.registry import Context, Finding, Related, rule
 
 _CALLER = {
     "sns": "SNS", "s3": "S3", "eventbridge": "EventBridge rule", "events": "EventBridge rule", "schedule": "EventBridge schedule",
@@ -39,14 +39,6 @@ _PUT_ACTION = {
 # ------------------------------------------------------------------------------------------------ helpers
 
 
-def _declared_as(model: Model, resource: str) -> str:
-    entry = model.resources.get(resource)
-    return entry[0] if entry else ""
-
-
-def _from_permission(model: Model, trigger: Trigger) -> bool:
-    """A trigger only known from an ``AWS::Lambda::Permission`` grant: no subscription or rule to configure."""
-    return _declared_as(model, trigger.resource) == "AWS::Lambda::Permission"
 
 
 def _by_function(model: Model, mode: str) -> dict[str, list[Trigger]]:
@@ -84,7 +76,7 @@ def _retry_words(fn: Function) -> tuple[str, str]:
     retries = cfg.max_retry_attempts if cfg else None
     age = cfg.max_event_age if cfg else None
     n = retries.value if retries is not None and retries.known else (2 if retries is None else None)
-    age_s = age.value if age is not None and age.known else (21600 if age is None else None)
+    age_s = age.value if age is not None and age.known else (defaults.ASYNC_MAX_EVENT_AGE if age is None else None)
     age_words = f"within {duration(age_s)}" if isinstance(age_s, int) else "within the maximum event age"
     if n == 0:
         return "after the first failed attempt (MaximumRetryAttempts: 0)", "failure: no retry"
@@ -166,35 +158,112 @@ def async_without_failure_capture(model: Model, ctx: Context) -> Iterable[Findin
 
     ## Example
     ```yaml
-    Notify:
-      Type: AWS::Serverless::Function
-      Properties:
-        Handler: app.handler
-        Runtime: python3.12
-        Events:
-          Alerts:
-            Type: SNS
-            Properties:
-              Topic: !Ref AlertsTopic
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      Uploads:
+        Type: AWS::S3::Bucket
+      ResizeImages:
+        Type: AWS::Serverless::Function
+        Properties:
+          Events:
+            Upload:
+              Type: S3
+              Properties:
+                Bucket: !Ref Uploads
+                Events: s3:ObjectCreated:*
+    ```
+
+    In Terraform:
+    ```hcl
+    resource "aws_s3_bucket" "uploads" {}
+
+    resource "aws_sqs_queue" "resize_failures" {}
+
+    resource "aws_lambda_function" "resize_images" {
+      function_name = "resize-images"
+      role          = aws_iam_role.resize_images.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+    }
+
+    resource "aws_lambda_permission" "uploads" {
+      action        = "lambda:InvokeFunction"
+      function_name = aws_lambda_function.resize_images.function_name
+      principal     = "s3.amazonaws.com"
+      source_arn    = aws_s3_bucket.uploads.arn
+    }
+
+    resource "aws_s3_bucket_notification" "uploads" {
+      bucket = aws_s3_bucket.uploads.id
+      lambda_function {
+        lambda_function_arn = aws_lambda_function.resize_images.arn
+        events              = ["s3:ObjectCreated:*"]
+      }
+    }
     ```
 
     ## Use instead
     ```yaml
-    Notify:
-      Type: AWS::Serverless::Function
-      Properties:
-        Handler: app.handler
-        Runtime: python3.12
-        EventInvokeConfig:
-          DestinationConfig:
-            OnFailure:
-              Type: SQS
-              Destination: !GetAtt NotifyFailures.Arn
-        Events:
-          Alerts:
-            Type: SNS
-            Properties:
-              Topic: !Ref AlertsTopic
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      Uploads:
+        Type: AWS::S3::Bucket
+      ResizeFailures:
+        Type: AWS::SQS::Queue
+      ResizeImages:
+        Type: AWS::Serverless::Function
+        Properties:
+          EventInvokeConfig:
+            DestinationConfig:
+              OnFailure:
+                Type: SQS
+                Destination: !GetAtt ResizeFailures.Arn
+          Events:
+            Upload:
+              Type: S3
+              Properties:
+                Bucket: !Ref Uploads
+                Events: s3:ObjectCreated:*
+    ```
+
+    In Terraform:
+    ```hcl
+    resource "aws_s3_bucket" "uploads" {}
+
+    resource "aws_sqs_queue" "resize_failures" {}
+
+    resource "aws_lambda_function" "resize_images" {
+      function_name = "resize-images"
+      role          = aws_iam_role.resize_images.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+    }
+
+    resource "aws_lambda_function_event_invoke_config" "resize_images" {
+      function_name = aws_lambda_function.resize_images.function_name
+      destination_config {
+        on_failure {
+          destination = aws_sqs_queue.resize_failures.arn
+        }
+      }
+    }
+
+    resource "aws_lambda_permission" "uploads" {
+      action        = "lambda:InvokeFunction"
+      function_name = aws_lambda_function.resize_images.function_name
+      principal     = "s3.amazonaws.com"
+      source_arn    = aws_s3_bucket.uploads.arn
+    }
+
+    resource "aws_s3_bucket_notification" "uploads" {
+      bucket = aws_s3_bucket.uploads.id
+      lambda_function {
+        lambda_function_arn = aws_lambda_function.resize_images.arn
+        events              = ["s3:ObjectCreated:*"]
+      }
+    }
     ```
 
     ## References
@@ -238,9 +307,7 @@ def async_without_failure_capture(model: Model, ctx: Context) -> Iterable[Findin
             function=fid,
             related=rel,
             path=[_caller(model, first), trigger_step(first), step, "no DLQ, no on-failure destination", "dropped"],
-            fix=wording(model, "add an OnFailure destination (EventInvokeConfig) or a DeadLetterQueue to the function",
-                        "add an aws_lambda_function_event_invoke_config with destination_config.on_failure, "
-                        "or a dead_letter_config, to the function"),
+            fix=wording(model, "add an OnFailure destination (EventInvokeConfig) or a DeadLetterQueue to the function"),
         )
 
 
@@ -271,37 +338,116 @@ def async_config_without_async_trigger(model: Model, ctx: Context) -> Iterable[F
 
     ## Example
     ```yaml
-    Api:
-      Type: AWS::Serverless::Function
-      Properties:
-        Handler: app.handler
-        Runtime: python3.12
-        DeadLetterQueue:
-          Type: SQS
-          TargetArn: !GetAtt ApiFailures.Arn
-        Events:
-          Get:
-            Type: Api
-            Properties:
-              Path: /items
-              Method: get
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      ApiFailures:
+        Type: AWS::SQS::Queue
+      GetItems:
+        Type: AWS::Serverless::Function
+        Properties:
+          DeadLetterQueue:          # API Gateway invokes synchronously: never used
+            Type: SQS
+            TargetArn: !GetAtt ApiFailures.Arn
+          Events:
+            Get:
+              Type: Api
+              Properties:
+                Path: /items
+                Method: get
+    ```
+
+    In Terraform:
+    ```hcl
+    resource "aws_sqs_queue" "api_failures" {}
+
+    resource "aws_lambda_function" "get_items" {
+      function_name = "get-items"
+      role          = aws_iam_role.get_items.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+      dead_letter_config {
+        target_arn = aws_sqs_queue.api_failures.arn
+      }
+    }
+
+    resource "aws_apigatewayv2_api" "api" {
+      name          = "api"
+      protocol_type = "HTTP"
+    }
+
+    resource "aws_apigatewayv2_integration" "get_items" {
+      api_id                 = aws_apigatewayv2_api.api.id
+      integration_type       = "AWS_PROXY"
+      integration_uri        = aws_lambda_function.get_items.invoke_arn
+      payload_format_version = "2.0"
+    }
+
+    resource "aws_apigatewayv2_route" "get_items" {
+      api_id    = aws_apigatewayv2_api.api.id
+      route_key = "GET /items"
+      target    = "integrations/${aws_apigatewayv2_integration.get_items.id}"
+    }
+
+    resource "aws_lambda_permission" "api" {
+      action        = "lambda:InvokeFunction"
+      function_name = aws_lambda_function.get_items.function_name
+      principal     = "apigateway.amazonaws.com"
+      source_arn    = "${aws_apigatewayv2_api.api.execution_arn}/*"
+    }
     ```
 
     ## Use instead
     ```yaml
-    Api:
-      Type: AWS::Serverless::Function
-      Properties:
-        Handler: app.handler
-        Runtime: python3.12
-        Events:
-          Get:
-            Type: Api
-            Properties:
-              Path: /items
-              Method: get
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      GetItems:
+        Type: AWS::Serverless::Function
+        Properties:
+          Events:
+            Get:
+              Type: Api
+              Properties:
+                Path: /items
+                Method: get
     ```
     Handle errors in the response (API), or on the mapping (`DestinationConfig.OnFailure` for streams).
+
+    In Terraform:
+    ```hcl
+    resource "aws_lambda_function" "get_items" {
+      function_name = "get-items"
+      role          = aws_iam_role.get_items.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+    }
+
+    resource "aws_apigatewayv2_api" "api" {
+      name          = "api"
+      protocol_type = "HTTP"
+    }
+
+    resource "aws_apigatewayv2_integration" "get_items" {
+      api_id                 = aws_apigatewayv2_api.api.id
+      integration_type       = "AWS_PROXY"
+      integration_uri        = aws_lambda_function.get_items.invoke_arn
+      payload_format_version = "2.0"
+    }
+
+    resource "aws_apigatewayv2_route" "get_items" {
+      api_id    = aws_apigatewayv2_api.api.id
+      route_key = "GET /items"
+      target    = "integrations/${aws_apigatewayv2_integration.get_items.id}"
+    }
+
+    resource "aws_lambda_permission" "api" {
+      action        = "lambda:InvokeFunction"
+      function_name = aws_lambda_function.get_items.function_name
+      principal     = "apigateway.amazonaws.com"
+      source_arn    = "${aws_apigatewayv2_api.api.execution_arn}/*"
+    }
+    ```
 
     ## References
     - https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html
@@ -338,8 +484,7 @@ def async_config_without_async_trigger(model: Model, ctx: Context) -> Iterable[F
                 related=rel,
                 path=[_caller(model, first), trigger_step(first), "failure: handled by the caller or the mapping",
                       f"DLQ {target_label(model, fn.dlq)}: never used"],
-                fix=wording(model, "remove the DeadLetterConfig; handle failures where this caller handles them",
-                            "remove the dead_letter_config; handle failures where this caller handles them"),
+                fix=wording(model, "remove the DeadLetterConfig; handle failures where this caller handles them"),
             )
         for cfg in fn.async_configs:
             yield Finding(
@@ -352,9 +497,7 @@ def async_config_without_async_trigger(model: Model, ctx: Context) -> Iterable[F
                 related=rel,
                 path=[_caller(model, first), trigger_step(first), "failure: handled by the caller or the mapping",
                       "EventInvokeConfig: never used"],
-                fix=wording(model, "remove the EventInvokeConfig; for streams set DestinationConfig on the mapping",
-                            "remove the aws_lambda_function_event_invoke_config; for streams set "
-                            "destination_config on the aws_lambda_event_source_mapping"),
+                fix=wording(model, "remove the EventInvokeConfig; for streams set DestinationConfig on the mapping"),
             )
 
 
@@ -381,20 +524,117 @@ def failure_target_not_standard(model: Model, ctx: Context) -> Iterable[Finding]
 
     ## Example
     ```yaml
-    Worker:
-      Type: AWS::Lambda::Function
-      Properties:
-        DeadLetterConfig:
-          TargetArn: !GetAtt FailuresFifo.Arn   # FifoQueue: true
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      Uploads:
+        Type: AWS::S3::Bucket
+      ResizeFailures:
+        Type: AWS::SQS::Queue
+        Properties:
+          FifoQueue: true
+      ResizeImages:
+        Type: AWS::Serverless::Function
+        Properties:
+          DeadLetterQueue:
+            Type: SQS
+            TargetArn: !GetAtt ResizeFailures.Arn
+          Events:
+            Upload:
+              Type: S3
+              Properties:
+                Bucket: !Ref Uploads
+                Events: s3:ObjectCreated:*
+    ```
+
+    In Terraform:
+    ```hcl
+    resource "aws_s3_bucket" "uploads" {}
+
+    resource "aws_sqs_queue" "resize_failures" {
+      fifo_queue = true
+    }
+
+    resource "aws_lambda_function" "resize_images" {
+      function_name = "resize-images"
+      role          = aws_iam_role.resize_images.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+      dead_letter_config {
+        target_arn = aws_sqs_queue.resize_failures.arn
+      }
+    }
+
+    resource "aws_lambda_permission" "uploads" {
+      action        = "lambda:InvokeFunction"
+      function_name = aws_lambda_function.resize_images.function_name
+      principal     = "s3.amazonaws.com"
+      source_arn    = aws_s3_bucket.uploads.arn
+    }
+
+    resource "aws_s3_bucket_notification" "uploads" {
+      bucket = aws_s3_bucket.uploads.id
+      lambda_function {
+        lambda_function_arn = aws_lambda_function.resize_images.arn
+        events              = ["s3:ObjectCreated:*"]
+      }
+    }
     ```
 
     ## Use instead
+    The same template without `FifoQueue: true`: a standard queue.
     ```yaml
-    Worker:
-      Type: AWS::Lambda::Function
-      Properties:
-        DeadLetterConfig:
-          TargetArn: !GetAtt Failures.Arn       # a standard queue
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      Uploads:
+        Type: AWS::S3::Bucket
+      ResizeFailures:
+        Type: AWS::SQS::Queue
+      ResizeImages:
+        Type: AWS::Serverless::Function
+        Properties:
+          DeadLetterQueue:
+            Type: SQS
+            TargetArn: !GetAtt ResizeFailures.Arn
+          Events:
+            Upload:
+              Type: S3
+              Properties:
+                Bucket: !Ref Uploads
+                Events: s3:ObjectCreated:*
+    ```
+
+    In Terraform:
+    ```hcl
+    resource "aws_s3_bucket" "uploads" {}
+
+    resource "aws_sqs_queue" "resize_failures" {}
+
+    resource "aws_lambda_function" "resize_images" {
+      function_name = "resize-images"
+      role          = aws_iam_role.resize_images.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+      dead_letter_config {
+        target_arn = aws_sqs_queue.resize_failures.arn
+      }
+    }
+
+    resource "aws_lambda_permission" "uploads" {
+      action        = "lambda:InvokeFunction"
+      function_name = aws_lambda_function.resize_images.function_name
+      principal     = "s3.amazonaws.com"
+      source_arn    = aws_s3_bucket.uploads.arn
+    }
+
+    resource "aws_s3_bucket_notification" "uploads" {
+      bucket = aws_s3_bucket.uploads.id
+      lambda_function {
+        lambda_function_arn = aws_lambda_function.resize_images.arn
+        events              = ["s3:ObjectCreated:*"]
+      }
+    }
     ```
 
     ## References
@@ -468,24 +708,116 @@ def sns_subscription_without_redrive(model: Model, ctx: Context) -> Iterable[Fin
 
     ## Example
     ```yaml
-    Subscription:
-      Type: AWS::SNS::Subscription
-      Properties:
-        TopicArn: !Ref Alerts
-        Protocol: lambda
-        Endpoint: !GetAtt Notify.Arn
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      Alerts:
+        Type: AWS::SNS::Topic
+      NotifyFailures:
+        Type: AWS::SQS::Queue
+      Notify:
+        Type: AWS::Serverless::Function
+        Properties:
+          DeadLetterQueue:
+            Type: SQS
+            TargetArn: !GetAtt NotifyFailures.Arn
+          Events:
+            Alert:
+              Type: SNS
+              Properties:
+                Topic: !Ref Alerts
+    ```
+
+    In Terraform:
+    ```hcl
+    resource "aws_sns_topic" "alerts" {}
+
+    resource "aws_sqs_queue" "notify_failures" {}
+
+    resource "aws_lambda_function" "notify" {
+      function_name = "notify"
+      role          = aws_iam_role.notify.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+      dead_letter_config {
+        target_arn = aws_sqs_queue.notify_failures.arn
+      }
+    }
+
+    resource "aws_lambda_permission" "alerts" {
+      action        = "lambda:InvokeFunction"
+      function_name = aws_lambda_function.notify.function_name
+      principal     = "sns.amazonaws.com"
+      source_arn    = aws_sns_topic.alerts.arn
+    }
+
+    resource "aws_sns_topic_subscription" "alerts" {
+      topic_arn = aws_sns_topic.alerts.arn
+      protocol  = "lambda"
+      endpoint  = aws_lambda_function.notify.arn
+    }
     ```
 
     ## Use instead
+    The same template with a `RedrivePolicy` on the SNS event (its subscription).
     ```yaml
-    Subscription:
-      Type: AWS::SNS::Subscription
-      Properties:
-        TopicArn: !Ref Alerts
-        Protocol: lambda
-        Endpoint: !GetAtt Notify.Arn
-        RedrivePolicy:
-          deadLetterTargetArn: !GetAtt AlertsUndelivered.Arn
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      Alerts:
+        Type: AWS::SNS::Topic
+      AlertsUndelivered:
+        Type: AWS::SQS::Queue
+      NotifyFailures:
+        Type: AWS::SQS::Queue
+      Notify:
+        Type: AWS::Serverless::Function
+        Properties:
+          DeadLetterQueue:
+            Type: SQS
+            TargetArn: !GetAtt NotifyFailures.Arn
+          Events:
+            Alert:
+              Type: SNS
+              Properties:
+                Topic: !Ref Alerts
+                RedrivePolicy:
+                  deadLetterTargetArn: !GetAtt AlertsUndelivered.Arn
+    ```
+
+    In Terraform:
+    ```hcl
+    resource "aws_sns_topic" "alerts" {}
+
+    resource "aws_sqs_queue" "notify_failures" {}
+
+    resource "aws_sqs_queue" "alerts_undelivered" {}
+
+    resource "aws_lambda_function" "notify" {
+      function_name = "notify"
+      role          = aws_iam_role.notify.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+      dead_letter_config {
+        target_arn = aws_sqs_queue.notify_failures.arn
+      }
+    }
+
+    resource "aws_lambda_permission" "alerts" {
+      action        = "lambda:InvokeFunction"
+      function_name = aws_lambda_function.notify.function_name
+      principal     = "sns.amazonaws.com"
+      source_arn    = aws_sns_topic.alerts.arn
+    }
+
+    resource "aws_sns_topic_subscription" "alerts" {
+      topic_arn = aws_sns_topic.alerts.arn
+      protocol  = "lambda"
+      endpoint  = aws_lambda_function.notify.arn
+      redrive_policy = jsonencode({
+        deadLetterTargetArn = aws_sqs_queue.alerts_undelivered.arn
+      })
+    }
     ```
 
     ## References
@@ -493,7 +825,7 @@ def sns_subscription_without_redrive(model: Model, ctx: Context) -> Iterable[Fin
     - https://docs.aws.amazon.com/sns/latest/dg/sns-message-delivery-retries.html
     """
     for t in model.triggers:
-        if t.mode != "async" or t.service != "sns" or t.delivery_dlq is not None or _from_permission(model, t):
+        if t.mode != "async" or t.service != "sns" or t.delivery_dlq is not None or t.via_permission:
             continue
         topic = _caller(model, t)
         yield Finding(
@@ -506,9 +838,7 @@ def sns_subscription_without_redrive(model: Model, ctx: Context) -> Iterable[Fin
             function=t.function,
             path=[topic, f"subscription of {t.function}", "delivery fails: SNS retries", "no redrive policy",
                   "discarded"],
-            fix=wording(model, "add a RedrivePolicy with a deadLetterTargetArn (an SQS queue) to the subscription",
-                        "add a redrive_policy with a deadLetterTargetArn (an SQS queue) to the "
-                        "aws_sns_topic_subscription"),
+            fix=wording(model, "add a RedrivePolicy with a deadLetterTargetArn (an SQS queue) to the subscription"),
         )
 
 
@@ -535,26 +865,114 @@ def eventbridge_target_without_dlq(model: Model, ctx: Context) -> Iterable[Findi
 
     ## Example
     ```yaml
-    Nightly:
-      Type: AWS::Events::Rule
-      Properties:
-        ScheduleExpression: rate(1 day)
-        Targets:
-          - Id: report
-            Arn: !GetAtt Report.Arn
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      ReportFailures:
+        Type: AWS::SQS::Queue
+      Report:
+        Type: AWS::Serverless::Function
+        Properties:
+          DeadLetterQueue:
+            Type: SQS
+            TargetArn: !GetAtt ReportFailures.Arn
+          Events:
+            Nightly:
+              Type: Schedule
+              Properties:
+                Schedule: rate(1 day)
+    ```
+
+    In Terraform:
+    ```hcl
+    resource "aws_sqs_queue" "report_failures" {}
+
+    resource "aws_lambda_function" "report" {
+      function_name = "report"
+      role          = aws_iam_role.report.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+      dead_letter_config {
+        target_arn = aws_sqs_queue.report_failures.arn
+      }
+    }
+
+    resource "aws_cloudwatch_event_rule" "nightly" {
+      schedule_expression = "rate(1 day)"
+    }
+
+    resource "aws_cloudwatch_event_target" "nightly" {
+      rule = aws_cloudwatch_event_rule.nightly.name
+      arn  = aws_lambda_function.report.arn
+    }
+
+    resource "aws_lambda_permission" "nightly" {
+      action        = "lambda:InvokeFunction"
+      function_name = aws_lambda_function.report.function_name
+      principal     = "events.amazonaws.com"
+      source_arn    = aws_cloudwatch_event_rule.nightly.arn
+    }
     ```
 
     ## Use instead
+    The same template with a `DeadLetterConfig` on the schedule (its EventBridge target).
     ```yaml
-    Nightly:
-      Type: AWS::Events::Rule
-      Properties:
-        ScheduleExpression: rate(1 day)
-        Targets:
-          - Id: report
-            Arn: !GetAtt Report.Arn
-            DeadLetterConfig:
-              Arn: !GetAtt NightlyUndelivered.Arn
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      ReportFailures:
+        Type: AWS::SQS::Queue
+      NightlyUndelivered:
+        Type: AWS::SQS::Queue
+      Report:
+        Type: AWS::Serverless::Function
+        Properties:
+          DeadLetterQueue:
+            Type: SQS
+            TargetArn: !GetAtt ReportFailures.Arn
+          Events:
+            Nightly:
+              Type: Schedule
+              Properties:
+                Schedule: rate(1 day)
+                DeadLetterConfig:
+                  Arn: !GetAtt NightlyUndelivered.Arn
+    ```
+
+    In Terraform:
+    ```hcl
+    resource "aws_sqs_queue" "report_failures" {}
+
+    resource "aws_sqs_queue" "nightly_undelivered" {}
+
+    resource "aws_lambda_function" "report" {
+      function_name = "report"
+      role          = aws_iam_role.report.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+      dead_letter_config {
+        target_arn = aws_sqs_queue.report_failures.arn
+      }
+    }
+
+    resource "aws_cloudwatch_event_rule" "nightly" {
+      schedule_expression = "rate(1 day)"
+    }
+
+    resource "aws_cloudwatch_event_target" "nightly" {
+      rule = aws_cloudwatch_event_rule.nightly.name
+      arn  = aws_lambda_function.report.arn
+      dead_letter_config {
+        arn = aws_sqs_queue.nightly_undelivered.arn
+      }
+    }
+
+    resource "aws_lambda_permission" "nightly" {
+      action        = "lambda:InvokeFunction"
+      function_name = aws_lambda_function.report.function_name
+      principal     = "events.amazonaws.com"
+      source_arn    = aws_cloudwatch_event_rule.nightly.arn
+    }
     ```
 
     ## References
@@ -564,7 +982,7 @@ def eventbridge_target_without_dlq(model: Model, ctx: Context) -> Iterable[Findi
     for t in model.triggers:
         if t.mode != "async" or t.service not in ("eventbridge", "events", "schedule"):
             continue
-        if t.delivery_dlq is not None or _from_permission(model, t):
+        if t.delivery_dlq is not None or t.via_permission:
             continue
         rule_label = _caller(model, t)
         yield Finding(
@@ -577,8 +995,7 @@ def eventbridge_target_without_dlq(model: Model, ctx: Context) -> Iterable[Findi
             function=t.function,
             path=[rule_label, f"target {t.function}", "delivery fails: EventBridge retries",
                   "no target DLQ", "dropped"],
-            fix=wording(model, "add DeadLetterConfig (an SQS queue) to the rule target",
-                        "add a dead_letter_config (an SQS queue) to the aws_cloudwatch_event_target"),
+            fix=wording(model, "add DeadLetterConfig (an SQS queue) to the rule target"),
         )
 
 
@@ -609,30 +1026,187 @@ def failure_target_not_permitted(model: Model, ctx: Context) -> Iterable[Finding
 
     ## Example
     ```yaml
-    WorkerRole:
-      Type: AWS::IAM::Role
-      Properties:
-        AssumeRolePolicyDocument: ...
-        Policies:
-          - PolicyName: logs
-            PolicyDocument:
-              Statement:
-                - Effect: Allow
-                  Action: logs:*
-                  Resource: "*"
-    Worker:
-      Type: AWS::Lambda::Function
-      Properties:
-        Role: !GetAtt WorkerRole.Arn
-        DeadLetterConfig:
-          TargetArn: !GetAtt WorkerDlq.Arn
+    Resources:
+      Uploads:
+        Type: AWS::S3::Bucket
+      WorkerDlq:
+        Type: AWS::SQS::Queue
+      WorkerRole:
+        Type: AWS::IAM::Role
+        Properties:
+          AssumeRolePolicyDocument:
+            Statement:
+              - Effect: Allow
+                Principal: {Service: lambda.amazonaws.com}
+                Action: sts:AssumeRole
+          Policies:
+            - PolicyName: logs
+              PolicyDocument:
+                Statement:
+                  - Effect: Allow
+                    Action: logs:*
+                    Resource: "*"
+      Worker:
+        Type: AWS::Lambda::Function
+        Properties:
+          Runtime: python3.12
+          Handler: index.handler
+          Code: {ZipFile: "def handler(event, context): pass"}
+          Role: !GetAtt WorkerRole.Arn
+          DeadLetterConfig:
+            TargetArn: !GetAtt WorkerDlq.Arn
+      UploadsInvoke:
+        Type: AWS::Lambda::Permission
+        Properties:
+          Action: lambda:InvokeFunction
+          FunctionName: !Ref Worker
+          Principal: s3.amazonaws.com
+          SourceArn: !GetAtt Uploads.Arn
+    ```
+
+    In Terraform:
+    ```hcl
+    resource "aws_s3_bucket" "uploads" {}
+
+    resource "aws_sqs_queue" "resize_failures" {}
+
+    resource "aws_lambda_function" "resize_images" {
+      function_name = "resize-images"
+      role          = aws_iam_role.resize_images.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+      dead_letter_config {
+        target_arn = aws_sqs_queue.resize_failures.arn
+      }
+    }
+
+    resource "aws_lambda_permission" "uploads" {
+      action        = "lambda:InvokeFunction"
+      function_name = aws_lambda_function.resize_images.function_name
+      principal     = "s3.amazonaws.com"
+      source_arn    = aws_s3_bucket.uploads.arn
+    }
+
+    resource "aws_s3_bucket_notification" "uploads" {
+      bucket = aws_s3_bucket.uploads.id
+      lambda_function {
+        lambda_function_arn = aws_lambda_function.resize_images.arn
+        events              = ["s3:ObjectCreated:*"]
+      }
+    }
+
+    resource "aws_iam_role" "resize_images" {
+      assume_role_policy = jsonencode({
+        Version   = "2012-10-17"
+        Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "lambda.amazonaws.com" } }]
+      })
+    }
+
+    resource "aws_iam_role_policy" "resize_images" {
+      role = aws_iam_role.resize_images.id
+      policy = jsonencode({
+        Version = "2012-10-17"
+        Statement = [
+          { Effect = "Allow", Action = "logs:*", Resource = "*" },
+        ]
+      })
+    }
     ```
 
     ## Use instead
+    The same template with this statement in the role's policy:
     ```yaml
-                - Effect: Allow
-                  Action: sqs:SendMessage
-                  Resource: !GetAtt WorkerDlq.Arn
+    Resources:
+      Uploads:
+        Type: AWS::S3::Bucket
+      WorkerDlq:
+        Type: AWS::SQS::Queue
+      WorkerRole:
+        Type: AWS::IAM::Role
+        Properties:
+          AssumeRolePolicyDocument:
+            Statement:
+              - Effect: Allow
+                Principal: {Service: lambda.amazonaws.com}
+                Action: sts:AssumeRole
+          Policies:
+            - PolicyName: logs
+              PolicyDocument:
+                Statement:
+                  - Effect: Allow
+                    Action: logs:*
+                    Resource: "*"
+                  - Effect: Allow
+                    Action: sqs:SendMessage
+                    Resource: !GetAtt WorkerDlq.Arn
+      Worker:
+        Type: AWS::Lambda::Function
+        Properties:
+          Runtime: python3.12
+          Handler: index.handler
+          Code: {ZipFile: "def handler(event, context): pass"}
+          Role: !GetAtt WorkerRole.Arn
+          DeadLetterConfig:
+            TargetArn: !GetAtt WorkerDlq.Arn
+      UploadsInvoke:
+        Type: AWS::Lambda::Permission
+        Properties:
+          Action: lambda:InvokeFunction
+          FunctionName: !Ref Worker
+          Principal: s3.amazonaws.com
+          SourceArn: !GetAtt Uploads.Arn
+    ```
+
+    In Terraform:
+    ```hcl
+    resource "aws_s3_bucket" "uploads" {}
+
+    resource "aws_sqs_queue" "resize_failures" {}
+
+    resource "aws_lambda_function" "resize_images" {
+      function_name = "resize-images"
+      role          = aws_iam_role.resize_images.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+      dead_letter_config {
+        target_arn = aws_sqs_queue.resize_failures.arn
+      }
+    }
+
+    resource "aws_lambda_permission" "uploads" {
+      action        = "lambda:InvokeFunction"
+      function_name = aws_lambda_function.resize_images.function_name
+      principal     = "s3.amazonaws.com"
+      source_arn    = aws_s3_bucket.uploads.arn
+    }
+
+    resource "aws_s3_bucket_notification" "uploads" {
+      bucket = aws_s3_bucket.uploads.id
+      lambda_function {
+        lambda_function_arn = aws_lambda_function.resize_images.arn
+        events              = ["s3:ObjectCreated:*"]
+      }
+    }
+
+    resource "aws_iam_role" "resize_images" {
+      assume_role_policy = jsonencode({
+        Version   = "2012-10-17"
+        Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "lambda.amazonaws.com" } }]
+      })
+    }
+
+    resource "aws_iam_role_policy" "resize_images" {
+      role = aws_iam_role.resize_images.id
+      policy = jsonencode({
+        Version = "2012-10-17"
+        Statement = [
+          { Effect = "Allow", Action = "logs:*", Resource = "*" },
+          { Effect = "Allow", Action = "sqs:SendMessage", Resource = aws_sqs_queue.resize_failures.arn },
+        ]
+      })
+    }
     ```
 
     ## References

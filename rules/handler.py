@@ -59,9 +59,8 @@ def _trigger_related(model: Model, triggers: list[Trigger]) -> list[Related]:
 
 def _mapping(t: Trigger) -> str:
     """``the SQS event Orders of ProcessOrders`` (SAM) or ``the event source mapping OrdersMapping``."""
-    eid = str(t.extra.get("id") or "")
-    if t.resource == t.function and eid.startswith(t.function) and len(eid) > len(t.function):
-        return f"the {_caller(t)} event {eid[len(t.function):]} of {t.function}"
+    if t.event_name:
+        return f"the {_caller(t)} event {t.event_name} of {t.function}"
     return f"the {_caller(t)} event source mapping {t.resource}"
 
 
@@ -108,24 +107,83 @@ def status_code_to_non_http(model: Model, ctx: Context) -> Iterable[Finding]:
     batch deleted`
 
     ## Example
+    ```yaml
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      OrdersDLQ:
+        Type: AWS::SQS::Queue
+        Properties:
+          MessageRetentionPeriod: 1209600
+      OrdersQueue:
+        Type: AWS::SQS::Queue
+        Properties:
+          RedrivePolicy:
+            deadLetterTargetArn: !GetAtt OrdersDLQ.Arn
+            maxReceiveCount: 5
+      ProcessOrders:
+        Type: AWS::Serverless::Function
+        Properties:
+          CodeUri: src/
+          Handler: app.handler
+          Runtime: python3.12
+          Events:
+            Orders:
+              Type: SQS
+              Properties:
+                Queue: !GetAtt OrdersQueue.Arn
+    ```
     ```python
+    # file: src/app.py
     def handler(event, context):
-        try:
-            for record in event["Records"]:
-                save(record)
-        except Exception:
-            return {"statusCode": 500, "body": "failed"}
+        for record in event["Records"]:
+            if not save(record):
+                return {"statusCode": 500}  # SQS reads no status: the batch is deleted
         return {"statusCode": 200}
+    ```
+
+    In Terraform:
+    ```hcl
+    data "archive_file" "app" {
+      type        = "zip"
+      source_dir  = "src"
+      output_path = "build/app.zip"
+    }
+
+    resource "aws_sqs_queue" "orders_dlq" {
+      message_retention_seconds = 1209600
+    }
+
+    resource "aws_sqs_queue" "orders" {
+      redrive_policy = jsonencode({
+        deadLetterTargetArn = aws_sqs_queue.orders_dlq.arn
+        maxReceiveCount     = 5
+      })
+    }
+
+    resource "aws_lambda_function" "process_orders" {
+      function_name = "process-orders"
+      role          = aws_iam_role.process_orders.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = data.archive_file.app.output_path
+    }
+
+    resource "aws_lambda_event_source_mapping" "orders" {
+      event_source_arn = aws_sqs_queue.orders.arn
+      function_name    = aws_lambda_function.process_orders.arn
+    }
     ```
 
     ## Use instead
     ```python
+    # file: src/app.py
     def handler(event, context):
         for record in event["Records"]:
-            save(record)  # an exception fails the invocation: the messages come back
+            save(record)  # raises on failure: the messages come back
     ```
 
     ## References
+    - https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html
     - https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html
     - https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html
     - https://docs.aws.amazon.com/lambda/latest/dg/kinesis-on-failure-destination.html
@@ -204,10 +262,36 @@ def exception_swallowed(model: Model, ctx: Context) -> Iterable[Finding]:
     for exactly this case never see it.
 
     ## Failure path
-    `Uploads (S3) → Thumbnail [async] → except Exception: log → success → no retry, no DLQ`
+    `Uploads (S3) → ResizeImages [async] → except Exception: log → success → no retry, no DLQ`
 
     ## Example
+    ```yaml
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      Uploads:
+        Type: AWS::S3::Bucket
+      ResizeFailures:
+        Type: AWS::SQS::Queue
+      ResizeImages:
+        Type: AWS::Serverless::Function
+        Properties:
+          CodeUri: src/
+          Handler: app.handler
+          Runtime: python3.12
+          EventInvokeConfig:
+            DestinationConfig:
+              OnFailure:
+                Type: SQS
+                Destination: !GetAtt ResizeFailures.Arn
+          Events:
+            Upload:
+              Type: S3
+              Properties:
+                Bucket: !Ref Uploads
+                Events: s3:ObjectCreated:*
+    ```
     ```python
+    # file: src/app.py
     def handler(event, context):
         try:
             resize(event)
@@ -215,8 +299,59 @@ def exception_swallowed(model: Model, ctx: Context) -> Iterable[Finding]:
             print(f"failed: {exc}")
     ```
 
+    In Terraform:
+    ```hcl
+    data "archive_file" "app" {
+      type        = "zip"
+      source_dir  = "src"
+      output_path = "build/app.zip"
+    }
+
+    resource "aws_s3_bucket" "uploads" {}
+
+    resource "aws_sqs_queue" "resize_failures" {}
+
+    resource "aws_lambda_function" "resize_images" {
+      function_name = "resize-images"
+      role          = aws_iam_role.resize_images.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = data.archive_file.app.output_path
+    }
+
+    resource "aws_lambda_function_event_invoke_config" "resize_images" {
+      function_name = aws_lambda_function.resize_images.function_name
+      destination_config {
+        on_failure {
+          destination = aws_sqs_queue.resize_failures.arn
+        }
+      }
+    }
+
+    resource "aws_lambda_permission" "uploads" {
+      action        = "lambda:InvokeFunction"
+      function_name = aws_lambda_function.resize_images.function_name
+      principal     = "s3.amazonaws.com"
+      source_arn    = aws_s3_bucket.uploads.arn
+    }
+
+    resource "aws_s3_bucket_notification" "uploads" {
+      bucket = aws_s3_bucket.uploads.id
+      lambda_function {
+        lambda_function_arn = aws_lambda_function.resize_images.arn
+        events              = ["s3:ObjectCreated:*"]
+      }
+    }
+    ```
+
     ## Use instead
     ```python
+    # file: src/app.py
+    import logging
+
+    logger = logging.getLogger()
+
+
     def handler(event, context):
         try:
             resize(event)
@@ -281,22 +416,136 @@ def batch_item_failures_ignored(model: Model, ctx: Context) -> Iterable[Finding]
 
     ## Example
     ```yaml
-    ProcessOrders:
-      Type: AWS::Serverless::Function
-      Properties:
-        Events:
-          Orders:
-            Type: SQS
-            Properties:
-              Queue: !GetAtt OrdersQueue.Arn
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      OrdersDLQ:
+        Type: AWS::SQS::Queue
+        Properties:
+          MessageRetentionPeriod: 1209600
+      OrdersQueue:
+        Type: AWS::SQS::Queue
+        Properties:
+          RedrivePolicy:
+            deadLetterTargetArn: !GetAtt OrdersDLQ.Arn
+            maxReceiveCount: 5
+      ProcessOrders:
+        Type: AWS::Serverless::Function
+        Properties:
+          CodeUri: src/
+          Handler: app.handler
+          Runtime: python3.12
+          Events:
+            Orders:
+              Type: SQS
+              Properties:
+                Queue: !GetAtt OrdersQueue.Arn
+    ```
+    ```python
+    # file: src/app.py
+    def handler(event, context):
+        failures = []
+        for record in event["Records"]:
+            try:
+                save(record)
+            except Exception:
+                failures.append({"itemIdentifier": record["messageId"]})
+        return {"batchItemFailures": failures}
+    ```
+
+    In Terraform:
+    ```hcl
+    data "archive_file" "app" {
+      type        = "zip"
+      source_dir  = "src"
+      output_path = "build/app.zip"
+    }
+
+    resource "aws_sqs_queue" "orders_dlq" {
+      message_retention_seconds = 1209600
+    }
+
+    resource "aws_sqs_queue" "orders" {
+      redrive_policy = jsonencode({
+        deadLetterTargetArn = aws_sqs_queue.orders_dlq.arn
+        maxReceiveCount     = 5
+      })
+    }
+
+    resource "aws_lambda_function" "process_orders" {
+      function_name = "process-orders"
+      role          = aws_iam_role.process_orders.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = data.archive_file.app.output_path
+    }
+
+    resource "aws_lambda_event_source_mapping" "orders" {
+      event_source_arn = aws_sqs_queue.orders.arn
+      function_name    = aws_lambda_function.process_orders.arn
+    }
     ```
 
     ## Use instead
+    The same handler, and `FunctionResponseTypes: [ReportBatchItemFailures]` on the event:
     ```yaml
-            Properties:
-              Queue: !GetAtt OrdersQueue.Arn
-              FunctionResponseTypes:
-                - ReportBatchItemFailures
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      OrdersDLQ:
+        Type: AWS::SQS::Queue
+        Properties:
+          MessageRetentionPeriod: 1209600
+      OrdersQueue:
+        Type: AWS::SQS::Queue
+        Properties:
+          RedrivePolicy:
+            deadLetterTargetArn: !GetAtt OrdersDLQ.Arn
+            maxReceiveCount: 5
+      ProcessOrders:
+        Type: AWS::Serverless::Function
+        Properties:
+          CodeUri: src/
+          Handler: app.handler
+          Runtime: python3.12
+          Events:
+            Orders:
+              Type: SQS
+              Properties:
+                Queue: !GetAtt OrdersQueue.Arn
+                FunctionResponseTypes: [ReportBatchItemFailures]
+    ```
+
+    In Terraform:
+    ```hcl
+    data "archive_file" "app" {
+      type        = "zip"
+      source_dir  = "src"
+      output_path = "build/app.zip"
+    }
+
+    resource "aws_sqs_queue" "orders_dlq" {
+      message_retention_seconds = 1209600
+    }
+
+    resource "aws_sqs_queue" "orders" {
+      redrive_policy = jsonencode({
+        deadLetterTargetArn = aws_sqs_queue.orders_dlq.arn
+        maxReceiveCount     = 5
+      })
+    }
+
+    resource "aws_lambda_function" "process_orders" {
+      function_name = "process-orders"
+      role          = aws_iam_role.process_orders.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = data.archive_file.app.output_path
+    }
+
+    resource "aws_lambda_event_source_mapping" "orders" {
+      event_source_arn = aws_sqs_queue.orders.arn
+      function_name    = aws_lambda_function.process_orders.arn
+      function_response_types = ["ReportBatchItemFailures"]
+    }
     ```
 
     ## References
@@ -325,8 +574,8 @@ def batch_item_failures_ignored(model: Model, ctx: Context) -> Iterable[Finding]
                 related=_trigger_related(model, [t]),
                 path=[_source_step(model, t), trigger_step(t), "returns batchItemFailures", "response ignored",
                       f"whole batch {gone.split(' ')[0]}"],
-                fix=wording(model, f"Add FunctionResponseTypes: [ReportBatchItemFailures] to {_mapping(t)}.",
-                            f'Add function_response_types = ["ReportBatchItemFailures"] to {_mapping(t)}.'),
+                fix=wording(model, "Add FunctionResponseTypes: [ReportBatchItemFailures] to {mapping}.",
+                            mapping=_mapping(t)),
             )
 
 
@@ -354,14 +603,76 @@ def batch_item_failures_never_reported(model: Model, ctx: Context) -> Iterable[F
     messages received again`
 
     ## Example
+    ```yaml
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      OrdersDLQ:
+        Type: AWS::SQS::Queue
+        Properties:
+          MessageRetentionPeriod: 1209600
+      OrdersQueue:
+        Type: AWS::SQS::Queue
+        Properties:
+          RedrivePolicy:
+            deadLetterTargetArn: !GetAtt OrdersDLQ.Arn
+            maxReceiveCount: 5
+      ProcessOrders:
+        Type: AWS::Serverless::Function
+        Properties:
+          CodeUri: src/
+          Handler: app.handler
+          Runtime: python3.12
+          Events:
+            Orders:
+              Type: SQS
+              Properties:
+                Queue: !GetAtt OrdersQueue.Arn
+                FunctionResponseTypes: [ReportBatchItemFailures]
+    ```
     ```python
+    # file: src/app.py
     def handler(event, context):
         for record in event["Records"]:
             save(record)
     ```
 
+    In Terraform:
+    ```hcl
+    data "archive_file" "app" {
+      type        = "zip"
+      source_dir  = "src"
+      output_path = "build/app.zip"
+    }
+
+    resource "aws_sqs_queue" "orders_dlq" {
+      message_retention_seconds = 1209600
+    }
+
+    resource "aws_sqs_queue" "orders" {
+      redrive_policy = jsonencode({
+        deadLetterTargetArn = aws_sqs_queue.orders_dlq.arn
+        maxReceiveCount     = 5
+      })
+    }
+
+    resource "aws_lambda_function" "process_orders" {
+      function_name = "process-orders"
+      role          = aws_iam_role.process_orders.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = data.archive_file.app.output_path
+    }
+
+    resource "aws_lambda_event_source_mapping" "orders" {
+      event_source_arn = aws_sqs_queue.orders.arn
+      function_name    = aws_lambda_function.process_orders.arn
+      function_response_types = ["ReportBatchItemFailures"]
+    }
+    ```
+
     ## Use instead
     ```python
+    # file: src/app.py
     def handler(event, context):
         failures = []
         for record in event["Records"]:
@@ -423,14 +734,80 @@ def only_first_record(model: Model, ctx: Context) -> Iterable[Finding]:
     unprocessed`
 
     ## Example
+    ```yaml
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      OrdersDLQ:
+        Type: AWS::SQS::Queue
+        Properties:
+          MessageRetentionPeriod: 1209600
+      OrdersQueue:
+        Type: AWS::SQS::Queue
+        Properties:
+          RedrivePolicy:
+            deadLetterTargetArn: !GetAtt OrdersDLQ.Arn
+            maxReceiveCount: 5
+      ProcessOrders:
+        Type: AWS::Serverless::Function
+        Properties:
+          CodeUri: src/
+          Handler: app.handler
+          Runtime: python3.12
+          Events:
+            Orders:
+              Type: SQS
+              Properties:
+                Queue: !GetAtt OrdersQueue.Arn
+    ```
     ```python
+    # file: src/app.py
+    import json
+
+
     def handler(event, context):
         order = json.loads(event["Records"][0]["body"])
         save(order)
     ```
 
+    In Terraform:
+    ```hcl
+    data "archive_file" "app" {
+      type        = "zip"
+      source_dir  = "src"
+      output_path = "build/app.zip"
+    }
+
+    resource "aws_sqs_queue" "orders_dlq" {
+      message_retention_seconds = 1209600
+    }
+
+    resource "aws_sqs_queue" "orders" {
+      redrive_policy = jsonencode({
+        deadLetterTargetArn = aws_sqs_queue.orders_dlq.arn
+        maxReceiveCount     = 5
+      })
+    }
+
+    resource "aws_lambda_function" "process_orders" {
+      function_name = "process-orders"
+      role          = aws_iam_role.process_orders.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = data.archive_file.app.output_path
+    }
+
+    resource "aws_lambda_event_source_mapping" "orders" {
+      event_source_arn = aws_sqs_queue.orders.arn
+      function_name    = aws_lambda_function.process_orders.arn
+    }
+    ```
+
     ## Use instead
     ```python
+    # file: src/app.py
+    import json
+
+
     def handler(event, context):
         for record in event["Records"]:
             save(json.loads(record["body"]))
@@ -465,8 +842,7 @@ def only_first_record(model: Model, ctx: Context) -> Iterable[Finding]:
                 related=_trigger_related(model, [t]),
                 path=[_source_step(model, t), trigger_step(t), "handler reads Records[0] only",
                       f"{size - 1} {what} {fate.split(' ')[0]} unprocessed"],
-                fix=wording(model, "Loop over every record in Records (or set BatchSize: 1).",
-                            "Loop over every record in Records (or set batch_size = 1)."),
+                fix=wording(model, "Loop over every record in Records (or set BatchSize: 1)."),
             )
 
 
@@ -495,13 +871,89 @@ def invalid_item_identifier(model: Model, ctx: Context) -> Iterable[Finding]:
     10 messages received again`
 
     ## Example
+    ```yaml
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      OrdersDLQ:
+        Type: AWS::SQS::Queue
+        Properties:
+          MessageRetentionPeriod: 1209600
+      OrdersQueue:
+        Type: AWS::SQS::Queue
+        Properties:
+          RedrivePolicy:
+            deadLetterTargetArn: !GetAtt OrdersDLQ.Arn
+            maxReceiveCount: 5
+      ProcessOrders:
+        Type: AWS::Serverless::Function
+        Properties:
+          CodeUri: src/
+          Handler: app.handler
+          Runtime: python3.12
+          Events:
+            Orders:
+              Type: SQS
+              Properties:
+                Queue: !GetAtt OrdersQueue.Arn
+                FunctionResponseTypes: [ReportBatchItemFailures]
+    ```
     ```python
-    failures.append({"itemIdentifier": record["receiptHandle"]})
+    # file: src/app.py
+    def handler(event, context):
+        failures = []
+        for record in event["Records"]:
+            try:
+                save(record)
+            except Exception:
+                failures.append({"itemIdentifier": record["receiptHandle"]})
+        return {"batchItemFailures": failures}
+    ```
+
+    In Terraform:
+    ```hcl
+    data "archive_file" "app" {
+      type        = "zip"
+      source_dir  = "src"
+      output_path = "build/app.zip"
+    }
+
+    resource "aws_sqs_queue" "orders_dlq" {
+      message_retention_seconds = 1209600
+    }
+
+    resource "aws_sqs_queue" "orders" {
+      redrive_policy = jsonencode({
+        deadLetterTargetArn = aws_sqs_queue.orders_dlq.arn
+        maxReceiveCount     = 5
+      })
+    }
+
+    resource "aws_lambda_function" "process_orders" {
+      function_name = "process-orders"
+      role          = aws_iam_role.process_orders.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = data.archive_file.app.output_path
+    }
+
+    resource "aws_lambda_event_source_mapping" "orders" {
+      event_source_arn = aws_sqs_queue.orders.arn
+      function_name    = aws_lambda_function.process_orders.arn
+      function_response_types = ["ReportBatchItemFailures"]
+    }
     ```
 
     ## Use instead
     ```python
-    failures.append({"itemIdentifier": record["messageId"]})
+    # file: src/app.py
+    def handler(event, context):
+        failures = []
+        for record in event["Records"]:
+            try:
+                save(record)
+            except Exception:
+                failures.append({"itemIdentifier": record["messageId"]})
+        return {"batchItemFailures": failures}
     ```
 
     ## References
@@ -559,28 +1011,99 @@ def fifo_continues(model: Model, ctx: Context) -> Iterable[Finding]:
     after it as failed.
 
     ## Failure path
-    `Orders.fifo (SQS FIFO) → ProcessOrders [poll, batch 10] → message 3 fails → 4..10 processed →
+    `OrdersQueue (SQS FIFO) → ProcessOrders [poll, batch 10] → message 3 fails → 4..10 processed →
     message 3 retried after them`
 
     ## Example
+    ```yaml
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      OrdersDLQ:
+        Type: AWS::SQS::Queue
+        Properties:
+          FifoQueue: true
+          MessageRetentionPeriod: 1209600
+      OrdersQueue:
+        Type: AWS::SQS::Queue
+        Properties:
+          FifoQueue: true
+          RedrivePolicy:
+            deadLetterTargetArn: !GetAtt OrdersDLQ.Arn
+            maxReceiveCount: 5
+      ProcessOrders:
+        Type: AWS::Serverless::Function
+        Properties:
+          CodeUri: src/
+          Handler: app.handler
+          Runtime: python3.12
+          Events:
+            Orders:
+              Type: SQS
+              Properties:
+                Queue: !GetAtt OrdersQueue.Arn
+                FunctionResponseTypes: [ReportBatchItemFailures]
+    ```
     ```python
-    for record in event["Records"]:
-        try:
-            apply(record)
-        except Exception:
-            failures.append({"itemIdentifier": record["messageId"]})
-    return {"batchItemFailures": failures}
+    # file: src/app.py
+    def handler(event, context):
+        failures = []
+        for record in event["Records"]:
+            try:
+                apply(record)
+            except Exception:
+                failures.append({"itemIdentifier": record["messageId"]})
+        return {"batchItemFailures": failures}
+    ```
+
+    In Terraform:
+    ```hcl
+    data "archive_file" "app" {
+      type        = "zip"
+      source_dir  = "src"
+      output_path = "build/app.zip"
+    }
+
+    resource "aws_sqs_queue" "orders_dlq" {
+      fifo_queue                = true
+      message_retention_seconds = 1209600
+    }
+
+    resource "aws_sqs_queue" "orders" {
+      fifo_queue = true
+      redrive_policy = jsonencode({
+        deadLetterTargetArn = aws_sqs_queue.orders_dlq.arn
+        maxReceiveCount     = 5
+      })
+    }
+
+    resource "aws_lambda_function" "process_orders" {
+      function_name = "process-orders"
+      role          = aws_iam_role.process_orders.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = data.archive_file.app.output_path
+    }
+
+    resource "aws_lambda_event_source_mapping" "orders" {
+      event_source_arn = aws_sqs_queue.orders.arn
+      function_name    = aws_lambda_function.process_orders.arn
+      function_response_types = ["ReportBatchItemFailures"]
+    }
     ```
 
     ## Use instead
+    Stop at the first failure and report it with every record after it, so that their order holds:
     ```python
-    for i, record in enumerate(event["Records"]):
-        try:
-            apply(record)
-        except Exception:
-            failures = [{"itemIdentifier": r["messageId"]} for r in event["Records"][i:]]
-            break
-    return {"batchItemFailures": failures}
+    # file: src/app.py
+    def handler(event, context):
+        failures = []
+        for i, record in enumerate(event["Records"]):
+            try:
+                apply(record)
+            except Exception:
+                failures = [{"itemIdentifier": r["messageId"]} for r in event["Records"][i:]]
+                break
+        return {"batchItemFailures": failures}
     ```
 
     ## References
@@ -634,7 +1157,7 @@ def _proxy_callers(triggers: list[Trigger]) -> list[Trigger]:
             continue
         if t.service == "alb" or t.service == "apigateway" and t.proxy:
             out.append(t)
-        elif t.service == "apigatewayv2" and t.proxy and str(t.extra.get("payload_format_version")) == "1.0":
+        elif t.service == "apigatewayv2" and t.proxy and str(t.payload_format_version) == "1.0":
             out.append(t)
     return out
 
@@ -658,16 +1181,79 @@ def malformed_proxy_response(model: Model, ctx: Context) -> Iterable[Finding]:
     balancer answers `502` too. The function itself succeeded, so its metrics show no error.
 
     ## Failure path
-    `OrdersApi (REST) → GetOrder [sync] → returns {"body": {...}} → malformed proxy response → client gets 502`
+    `ServerlessRestApi (REST) → GetItem [sync] → returns {"body": {...}} → malformed proxy response → client gets 502`
 
     ## Example
+    ```yaml
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      GetItem:
+        Type: AWS::Serverless::Function
+        Properties:
+          CodeUri: src/
+          Handler: app.handler
+          Runtime: python3.12
+          Events:
+            Get:
+              Type: Api
+              Properties:
+                Path: /items/{id}
+                Method: get
+    ```
     ```python
+    # file: src/app.py
     def handler(event, context):
         return {"statusCode": 200, "body": {"id": 1}}
     ```
 
+    In Terraform:
+    ```hcl
+    data "archive_file" "app" {
+      type        = "zip"
+      source_dir  = "src"
+      output_path = "build/app.zip"
+    }
+
+    resource "aws_lambda_function" "get_item" {
+      function_name = "get-item"
+      role          = aws_iam_role.get_item.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = data.archive_file.app.output_path
+    }
+
+    resource "aws_apigatewayv2_api" "api" {
+      name          = "api"
+      protocol_type = "HTTP"
+    }
+
+    resource "aws_apigatewayv2_integration" "get_item" {
+      api_id                 = aws_apigatewayv2_api.api.id
+      integration_type       = "AWS_PROXY"
+      integration_uri        = aws_lambda_function.get_item.invoke_arn
+      payload_format_version = "1.0"
+    }
+
+    resource "aws_apigatewayv2_route" "get_item" {
+      api_id    = aws_apigatewayv2_api.api.id
+      route_key = "GET /items"
+      target    = "integrations/${aws_apigatewayv2_integration.get_item.id}"
+    }
+
+    resource "aws_lambda_permission" "api" {
+      action        = "lambda:InvokeFunction"
+      function_name = aws_lambda_function.get_item.function_name
+      principal     = "apigateway.amazonaws.com"
+      source_arn    = "${aws_apigatewayv2_api.api.execution_arn}/*"
+    }
+    ```
+
     ## Use instead
     ```python
+    # file: src/app.py
+    import json
+
+
     def handler(event, context):
         return {"statusCode": 200, "body": json.dumps({"id": 1})}
     ```
@@ -738,17 +1324,129 @@ def handler_not_found(model: Model, ctx: Context) -> Iterable[Finding]:
 
     ## Example
     ```yaml
-    ProcessOrders:
-      Type: AWS::Serverless::Function
-      Properties:
-        CodeUri: src/
-        Handler: app.lambda_handler   # src/app.py defines handler()
-        Runtime: python3.12
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      OrdersDLQ:
+        Type: AWS::SQS::Queue
+        Properties:
+          MessageRetentionPeriod: 1209600
+      OrdersQueue:
+        Type: AWS::SQS::Queue
+        Properties:
+          RedrivePolicy:
+            deadLetterTargetArn: !GetAtt OrdersDLQ.Arn
+            maxReceiveCount: 5
+      ProcessOrders:
+        Type: AWS::Serverless::Function
+        Properties:
+          CodeUri: src/
+          Handler: app.lambda_handler   # src/app.py defines handler()
+          Runtime: python3.12
+          Events:
+            Orders:
+              Type: SQS
+              Properties:
+                Queue: !GetAtt OrdersQueue.Arn
+    ```
+    ```python
+    # file: src/app.py
+    def handler(event, context):
+        for record in event["Records"]:
+            save(record)
+    ```
+
+    In Terraform:
+    ```hcl
+    data "archive_file" "app" {
+      type        = "zip"
+      source_dir  = "src"
+      output_path = "build/app.zip"
+    }
+
+    resource "aws_sqs_queue" "orders_dlq" {
+      message_retention_seconds = 1209600
+    }
+
+    resource "aws_sqs_queue" "orders" {
+      redrive_policy = jsonencode({
+        deadLetterTargetArn = aws_sqs_queue.orders_dlq.arn
+        maxReceiveCount     = 5
+      })
+    }
+
+    resource "aws_lambda_function" "process_orders" {
+      function_name = "process-orders"
+      role          = aws_iam_role.process_orders.arn
+      runtime       = "python3.12"
+      handler       = "app.lambda_handler"
+      filename      = data.archive_file.app.output_path
+    }
+
+    resource "aws_lambda_event_source_mapping" "orders" {
+      event_source_arn = aws_sqs_queue.orders.arn
+      function_name    = aws_lambda_function.process_orders.arn
+    }
     ```
 
     ## Use instead
+    The same code, and `Handler: app.handler` in the template:
     ```yaml
-        Handler: app.handler
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      OrdersDLQ:
+        Type: AWS::SQS::Queue
+        Properties:
+          MessageRetentionPeriod: 1209600
+      OrdersQueue:
+        Type: AWS::SQS::Queue
+        Properties:
+          RedrivePolicy:
+            deadLetterTargetArn: !GetAtt OrdersDLQ.Arn
+            maxReceiveCount: 5
+      ProcessOrders:
+        Type: AWS::Serverless::Function
+        Properties:
+          CodeUri: src/
+          Handler: app.handler
+          Runtime: python3.12
+          Events:
+            Orders:
+              Type: SQS
+              Properties:
+                Queue: !GetAtt OrdersQueue.Arn
+    ```
+
+    In Terraform:
+    ```hcl
+    data "archive_file" "app" {
+      type        = "zip"
+      source_dir  = "src"
+      output_path = "build/app.zip"
+    }
+
+    resource "aws_sqs_queue" "orders_dlq" {
+      message_retention_seconds = 1209600
+    }
+
+    resource "aws_sqs_queue" "orders" {
+      redrive_policy = jsonencode({
+        deadLetterTargetArn = aws_sqs_queue.orders_dlq.arn
+        maxReceiveCount     = 5
+      })
+    }
+
+    resource "aws_lambda_function" "process_orders" {
+      function_name = "process-orders"
+      role          = aws_iam_role.process_orders.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = data.archive_file.app.output_path
+    }
+
+    resource "aws_lambda_event_source_mapping" "orders" {
+      event_source_arn = aws_sqs_queue.orders.arn
+      function_name    = aws_lambda_function.process_orders.arn
+    }
     ```
 
     ## References
@@ -780,6 +1478,5 @@ def handler_not_found(model: Model, ctx: Context) -> Iterable[Finding]:
             function=fid,
             related=related,
             path=[f"{fid} (function)", f"Handler {handler}", facts.missing_detail, f"{error} on every invocation"],
-            fix=wording(model, "Point Handler at an existing file.function (or fix CodeUri).",
-                        "Point handler at an existing file.function (or fix the archive_file source)."),
+            fix=wording(model, "Point Handler at an existing file.function (or fix CodeUri)."),
         )

@@ -11,11 +11,11 @@ from collections import deque
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from invocation_lint.rules._common import node_label, related, trigger_step
-
 from invocation_lint import iam
 from invocation_lint.model import Function, Model, Target, Trigger
 from invocation_lint.registry import Context, Finding, Related, rule
+
+from ._common import node_label, related, trigger_step
 
 if TYPE_CHECKING:
     from invocation_lint.graph import Edge
@@ -172,32 +172,143 @@ def failure_route_loops_back(model: Model, ctx: Context) -> Iterable[Finding]:
     function code sends the event.
 
     ## Failure path
-    Orders (SQS) → Worker [poll] → fails 5 times → redrive to Orders (SQS) → Worker → ...
+    Alerts (SNS) → Notify [async] → fails 3 times → on-failure destination Alerts (SNS) → Notify → ...
 
     ## Example
     ```yaml
-    Notify:
-      Type: AWS::Serverless::Function
-      Properties:
-        EventInvokeConfig:
-          DestinationConfig:
-            OnFailure:
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      Alerts:
+        Type: AWS::SNS::Topic
+      AlertsUndelivered:
+        Type: AWS::SQS::Queue
+      Notify:
+        Type: AWS::Serverless::Function
+        Properties:
+          EventInvokeConfig:
+            DestinationConfig:
+              OnFailure:
+                Type: SNS
+                Destination: !Ref Alerts      # the topic that invokes Notify
+          Events:
+            Alert:
               Type: SNS
-              Destination: !Ref Alerts      # the topic that invokes Notify
-        Events:
-          Alerts:
-            Type: SNS
-            Properties:
-              Topic: !Ref Alerts
+              Properties:
+                Topic: !Ref Alerts
+                RedrivePolicy:
+                  deadLetterTargetArn: !GetAtt AlertsUndelivered.Arn
+    ```
+
+    In Terraform:
+    ```hcl
+    resource "aws_sns_topic" "alerts" {}
+
+    resource "aws_sqs_queue" "notify_failures" {}
+
+    resource "aws_sqs_queue" "alerts_undelivered" {}
+
+    resource "aws_lambda_function" "notify" {
+      function_name = "notify"
+      role          = aws_iam_role.notify.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+    }
+
+    resource "aws_lambda_permission" "alerts" {
+      action        = "lambda:InvokeFunction"
+      function_name = aws_lambda_function.notify.function_name
+      principal     = "sns.amazonaws.com"
+      source_arn    = aws_sns_topic.alerts.arn
+    }
+
+    resource "aws_sns_topic_subscription" "alerts" {
+      topic_arn = aws_sns_topic.alerts.arn
+      protocol  = "lambda"
+      endpoint  = aws_lambda_function.notify.arn
+      redrive_policy = jsonencode({
+        deadLetterTargetArn = aws_sqs_queue.alerts_undelivered.arn
+      })
+    }
+
+    resource "aws_lambda_function_event_invoke_config" "notify" {
+      function_name = aws_lambda_function.notify.function_name
+      destination_config {
+        on_failure {
+          destination = aws_sns_topic.alerts.arn   # the topic that invokes notify
+        }
+      }
+    }
     ```
 
     ## Use instead
+    The same template with the failures sent to a queue that nothing consumes automatically:
     ```yaml
-        EventInvokeConfig:
-          DestinationConfig:
-            OnFailure:
-              Type: SQS
-              Destination: !GetAtt NotifyFailures.Arn   # a queue nothing consumes automatically
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      Alerts:
+        Type: AWS::SNS::Topic
+      AlertsUndelivered:
+        Type: AWS::SQS::Queue
+      NotifyFailures:
+        Type: AWS::SQS::Queue
+      Notify:
+        Type: AWS::Serverless::Function
+        Properties:
+          EventInvokeConfig:
+            DestinationConfig:
+              OnFailure:
+                Type: SQS
+                Destination: !GetAtt NotifyFailures.Arn
+          Events:
+            Alert:
+              Type: SNS
+              Properties:
+                Topic: !Ref Alerts
+                RedrivePolicy:
+                  deadLetterTargetArn: !GetAtt AlertsUndelivered.Arn
+    ```
+
+    In Terraform:
+    ```hcl
+    resource "aws_sns_topic" "alerts" {}
+
+    resource "aws_sqs_queue" "notify_failures" {}
+
+    resource "aws_sqs_queue" "alerts_undelivered" {}
+
+    resource "aws_lambda_function" "notify" {
+      function_name = "notify"
+      role          = aws_iam_role.notify.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+    }
+
+    resource "aws_lambda_permission" "alerts" {
+      action        = "lambda:InvokeFunction"
+      function_name = aws_lambda_function.notify.function_name
+      principal     = "sns.amazonaws.com"
+      source_arn    = aws_sns_topic.alerts.arn
+    }
+
+    resource "aws_sns_topic_subscription" "alerts" {
+      topic_arn = aws_sns_topic.alerts.arn
+      protocol  = "lambda"
+      endpoint  = aws_lambda_function.notify.arn
+      redrive_policy = jsonencode({
+        deadLetterTargetArn = aws_sqs_queue.alerts_undelivered.arn
+      })
+    }
+
+    resource "aws_lambda_function_event_invoke_config" "notify" {
+      function_name = aws_lambda_function.notify.function_name
+      destination_config {
+        on_failure {
+          destination = aws_sqs_queue.notify_failures.arn
+        }
+      }
+    }
     ```
 
     ## References
@@ -280,27 +391,179 @@ def function_writes_to_own_trigger(model: Model, ctx: Context) -> Iterable[Findi
 
     ## Example
     ```yaml
-    Thumbnail:
-      Type: AWS::Serverless::Function
-      Properties:
-        Policies:
-          - S3CrudPolicy:
-              BucketName: !Ref Uploads
-        Events:
-          Upload:
-            Type: S3
-            Properties:
-              Bucket: !Ref Uploads
-              Events: s3:ObjectCreated:*
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      Uploads:
+        Type: AWS::S3::Bucket
+      ThumbnailFailures:
+        Type: AWS::SQS::Queue
+      Thumbnail:
+        Type: AWS::Serverless::Function
+        Properties:
+          Policies:
+            - S3CrudPolicy:
+                BucketName: !Ref Uploads
+          EventInvokeConfig:
+            DestinationConfig:
+              OnFailure:
+                Type: SQS
+                Destination: !GetAtt ThumbnailFailures.Arn
+          Events:
+            Upload:
+              Type: S3
+              Properties:
+                Bucket: !Ref Uploads
+                Events: s3:ObjectCreated:*
+    ```
+
+    In Terraform:
+    ```hcl
+    resource "aws_s3_bucket" "uploads" {}
+
+    resource "aws_sqs_queue" "resize_failures" {}
+
+    resource "aws_lambda_function" "resize_images" {
+      function_name = "resize-images"
+      role          = aws_iam_role.resize_images.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+    }
+
+    resource "aws_lambda_function_event_invoke_config" "resize_images" {
+      function_name = aws_lambda_function.resize_images.function_name
+      destination_config {
+        on_failure {
+          destination = aws_sqs_queue.resize_failures.arn
+        }
+      }
+    }
+
+    resource "aws_lambda_permission" "uploads" {
+      action        = "lambda:InvokeFunction"
+      function_name = aws_lambda_function.resize_images.function_name
+      principal     = "s3.amazonaws.com"
+      source_arn    = aws_s3_bucket.uploads.arn
+    }
+
+    resource "aws_s3_bucket_notification" "uploads" {
+      bucket = aws_s3_bucket.uploads.id
+      lambda_function {
+        lambda_function_arn = aws_lambda_function.resize_images.arn
+        events              = ["s3:ObjectCreated:*"]
+      }
+    }
+
+    resource "aws_iam_role" "resize_images" {
+      assume_role_policy = jsonencode({
+        Version   = "2012-10-17"
+        Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "lambda.amazonaws.com" } }]
+      })
+    }
+
+    resource "aws_iam_role_policy" "resize_images" {
+      role = aws_iam_role.resize_images.id
+      policy = jsonencode({
+        Version = "2012-10-17"
+        Statement = [
+          { Effect = "Allow", Action = "logs:*", Resource = "*" },
+          { Effect = "Allow", Action = "s3:PutObject", Resource = "${aws_s3_bucket.uploads.arn}/*" },
+          { Effect = "Allow", Action = "sqs:SendMessage", Resource = aws_sqs_queue.resize_failures.arn },
+        ]
+      })
+    }
     ```
 
     ## Use instead
+    The same template where the function reads `Uploads` and writes somewhere else:
     ```yaml
-        Policies:
-          - S3ReadPolicy:
-              BucketName: !Ref Uploads
-          - S3WritePolicy:
-              BucketName: !Ref Thumbnails   # write somewhere else
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      Uploads:
+        Type: AWS::S3::Bucket
+      Thumbnails:
+        Type: AWS::S3::Bucket
+      ThumbnailFailures:
+        Type: AWS::SQS::Queue
+      Thumbnail:
+        Type: AWS::Serverless::Function
+        Properties:
+          Policies:
+            - S3ReadPolicy:
+                BucketName: !Ref Uploads
+            - S3WritePolicy:
+                BucketName: !Ref Thumbnails
+          EventInvokeConfig:
+            DestinationConfig:
+              OnFailure:
+                Type: SQS
+                Destination: !GetAtt ThumbnailFailures.Arn
+          Events:
+            Upload:
+              Type: S3
+              Properties:
+                Bucket: !Ref Uploads
+                Events: s3:ObjectCreated:*
+    ```
+
+    In Terraform:
+    ```hcl
+    resource "aws_s3_bucket" "uploads" {}
+
+    resource "aws_sqs_queue" "resize_failures" {}
+
+    resource "aws_lambda_function" "resize_images" {
+      function_name = "resize-images"
+      role          = aws_iam_role.resize_images.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+    }
+
+    resource "aws_lambda_function_event_invoke_config" "resize_images" {
+      function_name = aws_lambda_function.resize_images.function_name
+      destination_config {
+        on_failure {
+          destination = aws_sqs_queue.resize_failures.arn
+        }
+      }
+    }
+
+    resource "aws_lambda_permission" "uploads" {
+      action        = "lambda:InvokeFunction"
+      function_name = aws_lambda_function.resize_images.function_name
+      principal     = "s3.amazonaws.com"
+      source_arn    = aws_s3_bucket.uploads.arn
+    }
+
+    resource "aws_s3_bucket_notification" "uploads" {
+      bucket = aws_s3_bucket.uploads.id
+      lambda_function {
+        lambda_function_arn = aws_lambda_function.resize_images.arn
+        events              = ["s3:ObjectCreated:*"]
+      }
+    }
+
+    resource "aws_iam_role" "resize_images" {
+      assume_role_policy = jsonencode({
+        Version   = "2012-10-17"
+        Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "lambda.amazonaws.com" } }]
+      })
+    }
+
+    resource "aws_iam_role_policy" "resize_images" {
+      role = aws_iam_role.resize_images.id
+      policy = jsonencode({
+        Version = "2012-10-17"
+        Statement = [
+          { Effect = "Allow", Action = "logs:*", Resource = "*" },
+          { Effect = "Allow", Action = "s3:PutObject", Resource = "${aws_s3_bucket.thumbnails.arn}/*" },
+          { Effect = "Allow", Action = "sqs:SendMessage", Resource = aws_sqs_queue.resize_failures.arn },
+        ]
+      })
+    }
+
+    resource "aws_s3_bucket" "thumbnails" {}
     ```
 
     ## References
@@ -320,7 +583,7 @@ def function_writes_to_own_trigger(model: Model, ctx: Context) -> Iterable[Findi
         fn = model.functions.get(t.function)
         if src is None or fn is None:
             continue
-        if t.extra.get("filter") or t.extra.get("filter_criteria"):
+        if t.event_filter:
             continue  # an S3 key filter or event filter may keep the function's own writes out
         failure_targets = [fn.dlq] + [c.on_failure for c in fn.async_configs] + [c.on_success for c in fn.async_configs]
         serving_failures = {_node(x) for x in failure_targets} | mapping_targets.get(t.function, set())

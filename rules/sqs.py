@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from invocation_lint.fixes import Fix, add_setting, set_number
 from invocation_lint.model import Function, Model, Queue, Redrive, Trigger
 from invocation_lint.registry import Context, Finding, Related, rule
 from invocation_lint.source import Span
@@ -111,31 +112,91 @@ def queue_without_redrive(model: Model, ctx: Context) -> Iterable[Finding]:
 
     ## Example
     ```yaml
-    OrdersQueue:
-      Type: AWS::SQS::Queue
-    ProcessOrders:
-      Type: AWS::Serverless::Function
-      Properties:
-        Events:
-          Orders:
-            Type: SQS
-            Properties:
-              Queue: !GetAtt OrdersQueue.Arn
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      OrdersQueue:
+        Type: AWS::SQS::Queue
+      ProcessOrders:
+        Type: AWS::Serverless::Function
+        Properties:
+          Events:
+            Orders:
+              Type: SQS
+              Properties:
+                Queue: !GetAtt OrdersQueue.Arn
+    ```
+
+    In Terraform:
+    ```hcl
+    resource "aws_sqs_queue" "orders_dlq" {
+      message_retention_seconds = 1209600
+    }
+
+    resource "aws_sqs_queue" "orders" {}
+
+    resource "aws_lambda_function" "process_orders" {
+      function_name = "process-orders"
+      role          = aws_iam_role.process_orders.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+    }
+
+    resource "aws_lambda_event_source_mapping" "orders" {
+      event_source_arn = aws_sqs_queue.orders.arn
+      function_name    = aws_lambda_function.process_orders.arn
+    }
     ```
 
     ## Use instead
     ```yaml
-    OrdersDLQ:
-      Type: AWS::SQS::Queue
-      Properties:
-        MessageRetentionPeriod: 1209600
-    OrdersQueue:
-      Type: AWS::SQS::Queue
-      Properties:
-        VisibilityTimeout: 180
-        RedrivePolicy:
-          deadLetterTargetArn: !GetAtt OrdersDLQ.Arn
-          maxReceiveCount: 5
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      OrdersDLQ:
+        Type: AWS::SQS::Queue
+        Properties:
+          MessageRetentionPeriod: 1209600
+      OrdersQueue:
+        Type: AWS::SQS::Queue
+        Properties:
+          RedrivePolicy:
+            deadLetterTargetArn: !GetAtt OrdersDLQ.Arn
+            maxReceiveCount: 5
+      ProcessOrders:
+        Type: AWS::Serverless::Function
+        Properties:
+          Events:
+            Orders:
+              Type: SQS
+              Properties:
+                Queue: !GetAtt OrdersQueue.Arn
+    ```
+
+    In Terraform:
+    ```hcl
+    resource "aws_sqs_queue" "orders_dlq" {
+      message_retention_seconds = 1209600
+    }
+
+    resource "aws_sqs_queue" "orders" {
+      redrive_policy = jsonencode({
+        deadLetterTargetArn = aws_sqs_queue.orders_dlq.arn
+        maxReceiveCount     = 5
+      })
+    }
+
+    resource "aws_lambda_function" "process_orders" {
+      function_name = "process-orders"
+      role          = aws_iam_role.process_orders.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+    }
+
+    resource "aws_lambda_event_source_mapping" "orders" {
+      event_source_arn = aws_sqs_queue.orders.arn
+      function_name    = aws_lambda_function.process_orders.arn
+    }
     ```
 
     ## References
@@ -212,38 +273,115 @@ def function_dlq_on_sqs_function(model: Model, ctx: Context) -> Iterable[Finding
 
     ## Example
     ```yaml
-    ProcessOrders:
-      Type: AWS::Serverless::Function
-      Properties:
-        DeadLetterQueue:
-          Type: SQS
-          TargetArn: !GetAtt FailedOrders.Arn
-        Events:
-          Orders:
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      FailedOrders:
+        Type: AWS::SQS::Queue
+        Properties:
+          MessageRetentionPeriod: 1209600
+      OrdersQueue:
+        Type: AWS::SQS::Queue
+        Properties:
+          RedrivePolicy:
+            deadLetterTargetArn: !GetAtt FailedOrders.Arn
+            maxReceiveCount: 5
+      ProcessOrders:
+        Type: AWS::Serverless::Function
+        Properties:
+          DeadLetterQueue:           # never used: SQS invokes synchronously
             Type: SQS
-            Properties:
-              Queue: !GetAtt OrdersQueue.Arn
+            TargetArn: !GetAtt FailedOrders.Arn
+          Events:
+            Orders:
+              Type: SQS
+              Properties:
+                Queue: !GetAtt OrdersQueue.Arn
+    ```
+
+    In Terraform:
+    ```hcl
+    resource "aws_sqs_queue" "orders_dlq" {
+      message_retention_seconds = 1209600
+    }
+
+    resource "aws_sqs_queue" "orders" {
+      redrive_policy = jsonencode({
+        deadLetterTargetArn = aws_sqs_queue.orders_dlq.arn
+        maxReceiveCount     = 5
+      })
+    }
+
+    resource "aws_lambda_function" "process_orders" {
+      function_name = "process-orders"
+      role          = aws_iam_role.process_orders.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+      dead_letter_config {
+        target_arn = aws_sqs_queue.orders_dlq.arn
+      }
+    }
+
+    resource "aws_lambda_event_source_mapping" "orders" {
+      event_source_arn = aws_sqs_queue.orders.arn
+      function_name    = aws_lambda_function.process_orders.arn
+    }
     ```
 
     ## Use instead
+    The same template without `DeadLetterQueue`: the queue's `RedrivePolicy` is what moves failed messages.
     ```yaml
-    OrdersQueue:
-      Type: AWS::SQS::Queue
-      Properties:
-        RedrivePolicy:
-          deadLetterTargetArn: !GetAtt FailedOrders.Arn
-          maxReceiveCount: 5
-    ProcessOrders:
-      Type: AWS::Serverless::Function
-      Properties:
-        Events:
-          Orders:
-            Type: SQS
-            Properties:
-              Queue: !GetAtt OrdersQueue.Arn
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      FailedOrders:
+        Type: AWS::SQS::Queue
+        Properties:
+          MessageRetentionPeriod: 1209600
+      OrdersQueue:
+        Type: AWS::SQS::Queue
+        Properties:
+          RedrivePolicy:
+            deadLetterTargetArn: !GetAtt FailedOrders.Arn
+            maxReceiveCount: 5
+      ProcessOrders:
+        Type: AWS::Serverless::Function
+        Properties:
+          Events:
+            Orders:
+              Type: SQS
+              Properties:
+                Queue: !GetAtt OrdersQueue.Arn
+    ```
+
+    In Terraform:
+    ```hcl
+    resource "aws_sqs_queue" "orders_dlq" {
+      message_retention_seconds = 1209600
+    }
+
+    resource "aws_sqs_queue" "orders" {
+      redrive_policy = jsonencode({
+        deadLetterTargetArn = aws_sqs_queue.orders_dlq.arn
+        maxReceiveCount     = 5
+      })
+    }
+
+    resource "aws_lambda_function" "process_orders" {
+      function_name = "process-orders"
+      role          = aws_iam_role.process_orders.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+    }
+
+    resource "aws_lambda_event_source_mapping" "orders" {
+      event_source_arn = aws_sqs_queue.orders.arn
+      function_name    = aws_lambda_function.process_orders.arn
+    }
     ```
 
     ## References
+    - https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html
     - https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html
     - https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html
     - https://docs.aws.amazon.com/lambda/latest/operatorguide/sqs-retries.html
@@ -290,6 +428,24 @@ def function_dlq_on_sqs_function(model: Model, ctx: Context) -> Iterable[Finding
             )
 
 
+#: SQS's largest visibility timeout (12 hours)
+MAX_VISIBILITY = 43200
+
+
+def _visibility_fix(model: Model, q: Queue, need: int) -> Fix:
+    """Raise the queue's visibility timeout to ``need`` where it is written as a literal."""
+    name = setting(model, "VisibilityTimeout")
+    if need > MAX_VISIBILITY:
+        return Fix("", reason=f"{need} s is above the largest visibility timeout, {MAX_VISIBILITY} s")
+    vis = q.visibility_timeout
+    if vis.default:
+        if q.origin != q.id or q.id.startswith("module."):
+            return Fix("", reason=f"{q.id} is declared by {q.origin}; set {name} there")
+        return add_setting(q.span, name, str(need), f"Set {name} of {q.id} to {need}")
+    return set_number(vis.span, (name,), vis.value, need,  # type: ignore[arg-type]
+                      f"Set {name} of {q.id} to {need}")
+
+
 # --------------------------------------------------------------------------------------------- SQS003
 
 
@@ -314,25 +470,110 @@ def visibility_below_timeout(model: Model, ctx: Context) -> Iterable[Finding]:
 
     ## Example
     ```yaml
-    OrdersQueue:
-      Type: AWS::SQS::Queue            # VisibilityTimeout defaults to 30 s
-    ProcessOrders:
-      Type: AWS::Serverless::Function
-      Properties:
-        Timeout: 300
-        Events:
-          Orders:
-            Type: SQS
-            Properties:
-              Queue: !GetAtt OrdersQueue.Arn
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      OrdersDLQ:
+        Type: AWS::SQS::Queue
+        Properties:
+          MessageRetentionPeriod: 1209600
+      OrdersQueue:
+        Type: AWS::SQS::Queue        # VisibilityTimeout defaults to 30 s
+        Properties:
+          RedrivePolicy:
+            deadLetterTargetArn: !GetAtt OrdersDLQ.Arn
+            maxReceiveCount: 5
+      ProcessOrders:
+        Type: AWS::Serverless::Function
+        Properties:
+          Timeout: 300
+          Events:
+            Orders:
+              Type: SQS
+              Properties:
+                Queue: !GetAtt OrdersQueue.Arn
+    ```
+
+    In Terraform:
+    ```hcl
+    resource "aws_sqs_queue" "orders_dlq" {
+      message_retention_seconds = 1209600
+    }
+
+    resource "aws_sqs_queue" "orders" {
+      redrive_policy = jsonencode({
+        deadLetterTargetArn = aws_sqs_queue.orders_dlq.arn
+        maxReceiveCount     = 5
+      })
+    }
+
+    resource "aws_lambda_function" "process_orders" {
+      function_name = "process-orders"
+      role          = aws_iam_role.process_orders.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+      timeout       = 300
+    }
+
+    resource "aws_lambda_event_source_mapping" "orders" {
+      event_source_arn = aws_sqs_queue.orders.arn
+      function_name    = aws_lambda_function.process_orders.arn
+    }
     ```
 
     ## Use instead
     ```yaml
-    OrdersQueue:
-      Type: AWS::SQS::Queue
-      Properties:
-        VisibilityTimeout: 1800        # 6 x 300 s
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      OrdersDLQ:
+        Type: AWS::SQS::Queue
+        Properties:
+          MessageRetentionPeriod: 1209600
+      OrdersQueue:
+        Type: AWS::SQS::Queue
+        Properties:
+          VisibilityTimeout: 1800    # 6 x 300 s
+          RedrivePolicy:
+            deadLetterTargetArn: !GetAtt OrdersDLQ.Arn
+            maxReceiveCount: 5
+      ProcessOrders:
+        Type: AWS::Serverless::Function
+        Properties:
+          Timeout: 300
+          Events:
+            Orders:
+              Type: SQS
+              Properties:
+                Queue: !GetAtt OrdersQueue.Arn
+    ```
+
+    In Terraform:
+    ```hcl
+    resource "aws_sqs_queue" "orders_dlq" {
+      message_retention_seconds = 1209600
+    }
+
+    resource "aws_sqs_queue" "orders" {
+      visibility_timeout_seconds = 1800
+      redrive_policy = jsonencode({
+        deadLetterTargetArn = aws_sqs_queue.orders_dlq.arn
+        maxReceiveCount     = 5
+      })
+    }
+
+    resource "aws_lambda_function" "process_orders" {
+      function_name = "process-orders"
+      role          = aws_iam_role.process_orders.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+      timeout       = 300
+    }
+
+    resource "aws_lambda_event_source_mapping" "orders" {
+      event_source_arn = aws_sqs_queue.orders.arn
+      function_name    = aws_lambda_function.process_orders.arn
+    }
     ```
 
     ## References
@@ -365,6 +606,7 @@ def visibility_below_timeout(model: Model, ctx: Context) -> Iterable[Finding]:
             ],
             fix=f"Set {setting(model, 'VisibilityTimeout')} of {q.id} to at least {timeout} s "
                 f"(AWS recommends 6 x the function timeout: {6 * timeout} s).",
+            autofix=_visibility_fix(model, q, min(6 * timeout + (value_of(t.batching_window) or 0), MAX_VISIBILITY)),
         )
 
 
@@ -373,7 +615,8 @@ def visibility_below_timeout(model: Model, ctx: Context) -> Iterable[Finding]:
 
 @rule("SQS004", "visibility-timeout-below-recommended", "warning",
       "The queue's visibility timeout is below 6 x the function timeout plus the batching window.",
-      options={"visibility-factor": 6})
+      options={"visibility-factor": 6},
+      option_schema={"visibility-factor": {"type": "number", "exclusiveMinimum": 0}})
 def visibility_below_recommended(model: Model, ctx: Context) -> Iterable[Finding]:
     """
     ## What it does
@@ -394,22 +637,113 @@ def visibility_below_recommended(model: Model, ctx: Context) -> Iterable[Finding
 
     ## Example
     ```yaml
-    OrdersQueue:
-      Type: AWS::SQS::Queue
-      Properties:
-        VisibilityTimeout: 60
-    ProcessOrders:
-      Type: AWS::Serverless::Function
-      Properties:
-        Timeout: 30
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      OrdersDLQ:
+        Type: AWS::SQS::Queue
+        Properties:
+          MessageRetentionPeriod: 1209600
+      OrdersQueue:
+        Type: AWS::SQS::Queue
+        Properties:
+          VisibilityTimeout: 60      # above 30 s, below 6 x 30 s
+          RedrivePolicy:
+            deadLetterTargetArn: !GetAtt OrdersDLQ.Arn
+            maxReceiveCount: 5
+      ProcessOrders:
+        Type: AWS::Serverless::Function
+        Properties:
+          Timeout: 30
+          Events:
+            Orders:
+              Type: SQS
+              Properties:
+                Queue: !GetAtt OrdersQueue.Arn
+    ```
+
+    In Terraform:
+    ```hcl
+    resource "aws_sqs_queue" "orders_dlq" {
+      message_retention_seconds = 1209600
+    }
+
+    resource "aws_sqs_queue" "orders" {
+      visibility_timeout_seconds = 60
+      redrive_policy = jsonencode({
+        deadLetterTargetArn = aws_sqs_queue.orders_dlq.arn
+        maxReceiveCount     = 5
+      })
+    }
+
+    resource "aws_lambda_function" "process_orders" {
+      function_name = "process-orders"
+      role          = aws_iam_role.process_orders.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+      timeout       = 30
+    }
+
+    resource "aws_lambda_event_source_mapping" "orders" {
+      event_source_arn = aws_sqs_queue.orders.arn
+      function_name    = aws_lambda_function.process_orders.arn
+    }
     ```
 
     ## Use instead
+    The same template with `VisibilityTimeout: 180` (6 x 30 s + batching window 0 s).
     ```yaml
-    OrdersQueue:
-      Type: AWS::SQS::Queue
-      Properties:
-        VisibilityTimeout: 180         # 6 x 30 s + batching window 0 s
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      OrdersDLQ:
+        Type: AWS::SQS::Queue
+        Properties:
+          MessageRetentionPeriod: 1209600
+      OrdersQueue:
+        Type: AWS::SQS::Queue
+        Properties:
+          VisibilityTimeout: 180
+          RedrivePolicy:
+            deadLetterTargetArn: !GetAtt OrdersDLQ.Arn
+            maxReceiveCount: 5
+      ProcessOrders:
+        Type: AWS::Serverless::Function
+        Properties:
+          Timeout: 30
+          Events:
+            Orders:
+              Type: SQS
+              Properties:
+                Queue: !GetAtt OrdersQueue.Arn
+    ```
+
+    In Terraform:
+    ```hcl
+    resource "aws_sqs_queue" "orders_dlq" {
+      message_retention_seconds = 1209600
+    }
+
+    resource "aws_sqs_queue" "orders" {
+      visibility_timeout_seconds = 180
+      redrive_policy = jsonencode({
+        deadLetterTargetArn = aws_sqs_queue.orders_dlq.arn
+        maxReceiveCount     = 5
+      })
+    }
+
+    resource "aws_lambda_function" "process_orders" {
+      function_name = "process-orders"
+      role          = aws_iam_role.process_orders.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+      timeout       = 30
+    }
+
+    resource "aws_lambda_event_source_mapping" "orders" {
+      event_source_arn = aws_sqs_queue.orders.arn
+      function_name    = aws_lambda_function.process_orders.arn
+    }
     ```
 
     ## References
@@ -452,6 +786,7 @@ def visibility_below_recommended(model: Model, ctx: Context) -> Iterable[Finding
                 "received again while in flight",
             ],
             fix=f"Set {setting(model, 'VisibilityTimeout')} of {q.id} to at least {need} s.",
+            autofix=_visibility_fix(model, q, need),
         )
 
 
@@ -460,7 +795,8 @@ def visibility_below_recommended(model: Model, ctx: Context) -> Iterable[Finding
 
 @rule("SQS005", "max-receive-count-too-low", "warning",
       "The redrive maxReceiveCount of a queue that triggers a function is below 5.",
-      options={"min-receive-count": 5})
+      options={"min-receive-count": 5},
+      option_schema={"min-receive-count": {"type": "integer", "minimum": 1, "maximum": 1000}})
 def max_receive_count_too_low(model: Model, ctx: Context) -> Iterable[Finding]:
     """
     ## What it does
@@ -479,19 +815,105 @@ def max_receive_count_too_low(model: Model, ctx: Context) -> Iterable[Finding]:
 
     ## Example
     ```yaml
-    OrdersQueue:
-      Type: AWS::SQS::Queue
-      Properties:
-        RedrivePolicy:
-          deadLetterTargetArn: !GetAtt OrdersDLQ.Arn
-          maxReceiveCount: 1
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      OrdersDLQ:
+        Type: AWS::SQS::Queue
+        Properties:
+          MessageRetentionPeriod: 1209600
+      OrdersQueue:
+        Type: AWS::SQS::Queue
+        Properties:
+          RedrivePolicy:
+            deadLetterTargetArn: !GetAtt OrdersDLQ.Arn
+            maxReceiveCount: 1
+      ProcessOrders:
+        Type: AWS::Serverless::Function
+        Properties:
+          Events:
+            Orders:
+              Type: SQS
+              Properties:
+                Queue: !GetAtt OrdersQueue.Arn
+    ```
+
+    In Terraform:
+    ```hcl
+    resource "aws_sqs_queue" "orders_dlq" {
+      message_retention_seconds = 1209600
+    }
+
+    resource "aws_sqs_queue" "orders" {
+      redrive_policy = jsonencode({
+        deadLetterTargetArn = aws_sqs_queue.orders_dlq.arn
+        maxReceiveCount     = 1
+      })
+    }
+
+    resource "aws_lambda_function" "process_orders" {
+      function_name = "process-orders"
+      role          = aws_iam_role.process_orders.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+    }
+
+    resource "aws_lambda_event_source_mapping" "orders" {
+      event_source_arn = aws_sqs_queue.orders.arn
+      function_name    = aws_lambda_function.process_orders.arn
+    }
     ```
 
     ## Use instead
+    The same template with `maxReceiveCount: 5`.
     ```yaml
-        RedrivePolicy:
-          deadLetterTargetArn: !GetAtt OrdersDLQ.Arn
-          maxReceiveCount: 5
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      OrdersDLQ:
+        Type: AWS::SQS::Queue
+        Properties:
+          MessageRetentionPeriod: 1209600
+      OrdersQueue:
+        Type: AWS::SQS::Queue
+        Properties:
+          RedrivePolicy:
+            deadLetterTargetArn: !GetAtt OrdersDLQ.Arn
+            maxReceiveCount: 5
+      ProcessOrders:
+        Type: AWS::Serverless::Function
+        Properties:
+          Events:
+            Orders:
+              Type: SQS
+              Properties:
+                Queue: !GetAtt OrdersQueue.Arn
+    ```
+
+    In Terraform:
+    ```hcl
+    resource "aws_sqs_queue" "orders_dlq" {
+      message_retention_seconds = 1209600
+    }
+
+    resource "aws_sqs_queue" "orders" {
+      redrive_policy = jsonencode({
+        deadLetterTargetArn = aws_sqs_queue.orders_dlq.arn
+        maxReceiveCount     = 5
+      })
+    }
+
+    resource "aws_lambda_function" "process_orders" {
+      function_name = "process-orders"
+      role          = aws_iam_role.process_orders.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+    }
+
+    resource "aws_lambda_event_source_mapping" "orders" {
+      event_source_arn = aws_sqs_queue.orders.arn
+      function_name    = aws_lambda_function.process_orders.arn
+    }
     ```
 
     ## References
@@ -527,6 +949,8 @@ def max_receive_count_too_low(model: Model, ctx: Context) -> Iterable[Finding]:
                 f"after {plural(n, 'receive')}: moved to {dlq}",
             ],
             fix=f"Raise maxReceiveCount in the {_redrive_word(model)} of {qid} to {minimum} or more.",
+            autofix=set_number(rd.max_receive_count.span, ("maxReceiveCount",), n, minimum,
+                               f"Set maxReceiveCount of {qid} to {minimum}"),
         )
 
 
@@ -551,23 +975,111 @@ def dlq_type_mismatch(model: Model, ctx: Context) -> Iterable[Finding]:
 
     ## Example
     ```yaml
-    OrdersQueue:
-      Type: AWS::SQS::Queue
-      Properties:
-        FifoQueue: true
-        RedrivePolicy:
-          deadLetterTargetArn: !GetAtt OrdersDLQ.Arn
-          maxReceiveCount: 5
-    OrdersDLQ:
-      Type: AWS::SQS::Queue
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      OrdersDLQ:
+        Type: AWS::SQS::Queue      # a standard queue
+        Properties:
+          MessageRetentionPeriod: 1209600
+      OrdersQueue:
+        Type: AWS::SQS::Queue
+        Properties:
+          FifoQueue: true
+          RedrivePolicy:
+            deadLetterTargetArn: !GetAtt OrdersDLQ.Arn
+            maxReceiveCount: 5
+      ProcessOrders:
+        Type: AWS::Serverless::Function
+        Properties:
+          Events:
+            Orders:
+              Type: SQS
+              Properties:
+                Queue: !GetAtt OrdersQueue.Arn
+    ```
+
+    In Terraform:
+    ```hcl
+    resource "aws_sqs_queue" "orders_dlq" {
+      message_retention_seconds = 1209600
+    }
+
+    resource "aws_sqs_queue" "orders" {
+      fifo_queue = true
+      redrive_policy = jsonencode({
+        deadLetterTargetArn = aws_sqs_queue.orders_dlq.arn
+        maxReceiveCount     = 5
+      })
+    }
+
+    resource "aws_lambda_function" "process_orders" {
+      function_name = "process-orders"
+      role          = aws_iam_role.process_orders.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+    }
+
+    resource "aws_lambda_event_source_mapping" "orders" {
+      event_source_arn = aws_sqs_queue.orders.arn
+      function_name    = aws_lambda_function.process_orders.arn
+    }
     ```
 
     ## Use instead
+    The same template with `FifoQueue: true` on `OrdersDLQ`.
     ```yaml
-    OrdersDLQ:
-      Type: AWS::SQS::Queue
-      Properties:
-        FifoQueue: true
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      OrdersDLQ:
+        Type: AWS::SQS::Queue
+        Properties:
+          FifoQueue: true
+          MessageRetentionPeriod: 1209600
+      OrdersQueue:
+        Type: AWS::SQS::Queue
+        Properties:
+          FifoQueue: true
+          RedrivePolicy:
+            deadLetterTargetArn: !GetAtt OrdersDLQ.Arn
+            maxReceiveCount: 5
+      ProcessOrders:
+        Type: AWS::Serverless::Function
+        Properties:
+          Events:
+            Orders:
+              Type: SQS
+              Properties:
+                Queue: !GetAtt OrdersQueue.Arn
+    ```
+
+    In Terraform:
+    ```hcl
+    resource "aws_sqs_queue" "orders_dlq" {
+      fifo_queue                = true
+      message_retention_seconds = 1209600
+    }
+
+    resource "aws_sqs_queue" "orders" {
+      fifo_queue = true
+      redrive_policy = jsonencode({
+        deadLetterTargetArn = aws_sqs_queue.orders_dlq.arn
+        maxReceiveCount     = 5
+      })
+    }
+
+    resource "aws_lambda_function" "process_orders" {
+      function_name = "process-orders"
+      role          = aws_iam_role.process_orders.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+    }
+
+    resource "aws_lambda_event_source_mapping" "orders" {
+      event_source_arn = aws_sqs_queue.orders.arn
+      function_name    = aws_lambda_function.process_orders.arn
+    }
     ```
 
     ## References
@@ -635,23 +1147,101 @@ def dlq_retention_too_short(model: Model, ctx: Context) -> Iterable[Finding]:
 
     ## Example
     ```yaml
-    OrdersQueue:
-      Type: AWS::SQS::Queue
-      Properties:
-        MessageRetentionPeriod: 345600
-        RedrivePolicy:
-          deadLetterTargetArn: !GetAtt OrdersDLQ.Arn
-          maxReceiveCount: 5
-    OrdersDLQ:
-      Type: AWS::SQS::Queue        # default retention: 4 days, same as the source
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      OrdersDLQ:
+        Type: AWS::SQS::Queue      # default retention: 4 days, as the source's
+      OrdersQueue:
+        Type: AWS::SQS::Queue
+        Properties:
+          RedrivePolicy:
+            deadLetterTargetArn: !GetAtt OrdersDLQ.Arn
+            maxReceiveCount: 5
+      ProcessOrders:
+        Type: AWS::Serverless::Function
+        Properties:
+          Events:
+            Orders:
+              Type: SQS
+              Properties:
+                Queue: !GetAtt OrdersQueue.Arn
+    ```
+
+    In Terraform:
+    ```hcl
+    resource "aws_sqs_queue" "orders_dlq" {}
+
+    resource "aws_sqs_queue" "orders" {
+      redrive_policy = jsonencode({
+        deadLetterTargetArn = aws_sqs_queue.orders_dlq.arn
+        maxReceiveCount     = 5
+      })
+    }
+
+    resource "aws_lambda_function" "process_orders" {
+      function_name = "process-orders"
+      role          = aws_iam_role.process_orders.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+    }
+
+    resource "aws_lambda_event_source_mapping" "orders" {
+      event_source_arn = aws_sqs_queue.orders.arn
+      function_name    = aws_lambda_function.process_orders.arn
+    }
     ```
 
     ## Use instead
+    The same template with `MessageRetentionPeriod: 1209600` (14 days, the maximum) on `OrdersDLQ`.
     ```yaml
-    OrdersDLQ:
-      Type: AWS::SQS::Queue
-      Properties:
-        MessageRetentionPeriod: 1209600   # 14 days, the maximum
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      OrdersDLQ:
+        Type: AWS::SQS::Queue
+        Properties:
+          MessageRetentionPeriod: 1209600
+      OrdersQueue:
+        Type: AWS::SQS::Queue
+        Properties:
+          RedrivePolicy:
+            deadLetterTargetArn: !GetAtt OrdersDLQ.Arn
+            maxReceiveCount: 5
+      ProcessOrders:
+        Type: AWS::Serverless::Function
+        Properties:
+          Events:
+            Orders:
+              Type: SQS
+              Properties:
+                Queue: !GetAtt OrdersQueue.Arn
+    ```
+
+    In Terraform:
+    ```hcl
+    resource "aws_sqs_queue" "orders_dlq" {
+      message_retention_seconds = 1209600
+    }
+
+    resource "aws_sqs_queue" "orders" {
+      redrive_policy = jsonencode({
+        deadLetterTargetArn = aws_sqs_queue.orders_dlq.arn
+        maxReceiveCount     = 5
+      })
+    }
+
+    resource "aws_lambda_function" "process_orders" {
+      function_name = "process-orders"
+      role          = aws_iam_role.process_orders.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+    }
+
+    resource "aws_lambda_event_source_mapping" "orders" {
+      event_source_arn = aws_sqs_queue.orders.arn
+      function_name    = aws_lambda_function.process_orders.arn
+    }
     ```
 
     ## References
@@ -725,23 +1315,111 @@ def sqs_batching_invalid(model: Model, ctx: Context) -> Iterable[Finding]:
 
     ## Example
     ```yaml
-    Events:
-      Orders:
-        Type: SQS
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      OrdersDLQ:
+        Type: AWS::SQS::Queue
         Properties:
-          Queue: !GetAtt OrdersQueue.Arn
-          BatchSize: 100
+          MessageRetentionPeriod: 1209600
+      OrdersQueue:
+        Type: AWS::SQS::Queue
+        Properties:
+          RedrivePolicy:
+            deadLetterTargetArn: !GetAtt OrdersDLQ.Arn
+            maxReceiveCount: 5
+      ProcessOrders:
+        Type: AWS::Serverless::Function
+        Properties:
+          Events:
+            Orders:
+              Type: SQS
+              Properties:
+                Queue: !GetAtt OrdersQueue.Arn
+                BatchSize: 100
+    ```
+
+    In Terraform:
+    ```hcl
+    resource "aws_sqs_queue" "orders_dlq" {
+      message_retention_seconds = 1209600
+    }
+
+    resource "aws_sqs_queue" "orders" {
+      redrive_policy = jsonencode({
+        deadLetterTargetArn = aws_sqs_queue.orders_dlq.arn
+        maxReceiveCount     = 5
+      })
+    }
+
+    resource "aws_lambda_function" "process_orders" {
+      function_name = "process-orders"
+      role          = aws_iam_role.process_orders.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+    }
+
+    resource "aws_lambda_event_source_mapping" "orders" {
+      event_source_arn = aws_sqs_queue.orders.arn
+      function_name    = aws_lambda_function.process_orders.arn
+      batch_size       = 100
+    }
     ```
 
     ## Use instead
+    The same template with `MaximumBatchingWindowInSeconds: 5` next to `BatchSize: 100`.
     ```yaml
-    Events:
-      Orders:
-        Type: SQS
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      OrdersDLQ:
+        Type: AWS::SQS::Queue
         Properties:
-          Queue: !GetAtt OrdersQueue.Arn
-          BatchSize: 100
-          MaximumBatchingWindowInSeconds: 5
+          MessageRetentionPeriod: 1209600
+      OrdersQueue:
+        Type: AWS::SQS::Queue
+        Properties:
+          RedrivePolicy:
+            deadLetterTargetArn: !GetAtt OrdersDLQ.Arn
+            maxReceiveCount: 5
+      ProcessOrders:
+        Type: AWS::Serverless::Function
+        Properties:
+          Events:
+            Orders:
+              Type: SQS
+              Properties:
+                Queue: !GetAtt OrdersQueue.Arn
+                BatchSize: 100
+                MaximumBatchingWindowInSeconds: 5
+    ```
+
+    In Terraform:
+    ```hcl
+    resource "aws_sqs_queue" "orders_dlq" {
+      message_retention_seconds = 1209600
+    }
+
+    resource "aws_sqs_queue" "orders" {
+      redrive_policy = jsonencode({
+        deadLetterTargetArn = aws_sqs_queue.orders_dlq.arn
+        maxReceiveCount     = 5
+      })
+    }
+
+    resource "aws_lambda_function" "process_orders" {
+      function_name = "process-orders"
+      role          = aws_iam_role.process_orders.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+    }
+
+    resource "aws_lambda_event_source_mapping" "orders" {
+      event_source_arn = aws_sqs_queue.orders.arn
+      function_name    = aws_lambda_function.process_orders.arn
+      batch_size       = 100
+      maximum_batching_window_in_seconds = 5
+    }
     ```
 
     ## References
@@ -815,30 +1493,113 @@ def sqs_consumer_throttled(model: Model, ctx: Context) -> Iterable[Finding]:
 
     ## Example
     ```yaml
-    ProcessOrders:
-      Type: AWS::Serverless::Function
-      Properties:
-        ReservedConcurrentExecutions: 2
-        Events:
-          Orders:
-            Type: SQS
-            Properties:
-              Queue: !GetAtt OrdersQueue.Arn
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      OrdersDLQ:
+        Type: AWS::SQS::Queue
+        Properties:
+          MessageRetentionPeriod: 1209600
+      OrdersQueue:
+        Type: AWS::SQS::Queue
+        Properties:
+          RedrivePolicy:
+            deadLetterTargetArn: !GetAtt OrdersDLQ.Arn
+            maxReceiveCount: 5
+      ProcessOrders:
+        Type: AWS::Serverless::Function
+        Properties:
+          ReservedConcurrentExecutions: 2
+          Events:
+            Orders:
+              Type: SQS
+              Properties:
+                Queue: !GetAtt OrdersQueue.Arn
+    ```
+
+    In Terraform:
+    ```hcl
+    resource "aws_sqs_queue" "orders_dlq" {
+      message_retention_seconds = 1209600
+    }
+
+    resource "aws_sqs_queue" "orders" {
+      redrive_policy = jsonencode({
+        deadLetterTargetArn = aws_sqs_queue.orders_dlq.arn
+        maxReceiveCount     = 5
+      })
+    }
+
+    resource "aws_lambda_function" "process_orders" {
+      function_name = "process-orders"
+      role          = aws_iam_role.process_orders.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+      reserved_concurrent_executions = 2
+    }
+
+    resource "aws_lambda_event_source_mapping" "orders" {
+      event_source_arn = aws_sqs_queue.orders.arn
+      function_name    = aws_lambda_function.process_orders.arn
+    }
     ```
 
     ## Use instead
     ```yaml
-    ProcessOrders:
-      Type: AWS::Serverless::Function
-      Properties:
-        ReservedConcurrentExecutions: 10
-        Events:
-          Orders:
-            Type: SQS
-            Properties:
-              Queue: !GetAtt OrdersQueue.Arn
-              ScalingConfig:
-                MaximumConcurrency: 10
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      OrdersDLQ:
+        Type: AWS::SQS::Queue
+        Properties:
+          MessageRetentionPeriod: 1209600
+      OrdersQueue:
+        Type: AWS::SQS::Queue
+        Properties:
+          RedrivePolicy:
+            deadLetterTargetArn: !GetAtt OrdersDLQ.Arn
+            maxReceiveCount: 5
+      ProcessOrders:
+        Type: AWS::Serverless::Function
+        Properties:
+          ReservedConcurrentExecutions: 10
+          Events:
+            Orders:
+              Type: SQS
+              Properties:
+                Queue: !GetAtt OrdersQueue.Arn
+                ScalingConfig:
+                  MaximumConcurrency: 10
+    ```
+
+    In Terraform:
+    ```hcl
+    resource "aws_sqs_queue" "orders_dlq" {
+      message_retention_seconds = 1209600
+    }
+
+    resource "aws_sqs_queue" "orders" {
+      redrive_policy = jsonencode({
+        deadLetterTargetArn = aws_sqs_queue.orders_dlq.arn
+        maxReceiveCount     = 5
+      })
+    }
+
+    resource "aws_lambda_function" "process_orders" {
+      function_name = "process-orders"
+      role          = aws_iam_role.process_orders.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+      reserved_concurrent_executions = 10
+    }
+
+    resource "aws_lambda_event_source_mapping" "orders" {
+      event_source_arn = aws_sqs_queue.orders.arn
+      function_name    = aws_lambda_function.process_orders.arn
+      scaling_config {
+        maximum_concurrency = 10
+      }
+    }
     ```
 
     ## References
@@ -941,24 +1702,119 @@ def sqs_mapping_destination(model: Model, ctx: Context) -> Iterable[Finding]:
 
     ## Example
     ```yaml
-    OrdersMapping:
-      Type: AWS::Lambda::EventSourceMapping
-      Properties:
-        EventSourceArn: !GetAtt OrdersQueue.Arn
-        FunctionName: !Ref ProcessOrders
-        DestinationConfig:
-          OnFailure:
-            Destination: !GetAtt OrdersDLQ.Arn
+    Resources:
+      OrdersDLQ:
+        Type: AWS::SQS::Queue
+        Properties:
+          MessageRetentionPeriod: 1209600
+      OrdersQueue:
+        Type: AWS::SQS::Queue
+        Properties:
+          RedrivePolicy:
+            deadLetterTargetArn: !GetAtt OrdersDLQ.Arn
+            maxReceiveCount: 5
+      ProcessOrders:
+        Type: AWS::Lambda::Function
+        Properties:
+          Runtime: python3.12
+          Handler: index.handler
+          Role: !GetAtt OrdersRole.Arn
+          Code: {ZipFile: "def handler(event, context): pass"}
+      OrdersMapping:
+        Type: AWS::Lambda::EventSourceMapping
+        Properties:
+          EventSourceArn: !GetAtt OrdersQueue.Arn
+          FunctionName: !Ref ProcessOrders
+          DestinationConfig:         # not supported for SQS sources
+            OnFailure:
+              Destination: !GetAtt OrdersDLQ.Arn
+    ```
+
+    In Terraform:
+    ```hcl
+    resource "aws_sqs_queue" "orders_dlq" {
+      message_retention_seconds = 1209600
+    }
+
+    resource "aws_sqs_queue" "orders" {
+      redrive_policy = jsonencode({
+        deadLetterTargetArn = aws_sqs_queue.orders_dlq.arn
+        maxReceiveCount     = 5
+      })
+    }
+
+    resource "aws_lambda_function" "process_orders" {
+      function_name = "process-orders"
+      role          = aws_iam_role.process_orders.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+    }
+
+    resource "aws_lambda_event_source_mapping" "orders" {
+      event_source_arn = aws_sqs_queue.orders.arn
+      function_name    = aws_lambda_function.process_orders.arn
+      destination_config {
+        on_failure {
+          destination_arn = aws_sqs_queue.orders_dlq.arn
+        }
+      }
+    }
     ```
 
     ## Use instead
+    The same template without `DestinationConfig`: the queue's `RedrivePolicy` keeps failed messages.
     ```yaml
-    OrdersQueue:
-      Type: AWS::SQS::Queue
-      Properties:
-        RedrivePolicy:
-          deadLetterTargetArn: !GetAtt OrdersDLQ.Arn
-          maxReceiveCount: 5
+    Resources:
+      OrdersDLQ:
+        Type: AWS::SQS::Queue
+        Properties:
+          MessageRetentionPeriod: 1209600
+      OrdersQueue:
+        Type: AWS::SQS::Queue
+        Properties:
+          RedrivePolicy:
+            deadLetterTargetArn: !GetAtt OrdersDLQ.Arn
+            maxReceiveCount: 5
+      ProcessOrders:
+        Type: AWS::Lambda::Function
+        Properties:
+          Runtime: python3.12
+          Handler: index.handler
+          Role: !GetAtt OrdersRole.Arn
+          Code: {ZipFile: "def handler(event, context): pass"}
+      OrdersMapping:
+        Type: AWS::Lambda::EventSourceMapping
+        Properties:
+          EventSourceArn: !GetAtt OrdersQueue.Arn
+          FunctionName: !Ref ProcessOrders
+    ```
+
+    In Terraform:
+    ```hcl
+    resource "aws_sqs_queue" "orders_dlq" {
+      message_retention_seconds = 1209600
+    }
+
+    resource "aws_sqs_queue" "orders" {
+      redrive_policy = jsonencode({
+        deadLetterTargetArn = aws_sqs_queue.orders_dlq.arn
+        maxReceiveCount     = 5
+      })
+    }
+
+    resource "aws_lambda_function" "process_orders" {
+      function_name = "process-orders"
+      role          = aws_iam_role.process_orders.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+    }
+
+    resource "aws_lambda_event_source_mapping" "orders" {
+      event_source_arn = aws_sqs_queue.orders.arn
+      function_name    = aws_lambda_function.process_orders.arn
+    }
     ```
 
     ## References

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from invocation_lint.rules._common import duration, node_label, related, trigger_step, wording
-
 from invocation_lint.model import Model, Trigger
 from invocation_lint.registry import Context, Finding, Related, rule
+
+from ._common import duration, node_label, related, trigger_step, wording
 
 _STREAM_SERVICES = ("kinesis", "dynamodb")
 _RETENTION = {"kinesis": "the stream's retention, 24 h by default", "dynamodb": "the stream's retention, 24 h"}
@@ -67,27 +67,108 @@ def stream_without_failure_destination(model: Model, ctx: Context) -> Iterable[F
 
     ## Example
     ```yaml
-    Events:
-      Orders:
-        Type: Kinesis
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      OrdersStream:
+        Type: AWS::Kinesis::Stream
         Properties:
-          Stream: !GetAtt OrdersStream.Arn
-          StartingPosition: LATEST
+          ShardCount: 1
+      ProcessOrders:
+        Type: AWS::Serverless::Function
+        Properties:
+          Events:
+            Orders:
+              Type: Kinesis
+              Properties:
+                Stream: !GetAtt OrdersStream.Arn
+                StartingPosition: LATEST
+                MaximumRetryAttempts: 5
+                BisectBatchOnFunctionError: true
+    ```
+
+    In Terraform:
+    ```hcl
+    resource "aws_kinesis_stream" "orders" {
+      name        = "orders"
+      shard_count = 1
+    }
+
+    resource "aws_sqs_queue" "orders_failed" {}
+
+    resource "aws_lambda_function" "process_orders" {
+      function_name = "process-orders"
+      role          = aws_iam_role.process_orders.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+    }
+
+    resource "aws_lambda_event_source_mapping" "orders" {
+      event_source_arn  = aws_kinesis_stream.orders.arn
+      function_name     = aws_lambda_function.process_orders.arn
+      starting_position = "LATEST"
+      maximum_retry_attempts         = 5
+      bisect_batch_on_function_error = true
+    }
     ```
 
     ## Use instead
+    The same template with an on-failure destination on the event:
     ```yaml
-    Events:
-      Orders:
-        Type: Kinesis
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      OrdersStream:
+        Type: AWS::Kinesis::Stream
         Properties:
-          Stream: !GetAtt OrdersStream.Arn
-          StartingPosition: LATEST
-          MaximumRetryAttempts: 5
-          BisectBatchOnFunctionError: true
-          DestinationConfig:
-            OnFailure:
-              Destination: !GetAtt OrdersFailed.Arn
+          ShardCount: 1
+      OrdersFailed:
+        Type: AWS::SQS::Queue
+      ProcessOrders:
+        Type: AWS::Serverless::Function
+        Properties:
+          Events:
+            Orders:
+              Type: Kinesis
+              Properties:
+                Stream: !GetAtt OrdersStream.Arn
+                StartingPosition: LATEST
+                MaximumRetryAttempts: 5
+                BisectBatchOnFunctionError: true
+                DestinationConfig:
+                  OnFailure:
+                    Type: SQS
+                    Destination: !GetAtt OrdersFailed.Arn
+    ```
+
+    In Terraform:
+    ```hcl
+    resource "aws_kinesis_stream" "orders" {
+      name        = "orders"
+      shard_count = 1
+    }
+
+    resource "aws_sqs_queue" "orders_failed" {}
+
+    resource "aws_lambda_function" "process_orders" {
+      function_name = "process-orders"
+      role          = aws_iam_role.process_orders.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+    }
+
+    resource "aws_lambda_event_source_mapping" "orders" {
+      event_source_arn  = aws_kinesis_stream.orders.arn
+      function_name     = aws_lambda_function.process_orders.arn
+      starting_position = "LATEST"
+      maximum_retry_attempts         = 5
+      bisect_batch_on_function_error = true
+      destination_config {
+        on_failure {
+          destination_arn = aws_sqs_queue.orders_failed.arn
+        }
+      }
+    }
     ```
 
     ## References
@@ -108,8 +189,7 @@ def stream_without_failure_destination(model: Model, ctx: Context) -> Iterable[F
             function=t.function,
             path=[_source(model, t), trigger_step(t), _limits(t)[1],
                   "no on-failure destination", "records skipped, no trace"],
-            fix=wording(model, "add DestinationConfig.OnFailure (an SQS queue, SNS topic or S3 bucket) to the mapping",
-                        "add destination_config.on_failure (an SQS queue, SNS topic or S3 bucket) to the mapping"),
+            fix=wording(model, "add DestinationConfig.OnFailure (an SQS queue, SNS topic or S3 bucket) to the mapping"),
         )
 
 
@@ -140,28 +220,117 @@ def stream_unbounded_retries(model: Model, ctx: Context) -> Iterable[Finding]:
 
     ## Example
     ```yaml
-    OrdersMapping:
-      Type: AWS::Lambda::EventSourceMapping
-      Properties:
-        EventSourceArn: !GetAtt OrdersStream.Arn
-        FunctionName: !Ref Worker
-        StartingPosition: LATEST
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      OrdersStream:
+        Type: AWS::Kinesis::Stream
+        Properties:
+          ShardCount: 1
+      OrdersFailed:
+        Type: AWS::SQS::Queue
+      ProcessOrders:
+        Type: AWS::Serverless::Function
+        Properties:
+          Events:
+            Orders:
+              Type: Kinesis
+              Properties:
+                Stream: !GetAtt OrdersStream.Arn
+                StartingPosition: LATEST
+                DestinationConfig:
+                  OnFailure:
+                    Type: SQS
+                    Destination: !GetAtt OrdersFailed.Arn
+    ```
+
+    In Terraform:
+    ```hcl
+    resource "aws_kinesis_stream" "orders" {
+      name        = "orders"
+      shard_count = 1
+    }
+
+    resource "aws_sqs_queue" "orders_failed" {}
+
+    resource "aws_lambda_function" "process_orders" {
+      function_name = "process-orders"
+      role          = aws_iam_role.process_orders.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+    }
+
+    resource "aws_lambda_event_source_mapping" "orders" {
+      event_source_arn  = aws_kinesis_stream.orders.arn
+      function_name     = aws_lambda_function.process_orders.arn
+      starting_position = "LATEST"
+      destination_config {
+        on_failure {
+          destination_arn = aws_sqs_queue.orders_failed.arn
+        }
+      }
+    }
     ```
 
     ## Use instead
+    The same template with a retry limit, a record age limit and batch splitting:
     ```yaml
-    OrdersMapping:
-      Type: AWS::Lambda::EventSourceMapping
-      Properties:
-        EventSourceArn: !GetAtt OrdersStream.Arn
-        FunctionName: !Ref Worker
-        StartingPosition: LATEST
-        MaximumRetryAttempts: 5
-        MaximumRecordAgeInSeconds: 3600
-        BisectBatchOnFunctionError: true
-        DestinationConfig:
-          OnFailure:
-            Destination: !GetAtt OrdersFailed.Arn
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      OrdersStream:
+        Type: AWS::Kinesis::Stream
+        Properties:
+          ShardCount: 1
+      OrdersFailed:
+        Type: AWS::SQS::Queue
+      ProcessOrders:
+        Type: AWS::Serverless::Function
+        Properties:
+          Events:
+            Orders:
+              Type: Kinesis
+              Properties:
+                Stream: !GetAtt OrdersStream.Arn
+                StartingPosition: LATEST
+                MaximumRetryAttempts: 5
+                MaximumRecordAgeInSeconds: 3600
+                BisectBatchOnFunctionError: true
+                DestinationConfig:
+                  OnFailure:
+                    Type: SQS
+                    Destination: !GetAtt OrdersFailed.Arn
+    ```
+
+    In Terraform:
+    ```hcl
+    resource "aws_kinesis_stream" "orders" {
+      name        = "orders"
+      shard_count = 1
+    }
+
+    resource "aws_sqs_queue" "orders_failed" {}
+
+    resource "aws_lambda_function" "process_orders" {
+      function_name = "process-orders"
+      role          = aws_iam_role.process_orders.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+    }
+
+    resource "aws_lambda_event_source_mapping" "orders" {
+      event_source_arn  = aws_kinesis_stream.orders.arn
+      function_name     = aws_lambda_function.process_orders.arn
+      starting_position = "LATEST"
+      maximum_retry_attempts         = 5
+      maximum_record_age_in_seconds  = 3600
+      bisect_batch_on_function_error = true
+      destination_config {
+        on_failure {
+          destination_arn = aws_sqs_queue.orders_failed.arn
+        }
+      }
+    }
     ```
 
     ## References
@@ -182,8 +351,7 @@ def stream_unbounded_retries(model: Model, ctx: Context) -> Iterable[Finding]:
                 function=t.function,
                 related=related(t.span, t.resource, "the mapping"),
                 path=[_source(model, t), trigger_step(t), f"MaximumRecordAgeInSeconds {age.value}: rejected"],
-                fix=wording(model, "set MaximumRecordAgeInSeconds to -1 or between 60 and 604800",
-                            "set maximum_record_age_in_seconds to -1 or between 60 and 604800"),
+                fix=wording(model, "set MaximumRecordAgeInSeconds to -1 or between 60 and 604800"),
             )
             continue
         if not (age.known and retries.known and bisect.known):
@@ -205,7 +373,5 @@ def stream_unbounded_retries(model: Model, ctx: Context) -> Iterable[Finding]:
             related=rel,
             path=[_source(model, t), trigger_step(t), "one record fails",
                   "same batch retried until the records expire", "shard blocked"],
-            fix=wording(model, "set MaximumRetryAttempts or MaximumRecordAgeInSeconds, and BisectBatchOnFunctionError: true",
-                        "set maximum_retry_attempts or maximum_record_age_in_seconds, and "
-                        "bisect_batch_on_function_error = true"),
+            fix=wording(model, "set MaximumRetryAttempts or MaximumRecordAgeInSeconds, and BisectBatchOnFunctionError: true"),
         )

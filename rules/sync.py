@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from invocation_lint.rules._common import related, setting
-
 from invocation_lint.model import Model, Trigger
 from invocation_lint.registry import Context, Finding, Related, rule
+
+from ._common import related, setting
 
 #: the integration timeout limit (ms) by API kind, when the integration does not set ``TimeoutInMillis``
 _LIMIT_MS = {"rest": 29000, "http": 30000}
@@ -35,17 +35,14 @@ def _limit_ms(t: Trigger, kind: str) -> int | None:
     if t.integration_timeout_ms is not None:
         v = t.integration_timeout_ms
         return v.value if v.known and isinstance(v.value, int) else None
-    if str(t.extra.get("response_transfer_mode", "")).upper() == "STREAM":
+    if str(t.response_transfer_mode or "").upper() == "STREAM":
         return _STREAM_LIMIT_MS
     return _LIMIT_MS[kind]
 
 
 def _integration_visible(model: Model, t: Trigger) -> bool:
     """Only a permission says API Gateway invokes the function: its integration (and timeout) is elsewhere."""
-    if t.extra.get("permission"):
-        return False
-    entry = model.resources.get(t.resource)
-    return not (entry and entry[0] == "AWS::Lambda::Permission")
+    return not t.via_permission
 
 
 def _seconds(ms: int) -> str:
@@ -81,32 +78,110 @@ def timeout_exceeds_api_limit(model: Model, ctx: Context) -> Iterable[Finding]:
 
     ## Example
     ```yaml
-    Report:
-      Type: AWS::Serverless::Function
-      Properties:
-        Timeout: 60
-        Events:
-          Get:
-            Type: Api
-            Properties:
-              Path: /report
-              Method: get
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      Report:
+        Type: AWS::Serverless::Function
+        Properties:
+          Timeout: 60
+          Events:
+            Get:
+              Type: Api
+              Properties:
+                Path: /report
+                Method: get
+    ```
+
+    In Terraform:
+    ```hcl
+    resource "aws_lambda_function" "report" {
+      function_name = "report"
+      role          = aws_iam_role.report.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+      timeout       = 60
+    }
+
+    resource "aws_apigatewayv2_api" "api" {
+      name          = "api"
+      protocol_type = "HTTP"
+    }
+
+    resource "aws_apigatewayv2_integration" "report" {
+      api_id                 = aws_apigatewayv2_api.api.id
+      integration_type       = "AWS_PROXY"
+      integration_uri        = aws_lambda_function.report.invoke_arn
+      payload_format_version = "2.0"
+    }
+
+    resource "aws_apigatewayv2_route" "report" {
+      api_id    = aws_apigatewayv2_api.api.id
+      route_key = "GET /items"
+      target    = "integrations/${aws_apigatewayv2_integration.report.id}"
+    }
+
+    resource "aws_lambda_permission" "api" {
+      action        = "lambda:InvokeFunction"
+      function_name = aws_lambda_function.report.function_name
+      principal     = "apigateway.amazonaws.com"
+      source_arn    = "${aws_apigatewayv2_api.api.execution_arn}/*"
+    }
     ```
 
     ## Use instead
     ```yaml
-    Report:
-      Type: AWS::Serverless::Function
-      Properties:
-        Timeout: 25
-        Events:
-          Get:
-            Type: Api
-            Properties:
-              Path: /report
-              Method: get
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      Report:
+        Type: AWS::Serverless::Function
+        Properties:
+          Timeout: 25
+          Events:
+            Get:
+              Type: Api
+              Properties:
+                Path: /report
+                Method: get
     ```
     Move longer work behind an asynchronous step (a queue, Step Functions) and answer 202.
+
+    In Terraform:
+    ```hcl
+    resource "aws_lambda_function" "report" {
+      function_name = "report"
+      role          = aws_iam_role.report.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+      timeout       = 25
+    }
+
+    resource "aws_apigatewayv2_api" "api" {
+      name          = "api"
+      protocol_type = "HTTP"
+    }
+
+    resource "aws_apigatewayv2_integration" "report" {
+      api_id                 = aws_apigatewayv2_api.api.id
+      integration_type       = "AWS_PROXY"
+      integration_uri        = aws_lambda_function.report.invoke_arn
+      payload_format_version = "2.0"
+    }
+
+    resource "aws_apigatewayv2_route" "report" {
+      api_id    = aws_apigatewayv2_api.api.id
+      route_key = "GET /items"
+      target    = "integrations/${aws_apigatewayv2_integration.report.id}"
+    }
+
+    resource "aws_lambda_permission" "api" {
+      action        = "lambda:InvokeFunction"
+      function_name = aws_lambda_function.report.function_name
+      principal     = "apigateway.amazonaws.com"
+      source_arn    = "${aws_apigatewayv2_api.api.execution_arn}/*"
+    }
+    ```
 
     ## References
     - https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html

@@ -247,3 +247,29 @@ def test_underscores_are_accepted_for_dashes(project: Path) -> None:
         "[tool.invlint]\nfail_on = 'info'\n[tool.invlint.options.SQS004]\nvisibility_factor = 4\n")
     cfg = load_config()
     assert (cfg.fail_on, cfg.options) == ("info", {"SQS004": {"visibility-factor": 4}})
+
+
+@pytest.mark.parametrize("value, message", [
+    ('"six"', "'options.SQS004.visibility-factor': expected a number, got 'six'"),
+    ("-1", "'options.SQS004.visibility-factor': must be more than 0, got -1"),
+    ("true", "'options.SQS004.visibility-factor': expected a number, got True"),
+])
+def test_option_values_are_checked_against_the_rules_schema(project: Path, value: str, message: str) -> None:
+    (project / ".invlint.yaml").write_text(f"options:\n  SQS004:\n    visibility-factor: {value}\n")
+    code, _, err = check("t.yaml")
+    assert code == 2
+    assert err == f"invlint: {project / '.invlint.yaml'}: {message}\n"
+
+
+def test_option_values_in_range_are_used(project: Path) -> None:
+    (project / ".invlint.yaml").write_text("options:\n  SQS004:\n    visibility-factor: 2.5\n"
+                                           "  max-receive-count-too-low:\n    min-receive-count: 3\n")
+    assert check("t.yaml")[0] in (0, 1)
+    (project / ".invlint.yaml").write_text("options:\n  SQS005:\n    min-receive-count: 0\n")
+    code, _, err = check("t.yaml")
+    assert (code, err) == (2, f"invlint: {project / '.invlint.yaml'}: 'options.SQS005.min-receive-count': "
+                              "must be at least 1, got 0\n")
+    (project / ".invlint.yaml").write_text("options:\n  SQS001:\n    factor: 3\n")
+    code, _, err = check("t.yaml")
+    assert (code, err) == (2, f"invlint: {project / '.invlint.yaml'}: options.SQS001: unknown option 'factor' "
+                              "(the rule has no options)\n")

@@ -364,7 +364,7 @@ def test_sam_http_api_payload_format(tmp_path: Path) -> None:
                 New: {Type: HttpApi, Properties: {Path: /a, Method: get}}
                 Old: {Type: HttpApi, Properties: {Path: /b, Method: get, PayloadFormatVersion: "1.0"}}
         """)
-    assert sorted(t.extra["payload_format_version"] for t in m.triggers) == ["1.0", "2.0"]
+    assert sorted(t.payload_format_version for t in m.triggers) == ["1.0", "2.0"]
 
 
 def test_kinesis_enhanced_fan_out_consumer_polls_its_stream(tmp_path: Path) -> None:

@@ -46,8 +46,12 @@ def test_readme_opens_with_two_commands() -> None:
     assert test.split(" && ")[2:] == ["pip install -e '.[test]'", "python -m pytest"]
 
 
+GATES = ["ruff check .", "mypy"]
+
+
 def test_ci_runs_the_readme_test_command() -> None:
-    """``.ci/run`` makes its own fresh venv, then runs the README's steps after the venv, verbatim, in order."""
+    """``.ci/run`` makes its own fresh venv, then runs the README's steps after the venv, verbatim, in order,
+    with the lint and type gates between the install and the tests."""
     _, test = readme_commands()
     steps = test.split(" && ")[2:]
     ci_lines = [line.strip() for line in CI.read_text(encoding="utf-8").splitlines()]
@@ -55,7 +59,8 @@ def test_ci_runs_the_readme_test_command() -> None:
     assert "set -euo pipefail" in ci_lines
     assert 'python3 -m venv "$venv"' in ci_lines and '. "$venv/bin/activate"' in ci_lines
     activate = ci_lines.index('. "$venv/bin/activate"')
-    assert ci_lines[activate + 1:] == steps
+    install, tests = steps
+    assert ci_lines[activate + 1:] == [install, *GATES, tests]
     assert os.access(CI, os.X_OK)
 
 

@@ -95,3 +95,48 @@ def test_js_comment_in_handler_code(tmp_path: Path) -> None:
     assert not inline_suppressed(f3, src)
     f_py = Finding("HANDLER002", "x", Span("missing.py", 3, 1), "Fn", "Fn", "warning", "exception-swallowed")
     assert not inline_suppressed(f_py, src)  # unreadable file: nothing hidden, no error
+
+
+QUEUE = "  OrdersQueue:\n    Type: AWS::SQS::Queue\n"
+
+
+def warnings_of(tmp_path: Path, text: str) -> tuple[list[str], list[str]]:
+    p = tmp_path / "t.yaml"
+    p.write_text(text)
+    res = run([str(p)], Config(select=["SQS001"]))
+    assert res.errors == []
+    return [f.code for f in res.findings], [w.replace(str(tmp_path) + "/", "") for w in res.warnings]
+
+
+def test_a_family_hides_in_metadata_and_comments_as_with_ignore(tmp_path: Path) -> None:
+    meta = QUEUE + "    Metadata:\n      invlint:\n        ignore: [SQS]\n"
+    assert lint(tmp_path, BAD.replace(QUEUE, meta)) == ([], 1)
+    assert lint(tmp_path, BAD.replace("  OrdersQueue:\n", "  OrdersQueue:  # invlint: ignore[sqs]\n")) == ([], 1)
+    assert lint(tmp_path, BAD.replace("  OrdersQueue:\n", "  OrdersQueue:  # invlint: ignore[HANDLER]\n")) == (
+        [("SQS001", "OrdersQueue", 4)], 0)
+
+
+def test_unknown_codes_in_suppressions_are_warnings(tmp_path: Path) -> None:
+    text = BAD.replace("  OrdersQueue:\n", "  OrdersQueue:  # invlint: ignore[SQS0001]\n")
+    assert warnings_of(tmp_path, text) == (["SQS001"], [
+        "t.yaml:4: warning: the suppression comment names no rule 'SQS0001' and hides nothing; did you mean SQS001?"])
+    meta = QUEUE + "    Metadata:\n      invlint:\n        ignore: [SQS0001, sqs-queue-without-redrive]\n"
+    assert warnings_of(tmp_path, BAD.replace(QUEUE, meta)) == ([], [
+        "t.yaml:4: warning: the suppression on OrdersQueue names no rule 'SQS0001' and hides nothing; "
+        "did you mean SQS001?"])
+    # known codes, names, families and "all" say nothing
+    meta = QUEUE + "    Metadata:\n      invlint:\n        ignore: [SQS002, failure-route-loops-back, STREAM, all]\n"
+    assert warnings_of(tmp_path, BAD.replace(QUEUE, meta))[1] == []
+
+
+def test_misspelt_metadata_keys_are_warnings(tmp_path: Path) -> None:
+    meta = QUEUE + "    Metadata:\n      invlint:\n        ignores: [SQS001]\n"
+    assert warnings_of(tmp_path, BAD.replace(QUEUE, meta)) == (["SQS001"], [
+        "t.yaml:8: warning: OrdersQueue: unknown key 'invlint.ignores' in Metadata (known: ignore); it is ignored"])
+    meta = QUEUE + "    Metadata:\n      invlint: [SQS001]\n"
+    assert warnings_of(tmp_path, BAD.replace(QUEUE, meta)) == (["SQS001"], [
+        "t.yaml:7: warning: OrdersQueue: Metadata 'invlint' should be a mapping with the key 'ignore' (a list of "
+        "rule codes); it is ignored"])
+    meta = QUEUE + "    Metadata:\n      invlint:\n        ignore: {SQS001: true}\n"
+    assert warnings_of(tmp_path, BAD.replace(QUEUE, meta)) == (["SQS001"], [
+        "t.yaml:8: warning: OrdersQueue: Metadata 'invlint.ignore' should be a list of rule codes; it is ignored"])

@@ -124,7 +124,8 @@ def parse_yaml(text: str, file: str) -> Any:
             problem = exc.problem or exc.context or "invalid YAML"
             raise InputError(file, f"invalid YAML: {problem}", line) from None
         except yaml.YAMLError as exc:
-            raise InputError(file, f"invalid YAML: {exc}") from None
+            first = (str(exc).splitlines() or ["invalid YAML"])[0]
+            raise InputError(file, f"invalid YAML: {first}") from None
         except RecursionError:
             raise InputError(file, f"nesting deeper than {MAX_DEPTH} levels") from None
         finally:
@@ -237,7 +238,9 @@ class _YamlBuilder:
                         for mk_, mv in part.items():
                             if mk_ not in out:
                                 out[mk_] = mv
-                                spans[mk_] = part.spans.get(mk_) or part.span
+                                merged_span = part.spans.get(mk_) or part.span
+                                if merged_span is not None:
+                                    spans[mk_] = merged_span
                 continue
             if key_node.__class__ is not scalar_cls:
                 raise self.error(key_node, "a mapping key must be a plain value")
@@ -260,9 +263,10 @@ class _YamlBuilder:
             else:
                 vs, ve = value_node.start_mark, value_node.end_mark
                 last = spans[k] = new(Span, (file, vs.line + 1, vs.column + 1, ve.line + 1, ve.column + 1))
-        if last is not None and not node.flow_style:
+        own = out.span
+        if last is not None and own is not None and not node.flow_style:
             # a block mapping ends where its last value ends, not where the next token starts
-            out.span = new(Span, (file, out.span.line, out.span.column, last.last_line, last.end_column))
+            out.span = new(Span, (file, own.line, own.column, last.last_line, last.end_column))
         return out
 
     def _sequence(self, node: Any, depth: int) -> LList:
@@ -272,9 +276,10 @@ class _YamlBuilder:
             out.append(value)
             # a built container knows where it really ends; a node's end mark is where the next token starts
             out.spans.append(value.span if isinstance(value, (LDict, LList)) and value.span else self.span(item))
-        if node.value and not node.flow_style and out.spans[-1] is not None:
+        own = out.span
+        if node.value and not node.flow_style and out.spans[-1] is not None and own is not None:
             last = out.spans[-1]
-            out.span = Span(self.file, out.span.line, out.span.column, last.last_line, last.end_column)
+            out.span = Span(self.file, own.line, own.column, last.last_line, last.end_column)
         return out
 
     def _scalar(self, node: Any, tagged: bool) -> Any:
@@ -341,6 +346,15 @@ class _DuplicateKey(Exception):
     pass
 
 
+def _json_int(text: str) -> int | float:
+    """A JSON integer; one of thousands of digits (past Python's conversion limit) is read as a float (an
+    infinity), a value no setting takes, so rules see an out-of-range number rather than a crash."""
+    try:
+        return int(text)
+    except ValueError:
+        return float(text)
+
+
 def _pairs(pairs: list[tuple[str, Any]]) -> LDict:
     d = LDict(pairs)
     if len(d) != len(pairs):
@@ -359,7 +373,7 @@ def parse_json(text: str, file: str) -> Any:
 
     with gc_paused():
         try:
-            root = json.loads(text, object_pairs_hook=_pairs)
+            root = json.loads(text, object_pairs_hook=_pairs, parse_int=_json_int)
         except json.JSONDecodeError as exc:
             try:
                 _JsonParser(text, file).parse()
@@ -470,7 +484,7 @@ class _JsonLocator:
                         node[key] = located
                     spans[key] = located.span
                 else:
-                    vstart = space(text, index(":", kend) + 1).end()
+                    vstart = space(text, index(":", kend) + 1).end()  # type: ignore[union-attr]  # blanks: always matches
                     nl = count("\n", pos, vstart)
                     if nl:
                         line += nl
@@ -597,7 +611,7 @@ class _JsonParser:
             if kind == "s":
                 value: Any = self.string(tok, start)
             elif kind == "n":
-                value = int(tok) if tok.lstrip("-").isdigit() else float(tok)
+                value = _json_int(tok) if tok.lstrip("-").isdigit() else float(tok)
             else:
                 value = _WORDS[tok]
             line, col = pos_of(start)

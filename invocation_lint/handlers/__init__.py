@@ -39,6 +39,12 @@ def analyse_model(model: Model) -> None:
             model.notes.append(f"{fid}: internal error in handler analysis: {type(exc).__name__}: {exc}")
         if facts is not None:
             model.handler_facts[fid] = facts
+            if facts.parse_error is not None:
+                at = facts.parse_error
+                model.notes.append(f"{fid}: {at.file}:{at.line}: handler code does not parse; its HANDLER rules "
+                                   "are not checked")
+            elif facts.note:
+                model.notes.append(f"{fid}: {facts.note}")
 
 
 def analyse_function(fid: str, fn: Function, base_dir: str, cache: dict | None = None,
@@ -56,12 +62,12 @@ def analyse_function(fid: str, fn: Function, base_dir: str, cache: dict | None =
     if isinstance(where, Missing):
         facts = HandlerFacts(fid, missing=where.what, missing_detail=where.detail, span=where.span)  # type: ignore[arg-type]
         return facts
-    key = (where.language, where.display, where.function_name, where.line_offset)
-    if cache is not None and key in cache:
-        return dataclasses.replace(cache[key], function=fid)
+    source_key = (where.language, where.display, where.function_name, where.line_offset)
+    if cache is not None and source_key in cache:
+        return dataclasses.replace(cache[source_key], function=fid)
     facts = analyse_source(fid, where)
     if cache is not None:
-        cache[key] = facts
+        cache[source_key] = facts
     return facts
 
 

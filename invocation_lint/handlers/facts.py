@@ -87,6 +87,8 @@ class HandlerFacts(Record):
     missing: Literal["file", "function"] | None = None
     missing_detail: str = ""
     parse_error: Span | None = None
+    #: why the handler was found but not analysed (too deep, too large), for the -v notes
+    note: str = ""
     analysed: bool = False  # the handler body was found and read
     #: returns whose value cannot be known (``return helper(event)`` with an unknown helper, ``return x`` with
     #: ``x`` from a call): rules that need every return to be known stay silent

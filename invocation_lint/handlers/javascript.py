@@ -293,6 +293,27 @@ def _first_error(node: Node) -> Node | None:
     return None
 
 
+#: past these a function is not analysed (a note says so): some checks look at a catch's enclosing nodes and
+#: walk its body, which is quadratic or worse in the nesting depth (30,000 nested ``try`` never finished)
+MAX_DEPTH = 300
+MAX_NODES = 200_000
+
+
+def _too_large(fn: Node) -> str | None:
+    """Why ``fn`` is too deep or too large to analyse, else None; one walk with an explicit stack."""
+    stack = [(fn, 0)]
+    count = 0
+    while stack:
+        n, d = stack.pop()
+        count += 1
+        if d > MAX_DEPTH:
+            return f"nested more than {MAX_DEPTH} levels deep"
+        if count > MAX_NODES:
+            return f"more than {MAX_NODES} syntax nodes"
+        stack.extend((c, d + 1) for c in n.named_children)
+    return None
+
+
 def analyse_javascript(src: Source, facts: HandlerFacts) -> None:
     """Fill ``facts`` for the handler ``src.function_name`` of a JavaScript or TypeScript module."""
     offset = src.line_offset
@@ -315,6 +336,10 @@ def analyse_javascript(src: Source, facts: HandlerFacts) -> None:
     if fn is None or nested:
         return
     facts.span = file.span(fn)
+    why = _too_large(fn)
+    if why is not None:
+        facts.note = f"{file.display}:{facts.span.line}: handler function {why}: too large to analyse; not checked"
+        return
     facts.analysed = True
     facts.wrapped = wrapped
     _Analyser(file, src, facts).function(file, fn, 0)
@@ -444,6 +469,9 @@ class _Analyser:
         if key in self.followed:
             return
         self.followed.add(key)
+        if depth > 0 and _too_large(fn) is not None:  # a helper too large to follow: what it does stays unknown
+            self.facts.opaque_returns = True
+            return
         prev, prev_callback, self.file = self.file, self.callback, file
         try:
             self._function(fn, depth)

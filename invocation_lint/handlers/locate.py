@@ -14,9 +14,10 @@ import functools
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from invocation_lint.model import CodeLocation, Function
-from invocation_lint.source import Span
+from invocation_lint.source import InputError, Span
 
 from .facts import Language
 
@@ -88,14 +89,11 @@ def _inside(path: str, base: str) -> bool:
 
 def _read_file(path: str, base: str) -> str | None:
     """The text of ``path`` if it is a regular file inside ``base`` and small enough; else None."""
-    if not _inside(path, base) or not os.path.isfile(path):
-        return None
+    from ..files import read_limited
+
     try:
-        if os.path.getsize(path) > MAX_SOURCE_BYTES:
-            return None
-        with open(path, "rb") as fh:
-            data = fh.read(MAX_SOURCE_BYTES + 1)
-    except OSError:
+        data = read_limited(path, path, MAX_SOURCE_BYTES, base)
+    except InputError:
         return None
     if b"\0" in data[:4096]:
         return None
@@ -305,10 +303,15 @@ def _has_any(root: str, suffixes: tuple[str, ...], limit: int = 2000) -> bool:
     return False
 
 
-def _try(root: str, base: str, rel: str, language: Language, name: str) -> Source | None:
+def _try(root: str, base: str, rel: str, language: Language, name: str) -> Source | NoSource | None:
+    from ..files import refusal
+
     path = os.path.normpath(os.path.join(root, rel))
-    if not os.path.isfile(path):
+    if not os.path.lexists(path):
         return None
+    why = refusal(path, base)
+    if why is not None:
+        return NoSource(f"{display_path(path)}: {why}") if "outside" in why or "regular" in why else None
     text = _read_file(path, base)
     if text is None:
         return None
@@ -317,7 +320,7 @@ def _try(root: str, base: str, rel: str, language: Language, name: str) -> Sourc
 
 
 def _from_single_file(code: CodeLocation, base: str, language: Language, module: str,
-                      name: str) -> Source | NoSource:
+                      name: str) -> Source | NoSource | Missing:
     path = code.path or ""
     stem = os.path.splitext(os.path.basename(path))[0]
     if module != stem and os.path.isfile(path):  # the package holds this one file, under its own name
@@ -333,13 +336,87 @@ def _from_single_file(code: CodeLocation, base: str, language: Language, module:
 # --------------------------------------------------------------------------------------------------- zip
 
 
+def _inflate(path: str, info: Any, cap: int) -> bytes | None:
+    """A zip member's bytes, inflated in a stream and refused (None) once more than ``cap`` come out, whatever
+    its header declares: ``zipfile`` inflates a bzip2 block whole before it compares sizes (4.7 KB of bzip2
+    became 6 GB). Stored, deflate and bzip2 members are read; LZMA and encrypted ones are not."""
+    import zlib
+
+    if info.flag_bits & 0x1 or info.compress_type not in (0, 8, 12):
+        return None
+    with open(path, "rb") as fh:
+        fh.seek(info.header_offset)
+        head = fh.read(30)
+        if len(head) < 30 or head[:4] != b"PK\x03\x04":
+            return None
+        fh.seek(info.header_offset + 30 + int.from_bytes(head[26:28], "little") + int.from_bytes(head[28:30], "little"))
+        left = info.compress_size
+        if info.compress_type == 0:
+            data = fh.read(min(left, cap + 1))
+            return data if len(data) <= cap else None
+        if info.compress_type == 8:
+            inflater: Any = zlib.decompressobj(-15)
+        else:
+            import bz2
+
+            inflater = bz2.BZ2Decompressor()
+        out = bytearray()
+        pending = b""
+        while len(out) <= cap:
+            if not pending:
+                if left <= 0:
+                    break
+                pending = fh.read(min(left, 64 * 1024))
+                if not pending:
+                    break
+                left -= len(pending)
+            room = cap + 1 - len(out)
+            if info.compress_type == 8:
+                out += inflater.decompress(pending, room)
+                pending = inflater.unconsumed_tail
+                if inflater.eof:
+                    break
+            else:
+                out += inflater.decompress(pending, room)
+                pending = b""
+                while not inflater.eof and not inflater.needs_input and len(out) <= cap:
+                    out += inflater.decompress(b"", cap + 1 - len(out))
+                if inflater.eof:
+                    break
+        return bytes(out) if len(out) <= cap else None
+
+
+def _declared_members(path: str) -> int:
+    """The member count the end-of-central-directory record declares (0 when it cannot be told cheaply)."""
+    try:
+        with open(path, "rb") as fh:
+            fh.seek(0, os.SEEK_END)
+            size = fh.tell()
+            fh.seek(max(0, size - 65_557))
+            tail = fh.read()
+    except OSError:
+        return 0
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or len(tail) < at + 12:
+        return 0
+    return int.from_bytes(tail[at + 10:at + 12], "little")
+
+
 def _from_zip(code: CodeLocation, language: Language, module: str, name: str) -> Source | Missing | NoSource:
     import zipfile
 
+    from ..files import refusal
+
     path = code.path or ""
+    why = refusal(path, code.base_dir)
+    if why is not None:
+        return NoSource(f"{display_path(path)}: {why}")
     try:
         if os.path.getsize(path) > MAX_ZIP_BYTES:
             return NoSource(f"{path}: code package too large to read")
+        declared = _declared_members(path)
+        if declared > MAX_ZIP_MEMBERS:  # told before the central directory is parsed (seconds, GBs)
+            return NoSource(f"{path}: too many members ({declared})")
         zf = zipfile.ZipFile(path)
     except (OSError, zipfile.BadZipFile, ValueError) as exc:
         return NoSource(f"{path}: not a readable zip ({exc})")
@@ -355,8 +432,10 @@ def _from_zip(code: CodeLocation, language: Language, module: str, name: str) ->
             if info is None or info.file_size > MAX_SOURCE_BYTES:
                 return None
             try:
-                data = zf.read(info)
+                data = _inflate(path, info, MAX_SOURCE_BYTES)
             except Exception:  # noqa: BLE001 - a corrupt member is no source, never a crash
+                return None
+            if data is None:
                 return None
             return data.decode("utf-8", errors="replace")
 

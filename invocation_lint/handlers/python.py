@@ -15,7 +15,7 @@ from http import HTTPStatus
 
 from invocation_lint.source import Span
 
-from .facts import CatchFact, HandlerFacts, IdSource, ItemIdFact, ReturnFact
+from .facts import BodyKind, CatchFact, HandlerFacts, IdSource, ItemIdFact, ReturnFact
 from .locate import Source
 
 #: decorators that pass the handler's return value through unchanged
@@ -336,9 +336,9 @@ class _Analyser:
                     n.value if isinstance(n, ast.AnnAssign) and n.value is not None else ast.Constant(value=...)
                 )
             elif isinstance(n, (ast.For, ast.AsyncFor, ast.comprehension, ast.With, ast.NamedExpr)):
-                targets = [n.target] if not isinstance(n, ast.With) else [i.optional_vars for i in n.items]
-                for t in targets:
-                    for sub in ast.walk(t) if t is not None else ():
+                targets: list[ast.expr | None] = [n.target] if not isinstance(n, ast.With) else [i.optional_vars for i in n.items]
+                for bound in targets:
+                    for sub in ast.walk(bound) if bound is not None else ():
                         if isinstance(sub, ast.Name):
                             out.setdefault(sub.id, []).append(ast.Constant(value=...))
         return out
@@ -458,7 +458,7 @@ class _Analyser:
         codes: list[int | None] = []
         if "statusCode" in keys:
             codes.append(_status_value(keys["statusCode"], assigns))
-        body = _body_kind(keys.get("body"), assigns) if "body" in keys else ("unknown" if spread else "missing")
+        body: BodyKind = _body_kind(keys.get("body"), assigns) if "body" in keys else ("unknown" if spread else "missing")
         empty = False
         if "batchItemFailures" in keys:
             if f.batch_failures_span is None:
@@ -476,7 +476,7 @@ class _Analyser:
             return True
         if isinstance(value, ast.Name) and value.id not in self.mutated:
             vals = assigns.get(value.id)
-            return bool(vals) and all(isinstance(v, ast.List) and not v.elts for v in vals)
+            return bool(vals) and all(isinstance(v, ast.List) and not v.elts for v in vals or ())
         return False
 
     def _follow(self, call: ast.Call, fn: FunctionNode, event: str | None) -> bool:
@@ -489,9 +489,11 @@ class _Analyser:
         if not passes_event:
             return False
         found = _resolve(self.file, call.func.id, self.src, depth=0)
-        if found is None or found[1] is None:
+        if found is None:
             return False
         file, helper = found
+        if helper is None:
+            return False
         self.function(file, helper, depth=1)
         return True
 
@@ -646,7 +648,8 @@ class _Analyser:
                 return False
             keys = resolved[0]
         elif isinstance(v, ast.Dict):
-            keys = {k.value: val for k, val in zip(v.keys, v.values, strict=True) if isinstance(k, ast.Constant)}
+            keys = {k.value: val for k, val in zip(v.keys, v.values, strict=True)
+                    if isinstance(k, ast.Constant) and isinstance(k.value, str)}
         else:
             return False
         val = keys.get("batchItemFailures")
@@ -740,7 +743,7 @@ def _status_value(node: ast.expr, assigns: dict[str, list[ast.expr]]) -> int | N
     return None
 
 
-def _body_kind(node: ast.expr | None, assigns: dict[str, list[ast.expr]], depth: int = 0) -> str:
+def _body_kind(node: ast.expr | None, assigns: dict[str, list[ast.expr]], depth: int = 0) -> BodyKind:
     if node is None:
         return "missing"
     if isinstance(node, ast.JoinedStr) or isinstance(node, ast.Constant) and isinstance(node.value, str):

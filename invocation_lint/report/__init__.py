@@ -14,8 +14,6 @@ from ..registry import SEVERITY_RANK, Finding
 if TYPE_CHECKING:
     from ..engine import Result
 
-FORMATS = ("text", "json", "sarif", "github")
-
 
 def counts(findings: list[Finding]) -> dict[str, int]:
     out = {"error": 0, "warning": 0, "info": 0}
@@ -77,18 +75,22 @@ def uri_of(file: str) -> str:
             file = rel
     from urllib.parse import quote
 
-    return quote(os.path.normpath(file).replace(os.sep, "/"), safe="/")
+    return quote(os.fsencode(os.path.normpath(file).replace(os.sep, "/")), safe="/")
 
 
 def render(result: Result, fmt: str, *, color: bool = False, width: int | None = None) -> str:
     if fmt == "json":
-        from . import json as mod
-    elif fmt == "sarif":
-        from . import sarif as mod  # type: ignore[no-redef]
-    elif fmt == "github":
-        from . import github as mod  # type: ignore[no-redef]
-    else:
-        from . import text as mod  # type: ignore[no-redef]
+        from . import json
 
-        return mod.render(result, color=color, width=width)
-    return mod.render(result)
+        return json.render(result)
+    if fmt == "sarif":
+        from . import sarif
+
+        return sarif.render(result)
+    if fmt == "github":
+        from . import github
+
+        return github.render(result)
+    from . import text
+
+    return text.render(result, color=color, width=width)

@@ -55,4 +55,6 @@ def as_dict(result: Result) -> dict[str, Any]:
 
 
 def render(result: Result) -> str:
-    return json.dumps(as_dict(result), indent=2, ensure_ascii=False) + "\n"
+    from ..source import json_safe
+
+    return json_safe(json.dumps(as_dict(result), indent=2, ensure_ascii=False)) + "\n"

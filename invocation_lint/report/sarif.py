@@ -37,14 +37,15 @@ def _artifact(file: str, root: str) -> dict[str, Any]:
 
     if file in ("-", "<stdin>"):
         return {"uri": quote(file, safe="/"), "uriBaseId": SRCROOT}
+    # a name that is not UTF-8 holds surrogates (os.fsdecode): its URI percent-encodes the original bytes
     full = os.path.abspath(file)
     try:
         rel = os.path.relpath(full, root)
     except ValueError:
         rel = full
     if os.path.isabs(rel) or rel.startswith(".."):
-        return {"uri": Path(full).as_uri()}
-    return {"uri": quote(rel.replace(os.sep, "/"), safe="/"), "uriBaseId": SRCROOT}
+        return {"uri": "file://" + quote(os.fsencode(Path(full).as_posix()), safe="/")}
+    return {"uri": quote(os.fsencode(rel.replace(os.sep, "/")), safe="/"), "uriBaseId": SRCROOT}
 
 
 def _section(docs: str, title: str) -> str:
@@ -147,9 +148,10 @@ def as_dict(result: Result) -> dict[str, Any]:
                 "artifactLocation": _artifact(e.file, root), **region}}]
         notifications.append(note)
     from pathlib import Path
+    from urllib.parse import quote
 
     sources = SourceLines()
-    root_uri = Path(root).as_uri().rstrip("/") + "/"
+    root_uri = "file://" + quote(os.fsencode(Path(root).as_posix()), safe="/").rstrip("/") + "/"
     run = {
         "tool": {"driver": {
             "name": "invlint",
@@ -169,4 +171,6 @@ def as_dict(result: Result) -> dict[str, Any]:
 
 
 def render(result: Result) -> str:
-    return json.dumps(as_dict(result), indent=2, ensure_ascii=False) + "\n"
+    from ..source import json_safe
+
+    return json_safe(json.dumps(as_dict(result), indent=2, ensure_ascii=False)) + "\n"

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..registry import Finding
+from ..source import clean
 from ..suppress import SourceLines
 from . import summary_line
 
@@ -16,6 +17,8 @@ if TYPE_CHECKING:
     from ..engine import Result
 
 MAX_SOURCE_LINES = 5
+#: a source line is shown cut to this many characters around the finding's column when no width is known
+SOURCE_WIDTH = 120
 
 Segment = tuple[str, str]  # (text, rich style or "")
 Line = list[Segment]
@@ -23,7 +26,19 @@ Line = list[Segment]
 _SEV_STYLE = {"error": "bold red", "warning": "bold yellow", "info": "bold blue"}
 
 
-def _finding_lines(f: Finding, sources: SourceLines) -> list[Line]:
+def snippet(line: str, column: int, width: int) -> str:
+    """``line`` cut to about ``width`` characters around ``column`` (1-based), with "…" where it was cut: a
+    minified template is one line of megabytes, and each of its findings would print all of it."""
+    line = line.rstrip("\r\n")
+    if len(line) <= width:
+        return clean(line)
+    width = max(width, 20)
+    start = max(0, min(column - 1 - width // 3, len(line) - width))
+    piece = line[start:start + width]
+    return ("…" if start > 0 else "") + clean(piece) + ("…" if start + width < len(line) else "")
+
+
+def _finding_lines(f: Finding, sources: SourceLines, width: int = SOURCE_WIDTH) -> list[Line]:
     s = f.span
     where = f"{s.file}:{s.line}:{s.column}" if s else "(no location)"
     out: list[Line] = [[
@@ -34,11 +49,12 @@ def _finding_lines(f: Finding, sources: SourceLines) -> list[Line]:
         text = sources.lines(s.file)
         if text is not None:
             last = min(s.last_line, len(text), s.line + MAX_SOURCE_LINES - 1)
-            width = len(str(last))
+            digits = len(str(last))
             for n in range(s.line, last + 1):
-                out.append([(f"  {n:>{width}} | ", "dim"), (text[n - 1].rstrip("\r\n"), "")])
+                column = s.column if n == s.line else 1
+                out.append([(f"  {n:>{digits}} | ", "dim"), (snippet(text[n - 1], column, width), "")])
             if s.last_line > last and last < len(text):
-                out.append([(f"  {'':>{width}} | ", "dim"), ("…", "dim")])
+                out.append([(f"  {'':>{digits}} | ", "dim"), ("…", "dim")])
     if f.path:
         out.append([("  path: ", "dim"), (" → ".join(f.path), "magenta")])
     if f.fix:
@@ -51,7 +67,14 @@ def _finding_lines(f: Finding, sources: SourceLines) -> list[Line]:
     return out
 
 
-def layout(result: Result) -> list[Line]:
+def layout(result: Result, width: int | None = None) -> list[Line]:
+    """The report's lines; every piece of text from the input is escaped (``clean``), so nothing in a template
+    or a file name can write to the terminal or start a line of its own."""
+    if width is None:
+        import shutil
+
+        width = shutil.get_terminal_size((SOURCE_WIDTH + 10, 24)).columns
+    room = max(40, width - 10)
     sources = SourceLines()
     lines: list[Line] = []
     current: str | None = None
@@ -60,7 +83,7 @@ def layout(result: Result) -> list[Line]:
         if current is not None and file != current:
             lines.append([])
         current = file
-        lines.extend(_finding_lines(f, sources))
+        lines.extend([[(clean(t), st) for t, st in line] for line in _finding_lines(f, sources, room)])
     if result.findings:
         lines.append([])
     ok = not result.findings
@@ -69,7 +92,7 @@ def layout(result: Result) -> list[Line]:
 
 
 def render(result: Result, *, color: bool = False, width: int | None = None) -> str:
-    lines = layout(result)
+    lines = layout(result, width)
     if not color:
         return "".join("".join(t for t, _ in line) + "\n" for line in lines)
     from rich.console import Console

@@ -153,3 +153,11 @@ def test_async001_unknown_on_failure_is_silent_and_fifo_arn_is_seen() -> None:
     assert _run(m, "ASYNC001") == []
     m.functions["Fn"].dlq = Target(arn="arn:aws:sqs:eu-west-1:123456789012:failures.fifo", span=Span("t.yaml", 6))
     assert _run(m, "ASYNC003") == [("ASYNC003", "Fn", 6)]
+
+
+def test_permission_only_triggers_ask_only_for_the_functions_own_failure_handling() -> None:
+    """A permission names no subscription or rule target: ASYNC004/ASYNC005 have nothing to point at."""
+    cfn = lint(ASYNC / "cfn" / "async_permission_only.yaml", select="ASYNC")
+    assert finding_tuples(cfn) == [("ASYNC001", "Notify", 6)]
+    tf = lint(FIXTURES / "terraform" / "async" / "async_permission_only" / "main.tf", select="ASYNC")
+    assert finding_tuples(tf) == [("ASYNC001", "aws_lambda_function.notify", 10)]

@@ -186,7 +186,7 @@ def test_http_api_payload_formats(tmp_path: Path) -> None:
     code = "def handler(event, context):\n    return {'ok': True}\n"
     m = _model(tmp_path, code, "sync", "apigatewayv2")
     assert run_rules(m, "HANDLER008") == []  # payload 2.0 (or unknown): any JSON is a 200
-    m.triggers[0].extra["payload_format_version"] = "1.0"
+    m.triggers[0].payload_format_version = "1.0"
     assert [(f.code, f.span.line) for f in run_rules(m, "HANDLER008")] == [("HANDLER008", 2)]
 
 
@@ -266,50 +266,6 @@ def test_terraform_archive_file_source_dir() -> None:
     assert _rows(_lint(HANDLERS / "terraform")) == [
         ("HANDLER006", "aws_lambda_function.worker", "terraform/src/worker.py", 7, "error"),
     ]
-
-
-# ------------------------------------------------------------------------------ the docs' own examples
-
-DOC_CASES = {
-    "HANDLER001": ("poll-sqs", "sqs", {}),
-    "HANDLER002": ("async", "s3", {}),
-    "HANDLER004": ("poll-sqs", "sqs", {"report": True}),
-    "HANDLER005": ("poll-sqs", "sqs", {}),
-    "HANDLER007": ("poll-sqs", "sqs", {"report": True, "fifo": True}),
-    "HANDLER008": ("sync", "apigateway", {}),
-}
-
-
-def _doc_code(code: str, section: str) -> str:
-    import re
-    import textwrap
-
-    from invocation_lint.registry import all_rules
-
-    docs = all_rules()[code].docs
-    m = re.search(rf"## {section}\n```python\n(.*?)```", docs, re.S)
-    assert m, f"{code}: no python block under {section}"
-    body = textwrap.dedent(m.group(1))
-    if not body.lstrip().startswith("def "):  # a fragment of a handler body
-        body = "def handler(event, context):\n    failures = []\n" + textwrap.indent(body, "    ")
-    return "import json\nimport logging\nlogger = logging.getLogger()\n\n" + body
-
-
-@pytest.mark.parametrize("code", sorted(DOC_CASES))
-def test_docs_example_fires_and_use_instead_is_silent(tmp_path: Path, code: str) -> None:
-    from invocation_lint.model import Queue, Target
-
-    mode, service, opts = DOC_CASES[code]
-    results = {}
-    for section in ("Example", "Use instead"):
-        d = tmp_path / section.replace(" ", "_")
-        d.mkdir()
-        m = _model(d, _doc_code(code, section), mode, service, report=opts.get("report"))
-        if opts.get("fifo"):
-            m.queues["Q"] = Queue("Q", "AWS::SQS::Queue", Span(m.file, 20), fifo=Val(True))
-            m.triggers[0].source = Target(node="Q", service="sqs")
-        results[section] = [f.code for f in run_rules(m, code)]
-    assert results == {"Example": [code], "Use instead": []}
 
 
 def test_inline_code_in_json_points_at_the_zipfile_line() -> None:

@@ -13,6 +13,7 @@ import pytest
 from conftest import FIXTURES, finding_tuples, lint, run_rules
 from invocation_lint.rules import _common
 
+from invocation_lint.formats.terraform.vocabulary import TERRAFORM
 from invocation_lint.model import Function, Model, Queue, Redrive, Target, Trigger, Unknown, Val
 from invocation_lint.registry import all_rules
 from invocation_lint.source import Span
@@ -218,7 +219,7 @@ def _span(line: int) -> Span:
 
 
 def _model(redrive: Redrive | Unknown | None, fifo: bool = False) -> Model:
-    m = Model("t.tf", "terraform")
+    m = Model("t.tf", "terraform", vocabulary=TERRAFORM)
     m.queues["aws_sqs_queue.jobs"] = Queue("aws_sqs_queue.jobs", "aws_sqs_queue", _span(1),
                                            fifo=Val(fifo, _span(2)), redrive=redrive)
     m.queues["aws_sqs_queue.dlq"] = Queue("aws_sqs_queue.dlq", "aws_sqs_queue", _span(5),

@@ -50,10 +50,11 @@ def test_sync001_permission_only_and_streaming() -> None:
     m = Model(file="t.yaml", format="cloudformation")
     m.functions["Fn"] = Function("Fn", "AWS::Lambda::Function", Span("t.yaml", 3), timeout=Val(120, Span("t.yaml", 4)))
     m.resources["Perm"] = ("AWS::Lambda::Permission", Span("t.yaml", 10))
-    m.triggers = [Trigger("Fn", "sync", "apigateway", Span("t.yaml", 10), "Perm", api_kind="rest")]
+    m.triggers = [Trigger("Fn", "sync", "apigateway", Span("t.yaml", 10), "Perm", api_kind="rest",
+                          via_permission=True)]
     assert run_rules(m, "SYNC001") == []  # the integration is elsewhere: its timeout is not known
     m.triggers = [Trigger("Fn", "sync", "apigateway", Span("t.yaml", 20), "Method", api_kind="rest",
-                          extra={"response_transfer_mode": "STREAM"})]
+                          response_transfer_mode="STREAM")]
     assert run_rules(m, "SYNC001") == []  # a streamed response may run 15 minutes
     m.triggers[0].integration_timeout_ms = Val(60000, Span("t.yaml", 22))
     assert finding_tuples(run_rules(m, "SYNC001")) == [("SYNC001", "Fn", 4)]  # its own TimeoutInMillis: 60 s

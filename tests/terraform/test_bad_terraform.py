@@ -217,7 +217,7 @@ def test_deeply_nested_expression(tmp_path: Path) -> None:
 
 
 def test_called_local_modules() -> None:
-    from invocation_lint.formats.terraform.load import called_local_modules
+    from invocation_lint.formats.terraform.calls import called_local_modules
 
     project = FIXTURES / "terraform" / "projects" / "orders-service"
     assert called_local_modules(str(project)) == {str((project / "modules" / "consumer").resolve())}

@@ -710,6 +710,6 @@ def test_trigger_filters_and_payload_format(tmp_path: Path) -> None:
         }
     """})
     by_service = {t.service: t for t in m.triggers}
-    assert by_service["s3"].extra["filter"] == {"prefix": "incoming/"}
-    assert by_service["sqs"].extra["filter_criteria"]
-    assert by_service["apigatewayv2"].extra["payload_format_version"] == "1.0"
+    assert by_service["s3"].event_filter == {"prefix": "incoming/"}
+    assert by_service["sqs"].event_filter
+    assert by_service["apigatewayv2"].payload_format_version == "1.0"

@@ -309,7 +309,7 @@ class Resolver:
             return Unknown("malformed Fn::Select")
         idx, items = self.value(arg[0], depth + 1), self.value(arg[1], depth + 1)
         try:
-            return items[int(idx)]  # type: ignore[index]
+            return items[int(idx)]
         except (TypeError, ValueError, IndexError, KeyError):
             return Unknown("Fn::Select of unknown values")
 
@@ -318,7 +318,7 @@ class Resolver:
             return Unknown("malformed Fn::Split")
         sep, text = self.value(arg[0], depth + 1), self.value(arg[1], depth + 1)
         if isinstance(sep, str) and isinstance(text, str):
-            return text.split(sep)
+            return text.split(sep) if sep else Unknown("Fn::Split with an empty delimiter")
         return Unknown("Fn::Split of unknown values")
 
     # ------------------------------------------------------------------------------------------ targets
@@ -344,7 +344,7 @@ class Resolver:
                     logical = arg[0]
                 elif isinstance(arg, str):
                     logical = arg.split(".", 1)[0]
-                if logical in self.types:
+                if logical is not None and logical in self.types:
                     return self._node(logical, span)
                 return Target(unknown=Unknown("Fn::GetAtt of an unknown resource"), span=span)
             if k == "Fn::Sub":
@@ -437,37 +437,6 @@ def _has_unknown(v: Any) -> bool:
 
 def has_unknown(v: Any) -> bool:
     return _has_unknown(v)
-
-
-def as_int(v: Any) -> int | Unknown:
-    if isinstance(v, Unknown):
-        return v
-    if isinstance(v, bool):
-        return Unknown("a boolean where a number belongs")
-    if isinstance(v, int):
-        return v
-    if isinstance(v, float) and v.is_integer():
-        return int(v)
-    if isinstance(v, str):
-        try:
-            return int(v.strip())
-        except ValueError:
-            try:
-                f = float(v)
-                return int(f) if f.is_integer() else Unknown(f"not a whole number: {v!r}")
-            except ValueError:
-                return Unknown(f"not a number: {v!r}")
-    return Unknown("not a number")
-
-
-def as_bool(v: Any) -> bool | Unknown:
-    if isinstance(v, Unknown):
-        return v
-    if isinstance(v, bool):
-        return v
-    if isinstance(v, str) and v.lower() in ("true", "false"):
-        return v.lower() == "true"
-    return Unknown("not a boolean")
 
 
 def located(container: Any, key: str, resolved: Any, fallback: Span) -> Val[Any]:

@@ -9,13 +9,14 @@ SAM adds itself), APIs, function URLs. Generated resources carry the logical ids
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from ...model import CodeLocation
 from ...source import LDict, LList, Span
 from .intrinsics import Resolver
-from .template import Res
+from .resource import Res
 
 POLL_SOURCES = {"SQS": "Queue", "Kinesis": "Stream", "DynamoDB": "Stream", "MSK": "Stream", "MQ": "Broker",
                 "DocumentDB": "Cluster"}
@@ -83,7 +84,7 @@ def _is_intrinsic(v: Mapping[str, Any]) -> bool:
 
 
 def expand(resources: list[Res], doc: Mapping[str, Any], resolver: Resolver, file: str, template_dir: str) -> list[Res]:
-    glob = doc.get("Globals") if isinstance(doc.get("Globals"), dict) else {}
+    glob: Mapping[str, Any] = g if isinstance(g := doc.get("Globals"), dict) else {}
     out: list[Res] = []
     implicit: dict[str, Res] = {}
     # APIs whose OpenAPI body the user wrote: SAM leaves such a body as it is (unless MergeDefinitions), so an
@@ -213,7 +214,7 @@ def _function(res: Res, props: LDict, r: Resolver, template_dir: str, implicit: 
                 dspan = block.spans.get("Destination", bspan) if isinstance(block, LDict) else bspan
                 dp[key] = mk(bspan, {"Destination": destination}, {"Destination": dspan})
                 dp.spans[key] = bspan
-                if dtype in DESTINATION_ACTIONS:
+                if isinstance(dtype, str) and dtype in DESTINATION_ACTIONS:
                     auto_statements.append(_statement(DESTINATION_ACTIONS[dtype], destination, bspan))
             ep["DestinationConfig"] = dp
             ep.spans["DestinationConfig"] = dp.span  # type: ignore[assignment]
@@ -232,7 +233,10 @@ def _function(res: Res, props: LDict, r: Resolver, template_dir: str, implicit: 
             eprops = event.get("Properties")
             if not isinstance(eprops, LDict):
                 eprops = LDict(eprops if isinstance(eprops, dict) else {}, span=espan)
-            out.extend(_event(fid, str(name), etype, eprops, espan, r, implicit, managed, auto_statements, own_bodies))
+            generated = _event(fid, str(name), etype, eprops, espan, r, implicit, managed, auto_statements, own_bodies)
+            for made in generated:
+                made.extra["event"] = str(name)
+            out.extend(generated)
 
     url = props.get("FunctionUrlConfig")
     if isinstance(url, dict):
@@ -344,153 +348,243 @@ def _target_dlq(p: LDict, target: LDict, eid: str, fid: str, span: Span, r: Reso
     return out
 
 
+@dataclass
+class _Event:
+    """One entry of a function's ``Events``, as each expander reads it."""
+
+    fid: str
+    name: str
+    type: str
+    p: LDict
+    span: Span
+    r: Resolver
+    implicit: dict[str, Res]  # APIs the transform makes once for every event that names none
+    managed: list[Any]  # managed policies the transform attaches to the function's role
+    auto: list[LDict]  # policy statements the transform adds to the function's role
+    own_bodies: frozenset[str]  # APIs whose OpenAPI body the user wrote
+
+    @property
+    def eid(self) -> str:
+        return f"{self.fid}{self.name}"
+
+    @property
+    def fn_ref(self) -> Any:
+        return ref(self.fid, self.span)
+
+    @property
+    def fn_arn(self) -> Any:
+        return getatt(self.fid, "Arn", self.span)
+
+    def permission(self, principal: str, source: Any = None, source_span: Span | None = None) -> Res:
+        pp = mk(self.span, {"FunctionName": self.fn_ref, "Principal": principal})
+        if source is not None:
+            pp["SourceArn"] = source
+            pp.spans["SourceArn"] = source_span or self.span
+        return Res(f"{self.eid}Permission", "AWS::Lambda::Permission", pp, self.span, self.fid)
+
+
+_POLL_POLICIES = {
+    "SQS": "arn:aws:iam::aws:policy/service-role/AWSLambdaSQSQueueExecutionRole",
+    "Kinesis": "arn:aws:iam::aws:policy/service-role/AWSLambdaKinesisExecutionRole",
+    "DynamoDB": "arn:aws:iam::aws:policy/service-role/AWSLambdaDynamoDBExecutionRole",
+    "MSK": "arn:aws:iam::aws:policy/service-role/AWSLambdaMSKExecutionRole",
+}
+#: the event type says what polls, even when the source itself is imported or unknown
+_POLL_SERVICES = {"SQS": "sqs", "Kinesis": "kinesis", "DynamoDB": "dynamodb", "MSK": "kafka", "MQ": "mq",
+                  "DocumentDB": "docdb", "SelfManagedKafka": "kafka"}
+
+
+def _poll(ev: _Event) -> list[Res]:
+    p, span = ev.p, ev.span
+    mp = mk(span, {"FunctionName": ev.fn_ref})
+    key = POLL_SOURCES.get(ev.type)
+    if key and key in p:
+        mp["EventSourceArn"] = p[key]
+        mp.spans["EventSourceArn"] = p.spans.get(key, span)
+    if ev.type == "SelfManagedKafka":
+        mp["SelfManagedEventSource"] = p.get("KafkaBootstrapServers", {})
+    copy_keys(p, mp, MAPPING_KEYS)
+    dest = p.get("DestinationConfig")
+    if isinstance(dest, dict):
+        dspan = p.spans.get("DestinationConfig", span)
+        dp = mk(dspan)
+        on_failure = dest.get("OnFailure")
+        if isinstance(on_failure, dict) and "Destination" in on_failure:
+            dp["OnFailure"] = mk(dest.spans.get("OnFailure", dspan) if isinstance(dest, LDict) else dspan,
+                                 {"Destination": on_failure["Destination"]},
+                                 {"Destination": on_failure.spans.get("Destination", dspan) if isinstance(on_failure, LDict) else dspan})
+            dp.spans["OnFailure"] = dp["OnFailure"].span
+            dtype = ev.r.value(on_failure.get("Type"))
+            if isinstance(dtype, str) and dtype in DESTINATION_ACTIONS:
+                ev.auto.append(_statement(DESTINATION_ACTIONS[dtype], on_failure["Destination"], dspan))
+        mp["DestinationConfig"] = dp
+        mp.spans["DestinationConfig"] = dspan
+    ev.managed.append(_POLL_POLICIES.get(ev.type, "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"))
+    mapping = Res(ev.eid, "AWS::Lambda::EventSourceMapping", mp, span, ev.fid)
+    mapping.extra["service"] = _POLL_SERVICES[ev.type]
+    return [mapping]
+
+
+def _sns(ev: _Event) -> list[Res]:
+    p, span, eid, fid = ev.p, ev.span, ev.eid, ev.fid
+    sqs_sub = p.get("SqsSubscription")
+    sub_value = ev.r.value(sqs_sub) if sqs_sub is not None else False
+    if not (sub_value is True or isinstance(sqs_sub, dict)):
+        sp = mk(span, {"Protocol": "lambda", "Endpoint": ev.fn_arn})
+        if "Topic" in p:
+            sp["TopicArn"] = p["Topic"]
+            sp.spans["TopicArn"] = p.spans.get("Topic", span)
+        copy_keys(p, sp, ("RedrivePolicy", "FilterPolicy", "FilterPolicyScope"))
+        return [Res(eid, "AWS::SNS::Subscription", sp, span, fid)]
+    # SqsSubscription: the topic delivers into a queue the function polls
+    out: list[Res] = []
+    sspan = p.spans.get("SqsSubscription", span)
+    if isinstance(sqs_sub, dict) and "QueueArn" in sqs_sub:
+        queue_arn = sqs_sub["QueueArn"]
+    else:
+        qid = f"{eid}Queue"
+        out.append(Res(qid, "AWS::SQS::Queue", mk(sspan), sspan, fid))
+        queue_arn = getatt(qid, "Arn", sspan)
+    mp = mk(sspan, {"FunctionName": ev.fn_ref, "EventSourceArn": queue_arn})
+    if isinstance(sqs_sub, dict):
+        copy_keys(sqs_sub, mp, ("BatchSize", "Enabled"))
+    out.append(Res(f"{eid}EventSourceMapping", "AWS::Lambda::EventSourceMapping", mp, span, fid))
+    if "Topic" in p:
+        sp = mk(sspan, {"Protocol": "sqs", "Endpoint": queue_arn, "TopicArn": p["Topic"]},
+                {"TopicArn": p.spans.get("Topic", span)})
+        copy_keys(p, sp, ("FilterPolicy", "FilterPolicyScope"))
+        out.append(Res(eid, "AWS::SNS::Subscription", sp, span, fid))
+    ev.managed.append("arn:aws:iam::aws:policy/service-role/AWSLambdaSQSQueueExecutionRole")
+    return out
+
+
+def _rule(ev: _Event) -> list[Res]:
+    p, span, eid = ev.p, ev.span, ev.eid
+    target = mk(span, {"Arn": ev.fn_arn, "Id": f"{eid}LambdaTarget"})
+    target_spec = p.get("Target")
+    if isinstance(target_spec, dict) and "Id" in target_spec:
+        target["Id"] = target_spec["Id"]
+    out = _target_dlq(p, target, eid, ev.fid, span, ev.r)
+    copy_keys(p, target, ("RetryPolicy", "Input", "InputPath"))
+    rp = mk(span, {"Targets": _llist([target], span)})
+    if ev.type == "Schedule":
+        if "Schedule" in p:
+            rp["ScheduleExpression"] = p["Schedule"]
+            rp.spans["ScheduleExpression"] = p.spans.get("Schedule", span)
+    else:
+        if "Pattern" in p:
+            rp["EventPattern"] = p["Pattern"]
+            rp.spans["EventPattern"] = p.spans.get("Pattern", span)
+        copy_keys(p, rp, ("EventBusName",))
+    copy_keys(p, rp, ("State",))
+    return [*out, Res(eid, "AWS::Events::Rule", rp, span, ev.fid)]
+
+
+def _schedule_v2(ev: _Event) -> list[Res]:
+    target = mk(ev.span, {"Arn": ev.fn_arn})
+    out = _target_dlq(ev.p, target, ev.eid, ev.fid, ev.span, ev.r)
+    copy_keys(ev.p, target, ("RetryPolicy", "Input"))
+    sp = mk(ev.span, {"Target": target})
+    copy_keys(ev.p, sp, ("ScheduleExpression", "FlexibleTimeWindow", "State"))
+    return [*out, Res(ev.eid, "AWS::Scheduler::Schedule", sp, ev.span, ev.fid)]
+
+
+def _s3(ev: _Event) -> list[Res]:
+    permission = ev.permission("s3.amazonaws.com", ev.p.get("Bucket"), ev.p.spans.get("Bucket"))
+    if "Filter" in ev.p:
+        permission.extra["filter"] = ev.p["Filter"]
+    return [permission]
+
+
+def _logs(ev: _Event) -> list[Res]:
+    lp = mk(ev.span, {"DestinationArn": ev.fn_arn})
+    copy_keys(ev.p, lp, ("LogGroupName", "FilterPattern"))
+    return [Res(ev.eid, "AWS::Logs::SubscriptionFilter", lp, ev.span, ev.fid)]
+
+
+def _iot_rule(ev: _Event) -> list[Res]:
+    span = ev.span
+    action = mk(span, {"Lambda": mk(span, {"FunctionArn": ev.fn_arn})})
+    payload = mk(span, {"Actions": _llist([action], span)})
+    copy_keys(ev.p, payload, ("Sql", "AwsIotSqlVersion"))
+    return [Res(ev.eid, "AWS::IoT::TopicRule", mk(span, {"TopicRulePayload": payload}), span, ev.fid)]
+
+
+def _on_own_body(ev: _Event, api_key: str) -> list[Res] | None:
+    """An event on an API whose OpenAPI body the user wrote adds only the permission, as the transform does."""
+    api = _api_ref(ev.p, api_key)
+    if api not in ev.own_bodies:
+        return None
+    return [ev.permission("apigateway.amazonaws.com", ref(str(api), ev.span))]
+
+
+def _rest_api(ev: _Event) -> list[Res]:
+    own = _on_own_body(ev, "RestApiId")
+    if own is not None:
+        return own
+    p, span = ev.p, ev.span
+    api_id = "ServerlessRestApi"
+    if "RestApiId" in p:
+        api_ref = p["RestApiId"]
+        api_span = p.spans.get("RestApiId", span)
+    else:
+        ev.implicit.setdefault(api_id, Res(api_id, "AWS::ApiGateway::RestApi", mk(span), span, api_id))
+        api_ref, api_span = ref(api_id, span), span
+    integ = mk(span, {"Type": "AWS_PROXY", "Uri": ev.fn_arn})
+    copy_keys(p, integ, ("TimeoutInMillis",))
+    mp = mk(span, {"RestApiId": api_ref, "Integration": integ}, {"RestApiId": api_span})
+    copy_keys(p, mp, ("Path", "Method"))
+    return [Res(ev.eid, "AWS::ApiGateway::Method", mp, span, ev.fid)]
+
+
+def _http_api(ev: _Event) -> list[Res]:
+    own = _on_own_body(ev, "ApiId")
+    if own is not None:
+        return own
+    p, span = ev.p, ev.span
+    api_id = "ServerlessHttpApi"
+    if "ApiId" in p:
+        api_ref = p["ApiId"]
+        api_span = p.spans.get("ApiId", span)
+    else:
+        ev.implicit.setdefault(api_id, Res(api_id, "AWS::ApiGatewayV2::Api", mk(span, {"ProtocolType": "HTTP"}), span, api_id))
+        api_ref, api_span = ref(api_id, span), span
+    ip = mk(span, {"ApiId": api_ref, "IntegrationType": "AWS_PROXY", "IntegrationUri": ev.fn_arn}, {"ApiId": api_span})
+    ip["PayloadFormatVersion"] = "2.0"  # SAM's default for HttpApi events
+    copy_keys(p, ip, ("TimeoutInMillis", "PayloadFormatVersion"))
+    return [Res(ev.eid, "AWS::ApiGatewayV2::Integration", ip, span, ev.fid)]
+
+
+def _cognito(ev: _Event) -> list[Res]:
+    permission = ev.permission("cognito-idp.amazonaws.com")
+    if "UserPool" in ev.p:
+        permission.props["SourceArn"] = ev.p["UserPool"]
+    return [permission]
+
+
+def _alexa(ev: _Event) -> list[Res]:
+    return [ev.permission("alexa-appkit.amazon.com")]
+
+
+#: SAM event type → what the transform makes of it
+_EXPANDERS: dict[str, Callable[[_Event], list[Res]]] = {
+    **{t: _poll for t in (*POLL_SOURCES, "SelfManagedKafka")},
+    "SNS": _sns,
+    "CloudWatchEvent": _rule, "EventBridgeRule": _rule, "Schedule": _rule,
+    "ScheduleV2": _schedule_v2,
+    "S3": _s3,
+    "CloudWatchLogs": _logs,
+    "IoTRule": _iot_rule,
+    "Api": _rest_api,
+    "HttpApi": _http_api,
+    "Cognito": _cognito,
+    "AlexaSkill": _alexa,
+}
+
+
 def _event(fid: str, name: str, etype: Any, p: LDict, span: Span, r: Resolver, implicit: dict[str, Res],
            managed: list[Any], auto: list[LDict], own_bodies: frozenset[str] = frozenset()) -> list[Res]:
-    eid = f"{fid}{name}"
-    fn_ref = ref(fid, span)
-    fn_arn = getatt(fid, "Arn", span)
-    out: list[Res] = []
-    if etype in POLL_SOURCES or etype == "SelfManagedKafka":
-        mp = mk(span, {"FunctionName": fn_ref})
-        key = POLL_SOURCES.get(etype)
-        if key and key in p:
-            mp["EventSourceArn"] = p[key]
-            mp.spans["EventSourceArn"] = p.spans.get(key, span)
-        if etype == "SelfManagedKafka":
-            mp["SelfManagedEventSource"] = p.get("KafkaBootstrapServers", {})
-        copy_keys(p, mp, MAPPING_KEYS)
-        dest = p.get("DestinationConfig")
-        if isinstance(dest, dict):
-            dspan = p.spans.get("DestinationConfig", span)
-            dp = mk(dspan)
-            on_failure = dest.get("OnFailure")
-            if isinstance(on_failure, dict) and "Destination" in on_failure:
-                dp["OnFailure"] = mk(dest.spans.get("OnFailure", dspan) if isinstance(dest, LDict) else dspan,
-                                     {"Destination": on_failure["Destination"]},
-                                     {"Destination": on_failure.spans.get("Destination", dspan) if isinstance(on_failure, LDict) else dspan})
-                dp.spans["OnFailure"] = dp["OnFailure"].span
-                dtype = r.value(on_failure.get("Type"))
-                if dtype in DESTINATION_ACTIONS:
-                    auto.append(_statement(DESTINATION_ACTIONS[dtype], on_failure["Destination"], dspan))
-            mp["DestinationConfig"] = dp
-            mp.spans["DestinationConfig"] = dspan
-        managed.append({
-            "SQS": "arn:aws:iam::aws:policy/service-role/AWSLambdaSQSQueueExecutionRole",
-            "Kinesis": "arn:aws:iam::aws:policy/service-role/AWSLambdaKinesisExecutionRole",
-            "DynamoDB": "arn:aws:iam::aws:policy/service-role/AWSLambdaDynamoDBExecutionRole",
-            "MSK": "arn:aws:iam::aws:policy/service-role/AWSLambdaMSKExecutionRole",
-        }.get(etype, "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"))
-        mapping = Res(eid, "AWS::Lambda::EventSourceMapping", mp, span, fid)
-        # the event type says what polls, even when the source itself is imported or unknown
-        mapping.extra["service"] = {"SQS": "sqs", "Kinesis": "kinesis", "DynamoDB": "dynamodb", "MSK": "kafka",
-                                    "MQ": "mq", "DocumentDB": "docdb", "SelfManagedKafka": "kafka"}[etype]
-        out.append(mapping)
-    elif etype == "SNS":
-        sqs_sub = p.get("SqsSubscription")
-        sub_value = r.value(sqs_sub) if sqs_sub is not None else False
-        if sub_value is True or isinstance(sqs_sub, dict):
-            sspan = p.spans.get("SqsSubscription", span)
-            if isinstance(sqs_sub, dict) and "QueueArn" in sqs_sub:
-                queue_arn = sqs_sub["QueueArn"]
-            else:
-                qid = f"{eid}Queue"
-                out.append(Res(qid, "AWS::SQS::Queue", mk(sspan), sspan, fid))
-                queue_arn = getatt(qid, "Arn", sspan)
-            mp = mk(sspan, {"FunctionName": fn_ref, "EventSourceArn": queue_arn})
-            if isinstance(sqs_sub, dict):
-                copy_keys(sqs_sub, mp, ("BatchSize", "Enabled"))
-            out.append(Res(f"{eid}EventSourceMapping", "AWS::Lambda::EventSourceMapping", mp, span, fid))
-            if "Topic" in p:  # the topic delivers into the queue
-                sp = mk(sspan, {"Protocol": "sqs", "Endpoint": queue_arn, "TopicArn": p["Topic"]},
-                        {"TopicArn": p.spans.get("Topic", span)})
-                copy_keys(p, sp, ("FilterPolicy", "FilterPolicyScope"))
-                out.append(Res(eid, "AWS::SNS::Subscription", sp, span, fid))
-            managed.append("arn:aws:iam::aws:policy/service-role/AWSLambdaSQSQueueExecutionRole")
-        else:
-            sp = mk(span, {"Protocol": "lambda", "Endpoint": fn_arn})
-            if "Topic" in p:
-                sp["TopicArn"] = p["Topic"]
-                sp.spans["TopicArn"] = p.spans.get("Topic", span)
-            copy_keys(p, sp, ("RedrivePolicy", "FilterPolicy", "FilterPolicyScope"))
-            out.append(Res(eid, "AWS::SNS::Subscription", sp, span, fid))
-    elif etype in ("CloudWatchEvent", "EventBridgeRule", "Schedule"):
-        target = mk(span, {"Arn": fn_arn, "Id": f"{eid}LambdaTarget"})
-        target_spec = p.get("Target")
-        if isinstance(target_spec, dict) and "Id" in target_spec:
-            target["Id"] = target_spec["Id"]
-        out.extend(_target_dlq(p, target, eid, fid, span, r))
-        copy_keys(p, target, ("RetryPolicy", "Input", "InputPath"))
-        rp = mk(span, {"Targets": _llist([target], span)})
-        if etype == "Schedule":
-            if "Schedule" in p:
-                rp["ScheduleExpression"] = p["Schedule"]
-                rp.spans["ScheduleExpression"] = p.spans.get("Schedule", span)
-        else:
-            if "Pattern" in p:
-                rp["EventPattern"] = p["Pattern"]
-                rp.spans["EventPattern"] = p.spans.get("Pattern", span)
-            copy_keys(p, rp, ("EventBusName",))
-        copy_keys(p, rp, ("State",))
-        out.append(Res(eid, "AWS::Events::Rule", rp, span, fid))
-    elif etype == "ScheduleV2":
-        target = mk(span, {"Arn": fn_arn})
-        out.extend(_target_dlq(p, target, eid, fid, span, r))
-        copy_keys(p, target, ("RetryPolicy", "Input"))
-        sp = mk(span, {"Target": target})
-        copy_keys(p, sp, ("ScheduleExpression", "FlexibleTimeWindow", "State"))
-        out.append(Res(eid, "AWS::Scheduler::Schedule", sp, span, fid))
-    elif etype == "S3":
-        pp = mk(span, {"FunctionName": fn_ref, "Principal": "s3.amazonaws.com"})
-        if "Bucket" in p:
-            pp["SourceArn"] = p["Bucket"]
-            pp.spans["SourceArn"] = p.spans.get("Bucket", span)
-        permission = Res(f"{eid}Permission", "AWS::Lambda::Permission", pp, span, fid)
-        if "Filter" in p:
-            permission.extra["filter"] = p["Filter"]
-        out.append(permission)
-    elif etype == "CloudWatchLogs":
-        lp = mk(span, {"DestinationArn": fn_arn})
-        copy_keys(p, lp, ("LogGroupName", "FilterPattern"))
-        out.append(Res(eid, "AWS::Logs::SubscriptionFilter", lp, span, fid))
-    elif etype == "IoTRule":
-        action = mk(span, {"Lambda": mk(span, {"FunctionArn": fn_arn})})
-        payload = mk(span, {"Actions": _llist([action], span)})
-        copy_keys(p, payload, ("Sql", "AwsIotSqlVersion"))
-        out.append(Res(eid, "AWS::IoT::TopicRule", mk(span, {"TopicRulePayload": payload}), span, fid))
-    elif etype in ("Api", "HttpApi") and _api_ref(p, "RestApiId" if etype == "Api" else "ApiId") in own_bodies:
-        api = _api_ref(p, "RestApiId" if etype == "Api" else "ApiId")
-        pp = mk(span, {"FunctionName": fn_ref, "Principal": "apigateway.amazonaws.com",
-                       "SourceArn": ref(str(api), span)})
-        out.append(Res(f"{eid}Permission", "AWS::Lambda::Permission", pp, span, fid))
-    elif etype == "Api":
-        api_id = "ServerlessRestApi"
-        if "RestApiId" in p:
-            api_ref = p["RestApiId"]
-            api_span = p.spans.get("RestApiId", span)
-        else:
-            implicit.setdefault(api_id, Res(api_id, "AWS::ApiGateway::RestApi", mk(span), span, api_id))
-            api_ref, api_span = ref(api_id, span), span
-        integ = mk(span, {"Type": "AWS_PROXY", "Uri": fn_arn})
-        copy_keys(p, integ, ("TimeoutInMillis",))
-        mp = mk(span, {"RestApiId": api_ref, "Integration": integ}, {"RestApiId": api_span})
-        copy_keys(p, mp, ("Path", "Method"))
-        out.append(Res(eid, "AWS::ApiGateway::Method", mp, span, fid))
-    elif etype == "HttpApi":
-        api_id = "ServerlessHttpApi"
-        if "ApiId" in p:
-            api_ref = p["ApiId"]
-            api_span = p.spans.get("ApiId", span)
-        else:
-            implicit.setdefault(api_id, Res(api_id, "AWS::ApiGatewayV2::Api", mk(span, {"ProtocolType": "HTTP"}), span, api_id))
-            api_ref, api_span = ref(api_id, span), span
-        ip = mk(span, {"ApiId": api_ref, "IntegrationType": "AWS_PROXY", "IntegrationUri": fn_arn}, {"ApiId": api_span})
-        ip["PayloadFormatVersion"] = "2.0"  # SAM's default for HttpApi events
-        copy_keys(p, ip, ("TimeoutInMillis", "PayloadFormatVersion"))
-        out.append(Res(eid, "AWS::ApiGatewayV2::Integration", ip, span, fid))
-    elif etype in ("Cognito", "AlexaSkill"):
-        principal = {"Cognito": "cognito-idp.amazonaws.com", "AlexaSkill": "alexa-appkit.amazon.com"}[etype]
-        pp = mk(span, {"FunctionName": fn_ref, "Principal": principal})
-        if etype == "Cognito" and "UserPool" in p:
-            pp["SourceArn"] = p["UserPool"]
-        out.append(Res(f"{eid}Permission", "AWS::Lambda::Permission", pp, span, fid))
-    return out
+    expand = _EXPANDERS.get(etype) if isinstance(etype, str) else None
+    if expand is None:
+        return []
+    return expand(_Event(fid, name, etype, p, span, r, implicit, managed, auto, own_bodies))

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from typing import Any
 
+from ... import defaults
 from ...model import (
     Api,
     AsyncConfig,
@@ -36,18 +36,19 @@ from ...model import (
     Val,
 )
 from ...source import InputError, LDict, LList, Span
-from ..aws import HARMLESS_MANAGED, PERMISSION_COVERS, PRINCIPALS, unknown_mode_note
+from ..aws import HARMLESS_MANAGED
 from ..event_sources import mapping_service
 from ..invokers import ses_mode
+from ..permissions import add_permission_triggers, permission_trigger
+from ..values import as_bool, as_int
 from .intrinsics import (
     NAME_PROPERTY,
     NO_VALUE,
     TYPE_SERVICE,
     Resolver,
-    as_bool,
-    as_int,
     has_unknown,
 )
+from .resource import Res
 
 SAM_TRANSFORM = "AWS::Serverless-2016-10-31"
 
@@ -57,25 +58,6 @@ _CFN_MAPPING_SETTINGS = {
     "topics": "Topics", "docdb_config": "DocumentDBEventSourceConfig", "source_access": "SourceAccessConfigurations",
     "msk_config": "AmazonManagedKafkaEventSourceConfig",
 }
-
-
-
-@dataclass
-class Res:
-    """One resource as written (or as the SAM transform would write it)."""
-
-    id: str
-    type: str
-    props: LDict
-    span: Span
-    origin: str = ""
-    metadata: Any = None
-    condition: Any = None
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        if not self.origin:
-            self.origin = self.id
 
 
 def _ldict(value: Any, span: Span) -> LDict:
@@ -126,9 +108,9 @@ def build_model(doc: Any, file: str, base_dir: str, template_dir: str) -> Model:
         kind = "a list" if isinstance(doc, list) else f"a {type(doc).__name__} value"
         raise InputError(file, f"not a template: the document is {kind}, not a mapping", getattr(doc, "span", Span(file, 1)).line)
     resources = read_resources(doc, file)
-    parameters = doc.get("Parameters") if isinstance(doc.get("Parameters"), dict) else {}
-    mappings = doc.get("Mappings") if isinstance(doc.get("Mappings"), dict) else {}
-    conditions = doc.get("Conditions") if isinstance(doc.get("Conditions"), dict) else {}
+    parameters: Mapping[str, Any] = p if isinstance(p := doc.get("Parameters"), dict) else {}
+    mappings: Mapping[str, Any] = m if isinstance(m := doc.get("Mappings"), dict) else {}
+    conditions: Mapping[str, Any] = c if isinstance(c := doc.get("Conditions"), dict) else {}
     fmt = "cloudformation"
     if is_sam(doc):
         from .sam import expand
@@ -278,15 +260,29 @@ class Builder:
             fn = edge_builders.get(res.type)
             if fn:
                 fn(res)
-        self._add_permission_triggers()
+        add_permission_triggers(self.m, self._permission_triggers, self._api_of_source)
+        for trig in self.m.triggers:  # a trigger the SAM transform makes from an Events entry is named by it
+            declared = self.by_id.get(trig.extra.get("id") or "")
+            if declared is not None and "event" in declared.extra:
+                trig.event_name = declared.extra["event"]
 
     def _suppressions(self, res: Res) -> None:
         meta = res.metadata
-        if not isinstance(meta, dict):
+        if not isinstance(meta, dict) or "invlint" not in meta:
             return
         cfg = meta.get("invlint")
+        span = meta.span_of("invlint") if isinstance(meta, LDict) else None
+        where = f"{span.file}:{span.line}" if span else f"{res.span.file}:{res.span.line}"
         if not isinstance(cfg, dict):
+            self.m.warnings.append(f"{where}: warning: {res.id}: Metadata 'invlint' should be a mapping with the "
+                                   "key 'ignore' (a list of rule codes); it is ignored")
             return
+        for key in cfg:
+            if key != "ignore":
+                ks = cfg.key_span(key) if isinstance(cfg, LDict) else None
+                at = f"{ks.file}:{ks.line}" if ks else where
+                self.m.warnings.append(f"{at}: warning: {res.id}: unknown key 'invlint.{key}' in Metadata "
+                                       "(known: ignore); it is ignored")
         codes = cfg.get("ignore")
         if isinstance(codes, str):
             codes = [c.strip() for c in codes.split(",")]
@@ -294,6 +290,9 @@ class Builder:
             self.m.suppressions.setdefault(res.origin, set()).update(str(c) for c in codes)
             if res.id != res.origin:
                 self.m.suppressions.setdefault(res.id, set()).update(str(c) for c in codes)
+        elif "ignore" in cfg:
+            self.m.warnings.append(f"{where}: warning: {res.id}: Metadata 'invlint.ignore' should be a list of "
+                                   "rule codes; it is ignored")
 
     # ---------------------------------------------------------------------------------------- nodes
 
@@ -307,8 +306,8 @@ class Builder:
         self.m.queues[res.id] = Queue(
             res.id, res.type, res.span, res.origin,
             fifo=fifo,
-            visibility_timeout=self.val(p, "VisibilityTimeout", 30, as_int, res.span),
-            retention=self.val(p, "MessageRetentionPeriod", 345600, as_int, res.span),
+            visibility_timeout=self.val(p, "VisibilityTimeout", defaults.QUEUE_VISIBILITY_TIMEOUT, as_int, res.span),
+            retention=self.val(p, "MessageRetentionPeriod", defaults.QUEUE_RETENTION, as_int, res.span),
         )
 
     def queue_redrive(self, res: Res) -> None:
@@ -324,7 +323,7 @@ class Builder:
         if isinstance(raw, str):
             try:
                 policy = json.loads(raw)
-            except ValueError:
+            except (ValueError, RecursionError):
                 queue.redrive = Unknown("RedrivePolicy is not valid JSON")
                 return
             policy = LDict(policy, span=span) if isinstance(policy, dict) else policy
@@ -337,7 +336,7 @@ class Builder:
             if isinstance(resolved, str):
                 try:
                     policy = LDict(json.loads(resolved), span=span)
-                except (ValueError, TypeError):
+                except (ValueError, TypeError, RecursionError):
                     queue.redrive = Unknown("RedrivePolicy cannot be read")
                     return
             elif isinstance(resolved, dict):
@@ -480,7 +479,7 @@ class Builder:
             res.id, res.type, res.span, res.origin,
             runtime=self.val(p, "Runtime", Unknown("no Runtime (container image or custom)"), None, res.span),
             handler=self.val(p, "Handler", Unknown("no Handler"), None, res.span),
-            timeout=self.val(p, "Timeout", 3, as_int, res.span),
+            timeout=self.val(p, "Timeout", defaults.FUNCTION_TIMEOUT, as_int, res.span),
             recursive_loop=self.val(p, "RecursiveLoop", "Terminate", None, res.span),
         )
         pkg = self.r.value(p.get("PackageType", "Zip"))
@@ -532,7 +531,7 @@ class Builder:
         source = self.target(p, "EventSourceArn", res.span)
         service = None
         consumer = self.by_id.get(source.node) if source is not None and source.node else None
-        if consumer is not None and consumer.type == "AWS::Kinesis::StreamConsumer":
+        if consumer is not None and source is not None and consumer.type == "AWS::Kinesis::StreamConsumer":
             # an enhanced fan-out consumer reads its stream: the mapping polls that stream
             stream = self.target(consumer.props, "StreamARN", consumer.span)
             service = "kinesis"
@@ -573,7 +572,7 @@ class Builder:
         enabled = self.r.value(p.get("Enabled", True))
         trig.extra["enabled"] = enabled
         if "FilterCriteria" in p:
-            trig.extra["filter_criteria"] = self.r.value(p["FilterCriteria"])
+            trig.event_filter = self.r.value(p["FilterCriteria"])
         trig.extra["id"] = res.id
         qualifier = self.qualifier_of(fn_target)
         if qualifier:
@@ -587,8 +586,8 @@ class Builder:
             return
         qualifier = self.r.value(p.get("Qualifier", "$LATEST"))
         cfg = AsyncConfig(res.origin, res.span, qualifier=qualifier if isinstance(qualifier, str) else "$LATEST")
-        cfg.max_retry_attempts = self.val(p, "MaximumRetryAttempts", 2, as_int, res.span)
-        cfg.max_event_age = self.val(p, "MaximumEventAgeInSeconds", 21600, as_int, res.span)
+        cfg.max_retry_attempts = self.val(p, "MaximumRetryAttempts", defaults.ASYNC_RETRIES, as_int, res.span)
+        cfg.max_event_age = self.val(p, "MaximumEventAgeInSeconds", defaults.ASYNC_MAX_EVENT_AGE, as_int, res.span)
         dest = p.get("DestinationConfig")
         if isinstance(dest, dict):
             for key, attr, kind in (("OnFailure", "on_failure", "on-failure"), ("OnSuccess", "on_success", "on-success")):
@@ -628,7 +627,7 @@ class Builder:
 
     def _delivery(self, topic: Target | None, endpoint: Target | None, span: Span, resource: str, filtered: bool) -> None:
         if topic is not None and endpoint is not None and topic.node in self.m.topics and endpoint.node in self.m.queues:
-            self.m.deliveries.append(Delivery(topic.node, endpoint.node, span, resource, filtered))  # type: ignore[arg-type]
+            self.m.deliveries.append(Delivery(topic.node, endpoint.node, span, resource, filtered))
 
     def subscription(self, res: Res) -> None:
         p = res.props
@@ -648,9 +647,10 @@ class Builder:
         redrive = p.get("RedrivePolicy")
         if isinstance(redrive, str):
             try:
-                redrive = LDict(json.loads(redrive), span=p.spans.get("RedrivePolicy", res.span))
-            except ValueError:
-                redrive = None
+                doc = json.loads(redrive)
+            except (ValueError, RecursionError):
+                doc = None
+            redrive = LDict(doc, span=p.spans.get("RedrivePolicy", res.span)) if isinstance(doc, dict) else None
         if isinstance(redrive, dict):
             where = p.spans.get("RedrivePolicy", res.span)
             t = self.target(redrive if isinstance(redrive, LDict) else LDict(redrive, span=where), "deadLetterTargetArn", where)
@@ -713,7 +713,7 @@ class Builder:
             if trig:
                 trig.extra["id"] = res.id
                 if "Filter" in item:
-                    trig.extra["filter"] = self.r.value(item["Filter"])
+                    trig.event_filter = self.r.value(item["Filter"])
 
     def log_subscription(self, res: Res) -> None:
         fn = self.function_of(self.target(res.props, "DestinationArn", res.span))
@@ -794,9 +794,9 @@ class Builder:
         if trig:
             trig.extra["id"] = res.id
             if "TimeoutInMillis" in integ:
-                trig.integration_timeout_ms = self.val(integ, "TimeoutInMillis", None, as_int, span)  # type: ignore[arg-type]
+                trig.integration_timeout_ms = self.val(integ, "TimeoutInMillis", None, as_int, span)
             if "ResponseTransferMode" in integ:
-                trig.extra["response_transfer_mode"] = self.r.value(integ["ResponseTransferMode"])
+                trig.response_transfer_mode = self.r.value(integ["ResponseTransferMode"])
 
     def rest_authorizer(self, res: Res) -> None:
         v2 = res.type.startswith("AWS::ApiGatewayV2")
@@ -852,11 +852,11 @@ class Builder:
                     trig.extra["id"] = res.id
                     trig.extra["route"] = f"{str(method).upper()} {path}"
                     if "timeoutInMillis" in integ:
-                        trig.integration_timeout_ms = self.val(integ, "timeoutInMillis", None, as_int, span)  # type: ignore[arg-type]
+                        trig.integration_timeout_ms = self.val(integ, "timeoutInMillis", None, as_int, span)
                     if "responseTransferMode" in integ:
-                        trig.extra["response_transfer_mode"] = self.r.value(integ["responseTransferMode"])
+                        trig.response_transfer_mode = self.r.value(integ["responseTransferMode"])
                     if "payloadFormatVersion" in integ:
-                        trig.extra["payload_format_version"] = self.r.value(integ["payloadFormatVersion"])
+                        trig.payload_format_version = self.r.value(integ["payloadFormatVersion"])
 
     def http_integration(self, res: Res) -> None:
         p = res.props
@@ -873,9 +873,9 @@ class Builder:
         if trig:
             trig.extra["id"] = res.id
             if "TimeoutInMillis" in p:
-                trig.integration_timeout_ms = self.val(p, "TimeoutInMillis", None, as_int, res.span)  # type: ignore[arg-type]
+                trig.integration_timeout_ms = self.val(p, "TimeoutInMillis", None, as_int, res.span)
             if "PayloadFormatVersion" in p:
-                trig.extra["payload_format_version"] = self.r.value(p["PayloadFormatVersion"])
+                trig.payload_format_version = self.r.value(p["PayloadFormatVersion"])
 
     def http_quick_target(self, res: Res) -> None:
         if "Target" in res.props:
@@ -913,51 +913,14 @@ class Builder:
         fn = self.function_of(self.target(p, "FunctionName", res.span))
         if fn is None:
             return
-        principal = self.r.value(p.get("Principal"))
-        if not isinstance(principal, str):
+        trig = permission_trigger(fn, self.r.value(p.get("Principal")), res.span, res.origin,
+                                  self.target(p, "SourceArn", res.span))
+        if trig is None:
             return
-        key = principal.split(".", 1)[0]
-        entry = PRINCIPALS.get(key)
-        if entry is None:
-            return
-        service, mode = entry
-        source = self.target(p, "SourceArn", res.span)
-        trig = Trigger(fn, mode, service, res.span, res.origin, source=source)  # type: ignore[arg-type]
         trig.extra["id"] = res.id
-        trig.extra["permission"] = True
-        trig.extra["principal"] = key
         if res.extra.get("filter") is not None:
-            trig.extra["filter"] = self.r.value(res.extra["filter"])
+            trig.event_filter = self.r.value(res.extra["filter"])
         self._permission_triggers.append(trig)
 
-    def _add_permission_triggers(self) -> None:
-        """A permission only says who *may* invoke; use it where no other resource says the same caller does."""
-        have = {(t.function, t.service) for t in self.m.triggers}
-        for trig in self._permission_triggers:
-            principal = str(trig.extra.get("principal", trig.service))
-            if any((trig.function, s) in have for s in PERMISSION_COVERS.get(principal, (trig.service,))):
-                continue
-            if trig.service == "apigateway":
-                trig.api_kind = "rest"
-                if trig.source and trig.source.node and trig.source.node in self.m.apis:
-                    trig.api = trig.source.node
-                    trig.api_kind = self.m.apis[trig.source.node].kind
-                    if trig.api_kind != "rest":
-                        trig.service = "apigatewayv2"
-                elif trig.source and trig.source.unknown is None and trig.source.arn is None:
-                    trig.api_kind = None
-            if trig.mode == "unknown":
-                self.m.notes.append(unknown_mode_note(trig))
-            self.m.triggers.append(trig)
-            have.add((trig.function, trig.service))
-
-
-def iter_values(value: Any) -> Iterable[Any]:
-    stack = [value]
-    while stack:
-        v = stack.pop()
-        yield v
-        if isinstance(v, dict):
-            stack.extend(v.values())
-        elif isinstance(v, list):
-            stack.extend(v)
+    def _api_of_source(self, src: Target | None) -> str | None:
+        return src.node if src is not None and src.node and src.node in self.m.apis else None

@@ -88,6 +88,30 @@ class _Fail(Exception):
     """An evaluation error Terraform would report (``try``/``can`` catch it); elsewhere it becomes Unknown."""
 
 
+#: bounds on the work one configuration can ask for: instances of one resource or module call (count,
+#: for_each), items of one collection built by ``range`` or a ``for`` expression, and ``for`` iterations in the
+#: evaluation of one expression (with everything it refers to). Past them the value is unknown, said with -v,
+#: and the rest of the module is still checked.
+MAX_INSTANCES = 1000
+MAX_COLLECTION = 10_000
+MAX_STEPS = 200_000
+_work = [0, 0]  # [evaluate() calls in progress, for iterations since the outermost one began]
+
+
+def _instance_keys(n: Any, address: str) -> list[tuple[Any, Any]] | Unknown:
+    """``count = n`` as instance keys, or why it gives none that can be checked."""
+    if isinstance(n, bool) or not isinstance(n, (int, float)):
+        return n if isinstance(n, Unknown) and _is_limit(n) else Unknown(f"the count of {address} is not known statically")
+    if not 0 <= n <= MAX_INSTANCES:  # also NaN and infinity (count = 1.0e400)
+        return Unknown(f"the count of {address} is {n:g}, more than the {MAX_INSTANCES} instances checked"
+                       if n > MAX_INSTANCES else f"the count of {address} is {n:g}, not a valid count")
+    return [(i, None) for i in range(int(n))]
+
+
+def _is_limit(u: Unknown) -> bool:
+    return "more than the" in str(getattr(u, "reason", ""))
+
+
 def deref(v: Any) -> Any:
     """The plain value behind a ``Ref`` (its configured value), else the value itself."""
     if isinstance(v, Ref):
@@ -140,9 +164,6 @@ def to_str(v: Any) -> str | Unknown:
 # --------------------------------------------------------------------------------------------- module source
 
 
-TOP_KINDS = ("resource", "data", "module", "variable", "locals", "output")
-
-
 class ModuleDef:
     """The blocks of one module directory."""
 
@@ -178,8 +199,21 @@ class ModuleDef:
                     self.locals[name] = (attr, blk.file)
 
 
-def read_module_dir(abs_dir: str, display_dir: str, root: bool) -> ModuleDef:
-    """Parse every ``.tf`` and ``.tf.json`` file of a directory (sorted, as Terraform reads them)."""
+def read_module_dir(abs_dir: str, display_dir: str, root: bool, base_dir: str | None = None,
+                    notes: list[str] | None = None) -> ModuleDef:
+    """Parse every ``.tf`` and ``.tf.json`` file of a directory (sorted, as Terraform reads them).
+
+    A symlink leaving ``base_dir`` (the project root) or a special file (FIFO, device) is skipped with a note."""
+    from ...files import refusal
+
+    def readable(full: str, shown: str) -> bool:
+        why = refusal(full, base_dir)
+        if why is None:
+            return True
+        if notes is not None and os.path.lexists(full):
+            notes.append(f"{shown}: {why}")
+        return False
+
     try:
         names = sorted(os.listdir(abs_dir))
     except OSError as exc:
@@ -193,11 +227,11 @@ def read_module_dir(abs_dir: str, display_dir: str, root: bool) -> ModuleDef:
         if not (is_tf or is_json):
             continue
         full = os.path.join(abs_dir, name)
-        if not os.path.isfile(full):
+        shown = os.path.join(display_dir, name)
+        if not readable(full, shown):
             continue
         found = True
-        shown = os.path.join(display_dir, name)
-        text = _read_text(full, shown)
+        text = _read_text(full, shown, base_dir)
         if not text.strip():
             continue
         if is_tf:
@@ -217,12 +251,14 @@ def read_module_dir(abs_dir: str, display_dir: str, root: bool) -> ModuleDef:
     for body in overrides:  # after every other file, in name order, as Terraform merges them
         _merge_override(mdef, body)
     if root:  # terraform.tfvars(.json), then *.auto.tfvars(.json) in name order: later files win
-        tfvars = [n for n in ("terraform.tfvars", "terraform.tfvars.json") if n in names]
+        tfvars: list[str] = [n for n in ("terraform.tfvars", "terraform.tfvars.json") if n in names]
         tfvars += [n for n in names if n.endswith((".auto.tfvars", ".auto.tfvars.json"))]
         for name in tfvars:
             full = os.path.join(abs_dir, name)
             shown = os.path.join(display_dir, name)
-            text = _read_text(full, shown)
+            if not readable(full, shown):
+                continue
+            text = _read_text(full, shown, base_dir)
             if not text.strip():
                 continue
             if name.endswith(".json"):
@@ -278,19 +314,13 @@ def _merge_override(mdef: ModuleDef, body: Body) -> None:
 MAX_HCL_BYTES = 8 * 1024 * 1024
 
 
-def _read_text(full: str, shown: str) -> str:
+def _read_text(full: str, shown: str, base_dir: str | None = None) -> str:
+    from ...files import read_limited
     from ..parse import MAX_BYTES, decode
 
-    limit = MAX_HCL_BYTES if full.endswith(".tf") else MAX_BYTES
-    try:
-        size = os.path.getsize(full)
-        if size > limit:
-            raise InputError(shown, f"file is {size / 1e6:.1f} MB; {'.tf' if limit == MAX_HCL_BYTES else ''} files "
-                                    f"over {limit // (1024 * 1024)} MiB are not read".replace("  ", " "))
-        with open(full, "rb") as fh:
-            data = fh.read(limit + 1)
-    except OSError as exc:
-        raise InputError(shown, f"cannot read file: {exc.strerror or exc}") from None
+    hcl = full.endswith((".tf", ".tfvars"))
+    data = read_limited(full, shown, MAX_HCL_BYTES if hcl else MAX_BYTES, base_dir,
+                        ".tf files" if full.endswith(".tf") else ".tfvars files" if hcl else "files")
     if not data.strip():
         return ""
     return decode(data, shown)
@@ -396,15 +426,16 @@ class ResourceDecl:
             self._instances = []
             scope = Scope(self.module, self.block.file)
             if self.has_count:
-                n = deref(evaluate(self.block.body.attrs["count"].expr, scope))
-                if isinstance(n, bool) or not isinstance(n, (int, float)):
-                    self._instances = Unknown(f"the count of {self.address} is not known statically")
+                keys = _instance_keys(deref(evaluate(self.block.body.attrs["count"].expr, scope)), self.address)
+                if isinstance(keys, Unknown):
+                    self._instances = keys
                 else:
-                    self._instances = [ResourceInstance(self, i, None) for i in range(int(n))]
+                    self._instances = [ResourceInstance(self, i, None) for i, _ in keys]
             elif self.has_for_each:
                 items = for_each_items(evaluate(self.block.body.attrs["for_each"].expr, scope))
                 if isinstance(items, Unknown):
-                    self._instances = Unknown(f"the for_each keys of {self.address} are not known statically")
+                    self._instances = items if _is_limit(items) else Unknown(
+                        f"the for_each keys of {self.address} are not known statically")
                 else:
                     self._instances = [ResourceInstance(self, k, v) for k, v in items]
             else:
@@ -427,6 +458,8 @@ def for_each_items(v: Any) -> list[tuple[Any, Any]] | Unknown:
     v = deref(v)
     if isinstance(v, Unknown):
         return v
+    if isinstance(v, (dict, list)) and len(v) > MAX_INSTANCES:
+        return Unknown(f"for_each over {len(v)} items, more than the {MAX_INSTANCES} instances checked")
     if isinstance(v, dict):
         out = []
         for k in sorted(v, key=str):
@@ -471,9 +504,7 @@ class ModuleCall:
         scope = Scope(self.parent, self.block.file)
         keys: list[tuple[Any, Any]] | Unknown
         if self.has_count:
-            n = deref(evaluate(self.block.body.attrs["count"].expr, scope))
-            keys = ([(i, None) for i in range(int(n))] if isinstance(n, (int, float)) and not isinstance(n, bool)
-                    else Unknown(f"the count of {self.address} is not known statically"))
+            keys = _instance_keys(deref(evaluate(self.block.body.attrs["count"].expr, scope)), self.address)
         elif self.has_for_each:
             keys = for_each_items(evaluate(self.block.body.attrs["for_each"].expr, scope))
         else:
@@ -563,9 +594,9 @@ class ModuleInstance:
                 value = evaluate(d.expr, Scope(self, blk.file))
         else:
             value = Unknown(f"undeclared variable {name!r}")
-        blk = self.mdef.variables.get(name)
-        if blk is not None and "type" in blk.body.attrs and isinstance(value, (dict, list)):
-            value = apply_type_defaults(value, blk.body.attrs["type"].expr, Scope(self, blk.file))
+        declared = self.mdef.variables.get(name)
+        if declared is not None and "type" in declared.body.attrs and isinstance(value, (dict, list)):
+            value = apply_type_defaults(value, declared.body.attrs["type"].expr, Scope(self, declared.file))
         if value is None and name in self.mdef.variables:
             d = self.mdef.variables[name].body.attrs.get("default")
             nullable = self.mdef.variables[name].body.attrs.get("nullable")
@@ -773,12 +804,17 @@ def _eq(a: Any, b: Any) -> bool | Unknown:
 
 def evaluate(e: Expr, scope: Scope) -> Any:
     """The value of an expression; Terraform errors become Unknown (nothing here may raise)."""
+    if _work[0] == 0:
+        _work[1] = 0
+    _work[0] += 1
     try:
         return _eval(e, scope)
     except _Fail as exc:
         return Unknown(str(exc))
     except RecursionError:
         return Unknown("expression nested too deeply")
+    finally:
+        _work[0] -= 1
 
 
 def _eval(e: Expr, scope: Scope) -> Any:  # noqa: C901 - one branch per node kind
@@ -887,34 +923,34 @@ def _binop(e: BinOp, scope: Scope) -> Any:
     if op in ("==", "!="):
         r = _eq(left, right)
         return r if isinstance(r, Unknown) else (r if op == "==" else not r)
-    a, b = _num(left), _num(right)
-    if isinstance(a, Unknown):
-        return a
-    if isinstance(b, Unknown):
-        return b
+    x, y = _num(left), _num(right)
+    if isinstance(x, Unknown):
+        return x
+    if isinstance(y, Unknown):
+        return y
     if op == "+":
-        return a + b
+        return x + y
     if op == "-":
-        return a - b
+        return x - y
     if op == "*":
-        return a * b
+        return x * y
     if op == "/":
-        if b == 0:
+        if y == 0:
             raise _Fail("division by zero")
-        r = a / b
-        return int(r) if float(r).is_integer() else r
+        quotient = x / y
+        return int(quotient) if quotient.is_integer() else quotient
     if op == "%":
-        if b == 0:
+        if y == 0:
             raise _Fail("division by zero")
-        return a % b
+        return x % y
     if op == "<":
-        return a < b
+        return x < y
     if op == ">":
-        return a > b
+        return x > y
     if op == "<=":
-        return a <= b
+        return x <= y
     if op == ">=":
-        return a >= b
+        return x >= y
     return Unknown(f"operator {op}")
 
 
@@ -955,7 +991,12 @@ def _for(e: ForE, scope: Scope) -> Any:
         return items
     out_list = LList(span=Span(scope.file, e.line))
     out_obj = LDict(span=Span(scope.file, e.line))
+    if len(items) > MAX_COLLECTION:
+        raise _Fail(f"a for expression over {len(items)} items, more than the {MAX_COLLECTION} evaluated")
     for k, v in items:
+        _work[1] += 1
+        if _work[1] > MAX_STEPS:
+            raise _Fail(f"for expressions iterating more than the {MAX_STEPS} times evaluated")
         names = {e.vvar: v}
         if e.kvar:
             names[e.kvar] = k
@@ -1103,6 +1144,13 @@ def _call(e: Call, scope: Scope) -> Any:
     return fn(scope, *args)
 
 
+def _range(*args: Any) -> list[int]:
+    r = range(*[int(x) for x in args])
+    if len(r) > MAX_COLLECTION:
+        raise _Fail(f"range() of {len(r)} numbers, more than the {MAX_COLLECTION} evaluated")
+    return list(r)
+
+
 def _strict(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Functions whose result is unknown as soon as any argument is not fully known."""
 
@@ -1112,7 +1160,7 @@ def _strict(fn: Callable[..., Any]) -> Callable[..., Any]:
                 return Unknown("function argument known only after apply")
         try:
             return fn(*[to_plain(a) for a in args])
-        except (TypeError, ValueError, KeyError, IndexError, AttributeError) as exc:
+        except (TypeError, ValueError, KeyError, IndexError, AttributeError, ArithmeticError) as exc:
             raise _Fail(str(exc)) from None
 
     return wrapped
@@ -1389,14 +1437,18 @@ def _read_project_file(scope: Scope, path: Any) -> tuple[str, str] | Unknown:
     full = os.path.normpath(path if os.path.isabs(path) else os.path.join(module.root_dir, path))
     base = os.path.realpath(getattr(module.loader, "base_dir", module.root_dir))
     real = os.path.realpath(full)
+    notes = getattr(module.loader, "notes", None)
     if not (real == base or real.startswith(base + os.sep)):
+        if notes is not None:
+            notes.append(f"{scope.file}: file(\"{path}\") resolves outside the project ({base}); not read")
         return Unknown(f"{path} is outside the project; not read")
+    from ...files import read_limited
+
     try:
-        if os.path.getsize(real) > MAX_FILE_BYTES:
-            return Unknown(f"{path} is larger than {MAX_FILE_BYTES} bytes; not read")
-        with open(real, encoding="utf-8") as fh:
-            text = fh.read()
-    except (OSError, UnicodeDecodeError):
+        text = read_limited(real, path, MAX_FILE_BYTES, base).decode("utf-8")
+    except InputError as exc:
+        return Unknown(f"{path}: {exc.message}")
+    except UnicodeDecodeError:
         return Unknown(f"{path} cannot be read")
     root_display = getattr(module.loader, "root_display", "")
     display = os.path.join(root_display, os.path.relpath(real, os.path.realpath(module.root_dir)))
@@ -1464,7 +1516,7 @@ _FUNCTIONS: dict[str, Callable[..., Any]] = {
     "compact": _strict(_compact),
     "distinct": _strict(_distinct),
     "zipmap": _structural(lambda ks, vs: LDict(zip([deref(k) for k in ks], vs, strict=True))),
-    "range": _strict(lambda *a: list(range(*[int(x) for x in a]))),
+    "range": _strict(lambda *a: _range(*a)),
     "coalescelist": _structural(lambda *ls: next((x for x in ls if x), LList())),
     "reverse": _strict(lambda lst: list(reversed(lst))),
     "sort": _strict(lambda lst: sorted(lst)),

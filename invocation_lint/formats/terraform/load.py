@@ -5,8 +5,7 @@ turns those into nodes, triggers and failure routes, mirroring the CloudFormatio
 project and its CloudFormation twin give the same Model. Node ids are Terraform addresses
 (``aws_sqs_queue.orders``, ``module.worker.aws_lambda_function.this[0]``, ``aws_sqs_queue.q["a"]``).
 
-Defaults are AWS's (the provider's are the same): visibility timeout 30 s, retention 345600 s, function
-timeout 3 s, batch size 10 (SQS) or 100 (streams), async retries 2, maximum event age 21600 s.
+Defaults are AWS's (the provider's are the same), from the one table in ``invocation_lint.defaults``.
 
 Modules: a local source (``./…``) is read from disk with its inputs; ``terraform-aws-modules/lambda/aws`` and
 ``terraform-aws-modules/sqs/aws`` (whose source is not on disk) are modelled by the small stand-ins in
@@ -22,9 +21,10 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
+from ... import defaults
 from ...model import (
     Api,
     AsyncConfig,
@@ -47,10 +47,13 @@ from ...model import (
     Val,
 )
 from ...source import InputError, LDict, LList, Span
-from ..aws import HARMLESS_MANAGED, PERMISSION_COVERS, PRINCIPALS, arn_name, arn_service, unknown_mode_note
-from ..cloudformation.intrinsics import as_int as _cfn_as_int
+from ..aws import HARMLESS_MANAGED, arn_name, arn_service
 from ..event_sources import mapping_service
 from ..invokers import ses_mode
+from ..permissions import add_permission_triggers, permission_trigger
+from ..values import as_bool as _as_bool
+from ..values import as_int as _as_int
+from .vocabulary import TERRAFORM
 
 #: an event source mapping's arguments, as ``event_sources.mapping_service`` asks about them
 _TF_MAPPING_SETTINGS = {
@@ -127,18 +130,11 @@ def _deref(v: Any) -> Any:
 
 
 def as_int(v: Any) -> int | Unknown:
-    return _cfn_as_int(_deref(v))
+    return _as_int(_deref(v))
 
 
 def as_bool(v: Any) -> bool | Unknown:
-    v = _deref(v)
-    if isinstance(v, Unknown):
-        return v
-    if isinstance(v, bool):
-        return v
-    if isinstance(v, str) and v.lower() in ("true", "false"):
-        return v.lower() == "true"
-    return Unknown("not a boolean")
+    return _as_bool(_deref(v))
 
 
 def as_str(v: Any) -> str | Unknown:
@@ -400,7 +396,7 @@ class Builder:
             fn = edge_builders.get(inst.type)
             if fn:
                 fn(inst)
-        self._add_permission_triggers()
+        add_permission_triggers(self.m, self._permission_triggers, self._api_of_source)
 
     # ---------------------------------------------------------------------------------------- nodes
 
@@ -414,8 +410,8 @@ class Builder:
         self.m.queues[inst.address] = Queue(
             inst.address, inst.type, inst.span, inst.origin,
             fifo=fifo,
-            visibility_timeout=self.val(v, "visibility_timeout_seconds", 30, as_int, inst.span),
-            retention=self.val(v, "message_retention_seconds", 345600, as_int, inst.span),
+            visibility_timeout=self.val(v, "visibility_timeout_seconds", defaults.QUEUE_VISIBILITY_TIMEOUT, as_int, inst.span),
+            retention=self.val(v, "message_retention_seconds", defaults.QUEUE_RETENTION, as_int, inst.span),
         )
 
     def topic(self, inst: Inst) -> None:
@@ -612,7 +608,7 @@ class Builder:
             inst.address, inst.type, inst.span, inst.origin,
             runtime=self.val(v, "runtime", Unknown("no runtime (container image or custom)"), None, inst.span),
             handler=self.val(v, "handler", Unknown("no handler"), None, inst.span),
-            timeout=self.val(v, "timeout", 3, as_int, inst.span),
+            timeout=self.val(v, "timeout", defaults.FUNCTION_TIMEOUT, as_int, inst.span),
         )
         pkg = _deref(v.get("package_type"))
         fn.package_type = pkg if isinstance(pkg, str) else "Zip"
@@ -707,6 +703,9 @@ class Builder:
         if isinstance(policy, Unknown):
             queue.redrive = policy
             return
+        if not isinstance(policy, Mapping):  # a list, a number: no policy that names a queue
+            queue.redrive = Unknown("redrive_policy is not an object")
+            return
         if not isinstance(policy, LDict):
             policy = LDict(policy, span=span)
         target = self.target(policy, "deadLetterTargetArn", span) or Target(
@@ -732,7 +731,7 @@ class Builder:
             if t is not None and t.unknown is not None:
                 self.m.notes.append(f"{inst.address}: the queue of this redrive policy is not known; it is not checked")
             return
-        queue = self.m.queues[t.node]  # type: ignore[index]
+        queue = self.m.queues[t.node]
         self.m.routes[:] = [r for r in self.m.routes if not (r.kind == "queue-redrive" and r.source == queue.id)]
         self._redrive(queue, v["redrive_policy"], v.spans.get("redrive_policy", inst.span), inst.address)
 
@@ -778,7 +777,7 @@ class Builder:
                     trig.on_failure = t
                     self.m.routes.append(FailureRoute("on-failure", inst.address, t, t.span, inst.origin))
         if blocks(v, "filter_criteria") or isinstance(_deref(v.get("filter_criteria")), Unknown):
-            trig.extra["filter_criteria"] = _deref(v.get("filter_criteria"))
+            trig.event_filter = _deref(v.get("filter_criteria"))
         enabled = _deref(v.get("enabled", True)) if _is_set(v, "enabled") else True
         trig.extra["enabled"] = enabled
         trig.extra["id"] = inst.address
@@ -803,8 +802,8 @@ class Builder:
             return
         qualifier = _deref(v.get("qualifier")) if _is_set(v, "qualifier") else "$LATEST"
         cfg = AsyncConfig(inst.origin, inst.span, qualifier=qualifier if isinstance(qualifier, str) else "$LATEST")
-        cfg.max_retry_attempts = self.val(v, "maximum_retry_attempts", 2, as_int, inst.span)
-        cfg.max_event_age = self.val(v, "maximum_event_age_in_seconds", 21600, as_int, inst.span)
+        cfg.max_retry_attempts = self.val(v, "maximum_retry_attempts", defaults.ASYNC_RETRIES, as_int, inst.span)
+        cfg.max_event_age = self.val(v, "maximum_event_age_in_seconds", defaults.ASYNC_MAX_EVENT_AGE, as_int, inst.span)
         for dest in blocks(v, "destination_config"):
             for key, attr, kind in (("on_failure", "on_failure", "on-failure"), ("on_success", "on_success", "on-success")):
                 for blk in blocks(dest, key):
@@ -826,7 +825,7 @@ class Builder:
         if protocol == "sqs":  # the topic delivers into the queue
             topic, queue = self.target(v, "topic_arn", inst.span), self.target(v, "endpoint", inst.span)
             if topic is not None and queue is not None and topic.node in self.m.topics and queue.node in self.m.queues:
-                self.m.deliveries.append(Delivery(topic.node, queue.node, inst.span, inst.origin,  # type: ignore[arg-type]
+                self.m.deliveries.append(Delivery(topic.node, queue.node, inst.span, inst.origin,
                                                   _is_set(v, "filter_policy")))
             return
         if protocol != "lambda":
@@ -896,7 +895,7 @@ class Builder:
             fn = self._fn(item, "lambda_function_arn", span)
             trig = self._add_trigger(fn, "async", "s3", span, inst, source)
             if trig is not None and (_is_set(item, "filter_prefix") or _is_set(item, "filter_suffix")):
-                trig.extra["filter"] = {k: _deref(item.get(f"filter_{k}")) for k in ("prefix", "suffix")
+                trig.event_filter = {k: _deref(item.get(f"filter_{k}")) for k in ("prefix", "suffix")
                                         if _is_set(item, f"filter_{k}")}
 
     def log_subscription(self, inst: Inst) -> None:
@@ -940,7 +939,7 @@ class Builder:
         if trig and _is_set(v, "timeout_milliseconds"):
             trig.integration_timeout_ms = self.val(v, "timeout_milliseconds", None, as_int, inst.span)
         if trig and _is_set(v, "response_transfer_mode"):
-            trig.extra["response_transfer_mode"] = _deref(v["response_transfer_mode"])
+            trig.response_transfer_mode = _deref(v["response_transfer_mode"])
 
     def rest_authorizer(self, inst: Inst) -> None:
         v = inst.values
@@ -966,7 +965,7 @@ class Builder:
         if trig and _is_set(v, "timeout_milliseconds"):
             trig.integration_timeout_ms = self.val(v, "timeout_milliseconds", None, as_int, inst.span)
         if trig and _is_set(v, "payload_format_version"):
-            trig.extra["payload_format_version"] = _deref(v["payload_format_version"])
+            trig.payload_format_version = _deref(v["payload_format_version"])
 
     def http_quick_target(self, inst: Inst) -> None:
         v = inst.values
@@ -1006,10 +1005,10 @@ class Builder:
                 if trig is None:
                     continue
                 trig.extra["route"] = f"{str(method).upper()} {path}"
-                for key, extra in (("payloadFormatVersion", "payload_format_version"),
-                                   ("responseTransferMode", "response_transfer_mode")):
-                    if _is_set(integ, key):
-                        trig.extra[extra] = _deref(integ[key])
+                if _is_set(integ, "payloadFormatVersion"):
+                    trig.payload_format_version = _deref(integ["payloadFormatVersion"])
+                if _is_set(integ, "responseTransferMode"):
+                    trig.response_transfer_mode = _deref(integ["responseTransferMode"])
                 if _is_set(integ, "timeoutInMillis"):
                     trig.integration_timeout_ms = self.val(integ, "timeoutInMillis", None, as_int, span)
 
@@ -1032,43 +1031,12 @@ class Builder:
         fn = self._fn(v, "function_name", inst.span)
         if fn is None:
             return
-        principal = _deref(v.get("principal"))
-        if not isinstance(principal, str):
+        trig = permission_trigger(fn, _deref(v.get("principal")), inst.span, inst.origin,
+                                  self.target(v, "source_arn", inst.span))
+        if trig is None:
             return
-        key = principal.split(".", 1)[0]
-        entry = PRINCIPALS.get(key)
-        if entry is None:
-            return
-        service, mode = entry
-        source = self.target(v, "source_arn", inst.span)
-        trig = Trigger(fn, mode, service, inst.span, inst.origin, source=source)  # type: ignore[arg-type]
         trig.extra["id"] = inst.address
-        trig.extra["permission"] = True
-        trig.extra["principal"] = key
         self._permission_triggers.append(trig)
-
-    def _add_permission_triggers(self) -> None:
-        """A permission only says who *may* invoke; use it where no other resource says the same caller does."""
-        have = {(t.function, t.service) for t in self.m.triggers}
-        for trig in self._permission_triggers:
-            principal = str(trig.extra.get("principal", trig.service))
-            if any((trig.function, s) in have for s in PERMISSION_COVERS.get(principal, (trig.service,))):
-                continue
-            if trig.service == "apigateway":
-                trig.api_kind = "rest"
-                src = trig.source
-                api_node = self._api_of_source(src)
-                if api_node is not None:
-                    trig.api = api_node
-                    trig.api_kind = self.m.apis[api_node].kind
-                    if trig.api_kind != "rest":
-                        trig.service = "apigatewayv2"
-                elif src and src.unknown is None and src.arn is None:
-                    trig.api_kind = None
-            if trig.mode == "unknown":
-                self.m.notes.append(unknown_mode_note(trig))
-            self.m.triggers.append(trig)
-            have.add((trig.function, trig.service))
 
     def _api_of_source(self, src: Target | None) -> str | None:
         """``"${aws_api_gateway_rest_api.api.execution_arn}/*/*"`` names the API even as a template."""
@@ -1094,8 +1062,8 @@ def _statement(effect: str, actions: list[str], targets: list[Target], span: Spa
     st = Statement(effect, actions, targets, span, not_action)
     # ``NotResource`` and ``Condition`` are recorded where the Model has room for them
     if hasattr(st, "not_resource"):
-        st.not_resource = not_resource  # type: ignore[attr-defined]
-        st.conditional = conditional  # type: ignore[attr-defined]
+        st.not_resource = not_resource
+        st.conditional = conditional
     elif not_resource:
         st.resources = [Target(arn="*", span=span)] if effect == "Allow" else []
     return st
@@ -1153,7 +1121,7 @@ class _Loader:
 
         key = os.path.realpath(abs_dir)
         if key not in self._defs:
-            self._defs[key] = read_module_dir(abs_dir, display, root)
+            self._defs[key] = read_module_dir(abs_dir, display, root, self.base_dir, self.notes)
             self.errors.extend(self._defs[key].errors)
         return self._defs[key]
 
@@ -1163,10 +1131,11 @@ class _Loader:
         if self._manifest is None:
             self._manifest = {}
             path = os.path.join(self.root_abs, ".terraform", "modules", "modules.json")
+            from ...files import read_limited
+
             try:
-                with open(path, encoding="utf-8") as fh:
-                    data = json.load(fh)
-            except (OSError, ValueError):
+                data = json.loads(read_limited(path, path, 8 * 1024 * 1024, self.base_dir))
+            except (InputError, ValueError, RecursionError):
                 data = None
             mods = data.get("Modules") if isinstance(data, dict) else None
             for mod in mods if isinstance(mods, list) else []:
@@ -1265,7 +1234,7 @@ def load_module(dir_path: str, display: str, base_dir: str) -> Model:
     from .evaluate import ModuleInstance
 
     abs_dir = os.path.abspath(dir_path)
-    model = Model(file=display, format="terraform", base_dir=base_dir)
+    model = Model(file=display, format="terraform", base_dir=base_dir, vocabulary=TERRAFORM)
     loader = _Loader(abs_dir, display, base_dir, model.notes)
     mdef = loader.module_def(abs_dir, display, True)
     root = ModuleInstance(loader, mdef, "", {}, abs_dir)
@@ -1330,11 +1299,12 @@ def load_plan(doc: LDict, display: str, base_dir: str) -> Model:
         raise InputError(display, "not a Terraform JSON document")
     version = doc.get("format_version")
     if not isinstance(version, str) or version.split(".", 1)[0] not in SUPPORTED_PLAN_MAJOR:
-        line = doc.key_span("format_version").line if isinstance(doc, LDict) and doc.key_span("format_version") else None
+        where = doc.key_span("format_version") if isinstance(doc, LDict) else None
+        line = where.line if where is not None else None
         raise InputError(display, f"unsupported Terraform JSON format_version {version!r} (this tool reads 0.x and 1.x)",
                          line)
     base = os.path.dirname(os.path.abspath(display)) if os.path.exists(display) else base_dir
-    model = Model(file=display, format="terraform", base_dir=base_dir)
+    model = Model(file=display, format="terraform", base_dir=base_dir, vocabulary=TERRAFORM)
     values_root = doc.get("planned_values") or doc.get("values")
     if not isinstance(values_root, Mapping):
         prior = doc.get("prior_state")
@@ -1374,14 +1344,19 @@ def load_plan(doc: LDict, display: str, base_dir: str) -> Model:
     return model
 
 
+def _list(value: Any) -> list[Any]:
+    """A plan's list (``resources``, ``child_modules``), or nothing when the file holds something else there."""
+    return value if isinstance(value, list) else []
+
+
 def _plan_resources(module: Any, out: list[tuple[Mapping[str, Any], str]]) -> None:
     if not isinstance(module, Mapping):
         return
     addr = str(module.get("address", "")) if module.get("address") else ""
-    for res in module.get("resources") or []:
+    for res in _list(module.get("resources")):
         if isinstance(res, Mapping) and "address" in res:
             out.append((res, addr))
-    for child in module.get("child_modules") or []:
+    for child in _list(module.get("child_modules")):
         _plan_resources(child, out)
 
 
@@ -1400,7 +1375,7 @@ def _plan_configs(module: Any, prefix: str, calls: dict[str, tuple[str, Mapping[
     if not isinstance(module, Mapping):
         return None
     out: dict[str, Mapping[str, Any]] = {}
-    for res in module.get("resources") or []:
+    for res in _list(module.get("resources")):
         if isinstance(res, Mapping) and "address" in res:
             out[prefix + str(res["address"])] = res
     mcalls = module.get("module_calls")
@@ -1530,46 +1505,3 @@ def _partial_doc(key: str, ref: Any, span: Span) -> Any:
     if ref.type == "data.aws_iam_policy_document":
         return ref
     return Unknown(f"{key} is known only after apply")
-
-
-def iter_values(value: Any) -> Iterable[Any]:
-    stack = [value]
-    while stack:
-        v = stack.pop()
-        yield v
-        if isinstance(v, Mapping):
-            stack.extend(v.values())
-        elif isinstance(v, list):
-            stack.extend(v)
-
-
-_MODULE_SOURCE = re.compile(r'''^\s*source\s*=\s*"(\.\.?/[^"]*)"''', re.M)
-
-
-def called_local_modules(dir_path: str) -> set[str]:
-    """The directories (real paths) of the local modules that the module in ``dir_path`` calls.
-
-    Cheap (a text scan, no HCL parser), for discovery: a directory called as a child module is checked as part
-    of its caller, with the caller's inputs; checking it again as a root module, where its variables have no
-    values, repeats findings under other addresses.
-    """
-    out: set[str] = set()
-    try:
-        names = os.listdir(dir_path)
-    except OSError:
-        return out
-    for name in names:
-        if not (name.endswith(".tf") or name.endswith(".tf.json")):
-            continue
-        try:
-            with open(os.path.join(dir_path, name), encoding="utf-8", errors="replace") as fh:
-                text = fh.read(2 * 1024 * 1024)
-        except OSError:
-            continue
-        if name.endswith(".tf.json"):
-            sources = re.findall(r'"source"\s*:\s*"(\.\.?/[^"]*)"', text)
-        else:
-            sources = _MODULE_SOURCE.findall(text)
-        for src in sources:
-            out.add(os.path.realpath(os.path.join(dir_path, src)))
-    return out

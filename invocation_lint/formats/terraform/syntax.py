@@ -22,6 +22,8 @@ from ...source import InputError, LDict, LList
 class Expr:
     __slots__ = ("line",)
 
+    line: int
+
 
 class Lit(Expr):
     __slots__ = ("value",)
@@ -156,10 +158,6 @@ class Body:
     #: syntax errors of the blocks that could not be read (the others are in ``attrs``/``blocks``)
     errors: list[InputError] = field(default_factory=list)
 
-    def blocks_of(self, type_: str) -> list[Block]:
-        return [b for b in self.blocks if b.type == type_]
-
-
 _ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
 _ESC_RE = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)")
 
@@ -234,7 +232,7 @@ def parse_hcl(text: str, file: str) -> Body:
 def _top_items(root: Any) -> list[Any]:
     if root.type != "config_file":  # the whole file is one ERROR node
         return [root]
-    items = []
+    items: list[Any] = []
     for child in root.children:
         if child.type == "body":
             items.extend(c for c in child.children if c.type != "comment")
@@ -1023,7 +1021,7 @@ def json_expr(val: Any, line: int, parent: Any = None, key: Any = None) -> Expr:
     if isinstance(val, str):
         return parse_template(val, line)
     if isinstance(val, dict):
-        items = []
+        items: list[tuple[Expr, Expr, int]] = []
         for k, v in val.items():
             kline = _json_line(val, k) or line
             items.append((Lit(k, kline), json_expr(v, kline, val, k), kline))

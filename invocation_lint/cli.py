@@ -140,10 +140,17 @@ def main() -> None:
 @click.option("--root", "root", type=click.Path(file_okay=False, exists=True), default=None,
               help="Project root: no file outside it is read (handler code, module sources) [default: the "
                    "enclosing git work tree, else the current directory].")
+@click.option("--fix", "fix", is_flag=True, help="Apply the safe fixes to the files, then report what remains.")
+@click.option("--unsafe-fixes", is_flag=True,
+              help="Also apply the unsafe fixes (they delete or add configuration); implies --fix.")
+@click.option("--diff", "show_diff", is_flag=True,
+              help="Print a unified diff of what --fix would change and write nothing (exit 1 when there is "
+                   "something to fix).")
 def check(
     paths: tuple[str, ...], fmt: str, select: tuple[str, ...], ignore: tuple[str, ...], fail_on: str | None,
     no_color: bool, config_path: str | None, baseline: str | None, write_baseline: str | None,
-    output: str | None, skip_non_templates: bool, verbose: bool, root: str | None,
+    output: str | None, skip_non_templates: bool, verbose: bool, root: str | None, fix: bool = False,
+    unsafe_fixes: bool = False, show_diff: bool = False,
 ) -> None:
     """Check templates, directories and Terraform modules ("-" reads a template from standard input)."""
     from . import discover
@@ -170,8 +177,13 @@ def check(
         cfg.write_baseline = write_baseline
     cfg.skip_non_templates = skip_non_templates
 
+    fixed = 0
     try:
         result = run(list(paths), cfg)
+        if show_diff:
+            sys.exit(_print_diff(result.findings, unsafe_fixes))
+        if fix or unsafe_fixes:
+            result, fixed = _apply_fixes(result, list(paths), cfg, unsafe_fixes, run)
     except SelectionError as exc:
         _fail(str(exc))
     finally:
@@ -194,6 +206,13 @@ def check(
         for model in result.models:
             for note in dict.fromkeys(model.notes):  # each said once
                 _say(f"{model.file}: note: {note}")
+        for f in result.findings:
+            if f.autofix is not None and not f.autofix.applicable and f.autofix.reason:
+                _say(f"{f.span or f.resource}: {f.code}: no automatic fix: {f.autofix.reason}")
+    if fix or unsafe_fixes:
+        left = sum(1 for f in result.findings if f.autofix is not None and f.autofix.applicable)
+        more = f"; {left} more with --unsafe-fixes" if left and not unsafe_fixes else ""
+        _say(f"invlint: fixed {plural_findings(fixed)}, {len(result.findings)} remaining{more}")
     for warning in result.warnings:
         _say(warning)
     for err in result.errors:
@@ -206,6 +225,39 @@ def check(
     if cfg.write_baseline:
         sys.exit(0)
     sys.exit(1 if at_or_above(result.findings, cfg.fail_on) else 0)
+
+
+def plural_findings(n: int) -> str:
+    return f"{n} finding{'s' if n != 1 else ''}"
+
+
+def _print_diff(findings: list[Any], unsafe: bool) -> int:
+    """The unified diff of what ``--fix`` (``--unsafe-fixes``) would change; 1 when there is a change."""
+    from .fixes import apply, diff, read_text, wanted
+
+    changes, _ = apply(f.autofix for f in findings if wanted(f.autofix, unsafe))
+    _write_stdout("".join(diff(file, read_text(file) or "", changes[file]) for file in sorted(changes)))
+    return 1 if changes else 0
+
+
+def _apply_fixes(result: Any, paths: list[str], cfg: Any, unsafe: bool, run: Any) -> tuple[Any, int]:
+    """Apply the fixes, check again, and repeat while fixes still apply (one value can be asked for by two
+    findings, or a fix can wait for an overlapping one); at most a few rounds, so nothing loops."""
+    from .fixes import apply, wanted, write
+
+    fixed = 0
+    for _ in range(5):
+        changes, n = apply(f.autofix for f in result.findings if wanted(f.autofix, unsafe))
+        if not changes:
+            break
+        for file, text in changes.items():
+            try:
+                write(file, text)
+            except OSError as exc:
+                _fail(f"{file}: cannot write the fix: {exc.strerror}")
+        fixed += n
+        result = run(paths, cfg)
+    return result, fixed
 
 
 def _rules_table(fmt: str) -> str:

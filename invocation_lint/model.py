@@ -54,7 +54,9 @@ def record(cls: type[T]) -> type[T]:
     """``@dataclass(slots=True)`` without the per-class ``__repr__``/``__eq__`` (``Record`` provides them)."""
     return dataclass(slots=True, repr=False, eq=False)(cls)
 
-Mode = Literal["sync", "async", "poll-sqs", "poll-stream"]
+#: ``unknown``: the caller invokes in several modes and nothing in the input says which (a Lambda permission
+#: alone for IoT, SES, Step Functions, ...); no mode-specific rule fires on it
+Mode = Literal["sync", "async", "poll-sqs", "poll-stream", "unknown"]
 
 RouteKind = Literal[
     "queue-redrive", "function-dlq", "on-failure", "on-success", "subscription-redrive", "target-dlq"

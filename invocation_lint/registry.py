@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import field
 from typing import Any
 
+from .fixes import Fix
 from .model import Record, record
 from .source import Span
 
@@ -39,6 +40,8 @@ class Finding(Record):
     related: list[Related] = field(default_factory=list)
     path: list[str] = field(default_factory=list)  # the failure path, one step each
     fix: str = ""
+    #: the edits that make the fix, when the rule can compute them (``Fix.reason`` says why not)
+    autofix: Fix | None = None
 
     def sort_key(self) -> tuple[Any, ...]:
         s = self.span

@@ -173,6 +173,36 @@ def async_without_failure_capture(model: Model, ctx: Context) -> Iterable[Findin
                 Events: s3:ObjectCreated:*
     ```
 
+    In Terraform:
+    ```hcl
+    resource "aws_s3_bucket" "uploads" {}
+
+    resource "aws_sqs_queue" "resize_failures" {}
+
+    resource "aws_lambda_function" "resize_images" {
+      function_name = "resize-images"
+      role          = aws_iam_role.resize_images.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+    }
+
+    resource "aws_lambda_permission" "uploads" {
+      action        = "lambda:InvokeFunction"
+      function_name = aws_lambda_function.resize_images.function_name
+      principal     = "s3.amazonaws.com"
+      source_arn    = aws_s3_bucket.uploads.arn
+    }
+
+    resource "aws_s3_bucket_notification" "uploads" {
+      bucket = aws_s3_bucket.uploads.id
+      lambda_function {
+        lambda_function_arn = aws_lambda_function.resize_images.arn
+        events              = ["s3:ObjectCreated:*"]
+      }
+    }
+    ```
+
     ## Use instead
     ```yaml
     Transform: AWS::Serverless-2016-10-31
@@ -195,6 +225,45 @@ def async_without_failure_capture(model: Model, ctx: Context) -> Iterable[Findin
               Properties:
                 Bucket: !Ref Uploads
                 Events: s3:ObjectCreated:*
+    ```
+
+    In Terraform:
+    ```hcl
+    resource "aws_s3_bucket" "uploads" {}
+
+    resource "aws_sqs_queue" "resize_failures" {}
+
+    resource "aws_lambda_function" "resize_images" {
+      function_name = "resize-images"
+      role          = aws_iam_role.resize_images.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+    }
+
+    resource "aws_lambda_function_event_invoke_config" "resize_images" {
+      function_name = aws_lambda_function.resize_images.function_name
+      destination_config {
+        on_failure {
+          destination = aws_sqs_queue.resize_failures.arn
+        }
+      }
+    }
+
+    resource "aws_lambda_permission" "uploads" {
+      action        = "lambda:InvokeFunction"
+      function_name = aws_lambda_function.resize_images.function_name
+      principal     = "s3.amazonaws.com"
+      source_arn    = aws_s3_bucket.uploads.arn
+    }
+
+    resource "aws_s3_bucket_notification" "uploads" {
+      bucket = aws_s3_bucket.uploads.id
+      lambda_function {
+        lambda_function_arn = aws_lambda_function.resize_images.arn
+        events              = ["s3:ObjectCreated:*"]
+      }
+    }
     ```
 
     ## References
@@ -287,6 +356,47 @@ def async_config_without_async_trigger(model: Model, ctx: Context) -> Iterable[F
                 Method: get
     ```
 
+    In Terraform:
+    ```hcl
+    resource "aws_sqs_queue" "api_failures" {}
+
+    resource "aws_lambda_function" "get_items" {
+      function_name = "get-items"
+      role          = aws_iam_role.get_items.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+      dead_letter_config {
+        target_arn = aws_sqs_queue.api_failures.arn
+      }
+    }
+
+    resource "aws_apigatewayv2_api" "api" {
+      name          = "api"
+      protocol_type = "HTTP"
+    }
+
+    resource "aws_apigatewayv2_integration" "get_items" {
+      api_id                 = aws_apigatewayv2_api.api.id
+      integration_type       = "AWS_PROXY"
+      integration_uri        = aws_lambda_function.get_items.invoke_arn
+      payload_format_version = "2.0"
+    }
+
+    resource "aws_apigatewayv2_route" "get_items" {
+      api_id    = aws_apigatewayv2_api.api.id
+      route_key = "GET /items"
+      target    = "integrations/${aws_apigatewayv2_integration.get_items.id}"
+    }
+
+    resource "aws_lambda_permission" "api" {
+      action        = "lambda:InvokeFunction"
+      function_name = aws_lambda_function.get_items.function_name
+      principal     = "apigateway.amazonaws.com"
+      source_arn    = "${aws_apigatewayv2_api.api.execution_arn}/*"
+    }
+    ```
+
     ## Use instead
     ```yaml
     Transform: AWS::Serverless-2016-10-31
@@ -303,6 +413,42 @@ def async_config_without_async_trigger(model: Model, ctx: Context) -> Iterable[F
     ```
     Handle errors in the response (API), or on the mapping (`DestinationConfig.OnFailure` for streams).
 
+    In Terraform:
+    ```hcl
+    resource "aws_lambda_function" "get_items" {
+      function_name = "get-items"
+      role          = aws_iam_role.get_items.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+    }
+
+    resource "aws_apigatewayv2_api" "api" {
+      name          = "api"
+      protocol_type = "HTTP"
+    }
+
+    resource "aws_apigatewayv2_integration" "get_items" {
+      api_id                 = aws_apigatewayv2_api.api.id
+      integration_type       = "AWS_PROXY"
+      integration_uri        = aws_lambda_function.get_items.invoke_arn
+      payload_format_version = "2.0"
+    }
+
+    resource "aws_apigatewayv2_route" "get_items" {
+      api_id    = aws_apigatewayv2_api.api.id
+      route_key = "GET /items"
+      target    = "integrations/${aws_apigatewayv2_integration.get_items.id}"
+    }
+
+    resource "aws_lambda_permission" "api" {
+      action        = "lambda:InvokeFunction"
+      function_name = aws_lambda_function.get_items.function_name
+      principal     = "apigateway.amazonaws.com"
+      source_arn    = "${aws_apigatewayv2_api.api.execution_arn}/*"
+    }
+    ```
+
     ## References
     - https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html
     - https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html
@@ -315,7 +461,7 @@ def async_config_without_async_trigger(model: Model, ctx: Context) -> Iterable[F
         fn = model.functions.get(fid)
         triggers = by_function[fid]
         modes = {t.mode for t in triggers}
-        if fn is None or "async" in modes or modes == {"poll-sqs"}:
+        if fn is None or "async" in modes or "unknown" in modes or modes == {"poll-sqs"}:
             continue
         if fn.dlq is None and not fn.async_configs:
             continue
@@ -400,6 +546,41 @@ def failure_target_not_standard(model: Model, ctx: Context) -> Iterable[Finding]
                 Events: s3:ObjectCreated:*
     ```
 
+    In Terraform:
+    ```hcl
+    resource "aws_s3_bucket" "uploads" {}
+
+    resource "aws_sqs_queue" "resize_failures" {
+      fifo_queue = true
+    }
+
+    resource "aws_lambda_function" "resize_images" {
+      function_name = "resize-images"
+      role          = aws_iam_role.resize_images.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+      dead_letter_config {
+        target_arn = aws_sqs_queue.resize_failures.arn
+      }
+    }
+
+    resource "aws_lambda_permission" "uploads" {
+      action        = "lambda:InvokeFunction"
+      function_name = aws_lambda_function.resize_images.function_name
+      principal     = "s3.amazonaws.com"
+      source_arn    = aws_s3_bucket.uploads.arn
+    }
+
+    resource "aws_s3_bucket_notification" "uploads" {
+      bucket = aws_s3_bucket.uploads.id
+      lambda_function {
+        lambda_function_arn = aws_lambda_function.resize_images.arn
+        events              = ["s3:ObjectCreated:*"]
+      }
+    }
+    ```
+
     ## Use instead
     The same template without `FifoQueue: true`: a standard queue.
     ```yaml
@@ -421,6 +602,39 @@ def failure_target_not_standard(model: Model, ctx: Context) -> Iterable[Finding]
               Properties:
                 Bucket: !Ref Uploads
                 Events: s3:ObjectCreated:*
+    ```
+
+    In Terraform:
+    ```hcl
+    resource "aws_s3_bucket" "uploads" {}
+
+    resource "aws_sqs_queue" "resize_failures" {}
+
+    resource "aws_lambda_function" "resize_images" {
+      function_name = "resize-images"
+      role          = aws_iam_role.resize_images.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+      dead_letter_config {
+        target_arn = aws_sqs_queue.resize_failures.arn
+      }
+    }
+
+    resource "aws_lambda_permission" "uploads" {
+      action        = "lambda:InvokeFunction"
+      function_name = aws_lambda_function.resize_images.function_name
+      principal     = "s3.amazonaws.com"
+      source_arn    = aws_s3_bucket.uploads.arn
+    }
+
+    resource "aws_s3_bucket_notification" "uploads" {
+      bucket = aws_s3_bucket.uploads.id
+      lambda_function {
+        lambda_function_arn = aws_lambda_function.resize_images.arn
+        events              = ["s3:ObjectCreated:*"]
+      }
+    }
     ```
 
     ## References
@@ -513,6 +727,37 @@ def sns_subscription_without_redrive(model: Model, ctx: Context) -> Iterable[Fin
                 Topic: !Ref Alerts
     ```
 
+    In Terraform:
+    ```hcl
+    resource "aws_sns_topic" "alerts" {}
+
+    resource "aws_sqs_queue" "notify_failures" {}
+
+    resource "aws_lambda_function" "notify" {
+      function_name = "notify"
+      role          = aws_iam_role.notify.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+      dead_letter_config {
+        target_arn = aws_sqs_queue.notify_failures.arn
+      }
+    }
+
+    resource "aws_lambda_permission" "alerts" {
+      action        = "lambda:InvokeFunction"
+      function_name = aws_lambda_function.notify.function_name
+      principal     = "sns.amazonaws.com"
+      source_arn    = aws_sns_topic.alerts.arn
+    }
+
+    resource "aws_sns_topic_subscription" "alerts" {
+      topic_arn = aws_sns_topic.alerts.arn
+      protocol  = "lambda"
+      endpoint  = aws_lambda_function.notify.arn
+    }
+    ```
+
     ## Use instead
     The same template with a `RedrivePolicy` on the SNS event (its subscription).
     ```yaml
@@ -537,6 +782,42 @@ def sns_subscription_without_redrive(model: Model, ctx: Context) -> Iterable[Fin
                 Topic: !Ref Alerts
                 RedrivePolicy:
                   deadLetterTargetArn: !GetAtt AlertsUndelivered.Arn
+    ```
+
+    In Terraform:
+    ```hcl
+    resource "aws_sns_topic" "alerts" {}
+
+    resource "aws_sqs_queue" "notify_failures" {}
+
+    resource "aws_sqs_queue" "alerts_undelivered" {}
+
+    resource "aws_lambda_function" "notify" {
+      function_name = "notify"
+      role          = aws_iam_role.notify.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+      dead_letter_config {
+        target_arn = aws_sqs_queue.notify_failures.arn
+      }
+    }
+
+    resource "aws_lambda_permission" "alerts" {
+      action        = "lambda:InvokeFunction"
+      function_name = aws_lambda_function.notify.function_name
+      principal     = "sns.amazonaws.com"
+      source_arn    = aws_sns_topic.alerts.arn
+    }
+
+    resource "aws_sns_topic_subscription" "alerts" {
+      topic_arn = aws_sns_topic.alerts.arn
+      protocol  = "lambda"
+      endpoint  = aws_lambda_function.notify.arn
+      redrive_policy = jsonencode({
+        deadLetterTargetArn = aws_sqs_queue.alerts_undelivered.arn
+      })
+    }
     ```
 
     ## References
@@ -601,6 +882,38 @@ def eventbridge_target_without_dlq(model: Model, ctx: Context) -> Iterable[Findi
                 Schedule: rate(1 day)
     ```
 
+    In Terraform:
+    ```hcl
+    resource "aws_sqs_queue" "report_failures" {}
+
+    resource "aws_lambda_function" "report" {
+      function_name = "report"
+      role          = aws_iam_role.report.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+      dead_letter_config {
+        target_arn = aws_sqs_queue.report_failures.arn
+      }
+    }
+
+    resource "aws_cloudwatch_event_rule" "nightly" {
+      schedule_expression = "rate(1 day)"
+    }
+
+    resource "aws_cloudwatch_event_target" "nightly" {
+      rule = aws_cloudwatch_event_rule.nightly.name
+      arn  = aws_lambda_function.report.arn
+    }
+
+    resource "aws_lambda_permission" "nightly" {
+      action        = "lambda:InvokeFunction"
+      function_name = aws_lambda_function.report.function_name
+      principal     = "events.amazonaws.com"
+      source_arn    = aws_cloudwatch_event_rule.nightly.arn
+    }
+    ```
+
     ## Use instead
     The same template with a `DeadLetterConfig` on the schedule (its EventBridge target).
     ```yaml
@@ -623,6 +936,43 @@ def eventbridge_target_without_dlq(model: Model, ctx: Context) -> Iterable[Findi
                 Schedule: rate(1 day)
                 DeadLetterConfig:
                   Arn: !GetAtt NightlyUndelivered.Arn
+    ```
+
+    In Terraform:
+    ```hcl
+    resource "aws_sqs_queue" "report_failures" {}
+
+    resource "aws_sqs_queue" "nightly_undelivered" {}
+
+    resource "aws_lambda_function" "report" {
+      function_name = "report"
+      role          = aws_iam_role.report.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+      dead_letter_config {
+        target_arn = aws_sqs_queue.report_failures.arn
+      }
+    }
+
+    resource "aws_cloudwatch_event_rule" "nightly" {
+      schedule_expression = "rate(1 day)"
+    }
+
+    resource "aws_cloudwatch_event_target" "nightly" {
+      rule = aws_cloudwatch_event_rule.nightly.name
+      arn  = aws_lambda_function.report.arn
+      dead_letter_config {
+        arn = aws_sqs_queue.nightly_undelivered.arn
+      }
+    }
+
+    resource "aws_lambda_permission" "nightly" {
+      action        = "lambda:InvokeFunction"
+      function_name = aws_lambda_function.report.function_name
+      principal     = "events.amazonaws.com"
+      source_arn    = aws_cloudwatch_event_rule.nightly.arn
+    }
     ```
 
     ## References
@@ -714,6 +1064,56 @@ def failure_target_not_permitted(model: Model, ctx: Context) -> Iterable[Finding
           SourceArn: !GetAtt Uploads.Arn
     ```
 
+    In Terraform:
+    ```hcl
+    resource "aws_s3_bucket" "uploads" {}
+
+    resource "aws_sqs_queue" "resize_failures" {}
+
+    resource "aws_lambda_function" "resize_images" {
+      function_name = "resize-images"
+      role          = aws_iam_role.resize_images.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+      dead_letter_config {
+        target_arn = aws_sqs_queue.resize_failures.arn
+      }
+    }
+
+    resource "aws_lambda_permission" "uploads" {
+      action        = "lambda:InvokeFunction"
+      function_name = aws_lambda_function.resize_images.function_name
+      principal     = "s3.amazonaws.com"
+      source_arn    = aws_s3_bucket.uploads.arn
+    }
+
+    resource "aws_s3_bucket_notification" "uploads" {
+      bucket = aws_s3_bucket.uploads.id
+      lambda_function {
+        lambda_function_arn = aws_lambda_function.resize_images.arn
+        events              = ["s3:ObjectCreated:*"]
+      }
+    }
+
+    resource "aws_iam_role" "resize_images" {
+      assume_role_policy = jsonencode({
+        Version   = "2012-10-17"
+        Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "lambda.amazonaws.com" } }]
+      })
+    }
+
+    resource "aws_iam_role_policy" "resize_images" {
+      role = aws_iam_role.resize_images.id
+      policy = jsonencode({
+        Version = "2012-10-17"
+        Statement = [
+          { Effect = "Allow", Action = "logs:*", Resource = "*" },
+        ]
+      })
+    }
+    ```
+
     ## Use instead
     The same template with this statement in the role's policy:
     ```yaml
@@ -756,6 +1156,57 @@ def failure_target_not_permitted(model: Model, ctx: Context) -> Iterable[Finding
           FunctionName: !Ref Worker
           Principal: s3.amazonaws.com
           SourceArn: !GetAtt Uploads.Arn
+    ```
+
+    In Terraform:
+    ```hcl
+    resource "aws_s3_bucket" "uploads" {}
+
+    resource "aws_sqs_queue" "resize_failures" {}
+
+    resource "aws_lambda_function" "resize_images" {
+      function_name = "resize-images"
+      role          = aws_iam_role.resize_images.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+      dead_letter_config {
+        target_arn = aws_sqs_queue.resize_failures.arn
+      }
+    }
+
+    resource "aws_lambda_permission" "uploads" {
+      action        = "lambda:InvokeFunction"
+      function_name = aws_lambda_function.resize_images.function_name
+      principal     = "s3.amazonaws.com"
+      source_arn    = aws_s3_bucket.uploads.arn
+    }
+
+    resource "aws_s3_bucket_notification" "uploads" {
+      bucket = aws_s3_bucket.uploads.id
+      lambda_function {
+        lambda_function_arn = aws_lambda_function.resize_images.arn
+        events              = ["s3:ObjectCreated:*"]
+      }
+    }
+
+    resource "aws_iam_role" "resize_images" {
+      assume_role_policy = jsonencode({
+        Version   = "2012-10-17"
+        Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "lambda.amazonaws.com" } }]
+      })
+    }
+
+    resource "aws_iam_role_policy" "resize_images" {
+      role = aws_iam_role.resize_images.id
+      policy = jsonencode({
+        Version = "2012-10-17"
+        Statement = [
+          { Effect = "Allow", Action = "logs:*", Resource = "*" },
+          { Effect = "Allow", Action = "sqs:SendMessage", Resource = aws_sqs_queue.resize_failures.arn },
+        ]
+      })
+    }
     ```
 
     ## References

@@ -136,8 +136,42 @@ def status_code_to_non_http(model: Model, ctx: Context) -> Iterable[Finding]:
     # file: src/app.py
     def handler(event, context):
         for record in event["Records"]:
-            save(record)
-        return {"statusCode": 200}   # SQS reads no status: any return deletes the batch
+            if not save(record):
+                return {"statusCode": 500}  # SQS reads no status: the batch is deleted
+        return {"statusCode": 200}
+    ```
+
+    In Terraform:
+    ```hcl
+    data "archive_file" "app" {
+      type        = "zip"
+      source_dir  = "src"
+      output_path = "build/app.zip"
+    }
+
+    resource "aws_sqs_queue" "orders_dlq" {
+      message_retention_seconds = 1209600
+    }
+
+    resource "aws_sqs_queue" "orders" {
+      redrive_policy = jsonencode({
+        deadLetterTargetArn = aws_sqs_queue.orders_dlq.arn
+        maxReceiveCount     = 5
+      })
+    }
+
+    resource "aws_lambda_function" "process_orders" {
+      function_name = "process-orders"
+      role          = aws_iam_role.process_orders.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = data.archive_file.app.output_path
+    }
+
+    resource "aws_lambda_event_source_mapping" "orders" {
+      event_source_arn = aws_sqs_queue.orders.arn
+      function_name    = aws_lambda_function.process_orders.arn
+    }
     ```
 
     ## Use instead
@@ -145,10 +179,11 @@ def status_code_to_non_http(model: Model, ctx: Context) -> Iterable[Finding]:
     # file: src/app.py
     def handler(event, context):
         for record in event["Records"]:
-            save(record)  # an exception fails the invocation: the messages come back
+            save(record)  # raises on failure: the messages come back
     ```
 
     ## References
+    - https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html
     - https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html
     - https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html
     - https://docs.aws.amazon.com/lambda/latest/dg/kinesis-on-failure-destination.html
@@ -227,7 +262,7 @@ def exception_swallowed(model: Model, ctx: Context) -> Iterable[Finding]:
     for exactly this case never see it.
 
     ## Failure path
-    `Uploads (S3) → Thumbnail [async] → except Exception: log → success → no retry, no DLQ`
+    `Uploads (S3) → ResizeImages [async] → except Exception: log → success → no retry, no DLQ`
 
     ## Example
     ```yaml
@@ -262,6 +297,51 @@ def exception_swallowed(model: Model, ctx: Context) -> Iterable[Finding]:
             resize(event)
         except Exception as exc:
             print(f"failed: {exc}")
+    ```
+
+    In Terraform:
+    ```hcl
+    data "archive_file" "app" {
+      type        = "zip"
+      source_dir  = "src"
+      output_path = "build/app.zip"
+    }
+
+    resource "aws_s3_bucket" "uploads" {}
+
+    resource "aws_sqs_queue" "resize_failures" {}
+
+    resource "aws_lambda_function" "resize_images" {
+      function_name = "resize-images"
+      role          = aws_iam_role.resize_images.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = data.archive_file.app.output_path
+    }
+
+    resource "aws_lambda_function_event_invoke_config" "resize_images" {
+      function_name = aws_lambda_function.resize_images.function_name
+      destination_config {
+        on_failure {
+          destination = aws_sqs_queue.resize_failures.arn
+        }
+      }
+    }
+
+    resource "aws_lambda_permission" "uploads" {
+      action        = "lambda:InvokeFunction"
+      function_name = aws_lambda_function.resize_images.function_name
+      principal     = "s3.amazonaws.com"
+      source_arn    = aws_s3_bucket.uploads.arn
+    }
+
+    resource "aws_s3_bucket_notification" "uploads" {
+      bucket = aws_s3_bucket.uploads.id
+      lambda_function {
+        lambda_function_arn = aws_lambda_function.resize_images.arn
+        events              = ["s3:ObjectCreated:*"]
+      }
+    }
     ```
 
     ## Use instead
@@ -372,6 +452,39 @@ def batch_item_failures_ignored(model: Model, ctx: Context) -> Iterable[Finding]
         return {"batchItemFailures": failures}
     ```
 
+    In Terraform:
+    ```hcl
+    data "archive_file" "app" {
+      type        = "zip"
+      source_dir  = "src"
+      output_path = "build/app.zip"
+    }
+
+    resource "aws_sqs_queue" "orders_dlq" {
+      message_retention_seconds = 1209600
+    }
+
+    resource "aws_sqs_queue" "orders" {
+      redrive_policy = jsonencode({
+        deadLetterTargetArn = aws_sqs_queue.orders_dlq.arn
+        maxReceiveCount     = 5
+      })
+    }
+
+    resource "aws_lambda_function" "process_orders" {
+      function_name = "process-orders"
+      role          = aws_iam_role.process_orders.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = data.archive_file.app.output_path
+    }
+
+    resource "aws_lambda_event_source_mapping" "orders" {
+      event_source_arn = aws_sqs_queue.orders.arn
+      function_name    = aws_lambda_function.process_orders.arn
+    }
+    ```
+
     ## Use instead
     The same handler, and `FunctionResponseTypes: [ReportBatchItemFailures]` on the event:
     ```yaml
@@ -399,6 +512,40 @@ def batch_item_failures_ignored(model: Model, ctx: Context) -> Iterable[Finding]
               Properties:
                 Queue: !GetAtt OrdersQueue.Arn
                 FunctionResponseTypes: [ReportBatchItemFailures]
+    ```
+
+    In Terraform:
+    ```hcl
+    data "archive_file" "app" {
+      type        = "zip"
+      source_dir  = "src"
+      output_path = "build/app.zip"
+    }
+
+    resource "aws_sqs_queue" "orders_dlq" {
+      message_retention_seconds = 1209600
+    }
+
+    resource "aws_sqs_queue" "orders" {
+      redrive_policy = jsonencode({
+        deadLetterTargetArn = aws_sqs_queue.orders_dlq.arn
+        maxReceiveCount     = 5
+      })
+    }
+
+    resource "aws_lambda_function" "process_orders" {
+      function_name = "process-orders"
+      role          = aws_iam_role.process_orders.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = data.archive_file.app.output_path
+    }
+
+    resource "aws_lambda_event_source_mapping" "orders" {
+      event_source_arn = aws_sqs_queue.orders.arn
+      function_name    = aws_lambda_function.process_orders.arn
+      function_response_types = ["ReportBatchItemFailures"]
+    }
     ```
 
     ## References
@@ -487,6 +634,40 @@ def batch_item_failures_never_reported(model: Model, ctx: Context) -> Iterable[F
     def handler(event, context):
         for record in event["Records"]:
             save(record)
+    ```
+
+    In Terraform:
+    ```hcl
+    data "archive_file" "app" {
+      type        = "zip"
+      source_dir  = "src"
+      output_path = "build/app.zip"
+    }
+
+    resource "aws_sqs_queue" "orders_dlq" {
+      message_retention_seconds = 1209600
+    }
+
+    resource "aws_sqs_queue" "orders" {
+      redrive_policy = jsonencode({
+        deadLetterTargetArn = aws_sqs_queue.orders_dlq.arn
+        maxReceiveCount     = 5
+      })
+    }
+
+    resource "aws_lambda_function" "process_orders" {
+      function_name = "process-orders"
+      role          = aws_iam_role.process_orders.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = data.archive_file.app.output_path
+    }
+
+    resource "aws_lambda_event_source_mapping" "orders" {
+      event_source_arn = aws_sqs_queue.orders.arn
+      function_name    = aws_lambda_function.process_orders.arn
+      function_response_types = ["ReportBatchItemFailures"]
+    }
     ```
 
     ## Use instead
@@ -586,6 +767,39 @@ def only_first_record(model: Model, ctx: Context) -> Iterable[Finding]:
     def handler(event, context):
         order = json.loads(event["Records"][0]["body"])
         save(order)
+    ```
+
+    In Terraform:
+    ```hcl
+    data "archive_file" "app" {
+      type        = "zip"
+      source_dir  = "src"
+      output_path = "build/app.zip"
+    }
+
+    resource "aws_sqs_queue" "orders_dlq" {
+      message_retention_seconds = 1209600
+    }
+
+    resource "aws_sqs_queue" "orders" {
+      redrive_policy = jsonencode({
+        deadLetterTargetArn = aws_sqs_queue.orders_dlq.arn
+        maxReceiveCount     = 5
+      })
+    }
+
+    resource "aws_lambda_function" "process_orders" {
+      function_name = "process-orders"
+      role          = aws_iam_role.process_orders.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = data.archive_file.app.output_path
+    }
+
+    resource "aws_lambda_event_source_mapping" "orders" {
+      event_source_arn = aws_sqs_queue.orders.arn
+      function_name    = aws_lambda_function.process_orders.arn
+    }
     ```
 
     ## Use instead
@@ -695,6 +909,40 @@ def invalid_item_identifier(model: Model, ctx: Context) -> Iterable[Finding]:
         return {"batchItemFailures": failures}
     ```
 
+    In Terraform:
+    ```hcl
+    data "archive_file" "app" {
+      type        = "zip"
+      source_dir  = "src"
+      output_path = "build/app.zip"
+    }
+
+    resource "aws_sqs_queue" "orders_dlq" {
+      message_retention_seconds = 1209600
+    }
+
+    resource "aws_sqs_queue" "orders" {
+      redrive_policy = jsonencode({
+        deadLetterTargetArn = aws_sqs_queue.orders_dlq.arn
+        maxReceiveCount     = 5
+      })
+    }
+
+    resource "aws_lambda_function" "process_orders" {
+      function_name = "process-orders"
+      role          = aws_iam_role.process_orders.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = data.archive_file.app.output_path
+    }
+
+    resource "aws_lambda_event_source_mapping" "orders" {
+      event_source_arn = aws_sqs_queue.orders.arn
+      function_name    = aws_lambda_function.process_orders.arn
+      function_response_types = ["ReportBatchItemFailures"]
+    }
+    ```
+
     ## Use instead
     ```python
     # file: src/app.py
@@ -763,7 +1011,7 @@ def fifo_continues(model: Model, ctx: Context) -> Iterable[Finding]:
     after it as failed.
 
     ## Failure path
-    `Orders.fifo (SQS FIFO) → ProcessOrders [poll, batch 10] → message 3 fails → 4..10 processed →
+    `OrdersQueue (SQS FIFO) → ProcessOrders [poll, batch 10] → message 3 fails → 4..10 processed →
     message 3 retried after them`
 
     ## Example
@@ -805,6 +1053,42 @@ def fifo_continues(model: Model, ctx: Context) -> Iterable[Finding]:
             except Exception:
                 failures.append({"itemIdentifier": record["messageId"]})
         return {"batchItemFailures": failures}
+    ```
+
+    In Terraform:
+    ```hcl
+    data "archive_file" "app" {
+      type        = "zip"
+      source_dir  = "src"
+      output_path = "build/app.zip"
+    }
+
+    resource "aws_sqs_queue" "orders_dlq" {
+      fifo_queue                = true
+      message_retention_seconds = 1209600
+    }
+
+    resource "aws_sqs_queue" "orders" {
+      fifo_queue = true
+      redrive_policy = jsonencode({
+        deadLetterTargetArn = aws_sqs_queue.orders_dlq.arn
+        maxReceiveCount     = 5
+      })
+    }
+
+    resource "aws_lambda_function" "process_orders" {
+      function_name = "process-orders"
+      role          = aws_iam_role.process_orders.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = data.archive_file.app.output_path
+    }
+
+    resource "aws_lambda_event_source_mapping" "orders" {
+      event_source_arn = aws_sqs_queue.orders.arn
+      function_name    = aws_lambda_function.process_orders.arn
+      function_response_types = ["ReportBatchItemFailures"]
+    }
     ```
 
     ## Use instead
@@ -897,7 +1181,7 @@ def malformed_proxy_response(model: Model, ctx: Context) -> Iterable[Finding]:
     balancer answers `502` too. The function itself succeeded, so its metrics show no error.
 
     ## Failure path
-    `OrdersApi (REST) → GetOrder [sync] → returns {"body": {...}} → malformed proxy response → client gets 502`
+    `ServerlessRestApi (REST) → GetItem [sync] → returns {"body": {...}} → malformed proxy response → client gets 502`
 
     ## Example
     ```yaml
@@ -920,6 +1204,48 @@ def malformed_proxy_response(model: Model, ctx: Context) -> Iterable[Finding]:
     # file: src/app.py
     def handler(event, context):
         return {"statusCode": 200, "body": {"id": 1}}
+    ```
+
+    In Terraform:
+    ```hcl
+    data "archive_file" "app" {
+      type        = "zip"
+      source_dir  = "src"
+      output_path = "build/app.zip"
+    }
+
+    resource "aws_lambda_function" "get_item" {
+      function_name = "get-item"
+      role          = aws_iam_role.get_item.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = data.archive_file.app.output_path
+    }
+
+    resource "aws_apigatewayv2_api" "api" {
+      name          = "api"
+      protocol_type = "HTTP"
+    }
+
+    resource "aws_apigatewayv2_integration" "get_item" {
+      api_id                 = aws_apigatewayv2_api.api.id
+      integration_type       = "AWS_PROXY"
+      integration_uri        = aws_lambda_function.get_item.invoke_arn
+      payload_format_version = "1.0"
+    }
+
+    resource "aws_apigatewayv2_route" "get_item" {
+      api_id    = aws_apigatewayv2_api.api.id
+      route_key = "GET /items"
+      target    = "integrations/${aws_apigatewayv2_integration.get_item.id}"
+    }
+
+    resource "aws_lambda_permission" "api" {
+      action        = "lambda:InvokeFunction"
+      function_name = aws_lambda_function.get_item.function_name
+      principal     = "apigateway.amazonaws.com"
+      source_arn    = "${aws_apigatewayv2_api.api.execution_arn}/*"
+    }
     ```
 
     ## Use instead
@@ -1029,6 +1355,39 @@ def handler_not_found(model: Model, ctx: Context) -> Iterable[Finding]:
             save(record)
     ```
 
+    In Terraform:
+    ```hcl
+    data "archive_file" "app" {
+      type        = "zip"
+      source_dir  = "src"
+      output_path = "build/app.zip"
+    }
+
+    resource "aws_sqs_queue" "orders_dlq" {
+      message_retention_seconds = 1209600
+    }
+
+    resource "aws_sqs_queue" "orders" {
+      redrive_policy = jsonencode({
+        deadLetterTargetArn = aws_sqs_queue.orders_dlq.arn
+        maxReceiveCount     = 5
+      })
+    }
+
+    resource "aws_lambda_function" "process_orders" {
+      function_name = "process-orders"
+      role          = aws_iam_role.process_orders.arn
+      runtime       = "python3.12"
+      handler       = "app.lambda_handler"
+      filename      = data.archive_file.app.output_path
+    }
+
+    resource "aws_lambda_event_source_mapping" "orders" {
+      event_source_arn = aws_sqs_queue.orders.arn
+      function_name    = aws_lambda_function.process_orders.arn
+    }
+    ```
+
     ## Use instead
     The same code, and `Handler: app.handler` in the template:
     ```yaml
@@ -1055,6 +1414,39 @@ def handler_not_found(model: Model, ctx: Context) -> Iterable[Finding]:
               Type: SQS
               Properties:
                 Queue: !GetAtt OrdersQueue.Arn
+    ```
+
+    In Terraform:
+    ```hcl
+    data "archive_file" "app" {
+      type        = "zip"
+      source_dir  = "src"
+      output_path = "build/app.zip"
+    }
+
+    resource "aws_sqs_queue" "orders_dlq" {
+      message_retention_seconds = 1209600
+    }
+
+    resource "aws_sqs_queue" "orders" {
+      redrive_policy = jsonencode({
+        deadLetterTargetArn = aws_sqs_queue.orders_dlq.arn
+        maxReceiveCount     = 5
+      })
+    }
+
+    resource "aws_lambda_function" "process_orders" {
+      function_name = "process-orders"
+      role          = aws_iam_role.process_orders.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = data.archive_file.app.output_path
+    }
+
+    resource "aws_lambda_event_source_mapping" "orders" {
+      event_source_arn = aws_sqs_queue.orders.arn
+      function_name    = aws_lambda_function.process_orders.arn
+    }
     ```
 
     ## References

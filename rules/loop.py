@@ -172,7 +172,7 @@ def failure_route_loops_back(model: Model, ctx: Context) -> Iterable[Finding]:
     function code sends the event.
 
     ## Failure path
-    Orders (SQS) → Worker [poll] → fails 5 times → redrive to Orders (SQS) → Worker → ...
+    Alerts (SNS) → Notify [async] → fails 3 times → on-failure destination Alerts (SNS) → Notify → ...
 
     ## Example
     ```yaml
@@ -197,6 +197,48 @@ def failure_route_loops_back(model: Model, ctx: Context) -> Iterable[Finding]:
                 Topic: !Ref Alerts
                 RedrivePolicy:
                   deadLetterTargetArn: !GetAtt AlertsUndelivered.Arn
+    ```
+
+    In Terraform:
+    ```hcl
+    resource "aws_sns_topic" "alerts" {}
+
+    resource "aws_sqs_queue" "notify_failures" {}
+
+    resource "aws_sqs_queue" "alerts_undelivered" {}
+
+    resource "aws_lambda_function" "notify" {
+      function_name = "notify"
+      role          = aws_iam_role.notify.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+    }
+
+    resource "aws_lambda_permission" "alerts" {
+      action        = "lambda:InvokeFunction"
+      function_name = aws_lambda_function.notify.function_name
+      principal     = "sns.amazonaws.com"
+      source_arn    = aws_sns_topic.alerts.arn
+    }
+
+    resource "aws_sns_topic_subscription" "alerts" {
+      topic_arn = aws_sns_topic.alerts.arn
+      protocol  = "lambda"
+      endpoint  = aws_lambda_function.notify.arn
+      redrive_policy = jsonencode({
+        deadLetterTargetArn = aws_sqs_queue.alerts_undelivered.arn
+      })
+    }
+
+    resource "aws_lambda_function_event_invoke_config" "notify" {
+      function_name = aws_lambda_function.notify.function_name
+      destination_config {
+        on_failure {
+          destination = aws_sns_topic.alerts.arn   # the topic that invokes notify
+        }
+      }
+    }
     ```
 
     ## Use instead
@@ -225,6 +267,48 @@ def failure_route_loops_back(model: Model, ctx: Context) -> Iterable[Finding]:
                 Topic: !Ref Alerts
                 RedrivePolicy:
                   deadLetterTargetArn: !GetAtt AlertsUndelivered.Arn
+    ```
+
+    In Terraform:
+    ```hcl
+    resource "aws_sns_topic" "alerts" {}
+
+    resource "aws_sqs_queue" "notify_failures" {}
+
+    resource "aws_sqs_queue" "alerts_undelivered" {}
+
+    resource "aws_lambda_function" "notify" {
+      function_name = "notify"
+      role          = aws_iam_role.notify.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+    }
+
+    resource "aws_lambda_permission" "alerts" {
+      action        = "lambda:InvokeFunction"
+      function_name = aws_lambda_function.notify.function_name
+      principal     = "sns.amazonaws.com"
+      source_arn    = aws_sns_topic.alerts.arn
+    }
+
+    resource "aws_sns_topic_subscription" "alerts" {
+      topic_arn = aws_sns_topic.alerts.arn
+      protocol  = "lambda"
+      endpoint  = aws_lambda_function.notify.arn
+      redrive_policy = jsonencode({
+        deadLetterTargetArn = aws_sqs_queue.alerts_undelivered.arn
+      })
+    }
+
+    resource "aws_lambda_function_event_invoke_config" "notify" {
+      function_name = aws_lambda_function.notify.function_name
+      destination_config {
+        on_failure {
+          destination = aws_sqs_queue.notify_failures.arn
+        }
+      }
+    }
     ```
 
     ## References
@@ -332,6 +416,64 @@ def function_writes_to_own_trigger(model: Model, ctx: Context) -> Iterable[Findi
                 Events: s3:ObjectCreated:*
     ```
 
+    In Terraform:
+    ```hcl
+    resource "aws_s3_bucket" "uploads" {}
+
+    resource "aws_sqs_queue" "resize_failures" {}
+
+    resource "aws_lambda_function" "resize_images" {
+      function_name = "resize-images"
+      role          = aws_iam_role.resize_images.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+    }
+
+    resource "aws_lambda_function_event_invoke_config" "resize_images" {
+      function_name = aws_lambda_function.resize_images.function_name
+      destination_config {
+        on_failure {
+          destination = aws_sqs_queue.resize_failures.arn
+        }
+      }
+    }
+
+    resource "aws_lambda_permission" "uploads" {
+      action        = "lambda:InvokeFunction"
+      function_name = aws_lambda_function.resize_images.function_name
+      principal     = "s3.amazonaws.com"
+      source_arn    = aws_s3_bucket.uploads.arn
+    }
+
+    resource "aws_s3_bucket_notification" "uploads" {
+      bucket = aws_s3_bucket.uploads.id
+      lambda_function {
+        lambda_function_arn = aws_lambda_function.resize_images.arn
+        events              = ["s3:ObjectCreated:*"]
+      }
+    }
+
+    resource "aws_iam_role" "resize_images" {
+      assume_role_policy = jsonencode({
+        Version   = "2012-10-17"
+        Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "lambda.amazonaws.com" } }]
+      })
+    }
+
+    resource "aws_iam_role_policy" "resize_images" {
+      role = aws_iam_role.resize_images.id
+      policy = jsonencode({
+        Version = "2012-10-17"
+        Statement = [
+          { Effect = "Allow", Action = "logs:*", Resource = "*" },
+          { Effect = "Allow", Action = "s3:PutObject", Resource = "${aws_s3_bucket.uploads.arn}/*" },
+          { Effect = "Allow", Action = "sqs:SendMessage", Resource = aws_sqs_queue.resize_failures.arn },
+        ]
+      })
+    }
+    ```
+
     ## Use instead
     The same template where the function reads `Uploads` and writes somewhere else:
     ```yaml
@@ -362,6 +504,66 @@ def function_writes_to_own_trigger(model: Model, ctx: Context) -> Iterable[Findi
               Properties:
                 Bucket: !Ref Uploads
                 Events: s3:ObjectCreated:*
+    ```
+
+    In Terraform:
+    ```hcl
+    resource "aws_s3_bucket" "uploads" {}
+
+    resource "aws_sqs_queue" "resize_failures" {}
+
+    resource "aws_lambda_function" "resize_images" {
+      function_name = "resize-images"
+      role          = aws_iam_role.resize_images.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+    }
+
+    resource "aws_lambda_function_event_invoke_config" "resize_images" {
+      function_name = aws_lambda_function.resize_images.function_name
+      destination_config {
+        on_failure {
+          destination = aws_sqs_queue.resize_failures.arn
+        }
+      }
+    }
+
+    resource "aws_lambda_permission" "uploads" {
+      action        = "lambda:InvokeFunction"
+      function_name = aws_lambda_function.resize_images.function_name
+      principal     = "s3.amazonaws.com"
+      source_arn    = aws_s3_bucket.uploads.arn
+    }
+
+    resource "aws_s3_bucket_notification" "uploads" {
+      bucket = aws_s3_bucket.uploads.id
+      lambda_function {
+        lambda_function_arn = aws_lambda_function.resize_images.arn
+        events              = ["s3:ObjectCreated:*"]
+      }
+    }
+
+    resource "aws_iam_role" "resize_images" {
+      assume_role_policy = jsonencode({
+        Version   = "2012-10-17"
+        Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "lambda.amazonaws.com" } }]
+      })
+    }
+
+    resource "aws_iam_role_policy" "resize_images" {
+      role = aws_iam_role.resize_images.id
+      policy = jsonencode({
+        Version = "2012-10-17"
+        Statement = [
+          { Effect = "Allow", Action = "logs:*", Resource = "*" },
+          { Effect = "Allow", Action = "s3:PutObject", Resource = "${aws_s3_bucket.thumbnails.arn}/*" },
+          { Effect = "Allow", Action = "sqs:SendMessage", Resource = aws_sqs_queue.resize_failures.arn },
+        ]
+      })
+    }
+
+    resource "aws_s3_bucket" "thumbnails" {}
     ```
 
     ## References

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from invocation_lint.fixes import Fix, add_setting, set_number
 from invocation_lint.model import Function, Model, Queue, Redrive, Trigger
 from invocation_lint.registry import Context, Finding, Related, rule
 from invocation_lint.source import Span
@@ -380,6 +381,7 @@ def function_dlq_on_sqs_function(model: Model, ctx: Context) -> Iterable[Finding
     ```
 
     ## References
+    - https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html
     - https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html
     - https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html
     - https://docs.aws.amazon.com/lambda/latest/operatorguide/sqs-retries.html
@@ -424,6 +426,24 @@ def function_dlq_on_sqs_function(model: Model, ctx: Context) -> Iterable[Finding
                 ],
                 fix=f"Remove the {what} from {fn.id}; set a {_redrive_word(model)} on {qname} instead.",
             )
+
+
+#: SQS's largest visibility timeout (12 hours)
+MAX_VISIBILITY = 43200
+
+
+def _visibility_fix(model: Model, q: Queue, need: int) -> Fix:
+    """Raise the queue's visibility timeout to ``need`` where it is written as a literal."""
+    name = setting(model, "VisibilityTimeout")
+    if need > MAX_VISIBILITY:
+        return Fix("", reason=f"{need} s is above the largest visibility timeout, {MAX_VISIBILITY} s")
+    vis = q.visibility_timeout
+    if vis.default:
+        if q.origin != q.id or q.id.startswith("module."):
+            return Fix("", reason=f"{q.id} is declared by {q.origin}; set {name} there")
+        return add_setting(q.span, name, str(need), f"Set {name} of {q.id} to {need}")
+    return set_number(vis.span, (name,), vis.value, need,  # type: ignore[arg-type]
+                      f"Set {name} of {q.id} to {need}")
 
 
 # --------------------------------------------------------------------------------------------- SQS003
@@ -586,6 +606,7 @@ def visibility_below_timeout(model: Model, ctx: Context) -> Iterable[Finding]:
             ],
             fix=f"Set {setting(model, 'VisibilityTimeout')} of {q.id} to at least {timeout} s "
                 f"(AWS recommends 6 x the function timeout: {6 * timeout} s).",
+            autofix=_visibility_fix(model, q, min(6 * timeout + (value_of(t.batching_window) or 0), MAX_VISIBILITY)),
         )
 
 
@@ -765,6 +786,7 @@ def visibility_below_recommended(model: Model, ctx: Context) -> Iterable[Finding
                 "received again while in flight",
             ],
             fix=f"Set {setting(model, 'VisibilityTimeout')} of {q.id} to at least {need} s.",
+            autofix=_visibility_fix(model, q, need),
         )
 
 
@@ -927,6 +949,8 @@ def max_receive_count_too_low(model: Model, ctx: Context) -> Iterable[Finding]:
                 f"after {plural(n, 'receive')}: moved to {dlq}",
             ],
             fix=f"Raise maxReceiveCount in the {_redrive_word(model)} of {qid} to {minimum} or more.",
+            autofix=set_number(rd.max_receive_count.span, ("maxReceiveCount",), n, minimum,
+                               f"Set maxReceiveCount of {qid} to {minimum}"),
         )
 
 

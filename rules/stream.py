@@ -86,6 +86,32 @@ def stream_without_failure_destination(model: Model, ctx: Context) -> Iterable[F
                 BisectBatchOnFunctionError: true
     ```
 
+    In Terraform:
+    ```hcl
+    resource "aws_kinesis_stream" "orders" {
+      name        = "orders"
+      shard_count = 1
+    }
+
+    resource "aws_sqs_queue" "orders_failed" {}
+
+    resource "aws_lambda_function" "process_orders" {
+      function_name = "process-orders"
+      role          = aws_iam_role.process_orders.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+    }
+
+    resource "aws_lambda_event_source_mapping" "orders" {
+      event_source_arn  = aws_kinesis_stream.orders.arn
+      function_name     = aws_lambda_function.process_orders.arn
+      starting_position = "LATEST"
+      maximum_retry_attempts         = 5
+      bisect_batch_on_function_error = true
+    }
+    ```
+
     ## Use instead
     The same template with an on-failure destination on the event:
     ```yaml
@@ -112,6 +138,37 @@ def stream_without_failure_destination(model: Model, ctx: Context) -> Iterable[F
                   OnFailure:
                     Type: SQS
                     Destination: !GetAtt OrdersFailed.Arn
+    ```
+
+    In Terraform:
+    ```hcl
+    resource "aws_kinesis_stream" "orders" {
+      name        = "orders"
+      shard_count = 1
+    }
+
+    resource "aws_sqs_queue" "orders_failed" {}
+
+    resource "aws_lambda_function" "process_orders" {
+      function_name = "process-orders"
+      role          = aws_iam_role.process_orders.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+    }
+
+    resource "aws_lambda_event_source_mapping" "orders" {
+      event_source_arn  = aws_kinesis_stream.orders.arn
+      function_name     = aws_lambda_function.process_orders.arn
+      starting_position = "LATEST"
+      maximum_retry_attempts         = 5
+      bisect_batch_on_function_error = true
+      destination_config {
+        on_failure {
+          destination_arn = aws_sqs_queue.orders_failed.arn
+        }
+      }
+    }
     ```
 
     ## References
@@ -186,6 +243,35 @@ def stream_unbounded_retries(model: Model, ctx: Context) -> Iterable[Finding]:
                     Destination: !GetAtt OrdersFailed.Arn
     ```
 
+    In Terraform:
+    ```hcl
+    resource "aws_kinesis_stream" "orders" {
+      name        = "orders"
+      shard_count = 1
+    }
+
+    resource "aws_sqs_queue" "orders_failed" {}
+
+    resource "aws_lambda_function" "process_orders" {
+      function_name = "process-orders"
+      role          = aws_iam_role.process_orders.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+    }
+
+    resource "aws_lambda_event_source_mapping" "orders" {
+      event_source_arn  = aws_kinesis_stream.orders.arn
+      function_name     = aws_lambda_function.process_orders.arn
+      starting_position = "LATEST"
+      destination_config {
+        on_failure {
+          destination_arn = aws_sqs_queue.orders_failed.arn
+        }
+      }
+    }
+    ```
+
     ## Use instead
     The same template with a retry limit, a record age limit and batch splitting:
     ```yaml
@@ -213,6 +299,38 @@ def stream_unbounded_retries(model: Model, ctx: Context) -> Iterable[Finding]:
                   OnFailure:
                     Type: SQS
                     Destination: !GetAtt OrdersFailed.Arn
+    ```
+
+    In Terraform:
+    ```hcl
+    resource "aws_kinesis_stream" "orders" {
+      name        = "orders"
+      shard_count = 1
+    }
+
+    resource "aws_sqs_queue" "orders_failed" {}
+
+    resource "aws_lambda_function" "process_orders" {
+      function_name = "process-orders"
+      role          = aws_iam_role.process_orders.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+    }
+
+    resource "aws_lambda_event_source_mapping" "orders" {
+      event_source_arn  = aws_kinesis_stream.orders.arn
+      function_name     = aws_lambda_function.process_orders.arn
+      starting_position = "LATEST"
+      maximum_retry_attempts         = 5
+      maximum_record_age_in_seconds  = 3600
+      bisect_batch_on_function_error = true
+      destination_config {
+        on_failure {
+          destination_arn = aws_sqs_queue.orders_failed.arn
+        }
+      }
+    }
     ```
 
     ## References

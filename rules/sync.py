@@ -92,6 +92,43 @@ def timeout_exceeds_api_limit(model: Model, ctx: Context) -> Iterable[Finding]:
                 Method: get
     ```
 
+    In Terraform:
+    ```hcl
+    resource "aws_lambda_function" "report" {
+      function_name = "report"
+      role          = aws_iam_role.report.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+      timeout       = 60
+    }
+
+    resource "aws_apigatewayv2_api" "api" {
+      name          = "api"
+      protocol_type = "HTTP"
+    }
+
+    resource "aws_apigatewayv2_integration" "report" {
+      api_id                 = aws_apigatewayv2_api.api.id
+      integration_type       = "AWS_PROXY"
+      integration_uri        = aws_lambda_function.report.invoke_arn
+      payload_format_version = "2.0"
+    }
+
+    resource "aws_apigatewayv2_route" "report" {
+      api_id    = aws_apigatewayv2_api.api.id
+      route_key = "GET /items"
+      target    = "integrations/${aws_apigatewayv2_integration.report.id}"
+    }
+
+    resource "aws_lambda_permission" "api" {
+      action        = "lambda:InvokeFunction"
+      function_name = aws_lambda_function.report.function_name
+      principal     = "apigateway.amazonaws.com"
+      source_arn    = "${aws_apigatewayv2_api.api.execution_arn}/*"
+    }
+    ```
+
     ## Use instead
     ```yaml
     Transform: AWS::Serverless-2016-10-31
@@ -108,6 +145,43 @@ def timeout_exceeds_api_limit(model: Model, ctx: Context) -> Iterable[Finding]:
                 Method: get
     ```
     Move longer work behind an asynchronous step (a queue, Step Functions) and answer 202.
+
+    In Terraform:
+    ```hcl
+    resource "aws_lambda_function" "report" {
+      function_name = "report"
+      role          = aws_iam_role.report.arn
+      runtime       = "python3.12"
+      handler       = "app.handler"
+      filename      = "build/app.zip"
+      timeout       = 25
+    }
+
+    resource "aws_apigatewayv2_api" "api" {
+      name          = "api"
+      protocol_type = "HTTP"
+    }
+
+    resource "aws_apigatewayv2_integration" "report" {
+      api_id                 = aws_apigatewayv2_api.api.id
+      integration_type       = "AWS_PROXY"
+      integration_uri        = aws_lambda_function.report.invoke_arn
+      payload_format_version = "2.0"
+    }
+
+    resource "aws_apigatewayv2_route" "report" {
+      api_id    = aws_apigatewayv2_api.api.id
+      route_key = "GET /items"
+      target    = "integrations/${aws_apigatewayv2_integration.report.id}"
+    }
+
+    resource "aws_lambda_permission" "api" {
+      action        = "lambda:InvokeFunction"
+      function_name = aws_lambda_function.report.function_name
+      principal     = "apigateway.amazonaws.com"
+      source_arn    = "${aws_apigatewayv2_api.api.execution_arn}/*"
+    }
+    ```
 
     ## References
     - https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html

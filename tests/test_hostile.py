@@ -563,6 +563,11 @@ Resources:
     "json-huge-int": Case(_template("t.json", '{"Resources": {"Q": {"Type": "AWS::SQS::Queue", "Properties": '
                                               '{"VisibilityTimeout": ' + "9" * 5000 + '}}}}'), 0),
     "plan-resources-not-list": Case(_plan({"a": 1}), 0),
+    "plan-resources-number": Case(_plan(5), 0),
+    "plan-child-modules-bool": Case(lambda p, o: (p.joinpath("plan.json").write_text(json.dumps({
+        "format_version": "1.2", "terraform_version": "1.6.0",
+        "planned_values": {"root_module": {"resources": [], "child_modules": True}},
+        "configuration": {"root_module": {"resources": 1.5}}})), ["plan.json"])[1], 0),
     "handler-unparsable": Case(_unparsable_handler, 1, stderr=("Fn: src/app.py:2: handler code does not parse",)),
     "long-line-report": Case(_long_line, 1),
     "tfvars-too-big": Case(_big_tfvars, 2, stderr=("terraform.tfvars", "MiB")),

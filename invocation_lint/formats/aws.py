@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import re
 
+from ..model import Trigger
+from .invokers import INVOKERS, permission_modes, principal_services
+
 #: AWS managed policies that grant none of the write actions the rules ask about (send, publish, invoke,
 #: put events, put objects): a role with only these is still completely known.
 HARMLESS_MANAGED = {
@@ -14,28 +17,27 @@ HARMLESS_MANAGED = {
     "AWSLambdaENIManagementAccess",
 }
 
-#: Lambda permission principals → (service, mode)
-PRINCIPALS = {
-    "sns": ("sns", "async"),
-    "s3": ("s3", "async"),
-    "events": ("eventbridge", "async"),
-    "logs": ("logs", "async"),
-    "iot": ("iot", "async"),
-    "ses": ("ses", "async"),
-    "config": ("config", "async"),
-    "codecommit": ("codecommit", "async"),
-    "cloudformation": ("cloudformation", "async"),
-    "apigateway": ("apigateway", "sync"),
-    "elasticloadbalancing": ("alb", "sync"),
-    "cognito-idp": ("cognito", "sync"),
-    "alexa-appkit": ("alexa", "sync"),
-    "alexa-connectedhome": ("alexa", "sync"),
-    "lex": ("lex", "sync"),
-    "secretsmanager": ("secretsmanager", "sync"),
-    "cloudfront": ("cloudfront", "sync"),
-    "firehose": ("firehose", "sync"),
-    "states": ("stepfunctions", "sync"),
+#: Lambda permission principals → (service, mode); mode ``unknown`` where the service invokes in several modes
+#: (derived from the table of invokers)
+PRINCIPALS: dict[str, tuple[str, str]] = {p: (svc, mode or "unknown") for p, (svc, mode) in permission_modes().items()}
+
+#: principal → every trigger service a resource of that caller gives: a permission adds nothing where one of
+#: them already invokes the function
+PERMISSION_COVERS: dict[str, tuple[str, ...]] = principal_services()
+
+#: principal → the names of the callers it grants (``AWS IoT topic rules``, ``AWS IoT custom authorizers``)
+PERMISSION_CALLERS: dict[str, tuple[str, ...]] = {
+    p: tuple(r.name for r in INVOKERS if p in r.principals) for p in PERMISSION_COVERS
 }
+
+def unknown_mode_note(trigger: Trigger) -> str:
+    """What ``-v`` says of a trigger known only from a permission whose service invokes in several modes."""
+    principal = str(trigger.extra.get("principal", trigger.service))
+    callers = " or ".join(PERMISSION_CALLERS.get(principal, (trigger.service,)))
+    return (f"{trigger.function}: the permission {trigger.resource} lets {principal}.amazonaws.com invoke it, as "
+            f"{callers}, which invoke in different modes; nothing in this input says which, so its mode is "
+            "unknown and no mode-specific rule checks it")
+
 
 _ARN = re.compile(r"^arn:(?P<partition>[^:]*):(?P<service>[^:]*):(?P<region>[^:]*):(?P<account>[^:]*):(?P<rest>.*)$")
 

@@ -12,10 +12,7 @@ from collections.abc import Callable
 
 from ..model import Model, Target, Trigger
 from ..source import Span
-from .aws import PRINCIPALS
-
-#: services that invoke under more than one trigger service name (an EventBridge grant covers schedules too)
-_ALIASES = {"eventbridge": ("eventbridge", "schedule")}
+from .aws import PERMISSION_COVERS, PRINCIPALS, unknown_mode_note
 
 
 def permission_trigger(function: str, principal: object, span: Span, resource: str,
@@ -23,22 +20,27 @@ def permission_trigger(function: str, principal: object, span: Span, resource: s
     """The trigger a permission for ``principal`` would add, or None for a principal no rule knows."""
     if not isinstance(principal, str):
         return None
-    entry = PRINCIPALS.get(principal.split(".", 1)[0])
+    key = principal.split(".", 1)[0]
+    entry = PRINCIPALS.get(key)
     if entry is None:
         return None
     service, mode = entry
-    return Trigger(function, mode, service, span, resource, source=source, via_permission=True)  # type: ignore[arg-type]
+    trig = Trigger(function, mode, service, span, resource, source=source, via_permission=True)  # type: ignore[arg-type]
+    trig.extra["principal"] = key
+    return trig
 
 
 def add_permission_triggers(model: Model, pending: list[Trigger],
                             api_of_source: Callable[[Target | None], str | None]) -> None:
-    """Add each pending trigger whose caller is not already known to invoke its function."""
+    """Add each pending trigger whose caller is not already known to invoke its function.
+
+    A resource of any caller the principal grants covers the permission (an IoT authorizer covers an ``iot``
+    grant, an HTTP API integration an ``apigateway`` one). A trigger of unknown mode is noted for ``-v``.
+    """
     have = {(t.function, t.service) for t in model.triggers}
-    if "apigateway" in {t.service for t in pending}:
-        have |= {(t.function, "apigateway") for t in model.triggers if t.service == "apigatewayv2"}
-        have |= {(t.function, "apigatewayv2") for t in model.triggers if t.service == "apigateway"}
     for trig in pending:
-        if any((trig.function, s) in have for s in _ALIASES.get(trig.service, (trig.service,))):
+        principal = str(trig.extra.get("principal", trig.service))
+        if any((trig.function, s) in have for s in PERMISSION_COVERS.get(principal, (trig.service,))):
             continue
         if trig.service == "apigateway":
             trig.api_kind = "rest"
@@ -51,5 +53,7 @@ def add_permission_triggers(model: Model, pending: list[Trigger],
                     trig.service = "apigatewayv2"
             elif src and src.unknown is None and src.arn is None:
                 trig.api_kind = None
+        if trig.mode == "unknown":
+            model.notes.append(unknown_mode_note(trig))
         model.triggers.append(trig)
         have.add((trig.function, trig.service))

@@ -38,6 +38,7 @@ from ...model import (
 from ...source import InputError, LDict, LList, Span
 from ..aws import HARMLESS_MANAGED
 from ..event_sources import mapping_service
+from ..invokers import ses_mode
 from ..permissions import add_permission_triggers, permission_trigger
 from ..values import as_bool, as_int
 from .intrinsics import (
@@ -237,6 +238,8 @@ class Builder:
             "AWS::S3::Bucket": self.bucket_notifications,
             "AWS::Logs::SubscriptionFilter": self.log_subscription,
             "AWS::IoT::TopicRule": self.iot_rule,
+            "AWS::IoT::Authorizer": self.iot_authorizer,
+            "AWS::SES::ReceiptRule": self.ses_receipt_rule,
             "AWS::ApiGateway::Method": self.rest_method,
             "AWS::ApiGateway::RestApi": self.rest_body,
             "AWS::ApiGateway::Authorizer": self.rest_authorizer,
@@ -732,6 +735,34 @@ class Builder:
                 trig = self._add_trigger(fn, "async", "iot", span or res.span, res.origin, None)
                 if trig:
                     trig.extra["id"] = res.id
+
+    def iot_authorizer(self, res: Res) -> None:
+        """IoT Core calls a custom authorizer while the device connects and reads its answer: synchronous."""
+        fn = self.function_of(self.target(res.props, "AuthorizerFunctionArn", res.span))
+        trig = self._add_trigger(fn, "sync", "iot-authorizer", res.props.spans.get("AuthorizerFunctionArn", res.span),
+                                 res.origin, Target(node=res.id, span=res.span), proxy=False)
+        if trig:
+            trig.extra["id"] = res.id
+            trig.extra["authorizer"] = True
+
+    def ses_receipt_rule(self, res: Res) -> None:
+        rule = res.props.get("Rule")
+        actions = rule.get("Actions") if isinstance(rule, dict) else None
+        if not isinstance(actions, list):
+            return
+        for i, action in enumerate(actions):
+            la = action.get("LambdaAction") if isinstance(action, dict) else None
+            if not isinstance(la, dict):
+                continue
+            span = actions.spans[i] if isinstance(actions, LList) else res.span
+            fn = self.function_of(self.r.target(la.get("FunctionArn"), span))
+            mode = ses_mode(self.r.value(la.get("InvocationType")) if "InvocationType" in la else None)
+            trig = self._add_trigger(fn, mode, "ses", span or res.span, res.origin, Target(node=res.id, span=res.span))
+            if trig:
+                trig.extra["id"] = res.id
+                if mode == "unknown":
+                    self.m.notes.append(f"{fn}: the SES receipt rule {res.id} sets an InvocationType that is not "
+                                        "known statically; its mode is unknown and no mode-specific rule checks it")
 
     def _integration_function(self, uri: Any, span: Span) -> str | None:
         if uri is None:

@@ -49,6 +49,7 @@ from ...model import (
 from ...source import InputError, LDict, LList, Span
 from ..aws import HARMLESS_MANAGED, arn_name, arn_service
 from ..event_sources import mapping_service
+from ..invokers import ses_mode
 from ..permissions import add_permission_triggers, permission_trigger
 from ..values import as_bool as _as_bool
 from ..values import as_int as _as_int
@@ -373,6 +374,8 @@ class Builder:
             "aws_s3_bucket_notification": self.bucket_notifications,
             "aws_cloudwatch_log_subscription_filter": self.log_subscription,
             "aws_iot_topic_rule": self.iot_rule,
+            "aws_iot_authorizer": self.iot_authorizer,
+            "aws_ses_receipt_rule": self.ses_receipt_rule,
             "aws_api_gateway_integration": self.rest_integration,
             "aws_api_gateway_authorizer": self.rest_authorizer,
             "aws_apigatewayv2_integration": self.http_integration,
@@ -905,6 +908,25 @@ class Builder:
             fn = self._fn(action, "function_arn", span)
             self._add_trigger(fn, "async", "iot", span, inst, None)
 
+    def iot_authorizer(self, inst: Inst) -> None:
+        """IoT Core calls a custom authorizer while the device connects and reads its answer: synchronous."""
+        v = inst.values
+        fn = self._fn(v, "authorizer_function_arn", inst.span)
+        trig = self._add_trigger(fn, "sync", "iot-authorizer", v.spans.get("authorizer_function_arn", inst.span), inst,
+                                 Target(node=inst.address, span=inst.span), proxy=False)
+        if trig:
+            trig.extra["authorizer"] = True
+
+    def ses_receipt_rule(self, inst: Inst) -> None:
+        for action in blocks(inst.values, "lambda_action"):
+            span = action.span or inst.span
+            fn = self._fn(action, "function_arn", span)
+            mode = ses_mode(_deref(action.get("invocation_type")) if _is_set(action, "invocation_type") else None)
+            trig = self._add_trigger(fn, mode, "ses", span, inst, Target(node=inst.address, span=inst.span))
+            if trig and mode == "unknown":
+                self.m.notes.append(f"{fn}: the SES receipt rule {inst.address} sets an invocation_type that is not "
+                                    "known statically; its mode is unknown and no mode-specific rule checks it")
+
     def rest_integration(self, inst: Inst) -> None:
         v = inst.values
         itype = _deref(v.get("type"))
@@ -1322,14 +1344,19 @@ def load_plan(doc: LDict, display: str, base_dir: str) -> Model:
     return model
 
 
+def _list(value: Any) -> list[Any]:
+    """A plan's list (``resources``, ``child_modules``), or nothing when the file holds something else there."""
+    return value if isinstance(value, list) else []
+
+
 def _plan_resources(module: Any, out: list[tuple[Mapping[str, Any], str]]) -> None:
     if not isinstance(module, Mapping):
         return
     addr = str(module.get("address", "")) if module.get("address") else ""
-    for res in module.get("resources") or []:
+    for res in _list(module.get("resources")):
         if isinstance(res, Mapping) and "address" in res:
             out.append((res, addr))
-    for child in module.get("child_modules") or []:
+    for child in _list(module.get("child_modules")):
         _plan_resources(child, out)
 
 
@@ -1348,7 +1375,7 @@ def _plan_configs(module: Any, prefix: str, calls: dict[str, tuple[str, Mapping[
     if not isinstance(module, Mapping):
         return None
     out: dict[str, Mapping[str, Any]] = {}
-    for res in module.get("resources") or []:
+    for res in _list(module.get("resources")):
         if isinstance(res, Mapping) and "address" in res:
             out[prefix + str(res["address"])] = res
     mcalls = module.get("module_calls")

@@ -1,0 +1,409 @@
+"""Automatic fixes: minimal text edits on the user's own files, computed from the spans of Model values.
+
+A rule attaches a ``Fix`` to a finding: a list of ``Edit`` (file, start and end offsets in the file's text,
+replacement) and a safety, ``safe`` (the change does what the finding asks and nothing else) or ``unsafe``
+(it deletes or adds configuration a person should look at). A fix with no edits says in ``reason`` why none
+is offered (the value comes from a parameter, a variable, an expression).
+
+Edits replace only the characters of a value (the digits of a number, a key and its value to delete, a line
+to insert): comments, quoting, key order, blank lines and indentation of everything else stay as they are.
+Nothing here re-serialises a document. Each edit is checked against the text it replaces before it is made:
+a literal is replaced only where the file spells exactly the value the Model read.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import field
+
+from .model import Record, record
+from .source import Span
+
+SAFETIES = ("safe", "unsafe")
+
+
+@record
+class Edit(Record):
+    """Replace ``text[start:end]`` of ``file`` (offsets in characters of its decoded text) with ``new``."""
+
+    file: str
+    start: int
+    end: int
+    new: str
+
+
+@record
+class Fix(Record):
+    description: str
+    safety: str = "safe"
+    edits: list[Edit] = field(default_factory=list)
+    #: why no edit is offered, when ``edits`` is empty
+    reason: str = ""
+
+    @property
+    def applicable(self) -> bool:
+        return bool(self.edits)
+
+
+def no_fix(reason: str, safety: str = "safe") -> Fix:
+    return Fix(description="", safety=safety, reason=reason)
+
+
+# ----------------------------------------------------------------------------------------------- reading
+
+_CACHE: dict[str, tuple[tuple[int, int], str]] = {}
+
+
+def read_text(file: str) -> str | None:
+    """The file's text as written (newlines kept as they are), or None when it cannot be read."""
+    if not file or file == "-":
+        return None
+    try:
+        st = os.stat(file)
+        key = (st.st_mtime_ns, st.st_size)
+        hit = _CACHE.get(file)
+        if hit is not None and hit[0] == key:
+            return hit[1]
+        with open(file, encoding="utf-8", newline="") as fh:
+            text = fh.read()
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None
+    _CACHE[file] = (key, text)
+    return text
+
+
+def _line_starts(text: str) -> list[int]:
+    starts = [0]
+    for m in re.finditer(r"\r\n|\n|\r", text):
+        starts.append(m.end())
+    return starts
+
+
+def region(text: str, span: Span) -> tuple[int, int]:
+    """The offsets of ``span`` in ``text``. A span without an end column covers its whole lines."""
+    starts = _line_starts(text)
+
+    def offset(line: int, column: int) -> int:
+        if line < 1:
+            return 0
+        if line > len(starts):
+            return len(text)
+        return min(starts[line - 1] + max(column - 1, 0), len(text))
+
+    if span.end_line and span.end_column:
+        return offset(span.line, span.column), offset(span.end_line, span.end_column)
+    last = span.last_line
+    end = starts[last] if last < len(starts) else len(text)
+    return offset(span.line, span.column), end
+
+
+# ----------------------------------------------------------------------------------------------- numbers
+
+#: a number literal at the start of a value's span, quoted or not, up to where the value ends (a JSON span
+#: has no end column: the value runs to the next delimiter)
+_LITERAL = re.compile(r"""\s*(["']?)([0-9]+)\1(?=\s*(?:$|[,}\]\r\n]|\s\#))""")
+
+
+def set_number(span: Span | None, names: Iterable[str], current: int, new: int, description: str,
+               safety: str = "safe") -> Fix:
+    """Replace the literal ``current`` written at ``span`` with ``new``.
+
+    ``span`` is either exactly the value (YAML, JSON: ``60``, ``"60"``), or a region that contains the
+    setting by one of ``names`` (a Terraform argument line ``visibility_timeout_seconds = 60``, a JSON
+    document in a string ``{"maxReceiveCount": 1}``). Anything else (a reference, a function, an
+    expression) gets no fix: the value is set elsewhere and a literal must not be written over it.
+    """
+    if span is None:
+        return no_fix("the value is not written in the file", safety)
+    text = read_text(span.file)
+    if text is None:
+        return no_fix("the file cannot be read back", safety)
+    start, end = region(text, span)
+    chunk = text[start:end]
+    found: list[tuple[int, int]] = []
+    m = _LITERAL.match(chunk)
+    if m is not None:
+        found.append((start + m.start(2), start + m.end(2)))
+    else:
+        for name in names:
+            pattern = re.compile(
+                r"(?<![\w.])" + re.escape(name) + r"""(?:\\?["'])?\s*[:=]\s*(?:\\?["'])?([^\s,}'"\\#]+)""")
+            for hit in pattern.finditer(chunk):
+                found.append((start + hit.start(1), start + hit.end(1)))
+    if len(found) != 1:
+        return no_fix("the value is not a literal here (it comes from a parameter, a variable or an "
+                      "expression); change it where it is set", safety)
+    a, b = found[0]
+    if not text[a:b].isdigit() or int(text[a:b]) != current:
+        return no_fix("the value is not a literal here (it comes from a parameter, a variable or an "
+                      "expression); change it where it is set", safety)
+    return Fix(description=description, safety=safety, edits=[Edit(span.file, a, b, str(new))])
+
+
+# ------------------------------------------------------------------------------------------------ applying
+
+
+def wanted(fix: Fix | None, unsafe: bool) -> bool:
+    return fix is not None and fix.applicable and (fix.safety == "safe" or unsafe)
+
+
+def apply(fixes: Iterable[Fix], texts: dict[str, str] | None = None) -> tuple[dict[str, str], int]:
+    """The new text of every file the fixes change, and how many fixes went in.
+
+    Per file, edits are sorted and applied from the end backwards so earlier offsets stay valid. A fix whose
+    edits overlap an edit already taken is left for the next round (the caller re-checks and asks again);
+    an identical edit offered by two findings (one queue, two functions) is made once.
+    """
+    texts = dict(texts or {})
+    taken: dict[str, list[Edit]] = {}
+    count = 0
+    for fix in fixes:
+        ok = True
+        new_edits: list[Edit] = []
+        for e in fix.edits:
+            if e.file not in texts:
+                t = read_text(e.file)
+                if t is None:
+                    ok = False
+                    break
+                texts[e.file] = t
+            mine = taken.get(e.file, []) + new_edits
+            if any(x == e for x in mine):
+                continue
+            if any(x.start < e.end and e.start < x.end or (x.start == x.end == e.start == e.end) for x in mine):
+                ok = False
+                break
+            if e.end > len(texts[e.file]) or e.start > e.end:
+                ok = False
+                break
+            new_edits.append(e)
+        if not ok:
+            continue
+        for e in new_edits:
+            taken.setdefault(e.file, []).append(e)
+        count += 1
+    out: dict[str, str] = {}
+    for file, edits in taken.items():
+        if not edits:
+            continue
+        text = texts[file]
+        for e in sorted(edits, key=lambda x: (x.start, x.end), reverse=True):
+            text = text[:e.start] + e.new + text[e.end:]
+        out[file] = text
+    return out, count
+
+
+def diff(file: str, old: str, new: str) -> str:
+    import difflib
+
+    lines = difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
+                                 fromfile=f"a/{file}", tofile=f"b/{file}")
+    body = "".join(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n"
+                   for line in lines)
+    return body
+
+
+def write(file: str, text: str) -> None:
+    with open(file, "w", encoding="utf-8", newline="") as fh:
+        fh.write(text)
+    _CACHE.pop(file, None)
+
+
+# --------------------------------------------------------------------------------------------- adding a key
+
+
+def add_setting(span: Span | None, name: str, value: str, description: str, safety: str = "safe") -> Fix:
+    """Add ``name: value`` to the properties of the resource declared at ``span`` (its key in a template,
+    its block in a ``.tf`` file), in the file's own style: a line with the indentation of its neighbours in
+    a block mapping, JSON or HCL; a member in a flow mapping. ``value`` is written as given (a number).
+    """
+    if span is None:
+        return no_fix("the resource is not written in a file", safety)
+    text = read_text(span.file)
+    if text is None:
+        return no_fix("the file cannot be read back", safety)
+    if span.file.endswith(".tf"):
+        edit = _add_hcl(text, span, name, value)
+    elif text.lstrip().startswith(("{", "[")):
+        edit = _add_json(text, span, name, value)
+    else:
+        edit = _add_yaml(text, span, name, value)
+    if isinstance(edit, str):
+        return no_fix(edit, safety)
+    return Fix(description=description, safety=safety, edits=[edit])
+
+
+def _newline(text: str) -> str:
+    return "\r\n" if "\r\n" in text else "\n"
+
+
+def _indent(line: str) -> str:
+    return line[: len(line) - len(line.lstrip(" \t"))]
+
+
+def _add_hcl(text: str, span: Span, name: str, value: str) -> Edit | str:
+    """A new argument before the block's closing brace, after a blank line (``terraform fmt`` aligns the
+    ``=`` of adjacent arguments only; the blank line keeps the other arguments' alignment valid)."""
+    start, end = region(text, span)
+    block = text[start:end]
+    header = block.split("\n", 1)[0]
+    if not re.match(r'\s*resource\s+"[\w-]+"\s+"[\w-]+"\s*\{\s*$', header):
+        return "the resource is not a plain resource block here"
+    lines = block.splitlines(keepends=True)
+    last = len(lines) - 1
+    while last > 0 and not lines[last].strip():
+        last -= 1
+    if last < 1 or lines[last].strip() != "}":
+        return "the resource block does not end on a line of its own"
+    at = start + sum(len(x) for x in lines[:last])
+    body = [x for x in lines[1:last] if x.strip() and not x.lstrip().startswith(("#", "//"))]
+    indent = _indent(body[0]) if body else _indent(header) + "  "
+    nl = _newline(text)
+    blank = nl if body and lines[last - 1].strip() else ""
+    return Edit(span.file, at, at, f"{blank}{indent}{name} = {value}{nl}")
+
+
+def _add_yaml(text: str, span: Span, name: str, value: str) -> Edit | str:
+    lines = text.splitlines(keepends=True)
+    if span.line < 1 or span.line > len(lines):
+        return "the resource is not where the template says"
+    starts = _line_starts(text)
+    key_line = lines[span.line - 1]
+    rest = key_line[span.column - 1:]
+    if not re.match(r"""["']?[\w:.-]+["']?\s*:\s*(#.*)?$""", rest.rstrip("\r\n")):
+        return "the resource is written in flow style; add the setting by hand"
+    key_indent = span.column - 1
+    body: list[int] = []  # indices of the resource's own lines
+    for i in range(span.line, len(lines)):
+        s = lines[i]
+        if not s.strip() or s.lstrip().startswith("#"):
+            continue
+        if len(_indent(s)) <= key_indent:
+            break
+        body.append(i)
+    if not body:
+        return "the resource has no body"
+    inner = _indent(lines[body[0]])
+    nl = _newline(text)
+    for i in body:
+        s = lines[i]
+        if _indent(s) != inner:
+            continue
+        m = re.match(r"(\s*)Properties\s*:\s*(.*?)\s*$", s.rstrip("\r\n"))
+        if m is None:
+            continue
+        after = m.group(2)
+        if after.startswith("{"):
+            brace = starts[i] + s.index("{")
+            close = after.endswith("}") and after[1:-1].strip() == ""
+            return Edit(span.file, brace + 1, brace + 1, f"{name}: {value}" + ("" if close else ", "))
+        if after and not after.startswith("#"):
+            return "the resource's Properties are not a mapping written here"
+        children = [j for j in body if j > i and len(_indent(lines[j])) > len(inner)]
+        child = _indent(lines[children[0]]) if children else inner + "  "
+        at = starts[i + 1] if i + 1 < len(starts) else len(text)
+        return Edit(span.file, at, at, f"{child}{name}: {value}{nl}")
+    # no Properties: after the Type line
+    for i in body:
+        if _indent(lines[i]) == inner and re.match(r"\s*Type\s*:", lines[i]):
+            at = starts[i + 1] if i + 1 < len(starts) else len(text)
+            step = inner[key_indent:] if len(inner) > key_indent else "  "
+            return Edit(span.file, at, at, f"{inner}Properties:{nl}{inner}{step}{name}: {value}{nl}")
+    return "the resource has no Type line to add Properties after"
+
+
+def _json_skip_string(text: str, i: int) -> int:
+    """The offset after the JSON string starting at ``text[i] == '"'``."""
+    i += 1
+    while i < len(text):
+        c = text[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == '"':
+            return i + 1
+        i += 1
+    return i
+
+
+def _json_object_end(text: str, i: int) -> int:
+    """The offset of the ``}`` closing the object that opens at ``text[i] == '{'``, or -1."""
+    depth = 0
+    while i < len(text):
+        c = text[i]
+        if c == '"':
+            i = _json_skip_string(text, i)
+            continue
+        if c in "{[":
+            depth += 1
+        elif c in "}]":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return -1
+
+
+def _json_members(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
+    """The direct members of the object ``text[start:end+1]``: (key, key offset, value offset)."""
+    out: list[tuple[str, int, int]] = []
+    depth = 0
+    i = start + 1
+    while i < end:
+        c = text[i]
+        if c == '"':
+            j = _json_skip_string(text, i)
+            if depth == 0:
+                k = j
+                while k < end and text[k] in " \t\r\n":
+                    k += 1
+                if k < end and text[k] == ":":
+                    v = k + 1
+                    while v < end and text[v] in " \t\r\n":
+                        v += 1
+                    out.append((text[i + 1:j - 1], i, v))
+            i = j
+            continue
+        if c in "{[":
+            depth += 1
+        elif c in "}]":
+            depth -= 1
+        i += 1
+    return out
+
+
+def _add_json(text: str, span: Span, name: str, value: str) -> Edit | str:
+    key_at, _ = region(text, Span(span.file, span.line, span.column, span.line, span.column + 1))
+    if text[key_at:key_at + 1] != '"':
+        return "the resource is not where the template says"
+    colon = text.find(":", _json_skip_string(text, key_at))
+    obj = text.find("{", colon)
+    if colon < 0 or obj < 0 or text[colon + 1:obj].strip():
+        return "the resource is not an object"
+    obj_end = _json_object_end(text, obj)
+    if obj_end < 0:
+        return "the resource object does not end"
+    members = _json_members(text, obj, obj_end)
+    props = next((m for m in members if m[0] == "Properties"), None)
+    if props is not None:
+        if text[props[2]] != "{":
+            return "the resource's Properties are not an object written here"
+        target, target_end = props[2], _json_object_end(text, props[2])
+        inner = _json_members(text, target, target_end)
+    else:
+        target, target_end, inner = obj, obj_end, members
+    member = f'"{name}": {value}' if props is not None else f'"Properties": {{"{name}": {value}}}'
+    if not inner:
+        return Edit(span.file, target + 1, target + 1, member)
+    first = inner[0][1]
+    between = text[target + 1:first]
+    last = target_end
+    while text[last - 1] in " \t\r\n":
+        last -= 1
+    if "\n" in between:  # one member a line: the new one last, indented as the others
+        ws = between[between.rfind("\n") + 1:]
+        nl = "\r\n" if between.endswith("\r\n" + ws) else "\n"
+        return Edit(span.file, last, last, f",{nl}{ws}{member}")
+    return Edit(span.file, last, last, f", {member}")

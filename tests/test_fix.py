@@ -1,0 +1,198 @@
+"""``invlint check --fix / --unsafe-fixes / --diff``: minimal edits that remove the finding and nothing else.
+
+Every fixable rule is fixed on its fixture in every format it applies to (a copy in a temporary directory):
+the finding is gone, no finding appears that was not there, the file still parses (YAML with the safe loader,
+JSON, ``terraform fmt -check`` where terraform is installed, the SAM translator for SAM), the lines the fix
+does not touch are byte-for-byte the same, and a second ``--fix`` changes nothing.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from invocation_lint.cli import main
+from invocation_lint.engine import run
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+
+
+def invoke(cwd: Path, *args: str) -> tuple[int, str, str]:
+    old = os.getcwd()
+    os.chdir(cwd)
+    try:
+        res = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    finally:
+        os.chdir(old)
+    return res.exit_code, res.stdout, res.stderr
+
+
+def identities(cwd: Path, target: str) -> set[tuple[str, str | None, str | None]]:
+    old = os.getcwd()
+    os.chdir(cwd)
+    try:
+        result = run([target])
+    finally:
+        os.chdir(old)
+    assert not result.errors
+    return {(f.code, f.resource, f.function) for f in result.findings}
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def parses(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".json":
+        json.loads(text)
+    elif path.suffix in (".yaml", ".yml"):
+
+        class Loader(yaml.SafeLoader):
+            pass
+
+        Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
+        yaml.load(text, Loader=Loader)  # noqa: S506 - a SafeLoader subclass that ignores short-form tags
+    elif path.suffix == ".tf" and shutil.which("terraform"):
+        env = {**os.environ, "TF_CLI_CONFIG_FILE": os.devnull}
+        proc = subprocess.run(["terraform", "fmt", "-check", "-diff", str(path)], capture_output=True,
+                              text=True, env=env, timeout=60)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+#: (fixture, file the fix edits, rule, the findings it fixes as (resource, function), lines the fix writes)
+CASES = [
+    ("sqs/cfn/sqs003_fire.yaml", "sqs003_fire.yaml", "SQS003",
+     {("OrdersQueue", "ProcessOrders"), ("ReportsQueue", "BuildReports")},
+     ["      VisibilityTimeout: 360\n", "      VisibilityTimeout: 120\n"]),
+    ("sqs/sam/sqs003_fire.yaml", "sqs003_fire.yaml", "SQS003",
+     {("OrdersQueue", "ProcessOrders"), ("ReportsQueue", "BuildReports")},
+     ["      VisibilityTimeout: 360\n", "      VisibilityTimeout: 120\n"]),
+    ("sqs/cfn/sqs004_fire.yaml", "sqs004_fire.yaml", "SQS004",
+     {("OrdersQueue", "ProcessOrders"), ("ReportsQueue", "ProcessOrders"), ("AuditQueue", "AuditWorker")},
+     None),
+    ("sqs/sam/sqs004_fire.yaml", "sqs004_fire.yaml", "SQS004",
+     {("OrdersQueue", "ProcessOrders"), ("ReportsQueue", "ProcessOrders"), ("AuditQueue", "AuditWorker")},
+     None),
+    ("sqs/sam/sqs005_fire.yaml", "sqs005_fire.yaml", "SQS005",
+     {("OrdersQueue", "ProcessOrders"), ("ReportsQueue", "ProcessOrders")},
+     ["        maxReceiveCount: 5\n"]),
+    ("sqs/sam/sqs005_sub.yaml", "sqs005_sub.yaml", "SQS005", {("ReportsQueue", "BuildReports")},
+     ['      RedrivePolicy: !Sub \'{"deadLetterTargetArn": "${DeadLetters.Arn}", "maxReceiveCount": 5}\'\n']),
+    ("fix/sqs_flow.yaml", "sqs_flow.yaml", "SQS003", {("OrdersQueue", "Worker")}, None),
+    ("fix/sqs_flow.yaml", "sqs_flow.yaml", "SQS005", {("OrdersQueue", "Worker")}, None),
+    ("fix/sqs_queues.json", "sqs_queues.json", "SQS003", {("ReportsQueue", "Worker")}, None),
+    ("fix/sqs_queues.json", "sqs_queues.json", "SQS004", {("OrdersQueue", "Worker")},
+     ['      "Type": "AWS::SQS::Queue",\n', '      "Properties": {"VisibilityTimeout": 120}\n']),
+    ("fix/sqs_queues.json", "sqs_queues.json", "SQS005", {("ReportsQueue", "Worker")}, None),
+    ("sqs/terraform/fire", "main.tf", "SQS003", {("aws_sqs_queue.reports", "aws_lambda_function.worker")},
+     ["  visibility_timeout_seconds = 120\n"]),
+    ("sqs/terraform/fire", "main.tf", "SQS004", {("aws_sqs_queue.jobs", "aws_lambda_function.worker")},
+     ['  name = "jobs"\n', "\n", "  visibility_timeout_seconds = 120\n"]),
+    ("sqs/terraform/fire", "main.tf", "SQS005",
+     {("aws_sqs_queue_redrive_policy.reports", "aws_lambda_function.worker")}, ["    maxReceiveCount     = 5\n"]),
+]
+
+
+@pytest.mark.parametrize(("fixture", "edited", "code", "fixed", "lines"), CASES,
+                         ids=[f"{c[2]}-{c[0]}" for c in CASES])
+def test_fix_removes_the_finding_and_nothing_else(
+    tmp_path: Path, fixture: str, edited: str, code: str, fixed: set[tuple[str, str]], lines: list[str] | None,
+) -> None:
+    src = FIXTURES / fixture
+    if src.is_dir():
+        shutil.copytree(src, tmp_path / "t")
+        target, path = "t", tmp_path / "t" / edited
+    else:
+        (tmp_path / "t").mkdir()
+        shutil.copy(src, tmp_path / "t" / src.name)
+        target, path = f"t/{src.name}", tmp_path / "t" / src.name
+    before_text = path.read_text(encoding="utf-8")
+    before = identities(tmp_path, target)
+    assert {(c, r, f) for c, r, f in before if c == code} >= {(code, r, f) for r, f in fixed}
+
+    rc, out, _ = invoke(tmp_path, "check", "--diff", "--select", code, "--root", str(tmp_path), target)
+    assert rc == 1
+    assert out.startswith("--- a/t/")
+    assert path.read_text(encoding="utf-8") == before_text  # --diff writes nothing
+
+    rc, _, err = invoke(tmp_path, "check", "--fix", "--select", code, "--root", str(tmp_path), target)
+    assert f"invlint: fixed {len(fixed)} finding" in err
+    after = identities(tmp_path, target)
+    assert not {(code, r, f) for r, f in fixed} & after
+    assert after <= before  # no new finding
+    parses(path)
+    after_text = path.read_text(encoding="utf-8")
+    changed = [line[1:] for line in difflib.ndiff(before_text.splitlines(keepends=True),
+                                                  after_text.splitlines(keepends=True)) if line.startswith("+ ")]
+    assert len(changed) <= 2 * len(fixed)  # one line per finding, two where a Properties key is added
+    if lines is not None:
+        for line in lines:
+            assert line in after_text.splitlines(keepends=True)
+
+    state = snapshot(tmp_path)
+    rc, out, err = invoke(tmp_path, "check", "--fix", "--select", code, "--root", str(tmp_path), target)
+    assert "invlint: fixed 0 findings" in err
+    assert snapshot(tmp_path) == state
+    rc, out, _ = invoke(tmp_path, "check", "--diff", "--select", code, "--root", str(tmp_path), target)
+    assert (rc, out) == (0, "")
+
+
+def test_sam_template_still_translates_after_fix(tmp_path: Path) -> None:
+    pytest.importorskip("samtranslator")
+    from test_sam_translator import compare
+
+    shutil.copy(FIXTURES / "sqs/sam/sqs003_fire.yaml", tmp_path / "t.yaml")
+    invoke(tmp_path, "check", "--fix", "--root", str(tmp_path), "t.yaml")
+    assert "VisibilityTimeout: 360" in (tmp_path / "t.yaml").read_text(encoding="utf-8")
+    compare(str(tmp_path / "t.yaml"))
+
+
+def test_no_fix_over_a_parameter(tmp_path: Path) -> None:
+    """maxReceiveCount: !Ref ReceiveCount gets no fix (the parameter decides), and -v says why."""
+    shutil.copy(FIXTURES / "sqs/cfn/sqs005_fire.yaml", tmp_path / "t.yaml")
+    before = (tmp_path / "t.yaml").read_text(encoding="utf-8")
+    rc, _, err = invoke(tmp_path, "check", "--fix", "-v", "--select", "SQS005", "--root", str(tmp_path), "t.yaml")
+    after = (tmp_path / "t.yaml").read_text(encoding="utf-8")
+    assert "maxReceiveCount: !Ref ReceiveCount" in after
+    assert '"maxReceiveCount": 5}' in after
+    assert "t.yaml:21:26: SQS005: no automatic fix: the value is not a literal here" in err
+    assert "invlint: fixed 1 finding, 1 remaining" in err
+    assert rc == 1
+    assert len(before.splitlines()) == len(after.splitlines())
+
+
+def test_no_fix_over_a_terraform_expression(tmp_path: Path) -> None:
+    shutil.copytree(FIXTURES / "terraform/projects/orders-service", tmp_path / "p")
+    state = snapshot(tmp_path)
+    _, _, err = invoke(tmp_path / "p", "check", "--fix", "-v", "--select", "SQS003,SQS005", "--root",
+                       str(tmp_path / "p"), ".")
+    assert snapshot(tmp_path) == state
+    assert "queues.tf:13:1: SQS003: no automatic fix: the value is not a literal here" in err
+    assert "queues.tf:23:1: SQS005: no automatic fix: the value is not a literal here" in err
+    assert "invlint: fixed 0 findings, 2 remaining" in err
+
+
+def test_diff_on_a_clean_template_is_empty() -> None:
+    rc, out, _ = invoke(ROOT, "check", "--diff", str(FIXTURES / "cli" / "clean.yaml"))
+    assert (rc, out) == (0, "")
+
+
+def test_crlf_and_comments_are_kept(tmp_path: Path) -> None:
+    text = (FIXTURES / "sqs/cfn/sqs003_fire.yaml").read_text(encoding="utf-8")
+    text = text.replace("VisibilityTimeout: 10", "VisibilityTimeout: 10  # seconds").replace("\n", "\r\n")
+    (tmp_path / "t.yaml").write_bytes(text.encode())
+    invoke(tmp_path, "check", "--fix", "--select", "SQS003", "--root", str(tmp_path), "t.yaml")
+    data = (tmp_path / "t.yaml").read_bytes()
+    assert b"VisibilityTimeout: 120  # seconds\r\n" in data
+    assert b"      VisibilityTimeout: 360\r\n" in data
+    assert b"\n" not in data.replace(b"\r\n", b"")

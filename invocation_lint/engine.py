@@ -265,6 +265,11 @@ def run(
                     found.append(_complete(f, r, all_rules, levels, overrides))
             except Exception as exc:  # noqa: BLE001
                 errors.append(_internal(model.file, f"rule {r.code}", exc))
+        if model.construct_paths:
+            from .cdk import name_constructs, to_project_sources
+
+            name_constructs(found, model)
+            to_project_sources(found, model)
         # a model's suppressions apply to its own findings only (two templates may share logical ids)
         kept, hidden = suppress.apply(found, model.suppressions, sources)
         findings.extend(_once(kept, model, first_seen))

@@ -401,6 +401,8 @@ class Model:
     #: Terraform: the root module's ``module`` blocks (address → span), to say through which one a finding in a
     #: shared child module is reached
     module_calls: dict[str, Span] = field(default_factory=dict)
+    #: CDK: each resource's construct path (``aws:cdk:path`` without its ``/Resource`` leaf), by logical id
+    construct_paths: dict[str, str] = field(default_factory=dict)
     #: how this input spells settings and fix hints (rules never ask which format it is)
     vocabulary: Vocabulary = NATIVE
 

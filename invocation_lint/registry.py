@@ -42,6 +42,8 @@ class Finding(Record):
     fix: str = ""
     #: the edits that make the fix, when the rule can compute them (``Fix.reason`` says why not)
     autofix: Fix | None = None
+    #: CDK: the construct path of ``resource`` (``OrdersStack/ProcessOrders``), when the template records it
+    construct_path: str | None = None
 
     def sort_key(self) -> tuple[Any, ...]:
         s = self.span

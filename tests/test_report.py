@@ -111,6 +111,7 @@ def test_json_exact(result: Result) -> None:
         "end_line": 2,
         "end_column": 14,
         "resource": "OrdersQueue",
+        "construct_path": None,
         "function": "ProcessOrders",
         "related": [{"file": "t.yaml", "line": 4, "resource": "ProcessOrders"}],
         "path": ["OrdersQueue (SQS)", "ProcessOrders [poll, batch 10]", "no redrive", "deleted after 4 days"],

@@ -27,6 +27,7 @@ def finding_dict(f: Finding) -> dict[str, Any]:
         "end_line": s.last_line if s else None,
         "end_column": (s.end_column or None) if s else None,
         "resource": f.resource,
+        "construct_path": f.construct_path,
         "function": f.function,
         "related": [
             {"file": r.span.file if r.span else None, "line": r.span.line if r.span else None,

@@ -45,6 +45,8 @@ def _finding_lines(f: Finding, sources: SourceLines, width: int = SOURCE_WIDTH) 
         (where, "bold"), (" ", ""), (f.severity, _SEV_STYLE.get(f.severity, "")), (" ", ""),
         (f.code, "bold"), (" ", ""), (f.name, "cyan"), (": ", ""), (f.message, ""),
     ]]
+    if f.construct_path:
+        out[0].append((f" [{f.construct_path}]", "dim"))
     if s is not None:
         text = sources.lines(s.file)
         if text is not None:

@@ -119,10 +119,11 @@ def build_model(doc: Any, file: str, base_dir: str, template_dir: str) -> Model:
         types = {r.id: r.type for r in resources}
         pre = Resolver(parameters, mappings, conditions, types)
         resources = expand(resources, doc, pre, file, template_dir)
-    elif isinstance(doc.get("Metadata"), dict) or any(_cdk_path(r) for r in resources[:50]):
-        if any(_cdk_path(r) for r in resources):
-            fmt = "cdk"
+    elif any(_cdk_path(r) or _construct_path(r) for r in resources):
+        fmt = "cdk"
     model = Model(file=file, format=fmt, base_dir=base_dir)
+    if fmt == "cdk":
+        model.construct_paths = {r.id: cp for r in resources if (cp := _construct_path(r))}
     types = {r.id: r.type for r in resources}
     pre = Resolver(parameters, mappings, conditions, types)
     physical: dict[tuple[str, str], str] = {}
@@ -139,6 +140,51 @@ def build_model(doc: Any, file: str, base_dir: str, template_dir: str) -> Model:
     return model
 
 
+def model_is_cdk(model: Model) -> bool:
+    return model.format == "cdk"
+
+
+#: asset manifests read beside one template, at most, and the size of each
+MAX_ASSET_MANIFESTS = 200
+MAX_ASSET_MANIFEST_BYTES = 4 * 1024 * 1024
+
+
+def asset_objects(template_dir: str, base_dir: str) -> dict[str, str]:
+    """S3 object key → the staged asset it is published from (absolute path), from every ``*.assets.json``
+    in ``template_dir`` (a CDK cloud assembly, or one of its ``assembly-*`` stage folders). Unreadable or
+    malformed manifests are passed over: the code location is then simply not known."""
+    from ...files import read_limited
+
+    out: dict[str, str] = {}
+    try:
+        names = sorted(n for n in os.listdir(template_dir) if n.endswith(".assets.json"))[:MAX_ASSET_MANIFESTS]
+    except OSError:
+        return out
+    for name in names:
+        path = os.path.join(template_dir, name)
+        try:
+            doc = json.loads(read_limited(path, path, MAX_ASSET_MANIFEST_BYTES, base_dir or template_dir))
+        except (InputError, ValueError, RecursionError, UnicodeDecodeError):
+            continue
+        files = doc.get("files") if isinstance(doc, dict) else None
+        if not isinstance(files, dict):
+            continue
+        for entry in files.values():
+            if not isinstance(entry, dict):
+                continue
+            source = entry.get("source")
+            rel = source.get("path") if isinstance(source, dict) else None
+            dests = entry.get("destinations")
+            if not isinstance(rel, str) or not isinstance(dests, dict):
+                continue
+            staged = os.path.normpath(os.path.join(template_dir, rel))
+            for dest in dests.values():
+                key = dest.get("objectKey") if isinstance(dest, dict) else None
+                if isinstance(key, str):
+                    out.setdefault(key, staged)
+    return out
+
+
 def _cdk_path(r: Res) -> str | None:
     meta = r.metadata
     if isinstance(meta, dict):
@@ -146,6 +192,16 @@ def _cdk_path(r: Res) -> str | None:
         if isinstance(p, str):
             return p
     return None
+
+
+def _construct_path(r: Res) -> str | None:
+    """The resource's construct path (``aws:cdk:path``) without CDK's ``/Resource`` leaf:
+    ``OrdersStack/ProcessOrders/Resource`` → ``OrdersStack/ProcessOrders``."""
+    meta = r.metadata
+    p = meta.get("aws:cdk:path") if isinstance(meta, dict) else None
+    if not isinstance(p, str) or not p:
+        return None
+    return p[: -len("/Resource")] if p.endswith("/Resource") else p
 
 
 class Builder:
@@ -156,6 +212,7 @@ class Builder:
         self.by_id = {res.id: res for res in self.resources}
         self.template_dir = template_dir
         self._permission_triggers: list[Trigger] = []
+        self._assets: dict[str, str] | None = None
 
     def _present(self, res: Res) -> bool:
         if res.condition is None:
@@ -508,6 +565,11 @@ class Builder:
             path = os.path.normpath(os.path.join(self.template_dir, asset))
             kind = "zip" if asset.endswith(".zip") else ("file" if os.path.isfile(path) else "dir")
             return CodeLocation(kind, path=path, base_dir=base, span=span)  # type: ignore[arg-type]
+        if isinstance(code, dict) and model_is_cdk(self.m) and "S3Key" in code:
+            staged = self._staged_asset(code.get("S3Key"))
+            if staged is not None:
+                kind = "zip" if staged.endswith(".zip") else ("file" if os.path.isfile(staged) else "dir")
+                return CodeLocation(kind, path=staged, base_dir=base, span=span)  # type: ignore[arg-type]
         if isinstance(code, dict):
             if "ZipFile" in code:
                 text = self.r.value(code["ZipFile"])
@@ -519,6 +581,15 @@ class Builder:
             kind = "zip" if code.endswith(".zip") else ("file" if os.path.isfile(path) else "dir")
             return CodeLocation(kind, path=path, base_dir=base, span=span)  # type: ignore[arg-type]
         return CodeLocation("unknown", base_dir=base, span=span)
+
+    def _staged_asset(self, key: Any) -> str | None:
+        """The ``asset.<hash>`` folder (or file) of a CDK cloud assembly that the S3 object ``key`` is published
+        from, as the assembly's asset manifests (``*.assets.json`` beside the template) say."""
+        if not isinstance(key, str):
+            return None
+        if self._assets is None:
+            self._assets = asset_objects(self.template_dir, self.m.base_dir)
+        return self._assets.get(key)
 
     # ---------------------------------------------------------------------------------------- edges
 

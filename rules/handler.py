@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from invocation_lint.fixes import Fix, add_setting, generated, set_empty_list, string_list
 from invocation_lint.handlers.facts import HandlerFacts
 from invocation_lint.model import Function, Model, Trigger
 from invocation_lint.registry import Context, Finding, Related, rule
 from invocation_lint.source import Span
 
-from ._common import batch_size, is_fifo, node_label, target_label, trigger_step, value_of, wording
+from ._common import batch_size, is_fifo, node_label, setting, target_label, trigger_step, value_of, wording
 
 NON_HTTP = ("poll-sqs", "poll-stream", "async")
 POLL = ("poll-sqs", "poll-stream")
@@ -576,7 +577,23 @@ def batch_item_failures_ignored(model: Model, ctx: Context) -> Iterable[Finding]
                       f"whole batch {gone.split(' ')[0]}"],
                 fix=wording(model, "Add FunctionResponseTypes: [ReportBatchItemFailures] to {mapping}.",
                             mapping=_mapping(t)),
+                autofix=_report_failures_fix(model, t),
             )
+
+
+def _report_failures_fix(model: Model, t: Trigger) -> Fix:
+    """``FunctionResponseTypes: [ReportBatchItemFailures]`` added to the mapping (or the SAM event), or an
+    empty list written there filled in."""
+    name = setting(model, "FunctionResponseTypes")
+    elsewhere = generated(model, t.resource, name)
+    if elsewhere is not None:
+        return elsewhere
+    value = string_list(t.span.file, "ReportBatchItemFailures")
+    description = f"Add {name} = {value} to {t.event_name or t.resource}"
+    rbf = t.report_batch_item_failures
+    if rbf.default:
+        return add_setting(t.span, name, value, description)
+    return set_empty_list(rbf.span, value, description)
 
 
 # ------------------------------------------------------------------------------------------ HANDLER004

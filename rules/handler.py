@@ -22,9 +22,18 @@ NON_HTTP = ("poll-sqs", "poll-stream", "async")
 POLL = ("poll-sqs", "poll-stream")
 
 _CALLER = {"sqs": "SQS", "kinesis": "Kinesis", "dynamodb": "DynamoDB Streams", "sns": "SNS", "s3": "S3",
-           "eventbridge": "EventBridge", "schedule": "an EventBridge schedule", "scheduler": "EventBridge Scheduler",
-           "logs": "CloudWatch Logs", "iot": "IoT", "ses": "SES", "lambda": "an asynchronous invoke",
-           "apigateway": "API Gateway", "apigatewayv2": "the HTTP API", "alb": "the load balancer"}
+           "eventbridge": "EventBridge", "events": "EventBridge", "schedule": "an EventBridge schedule",
+           "scheduler": "EventBridge Scheduler", "logs": "CloudWatch Logs", "iot": "an IoT topic rule",
+           "iot-authorizer": "an IoT custom authorizer", "ses": "SES", "lambda": "an asynchronous invoke",
+           "apigateway": "API Gateway", "apigatewayv2": "the HTTP API", "alb": "the load balancer",
+           "url": "the function URL", "cloudfront": "CloudFront", "cognito": "Cognito", "lex": "Amazon Lex",
+           "connect": "Amazon Connect", "alexa": "Alexa", "stepfunctions": "Step Functions",
+           "appsync": "AppSync", "s3-object-lambda": "S3 Object Lambda", "pipes": "EventBridge Pipes",
+           "pipes-enrichment": "an EventBridge Pipes enrichment", "config": "AWS Config",
+           "codecommit": "CodeCommit", "codepipeline": "CodePipeline",
+           "cloudformation": "a CloudFormation custom resource", "secretsmanager": "Secrets Manager",
+           "firehose": "Kinesis Data Firehose", "kafka": "Kafka", "mq": "Amazon MQ",
+           "docdb": "DocumentDB change streams"}
 
 
 # --------------------------------------------------------------------------------------------- helpers
@@ -99,8 +108,10 @@ def status_code_to_non_http(model: Model, ctx: Context) -> Iterable[Finding]:
     an asynchronous event is neither retried nor sent to the dead-letter queue. The failure is lost, and
     nothing in the metrics shows it (the function reports no errors).
 
-    The finding is a warning when every returned status code is a literal 2xx: then no failure is hidden
-    today, but the return value is still meaningless to the caller.
+    When every returned status code is a literal 2xx no failure is hidden today. For an SQS queue the finding
+    is then a warning: a status code returned to SQS is the habit that later turns into a `statusCode: 500`
+    that deletes the batch. For a stream or an asynchronous caller it is `info`: the value is ignored, and
+    nothing is lost.
 
     ## Failure path
     `OrdersQueue (SQS) → ProcessOrders [poll, batch 10] → handler returns statusCode 500 → success →
@@ -210,7 +221,7 @@ def status_code_to_non_http(model: Model, ctx: Context) -> Iterable[Finding]:
                    f"{_caller(t)}, which never reads it: {what}.")
         yield Finding(
             code="HANDLER001",
-            severity="warning" if all_2xx else "error",
+            severity=("warning" if any(c.mode == "poll-sqs" for c in callers) else "info") if all_2xx else "error",
             message=message,
             span=bad.span,
             resource=fn.origin,

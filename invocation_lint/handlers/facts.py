@@ -61,10 +61,13 @@ class CatchFact(Record):
     stops_loop: bool = False  # breaks out of, or returns from, that loop
     flag_checked: bool = False  # sets a name that the loop reads outside the try (a "stop" flag)
     label: str = "except Exception"
+    #: nested in an except/catch that has already reported the failure (added the item, re-raised, passed the
+    #: error to the callback): what this block does with its own error loses nothing
+    follows_report: bool = False
 
     @property
     def swallows(self) -> bool:
-        return not self.reraises and (not self.records or self.returns_empty_failures)
+        return not self.follows_report and not self.reraises and (not self.records or self.returns_empty_failures)
 
 
 @record

@@ -831,7 +831,65 @@ class _Analyser:
                     flag = True
                     break
         self.facts.catches.append(CatchFact(file.span(clause), reraises, records, returns_empty, returns_value,
-                                            loop is not None, stops, flag, label))
+                                            loop is not None, stops, flag, label,
+                                            self._follows_report(clause, fn, callback, stops)))
+
+    def _follows_report(self, clause: Node, fn: Node, callback: str | None, stops: bool) -> bool:
+        """Whether ``clause`` sits, at any depth, in a catch block (or ``.catch()`` callback) that reports the
+        failure itself: rethrows, rejects, passes the error to the callback, pushes to a list or builds an
+        ``itemIdentifier``. A report after ``clause`` counts only when ``clause`` does not return or break."""
+        at = clause.start_byte
+        cur = clause.parent
+        while cur is not None and cur != fn:
+            block = None
+            if cur.type == "catch_clause":
+                block = cur.child_by_field_name("body")
+            elif cur.type in FUNCTION_TYPES and cur.parent is not None and cur.parent.type == "arguments":
+                call = cur.parent.parent
+                callee = call.child_by_field_name("function") if call is not None else None
+                if callee is not None and callee.type == "member_expression" and _prop(self.file, callee) == "catch":
+                    block = cur.child_by_field_name("body")
+            if block is not None:
+                for n in self._block_nodes(block):
+                    if (not stops or n.start_byte < at) and self._reports(n, callback):
+                        return True
+            cur = cur.parent
+        return False
+
+    def _block_nodes(self, block: Node) -> Iterator[Node]:
+        """The nodes of a catch block that run on its way through: not those of nested catch clauses (they run
+        only on another error), nor of nested functions."""
+        yield block
+        stack = list(reversed(block.named_children))
+        while stack:
+            n = stack.pop()
+            yield n
+            if n.type in FUNCTION_TYPES or n.type == "catch_clause":
+                continue
+            stack.extend(c for c in reversed(n.named_children) if c.type != "catch_clause")
+
+    def _reports(self, n: Node, callback: str | None) -> bool:
+        file = self.file
+        if n.type == "throw_statement":
+            return True
+        if n.type == "call_expression":
+            callee = n.child_by_field_name("function")
+            name = file.text(callee) if callee is not None else ""
+            args = n.child_by_field_name("arguments")
+            first = args.named_children[0] if args is not None and args.named_children else None
+            if name in ("Promise.reject", "process.exit", "context.fail", "reject") or (
+                name in (callback, "context.done") and first is not None and first.type not in ("null", "undefined")
+            ):
+                return True
+            if callee is not None and callee.type == "member_expression" and name.rsplit(".", 1)[-1] in (
+                RECORDING_METHODS
+            ):
+                return True
+            return callee is not None and callee.type == "identifier" and self._raises(name)
+        if n.type == "pair":
+            k = n.child_by_field_name("key")
+            return k is not None and file.text(k).strip("'\"") == "itemIdentifier"
+        return n.type == "shorthand_property_identifier" and file.text(n) == "itemIdentifier"
 
     def _raises(self, name: str) -> bool:
         node = self.file.bindings.get(name)

@@ -606,8 +606,47 @@ class _Analyser:
                     break
         self.facts.catches.append(CatchFact(
             self.file.span(h), reraises, records, returns_empty, returns_value, loop is not None, stops, flag,
-            label,
+            label, self._follows_report(h, fn, stops),
         ))
+
+    def _follows_report(self, h: ast.ExceptHandler, fn: FunctionNode, stops: bool) -> bool:
+        """Whether ``h`` sits, at any depth, in an except block that reports the failure itself: re-raises,
+        adds to a list or builds an ``itemIdentifier``. A report after ``h`` counts only when ``h`` does not
+        return or break past it."""
+        at = (h.lineno, h.col_offset)
+        cur = self.file.parents.get(h)
+        while cur is not None and cur is not fn:
+            if isinstance(cur, ast.ExceptHandler):
+                for n in self._block_nodes(cur):
+                    if (not stops or (getattr(n, "lineno", 0), getattr(n, "col_offset", 0)) < at) and self._reports(n):
+                        return True
+            cur = self.file.parents.get(cur)
+        return False
+
+    def _block_nodes(self, h: ast.ExceptHandler) -> Iterator[ast.AST]:
+        """The nodes of an except block that run on its way through: not those of except blocks nested in it
+        (they run only on another error), nor of nested functions."""
+        stack: list[ast.AST] = list(reversed(h.body))
+        while stack:
+            n = stack.pop()
+            yield n
+            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.ExceptHandler)):
+                continue
+            stack.extend(c for c in reversed(list(ast.iter_child_nodes(n))) if not isinstance(c, ast.ExceptHandler))
+
+    def _reports(self, n: ast.AST) -> bool:
+        if isinstance(n, ast.Raise):
+            return True
+        if isinstance(n, ast.Call):
+            d = _dotted(n.func)
+            if tuple(d.split(".")[-2:]) in EXIT_CALLS:
+                return True
+            if isinstance(n.func, ast.Attribute) and n.func.attr in RECORDING_METHODS:
+                return True
+            return isinstance(n.func, ast.Name) and self._raises(n.func.id)
+        if isinstance(n, ast.Dict):
+            return any(isinstance(k, ast.Constant) and k.value == "itemIdentifier" for k in n.keys)
+        return False
 
     def _suppress(self, w: ast.With | ast.AsyncWith, fn: FunctionNode, aliases: set[str]) -> None:
         """``with contextlib.suppress(Exception):`` swallows like a bare ``except Exception: pass``."""

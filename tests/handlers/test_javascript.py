@@ -189,3 +189,38 @@ def test_callback_responses_are_returns() -> None:
         """)
     assert [(r.span.line, r.status_codes, r.in_catch) for r in f.returns] == [(6, (500,), True), (8, (200,), False)]
     assert not f.opaque_returns
+
+
+def test_catch_nested_in_a_reporting_catch_is_not_a_swallow() -> None:
+    f = facts("""
+        exports.handler = async (event, context, callback) => {
+          const batchItemFailures = [];
+          for (const record of event.Records) {
+            try {
+              await save(record);
+            } catch (err) {
+              batchItemFailures.push({ itemIdentifier: record.messageId });
+              try {
+                await notify(record);
+              } catch (e) {
+                try { await logRemote(e); } catch (e2) { console.log(e2); }
+              }
+            }
+          }
+          try {
+            await flush();
+          } catch (err) {
+            try { await cleanup(); } catch (e) { return; }
+            callback(err);
+          }
+          await send(event).catch((err) => {
+            try { audit(err); } catch (e) {}
+            throw err;
+          });
+          return { batchItemFailures };
+        };
+        """)
+    assert [(c.span.line, c.follows_report, c.swallows) for c in f.catches] == [
+        (7, False, False), (11, True, False), (12, True, False), (18, False, False), (19, False, True),
+        (22, False, False), (23, True, False),
+    ]

@@ -266,3 +266,54 @@ def test_a_failures_list_never_added_to_is_empty() -> None:
     [c] = f.catches
     assert c.returns_empty_failures and c.swallows
     assert [r.empty_failures for r in f.returns] == [True, False]
+
+
+def test_except_nested_in_a_reporting_except_is_not_a_swallow() -> None:
+    f = facts("""
+        def handler(event, context):
+            failures = []
+            for record in event["Records"]:
+                try:
+                    process(record)
+                except Exception:
+                    failures.append({"itemIdentifier": record["messageId"]})
+                    try:
+                        notify(record)
+                    except Exception:
+                        try:
+                            log_remote(record)
+                        except Exception:
+                            pass
+                except BaseException:
+                    try:
+                        cleanup()
+                    except Exception:
+                        pass
+                    raise
+            return {"batchItemFailures": failures}
+        """)
+    assert [(c.span.line, c.follows_report, c.swallows) for c in f.catches] == [
+        (7, False, False), (11, True, False), (14, True, False), (16, False, False), (19, True, False),
+    ]
+
+
+def test_nested_except_that_leaves_before_the_report_still_swallows() -> None:
+    f = facts("""
+        def handler(event, context):
+            for record in event["Records"]:
+                try:
+                    process(record)
+                except Exception:
+                    try:
+                        undo(record)
+                    except Exception:
+                        return None
+                    raise
+                try:
+                    audit(record)
+                except Exception:
+                    pass
+        """)
+    assert [(c.span.line, c.follows_report, c.swallows) for c in f.catches] == [
+        (6, False, False), (9, False, True), (14, False, True),
+    ]

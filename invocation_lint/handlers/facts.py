@@ -110,6 +110,9 @@ class HandlerFacts(Record):
     powertools_fifo: bool = False  # ``SqsFifoPartialProcessor``: stops at the first failure
     #: where the code builds a ``batchItemFailures`` response (first place)
     batch_failures_span: Span | None = None
+    #: helper files of the project the handler calls into (followed a few calls deep) → the handler's call
+    #: that leads there: facts in those files are shown with it
+    called_from: dict[str, Span] = field(default_factory=dict)
 
     @property
     def reports_batch_failures(self) -> bool:

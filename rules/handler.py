@@ -283,7 +283,10 @@ def exception_swallowed(model: Model, ctx: Context) -> Iterable[Finding]:
     block neither re-raises nor records the failed item (adds it to a list, builds an `itemIdentifier`, sets
     a flag). Returning `{"batchItemFailures": []}` from such a block counts as swallowing: it reports success.
 
-    Narrow handlers (`except KeyError`) are not reported: they are deliberate.
+    Narrow handlers (`except KeyError`) are not reported: they are deliberate. Nor is a block nested, at any
+    depth, in an except/catch that has already reported the failure (added the item to a list, re-raised,
+    passed the error to the callback). Helpers of the project's own modules that the handler hands the event
+    or a record to are read too, a few calls deep: the finding is then at the helper's line.
 
     ## Why is this bad?
     For these callers the only failure signal is an error leaving the handler (or, with

@@ -409,7 +409,10 @@ def exception_swallowed(model: Model, ctx: Context) -> Iterable[Finding]:
                 continue
             how = ("returns an empty batchItemFailures list" if c.returns_empty_failures
                    else "returns a value" if c.returns_value else "carries on")
-            message = (f"The {c.label} in {fn.id}'s handler catches every error and {how} without re-raising "
+            helper = c.span.file.replace("\\", "/").rsplit("/", 1)[-1]
+            where = (f"in {helper}, which {fn.id}'s handler calls," if c.span.file in facts.called_from
+                     else f"in {fn.id}'s handler")
+            message = (f"The {c.label} {where} catches every error and {how} without re-raising "
                        f"or reporting the failed item: {_consequence(model, t)}. The failure never reaches a "
                        "retry, redrive policy or dead-letter queue.")
             yield Finding(

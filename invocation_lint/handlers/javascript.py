@@ -42,6 +42,7 @@ SIBLING_SUFFIXES = ("", ".js", ".mjs", ".cjs", ".ts", ".mts", ".cts", ".tsx", "/
 MAX_FOLLOW_DEPTH = 3
 MAX_MODULES = 24
 MAX_MODULE_BYTES = 256 * 1024
+MAX_LOOKUPS = 400  # paths tried (``import json`` tries json.py and json/__init__.py in the code)
 
 _PARSERS: dict[str, Any] = {}
 
@@ -421,14 +422,16 @@ class _Modules:
     def __init__(self, src: Source, handler: _File) -> None:
         self.src = src
         self.cache: dict[str, _File | None] = {handler.rel: handler}
+        self.read = 0  # files read (the budget); paths looked up are bounded apart (``MAX_LOOKUPS``)
 
     def load(self, rel: str) -> _File | None:
         rel = posixpath.normpath(rel)
         if rel in self.cache:
             return self.cache[rel]
-        if len(self.cache) >= MAX_MODULES:
+        if self.read >= MAX_MODULES or len(self.cache) >= MAX_LOOKUPS:
             return None
         got = self.src.read_sibling(rel)
+        self.read += got is not None
         parsed = None
         if got is not None and len(got[0]) <= MAX_MODULE_BYTES and rel.endswith(
             (".js", ".mjs", ".cjs", ".ts", ".mts", ".cts", ".tsx")

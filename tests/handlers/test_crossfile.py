@@ -47,6 +47,11 @@ def test_findings_are_in_the_helper_with_the_handler_call_related() -> None:
     ]
     assert all(r.message.startswith("the handler calls into") for f in _lint(HANDLERS / "crossfile")
                for r in f.related[:1])
+    assert [f.message.split(" catches")[0] for f in _lint(HANDLERS / "crossfile") if f.code == "HANDLER002"] == [
+        "The catch in index.js, which WriteAlerts's handler calls,",
+        "The catch in store.js, which StoreJobs's handler calls,",
+        "The except Exception in store.py, which SaveOrders's handler calls,",
+    ]
 
 
 def test_the_clean_twins_are_silent() -> None:

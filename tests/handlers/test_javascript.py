@@ -270,3 +270,12 @@ def test_a_helper_result_that_the_handler_uses_is_not_followed() -> None:
               "  for (const r of event.Records) {\n    if (!(await save(r))) throw new Error('x');\n  }\n};\n",
               siblings={"store.js": SWALLOWING_STORE})
     assert f.catches == []
+
+
+def test_missing_modules_do_not_use_up_the_module_budget() -> None:
+    requires = "".join(f"const m{i} = require('./gen/m{i}');\n" for i in range(20))
+    calls = "".join(f"    await m{i}.put(r);\n" for i in range(20))
+    f = facts(requires + "const { save } = require('./lib/store');\nexports.handler = async (event) => {\n"
+              "  for (const r of event.Records) {\n" + calls + "    await save(r);\n  }\n};\n",
+              siblings={"lib/store.js": SWALLOWING_STORE})
+    assert [(c.span.file, c.span.line) for c in f.catches] == [("lib/store.js", 4)]

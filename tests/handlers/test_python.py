@@ -380,3 +380,12 @@ def test_delegated_returns_are_read_across_modules() -> None:
     f = facts("from api import run\n\ndef handler(event, context):\n    return run(event)\n", siblings=siblings)
     assert [(r.span.file, r.span.line, r.status_codes) for r in f.returns] == [("api/impl.py", 2, (500,))]
     assert not f.opaque_returns
+
+
+def test_imports_of_other_packages_do_not_use_up_the_module_budget() -> None:
+    imports = "".join(f"import pkg{i}\n" for i in range(60))
+    calls = "".join(f"        pkg{i}.put(record)\n" for i in range(60))
+    f = facts(imports + "from lib.store import save\n\ndef handler(event, context):\n"
+              "    for record in event['Records']:\n" + calls + "        save(record)\n",
+              siblings={"lib/store.py": "def save(r):\n    try:\n        r.go()\n    except Exception:\n        pass\n"})
+    assert [(c.span.file, c.span.line) for c in f.catches] == [("lib/store.py", 4)]

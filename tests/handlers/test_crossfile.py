@@ -158,3 +158,20 @@ def test_helpers_outside_the_project_are_not_read(tmp_path: Path) -> None:
 def test_module_count_and_size_are_bounded(tmp_path: Path) -> None:
     rc, out, err, secs = run_case(CASES["many-modules-and-cycles"], tmp_path)
     check(CASES["many-modules-and-cycles"], rc, out, err)
+
+
+def test_the_terraform_twin_gives_the_same_findings() -> None:
+    got = sorted((f.code, f.resource, _rel(f.span.file), f.span.line, f.severity, _rel(f.related[0].span.file))
+                 for f in _lint(HANDLERS / "crossfile-tf") if f.span is not None and f.related[0].span is not None)
+    assert got == [
+        ("HANDLER001", "aws_lambda_function.ack_clicks", "crossfile/py/lib/respond.py", 14, "info",
+         "crossfile/py/ack.py"),
+        ("HANDLER001", "aws_lambda_function.handle_orders_ts", "crossfile/ts/lib/handle.ts", 6, "error",
+         "crossfile/ts/app.ts"),
+        ("HANDLER002", "aws_lambda_function.save_orders", "crossfile/py/orders/store.py", 11, "warning",
+         "crossfile/py/orders/app.py"),
+        ("HANDLER002", "aws_lambda_function.store_jobs", "crossfile/js/lib/store.js", 6, "warning",
+         "crossfile/js/jobs.js"),
+        ("HANDLER005", "aws_lambda_function.handle_orders_ts", "crossfile/ts/lib/handle.ts", 4, "error",
+         "crossfile/ts/app.ts"),
+    ]

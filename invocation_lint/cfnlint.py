@@ -31,7 +31,7 @@ from typing import Any
 from cfnlint.rules import CloudFormationLintRule, RuleMatch
 
 from .registry import Finding, Rule, all_rules
-from .source import Span
+from .source import Span, clean
 
 #: invlint code → cfn-lint id. Stable forever: a rule whose default severity changes keeps its id.
 CFN_LINT_IDS: dict[str, str] = {
@@ -170,12 +170,13 @@ def _resource_path(resource: str | None, cfn: Any) -> list[str | int]:
 def to_match(f: Finding, filename: str, cfn: Any) -> RuleMatch:
     """The cfn-lint match for one invlint finding in (or about) ``filename``."""
     path = _resource_path(f.resource, cfn)
-    message = f"{f.code} {f.name}: {f.message}" if f.name else f"{f.code}: {f.message}"
+    # control characters from the input (names, paths) escaped, as in every invlint report
+    message = clean(f"{f.code} {f.name}: {f.message}" if f.name else f"{f.code}: {f.message}")
     s = f.span
     if s is not None and _same_file(s.file, filename):
         return RuleMatch(path, message, location=_location(s))
     if s is not None:
-        message += f" (at {s.file}:{s.line})"
+        message += clean(f" (at {s.file}:{s.line})")
     for rel in f.related:  # the template line the finding relates to: the function running that code
         if rel.span is not None and _same_file(rel.span.file, filename):
             return RuleMatch(path, message, location=_location(rel.span))
@@ -190,7 +191,8 @@ def _template_file(cfn: Any) -> str | None:
 
 
 def _notes(items: list[tuple[str, int | None, str]], filename: str) -> Iterator[RuleMatch]:
-    for file, line, text in items:
+    for file, line, raw in items:
+        text = clean(raw)
         if line and _same_file(file, filename):
             yield RuleMatch([], text, location=(line - 1, 0, line - 1, 0))
         else:

@@ -115,7 +115,7 @@ def main() -> None:
 @main.command(epilog="Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 usage, "
                      "configuration or input errors.")
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "github"]), default="text",
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "github", "markdown"]), default="text",
               show_default=True, help="Output format.")
 @click.option("--select", multiple=True, metavar="RULES",
               help="Comma-separated codes, names or families (SQS, HANDLER) to check; default: all.")

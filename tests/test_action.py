@@ -42,7 +42,8 @@ def run_step(step: dict[str, Any], context: dict[str, str], cwd: Path, tmp: Path
     out = tmp / f"output-{step.get('id', 'last')}"
     out.write_text("", encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "INPUT_"))}
-    env.update(GITHUB_OUTPUT=str(out), RUNNER_TEMP=str(tmp), NO_COLOR="1")
+    env.update(GITHUB_OUTPUT=str(out), GITHUB_STEP_SUMMARY=str(tmp / "summary.md"), RUNNER_TEMP=str(tmp),
+               NO_COLOR="1")
     for key, value in (step.get("env") or {}).items():
         env[key] = EXPR.sub(lambda m: context[m.group(1)], str(value))
     assert "${{" not in step["run"], "expressions go through env, never into the script"
@@ -81,6 +82,10 @@ def test_check_step_annotates_writes_sarif_and_the_last_step_fails(project: Path
     assert ctx["steps.check.outputs.sarif-file"] == "out/invlint.sarif"
     sarif = json.loads((project / "out" / "invlint.sarif").read_text(encoding="utf-8"))
     assert len(sarif["runs"][0]["results"]) == 6
+    summary = (tmp_path / "summary.md").read_text(encoding="utf-8").splitlines()
+    assert summary[:3] == ["## invlint", "", "1 error, 5 warnings in 1 file (1 checked)"]
+    assert "| SQS001 sqs-queue-without-redrive | error | 1 |" in summary
+    assert sum(1 for line in summary if line.startswith(("| error | ", "| warning | "))) == 6
 
     last = run_step(_step(None), ctx, project, tmp_path)
     assert last.returncode == 1
@@ -102,10 +107,12 @@ def test_inputs_fail_on_config_and_several_paths(project: Path, tmp_path: Path) 
     upload = next(s for s in STEPS if "upload-sarif" in s.get("uses", ""))
     assert upload["with"]["sarif_file"] == "${{ steps.check.outputs.sarif-file }}"
 
-    ctx = inputs(paths="clean")
+    ctx = inputs(paths="clean", summary="false")
     ctx["steps.install.outputs.invlint"] = INVLINT
+    (tmp_path / "summary.md").unlink()
     run_step(_step("check"), ctx, project, tmp_path)
     assert ctx["steps.check.outputs.exit-code"] == "0"
+    assert not (tmp_path / "summary.md").exists()
     assert run_step(_step(None), ctx, project, tmp_path).returncode == 0
 
 

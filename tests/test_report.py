@@ -293,3 +293,37 @@ def test_sarif_uris_and_fingerprints_belong_to_the_repository(tmp_path: Path, mo
     (tmp_path / "infra" / "t.yaml").write_text("# a comment\n" + bad.replace("VisibilityTimeout: 180",
                                                                              "VisibilityTimeout: 90"))
     assert sarif(tmp_path, "infra") == (root_uri, from_root)
+
+
+def test_markdown_summary(result: Result) -> None:
+    lines = render(result, "markdown").splitlines()
+    assert lines == [
+        "## invlint",
+        "",
+        "1 error, 1 warning, 1 info in 2 files (3 checked); 1 input error",
+        "",
+        "| Rule | Severity | Findings |",
+        "|---|---|---:|",
+        "| ASYNC004 sns-subscription-without-redrive | info | 1 |",
+        "| SQS001 sqs-queue-without-redrive | error | 1 |",
+        "| SQS004 visibility-timeout-below-recommended | warning | 1 |",
+        "",
+        "| Severity | Rule | Where | Resource | Message |",
+        "|---|---|---|---|---|",
+        "| error | SQS001 | t.yaml:2 | OrdersQueue | A failing message returns every 30 s until it expires after "
+        "4 days; nothing keeps it. |",
+        "| warning | SQS004 | t.yaml:5 | OrdersQueue | Visibility 60 s < 6 × 30 s. |".replace("<", "\\<"),
+        "| info | ASYNC004 | other.yaml:2 | Fn | 100% of 2,3: lost |",
+        "",
+        "| Input error | Message |",
+        "|---|---|",
+        "| bad.yaml:3 | invalid YAML: oops |",
+    ]
+
+
+def test_markdown_escapes_what_comes_from_the_input() -> None:
+    f = Finding("SQS001", "a | b <img src=x> [link](https://e.x) @team `c`\nnext", Span("x|y.yaml", 1), "Q*1*",
+                None, "error", "sqs-queue-without-redrive")
+    row = render(Result([f], [], [], []), "markdown").splitlines()[-1]
+    assert row == ("| error | SQS001 | x\\|y.yaml:1 | Q\\*1\\* | a \\| b \\<img src=x\\> \\[link\\](https://e.x) "
+                   "\\@team \\`c\\`\\\\nnext |")

@@ -527,6 +527,8 @@ class _Analyser:
         self.mods = mods
         self.items: set[str] = set()  # names of the current function that hold the event or a record
         self.via: Span | None = None  # the handler's own call that led into the current helper
+        #: the current helper is called from a catch block that has already reported the failure
+        self.after_report = False
         self.facts = facts
         self.followed: set[tuple[str, int]] = set()
         self.callback: str | None = None  # the handler's callback parameter, if it has one
@@ -827,7 +829,12 @@ class _Analyser:
         if parent is not None and (parent.type == "expression_statement" or parent.type == "arrow_function"
                                    and parent.child_by_field_name("body") == node):
             saved = list(f.returns), f.opaque_returns, f.falls_through
-            self.function(found[0], found[1], depth + 1, n)
+            after = self.after_report
+            self.after_report = after or self._follows_report(n, fn, self.callback, stops=False)
+            try:
+                self.function(found[0], found[1], depth + 1, n)
+            finally:
+                self.after_report = after
             f.returns, f.opaque_returns, f.falls_through = saved
 
     def _processor_kind(self, call: Node) -> None:
@@ -927,7 +934,7 @@ class _Analyser:
                     break
         self.facts.catches.append(CatchFact(file.span(clause), reraises, records, returns_empty, returns_value,
                                             loop is not None, stops, flag, label,
-                                            self._follows_report(clause, fn, callback, stops)))
+                                            self.after_report or self._follows_report(clause, fn, callback, stops)))
 
     def _follows_report(self, clause: Node, fn: Node, callback: str | None, stops: bool) -> bool:
         """Whether ``clause`` sits, at any depth, in a catch block (or ``.catch()`` callback) that reports the

@@ -316,6 +316,8 @@ class _Analyser:
         self.mutated: set[str] = set()  # names of the current function that are added to
         self.items: set[str] = set()  # names of the current function that hold the event or a record
         self.via: Span | None = None  # the handler's own call that led into the current helper
+        #: the current helper is called from an except block that has already reported the failure
+        self.after_report = False
 
     # ------------------------------------------------------------------------------------------ entry
     def run(self, fn: FunctionNode) -> None:
@@ -595,7 +597,12 @@ class _Analyser:
             isinstance(a, ast.Name) and a.id in self.items for a in args
         ):
             saved = list(f.returns), f.opaque_returns, f.falls_through
-            self.function(found[0], found[1], depth + 1, n)
+            after = self.after_report
+            self.after_report = after or self._follows_report(n, fn, stops=False)
+            try:
+                self.function(found[0], found[1], depth + 1, n)
+            finally:
+                self.after_report = after
             f.returns, f.opaque_returns, f.falls_through = saved  # its returns are not the handler's
 
     def _is_processor(self, func: ast.expr) -> bool:
@@ -677,10 +684,10 @@ class _Analyser:
                     break
         self.facts.catches.append(CatchFact(
             self.file.span(h), reraises, records, returns_empty, returns_value, loop is not None, stops, flag,
-            label, self._follows_report(h, fn, stops),
+            label, self.after_report or self._follows_report(h, fn, stops),
         ))
 
-    def _follows_report(self, h: ast.ExceptHandler, fn: FunctionNode, stops: bool) -> bool:
+    def _follows_report(self, h: ast.ExceptHandler | ast.Call, fn: FunctionNode, stops: bool) -> bool:
         """Whether ``h`` sits, at any depth, in an except block that reports the failure itself: re-raises,
         adds to a list or builds an ``itemIdentifier``. A report after ``h`` counts only when ``h`` does not
         return or break past it."""

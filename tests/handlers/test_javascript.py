@@ -279,3 +279,27 @@ def test_missing_modules_do_not_use_up_the_module_budget() -> None:
               "  for (const r of event.Records) {\n" + calls + "    await save(r);\n  }\n};\n",
               siblings={"lib/store.js": SWALLOWING_STORE})
     assert [(c.span.file, c.span.line) for c in f.catches] == [("lib/store.js", 4)]
+
+
+def test_a_helper_called_after_the_error_is_passed_on_swallows_nothing() -> None:
+    siblings = {"alerts.js": "exports.alert = (r) => {\n  try { r.page(); } catch (e) {}\n};\n"}
+    reported = facts("""
+        const { alert } = require('./alerts');
+        exports.handler = (event, context, callback) => {
+          for (const record of event.Records) {
+            try {
+              record.save();
+            } catch (err) {
+              callback(err);
+              alert(record);
+            }
+          }
+        };
+        """, siblings=siblings)
+    assert [(c.span.file, c.span.line, c.swallows) for c in reported.catches] == [
+        ("index.js", 7, False), ("alerts.js", 2, False),
+    ]
+    alone = facts("const { alert } = require('./alerts');\n"
+                  "exports.handler = async (event) => { for (const r of event.Records) alert(r); };\n",
+                  siblings=siblings)
+    assert [(c.span.file, c.span.line, c.swallows) for c in alone.catches] == [("alerts.js", 2, True)]

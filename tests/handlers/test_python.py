@@ -389,3 +389,26 @@ def test_imports_of_other_packages_do_not_use_up_the_module_budget() -> None:
               "    for record in event['Records']:\n" + calls + "        save(record)\n",
               siblings={"lib/store.py": "def save(r):\n    try:\n        r.go()\n    except Exception:\n        pass\n"})
     assert [(c.span.file, c.span.line) for c in f.catches] == [("lib/store.py", 4)]
+
+
+def test_a_helper_called_after_the_item_is_reported_swallows_nothing() -> None:
+    siblings = {"alerts.py": "def alert(r):\n    try:\n        r.page()\n    except Exception:\n        pass\n"}
+    reported = facts("""
+        from alerts import alert
+
+        def handler(event, context):
+            failures = []
+            for record in event["Records"]:
+                try:
+                    record.save()
+                except Exception:
+                    failures.append({"itemIdentifier": record["messageId"]})
+                    alert(record)
+            return {"batchItemFailures": failures}
+        """, siblings=siblings)
+    assert [(c.span.file, c.span.line, c.swallows) for c in reported.catches] == [
+        ("app.py", 9, False), ("alerts.py", 4, False),
+    ]
+    alone = facts("from alerts import alert\n\ndef handler(event, context):\n    for r in event['Records']:\n"
+                  "        alert(r)\n", siblings=siblings)
+    assert [(c.span.file, c.span.line, c.swallows) for c in alone.catches] == [("alerts.py", 4, True)]

@@ -115,7 +115,7 @@ def main() -> None:
 @main.command(epilog="Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 usage, "
                      "configuration or input errors.")
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "github"]), default="text",
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "github", "markdown"]), default="text",
               show_default=True, help="Output format.")
 @click.option("--select", multiple=True, metavar="RULES",
               help="Comma-separated codes, names or families (SQS, HANDLER) to check; default: all.")
@@ -131,6 +131,9 @@ def main() -> None:
               help="Record the current findings in this file and exit 0.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write the report to this file instead of standard output.")
+@click.option("--exclude", multiple=True, metavar="GLOB",
+              help="Leave out inputs whose path (or a trailing part of it) matches GLOB, e.g. 'cdk.out' or "
+                   "'tests/**'; repeatable, added to the configuration's exclude.")
 @click.option("--skip-non-templates", is_flag=True,
               help="Skip files named on the command line that are not templates, instead of reporting them "
                    "(for hooks that pass every changed YAML/JSON file).")
@@ -150,7 +153,7 @@ def check(
     paths: tuple[str, ...], fmt: str, select: tuple[str, ...], ignore: tuple[str, ...], fail_on: str | None,
     no_color: bool, config_path: str | None, baseline: str | None, write_baseline: str | None,
     output: str | None, skip_non_templates: bool, verbose: bool, root: str | None, fix: bool = False,
-    unsafe_fixes: bool = False, show_diff: bool = False,
+    unsafe_fixes: bool = False, show_diff: bool = False, exclude: tuple[str, ...] = (),
 ) -> None:
     """Check templates, directories and Terraform modules ("-" reads a template from standard input)."""
     from . import discover
@@ -176,6 +179,7 @@ def check(
     if write_baseline:
         cfg.write_baseline = write_baseline
     cfg.skip_non_templates = skip_non_templates
+    cfg.exclude = [*cfg.exclude, *exclude]
 
     fixed = 0
     try:

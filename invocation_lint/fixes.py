@@ -17,6 +17,7 @@ import os
 import re
 from collections.abc import Iterable
 from dataclasses import field
+from typing import Any
 
 from .model import Record, record
 from .source import Span
@@ -251,6 +252,8 @@ def _add_hcl(text: str, span: Span, name: str, value: str) -> Edit | str:
     header = block.split("\n", 1)[0]
     if not re.match(r'\s*resource\s+"[\w-]+"\s+"[\w-]+"\s*\{\s*$', header):
         return "the resource is not a plain resource block here"
+    if re.search(r"^\s*" + re.escape(name) + r"\s*[={]", block, re.M):
+        return f"{name} is set by an expression here; change it where it is set"
     lines = block.splitlines(keepends=True)
     last = len(lines) - 1
     while last > 0 and not lines[last].strip():
@@ -273,7 +276,13 @@ def _add_yaml(text: str, span: Span, name: str, value: str) -> Edit | str:
     key_line = lines[span.line - 1]
     rest = key_line[span.column - 1:]
     if not re.match(r"""["']?[\w:.-]+["']?\s*:\s*(#.*)?$""", rest.rstrip("\r\n")):
-        return "the resource is written in flow style; add the setting by hand"
+        flow = re.match(r"""["']?[\w:.-]+["']?\s*:\s*\{.*\}\s*(#.*)?$""", rest.rstrip("\r\n"))
+        props = list(re.finditer(r"[{,]\s*Properties\s*:\s*\{", rest))
+        if flow is None or len(props) != 1 or re.search(r"[{,]\s*" + re.escape(name) + r"\s*:", rest):
+            return "the resource is written in flow style; add the setting by hand"
+        brace = starts[span.line - 1] + span.column - 1 + props[0].end()
+        close = text[brace:brace + 1] == "}"
+        return Edit(span.file, brace, brace, f"{name}: {value}" + ("" if close else ", "))
     key_indent = span.column - 1
     body: list[int] = []  # indices of the resource's own lines
     for i in range(span.line, len(lines)):
@@ -303,6 +312,9 @@ def _add_yaml(text: str, span: Span, name: str, value: str) -> Edit | str:
             return "the resource's Properties are not a mapping written here"
         children = [j for j in body if j > i and len(_indent(lines[j])) > len(inner)]
         child = _indent(lines[children[0]]) if children else inner + "  "
+        if any(_indent(lines[j]) == child and re.match(r"""\s*["']?""" + re.escape(name) + r"""["']?\s*:""", lines[j])
+               for j in children):
+            return f"{name} is set by a function or a parameter here; change it where it is set"
         at = starts[i + 1] if i + 1 < len(starts) else len(text)
         return Edit(span.file, at, at, f"{child}{name}: {value}{nl}")
     # no Properties: after the Type line
@@ -392,6 +404,8 @@ def _add_json(text: str, span: Span, name: str, value: str) -> Edit | str:
             return "the resource's Properties are not an object written here"
         target, target_end = props[2], _json_object_end(text, props[2])
         inner = _json_members(text, target, target_end)
+        if any(m[0] == name for m in inner):
+            return f"{name} is set by a function or a parameter here; change it where it is set"
     else:
         target, target_end, inner = obj, obj_end, members
     member = f'"{name}": {value}' if props is not None else f'"Properties": {{"{name}": {value}}}'
@@ -407,3 +421,233 @@ def _add_json(text: str, span: Span, name: str, value: str) -> Edit | str:
         nl = "\r\n" if between.endswith("\r\n" + ws) else "\n"
         return Edit(span.file, last, last, f",{nl}{ws}{member}")
     return Edit(span.file, last, last, f", {member}")
+
+
+# ------------------------------------------------------------------------------------------- removing a key
+
+
+def _skip_space(text: str, i: int, comments: bool) -> int:
+    """The first offset at or after ``i`` that is not blank (nor in a ``#`` comment when ``comments``)."""
+    while i < len(text):
+        c = text[i]
+        if c in " \t\r\n":
+            i += 1
+        elif comments and c == "#":
+            nl = text.find("\n", i)
+            i = len(text) if nl < 0 else nl + 1
+        else:
+            break
+    return i
+
+
+def _back_space(text: str, i: int) -> int:
+    """The offset after the last non-blank character before ``i``."""
+    while i > 0 and text[i - 1] in " \t\r\n":
+        i -= 1
+    return i
+
+
+def _flow_value_end(text: str, i: int) -> int:
+    """The offset after the flow (JSON or YAML flow) value starting at ``i``."""
+    if i >= len(text):
+        return i
+    c = text[i]
+    if c == '"':
+        return _json_skip_string(text, i)
+    if c == "'":
+        j = i + 1
+        while j < len(text):
+            if text[j] == "'":
+                if text[j + 1:j + 2] == "'":
+                    j += 2
+                    continue
+                return j + 1
+            j += 1
+        return j
+    if c in "{[":
+        depth = 0
+        j = i
+        while j < len(text):
+            ch = text[j]
+            if ch == '"':
+                j = _json_skip_string(text, j)
+                continue
+            if ch in "{[":
+                depth += 1
+            elif ch in "}]":
+                depth -= 1
+                if depth == 0:
+                    return j + 1
+            j += 1
+        return j
+    j = i
+    while j < len(text) and text[j] not in ",}]\r\n":
+        j += 1
+    while j > i and text[j - 1] in " \t":
+        j -= 1
+    return j
+
+
+def _line_start(text: str, i: int) -> int:
+    return text.rfind("\n", 0, i) + 1
+
+
+def _line_end(text: str, i: int) -> int:
+    """The offset after the newline ending the line that holds ``i``."""
+    nl = text.find("\n", i)
+    return len(text) if nl < 0 else nl + 1
+
+
+def _member_edit(text: str, file: str, key_at: int, value_end: int) -> Edit:
+    """Remove the member ``text[key_at:value_end]`` of a flow mapping or JSON object with its comma."""
+    after = _skip_space(text, value_end, False)
+    if after < len(text) and text[after] == ",":
+        nxt = _skip_space(text, after + 1, False)
+        return Edit(file, key_at, nxt, "")
+    before = _back_space(text, key_at)
+    if before > 0 and text[before - 1] == ",":
+        return Edit(file, before - 1, value_end, "")
+    # the only member: empty the braces
+    close = after if after < len(text) and text[after] in "}" else value_end
+    return Edit(file, before, close, "")
+
+
+def remove_setting(span: Span | None, name: str, description: str, safety: str = "safe") -> Fix:
+    """Remove the setting ``name`` whose value is written at ``span`` (the value in a template; the block or
+    argument line in a ``.tf`` file): its key, its value and the separator that goes with them. A block
+    mapping member goes with its whole lines; a flow or JSON member with its comma."""
+    if span is None:
+        return no_fix("the setting is not written in a file", safety)
+    text = read_text(span.file)
+    if text is None:
+        return no_fix("the file cannot be read back", safety)
+    if span.file.endswith(".tf"):
+        edit = _remove_hcl(text, span, name)
+    else:
+        edit = _remove_template(text, span, name)
+    if isinstance(edit, str):
+        return no_fix(edit, safety)
+    return Fix(description=description, safety=safety, edits=[edit])
+
+
+def _remove_template(text: str, span: Span, name: str) -> Edit | str:
+    start, end = region(text, span)
+    value_at = _skip_space(text, start, False)
+    key = None
+    for m in re.finditer(r"""(["']?)""" + re.escape(name) + r"""\1\s*:""", text[:value_at]):
+        key = m
+    if key is None or _skip_space(text, key.end(), True) != value_at:
+        return f"{name} is not written as a key here"
+    key_at = key.start()
+    if span.end_line and span.end_column and not text.lstrip().startswith(("{", "[")):
+        value_end = end
+    else:
+        value_end = _flow_value_end(text, value_at)
+    before = _back_space(text, key_at)
+    after = _skip_space(text, value_end, False)
+    in_flow = (before > 0 and text[before - 1] in "{,") or (after < len(text) and text[after] in ",}")
+    if in_flow:
+        return _member_edit(text, span.file, key_at, value_end)
+    if text[_line_start(text, key_at):key_at].strip():
+        return f"{name} shares its line with another key; remove it by hand"
+    last = value_end
+    if last > value_at and text[last - 1] == "\n":
+        last -= 1
+    rest = text[last:_line_end(text, last)]
+    if rest.strip() and not rest.strip().startswith("#"):
+        return f"{name} shares its last line with another key; remove it by hand"
+    return Edit(span.file, _line_start(text, key_at), _line_end(text, last), "")
+
+
+def _hcl_end(text: str, i: int) -> int:
+    """The offset after the bracket that closes the one opening at ``text[i]`` (strings and comments skipped)."""
+    depth = 0
+    j = i
+    while j < len(text):
+        c = text[j]
+        if c == '"':
+            j += 1
+            while j < len(text) and text[j] != '"':
+                j += 2 if text[j] == "\\" else 1
+        elif c == "#" or text.startswith("//", j):
+            j = _line_end(text, j) - 1
+        elif text.startswith("/*", j):
+            k = text.find("*/", j + 2)
+            j = len(text) if k < 0 else k + 1
+        elif c in "{[(":
+            depth += 1
+        elif c in "}])":
+            depth -= 1
+            if depth == 0:
+                return j + 1
+        j += 1
+    return -1
+
+
+def _remove_hcl(text: str, span: Span, name: str) -> Edit | str:
+    """Remove the block or argument ``name`` on the line of ``span``, whole lines. Where it parts two
+    arguments a blank line stays, so that ``terraform fmt`` alignment of both groups stays as it is."""
+    at, _ = region(text, Span(span.file, span.line))
+    line = text[at:_line_end(text, at)]
+    m = re.match(r"""\s*(?:dynamic\s+"(\w+)"|(\w+))\s*(=|\{)""", line)
+    if m is None or (m.group(1) or m.group(2)) != name:
+        return f"{name} is not written on its own line here"
+    if m.group(3) == "{":
+        close = _hcl_end(text, at + m.end() - 1)
+    else:
+        value_at = _skip_space(text, at + m.end(), False)
+        close = _hcl_end(text, value_at) if text[value_at:value_at + 1] in ("[", "{", "(") else value_at + 1
+    if close < 0:
+        return f"{name} does not end"
+    end = _line_end(text, close - 1)
+    if text[close:end].strip() and not text[close:end].strip().startswith(("#", "//")):
+        return f"{name} shares its last line with something else; remove it by hand"
+    prev_end = at
+    prev_start = _line_start(text, prev_end - 1) if prev_end > 0 else 0
+    prev = text[prev_start:prev_end].strip()
+    nxt = text[end:_line_end(text, end)].strip() if end < len(text) else ""
+    if prev and nxt and not prev.endswith("{") and nxt != "}":
+        return Edit(span.file, at, end, _newline(text))  # keep a blank line between two argument groups
+    if not prev and (nxt == "}" or not nxt):
+        return Edit(span.file, prev_start, end, "")  # no blank line left before the brace or the next blank
+    return Edit(span.file, at, end, "")
+
+
+def set_empty_list(span: Span | None, value: str, description: str, safety: str = "safe") -> Fix:
+    """Write ``value`` (a list) over the empty list ``[]`` written at ``span`` (the value, or a ``.tf``
+    argument line). Anything else there (a reference, a function, other items) gets no fix."""
+    if span is None:
+        return no_fix("the value is not written in the file", safety)
+    text = read_text(span.file)
+    if text is None:
+        return no_fix("the file cannot be read back", safety)
+    start, _ = region(text, Span(span.file, span.line, span.column))
+    if span.file.endswith(".tf"):
+        m = re.compile(r"\s*\w+\s*=\s*(\[\s*\])").match(text, start)
+    else:
+        m = re.compile(r"\s*(\[\s*\])").match(text, start)
+    if m is None:
+        return no_fix("the list is not an empty list written here (it comes from a parameter, a variable or an "
+                      "expression); change it where it is set", safety)
+    return Fix(description=description, safety=safety, edits=[Edit(span.file, m.start(1), m.end(1), value)])
+
+
+# ------------------------------------------------------------------------------------------------- helpers
+
+
+def generated(model: Any, resource: str, name: str) -> Fix | None:
+    """No fix, and why, when ``resource`` is not written by hand in its file: a CDK synth template (the
+    CDK code makes it again) or a resource inside a Terraform module (the module's inputs decide)."""
+    if model.format == "cdk":
+        return no_fix(f"the template is synthesized by CDK; set {name} on {resource} in the CDK code")
+    if resource.startswith("module."):
+        return no_fix(f"{resource} is declared inside a module; set {name} through the module's inputs")
+    return None
+
+
+def string_list(file: str, *items: str) -> str:
+    """A list of strings as the file writes one: quoted in JSON and HCL, plain in YAML."""
+    text = read_text(file) or ""
+    if file.endswith(".tf") or text.lstrip().startswith("{"):
+        return "[" + ", ".join(f'"{i}"' for i in items) + "]"
+    return "[" + ", ".join(items) + "]"

@@ -25,6 +25,11 @@ _SERVICE = {
     "iot": "IoT rule", "apigateway": "API Gateway (REST)", "apigatewayv2": "API Gateway (HTTP)", "alb": "ALB",
     "url": "function URL", "kinesis": "Kinesis", "dynamodb": "DynamoDB stream", "lambda": "Lambda",
     "cognito": "Cognito", "ses": "SES", "msk": "MSK", "kafka": "Kafka", "mq": "Amazon MQ", "docdb": "DocumentDB",
+    "stepfunctions": "Step Functions", "cloudformation": "custom resource", "cloudfront": "Lambda@Edge",
+    "secretsmanager": "Secrets Manager rotation", "iot-authorizer": "IoT authorizer", "appsync": "AppSync",
+    "pipes": "EventBridge Pipes", "pipes-enrichment": "EventBridge Pipes enrichment", "firehose": "Firehose",
+    "config": "Config rule", "codecommit": "CodeCommit", "codepipeline": "CodePipeline",
+    "s3-object-lambda": "S3 Object Lambda",
 }
 
 

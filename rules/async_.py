@@ -28,6 +28,11 @@ _CALLER = {
     "sns": "SNS", "s3": "S3", "eventbridge": "EventBridge rule", "events": "EventBridge rule", "schedule": "EventBridge schedule",
     "scheduler": "EventBridge Scheduler", "logs": "CloudWatch Logs", "iot": "IoT rule", "ses": "SES",
     "config": "Config", "codecommit": "CodeCommit", "lambda": "Lambda (InvocationType=Event)",
+    "stepfunctions": "Step Functions", "cloudformation": "a CloudFormation custom resource",
+    "codepipeline": "CodePipeline", "pipes": "EventBridge Pipes", "appsync": "AppSync",
+    "cloudfront": "Lambda@Edge", "cognito": "Cognito", "secretsmanager": "Secrets Manager rotation",
+    "iot-authorizer": "IoT authorizer", "firehose": "Firehose", "pipes-enrichment": "EventBridge Pipes enrichment",
+    "s3-object-lambda": "S3 Object Lambda",
 }
 #: the service a failure target is, by the Model table that holds it
 _PUT_ACTION = {

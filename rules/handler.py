@@ -9,22 +9,33 @@ not analysed) or without a known trigger gets no finding.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import functools
+from collections.abc import Callable, Iterable, Iterator
 
+from invocation_lint.fixes import Fix, add_setting, generated, set_empty_list, string_list
 from invocation_lint.handlers.facts import HandlerFacts
 from invocation_lint.model import Function, Model, Trigger
 from invocation_lint.registry import Context, Finding, Related, rule
 from invocation_lint.source import Span
 
-from ._common import batch_size, is_fifo, node_label, target_label, trigger_step, value_of, wording
+from ._common import batch_size, is_fifo, node_label, setting, target_label, trigger_step, value_of, wording
 
 NON_HTTP = ("poll-sqs", "poll-stream", "async")
 POLL = ("poll-sqs", "poll-stream")
 
 _CALLER = {"sqs": "SQS", "kinesis": "Kinesis", "dynamodb": "DynamoDB Streams", "sns": "SNS", "s3": "S3",
-           "eventbridge": "EventBridge", "schedule": "an EventBridge schedule", "scheduler": "EventBridge Scheduler",
-           "logs": "CloudWatch Logs", "iot": "IoT", "ses": "SES", "lambda": "an asynchronous invoke",
-           "apigateway": "API Gateway", "apigatewayv2": "the HTTP API", "alb": "the load balancer"}
+           "eventbridge": "EventBridge", "events": "EventBridge", "schedule": "an EventBridge schedule",
+           "scheduler": "EventBridge Scheduler", "logs": "CloudWatch Logs", "iot": "an IoT topic rule",
+           "iot-authorizer": "an IoT custom authorizer", "ses": "SES", "lambda": "an asynchronous invoke",
+           "apigateway": "API Gateway", "apigatewayv2": "the HTTP API", "alb": "the load balancer",
+           "url": "the function URL", "cloudfront": "CloudFront", "cognito": "Cognito", "lex": "Amazon Lex",
+           "connect": "Amazon Connect", "alexa": "Alexa", "stepfunctions": "Step Functions",
+           "appsync": "AppSync", "s3-object-lambda": "S3 Object Lambda", "pipes": "EventBridge Pipes",
+           "pipes-enrichment": "an EventBridge Pipes enrichment", "config": "AWS Config",
+           "codecommit": "CodeCommit", "codepipeline": "CodePipeline",
+           "cloudformation": "a CloudFormation custom resource", "secretsmanager": "Secrets Manager",
+           "firehose": "Kinesis Data Firehose", "kafka": "Kafka", "mq": "Amazon MQ",
+           "docdb": "DocumentDB change streams"}
 
 
 # --------------------------------------------------------------------------------------------- helpers
@@ -39,6 +50,23 @@ def _functions(model: Model) -> Iterator[tuple[Function, HandlerFacts, list[Trig
         triggers = model.triggers_of(fid)
         if triggers:
             yield fn, facts, triggers
+
+
+def _with_calls(check: Callable[[Model, Context], Iterable[Finding]]) -> Callable[[Model, Context], Iterable[Finding]]:
+    """A finding in a helper module the handler calls into (followed a few calls deep) names, as related, the
+    handler's own call that leads there."""
+
+    @functools.wraps(check)
+    def run(model: Model, ctx: Context) -> Iterator[Finding]:
+        for f in check(model, ctx):
+            facts = model.handler_facts.get(f.function or "")
+            file = f.span.file if f.span is not None else ""
+            via = facts.called_from.get(file) if isinstance(facts, HandlerFacts) else None
+            if via is not None:
+                f.related.insert(0, Related(via, f.resource, f"the handler calls into {file} here"))
+            yield f
+
+    return run
 
 
 def _caller(t: Trigger) -> str:
@@ -86,6 +114,7 @@ def _codes(facts: HandlerFacts) -> list[int | None]:
 @rule("HANDLER001", "status-code-returned-to-non-http-caller", "error",
       "A handler invoked by SQS, a stream or an async caller returns an HTTP response that nobody reads.",
       needs_handlers=True)
+@_with_calls
 def status_code_to_non_http(model: Model, ctx: Context) -> Iterable[Finding]:
     """
     ## What it does
@@ -99,8 +128,10 @@ def status_code_to_non_http(model: Model, ctx: Context) -> Iterable[Finding]:
     an asynchronous event is neither retried nor sent to the dead-letter queue. The failure is lost, and
     nothing in the metrics shows it (the function reports no errors).
 
-    The finding is a warning when every returned status code is a literal 2xx: then no failure is hidden
-    today, but the return value is still meaningless to the caller.
+    When every returned status code is a literal 2xx no failure is hidden today. For an SQS queue the finding
+    is then a warning: a status code returned to SQS is the habit that later turns into a `statusCode: 500`
+    that deletes the batch. For a stream or an asynchronous caller it is `info`: the value is ignored, and
+    nothing is lost.
 
     ## Failure path
     `OrdersQueue (SQS) → ProcessOrders [poll, batch 10] → handler returns statusCode 500 → success →
@@ -210,7 +241,7 @@ def status_code_to_non_http(model: Model, ctx: Context) -> Iterable[Finding]:
                    f"{_caller(t)}, which never reads it: {what}.")
         yield Finding(
             code="HANDLER001",
-            severity="warning" if all_2xx else "error",
+            severity=("warning" if any(c.mode == "poll-sqs" for c in callers) else "info") if all_2xx else "error",
             message=message,
             span=bad.span,
             resource=fn.origin,
@@ -243,6 +274,7 @@ def _end(t: Trigger) -> str:
 @rule("HANDLER002", "exception-swallowed", "warning",
       "A broad except/catch in a non-HTTP handler neither re-raises nor reports the failed item.",
       needs_handlers=True)
+@_with_calls
 def exception_swallowed(model: Model, ctx: Context) -> Iterable[Finding]:
     """
     ## What it does
@@ -252,7 +284,10 @@ def exception_swallowed(model: Model, ctx: Context) -> Iterable[Finding]:
     block neither re-raises nor records the failed item (adds it to a list, builds an `itemIdentifier`, sets
     a flag). Returning `{"batchItemFailures": []}` from such a block counts as swallowing: it reports success.
 
-    Narrow handlers (`except KeyError`) are not reported: they are deliberate.
+    Narrow handlers (`except KeyError`) are not reported: they are deliberate. Nor is a block nested, at any
+    depth, in an except/catch that has already reported the failure (added the item to a list, re-raised,
+    passed the error to the callback). Helpers of the project's own modules that the handler hands the event
+    or a record to are read too, a few calls deep: the finding is then at the helper's line.
 
     ## Why is this bad?
     For these callers the only failure signal is an error leaving the handler (or, with
@@ -375,7 +410,10 @@ def exception_swallowed(model: Model, ctx: Context) -> Iterable[Finding]:
                 continue
             how = ("returns an empty batchItemFailures list" if c.returns_empty_failures
                    else "returns a value" if c.returns_value else "carries on")
-            message = (f"The {c.label} in {fn.id}'s handler catches every error and {how} without re-raising "
+            helper = c.span.file.replace("\\", "/").rsplit("/", 1)[-1]
+            where = (f"in {helper}, which {fn.id}'s handler calls," if c.span.file in facts.called_from
+                     else f"in {fn.id}'s handler")
+            message = (f"The {c.label} {where} catches every error and {how} without re-raising "
                        f"or reporting the failed item: {_consequence(model, t)}. The failure never reaches a "
                        "retry, redrive policy or dead-letter queue.")
             yield Finding(
@@ -397,6 +435,7 @@ def exception_swallowed(model: Model, ctx: Context) -> Iterable[Finding]:
 @rule("HANDLER003", "batch-item-failures-ignored", "error",
       "The handler returns batchItemFailures but the mapping does not set ReportBatchItemFailures.",
       needs_handlers=True)
+@_with_calls
 def batch_item_failures_ignored(model: Model, ctx: Context) -> Iterable[Finding]:
     """
     ## What it does
@@ -576,7 +615,23 @@ def batch_item_failures_ignored(model: Model, ctx: Context) -> Iterable[Finding]
                       f"whole batch {gone.split(' ')[0]}"],
                 fix=wording(model, "Add FunctionResponseTypes: [ReportBatchItemFailures] to {mapping}.",
                             mapping=_mapping(t)),
+                autofix=_report_failures_fix(model, t),
             )
+
+
+def _report_failures_fix(model: Model, t: Trigger) -> Fix:
+    """``FunctionResponseTypes: [ReportBatchItemFailures]`` added to the mapping (or the SAM event), or an
+    empty list written there filled in."""
+    name = setting(model, "FunctionResponseTypes")
+    elsewhere = generated(model, t.resource, name)
+    if elsewhere is not None:
+        return elsewhere
+    value = string_list(t.span.file, "ReportBatchItemFailures")
+    description = f"Add {name} = {value} to {t.event_name or t.resource}"
+    rbf = t.report_batch_item_failures
+    if rbf.default:
+        return add_setting(t.span, name, value, description)
+    return set_empty_list(rbf.span, value, description)
 
 
 # ------------------------------------------------------------------------------------------ HANDLER004
@@ -584,6 +639,7 @@ def batch_item_failures_ignored(model: Model, ctx: Context) -> Iterable[Finding]
 
 @rule("HANDLER004", "batch-item-failures-never-reported", "info",
       "ReportBatchItemFailures is on but the handler never returns batchItemFailures.", needs_handlers=True)
+@_with_calls
 def batch_item_failures_never_reported(model: Model, ctx: Context) -> Iterable[Finding]:
     """
     ## What it does
@@ -717,6 +773,7 @@ def batch_item_failures_never_reported(model: Model, ctx: Context) -> Iterable[F
 @rule("HANDLER005", "only-first-record-processed", "error",
       "The handler reads Records[0] and never iterates Records, while a batch can hold more records.",
       needs_handlers=True)
+@_with_calls
 def only_first_record(model: Model, ctx: Context) -> Iterable[Finding]:
     """
     ## What it does
@@ -852,6 +909,7 @@ def only_first_record(model: Model, ctx: Context) -> Iterable[Finding]:
 @rule("HANDLER006", "invalid-item-identifier", "error",
       "batchItemFailures uses an itemIdentifier other than the messageId / sequence number, or an empty one.",
       needs_handlers=True)
+@_with_calls
 def invalid_item_identifier(model: Model, ctx: Context) -> Iterable[Finding]:
     """
     ## What it does
@@ -997,6 +1055,7 @@ def invalid_item_identifier(model: Model, ctx: Context) -> Iterable[Finding]:
 @rule("HANDLER007", "fifo-continues-after-failure", "warning",
       "A FIFO queue handler reports partial failures but keeps processing records after a failure.",
       needs_handlers=True)
+@_with_calls
 def fifo_continues(model: Model, ctx: Context) -> Iterable[Finding]:
     """
     ## What it does
@@ -1165,6 +1224,7 @@ def _proxy_callers(triggers: list[Trigger]) -> list[Trigger]:
 @rule("HANDLER008", "malformed-proxy-response", "error",
       "A handler behind an API Gateway proxy integration or a load balancer returns no statusCode or a "
       "non-string body.", needs_handlers=True)
+@_with_calls
 def malformed_proxy_response(model: Model, ctx: Context) -> Iterable[Finding]:
     """
     ## What it does

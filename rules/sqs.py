@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from invocation_lint.fixes import Fix, add_setting, set_number
+from invocation_lint.fixes import Fix, add_setting, generated, remove_setting, set_number
 from invocation_lint.model import Function, Model, Queue, Redrive, Trigger
 from invocation_lint.registry import Context, Finding, Related, rule
 from invocation_lint.source import Span
@@ -1840,4 +1840,13 @@ def sqs_mapping_destination(model: Model, ctx: Context) -> Iterable[Finding]:
             related=[],
             path=[qlabel, trigger_step(t), "DestinationConfig on an SQS mapping", "mapping rejected: deploy fails"],
             fix=f"Remove {setting(model, 'DestinationConfig')}; give {qname} a {_redrive_word(model)} instead.",
+            autofix=_remove_destination_fix(model, t),
         )
+
+
+def _remove_destination_fix(model: Model, t: Trigger) -> Fix:
+    name = setting(model, "DestinationConfig")
+    elsewhere = generated(model, t.resource, name)
+    if elsewhere is not None:
+        return elsewhere
+    return remove_setting(t.destination_config, name, f"Remove {name} from {t.resource}")

@@ -191,3 +191,20 @@ def test_version_1_baselines_still_match(project: Path) -> None:
         "function": "ProcessOrders", "message": "anything"}]}))
     code, out, err = check("--baseline", "b.json", "t.yaml")
     assert (code, out, err) == (0, "No problems found in 1 file (1 in baseline)\n", "")
+
+
+def test_a_users_round_trip_on_the_example(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As a user adopts invlint: a baseline written at the repository root, then an edit that fixes nothing
+    (VisibilityTimeout 60 → 90 rewords SQS004), then a run from the subdirectory: every finding stays baselined."""
+    import shutil
+
+    shutil.copytree(ROOT / "fixtures" / "example", project / "infra")
+    res = CliRunner().invoke(main, ["check", "--write-baseline", "invlint-baseline.json", "infra"])
+    assert res.stderr == "invlint: wrote 6 findings to invlint-baseline.json\n"
+    template = project / "infra" / "template.yaml"
+    template.write_text(template.read_text().replace("VisibilityTimeout: 60", "VisibilityTimeout: 90"))
+    monkeypatch.chdir(project / "infra")
+    res = CliRunner().invoke(main, ["check", "--format", "json", "."])
+    assert "1 min 30 s" in next(f["message"] for f in json.loads(res.stdout)["findings"] if f["code"] == "SQS004")
+    res = CliRunner().invoke(main, ["check", "--baseline", "../invlint-baseline.json", "."])
+    assert (res.exit_code, res.stdout, res.stderr) == (0, "No problems found in 1 file (6 in baseline)\n", "")

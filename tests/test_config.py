@@ -273,3 +273,20 @@ def test_option_values_in_range_are_used(project: Path) -> None:
     code, _, err = check("t.yaml")
     assert (code, err) == (2, f"invlint: {project / '.invlint.yaml'}: options.SQS001: unknown option 'factor' "
                               "(the rule has no options)\n")
+
+
+def test_exclude_flag_is_repeatable_and_adds_to_the_configuration(project: Path) -> None:
+    for d in ("vendor", "cdk.out", "nested/cdk.out"):
+        (project / d).mkdir(parents=True)
+        (project / d / "t.yaml").write_text(BAD)
+    code, out, _ = check("--format", "json", "--select", "SQS001", ".", "--exclude", "cdk.out")
+    assert sorted(f["file"] for f in json.loads(out)["findings"]) == ["./t.yaml", "./vendor/t.yaml"]
+    code, out, _ = check("--format", "json", "--select", "SQS001", ".", "--exclude", "cdk.out",
+                         "--exclude", "vendor/*.yaml")
+    assert [f["file"] for f in json.loads(out)["findings"]] == ["./t.yaml"]
+    (project / ".invlint.yaml").write_text("exclude: ['vendor/**']\n")
+    code, out, _ = check("--format", "json", "--select", "SQS001", ".", "--exclude", "nested")
+    assert sorted(f["file"] for f in json.loads(out)["findings"]) == ["./cdk.out/t.yaml", "./t.yaml"]
+    # an input named explicitly is left out too: the same rule for every path
+    code, out, _ = check("--format", "json", "--select", "SQS001", "vendor/t.yaml", "t.yaml", "--exclude", "t.yaml")
+    assert json.loads(out)["findings"] == [] and code == 0

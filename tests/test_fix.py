@@ -100,6 +100,39 @@ CASES = [
      ['  name = "jobs"\n', "\n", "  visibility_timeout_seconds = 120\n"]),
     ("sqs/terraform/fire", "main.tf", "SQS005",
      {("aws_sqs_queue_redrive_policy.reports", "aws_lambda_function.worker")}, ["    maxReceiveCount     = 5\n"]),
+    # SQS010: DestinationConfig removed with its lines (block YAML, HCL), or as a member (JSON, flow YAML)
+    ("sqs/cfn/sqs010_fire.yaml", "sqs010_fire.yaml", "SQS010",
+     {("OrdersMapping", "ProcessOrders"), ("ExternalMapping", "ProcessOrders")}, None),
+    ("sqs/sam/sqs010_fire.yaml", "sqs010_fire.yaml", "SQS010", {("OrdersMapping", "ProcessOrders")}, None),
+    ("terraform/sqs/sqs010_fire", "main.tf", "SQS010",
+     {("aws_lambda_event_source_mapping.orders_mapping", "aws_lambda_function.process_orders"),
+      ("aws_lambda_event_source_mapping.external_mapping", "aws_lambda_function.process_orders")}, None),
+    ("terraform/sqs/sam_sqs010_fire", "main.tf", "SQS010",
+     {("aws_lambda_event_source_mapping.orders_mapping", "aws_lambda_function.process_orders")}, None),
+    ("fix/mappings.json", "mappings.json", "SQS010", {("JobsMapping", "Worker")},
+     ['        "FunctionName": {"Ref": "Worker"},\n', '        "BatchSize": 5\n']),
+    ("fix/mappings_flow.yaml", "mappings_flow.yaml", "SQS010", {("M1", "Worker")},
+     ["  M1: {Type: AWS::Lambda::EventSourceMapping, Properties: {EventSourceArn: !GetAtt JobsQueue.Arn, "
+      "FunctionName: !Ref Worker}}\n"]),
+    ("fix/handler_tf", "main.tf", "SQS010", {("aws_lambda_event_source_mapping.orders", "aws_lambda_function.worker")},
+     ["  function_name    = aws_lambda_function.worker.arn\n", "\n", "  batch_size = 5\n"]),
+    # HANDLER003: FunctionResponseTypes added to the mapping or the SAM event, or an empty list filled in
+    ("handlers/python", "template.yaml", "HANDLER003", {("PartialNoFlag", "PartialNoFlag")},
+     ["            FunctionResponseTypes: [ReportBatchItemFailures]\n"]),
+    ("handlers/node", "template.yaml", "HANDLER003",
+     {("PartialJob", "PartialJob"), ("TsPowertoolsNoFlag", "TsPowertoolsNoFlag")}, None),
+    ("handlers/inline/template.yaml", "template.yaml", "HANDLER003", {("InlineNodeMapping", "InlineNode")},
+     ["      FunctionResponseTypes: [ReportBatchItemFailures]\n"]),
+    ("fix/mappings.json", "mappings.json", "HANDLER003", {("JobsMapping", "Worker"), ("EmptyMapping", "Worker")},
+     ['        "BatchSize": 5,\n', '        "FunctionResponseTypes": ["ReportBatchItemFailures"]\n']),
+    ("fix/mappings_flow.yaml", "mappings_flow.yaml", "HANDLER003", {("M1", "Worker")},
+     ["  M1: {Type: AWS::Lambda::EventSourceMapping, Properties: {FunctionResponseTypes: [ReportBatchItemFailures], "
+      "EventSourceArn: !GetAtt JobsQueue.Arn, DestinationConfig: {OnFailure: {Destination: !GetAtt DeadLetters.Arn}}, "
+      "FunctionName: !Ref Worker}}\n"]),
+    ("fix/handler_tf", "main.tf", "HANDLER003",
+     {("aws_lambda_event_source_mapping.orders", "aws_lambda_function.worker"),
+      ("aws_lambda_event_source_mapping.audit", "aws_lambda_function.worker")},
+     ['  function_response_types = ["ReportBatchItemFailures"]\n', "  batch_size = 5\n"]),
 ]
 
 
@@ -169,6 +202,30 @@ def test_no_fix_over_a_parameter(tmp_path: Path) -> None:
     assert "invlint: fixed 1 finding, 1 remaining" in err
     assert rc == 1
     assert len(before.splitlines()) == len(after.splitlines())
+
+
+def test_sam_events_still_translate_after_handler_and_destination_fixes(tmp_path: Path) -> None:
+    pytest.importorskip("samtranslator")
+    from test_sam_translator import compare
+
+    shutil.copytree(FIXTURES / "handlers/python", tmp_path / "p")
+    shutil.copy(FIXTURES / "sqs/sam/sqs010_fire.yaml", tmp_path / "p" / "sqs010.yaml")
+    invoke(tmp_path / "p", "check", "--fix", "--select", "HANDLER003,SQS010", "--root", str(tmp_path / "p"), ".")
+    assert "FunctionResponseTypes: [ReportBatchItemFailures]" in (tmp_path / "p/template.yaml").read_text("utf-8")
+    assert "      DestinationConfig:" not in (tmp_path / "p/sqs010.yaml").read_text("utf-8")
+    compare(str(tmp_path / "p/template.yaml"))
+    compare(str(tmp_path / "p/sqs010.yaml"))
+
+
+def test_no_fix_over_a_terraform_for_each_expression(tmp_path: Path) -> None:
+    """function_response_types = each.value.report ? [...] : null: the expression decides; no second argument."""
+    shutil.copytree(FIXTURES / "terraform/handlers/python", tmp_path / "p")
+    state = snapshot(tmp_path)
+    _, _, err = invoke(tmp_path / "p", "check", "--fix", "-v", "--select", "HANDLER003", "--root",
+                       str(tmp_path / "p"), ".")
+    assert snapshot(tmp_path) == state
+    assert ("src/partial.py:8:5: HANDLER003: no automatic fix: function_response_types is set by an expression "
+            "here") in err
 
 
 def test_no_fix_over_a_terraform_expression(tmp_path: Path) -> None:

@@ -1,5 +1,6 @@
 """The table of invokers: its permission mapping, its rendered page, and the triggers the front-ends build from
-IoT authorizers and topic rules, SES receipt rules and permissions alone (CloudFormation and Terraform twins)."""
+IoT authorizers and topic rules, SES receipt rules, Step Functions Task states, custom resources, Cognito
+triggers, Lambda@Edge, rotation functions and permissions alone (CloudFormation and Terraform twins)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pytest
 from conftest import FIXTURES, finding_tuples, lint
 
 from invocation_lint.formats.aws import PRINCIPALS
+from invocation_lint.formats.callers import json_with_placeholders, state_machine_tasks
 from invocation_lint.formats.invokers import BY_SETTING, INVOKERS, render, ses_mode
 from invocation_lint.load import load_path
 
@@ -109,3 +111,96 @@ def test_verbose_says_the_mode_is_unknown() -> None:
         "states, which invoke in different modes; nothing in this input says which, so its mode is unknown and no "
         "mode-specific rule checks it",
     ]
+
+
+# ------------------------------------------------------------------ callers that name the function themselves
+
+def test_callers_triggers_cloudformation() -> None:
+    assert _triggers(INVOKER_FIXTURES / "cfn" / "callers.yaml") == [
+        ("Audit", "stepfunctions", "async", "AuditFlow"),  # DefinitionString Fn::Sub, InvocationType Event
+        ("Callback", "stepfunctions", "sync", "Workflow"),  # .waitForTaskToken, inside a Parallel branch
+        ("Edge", "cloudfront", "sync", "Cdn"),  # through the function's Version
+        ("Invoke", "stepfunctions", "sync", "Workflow"),  # arn:${AWS::Partition}:states:::lambda:invoke
+        ("Notify", "stepfunctions", "async", "Workflow"),
+        ("Plain", "stepfunctions", "sync", "Workflow"),  # the function ARN as the Resource
+        ("Rotate", "secretsmanager", "sync", "SecretRotation"),
+        ("Sender", "cognito", "sync", "Pool"),  # CustomEmailSender.LambdaArn
+        ("SignUp", "cognito", "sync", "Pool"),
+        ("Substituted", "stepfunctions", "sync", "Workflow"),  # DefinitionSubstitutions
+    ]
+
+
+def test_callers_triggers_terraform() -> None:
+    assert _triggers(FIXTURES / "terraform" / "invokers" / "callers") == [
+        ("aws_lambda_function.audit", "stepfunctions", "async", "aws_sfn_state_machine.audit_flow"),
+        ("aws_lambda_function.callback", "stepfunctions", "sync", "aws_sfn_state_machine.workflow"),
+        ("aws_lambda_function.edge", "cloudfront", "sync", "aws_cloudfront_distribution.cdn"),
+        ("aws_lambda_function.invoke", "stepfunctions", "sync", "aws_sfn_state_machine.workflow"),
+        ("aws_lambda_function.notify", "stepfunctions", "async", "aws_sfn_state_machine.workflow"),
+        ("aws_lambda_function.plain", "stepfunctions", "sync", "aws_sfn_state_machine.workflow"),
+        ("aws_lambda_function.rotate", "secretsmanager", "sync", "aws_secretsmanager_secret_rotation.secret"),
+        ("aws_lambda_function.sender", "cognito", "sync", "aws_cognito_user_pool.pool"),
+        ("aws_lambda_function.sign_up", "cognito", "sync", "aws_cognito_user_pool.pool"),
+        ("aws_lambda_function.substituted", "stepfunctions", "sync", "aws_sfn_state_machine.audit_flow"),
+    ]
+
+
+def test_callers_findings_cloudformation() -> None:
+    found = lint(INVOKER_FIXTURES / "cfn" / "callers.yaml")
+    assert finding_tuples(found) == [
+        ("ASYNC002", "Invoke", 22), ("ASYNC002", "Callback", 33), ("ASYNC002", "Plain", 44),
+        ("ASYNC002", "Substituted", 55), ("ASYNC001", "Notify", 57), ("ASYNC001", "Audit", 66),
+        ("ASYNC002", "SignUp", 85), ("ASYNC002", "Sender", 96), ("ASYNC002", "Edge", 107),
+        ("ASYNC002", "Rotate", 118),
+    ]
+    assert "Notify is invoked asynchronously by Workflow (Step Functions)" in found[4].message
+    assert "Edge is only invoked by Cdn (Lambda@Edge) [sync]" in found[8].message
+
+
+def test_callers_findings_terraform() -> None:
+    found = lint(FIXTURES / "terraform" / "invokers" / "callers")
+    assert finding_tuples(found) == [
+        ("ASYNC002", "aws_lambda_function.invoke", 15), ("ASYNC002", "aws_lambda_function.callback", 27),
+        ("ASYNC002", "aws_lambda_function.plain", 39), ("ASYNC002", "aws_lambda_function.substituted", 51),
+        ("ASYNC001", "aws_lambda_function.notify", 55), ("ASYNC001", "aws_lambda_function.audit", 63),
+        ("ASYNC002", "aws_lambda_function.sign_up", 79), ("ASYNC002", "aws_lambda_function.sender", 91),
+        ("ASYNC002", "aws_lambda_function.edge", 103), ("ASYNC002", "aws_lambda_function.rotate", 115),
+    ]
+
+
+def test_custom_resources_are_async() -> None:
+    path = INVOKER_FIXTURES / "cfn_only" / "custom_resources.yaml"
+    assert _triggers(path) == [
+        ("Provision", "cloudformation", "async", "Bootstrap"),
+        ("Seed", "cloudformation", "async", "SeedData"),
+    ]
+    assert finding_tuples(lint(path)) == [("ASYNC001", "Provision", 7), ("ASYNC001", "Seed", 22)]
+
+
+@pytest.mark.parametrize("path", ["invokers/cfn/callers_clean.yaml", "terraform/invokers/callers_clean",
+                                  "invokers/cfn_only/custom_resources_clean.yaml"])
+def test_callers_clean(path: str) -> None:
+    assert lint(FIXTURES / path) == []
+
+
+def test_state_machine_tasks() -> None:
+    definition = {"States": {
+        "A": {"Type": "Task", "Resource": "arn:aws-cn:states:::lambda:invoke",
+              "Parameters": {"FunctionName": "f", "InvocationType": "DryRun"}},
+        "B": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:lambda:invoke",
+              "Arguments": {"FunctionName": "g", "InvocationType": "Event"}},
+        "C": {"Type": "Map", "ItemProcessor": {"States": {
+            "D": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:1:function:h"}}}},
+        "E": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage", "Parameters": {"QueueUrl": "q"}},
+        "F": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+              "Parameters": {"FunctionName": "i", "InvocationType.$": "$.how"}},
+    }}
+    assert [(t.state, t.function, t.mode) for t in state_machine_tasks(definition)] == [
+        ("B", "g", "async"), ("D", "arn:aws:lambda:us-east-1:1:function:h", "sync"), ("F", "i", "sync"),
+    ]
+
+
+def test_definition_text_with_placeholders() -> None:
+    text = '{"A": "q\\"${X}", "N": ${Timeout}, "L": [${Y}], "S": "a\\\\"}'
+    assert json_with_placeholders(text) == {"A": 'q"${X}', "N": "${Timeout}", "L": ["${Y}"], "S": "a\\"}
+    assert json_with_placeholders("{not json") is None

@@ -132,15 +132,52 @@ def test_github_annotations(result: Result) -> None:
         "%0Apath: OrdersQueue (SQS) → ProcessOrders [poll, batch 10] → no redrive → deleted after 4 days"
         "%0Afix: Add a RedrivePolicy."
     )
+    # errors first (the input error too), then warnings, then notices
+    assert lines[1] == "::error file=bad.yaml,line=3,title=invlint input error::invalid YAML: oops"
     # a multi-line span carries no columns (GitHub ignores them there)
-    assert lines[1] == (
+    assert lines[2] == (
         "::warning file=t.yaml,line=5,endLine=7,title=SQS004 visibility-timeout-below-recommended::"
         "Visibility 60 s < 6 × 30 s."
     )
-    assert lines[2] == "::notice file=other.yaml,line=2,col=3,endLine=2,title=ASYNC004 " \
+    assert lines[3] == "::notice file=other.yaml,line=2,col=3,endLine=2,title=ASYNC004 " \
         "sns-subscription-without-redrive::100%25 of 2,3: lost"
-    assert lines[3] == "::error file=bad.yaml,line=3,title=invlint input error::invalid YAML: oops"
     assert len(lines) == 4
+
+
+def _many(n: int, code: str, severity: str, line0: int) -> list[Finding]:
+    return [Finding(code, f"message {i}", Span("t.yaml", line0 + i, 3), f"Q{i}", None, severity, "x")
+            for i in range(n)]
+
+
+def test_github_shows_ten_of_each_level_then_says_how_many_more() -> None:
+    """GitHub shows 10 annotations of each level per step: the most severe come first, the rest are log lines
+    (never commands), and one notice, placed where GitHub still shows it, says how many and where they are."""
+    infos = _many(12, "ASYNC004", "info", 100)
+    warnings = _many(11, "SQS004", "warning", 200)
+    errors = _many(14, "SQS001", "error", 300)
+    findings = sorted(infos + warnings + errors, key=Finding.sort_key)
+    res = Result(findings, [InputError("bad.yaml", "invalid YAML: oops", 3)], [], [])
+    lines = render(res, "github").splitlines()
+    commands = [line for line in lines if line.startswith("::")]
+    levels = [line.split(" ", 1)[0] for line in commands]
+    assert levels == ["::error"] * 10 + ["::warning"] * 10 + ["::notice"] * 10
+    assert [c.rsplit("::", 1)[1] for c in commands[:10]] == [f"message {i}" for i in range(10)]
+    assert commands[20] == (
+        "::notice title=invlint%3A more findings::5 more errors, 1 more warning and 3 more notices are not shown "
+        "as annotations (GitHub shows 10 of each level per step): they are listed in this step's log, and in full "
+        "in the text report (invlint check) and the SARIF report (invlint check --format sarif)")
+    rest = lines[len(commands):]
+    assert lines[:len(commands)] == commands
+    assert rest == (
+        [f"invlint: t.yaml:{300 + i}:3 error SQS001 x: message {i}" for i in range(10, 14)]
+        + ["invlint: bad.yaml:3 error input error: invalid YAML: oops",
+           "invlint: t.yaml:210:3 warning SQS004 x: message 10"]
+        + [f"invlint: t.yaml:{100 + i}:3 info ASYNC004 x: message {i}" for i in range(9, 12)])
+
+    # at most 10 of each: no summary, nothing left out
+    few = Result(errors[:10] + warnings[:10] + infos[:10], [], [], [])
+    assert [line.split(" ", 1)[0] for line in render(few, "github").splitlines()] == \
+        ["::error"] * 10 + ["::warning"] * 10 + ["::notice"] * 10
 
 
 def test_github_escaping() -> None:
@@ -257,3 +294,37 @@ def test_sarif_uris_and_fingerprints_belong_to_the_repository(tmp_path: Path, mo
     (tmp_path / "infra" / "t.yaml").write_text("# a comment\n" + bad.replace("VisibilityTimeout: 180",
                                                                              "VisibilityTimeout: 90"))
     assert sarif(tmp_path, "infra") == (root_uri, from_root)
+
+
+def test_markdown_summary(result: Result) -> None:
+    lines = render(result, "markdown").splitlines()
+    assert lines == [
+        "## invlint",
+        "",
+        "1 error, 1 warning, 1 info in 2 files (3 checked); 1 input error",
+        "",
+        "| Rule | Severity | Findings |",
+        "|---|---|---:|",
+        "| ASYNC004 sns-subscription-without-redrive | info | 1 |",
+        "| SQS001 sqs-queue-without-redrive | error | 1 |",
+        "| SQS004 visibility-timeout-below-recommended | warning | 1 |",
+        "",
+        "| Severity | Rule | Where | Resource | Message |",
+        "|---|---|---|---|---|",
+        "| error | SQS001 | t.yaml:2 | OrdersQueue | A failing message returns every 30 s until it expires after "
+        "4 days; nothing keeps it. |",
+        "| warning | SQS004 | t.yaml:5 | OrdersQueue | Visibility 60 s < 6 × 30 s. |".replace("<", "\\<"),
+        "| info | ASYNC004 | other.yaml:2 | Fn | 100% of 2,3: lost |",
+        "",
+        "| Input error | Message |",
+        "|---|---|",
+        "| bad.yaml:3 | invalid YAML: oops |",
+    ]
+
+
+def test_markdown_escapes_what_comes_from_the_input() -> None:
+    f = Finding("SQS001", "a | b <img src=x> [link](https://e.x) @team `c`\nnext", Span("x|y.yaml", 1), "Q*1*",
+                None, "error", "sqs-queue-without-redrive")
+    row = render(Result([f], [], [], []), "markdown").splitlines()[-1]
+    assert row == ("| error | SQS001 | x\\|y.yaml:1 | Q\\*1\\* | a \\| b \\<img src=x\\> \\[link\\](https://e.x) "
+                   "\\@team \\`c\\`\\\\nnext |")

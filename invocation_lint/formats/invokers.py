@@ -44,6 +44,8 @@ class Invoker:
 
 
 _LAMBDA_SERVICES = "https://docs.aws.amazon.com/lambda/latest/dg/lambda-services.html"
+#: the operator guide's table of callers by mode (synchronous, asynchronous, polling)
+_MODES = "https://docs.aws.amazon.com/lambda/latest/operatorguide/invocation-modes.html"
 
 INVOKERS: tuple[Invoker, ...] = (
     Invoker(
@@ -86,9 +88,8 @@ INVOKERS: tuple[Invoker, ...] = (
         "`LambdaFunctionAssociations[].LambdaFunctionARN`",
         "`aws_cloudfront_distribution` `default_cache_behavior`/`ordered_cache_behavior` "
         "`lambda_function_association` `lambda_arn`",
-        ("https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/lambda-at-the-edge.html",),
+        ("https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/lambda-at-the-edge.html", _MODES),
         principals=("cloudfront",),
-        read=False,
     ),
     Invoker(
         "cognito", "Cognito user pool triggers", SYNC,
@@ -98,9 +99,9 @@ INVOKERS: tuple[Invoker, ...] = (
         "`CustomEmailSender`, `CustomSMSSender`)",
         "`aws_cognito_user_pool` `lambda_config` (`pre_sign_up`, `post_confirmation`, ..., "
         "`custom_email_sender`, `custom_sms_sender`, `pre_token_generation_config`)",
-        ("https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-working-with-lambda-triggers.html",),
-        sam="`Cognito` event", principals=("cognito-idp",),
-        read=False,
+        ("https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-working-with-lambda-triggers.html",
+         _MODES),
+        sam="`Cognito` event (its permission)", principals=("cognito-idp",),
     ),
     Invoker(
         "lex", "Amazon Lex code hooks", SYNC,
@@ -132,11 +133,13 @@ INVOKERS: tuple[Invoker, ...] = (
         "`AWS::StepFunctions::StateMachine` `Definition`/`DefinitionString` Task `Resource`: a function ARN or "
         "`arn:aws:states:::lambda:invoke`; `.waitForTaskToken`; `Parameters.InvocationType`",
         "`aws_sfn_state_machine` `definition`",
-        ("https://docs.aws.amazon.com/step-functions/latest/dg/connect-lambda.html",),
-        sam="`AWS::Serverless::StateMachine` `Definition`", principals=("states",),
-        decided_by="`lambda:invoke` (or the function ARN) waits for the response: sync; `.waitForTaskToken` "
-                   "waits for the token the function sends back; `Parameters.InvocationType: Event`: async",
-        modes=(SYNC, ASYNC), read=False,
+        ("https://docs.aws.amazon.com/step-functions/latest/dg/lambda-iam.html",),
+        sam="`AWS::Serverless::StateMachine` `Definition`, `DefinitionSubstitutions`", principals=("states",),
+        decided_by="`lambda:invoke` (or the function ARN as the `Resource`) waits for the response: sync; "
+                   "`.waitForTaskToken` invokes the same way and then waits for the token; "
+                   "`Parameters.InvocationType: Event`: async. A `FunctionName.$` chosen at run time names no "
+                   "function",
+        modes=(SYNC, ASYNC),
     ),
     Invoker(
         "appsync", "AppSync Lambda data sources", BY_SETTING,
@@ -261,18 +264,15 @@ INVOKERS: tuple[Invoker, ...] = (
     Invoker(
         "cloudformation", "CloudFormation custom resources", ASYNC,
         "`AWS::CloudFormation::CustomResource` / `Custom::*` `ServiceToken`", "(none: CloudFormation only)",
-        ("https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-custom-resources-lambda.html",
-         _LAMBDA_SERVICES),
+        ("https://docs.aws.amazon.com/lambda/latest/dg/services-cloudformation.html", _MODES),
         principals=("cloudformation",),
-        read=False,
     ),
     Invoker(
         "secretsmanager", "Secrets Manager rotation", SYNC,
         "`AWS::SecretsManager::RotationSchedule` `RotationLambdaARN`",
         "`aws_secretsmanager_secret_rotation` `rotation_lambda_arn`",
-        ("https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_lambda.html", _LAMBDA_SERVICES),
+        ("https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_lambda.html",),
         principals=("secretsmanager",),
-        read=False,
     ),
     Invoker(
         "firehose", "Kinesis Data Firehose transformation", SYNC,

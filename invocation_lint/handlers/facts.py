@@ -61,10 +61,13 @@ class CatchFact(Record):
     stops_loop: bool = False  # breaks out of, or returns from, that loop
     flag_checked: bool = False  # sets a name that the loop reads outside the try (a "stop" flag)
     label: str = "except Exception"
+    #: nested in an except/catch that has already reported the failure (added the item, re-raised, passed the
+    #: error to the callback): what this block does with its own error loses nothing
+    follows_report: bool = False
 
     @property
     def swallows(self) -> bool:
-        return not self.reraises and (not self.records or self.returns_empty_failures)
+        return not self.follows_report and not self.reraises and (not self.records or self.returns_empty_failures)
 
 
 @record
@@ -107,6 +110,9 @@ class HandlerFacts(Record):
     powertools_fifo: bool = False  # ``SqsFifoPartialProcessor``: stops at the first failure
     #: where the code builds a ``batchItemFailures`` response (first place)
     batch_failures_span: Span | None = None
+    #: helper files of the project the handler calls into (followed a few calls deep) → the handler's call
+    #: that leads there: facts in those files are shown with it
+    called_from: dict[str, Span] = field(default_factory=dict)
 
     @property
     def reports_batch_failures(self) -> bool:

@@ -3,12 +3,17 @@
 This module is imported only when a Node.js handler is found, so tree-sitter is never loaded for a project of
 Python functions. It finds the exported handler (``exports.handler =``, ``module.exports = {handler}``,
 ``export const handler =``, ``export async function handler``, ``export { x as handler }``, ``export default``,
-a middleware wrapper such as ``middy(fn)``), follows a delegation to a helper of the same module or of a sibling
-module one level away, and records the same facts as the Python analysis.
+a middleware wrapper such as ``middy(fn)``), follows a delegation to a helper of the same module or of another
+module of the project (``require('./lib/store')``, ``import { save } from './lib/store'``, re-exports, ``index``
+files, TypeScript paths without extension), and the calls that hand a helper the event or a record, up to
+``MAX_FOLLOW_DEPTH`` calls deep; it records the same facts as the Python analysis. Modules are read only through
+``Source.read_sibling`` (inside the project), at most ``MAX_MODULES`` for one handler, each at most
+``MAX_MODULE_BYTES``, and each is parsed once, so an import cycle is read once.
 """
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Iterator
 from typing import Any
 
@@ -31,7 +36,13 @@ POWERTOOLS_PROCESSORS = {"BatchProcessor", "BatchProcessorSync", "SqsFifoPartial
                          "SqsFifoPartialProcessorAsync"}
 MESSAGE_ID_KEYS = {"messageId", "MessageId"}
 SEQUENCE_KEYS = {"sequenceNumber", "SequenceNumber"}
-SIBLING_SUFFIXES = ("", ".js", ".mjs", ".cjs", ".ts", ".mts", ".cts", "/index.js", "/index.ts")
+SIBLING_SUFFIXES = ("", ".js", ".mjs", ".cjs", ".ts", ".mts", ".cts", ".tsx", "/index.js", "/index.mjs",
+                    "/index.cjs", "/index.ts", "/index.tsx")
+#: calls followed from the handler into helpers; modules read for one handler; bytes of one helper module
+MAX_FOLLOW_DEPTH = 3
+MAX_MODULES = 24
+MAX_MODULE_BYTES = 256 * 1024
+MAX_LOOKUPS = 400  # paths tried (``import json`` tries json.py and json/__init__.py in the code)
 
 _PARSERS: dict[str, Any] = {}
 
@@ -62,8 +73,10 @@ def _grammar_for(display: str, language: str) -> str:
 class _File:
     """One parsed module: its exports, top-level bindings and imports."""
 
-    def __init__(self, root: Node, data: bytes, display: str, line_offset: int, column_offset: int) -> None:
+    def __init__(self, root: Node, data: bytes, display: str, line_offset: int, column_offset: int,
+                 rel: str = "") -> None:
         self.root = root
+        self.rel = rel  # the path relative to the handler's directory (``lib/store.js``)
         self.data = data
         self.display = display
         self.line_offset = line_offset
@@ -271,7 +284,8 @@ def _unwrap(node: Node) -> Node:
     return node
 
 
-def _parse(text: str, display: str, language: str, line_offset: int = 0, column_offset: int = 0) -> _File | Span:
+def _parse(text: str, display: str, language: str, line_offset: int = 0, column_offset: int = 0,
+           rel: str = "") -> _File | Span:
     data = text.encode("utf-8", errors="replace")
     tree = _parser(_grammar_for(display, language)).parse(data)
     root = tree.root_node
@@ -279,7 +293,7 @@ def _parse(text: str, display: str, language: str, line_offset: int = 0, column_
         err = _first_error(root)
         row = err.start_point[0] if err is not None else 0
         return Span(display, -line_offset if line_offset < 0 else row + 1 + line_offset, 1)
-    return _File(root, data, display, line_offset, column_offset)
+    return _File(root, data, display, line_offset, column_offset, rel)
 
 
 def _first_error(node: Node) -> Node | None:
@@ -319,12 +333,14 @@ def analyse_javascript(src: Source, facts: HandlerFacts) -> None:
     offset = src.line_offset
     facts.language = "typescript" if _grammar_for(src.display, src.language) != "javascript" else "javascript"
     facts.file = src.display
-    parsed = _parse(src.text, src.display, src.language, offset, src.column_offset)
+    parsed = _parse(src.text, src.display, src.language, offset, src.column_offset,
+                    posixpath.basename(src.display.replace("\\", "/").rsplit("!", 1)[-1]))
     if isinstance(parsed, Span):
         facts.parse_error = parsed
         return
     head, _, nested = src.function_name.partition(".")
-    found = _resolve_export(parsed, head, src, 0)
+    mods = _Modules(src, parsed)
+    found = _resolve_export(parsed, head, mods, 0)
     if found is None:
         if not parsed.dynamic:
             facts.missing = "function"
@@ -342,25 +358,25 @@ def analyse_javascript(src: Source, facts: HandlerFacts) -> None:
         return
     facts.analysed = True
     facts.wrapped = wrapped
-    _Analyser(file, src, facts).function(file, fn, 0)
+    _Analyser(file, mods, facts).function(file, fn, 0)
 
 
-def _resolve_export(file: _File, name: str, src: Source, depth: int) -> tuple[_File, Node | None, bool] | None:
+def _resolve_export(file: _File, name: str, mods: _Modules, depth: int) -> tuple[_File, Node | None, bool] | None:
     if name not in file.exports:
         return None
     value = file.exports[name]
     if isinstance(value, tuple):  # export { x } from './y'
-        sib = _sibling(file, src, value[0]) if depth == 0 else None
-        if sib is not None:
-            found = _resolve_export(sib, value[1], src, depth + 1)
+        sib = mods.module(file, value[0]) if depth <= MAX_FOLLOW_DEPTH else None
+        if sib is not None and sib is not file:
+            found = _resolve_export(sib, value[1], mods, depth + 1)
             if found is not None:
                 return found
         return file, None, False
-    fn, wrapped, other = _function_of(file, value, src, depth)
+    fn, wrapped, other = _function_of(file, value, mods, depth)
     return (other or file), fn, wrapped
 
 
-def _function_of(file: _File, node: Node, src: Source, depth: int,
+def _function_of(file: _File, node: Node, mods: _Modules, depth: int,
                  seen: int = 0) -> tuple[Node | None, bool, _File | None]:
     """The function a value denotes: a function literal, a binding of one, a wrapper's argument, an import."""
     node = _unwrap(node)
@@ -371,12 +387,12 @@ def _function_of(file: _File, node: Node, src: Source, depth: int,
     if node.type in ("identifier", "shorthand_property_identifier", "shorthand_property_identifier_pattern"):
         name = file.text(node)
         if name in file.bindings and file.bindings[name] is not node:
-            return _function_of(file, file.bindings[name], src, depth, seen + 1)
-        if name in file.imports and depth == 0:
+            return _function_of(file, file.bindings[name], mods, depth, seen + 1)
+        if name in file.imports and depth <= MAX_FOLLOW_DEPTH:
             module, imported = file.imports[name]
-            sib = _sibling(file, src, module)
-            if sib is not None and imported != "*":
-                found = _resolve_export(sib, imported, src, depth + 1)
+            sib = mods.module(file, module)
+            if sib is not None and sib is not file and imported != "*":
+                found = _resolve_export(sib, imported, mods, depth + 1)
                 if found is not None:
                     return found[1], found[2], found[0]
         return None, False, None
@@ -392,22 +408,71 @@ def _function_of(file: _File, node: Node, src: Source, depth: int,
             break
         args = inner.child_by_field_name("arguments")
         for a in args.named_children if args is not None else ():
-            got, _, other = _function_of(file, a, src, depth, seen + 1)
+            got, _, other = _function_of(file, a, mods, depth, seen + 1)
             if got is not None:
                 return got, True, other
         return None, True, None
     return None, False, None
 
 
-def _sibling(file: _File, src: Source, module: str) -> _File | None:
-    if not module.startswith("./"):
+class _Modules:
+    """The project's modules as relative ``require``/``import`` specifiers name them: read through
+    ``Source.read_sibling``, parsed once each (an import cycle is read once), at most ``MAX_MODULES``."""
+
+    def __init__(self, src: Source, handler: _File) -> None:
+        self.src = src
+        self.cache: dict[str, _File | None] = {handler.rel: handler}
+        self.read = 0  # files read (the budget); paths looked up are bounded apart (``MAX_LOOKUPS``)
+
+    def load(self, rel: str) -> _File | None:
+        rel = posixpath.normpath(rel)
+        if rel in self.cache:
+            return self.cache[rel]
+        if self.read >= MAX_MODULES or len(self.cache) >= MAX_LOOKUPS:
+            return None
+        got = self.src.read_sibling(rel)
+        self.read += got is not None
+        parsed = None
+        if got is not None and len(got[0]) <= MAX_MODULE_BYTES and rel.endswith(
+            (".js", ".mjs", ".cjs", ".ts", ".mts", ".cts", ".tsx")
+        ):
+            lang = "typescript" if got[1].endswith((".ts", ".mts", ".cts", ".tsx")) else "javascript"
+            parsed = _parse(got[0], got[1], lang, rel=rel)
+        self.cache[rel] = parsed if isinstance(parsed, _File) else None
+        return self.cache[rel]
+
+    def module(self, file: _File, spec: str) -> _File | None:
+        """The file a relative specifier names from ``file``: as written, with an extension, an ``index``
+        file of a folder, or the TypeScript source of a ``.js`` specifier."""
+        if not spec.startswith(("./", "../")):
+            return None  # a package (node_modules) or a path alias: not the project's own code to follow
+        path = posixpath.join(posixpath.dirname(file.rel), spec)
+        cands = [path + suffix for suffix in SIBLING_SUFFIXES]
+        stem, ext = posixpath.splitext(path)
+        if ext in (".js", ".mjs", ".cjs"):
+            cands += [stem + {".js": ".ts", ".mjs": ".mts", ".cjs": ".cts"}[ext], stem + ".tsx"]
+        for cand in cands:
+            got = self.load(cand)
+            if got is not None:
+                return got
         return None
-    for suffix in SIBLING_SUFFIXES:
-        got = src.read_sibling(module + suffix)
-        if got is not None:
-            parsed = _parse(got[0], got[1], "typescript" if got[1].endswith(".ts") else "javascript")
-            return parsed if isinstance(parsed, _File) else None
-    return None
+
+
+def _callee(file: _File, callee: Node, mods: _Modules) -> tuple[_File, Node] | None:
+    """The project function a call names: ``save`` (declared, required or imported) or ``store.save`` (``const
+    store = require('./store')``, ``import * as store from './store'``)."""
+    if callee.type == "member_expression":
+        obj, prop = _obj(callee), callee.child_by_field_name("property")
+        if obj is None or prop is None or obj.type != "identifier" or file.text(obj) not in file.imports:
+            return None
+        module, imported = file.imports[file.text(obj)]
+        target = mods.module(file, module) if imported == "*" else None
+        if target is None or target is file:
+            return None
+        found = _resolve_export(target, file.text(prop), mods, 1)
+        return (found[0], found[1]) if found is not None and found[1] is not None else None
+    got, _, other = _function_of(file, callee, mods, 0)
+    return (other or file, got) if got is not None else None
 
 
 # --------------------------------------------------------------------------------------------- analysis
@@ -457,14 +522,18 @@ def _params(fn: Node) -> list[Node]:
 
 
 class _Analyser:
-    def __init__(self, file: _File, src: Source, facts: HandlerFacts) -> None:
+    def __init__(self, file: _File, mods: _Modules, facts: HandlerFacts) -> None:
         self.file = file
-        self.src = src
+        self.mods = mods
+        self.items: set[str] = set()  # names of the current function that hold the event or a record
+        self.via: Span | None = None  # the handler's own call that led into the current helper
+        #: the current helper is called from a catch block that has already reported the failure
+        self.after_report = False
         self.facts = facts
         self.followed: set[tuple[str, int]] = set()
         self.callback: str | None = None  # the handler's callback parameter, if it has one
 
-    def function(self, file: _File, fn: Node, depth: int) -> None:
+    def function(self, file: _File, fn: Node, depth: int, call: Node | None = None) -> None:
         key = (file.display, fn.start_byte)
         if key in self.followed:
             return
@@ -472,11 +541,16 @@ class _Analyser:
         if depth > 0 and _too_large(fn) is not None:  # a helper too large to follow: what it does stays unknown
             self.facts.opaque_returns = True
             return
-        prev, prev_callback, self.file = self.file, self.callback, file
+        prev, prev_callback, prev_items, prev_via = self.file, self.callback, self.items, self.via
+        if call is not None and self.via is None:
+            self.via = self.file.span(call)
+        if self.via is not None and file.display != self.facts.file:
+            self.facts.called_from.setdefault(file.display, self.via)
+        self.file = file
         try:
             self._function(fn, depth)
         finally:
-            self.file, self.callback = prev, prev_callback
+            self.file, self.callback, self.items, self.via = prev, prev_callback, prev_items, prev_via
 
     def _function(self, fn: Node, depth: int) -> None:
         f, file = self.facts, self.file
@@ -491,6 +565,7 @@ class _Analyser:
                     aliases.add("Records")
         nodes = list(_walk(fn))
         assigns = self._assignments(nodes, aliases)
+        self.items = self._items(fn, nodes, params, event, aliases, depth)
         body = fn.child_by_field_name("body")
         has_return = False
         if body is not None and body.type != "statement_block" and fn.type == "arrow_function":
@@ -618,7 +693,7 @@ class _Analyser:
                 return
             if name and name == self.callback:  # ``return callback(null, response)``: read as the call itself
                 return
-            if depth == 0 and callee is not None and callee.type == "identifier" and self._follow(value, event):
+            if depth < MAX_FOLLOW_DEPTH and callee is not None and self._follow(value, event, depth):
                 return
         f.opaque_returns = True
 
@@ -698,8 +773,26 @@ class _Analyser:
                 return kinds.pop()
         return "unknown"
 
-    def _follow(self, call: Node, event: str | None) -> bool:
-        """``return helper(event)``: read a helper of this module (or a sibling one) as the handler."""
+    def _items(self, fn: Node, nodes: list[tuple[Node, bool]], params: list[Node], event: str | None,
+               aliases: set[str], depth: int) -> set[str]:
+        """What a call may take that makes it part of handling the batch: the event, the records, one record
+        (a ``for...of`` variable, a ``Records.forEach`` callback's parameter); in a helper, what it was given."""
+        file = self.file
+        if depth > 0:
+            out = {file.text(p) for p in params if p.type == "identifier"}
+        else:
+            out = ({event} if event else set()) | aliases
+        for n, _own in nodes:
+            if n.type == "for_in_statement" and (depth > 0 or self._mentions_batch(n, aliases, header_only=True)):
+                left = n.child_by_field_name("left")
+                out |= {file.text(i) for i, _ in [(left, True), *_walk(left)] if i.type == "identifier"} if left else set()
+            elif n.type in FUNCTION_TYPES and self._records_loop(n.named_children[0] if n.named_children else n, fn,
+                                                                 aliases)[1]:
+                out |= {file.text(p) for p in _params(n)[:1] if p.type == "identifier"}
+        return out
+
+    def _follow(self, call: Node, event: str | None, depth: int) -> bool:
+        """``return helper(event)``: read a helper of this module (or another of the project) as the handler."""
         file = self.file
         callee = call.child_by_field_name("function")
         args = call.child_by_field_name("arguments")
@@ -707,10 +800,10 @@ class _Analyser:
             return False
         if not any(a.type == "identifier" and file.text(a) == event for a in args.named_children):
             return False
-        got, _, other = _function_of(file, callee, self.src, 0)
-        if got is None:
+        found = _callee(file, callee, self.mods)
+        if found is None:
             return False
-        self.function(other or file, got, 1)
+        self.function(found[0], found[1], depth + 1, call)
         return True
 
     def _call(self, n: Node, fn: Node, depth: int, event: str | None, own: bool) -> None:
@@ -722,18 +815,27 @@ class _Analyser:
             f.powertools_batch = f.powertools_batch or file.span(n)
             self._processor_kind(n)
         args = n.child_by_field_name("arguments")
-        if event is not None and own and args is not None and any(
-            a.type == "identifier" and file.text(a) == event for a in args.named_children
-        ) and not _harmless(name) and (callee is None or _function_of(file, callee, self.src, 1)[0] is None):
+        arg_names = {file.text(a) for a in args.named_children if a.type == "identifier"} if args is not None else set()
+        found = _callee(file, callee, self.mods) if callee is not None and arg_names & (self.items | {event}) else None
+        if event is not None and own and event in arg_names and not _harmless(name) and found is None:
             f.iterates_records = True  # the whole event goes where we cannot follow: it may be iterated there
-        if depth == 0 and own and callee is not None and callee.type == "identifier":
-            parent = n.parent
-            while parent is not None and parent.type in UNWRAP:
-                parent = parent.parent
-            if parent is not None and parent.type == "expression_statement":
-                saved = list(f.returns), f.opaque_returns, f.falls_through
-                if self._follow(n, event):
-                    f.returns, f.opaque_returns, f.falls_through = saved
+        if depth >= MAX_FOLLOW_DEPTH or found is None or not arg_names & self.items:
+            return
+        # a statement ``helper(event)`` or ``await save(record)``, or the body of ``(r) => save(r)``: its result
+        # is not the handler's, its catches and record handling are
+        node, parent = n, n.parent
+        while parent is not None and parent.type in UNWRAP:
+            node, parent = parent, parent.parent
+        if parent is not None and (parent.type == "expression_statement" or parent.type == "arrow_function"
+                                   and parent.child_by_field_name("body") == node):
+            saved = list(f.returns), f.opaque_returns, f.falls_through
+            after = self.after_report
+            self.after_report = after or self._follows_report(n, fn, self.callback, stops=False)
+            try:
+                self.function(found[0], found[1], depth + 1, n)
+            finally:
+                self.after_report = after
+            f.returns, f.opaque_returns, f.falls_through = saved
 
     def _processor_kind(self, call: Node) -> None:
         file = self.file
@@ -831,7 +933,65 @@ class _Analyser:
                     flag = True
                     break
         self.facts.catches.append(CatchFact(file.span(clause), reraises, records, returns_empty, returns_value,
-                                            loop is not None, stops, flag, label))
+                                            loop is not None, stops, flag, label,
+                                            self.after_report or self._follows_report(clause, fn, callback, stops)))
+
+    def _follows_report(self, clause: Node, fn: Node, callback: str | None, stops: bool) -> bool:
+        """Whether ``clause`` sits, at any depth, in a catch block (or ``.catch()`` callback) that reports the
+        failure itself: rethrows, rejects, passes the error to the callback, pushes to a list or builds an
+        ``itemIdentifier``. A report after ``clause`` counts only when ``clause`` does not return or break."""
+        at = clause.start_byte
+        cur = clause.parent
+        while cur is not None and cur != fn:
+            block = None
+            if cur.type == "catch_clause":
+                block = cur.child_by_field_name("body")
+            elif cur.type in FUNCTION_TYPES and cur.parent is not None and cur.parent.type == "arguments":
+                call = cur.parent.parent
+                callee = call.child_by_field_name("function") if call is not None else None
+                if callee is not None and callee.type == "member_expression" and _prop(self.file, callee) == "catch":
+                    block = cur.child_by_field_name("body")
+            if block is not None:
+                for n in self._block_nodes(block):
+                    if (not stops or n.start_byte < at) and self._reports(n, callback):
+                        return True
+            cur = cur.parent
+        return False
+
+    def _block_nodes(self, block: Node) -> Iterator[Node]:
+        """The nodes of a catch block that run on its way through: not those of nested catch clauses (they run
+        only on another error), nor of nested functions."""
+        yield block
+        stack = list(reversed(block.named_children))
+        while stack:
+            n = stack.pop()
+            yield n
+            if n.type in FUNCTION_TYPES or n.type == "catch_clause":
+                continue
+            stack.extend(c for c in reversed(n.named_children) if c.type != "catch_clause")
+
+    def _reports(self, n: Node, callback: str | None) -> bool:
+        file = self.file
+        if n.type == "throw_statement":
+            return True
+        if n.type == "call_expression":
+            callee = n.child_by_field_name("function")
+            name = file.text(callee) if callee is not None else ""
+            args = n.child_by_field_name("arguments")
+            first = args.named_children[0] if args is not None and args.named_children else None
+            if name in ("Promise.reject", "process.exit", "context.fail", "reject") or (
+                name in (callback, "context.done") and first is not None and first.type not in ("null", "undefined")
+            ):
+                return True
+            if callee is not None and callee.type == "member_expression" and name.rsplit(".", 1)[-1] in (
+                RECORDING_METHODS
+            ):
+                return True
+            return callee is not None and callee.type == "identifier" and self._raises(name)
+        if n.type == "pair":
+            k = n.child_by_field_name("key")
+            return k is not None and file.text(k).strip("'\"") == "itemIdentifier"
+        return n.type == "shorthand_property_identifier" and file.text(n) == "itemIdentifier"
 
     def _raises(self, name: str) -> bool:
         node = self.file.bindings.get(name)

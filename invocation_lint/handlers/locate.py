@@ -53,6 +53,9 @@ class Source:
     line_offset: int = 0
     column_offset: int = 0
     read_sibling: Callable[[str], tuple[str, str] | None] = field(default=lambda rel: None)
+    #: the code root (``CodeUri``, the zip's top) relative to the handler's directory: absolute Python imports
+    #: are resolved against it
+    root_prefix: str = ""
 
 
 @dataclass
@@ -316,7 +319,12 @@ def _try(root: str, base: str, rel: str, language: Language, name: str) -> Sourc
     if text is None:
         return None
     return Source(_lang_of_file(path, language), text, display_path(path), name,
-                  read_sibling=_sibling_reader(os.path.dirname(path), base, language))
+                  read_sibling=_sibling_reader(os.path.dirname(path), base, language),
+                  root_prefix=_prefix(os.path.relpath(root, os.path.dirname(path))))
+
+
+def _prefix(rel: str) -> str:
+    return "" if rel in (".", "") else rel.replace(os.sep, "/")
 
 
 def _from_single_file(code: CodeLocation, base: str, language: Language, module: str,
@@ -452,7 +460,8 @@ def _from_zip(code: CodeLocation, language: Language, module: str, name: str) ->
                     t = _texts.get(m)
                     return (t, f"{disp}!{m}") if t is not None else None
 
-                return Source(_lang_of_file(rel, language), text, f"{disp}!{rel}", name, read_sibling=sibling)
+                return Source(_lang_of_file(rel, language), text, f"{disp}!{rel}", name, read_sibling=sibling,
+                              root_prefix=_prefix(os.path.relpath(".", os.path.dirname(rel) or ".")))
         stem = module
         if any(m.split(".", 1)[0] == stem for m in members):
             return NoSource(f"{path}: handler module {module} is not a source file")

@@ -4,12 +4,17 @@ Finds the function named by ``Handler`` in its module (a ``def``, an alias, or a
 module one level away), then records what it returns, which broad ``except`` blocks swallow errors, how it reads
 ``Records``, where ``itemIdentifier`` values come from and whether Powertools batch utilities handle the batch.
 A handler that only delegates (``return process(event, context)``) is followed into a helper of the same module
-or of a sibling module, one level deep.
+or of another module of the project (relative imports, and absolute ones resolved against the code root), and
+so are the calls that hand it the event or a record, up to ``MAX_FOLLOW_DEPTH`` calls deep: what those helpers
+do with their errors and records is what the handler does. Modules are read only through ``Source.read_sibling``
+(inside the project), at most ``MAX_MODULES`` of them, each at most ``MAX_MODULE_BYTES``; each is parsed once,
+so an import cycle is read once.
 """
 
 from __future__ import annotations
 
 import ast
+import posixpath
 from collections.abc import Iterator
 from http import HTTPStatus
 
@@ -35,13 +40,20 @@ SEQUENCE_KEYS = {"sequenceNumber", "SequenceNumber", "sequence_number"}
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 
+#: calls followed from the handler into helpers; modules read for one handler; bytes of one helper module
+MAX_FOLLOW_DEPTH = 3
+MAX_MODULES = 24
+MAX_MODULE_BYTES = 256 * 1024
+MAX_LOOKUPS = 400  # paths tried (``import json`` tries json.py and json/__init__.py in the code)
+
 
 class _File:
     """One parsed module: its text location, its top-level names and a parent map, built once."""
 
-    def __init__(self, tree: ast.Module, display: str, line_offset: int, column_offset: int) -> None:
+    def __init__(self, tree: ast.Module, display: str, line_offset: int, column_offset: int, rel: str = "") -> None:
         self.tree = tree
         self.display = display
+        self.rel = rel  # the path relative to the handler's directory (``lib/store.py``)
         self.line_offset = line_offset
         self.column_offset = column_offset
         self.functions: dict[str, FunctionNode] = {}
@@ -111,7 +123,7 @@ def _top_level(body: list[ast.stmt]) -> Iterator[ast.stmt]:
             yield from _top_level(stmt.body)
 
 
-def _parse(text: str, display: str, line_offset: int = 0, column_offset: int = 0) -> _File | Span:
+def _parse(text: str, display: str, line_offset: int = 0, column_offset: int = 0, rel: str = "") -> _File | Span:
     try:
         tree = ast.parse(text, filename=display)
     except SyntaxError as exc:
@@ -120,19 +132,21 @@ def _parse(text: str, display: str, line_offset: int = 0, column_offset: int = 0
         return Span(display, (exc.lineno or 1) + line_offset, (exc.offset or 1) + column_offset)
     except (ValueError, RecursionError, MemoryError):
         return Span(display, -line_offset if line_offset < 0 else line_offset + 1, 1)
-    return _File(tree, display, line_offset, column_offset)
+    return _File(tree, display, line_offset, column_offset, rel)
 
 
 def analyse_python(src: Source, facts: HandlerFacts) -> None:
     """Fill ``facts`` for the handler of ``src`` (sets ``parse_error`` or ``missing`` when that is all there is)."""
     offset = src.line_offset
-    parsed = _parse(src.text, src.display, offset, src.column_offset)
+    parsed = _parse(src.text, src.display, offset, src.column_offset,
+                    posixpath.basename(src.display.replace("\\", "/").rsplit("!", 1)[-1]))
     facts.language = "python"
     facts.file = src.display
     if isinstance(parsed, Span):
         facts.parse_error = parsed
         return
-    found = _resolve(parsed, src.function_name, src, depth=0)
+    mods = _Modules(src, parsed)
+    found = _resolve(parsed, src.function_name, mods, depth=0)
     if found is None:
         if not parsed.star and not parsed.dynamic:
             facts.missing = "function"
@@ -155,11 +169,50 @@ def analyse_python(src: Source, facts: HandlerFacts) -> None:
     facts.span = file.span(fn)
     facts.analysed = True
     facts.wrapped = wrapped
-    _Analyser(file, src, facts).run(fn)
+    _Analyser(file, mods, facts).run(fn)
 
 
-def _resolve(file: _File, name: str, src: Source, depth: int) -> tuple[_File, FunctionNode | None] | None:
-    """The definition of ``name``: a function of ``file``, an alias of one, or one imported from a sibling."""
+class _Modules:
+    """The project's modules as the handler's imports name them: read through ``Source.read_sibling``, parsed
+    once each (an import cycle is read once), at most ``MAX_MODULES`` for one handler."""
+
+    def __init__(self, src: Source, handler: _File) -> None:
+        self.src = src
+        self.cache: dict[str, _File | None] = {handler.rel: handler}
+        self.read = 0  # files read (the budget); paths looked up are bounded apart (``MAX_LOOKUPS``)
+
+    def load(self, rel: str) -> _File | None:
+        rel = posixpath.normpath(rel)
+        if rel in self.cache:
+            return self.cache[rel]
+        if self.read >= MAX_MODULES or len(self.cache) >= MAX_LOOKUPS:
+            return None
+        got = self.src.read_sibling(rel)
+        self.read += got is not None
+        parsed = _parse(got[0], got[1], rel=rel) if got is not None and len(got[0]) <= MAX_MODULE_BYTES else None
+        self.cache[rel] = parsed if isinstance(parsed, _File) else None
+        return self.cache[rel]
+
+    def module(self, file: _File, module: str, level: int) -> _File | None:
+        """``from .store import x`` (level 1) from ``file``, or ``import lib.store`` against the code root (and,
+        failing that, the handler's own directory)."""
+        path = module.replace(".", "/")
+        if level:
+            bases = [posixpath.join(posixpath.dirname(file.rel), *[".."] * (level - 1))]
+        else:
+            bases = list(dict.fromkeys([self.src.root_prefix, ""]))
+        if not path:
+            return self.load(posixpath.join(bases[0], "__init__.py")) if level else None
+        for base in bases:
+            for cand in (path + ".py", path + "/__init__.py"):
+                got = self.load(posixpath.join(base, cand))
+                if got is not None:
+                    return got
+        return None
+
+
+def _resolve(file: _File, name: str, mods: _Modules, depth: int) -> tuple[_File, FunctionNode | None] | None:
+    """The definition of ``name``: a function of ``file``, an alias of one, or one imported from the project."""
     if name in file.functions:
         return file, file.functions[name]
     if name in file.aliases:
@@ -169,26 +222,40 @@ def _resolve(file: _File, name: str, src: Source, depth: int) -> tuple[_File, Fu
         return file, None
     if name in file.imports:
         module, level, original = file.imports[name]
-        if depth == 0 and original and level <= 1:
-            sib = _sibling(file, src, module)
-            if sib is not None:
-                found = _resolve(sib, original, src, depth + 1)
+        if depth < MAX_FOLLOW_DEPTH + 1 and original:
+            sib = mods.module(file, module, level)
+            if sib is not None and sib is not file:
+                found = _resolve(sib, original, mods, depth + 1)
                 if found is not None:
                     return found
         return file, None
     return None
 
 
-def _sibling(file: _File, src: Source, module: str) -> _File | None:
-    if not module:
+def _callee(file: _File, func: ast.expr, mods: _Modules) -> tuple[_File, FunctionNode] | None:
+    """The project function a call names: ``save``, ``store.save`` (``import store``, ``from lib import store``)
+    or ``lib.store.save`` (``import lib.store``)."""
+    if isinstance(func, ast.Name):
+        found = _resolve(file, func.id, mods, 0)
+        return (found[0], found[1]) if found is not None and found[1] is not None else None
+    parts: list[str] = []
+    cur: ast.expr = func
+    while isinstance(cur, ast.Attribute):
+        parts.append(cur.attr)
+        cur = cur.value
+    if not isinstance(cur, ast.Name) or cur.id not in file.imports:
         return None
-    rel = module.replace(".", "/")
-    for cand in (rel + ".py", rel + "/__init__.py"):
-        got = src.read_sibling(cand)
-        if got is not None:
-            parsed = _parse(got[0], got[1])
-            return parsed if isinstance(parsed, _File) else None
-    return None
+    parts.reverse()
+    module, level, original = file.imports[cur.id]
+    if original:
+        base = f"{module}.{original}" if module else original
+    else:
+        base = cur.id if module.split(".")[0] == cur.id else module
+    target = mods.module(file, ".".join([base, *parts[:-1]]), level)
+    if target is None or target is file:
+        return None
+    found = _resolve(target, parts[-1], mods, 1)
+    return (found[0], found[1]) if found is not None and found[1] is not None else None
 
 
 # --------------------------------------------------------------------------------------------- analysis
@@ -241,12 +308,16 @@ def _is_records(node: ast.AST) -> bool:
 
 
 class _Analyser:
-    def __init__(self, file: _File, src: Source, facts: HandlerFacts) -> None:
+    def __init__(self, file: _File, mods: _Modules, facts: HandlerFacts) -> None:
         self.file = file
-        self.src = src
+        self.mods = mods
         self.facts = facts
         self.followed: set[int] = set()
         self.mutated: set[str] = set()  # names of the current function that are added to
+        self.items: set[str] = set()  # names of the current function that hold the event or a record
+        self.via: Span | None = None  # the handler's own call that led into the current helper
+        #: the current helper is called from an except block that has already reported the failure
+        self.after_report = False
 
     # ------------------------------------------------------------------------------------------ entry
     def run(self, fn: FunctionNode) -> None:
@@ -271,16 +342,20 @@ class _Analyser:
                     self.facts.powertools_fifo = True
 
     # ------------------------------------------------------------------------------------- per function
-    def function(self, file: _File, fn: FunctionNode, depth: int) -> None:
+    def function(self, file: _File, fn: FunctionNode, depth: int, call: ast.Call | None = None) -> None:
         if id(fn) in self.followed:
             return
         self.followed.add(id(fn))
-        prev, prev_mutated = self.file, self.mutated
+        prev, prev_mutated, prev_items, prev_via = self.file, self.mutated, self.items, self.via
+        if call is not None and self.via is None:
+            self.via = self.file.span(call)
+        if self.via is not None and file.display != self.facts.file:
+            self.facts.called_from.setdefault(file.display, self.via)
         self.file = file
         try:
             self._function(fn, depth)
         finally:
-            self.file, self.mutated = prev, prev_mutated
+            self.file, self.mutated, self.items, self.via = prev, prev_mutated, prev_items, prev_via
 
     def _function(self, fn: FunctionNode, depth: int) -> None:
         f = self.facts
@@ -296,6 +371,13 @@ class _Analyser:
         }
         aliases = self._records_aliases(nodes)
         event = fn.args.args[0].arg if fn.args.args else None
+        # what a call may take that makes it part of handling the batch: the event, the records, one record (and
+        # in a helper, whatever it was given)
+        params = {a.arg for a in [*fn.args.posonlyargs, *fn.args.args, *fn.args.kwonlyargs]}
+        self.items = ({event} if event else set()) | aliases if depth == 0 else params
+        for n in nodes:
+            if isinstance(n, (ast.For, ast.AsyncFor)) and (depth > 0 or self._iterates_batch(n.iter, aliases)):
+                self.items |= {t.id for t in ast.walk(n.target) if isinstance(t, ast.Name)}
         has_return = False
         for n in nodes:
             if isinstance(n, ast.Return):
@@ -382,7 +464,7 @@ class _Analyser:
             if name in ("dumps", "str", "format") or isinstance(value.func, ast.Attribute) and name == "format":
                 f.returns.append(ReturnFact(span, "string", in_catch=in_catch))
                 return
-            if depth == 0 and self._follow(value, fn, event):
+            if depth < MAX_FOLLOW_DEPTH and self._follow(value, fn, event, depth):
                 return
             f.opaque_returns = True
             return
@@ -479,22 +561,18 @@ class _Analyser:
             return bool(vals) and all(isinstance(v, ast.List) and not v.elts for v in vals or ())
         return False
 
-    def _follow(self, call: ast.Call, fn: FunctionNode, event: str | None) -> bool:
-        """``return helper(event, context)``: read the helper (same module or a sibling) as the handler."""
-        if not isinstance(call.func, ast.Name):
-            return False
+    def _follow(self, call: ast.Call, fn: FunctionNode, event: str | None, depth: int) -> bool:
+        """``return helper(event, context)``: read the helper (this module or another of the project) as the
+        handler."""
         passes_event = event is not None and any(
             isinstance(a, ast.Name) and a.id == event for a in list(call.args) + [k.value for k in call.keywords]
         )
         if not passes_event:
             return False
-        found = _resolve(self.file, call.func.id, self.src, depth=0)
+        found = _callee(self.file, call.func, self.mods)
         if found is None:
             return False
-        file, helper = found
-        if helper is None:
-            return False
-        self.function(file, helper, depth=1)
+        self.function(found[0], found[1], depth + 1, call)
         return True
 
     def _call(self, n: ast.Call, fn: FunctionNode, depth: int, event: str | None) -> None:
@@ -505,27 +583,27 @@ class _Analyser:
             self._processor_kind(n)
         if name == "SqsFifoPartialProcessor":
             f.powertools_fifo = True
-        passes_event = event is not None and any(
-            isinstance(a, ast.Name) and a.id == event for a in [*n.args, *(k.value for k in n.keywords)]
-        )
-        if passes_event and not _harmless(n.func) and not (
-            isinstance(n.func, ast.Name) and (found := _resolve(self.file, n.func.id, self.src, 1)) is not None
-            and found[1] is not None
-        ):
+        args = [*n.args, *(k.value for k in n.keywords)]
+        passes_event = event is not None and any(isinstance(a, ast.Name) and a.id == event for a in args)
+        found = _callee(self.file, n.func, self.mods) if passes_event or self.items else None
+        if passes_event and not _harmless(n.func) and found is None:
             f.iterates_records = True  # the whole event goes where we cannot follow: it may be iterated there
-        # a statement ``helper(event)`` (not returned): its catches and record handling are the handler's
+        # a statement ``helper(event)`` or ``helper(record)`` (not returned): its catches and record handling
+        # are the handler's, whatever module it is in
         parent = self.file.parents.get(n)
-        if depth == 0 and isinstance(parent, ast.Expr) or depth == 0 and isinstance(parent, ast.Await) and isinstance(
-            self.file.parents.get(parent), ast.Expr
+        if isinstance(parent, ast.Await):
+            parent = self.file.parents.get(parent)
+        if depth < MAX_FOLLOW_DEPTH and isinstance(parent, ast.Expr) and found is not None and any(
+            isinstance(a, ast.Name) and a.id in self.items for a in args
         ):
-            if isinstance(n.func, ast.Name) and event is not None and any(
-                isinstance(a, ast.Name) and a.id == event for a in n.args
-            ):
-                found = _resolve(self.file, n.func.id, self.src, depth=0)
-                if found is not None and found[1] is not None:
-                    saved = list(f.returns), f.opaque_returns, f.falls_through
-                    self.function(found[0], found[1], depth=1)
-                    f.returns, f.opaque_returns, f.falls_through = saved  # its returns are not the handler's
+            saved = list(f.returns), f.opaque_returns, f.falls_through
+            after = self.after_report
+            self.after_report = after or self._follows_report(n, fn, stops=False)
+            try:
+                self.function(found[0], found[1], depth + 1, n)
+            finally:
+                self.after_report = after
+            f.returns, f.opaque_returns, f.falls_through = saved  # its returns are not the handler's
 
     def _is_processor(self, func: ast.expr) -> bool:
         """``processor.response()`` where ``processor`` is a Powertools batch processor of this module."""
@@ -606,8 +684,47 @@ class _Analyser:
                     break
         self.facts.catches.append(CatchFact(
             self.file.span(h), reraises, records, returns_empty, returns_value, loop is not None, stops, flag,
-            label,
+            label, self.after_report or self._follows_report(h, fn, stops),
         ))
+
+    def _follows_report(self, h: ast.ExceptHandler | ast.Call, fn: FunctionNode, stops: bool) -> bool:
+        """Whether ``h`` sits, at any depth, in an except block that reports the failure itself: re-raises,
+        adds to a list or builds an ``itemIdentifier``. A report after ``h`` counts only when ``h`` does not
+        return or break past it."""
+        at = (h.lineno, h.col_offset)
+        cur = self.file.parents.get(h)
+        while cur is not None and cur is not fn:
+            if isinstance(cur, ast.ExceptHandler):
+                for n in self._block_nodes(cur):
+                    if (not stops or (getattr(n, "lineno", 0), getattr(n, "col_offset", 0)) < at) and self._reports(n):
+                        return True
+            cur = self.file.parents.get(cur)
+        return False
+
+    def _block_nodes(self, h: ast.ExceptHandler) -> Iterator[ast.AST]:
+        """The nodes of an except block that run on its way through: not those of except blocks nested in it
+        (they run only on another error), nor of nested functions."""
+        stack: list[ast.AST] = list(reversed(h.body))
+        while stack:
+            n = stack.pop()
+            yield n
+            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.ExceptHandler)):
+                continue
+            stack.extend(c for c in reversed(list(ast.iter_child_nodes(n))) if not isinstance(c, ast.ExceptHandler))
+
+    def _reports(self, n: ast.AST) -> bool:
+        if isinstance(n, ast.Raise):
+            return True
+        if isinstance(n, ast.Call):
+            d = _dotted(n.func)
+            if tuple(d.split(".")[-2:]) in EXIT_CALLS:
+                return True
+            if isinstance(n.func, ast.Attribute) and n.func.attr in RECORDING_METHODS:
+                return True
+            return isinstance(n.func, ast.Name) and self._raises(n.func.id)
+        if isinstance(n, ast.Dict):
+            return any(isinstance(k, ast.Constant) and k.value == "itemIdentifier" for k in n.keys)
+        return False
 
     def _suppress(self, w: ast.With | ast.AsyncWith, fn: FunctionNode, aliases: set[str]) -> None:
         """``with contextlib.suppress(Exception):`` swallows like a bare ``except Exception: pass``."""

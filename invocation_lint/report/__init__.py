@@ -91,6 +91,10 @@ def render(result: Result, fmt: str, *, color: bool = False, width: int | None =
         from . import github
 
         return github.render(result)
+    if fmt == "markdown":
+        from . import markdown
+
+        return markdown.render(result)
     from . import text
 
     return text.render(result, color=color, width=width)

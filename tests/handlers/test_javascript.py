@@ -131,8 +131,8 @@ def test_delegation_to_sibling_module() -> None:
     f = facts("""
         const { run } = require('./lib/run');
         exports.handler = async (event) => run(event);
-        """, siblings={"./lib/run.js": "exports.run = async (event) => ({ statusCode: 502, body: {} });"})
-    assert [(r.span.file, r.status_codes, r.body) for r in f.returns] == [("./lib/run.js", (502,), "nonstring")]
+        """, siblings={"lib/run.js": "exports.run = async (event) => ({ statusCode: 502, body: {} });"})
+    assert [(r.span.file, r.status_codes, r.body) for r in f.returns] == [("lib/run.js", (502,), "nonstring")]
 
 
 def test_response_built_step_by_step() -> None:
@@ -189,3 +189,117 @@ def test_callback_responses_are_returns() -> None:
         """)
     assert [(r.span.line, r.status_codes, r.in_catch) for r in f.returns] == [(6, (500,), True), (8, (200,), False)]
     assert not f.opaque_returns
+
+
+def test_catch_nested_in_a_reporting_catch_is_not_a_swallow() -> None:
+    f = facts("""
+        exports.handler = async (event, context, callback) => {
+          const batchItemFailures = [];
+          for (const record of event.Records) {
+            try {
+              await save(record);
+            } catch (err) {
+              batchItemFailures.push({ itemIdentifier: record.messageId });
+              try {
+                await notify(record);
+              } catch (e) {
+                try { await logRemote(e); } catch (e2) { console.log(e2); }
+              }
+            }
+          }
+          try {
+            await flush();
+          } catch (err) {
+            try { await cleanup(); } catch (e) { return; }
+            callback(err);
+          }
+          await send(event).catch((err) => {
+            try { audit(err); } catch (e) {}
+            throw err;
+          });
+          return { batchItemFailures };
+        };
+        """)
+    assert [(c.span.line, c.follows_report, c.swallows) for c in f.catches] == [
+        (7, False, False), (11, True, False), (12, True, False), (18, False, False), (19, False, True),
+        (22, False, False), (23, True, False),
+    ]
+
+
+SWALLOWING_STORE = "exports.save = async (r) => {\n  try {\n    await put(r);\n  } catch (err) {\n    console.log(err);\n  }\n};\n"
+
+
+@pytest.mark.parametrize(("code", "siblings", "where"), [
+    ("const { save } = require('./lib/store');\n"
+     "exports.handler = async (event) => {\n  for (const r of event.Records) {\n    await save(r);\n  }\n};\n",
+     {"lib/store.js": SWALLOWING_STORE}, ("lib/store.js", 4, 4)),
+    ("const store = require('./lib');\n"
+     "exports.handler = async (event) => {\n  await Promise.all(event.Records.map((r) => store.save(r)));\n};\n",
+     {"lib/index.js": "module.exports = require('./store');\nexports.save = require('./store').save;\n",
+      "lib/store.js": SWALLOWING_STORE}, None),
+    ("import { save } from './lib';\n"
+     "export const handler = async (event) => {\n  event.Records.forEach((r) => {\n    save(r);\n  });\n};\n",
+     {"lib/index.ts": "export { save } from './store';\n",
+      "lib/store.ts": SWALLOWING_STORE.replace("exports.save =", "export const save =")}, ("lib/store.ts", 4, 4)),
+    ("import * as store from './store.js';\n"
+     "export const handler = async (event) => {\n  for (const r of event.Records) await store.save(r);\n};\n",
+     {"store.ts": SWALLOWING_STORE.replace("exports.save =", "export const save =")}, ("store.ts", 4, 3)),
+])
+def test_helpers_in_other_modules_are_followed(code: str, siblings: dict[str, str], where: tuple | None) -> None:
+    f = facts(code, file="index.ts" if "export const" in code else "index.js", siblings=siblings)
+    got = [(c.span.file, c.span.line, f.called_from[c.span.file].line) for c in f.catches if c.swallows]
+    assert got == ([where] if where else [])  # ``module.exports = require(...)`` cannot be listed: not followed
+
+
+def test_js_follow_is_bounded_and_cycles_end() -> None:
+    siblings = {
+        "a.js": "const b = require('./b');\nexports.one = (r) => { b.two(r); };\n",
+        "b.js": "const a = require('./a');\nconst { three } = require('./c');\n"
+                "exports.two = (r) => { a.one(r); three(r); };\n",
+        "c.js": "const { four } = require('./d');\nexports.three = (r) => { four(r); };\n",
+        "d.js": "exports.four = (r) => {\n  try { r.go(); } catch (e) {}\n};\n",
+    }
+    f = facts("const a = require('./a');\nexports.handler = async (event) => { a.one(event); };\n", siblings=siblings)
+    assert f.catches == []  # the fourth call
+    f = facts("const b = require('./b');\nexports.handler = async (event) => { b.two(event); };\n", siblings=siblings)
+    assert [(c.span.file, c.span.line) for c in f.catches] == [("d.js", 2)]
+
+
+def test_a_helper_result_that_the_handler_uses_is_not_followed() -> None:
+    f = facts("const { save } = require('./store');\nexports.handler = async (event) => {\n"
+              "  for (const r of event.Records) {\n    if (!(await save(r))) throw new Error('x');\n  }\n};\n",
+              siblings={"store.js": SWALLOWING_STORE})
+    assert f.catches == []
+
+
+def test_missing_modules_do_not_use_up_the_module_budget() -> None:
+    requires = "".join(f"const m{i} = require('./gen/m{i}');\n" for i in range(20))
+    calls = "".join(f"    await m{i}.put(r);\n" for i in range(20))
+    f = facts(requires + "const { save } = require('./lib/store');\nexports.handler = async (event) => {\n"
+              "  for (const r of event.Records) {\n" + calls + "    await save(r);\n  }\n};\n",
+              siblings={"lib/store.js": SWALLOWING_STORE})
+    assert [(c.span.file, c.span.line) for c in f.catches] == [("lib/store.js", 4)]
+
+
+def test_a_helper_called_after_the_error_is_passed_on_swallows_nothing() -> None:
+    siblings = {"alerts.js": "exports.alert = (r) => {\n  try { r.page(); } catch (e) {}\n};\n"}
+    reported = facts("""
+        const { alert } = require('./alerts');
+        exports.handler = (event, context, callback) => {
+          for (const record of event.Records) {
+            try {
+              record.save();
+            } catch (err) {
+              callback(err);
+              alert(record);
+            }
+          }
+        };
+        """, siblings=siblings)
+    assert [(c.span.file, c.span.line, c.swallows) for c in reported.catches] == [
+        ("index.js", 7, False), ("alerts.js", 2, False),
+    ]
+    alone = facts("const { alert } = require('./alerts');\n"
+                  "exports.handler = async (event) => { for (const r of event.Records) alert(r); };\n",
+                  siblings=siblings)
+    assert [(c.span.file, c.span.line, c.swallows) for c in alone.catches] == [("alerts.js", 2, True)]

@@ -266,3 +266,149 @@ def test_a_failures_list_never_added_to_is_empty() -> None:
     [c] = f.catches
     assert c.returns_empty_failures and c.swallows
     assert [r.empty_failures for r in f.returns] == [True, False]
+
+
+def test_except_nested_in_a_reporting_except_is_not_a_swallow() -> None:
+    f = facts("""
+        def handler(event, context):
+            failures = []
+            for record in event["Records"]:
+                try:
+                    process(record)
+                except Exception:
+                    failures.append({"itemIdentifier": record["messageId"]})
+                    try:
+                        notify(record)
+                    except Exception:
+                        try:
+                            log_remote(record)
+                        except Exception:
+                            pass
+                except BaseException:
+                    try:
+                        cleanup()
+                    except Exception:
+                        pass
+                    raise
+            return {"batchItemFailures": failures}
+        """)
+    assert [(c.span.line, c.follows_report, c.swallows) for c in f.catches] == [
+        (7, False, False), (11, True, False), (14, True, False), (16, False, False), (19, True, False),
+    ]
+
+
+def test_nested_except_that_leaves_before_the_report_still_swallows() -> None:
+    f = facts("""
+        def handler(event, context):
+            for record in event["Records"]:
+                try:
+                    process(record)
+                except Exception:
+                    try:
+                        undo(record)
+                    except Exception:
+                        return None
+                    raise
+                try:
+                    audit(record)
+                except Exception:
+                    pass
+        """)
+    assert [(c.span.line, c.follows_report, c.swallows) for c in f.catches] == [
+        (6, False, False), (9, False, True), (14, False, True),
+    ]
+
+
+def test_helpers_in_other_modules_are_followed_three_calls_deep() -> None:
+    siblings = {
+        "lib/__init__.py": "",
+        "lib/store.py": textwrap.dedent("""
+            from .db import put
+
+
+            def save(record):
+                put(record)
+            """),
+        "lib/db.py": textwrap.dedent("""
+            import retry
+
+
+            def put(item):
+                retry.attempt(item)
+            """),
+        "retry.py": textwrap.dedent("""
+            def attempt(item):
+                try:
+                    send(item)
+                except Exception:
+                    pass
+
+
+            def send(item):
+                pass
+            """),
+    }
+    f = facts("""
+        from lib.store import save
+
+        def handler(event, context):
+            for record in event["Records"]:
+                save(record)
+        """, siblings=siblings)
+    assert [(c.span.file, c.span.line, c.swallows) for c in f.catches] == [("retry.py", 5, True)]
+    assert f.called_from == {"lib/store.py": f.called_from["lib/store.py"], "lib/db.py": f.called_from["lib/store.py"],
+                             "retry.py": f.called_from["lib/store.py"]}
+    assert (f.called_from["retry.py"].file, f.called_from["retry.py"].line) == ("app.py", 6)
+
+
+def test_a_fourth_call_is_not_followed_and_cycles_end() -> None:
+    siblings = {
+        "a.py": "import b\n\ndef one(r):\n    b.two(r)\n",
+        "b.py": "from a import one\nfrom c import three\n\ndef two(r):\n    one(r)\n    three(r)\n",
+        "c.py": "from d import four\n\ndef three(r):\n    four(r)\n",
+        "d.py": "def four(r):\n    try:\n        r.go()\n    except Exception:\n        pass\n",
+    }
+    f = facts("import a\n\ndef handler(event, context):\n    a.one(event)\n", siblings=siblings)
+    assert f.catches == []  # handler → a.one → b.two → c.three → d.four is the fourth call
+    f = facts("import b\n\ndef handler(event, context):\n    b.two(event)\n", siblings=siblings)
+    assert [(c.span.file, c.span.line) for c in f.catches] == [("d.py", 4)]  # b.two → a.one → b.two: read once
+
+
+def test_delegated_returns_are_read_across_modules() -> None:
+    siblings = {"api/__init__.py": "from .impl import run\n",
+                "api/impl.py": "def run(event):\n    return {'statusCode': 500}\n"}
+    f = facts("from api import run\n\ndef handler(event, context):\n    return run(event)\n", siblings=siblings)
+    assert [(r.span.file, r.span.line, r.status_codes) for r in f.returns] == [("api/impl.py", 2, (500,))]
+    assert not f.opaque_returns
+
+
+def test_imports_of_other_packages_do_not_use_up_the_module_budget() -> None:
+    imports = "".join(f"import pkg{i}\n" for i in range(60))
+    calls = "".join(f"        pkg{i}.put(record)\n" for i in range(60))
+    f = facts(imports + "from lib.store import save\n\ndef handler(event, context):\n"
+              "    for record in event['Records']:\n" + calls + "        save(record)\n",
+              siblings={"lib/store.py": "def save(r):\n    try:\n        r.go()\n    except Exception:\n        pass\n"})
+    assert [(c.span.file, c.span.line) for c in f.catches] == [("lib/store.py", 4)]
+
+
+def test_a_helper_called_after_the_item_is_reported_swallows_nothing() -> None:
+    siblings = {"alerts.py": "def alert(r):\n    try:\n        r.page()\n    except Exception:\n        pass\n"}
+    reported = facts("""
+        from alerts import alert
+
+        def handler(event, context):
+            failures = []
+            for record in event["Records"]:
+                try:
+                    record.save()
+                except Exception:
+                    failures.append({"itemIdentifier": record["messageId"]})
+                    alert(record)
+            return {"batchItemFailures": failures}
+        """, siblings=siblings)
+    assert [(c.span.file, c.span.line, c.swallows) for c in reported.catches] == [
+        ("app.py", 9, False), ("alerts.py", 4, False),
+    ]
+    alone = facts("from alerts import alert\n\ndef handler(event, context):\n    for r in event['Records']:\n"
+                  "        alert(r)\n", siblings=siblings)
+    assert [(c.span.file, c.span.line, c.swallows) for c in alone.catches] == [("alerts.py", 4, True)]

@@ -277,3 +277,43 @@ def test_inline_code_in_json_points_at_the_zipfile_line() -> None:
 def test_an_always_empty_batch_response_without_the_flag_is_not_003(tmp_path: Path) -> None:
     code = "def handler(event, context):\n    for r in event['Records']:\n        work(r)\n    return {'batchItemFailures': []}\n"
     assert run_rules(_model(tmp_path, code, "poll-sqs", "sqs", report=False), "HANDLER003") == []
+
+
+OK_RESPONSE = "def handler(event, context):\n    work(event)\n    return {'statusCode': 200}\n"
+
+
+@pytest.mark.parametrize(("mode", "service", "severity"), [
+    ("poll-sqs", "sqs", "warning"),  # returning a status code to SQS is the habit that loses batches
+    ("poll-stream", "kinesis", "info"),
+    ("async", "sns", "info"),
+])
+def test_a_2xx_only_response_hides_nothing_outside_sqs(tmp_path: Path, mode: str, service: str,
+                                                        severity: str) -> None:
+    got = [(f.code, f.span.line, f.severity) for f in run_rules(_model(tmp_path, OK_RESPONSE, mode, service),
+                                                                 "HANDLER001")]
+    assert got == [("HANDLER001", 3, severity)]
+
+
+def test_a_failing_status_stays_an_error_for_every_non_http_caller(tmp_path: Path) -> None:
+    code = "def handler(event, context):\n    if not work(event):\n        return {'statusCode': 500}\n"
+    got = [(f.code, f.span.line, f.severity) for f in run_rules(_model(tmp_path, code, "async", "sns"),
+                                                                 "HANDLER001")]
+    assert got == [("HANDLER001", 3, "error")]
+
+
+def test_every_invoking_service_has_a_readable_caller_label() -> None:
+    from invocation_lint.rules.handler import _CALLER
+
+    from invocation_lint.formats.invokers import INVOKERS
+
+    assert [row.service for row in INVOKERS if row.service not in _CALLER] == []
+    assert _CALLER["iot-authorizer"] == "an IoT custom authorizer"
+
+
+def test_nested_except_after_the_item_is_reported_is_silent(tmp_path: Path) -> None:
+    code = ("def handler(event, context):\n    failures = []\n    for record in event['Records']:\n"
+            "        try:\n            work(record)\n        except Exception:\n"
+            "            failures.append({'itemIdentifier': record['messageId']})\n"
+            "            try:\n                alert(record)\n            except Exception:\n"
+            "                pass\n    return {'batchItemFailures': failures}\n")
+    assert run_rules(_model(tmp_path, code, "poll-sqs", "sqs", report=True), "HANDLER002") == []

@@ -37,6 +37,7 @@ from ...model import (
 )
 from ...source import InputError, LDict, LList, Span
 from ..aws import HARMLESS_MANAGED
+from ..callers import COGNITO_NESTED, COGNITO_TRIGGERS, json_with_placeholders, state_machine_tasks
 from ..event_sources import mapping_service
 from ..invokers import ses_mode
 from ..permissions import add_permission_triggers, permission_trigger
@@ -297,6 +298,12 @@ class Builder:
             "AWS::IoT::TopicRule": self.iot_rule,
             "AWS::IoT::Authorizer": self.iot_authorizer,
             "AWS::SES::ReceiptRule": self.ses_receipt_rule,
+            "AWS::StepFunctions::StateMachine": self.state_machine,
+            "AWS::Serverless::StateMachine": self.state_machine,
+            "AWS::CloudFormation::CustomResource": self.custom_resource,
+            "AWS::Cognito::UserPool": self.user_pool,
+            "AWS::CloudFront::Distribution": self.distribution,
+            "AWS::SecretsManager::RotationSchedule": self.rotation_schedule,
             "AWS::ApiGateway::Method": self.rest_method,
             "AWS::ApiGateway::RestApi": self.rest_body,
             "AWS::ApiGateway::Authorizer": self.rest_authorizer,
@@ -314,7 +321,7 @@ class Builder:
             if fn:
                 fn(res)
         for res in self.resources:
-            fn = edge_builders.get(res.type)
+            fn = edge_builders.get(res.type) or (self.custom_resource if res.type.startswith("Custom::") else None)
             if fn:
                 fn(res)
         add_permission_triggers(self.m, self._permission_triggers, self._api_of_source)
@@ -834,6 +841,130 @@ class Builder:
                 if mode == "unknown":
                     self.m.notes.append(f"{fn}: the SES receipt rule {res.id} sets an InvocationType that is not "
                                         "known statically; its mode is unknown and no mode-specific rule checks it")
+
+    def _caller(self, fn: str | None, mode: str, service: str, span: Span, res: Res) -> Trigger | None:
+        """A trigger from a resource that names the function and invokes it itself (source: that resource)."""
+        trig = self._add_trigger(fn, mode, service, span, res.origin, Target(node=res.id, span=res.span))
+        if trig is not None:
+            trig.extra["id"] = res.id
+            if mode == "unknown":
+                self.m.notes.append(f"{fn}: {res.id} invokes it with an invocation type that is not known "
+                                    "statically; its mode is unknown and no mode-specific rule checks it")
+        return trig
+
+    def state_machine(self, res: Res) -> None:
+        """Step Functions Task states: ``lambda:invoke`` (and a function ARN as the Resource) wait for the
+        result, sync; ``Parameters.InvocationType: Event`` async."""
+        p = res.props
+        subs = p.get("DefinitionSubstitutions")
+        variables: dict[str, Any] = dict(subs) if isinstance(subs, dict) else {}
+        definition: Any = None
+        key = "Definition" if "Definition" in p else "DefinitionString"
+        where = p.spans.get(key, res.span)
+        raw = p.get(key)
+        if isinstance(raw, dict) and key == "Definition":
+            definition = raw
+        elif raw is not None:
+            text = self._definition_text(raw, variables)
+            definition = json_with_placeholders(text) if text is not None else None
+        if not isinstance(definition, dict):
+            if raw is not None or "DefinitionS3Location" in p or "DefinitionUri" in p:
+                self.m.notes.append(f"{res.id}: the state machine's definition is not readable here; the functions "
+                                    "its Task states invoke are not known")
+            return
+        for task in state_machine_tasks(definition, self.r.value):
+            span = task.where.span if isinstance(task.where, LDict) and task.where.span else where
+            ref = task.function
+            if isinstance(ref, str) and "${" in ref:
+                ref = {"Fn::Sub": [ref, variables]} if variables else {"Fn::Sub": ref}
+            trig = self._caller(self.function_of(self.r.target(ref, span)), task.mode, "stepfunctions", span, res)
+            if trig is not None:
+                trig.extra["state"] = task.state
+
+    def _definition_text(self, raw: Any, variables: dict[str, Any]) -> str | None:
+        """A ``DefinitionString`` as text whose ``${Var}`` are looked up in ``variables`` (the Fn::Sub variables
+        and ``DefinitionSubstitutions``; the parts of an ``Fn::Join`` that are not text become variables)."""
+        if isinstance(raw, str):
+            return raw
+        if not isinstance(raw, dict) or len(raw) != 1:
+            return None
+        (k, arg), = raw.items()
+        if k == "Fn::Sub":
+            if isinstance(arg, list) and len(arg) == 2 and isinstance(arg[0], str) and isinstance(arg[1], dict):
+                variables.update(arg[1])
+                return arg[0]
+            return arg if isinstance(arg, str) else None
+        if k == "Fn::Join" and isinstance(arg, list) and len(arg) == 2 and isinstance(arg[1], list):
+            sep = arg[0] if isinstance(arg[0], str) else ""
+            parts = []
+            for i, part in enumerate(arg[1]):
+                if isinstance(part, str):
+                    parts.append(part)
+                elif isinstance(part, dict) and "Fn::Sub" in part:
+                    inner = self._definition_text(part, variables)
+                    if inner is None:
+                        return None
+                    parts.append(inner)
+                else:
+                    name = f"DefinitionPart{i}"
+                    variables[name] = part
+                    parts.append("${" + name + "}")
+            return sep.join(parts)
+        value = self.r.value(raw)
+        return value if isinstance(value, str) else None
+
+    def custom_resource(self, res: Res) -> None:
+        """CloudFormation invokes a custom resource's function asynchronously, with a URL for its response."""
+        fn = self.function_of(self.target(res.props, "ServiceToken", res.span))
+        self._caller(fn, "async", "cloudformation", res.props.spans.get("ServiceToken", res.span), res)
+
+    def user_pool(self, res: Res) -> None:
+        """Cognito user pool triggers: Cognito waits for the function's answer, sync."""
+        cfg = res.props.get("LambdaConfig")
+        if not isinstance(cfg, LDict):
+            return
+        for key in COGNITO_TRIGGERS:
+            if key in cfg:
+                span = cfg.spans.get(key, res.span)
+                trig = self._caller(self.function_of(self.target(cfg, key, span)), "sync", "cognito", span, res)
+                if trig is not None:
+                    trig.extra["trigger"] = key
+        for key in COGNITO_NESTED:
+            block = cfg.get(key)
+            if isinstance(block, LDict) and "LambdaArn" in block:
+                span = block.spans.get("LambdaArn", res.span)
+                trig = self._caller(self.function_of(self.target(block, "LambdaArn", span)), "sync", "cognito", span, res)
+                if trig is not None:
+                    trig.extra["trigger"] = key
+
+    def distribution(self, res: Res) -> None:
+        """Lambda@Edge: CloudFront waits for the function's answer to each request or response, sync."""
+        cfg = res.props.get("DistributionConfig")
+        if not isinstance(cfg, LDict):
+            return
+        behaviors: list[Any] = [cfg.get("DefaultCacheBehavior")]
+        more = cfg.get("CacheBehaviors")
+        behaviors += list(more) if isinstance(more, list) else []
+        for behavior in behaviors:
+            assocs = behavior.get("LambdaFunctionAssociations") if isinstance(behavior, dict) else None
+            if not isinstance(assocs, list):
+                continue
+            for i, assoc in enumerate(assocs):
+                if not isinstance(assoc, LDict) or "LambdaFunctionARN" not in assoc:
+                    continue
+                span = assoc.spans.get("LambdaFunctionARN") or (assocs.spans[i] if isinstance(assocs, LList) else None) or res.span
+                fn = self.function_of(self.target(assoc, "LambdaFunctionARN", span))
+                trig = self._caller(fn, "sync", "cloudfront", span, res)
+                if trig is not None:
+                    trig.extra["event_type"] = self.r.value(assoc.get("EventType"))
+
+    def rotation_schedule(self, res: Res) -> None:
+        """Secrets Manager calls the rotation function once per rotation step and waits for each, sync."""
+        if "RotationLambdaARN" not in res.props:
+            return
+        span = res.props.spans.get("RotationLambdaARN", res.span)
+        self._caller(self.function_of(self.target(res.props, "RotationLambdaARN", span)), "sync", "secretsmanager",
+                     span, res)
 
     def _integration_function(self, uri: Any, span: Span) -> str | None:
         if uri is None:

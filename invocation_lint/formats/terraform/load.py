@@ -48,6 +48,7 @@ from ...model import (
 )
 from ...source import InputError, LDict, LList, Span
 from ..aws import HARMLESS_MANAGED, arn_name, arn_service
+from ..callers import COGNITO_NESTED, COGNITO_TRIGGERS, state_machine_tasks
 from ..event_sources import mapping_service
 from ..invokers import ses_mode
 from ..permissions import add_permission_triggers, permission_trigger
@@ -376,6 +377,10 @@ class Builder:
             "aws_iot_topic_rule": self.iot_rule,
             "aws_iot_authorizer": self.iot_authorizer,
             "aws_ses_receipt_rule": self.ses_receipt_rule,
+            "aws_sfn_state_machine": self.state_machine,
+            "aws_cognito_user_pool": self.user_pool,
+            "aws_cloudfront_distribution": self.distribution,
+            "aws_secretsmanager_secret_rotation": self.secret_rotation,
             "aws_api_gateway_integration": self.rest_integration,
             "aws_api_gateway_authorizer": self.rest_authorizer,
             "aws_apigatewayv2_integration": self.http_integration,
@@ -926,6 +931,71 @@ class Builder:
             if trig and mode == "unknown":
                 self.m.notes.append(f"{fn}: the SES receipt rule {inst.address} sets an invocation_type that is not "
                                     "known statically; its mode is unknown and no mode-specific rule checks it")
+
+    def _caller(self, fn: str | None, mode: str, service: str, span: Span, inst: Inst) -> Trigger | None:
+        """A trigger from a resource that names the function and invokes it itself (source: that resource)."""
+        trig = self._add_trigger(fn, mode, service, span, inst, Target(node=inst.address, span=inst.span))
+        if trig is not None and mode == "unknown":
+            self.m.notes.append(f"{fn}: {inst.address} invokes it with an invocation type that is not known "
+                                "statically; its mode is unknown and no mode-specific rule checks it")
+        return trig
+
+    def state_machine(self, inst: Inst) -> None:
+        """Step Functions Task states: ``lambda:invoke`` (and a function ARN as the Resource) wait for the
+        result, sync; ``Parameters.InvocationType: Event`` async."""
+        from .evaluate import TemplateUnknown
+
+        v = inst.values
+        if not _is_set(v, "definition"):
+            return
+        span = v.spans.get("definition", inst.span)
+        doc = self._json_doc(v.get("definition"), span)
+        if not isinstance(doc, Mapping):
+            self.m.notes.append(f"{inst.address}: the state machine's definition is not known statically; the "
+                                "functions its Task states invoke are not known")
+            return
+
+        def plain(x: Any) -> Any:
+            return x.text if isinstance(x, TemplateUnknown) else _deref(x)
+
+        for task in state_machine_tasks(doc, plain):
+            where = task.where.span if isinstance(task.where, LDict) and task.where.span else span
+            fn = self.function_of(self._policy_target(task.function, where), task.function)
+            trig = self._caller(fn, task.mode, "stepfunctions", where, inst)
+            if trig is not None:
+                trig.extra["state"] = task.state
+
+    def user_pool(self, inst: Inst) -> None:
+        """Cognito user pool triggers: Cognito waits for the function's answer, sync."""
+        for cfg in blocks(inst.values, "lambda_config"):
+            for key in COGNITO_TRIGGERS.values():
+                if _is_set(cfg, key):
+                    span = cfg.spans.get(key, cfg.span or inst.span)
+                    trig = self._caller(self._fn(cfg, key, span), "sync", "cognito", span, inst)
+                    if trig is not None:
+                        trig.extra["trigger"] = key
+            for key in COGNITO_NESTED.values():
+                for block in blocks(cfg, key):
+                    span = block.spans.get("lambda_arn", block.span or inst.span)
+                    trig = self._caller(self._fn(block, "lambda_arn", span), "sync", "cognito", span, inst)
+                    if trig is not None:
+                        trig.extra["trigger"] = key
+
+    def distribution(self, inst: Inst) -> None:
+        """Lambda@Edge: CloudFront waits for the function's answer to each request or response, sync."""
+        v = inst.values
+        for behavior in [*blocks(v, "default_cache_behavior"), *blocks(v, "ordered_cache_behavior")]:
+            for assoc in blocks(behavior, "lambda_function_association"):
+                span = assoc.spans.get("lambda_arn", assoc.span or inst.span)
+                trig = self._caller(self._fn(assoc, "lambda_arn", span), "sync", "cloudfront", span, inst)
+                if trig is not None:
+                    trig.extra["event_type"] = _deref(assoc.get("event_type"))
+
+    def secret_rotation(self, inst: Inst) -> None:
+        """Secrets Manager calls the rotation function once per rotation step and waits for each, sync."""
+        v = inst.values
+        span = v.spans.get("rotation_lambda_arn", inst.span)
+        self._caller(self._fn(v, "rotation_lambda_arn", span), "sync", "secretsmanager", span, inst)
 
     def rest_integration(self, inst: Inst) -> None:
         v = inst.values

@@ -82,6 +82,15 @@ def _line_starts(text: str) -> list[int]:
     return starts
 
 
+def position(text: str, offset: int) -> tuple[int, int]:
+    """The line and column (1-based, in characters) of ``offset`` in ``text``."""
+    import bisect
+
+    starts = _line_starts(text)
+    i = bisect.bisect_right(starts, offset) - 1
+    return i + 1, offset - starts[i] + 1
+
+
 def region(text: str, span: Span) -> tuple[int, int]:
     """The offsets of ``span`` in ``text``. A span without an end column covers its whole lines."""
     starts = _line_starts(text)
@@ -388,12 +397,15 @@ def _json_members(text: str, start: int, end: int) -> list[tuple[str, int, int]]
 
 def _add_json(text: str, span: Span, name: str, value: str) -> Edit | str:
     key_at, _ = region(text, Span(span.file, span.line, span.column, span.line, span.column + 1))
-    if text[key_at:key_at + 1] != '"':
+    if text[key_at:key_at + 1] == "{":  # the span of the object itself (a SAM event), not of its key
+        obj = key_at
+    elif text[key_at:key_at + 1] == '"':
+        colon = text.find(":", _json_skip_string(text, key_at))
+        obj = text.find("{", colon)
+        if colon < 0 or obj < 0 or text[colon + 1:obj].strip():
+            return "the resource is not an object"
+    else:
         return "the resource is not where the template says"
-    colon = text.find(":", _json_skip_string(text, key_at))
-    obj = text.find("{", colon)
-    if colon < 0 or obj < 0 or text[colon + 1:obj].strip():
-        return "the resource is not an object"
     obj_end = _json_object_end(text, obj)
     if obj_end < 0:
         return "the resource object does not end"

@@ -69,6 +69,29 @@ def parses(path: Path) -> None:
         assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
+def sam_rejects(path: Path) -> str | None:
+    """None when ``path`` is not SAM or aws-sam-translator transforms it; else why the translator rejects it."""
+    text = path.read_text(encoding="utf-8")
+    if "AWS::Serverless-2016-10-31" not in text or path.suffix not in (".yaml", ".yml", ".json"):
+        return None
+    pytest.importorskip("samtranslator")
+    from samtranslator.translator.transform import transform
+    from test_sam_translator import _packaged, _plain
+
+    from invocation_lint.formats.parse import parse_text
+
+    class NoManagedPolicies:
+        def load(self) -> dict[str, str]:
+            return {}
+
+    os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+    try:
+        transform(_packaged(_plain(parse_text(text, str(path)))), {}, NoManagedPolicies())
+    except Exception as exc:  # noqa: BLE001 - any rejection is the answer
+        return str(exc)[:300] or type(exc).__name__
+    return None
+
+
 #: (fixture, file the fix edits, rule, the findings it fixes as (resource, function), lines the fix writes)
 CASES = [
     ("sqs/cfn/sqs003_fire.yaml", "sqs003_fire.yaml", "SQS003",
@@ -123,6 +146,9 @@ CASES = [
      {("PartialJob", "PartialJob"), ("TsPowertoolsNoFlag", "TsPowertoolsNoFlag")}, None),
     ("handlers/inline/template.yaml", "template.yaml", "HANDLER003", {("InlineNodeMapping", "InlineNode")},
      ["      FunctionResponseTypes: [ReportBatchItemFailures]\n"]),
+    ("fix/sam_json", "template.json", "HANDLER003", {("Worker", "Worker")},
+     ['            "Properties": {"Queue": {"Fn::GetAtt": ["Queue", "Arn"]}, "BatchSize": 5, '
+      '"FunctionResponseTypes": ["ReportBatchItemFailures"]}\n']),
     ("fix/mappings.json", "mappings.json", "HANDLER003", {("JobsMapping", "Worker"), ("EmptyMapping", "Worker")},
      ['        "BatchSize": 5,\n', '        "FunctionResponseTypes": ["ReportBatchItemFailures"]\n']),
     ("fix/mappings_flow.yaml", "mappings_flow.yaml", "HANDLER003", {("M1", "Worker")},
@@ -150,6 +176,7 @@ def test_fix_removes_the_finding_and_nothing_else(
         shutil.copy(src, tmp_path / "t" / src.name)
         target, path = f"t/{src.name}", tmp_path / "t" / src.name
     before_text = path.read_text(encoding="utf-8")
+    rejected = sam_rejects(path)
     before = identities(tmp_path, target)
     assert {(c, r, f) for c, r, f in before if c == code} >= {(code, r, f) for r, f in fixed}
 
@@ -164,6 +191,8 @@ def test_fix_removes_the_finding_and_nothing_else(
     assert not {(code, r, f) for r, f in fixed} & after
     assert after <= before  # no new finding
     parses(path)
+    if rejected is None:
+        assert sam_rejects(path) is None
     after_text = path.read_text(encoding="utf-8")
     changed = [line[1:] for line in difflib.ndiff(before_text.splitlines(keepends=True),
                                                   after_text.splitlines(keepends=True)) if line.startswith("+ ")]
@@ -253,3 +282,55 @@ def test_crlf_and_comments_are_kept(tmp_path: Path) -> None:
     assert b"VisibilityTimeout: 120  # seconds\r\n" in data
     assert b"      VisibilityTimeout: 360\r\n" in data
     assert b"\n" not in data.replace(b"\r\n", b"")
+
+
+def _apply_sarif(text: str, replacements: list[dict[str, object]], by: str) -> str:
+    """``text`` with SARIF replacements made, their regions read by line/column or by character offset."""
+    import re as _re
+
+    starts = [0] + [m.end() for m in _re.finditer(r"\r\n|\n|\r", text)]
+    spans = []
+    for rep in replacements:
+        r = rep["deletedRegion"]
+        assert isinstance(r, dict)
+        if by == "lines":
+            a = starts[r["startLine"] - 1] + r["startColumn"] - 1
+            b = starts[r["endLine"] - 1] + r["endColumn"] - 1
+        else:
+            a, b = r["charOffset"], r["charOffset"] + r["charLength"]
+        inserted = rep["insertedContent"]
+        assert isinstance(inserted, dict)
+        spans.append((a, b, inserted["text"]))
+    for a, b, new in sorted(spans, reverse=True):
+        text = text[:a] + new + text[b:]
+    return text
+
+
+@pytest.mark.parametrize("fixture", ["sqs/cfn/sqs003_fire.yaml", "fix/sqs_queues.json", "fix/mappings_flow.yaml"])
+def test_sarif_fixes_make_the_same_edits_as_fix(tmp_path: Path, fixture: str) -> None:
+    """Each result carries its edits as a SARIF fix (schema-checked); made by lines/columns or by offsets,
+    they turn the file into exactly what ``--fix`` writes."""
+    import jsonschema
+    from test_report import sarif_schema
+
+    src = FIXTURES / fixture
+    shutil.copy(src, tmp_path / src.name)
+    before = (tmp_path / src.name).read_text(encoding="utf-8")
+    _, out, _ = invoke(tmp_path, "check", "--format", "sarif", "--root", str(tmp_path), src.name)
+    data = json.loads(out)
+    jsonschema.validate(data, sarif_schema())
+    results = data["runs"][0]["results"]
+    with_fix = [r for r in results if "fixes" in r]
+    assert with_fix
+    replacements = []
+    for r in with_fix:
+        (fx,) = r["fixes"]
+        assert fx["properties"]["safety"] == "safe"
+        assert fx["description"]["text"]
+        (change,) = fx["artifactChanges"]
+        assert change["artifactLocation"] == {"uri": src.name, "uriBaseId": "%SRCROOT%"}
+        replacements += [rep for rep in change["replacements"] if rep not in replacements]
+    by_lines = _apply_sarif(before, replacements, "lines")
+    assert by_lines == _apply_sarif(before, replacements, "offsets")
+    invoke(tmp_path, "check", "--fix", "--root", str(tmp_path), src.name)
+    assert by_lines == (tmp_path / src.name).read_text(encoding="utf-8")

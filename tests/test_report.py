@@ -225,16 +225,17 @@ def test_sarif(result: Result, tmp_path: Path) -> None:
                                             "region": {"startLine": 3}}}]}]
 
 
-def test_sarif_matches_the_2_1_0_shape(result: Result) -> None:
-    """The parts of the SARIF 2.1.0 schema this report uses (required properties and types), via jsonschema."""
-    import jsonschema
-
+def sarif_schema() -> dict[str, object]:
+    """The parts of the SARIF 2.1.0 schema this report uses (required properties, types and bounds, closed
+    objects where the schema closes them)."""
     text = {"type": "object", "required": ["text"], "properties": {"text": {"type": "string"}}}
     region = {"type": "object", "required": ["startLine"], "additionalProperties": False, "properties": {
-        k: {"type": "integer", "minimum": 1} for k in ("startLine", "startColumn", "endLine", "endColumn")}}
+        **{k: {"type": "integer", "minimum": 1} for k in ("startLine", "startColumn", "endLine", "endColumn")},
+        "charOffset": {"type": "integer", "minimum": -1}, "charLength": {"type": "integer", "minimum": 0}}}
+    artifact_location = {"type": "object", "required": ["uri"], "properties": {"uri": {"type": "string"},
+                                                                               "uriBaseId": {"type": "string"}}}
     physical = {"type": "object", "required": ["artifactLocation"], "additionalProperties": False, "properties": {
-        "artifactLocation": {"type": "object", "required": ["uri"], "properties": {"uri": {"type": "string"}}},
-        "region": region}}
+        "artifactLocation": artifact_location, "region": region}}
     location = {"type": "object", "properties": {"physicalLocation": physical, "message": text,
                                                  "id": {"type": "integer", "minimum": -1}}}
     level = {"enum": ["none", "note", "warning", "error"]}
@@ -242,20 +243,35 @@ def test_sarif_matches_the_2_1_0_shape(result: Result) -> None:
     def obj(required: list[str], **props: object) -> dict[str, object]:
         return {"type": "object", "required": required, "properties": props}
 
-    def array(items: object) -> dict[str, object]:
-        return {"type": "array", "items": items}
+    def closed(required: list[str], **props: object) -> dict[str, object]:
+        return {**obj(required, **props), "additionalProperties": False}
 
+    def array(items: object, least: int = 0) -> dict[str, object]:
+        return {"type": "array", "items": items, "minItems": least}
+
+    replacement = closed(["deletedRegion"], deletedRegion=region,
+                         insertedContent=closed([], text={"type": "string"}), properties={"type": "object"})
+    change = closed(["artifactLocation", "replacements"], artifactLocation=artifact_location,
+                    replacements=array(replacement, 1), properties={"type": "object"})
+    fix = closed(["artifactChanges"], description=text, artifactChanges=array(change, 1),
+                 properties={"type": "object"})
     descriptor = obj(["id"], shortDescription=text, fullDescription=text, help=obj(["text"]),
                      defaultConfiguration=obj([], level=level))
     result_ = obj(["message"], ruleId={"type": "string"}, ruleIndex={"type": "integer", "minimum": -1},
                   level=level, message=text, locations=array(location), relatedLocations=array(location),
-                  partialFingerprints={"type": "object", "additionalProperties": {"type": "string"}})
+                  partialFingerprints={"type": "object", "additionalProperties": {"type": "string"}},
+                  fixes=array(fix))
     notification = obj(["message"], message=text, level=level, locations=array(location))
     run = obj(["tool"], tool=obj(["driver"], driver=obj(["name"], rules=array(descriptor))),
               results=array(result_),
               invocations=array(obj(["executionSuccessful"], toolExecutionNotifications=array(notification))))
-    schema = obj(["version", "runs"], version={"const": "2.1.0"}, runs=array(run))
-    jsonschema.validate(json.loads(render(result, "sarif")), schema)
+    return obj(["version", "runs"], version={"const": "2.1.0"}, runs=array(run))
+
+
+def test_sarif_matches_the_2_1_0_shape(result: Result) -> None:
+    import jsonschema
+
+    jsonschema.validate(json.loads(render(result, "sarif")), sarif_schema())
 
 
 def test_uri_of() -> None:

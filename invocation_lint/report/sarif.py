@@ -16,6 +16,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from .. import __version__
+from ..fixes import Fix
 from ..identity import fingerprint
 from ..registry import Finding, Rule
 from ..source import Span
@@ -121,7 +122,36 @@ def _result(f: Finding, index: dict[str, int], root: str, sources: SourceLines) 
         props["function"] = f.function
     if props:
         res["properties"] = props
+    if f.autofix is not None and f.autofix.applicable:
+        fixes = _fixes(f.autofix, root)
+        if fixes:
+            res["fixes"] = fixes
     return res
+
+
+def _fixes(fix: Fix, root: str) -> list[dict[str, Any]]:
+    """The edits of ``fix`` as a SARIF ``fix``: per file, each edit a replacement of a deleted region (lines
+    and columns, and the same as character offset and length) with inserted text. An insertion deletes an
+    empty region. None when a file cannot be read back (its offsets could not be placed)."""
+    from ..fixes import position, read_text
+
+    changes: dict[str, list[dict[str, Any]]] = {}
+    for e in sorted(fix.edits, key=lambda x: (x.file, x.start)):
+        text = read_text(e.file)
+        if text is None:
+            return []
+        (sl, sc), (el, ec) = position(text, e.start), position(text, e.end)
+        changes.setdefault(e.file, []).append({
+            "deletedRegion": {"startLine": sl, "startColumn": sc, "endLine": el, "endColumn": ec,
+                              "charOffset": e.start, "charLength": e.end - e.start},
+            "insertedContent": {"text": e.new},
+        })
+    return [{
+        "description": {"text": fix.description + (" (unsafe: review the change)" if fix.safety != "safe" else "")},
+        "artifactChanges": [{"artifactLocation": _artifact(file, root), "replacements": reps}
+                            for file, reps in changes.items()],
+        "properties": {"safety": fix.safety},
+    }]
 
 
 def as_dict(result: Result) -> dict[str, Any]:

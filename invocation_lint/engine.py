@@ -331,8 +331,9 @@ class _Checker:
         return model, kept, hidden, errors
 
 
-#: below this many inputs one process is faster than starting others (measured: benchmarks/bench_scale.py --repo)
-PARALLEL_MIN_INPUTS = 24
+#: below this many inputs one process is as fast as a pool, started (measured: benchmarks/bench_scale.py --repo:
+#: even at ~40 inputs on 2 cores, 1.3x faster at 170, 1.4x at 400)
+PARALLEL_MIN_INPUTS = 48
 #: inputs handed to a worker at a time
 _CHUNK = 4
 _WORKER: tuple[_Checker, list[Any]] | None = None

@@ -8,7 +8,14 @@ program shows ratios near 2.0; a ratio well above 2 at every step is a quadratic
 Layouts: YAML (block style), JSON indented, JSON on a single line, Terraform ``.tf`` (one module of five files)
 and a ``terraform show -json`` plan on a single line, as Terraform writes it.
 
+With ``--repo N`` it instead times a generated repository of N small projects (a SAM template with handler
+code, every third one a Terraform module as well) checked by ``invlint check`` in a fresh process with
+``--jobs 1`` and with the default (a pool of one process per core), against the C loader's compose of all its
+YAML files (the parsing floor), and the one-process and pool times on the first 8, 16, 32... projects (where
+the pool starts to repay its start-up: ``engine.PARALLEL_MIN_INPUTS``).
+
 Usage: ``python benchmarks/bench_scale.py [--groups 250] [--runs 3] [--layouts yaml,json,json1,tf,plan]``
+       ``python benchmarks/bench_scale.py --repo 300``
 """
 
 from __future__ import annotations
@@ -105,12 +112,68 @@ def median_time(fn: Callable[[], object], runs: int) -> float:
     return statistics.median(times)
 
 
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def write_repo(directory: Path, projects: int) -> list[Path]:
+    """``projects`` small projects under ``directory``; returns their directories."""
+    import shutil
+
+    sam = (ROOT / "fixtures" / "cli" / "three_modes.yaml").read_text(encoding="utf-8")
+    out = []
+    for i in range(projects):
+        project = directory / f"service-{i:03d}"
+        shutil.copytree(ROOT / "fixtures" / "cli" / "src", project / "src")
+        (project / "template.yaml").write_text(sam.replace("Orders", f"Orders{i}"), encoding="utf-8")
+        if i % 3 == 0:
+            write_module(project / "infra", 10, files=2)
+        out.append(project)
+    return out
+
+
+def cli(paths: list[Path], *options: str) -> float:
+    import subprocess
+
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "invocation_lint.cli", "check", "--format", "json", *options,
+                    *map(str, paths)], capture_output=True, check=False)
+    return time.perf_counter() - start
+
+
+def repo(projects: int, runs: int) -> None:
+    import yaml
+
+    with tempfile.TemporaryDirectory() as tmp:
+        dirs = write_repo(Path(tmp), projects)
+        texts = [p.read_text(encoding="utf-8") for p in Path(tmp).rglob("*.yaml")]
+        floor = median_time(lambda: [yaml.compose(t, Loader=yaml.CSafeLoader) for t in texts], runs)
+        tfs = sum(1 for _ in Path(tmp).rglob("*.tf"))
+        print(f"repository: {projects} projects, {len(texts)} YAML templates, {tfs} .tf files")
+        print(f"  compose all YAML (C loader): {floor:.3f}s")
+        serial = median_time(lambda: cli([Path(tmp)], "--jobs", "1"), runs)
+        pool = median_time(lambda: cli([Path(tmp)]), runs)
+        print(f"  invlint check --jobs 1: {serial:.3f}s ({serial / floor:.1f}x compose)")
+        print(f"  invlint check (pool):   {pool:.3f}s ({pool / floor:.1f}x compose)")
+        n = 8
+        print(f"  {'projects':>8} {'--jobs 1':>9} {'--jobs 2':>9}")
+        while n < projects:
+            part = dirs[:n]
+            one = median_time(lambda p=part: cli(p, "--jobs", "1"), runs)
+            two = median_time(lambda p=part: cli(p, "--jobs", "2"), runs)
+            print(f"  {n:>8} {one:>8.3f}s {two:>8.3f}s", flush=True)
+            n *= 2
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--groups", type=int, default=250)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--layouts", default="yaml,json,json1,tf,plan")
+    ap.add_argument("--repo", type=int, default=0, help="time a repository of this many small projects instead")
     args = ap.parse_args()
+    if args.repo:
+        repo(args.repo, args.runs)
+        return
     check(write("json", 1, Path(tempfile.mkdtemp()) / "warm"))  # imports out of the timings
     print(f"{'layout':<7} {'groups':>6} {'MB':>6} {'findings':>8} {'time':>8} {'ratio':>6}")
     with tempfile.TemporaryDirectory() as tmp:

@@ -251,7 +251,7 @@ def test_services_findings_terraform() -> None:
     found = lint(FIXTURES / "terraform" / "invokers" / "services")
     assert finding_tuples(found) == [
         ("ASYNC001", "aws_lambda_function.evaluate", 3), ("ASYNC001", "aws_lambda_function.on_push", 30),
-        ("ASYNC002", "aws_lambda_function_event_invoke_config.transform", 83), ("ASYNC001", "aws_lambda_function.forget", 105),
+        ("ASYNC002", "aws_lambda_function_event_invoke_config.transform_dlq", 83), ("ASYNC001", "aws_lambda_function.forget", 105),
     ]
 
 

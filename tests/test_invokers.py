@@ -274,3 +274,33 @@ def test_caller_modes() -> None:
     assert fixed_mode("firehose") == "sync" and fixed_mode("codecommit") == "async"
     with pytest.raises(KeyError):
         fixed_mode("pipes")  # decided by InvocationType, never fixed
+
+
+def test_pipeline_and_object_lambda_triggers() -> None:
+    assert _triggers(INVOKER_FIXTURES / "cfn" / "pipeline_olap.yaml") == [
+        ("Redact", "s3-object-lambda", "sync", "Redacted"),
+        ("Smoke", "codepipeline", "async", "Release"),  # only the Invoke/Lambda action; the S3 source is none
+    ]
+    assert _triggers(FIXTURES / "terraform" / "invokers" / "pipeline_olap") == [
+        ("aws_lambda_function.redact", "s3-object-lambda", "sync", "aws_s3control_object_lambda_access_point.redacted"),
+        ("aws_lambda_function.smoke", "codepipeline", "async", "aws_codepipeline.release"),
+    ]
+
+
+def test_pipeline_and_object_lambda_findings() -> None:
+    found = lint(INVOKER_FIXTURES / "cfn" / "pipeline_olap.yaml")
+    assert finding_tuples(found) == [("ASYNC001", "Smoke", 4), ("ASYNC002", "RedactRetries", 37)]
+    assert "Smoke is invoked asynchronously by Release (CodePipeline)" in found[0].message
+    found = lint(FIXTURES / "terraform" / "invokers" / "pipeline_olap")
+    assert finding_tuples(found) == [
+        ("ASYNC001", "aws_lambda_function.smoke", 3),
+        ("ASYNC002", "aws_lambda_function_event_invoke_config.redact_retries", 57),
+    ]
+
+
+@pytest.mark.parametrize("path", ["invokers/cfn/pipeline_olap_clean.yaml", "terraform/invokers/pipeline_olap_clean"])
+def test_pipeline_and_object_lambda_clean(path: str) -> None:
+    assert lint(FIXTURES / path) == []
+    (model,) = load_path(str(FIXTURES / path))
+    assert sorted((t.service, t.mode) for t in model.triggers) == [("codepipeline", "async"),
+                                                                  ("s3-object-lambda", "sync")]

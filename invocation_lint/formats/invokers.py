@@ -191,7 +191,6 @@ INVOKERS: tuple[Invoker, ...] = (
         "`aws_s3control_object_lambda_access_point` `configuration` `transformation_configuration` "
         "`content_transformation` `aws_lambda` `function_arn`",
         ("https://docs.aws.amazon.com/AmazonS3/latest/userguide/olap-writing-lambda.html",),
-        read=False,
     ),
     Invoker(
         "sns", "SNS subscriptions", ASYNC,
@@ -255,7 +254,6 @@ INVOKERS: tuple[Invoker, ...] = (
         "`configuration.FunctionName`",
         ("https://docs.aws.amazon.com/codepipeline/latest/userguide/actions-invoke-lambda-function.html",
          _LAMBDA_SERVICES),
-        read=False,
     ),
     Invoker(
         "cloudformation", "CloudFormation custom resources", ASYNC,

@@ -41,6 +41,7 @@ from ..callers import (
     COGNITO_NESTED,
     COGNITO_TRIGGERS,
     FIREHOSE_LAMBDA_PARAMETER,
+    codepipeline_is_lambda,
     config_rule_mode,
     firehose_lambda_processor,
     fixed_mode,
@@ -318,6 +319,8 @@ class Builder:
             "AWS::CodeCommit::Repository": self.codecommit_triggers,
             "AWS::KinesisFirehose::DeliveryStream": self.delivery_stream,
             "AWS::Pipes::Pipe": self.pipe,
+            "AWS::CodePipeline::Pipeline": self.codepipeline,
+            "AWS::S3ObjectLambda::AccessPoint": self.object_lambda_access_point,
             "AWS::ApiGateway::Method": self.rest_method,
             "AWS::ApiGateway::RestApi": self.rest_body,
             "AWS::ApiGateway::Authorizer": self.rest_authorizer,
@@ -1031,6 +1034,34 @@ class Builder:
             given = isinstance(lam, LDict) and "InvocationType" in lam
             mode = pipe_target_mode(self.r.value(lam.get("InvocationType")) if given else None)  # type: ignore[union-attr]
             self._caller(self.function_of(self.target(p, "Target", span)), mode, "pipes", span, res)
+
+    def codepipeline(self, res: Res) -> None:
+        """CodePipeline ``Invoke``/``Lambda`` actions (``callers.codepipeline_is_lambda``)."""
+        stages = res.props.get("Stages")
+        for stage in stages if isinstance(stages, list) else ():
+            actions = stage.get("Actions") if isinstance(stage, LDict) else None
+            for action in actions if isinstance(actions, list) else ():
+                kind = action.get("ActionTypeId") if isinstance(action, LDict) else None
+                if not isinstance(kind, LDict) or not codepipeline_is_lambda(
+                        self.r.value(kind.get("Category")), self.r.value(kind.get("Provider"))):
+                    continue
+                cfg = action.get("Configuration")
+                if isinstance(cfg, LDict) and "FunctionName" in cfg:
+                    span = cfg.spans.get("FunctionName", res.span)
+                    self._caller(self.function_of(self.target(cfg, "FunctionName", span)), fixed_mode("codepipeline"),
+                                 "codepipeline", span, res)
+
+    def object_lambda_access_point(self, res: Res) -> None:
+        """S3 Object Lambda: each transformation's function answers the request it transforms, sync."""
+        cfg = res.props.get("ObjectLambdaConfiguration")
+        transformations = cfg.get("TransformationConfigurations") if isinstance(cfg, LDict) else None
+        for tc in transformations if isinstance(transformations, list) else ():
+            content = tc.get("ContentTransformation") if isinstance(tc, LDict) else None
+            lam = content.get("AwsLambda") if isinstance(content, LDict) else None
+            if isinstance(lam, LDict) and "FunctionArn" in lam:
+                span = lam.spans.get("FunctionArn", res.span)
+                self._caller(self.function_of(self.target(lam, "FunctionArn", span)), fixed_mode("s3-object-lambda"),
+                             "s3-object-lambda", span, res)
 
     def _integration_function(self, uri: Any, span: Span) -> str | None:
         if uri is None:

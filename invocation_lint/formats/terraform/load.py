@@ -52,6 +52,7 @@ from ..callers import (
     COGNITO_NESTED,
     COGNITO_TRIGGERS,
     FIREHOSE_LAMBDA_PARAMETER,
+    codepipeline_is_lambda,
     config_rule_mode,
     firehose_lambda_processor,
     fixed_mode,
@@ -394,6 +395,8 @@ class Builder:
             "aws_codecommit_trigger": self.codecommit_trigger,
             "aws_kinesis_firehose_delivery_stream": self.delivery_stream,
             "aws_pipes_pipe": self.pipe,
+            "aws_codepipeline": self.codepipeline,
+            "aws_s3control_object_lambda_access_point": self.object_lambda_access_point,
             "aws_api_gateway_integration": self.rest_integration,
             "aws_api_gateway_authorizer": self.rest_authorizer,
             "aws_apigatewayv2_integration": self.http_integration,
@@ -1054,6 +1057,28 @@ class Builder:
             given = bool(lam) and _is_set(lam[0], "invocation_type")
             mode = pipe_target_mode(_deref(lam[0].get("invocation_type")) if given else None)
             self._caller(self._fn(v, "target", span), mode, "pipes", span, inst)
+
+    def codepipeline(self, inst: Inst) -> None:
+        """CodePipeline ``Invoke``/``Lambda`` actions (``callers.codepipeline_is_lambda``)."""
+        for stage in blocks(inst.values, "stage"):
+            for action in blocks(stage, "action"):
+                if not codepipeline_is_lambda(_deref(action.get("category")), _deref(action.get("provider"))):
+                    continue
+                cfg = _deref(action.get("configuration"))
+                if isinstance(cfg, LDict) and _is_set(cfg, "FunctionName"):
+                    span = cfg.spans.get("FunctionName", action.span or inst.span)
+                    self._caller(self._fn(cfg, "FunctionName", span), fixed_mode("codepipeline"), "codepipeline",
+                                 span, inst)
+
+    def object_lambda_access_point(self, inst: Inst) -> None:
+        """S3 Object Lambda: each transformation's function answers the request it transforms, sync."""
+        for cfg in blocks(inst.values, "configuration"):
+            for tc in blocks(cfg, "transformation_configuration"):
+                for content in blocks(tc, "content_transformation"):
+                    for lam in blocks(content, "aws_lambda"):
+                        span = lam.spans.get("function_arn", lam.span or inst.span)
+                        self._caller(self._fn(lam, "function_arn", span), fixed_mode("s3-object-lambda"),
+                                     "s3-object-lambda", span, inst)
 
     def rest_integration(self, inst: Inst) -> None:
         v = inst.values

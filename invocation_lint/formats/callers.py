@@ -179,3 +179,31 @@ def appsync_resolver_mode(code: object) -> str:
 
 def codepipeline_is_lambda(category: object, provider: object) -> bool:
     return category == "Invoke" and provider == "Lambda"
+
+
+def fixed_mode(service: str) -> str:
+    """The mode of a caller that always invokes the same way (its row in ``invokers.INVOKERS``)."""
+    from .invokers import BY_SETTING, INVOKERS
+
+    for row in INVOKERS:
+        if row.service == service and row.mode != BY_SETTING:
+            return row.mode
+    raise KeyError(service)
+
+
+def config_rule_mode(owner: object) -> str:
+    """An AWS Config rule's ``Source.Owner``: a ``CUSTOM_LAMBDA`` rule invokes its function asynchronously with
+    each evaluation; ``AWS`` managed and ``CUSTOM_POLICY`` (Guard) rules invoke no function (empty)."""
+    if owner == "CUSTOM_LAMBDA":
+        return fixed_mode("config")
+    return "" if isinstance(owner, str) else UNKNOWN
+
+
+def firehose_lambda_processor(kind: object) -> bool:
+    """A Firehose ``ProcessingConfiguration`` processor of type ``Lambda``: its ``LambdaArn`` parameter is the
+    transformation function, which Firehose invokes synchronously with each buffered batch."""
+    return kind == "Lambda"
+
+
+#: the Firehose processor parameter that names the function
+FIREHOSE_LAMBDA_PARAMETER = "LambdaArn"

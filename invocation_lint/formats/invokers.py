@@ -191,7 +191,6 @@ INVOKERS: tuple[Invoker, ...] = (
         "`aws_s3control_object_lambda_access_point` `configuration` `transformation_configuration` "
         "`content_transformation` `aws_lambda` `function_arn`",
         ("https://docs.aws.amazon.com/AmazonS3/latest/userguide/olap-writing-lambda.html",),
-        read=False,
     ),
     Invoker(
         "sns", "SNS subscriptions", ASYNC,
@@ -216,7 +215,6 @@ INVOKERS: tuple[Invoker, ...] = (
         "pipes-enrichment", "EventBridge Pipes enrichment", SYNC,
         "`AWS::Pipes::Pipe` `Enrichment`", "`aws_pipes_pipe` `enrichment`",
         ("https://docs.aws.amazon.com/eventbridge/latest/userguide/pipes-enrichment.html",),
-        read=False,
     ),
     Invoker(
         "pipes", "EventBridge Pipes target", BY_SETTING,
@@ -225,7 +223,6 @@ INVOKERS: tuple[Invoker, ...] = (
         ("https://docs.aws.amazon.com/eventbridge/latest/pipes-reference/API_PipeTargetLambdaFunctionParameters.html",),
         decided_by="`InvocationType`: `REQUEST_RESPONSE` (the default) sync, `FIRE_AND_FORGET` async",
         modes=(SYNC, ASYNC),
-        read=False,
     ),
     Invoker(
         "logs", "CloudWatch Logs subscription filters", ASYNC,
@@ -241,7 +238,6 @@ INVOKERS: tuple[Invoker, ...] = (
         ("https://docs.aws.amazon.com/config/latest/developerguide/evaluate-config_develop-rules_lambda-functions.html",
          _LAMBDA_SERVICES),
         principals=("config",),
-        read=False,
     ),
     Invoker(
         "codecommit", "CodeCommit triggers", ASYNC,
@@ -249,7 +245,6 @@ INVOKERS: tuple[Invoker, ...] = (
         "`aws_codecommit_trigger` `trigger` `destination_arn`",
         ("https://docs.aws.amazon.com/codecommit/latest/userguide/how-to-notify-lambda.html", _LAMBDA_SERVICES),
         principals=("codecommit",),
-        read=False,
     ),
     Invoker(
         "codepipeline", "CodePipeline invoke actions", ASYNC,
@@ -259,7 +254,6 @@ INVOKERS: tuple[Invoker, ...] = (
         "`configuration.FunctionName`",
         ("https://docs.aws.amazon.com/codepipeline/latest/userguide/actions-invoke-lambda-function.html",
          _LAMBDA_SERVICES),
-        read=False,
     ),
     Invoker(
         "cloudformation", "CloudFormation custom resources", ASYNC,
@@ -280,9 +274,8 @@ INVOKERS: tuple[Invoker, ...] = (
         "(`Type: Lambda`) `Parameters[LambdaArn]`",
         "`aws_kinesis_firehose_delivery_stream` `processing_configuration` `processors` (`type = \"Lambda\"`) "
         "`parameters` `LambdaArn`",
-        ("https://docs.aws.amazon.com/firehose/latest/dev/data-transformation.html",),
+        ("https://docs.aws.amazon.com/firehose/latest/dev/data-transformation.html", _MODES),
         principals=("firehose",),
-        read=False,
     ),
     Invoker(
         "sqs", "SQS (event source mapping)", POLL_SQS,

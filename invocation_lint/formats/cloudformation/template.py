@@ -37,7 +37,18 @@ from ...model import (
 )
 from ...source import InputError, LDict, LList, Span
 from ..aws import HARMLESS_MANAGED
-from ..callers import COGNITO_NESTED, COGNITO_TRIGGERS, json_with_placeholders, state_machine_tasks
+from ..callers import (
+    COGNITO_NESTED,
+    COGNITO_TRIGGERS,
+    FIREHOSE_LAMBDA_PARAMETER,
+    codepipeline_is_lambda,
+    config_rule_mode,
+    firehose_lambda_processor,
+    fixed_mode,
+    json_with_placeholders,
+    pipe_target_mode,
+    state_machine_tasks,
+)
 from ..event_sources import mapping_service
 from ..invokers import ses_mode
 from ..permissions import add_permission_triggers, permission_trigger
@@ -304,6 +315,12 @@ class Builder:
             "AWS::Cognito::UserPool": self.user_pool,
             "AWS::CloudFront::Distribution": self.distribution,
             "AWS::SecretsManager::RotationSchedule": self.rotation_schedule,
+            "AWS::Config::ConfigRule": self.config_rule,
+            "AWS::CodeCommit::Repository": self.codecommit_triggers,
+            "AWS::KinesisFirehose::DeliveryStream": self.delivery_stream,
+            "AWS::Pipes::Pipe": self.pipe,
+            "AWS::CodePipeline::Pipeline": self.codepipeline,
+            "AWS::S3ObjectLambda::AccessPoint": self.object_lambda_access_point,
             "AWS::ApiGateway::Method": self.rest_method,
             "AWS::ApiGateway::RestApi": self.rest_body,
             "AWS::ApiGateway::Authorizer": self.rest_authorizer,
@@ -965,6 +982,86 @@ class Builder:
         span = res.props.spans.get("RotationLambdaARN", res.span)
         self._caller(self.function_of(self.target(res.props, "RotationLambdaARN", span)), "sync", "secretsmanager",
                      span, res)
+
+    def config_rule(self, res: Res) -> None:
+        """AWS Config custom Lambda rules (the mode from ``callers.config_rule_mode``)."""
+        src = res.props.get("Source")
+        if not isinstance(src, LDict) or "SourceIdentifier" not in src:
+            return
+        mode = config_rule_mode(self.r.value(src.get("Owner")))
+        if mode:
+            span = src.spans.get("SourceIdentifier", res.span)
+            self._caller(self.function_of(self.target(src, "SourceIdentifier", span)), mode, "config", span, res)
+
+    def codecommit_triggers(self, res: Res) -> None:
+        """CodeCommit repository triggers whose destination is a function."""
+        triggers = res.props.get("Triggers")
+        for i, trigger in enumerate(triggers if isinstance(triggers, list) else ()):
+            if isinstance(trigger, LDict) and "DestinationArn" in trigger:
+                span = trigger.spans.get("DestinationArn") or (triggers.spans[i] if isinstance(triggers, LList) else None) or res.span
+                self._caller(self.function_of(self.target(trigger, "DestinationArn", span)), fixed_mode("codecommit"),
+                             "codecommit", span, res)
+
+    def delivery_stream(self, res: Res) -> None:
+        """Firehose data transformation: each ``*DestinationConfiguration``'s Lambda processors."""
+        for key, dest in res.props.items():
+            if not key.endswith("DestinationConfiguration") or not isinstance(dest, LDict):
+                continue
+            proc = dest.get("ProcessingConfiguration")
+            processors = proc.get("Processors") if isinstance(proc, LDict) else None
+            for processor in processors if isinstance(processors, list) else ():
+                if not isinstance(processor, LDict) or not firehose_lambda_processor(self.r.value(processor.get("Type"))):
+                    continue
+                params = processor.get("Parameters")
+                for param in params if isinstance(params, list) else ():
+                    if (isinstance(param, LDict) and "ParameterValue" in param
+                            and self.r.value(param.get("ParameterName")) == FIREHOSE_LAMBDA_PARAMETER):
+                        span = param.spans.get("ParameterValue", res.span)
+                        fn = self.function_of(self.target(param, "ParameterValue", span))
+                        self._caller(fn, fixed_mode("firehose"), "firehose", span, res)
+
+    def pipe(self, res: Res) -> None:
+        """EventBridge Pipes: the enrichment (sync) and the target (``callers.pipe_target_mode``)."""
+        p = res.props
+        if "Enrichment" in p:
+            span = p.spans.get("Enrichment", res.span)
+            self._caller(self.function_of(self.target(p, "Enrichment", span)), fixed_mode("pipes-enrichment"),
+                         "pipes-enrichment", span, res)
+        if "Target" in p:
+            span = p.spans.get("Target", res.span)
+            params = p.get("TargetParameters")
+            lam = params.get("LambdaFunctionParameters") if isinstance(params, LDict) else None
+            given = isinstance(lam, LDict) and "InvocationType" in lam
+            mode = pipe_target_mode(self.r.value(lam.get("InvocationType")) if given else None)  # type: ignore[union-attr]
+            self._caller(self.function_of(self.target(p, "Target", span)), mode, "pipes", span, res)
+
+    def codepipeline(self, res: Res) -> None:
+        """CodePipeline ``Invoke``/``Lambda`` actions (``callers.codepipeline_is_lambda``)."""
+        stages = res.props.get("Stages")
+        for stage in stages if isinstance(stages, list) else ():
+            actions = stage.get("Actions") if isinstance(stage, LDict) else None
+            for action in actions if isinstance(actions, list) else ():
+                kind = action.get("ActionTypeId") if isinstance(action, LDict) else None
+                if not isinstance(kind, LDict) or not codepipeline_is_lambda(
+                        self.r.value(kind.get("Category")), self.r.value(kind.get("Provider"))):
+                    continue
+                cfg = action.get("Configuration")
+                if isinstance(cfg, LDict) and "FunctionName" in cfg:
+                    span = cfg.spans.get("FunctionName", res.span)
+                    self._caller(self.function_of(self.target(cfg, "FunctionName", span)), fixed_mode("codepipeline"),
+                                 "codepipeline", span, res)
+
+    def object_lambda_access_point(self, res: Res) -> None:
+        """S3 Object Lambda: each transformation's function answers the request it transforms, sync."""
+        cfg = res.props.get("ObjectLambdaConfiguration")
+        transformations = cfg.get("TransformationConfigurations") if isinstance(cfg, LDict) else None
+        for tc in transformations if isinstance(transformations, list) else ():
+            content = tc.get("ContentTransformation") if isinstance(tc, LDict) else None
+            lam = content.get("AwsLambda") if isinstance(content, LDict) else None
+            if isinstance(lam, LDict) and "FunctionArn" in lam:
+                span = lam.spans.get("FunctionArn", res.span)
+                self._caller(self.function_of(self.target(lam, "FunctionArn", span)), fixed_mode("s3-object-lambda"),
+                             "s3-object-lambda", span, res)
 
     def _integration_function(self, uri: Any, span: Span) -> str | None:
         if uri is None:

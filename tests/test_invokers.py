@@ -304,3 +304,28 @@ def test_pipeline_and_object_lambda_clean(path: str) -> None:
     (model,) = load_path(str(FIXTURES / path))
     assert sorted((t.service, t.mode) for t in model.triggers) == [("codepipeline", "async"),
                                                                   ("s3-object-lambda", "sync")]
+
+
+def test_lex_and_connect() -> None:
+    assert _triggers(INVOKER_FIXTURES / "cfn" / "lex_connect.yaml") == [
+        ("Hook", "lex", "sync", "Live"),
+        ("Lookup", "connect", "unknown", "LookupAssociation"),
+    ]
+    assert _triggers(FIXTURES / "terraform" / "invokers" / "lex_connect") == [
+        ("aws_lambda_function.hook", "lex", "sync", "aws_lambda_permission.live"),  # no bot alias resource
+        ("aws_lambda_function.lookup", "connect", "unknown", "aws_connect_lambda_function_association.lookup_association"),
+    ]
+    found = lint(INVOKER_FIXTURES / "cfn" / "lex_connect.yaml")
+    assert finding_tuples(found) == [("ASYNC002", "HookRetries", 11)]
+    assert "Hook is only invoked by Live (Lex) [sync]" in found[0].message
+    assert finding_tuples(lint(FIXTURES / "terraform" / "invokers" / "lex_connect")) == [
+        ("ASYNC002", "aws_lambda_function_event_invoke_config.hook_retries", 12)]
+
+
+@pytest.mark.parametrize("path", ["invokers/cfn/lex_connect_clean.yaml", "terraform/invokers/lex_connect_clean"])
+def test_lex_and_connect_clean(path: str) -> None:
+    # the Connect function has no failure destination: its mode is unknown, so ASYNC001 stays silent, and -v says so
+    assert lint(FIXTURES / path) == []
+    (model,) = load_path(str(FIXTURES / path))
+    notes = [n for n in model.notes if "mode is unknown" in n]
+    assert len(notes) == 1 and "ookup" in notes[0].split(":")[0]

@@ -207,3 +207,9 @@ def firehose_lambda_processor(kind: object) -> bool:
 
 #: the Firehose processor parameter that names the function
 FIREHOSE_LAMBDA_PARAMETER = "LambdaArn"
+
+
+def connect_mode() -> str:
+    """An Amazon Connect instance's associated function: each flow's *Invoke AWS Lambda function* block chooses
+    a synchronous or an asynchronous execution, which no template of the association shows: unknown."""
+    return UNKNOWN

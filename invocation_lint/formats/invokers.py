@@ -109,7 +109,7 @@ INVOKERS: tuple[Invoker, ...] = (
         ".`LambdaCodeHook.LambdaArn`",
         "`aws_lexv2models_bot_alias` is not in the AWS provider; a `aws_lambda_permission` for `lexv2`",
         ("https://docs.aws.amazon.com/lexv2/latest/dg/lambda.html",),
-        principals=("lex", "lexv2"), read=False,
+        principals=("lex", "lexv2"),
     ),
     Invoker(
         "connect", "Amazon Connect flows", BY_SETTING,
@@ -119,7 +119,7 @@ INVOKERS: tuple[Invoker, ...] = (
         principals=("connect",),
         decided_by="the flow block's execution mode (synchronous or asynchronous), which the template does not "
                    "show: unknown",
-        modes=(SYNC, ASYNC), read=False,
+        modes=(SYNC, ASYNC),
     ),
     Invoker(
         "alexa", "Alexa skills and smart home", SYNC,

@@ -43,6 +43,7 @@ from ..callers import (
     FIREHOSE_LAMBDA_PARAMETER,
     codepipeline_is_lambda,
     config_rule_mode,
+    connect_mode,
     firehose_lambda_processor,
     fixed_mode,
     json_with_placeholders,
@@ -321,6 +322,8 @@ class Builder:
             "AWS::Pipes::Pipe": self.pipe,
             "AWS::CodePipeline::Pipeline": self.codepipeline,
             "AWS::S3ObjectLambda::AccessPoint": self.object_lambda_access_point,
+            "AWS::Lex::BotAlias": self.lex_bot_alias,
+            "AWS::Connect::IntegrationAssociation": self.connect_integration,
             "AWS::ApiGateway::Method": self.rest_method,
             "AWS::ApiGateway::RestApi": self.rest_body,
             "AWS::ApiGateway::Authorizer": self.rest_authorizer,
@@ -1062,6 +1065,27 @@ class Builder:
                 span = lam.spans.get("FunctionArn", res.span)
                 self._caller(self.function_of(self.target(lam, "FunctionArn", span)), fixed_mode("s3-object-lambda"),
                              "s3-object-lambda", span, res)
+
+    def lex_bot_alias(self, res: Res) -> None:
+        """Amazon Lex V2 code hooks: each locale's ``LambdaCodeHook`` answers the dialog, sync."""
+        settings = res.props.get("BotAliasLocaleSettings")
+        for item in settings if isinstance(settings, list) else ():
+            setting = item.get("BotAliasLocaleSetting") if isinstance(item, LDict) else None
+            spec = setting.get("CodeHookSpecification") if isinstance(setting, LDict) else None
+            hook = spec.get("LambdaCodeHook") if isinstance(spec, LDict) else None
+            if isinstance(hook, LDict) and "LambdaArn" in hook:
+                span = hook.spans.get("LambdaArn", res.span)
+                trig = self._caller(self.function_of(self.target(hook, "LambdaArn", span)), fixed_mode("lex"), "lex",
+                                    span, res)
+                if trig is not None:
+                    trig.extra["locale"] = self.r.value(item.get("LocaleId"))
+
+    def connect_integration(self, res: Res) -> None:
+        """An Amazon Connect instance's function (``callers.connect_mode``)."""
+        if self.r.value(res.props.get("IntegrationType")) == "LAMBDA_FUNCTION" and "IntegrationArn" in res.props:
+            span = res.props.spans.get("IntegrationArn", res.span)
+            self._caller(self.function_of(self.target(res.props, "IntegrationArn", span)), connect_mode(), "connect",
+                         span, res)
 
     def _integration_function(self, uri: Any, span: Span) -> str | None:
         if uri is None:

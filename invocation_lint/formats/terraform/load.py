@@ -54,6 +54,7 @@ from ..callers import (
     FIREHOSE_LAMBDA_PARAMETER,
     codepipeline_is_lambda,
     config_rule_mode,
+    connect_mode,
     firehose_lambda_processor,
     fixed_mode,
     pipe_target_mode,
@@ -399,6 +400,7 @@ class Builder:
             "aws_pipes_pipe": self.pipe,
             "aws_codepipeline": self.codepipeline,
             "aws_s3control_object_lambda_access_point": self.object_lambda_access_point,
+            "aws_connect_lambda_function_association": self.connect_association,
             "aws_api_gateway_integration": self.rest_integration,
             "aws_api_gateway_authorizer": self.rest_authorizer,
             "aws_apigatewayv2_integration": self.http_integration,
@@ -1081,6 +1083,12 @@ class Builder:
                         span = lam.spans.get("function_arn", lam.span or inst.span)
                         self._caller(self._fn(lam, "function_arn", span), fixed_mode("s3-object-lambda"),
                                      "s3-object-lambda", span, inst)
+
+    def connect_association(self, inst: Inst) -> None:
+        """An Amazon Connect instance's function (``callers.connect_mode``)."""
+        v = inst.values
+        span = v.spans.get("function_arn", inst.span)
+        self._caller(self._fn(v, "function_arn", span), connect_mode(), "connect", span, inst)
 
     def rest_integration(self, inst: Inst) -> None:
         v = inst.values

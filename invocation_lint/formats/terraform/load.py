@@ -198,6 +198,8 @@ class Builder:
         self._permission_triggers: list[Trigger] = []
         self._names: dict[tuple[str, str], str] | None = None
         self._identities: dict[str, tuple[str, str]] | None = None
+        #: the S3 objects, found once (a function looks its code up among them: not among every instance)
+        self._s3_objects = [i for i in insts if i.type in _S3_OBJECT_TYPES]
 
     # -------------------------------------------------------------------------------------- helpers
 
@@ -693,7 +695,7 @@ class Builder:
         else:
             key = _deref(raw)
             if isinstance(key, str):
-                matches = [i for i in self.insts if i.type in _S3_OBJECT_TYPES and _deref(i.values.get("key")) == key]
+                matches = [i for i in self._s3_objects if _deref(i.values.get("key")) == key]
                 obj = matches[0] if len(matches) == 1 else None
         if obj is None or not _is_set(obj.values, "source"):
             return CodeLocation("unknown", base_dir=self.m.base_dir, span=span)

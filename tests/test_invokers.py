@@ -12,6 +12,8 @@ from conftest import FIXTURES, finding_tuples, lint
 
 from invocation_lint.formats.aws import PRINCIPALS
 from invocation_lint.formats.callers import (
+    ELSEWHERE,
+    appsync_data_source_modes,
     config_rule_mode,
     fixed_mode,
     json_with_placeholders,
@@ -329,3 +331,33 @@ def test_lex_and_connect_clean(path: str) -> None:
     (model,) = load_path(str(FIXTURES / path))
     notes = [n for n in model.notes if "mode is unknown" in n]
     assert len(notes) == 1 and "ookup" in notes[0].split(":")[0]
+
+
+def test_appsync_data_sources() -> None:
+    assert _triggers(INVOKER_FIXTURES / "cfn" / "appsync.yaml") == [
+        ("Audit", "appsync", "async", "AuditSource"),  # a pipeline function's request sets invocationType Event
+        ("Query", "appsync", "sync", "QuerySource"),  # a direct Lambda resolver: RequestResponse
+        ("Shared", "appsync", "unknown", "SharedSource"),  # no resolver in the template uses it
+    ]
+    assert _triggers(FIXTURES / "terraform" / "invokers" / "appsync") == [
+        ("aws_lambda_function.audit", "appsync", "async", "aws_appsync_datasource.audit_source"),
+        ("aws_lambda_function.query", "appsync", "sync", "aws_appsync_datasource.query_source"),
+        ("aws_lambda_function.shared", "appsync", "unknown", "aws_appsync_datasource.shared_source"),
+    ]
+    assert finding_tuples(lint(INVOKER_FIXTURES / "cfn" / "appsync.yaml")) == [
+        ("ASYNC002", "QueryRetries", 16), ("ASYNC001", "Audit", 38)]
+    assert finding_tuples(lint(FIXTURES / "terraform" / "invokers" / "appsync")) == [
+        ("ASYNC002", "aws_lambda_function_event_invoke_config.query_retries", 16),
+        ("ASYNC001", "aws_lambda_function.audit", 39)]
+
+
+@pytest.mark.parametrize("path", ["invokers/cfn/appsync_clean.yaml", "terraform/invokers/appsync_clean"])
+def test_appsync_clean(path: str) -> None:
+    assert lint(FIXTURES / path) == []
+
+
+def test_appsync_modes() -> None:
+    assert appsync_data_source_modes([]) == ["unknown"]
+    assert appsync_data_source_modes([None, '{"invocationType": "Event"}']) == ["async", "sync"]
+    assert appsync_data_source_modes([ELSEWHERE]) == ["unknown"]
+    assert appsync_data_source_modes(['{"version": "2018-05-29", "operation": "Invoke"}']) == ["sync"]

@@ -168,13 +168,27 @@ def json_with_placeholders(text: str) -> Any:
 
 _APPSYNC_EVENT = re.compile(r"""["']?invocationType["']?\s*:\s*["']Event["']""")
 
+#: a resolver's request held outside the template (``RequestMappingTemplateS3Location``, ``CodeS3Location``)
+ELSEWHERE = object()
+
 
 def appsync_resolver_mode(code: object) -> str:
-    """An AppSync Lambda resolver's mode from its request (VTL mapping template or JavaScript code):
-    ``invocationType: "Event"`` async, otherwise the default ``RequestResponse``, sync."""
+    """An AppSync Lambda resolver's mode from its request: ``invocationType: "Event"`` (VTL mapping template or
+    JavaScript code) async; any other request, or none at all (a direct Lambda resolver), the default
+    ``RequestResponse``, sync; a request not in the template (``ELSEWHERE``, an expression) unknown."""
+    if code is None:
+        return SYNC
     if not isinstance(code, str):
         return UNKNOWN
     return ASYNC if _APPSYNC_EVENT.search(code) else SYNC
+
+
+def appsync_data_source_modes(requests: list[object]) -> list[str]:
+    """The modes an AWS_LAMBDA data source is invoked in, from the requests of the resolvers and pipeline
+    functions that use it: unknown when the template has none of them (they may be created elsewhere)."""
+    if not requests:
+        return [UNKNOWN]
+    return sorted({appsync_resolver_mode(r) for r in requests})
 
 
 def codepipeline_is_lambda(category: object, provider: object) -> bool:

@@ -143,15 +143,19 @@ INVOKERS: tuple[Invoker, ...] = (
     ),
     Invoker(
         "appsync", "AppSync Lambda data sources", BY_SETTING,
-        "`AWS::AppSync::DataSource` `Type: AWS_LAMBDA`, `LambdaConfig.LambdaFunctionArn`",
-        "`aws_appsync_datasource` `type = \"AWS_LAMBDA\"`, `lambda_config` `function_arn`",
+        "`AWS::AppSync::DataSource` `Type: AWS_LAMBDA`, `LambdaConfig.LambdaFunctionArn`; the "
+        "`AWS::AppSync::Resolver` / `AWS::AppSync::FunctionConfiguration` whose `DataSourceName` is it: `Code` or "
+        "`RequestMappingTemplate`",
+        "`aws_appsync_datasource` `type = \"AWS_LAMBDA\"`, `lambda_config` `function_arn`; the "
+        "`aws_appsync_resolver` / `aws_appsync_function` whose `data_source` is it: `code` or `request_template`",
         ("https://docs.aws.amazon.com/appsync/latest/devguide/resolver-reference-lambda-js.html",
          "https://docs.aws.amazon.com/appsync/latest/APIReference/API_LambdaConfig.html"),
         principals=("appsync",),
         decided_by="each resolver's request `invocationType` (`RequestResponse`, the default, or `Event`), "
-                   "written in resolver code: unknown from the data source",
+                   "written in resolver code or mapping template (a direct Lambda resolver, with no request, "
+                   "is `RequestResponse`): each mode found; unknown where no resolver in the template uses the "
+                   "data source or its request is stored elsewhere (S3)",
         modes=(SYNC, ASYNC),
-        read=False,
     ),
     Invoker(
         "iot", "AWS IoT topic rules", ASYNC,

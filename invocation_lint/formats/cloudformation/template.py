@@ -40,7 +40,9 @@ from ..aws import HARMLESS_MANAGED
 from ..callers import (
     COGNITO_NESTED,
     COGNITO_TRIGGERS,
+    ELSEWHERE,
     FIREHOSE_LAMBDA_PARAMETER,
+    appsync_data_source_modes,
     codepipeline_is_lambda,
     config_rule_mode,
     connect_mode,
@@ -324,6 +326,7 @@ class Builder:
             "AWS::S3ObjectLambda::AccessPoint": self.object_lambda_access_point,
             "AWS::Lex::BotAlias": self.lex_bot_alias,
             "AWS::Connect::IntegrationAssociation": self.connect_integration,
+            "AWS::AppSync::DataSource": self.appsync_data_source,
             "AWS::ApiGateway::Method": self.rest_method,
             "AWS::ApiGateway::RestApi": self.rest_body,
             "AWS::ApiGateway::Authorizer": self.rest_authorizer,
@@ -1086,6 +1089,34 @@ class Builder:
             span = res.props.spans.get("IntegrationArn", res.span)
             self._caller(self.function_of(self.target(res.props, "IntegrationArn", span)), connect_mode(), "connect",
                          span, res)
+
+    def _appsync_request(self, props: Mapping[str, Any]) -> object:
+        for key in ("Code", "RequestMappingTemplate"):
+            if key in props:
+                return self.r.value(props[key])
+        if "CodeS3Location" in props or "RequestMappingTemplateS3Location" in props:
+            return ELSEWHERE
+        return None
+
+    def appsync_data_source(self, res: Res) -> None:
+        """AppSync Lambda data sources: the mode of each resolver and pipeline function that uses it
+        (``callers.appsync_data_source_modes``)."""
+        cfg = res.props.get("LambdaConfig")
+        if self.r.value(res.props.get("Type")) != "AWS_LAMBDA" or not isinstance(cfg, LDict):
+            return
+        name = self.r.value(res.props.get("Name"))
+        requests: list[object] = []
+        for other in self.resources:
+            if other.type not in ("AWS::AppSync::Resolver", "AWS::AppSync::FunctionConfiguration"):
+                continue
+            ref = self.target(other.props, "DataSourceName", other.span)
+            if (ref is not None and ref.node == res.id) or (
+                    isinstance(name, str) and self.r.value(other.props.get("DataSourceName")) == name):
+                requests.append(self._appsync_request(other.props))
+        span = cfg.spans.get("LambdaFunctionArn", res.span)
+        fn = self.function_of(self.target(cfg, "LambdaFunctionArn", span))
+        for mode in appsync_data_source_modes(requests):
+            self._caller(fn, mode, "appsync", span, res)
 
     def _integration_function(self, uri: Any, span: Span) -> str | None:
         if uri is None:

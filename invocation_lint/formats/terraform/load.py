@@ -52,6 +52,7 @@ from ..callers import (
     COGNITO_NESTED,
     COGNITO_TRIGGERS,
     FIREHOSE_LAMBDA_PARAMETER,
+    appsync_data_source_modes,
     codepipeline_is_lambda,
     config_rule_mode,
     connect_mode,
@@ -401,6 +402,7 @@ class Builder:
             "aws_codepipeline": self.codepipeline,
             "aws_s3control_object_lambda_access_point": self.object_lambda_access_point,
             "aws_connect_lambda_function_association": self.connect_association,
+            "aws_appsync_datasource": self.appsync_datasource,
             "aws_api_gateway_integration": self.rest_integration,
             "aws_api_gateway_authorizer": self.rest_authorizer,
             "aws_apigatewayv2_integration": self.http_integration,
@@ -1089,6 +1091,33 @@ class Builder:
         v = inst.values
         span = v.spans.get("function_arn", inst.span)
         self._caller(self._fn(v, "function_arn", span), connect_mode(), "connect", span, inst)
+
+    def appsync_datasource(self, inst: Inst) -> None:
+        """AppSync Lambda data sources: the mode of each resolver and pipeline function that uses it
+        (``callers.appsync_data_source_modes``)."""
+        from .evaluate import TemplateUnknown
+
+        v = inst.values
+        if _deref(v.get("type")) != "AWS_LAMBDA":
+            return
+        name = _deref(v.get("name"))
+        requests: list[object] = []
+        for other in self.insts:
+            if other.type not in ("aws_appsync_resolver", "aws_appsync_function"):
+                continue
+            ov = other.values
+            ref = self.target(ov, "data_source", other.span)
+            if not ((ref is not None and ref.node == inst.address)
+                    or (isinstance(name, str) and _deref(ov.get("data_source")) == name)):
+                continue
+            key = next((k for k in ("code", "request_template", "request_mapping_template") if _is_set(ov, k)), None)
+            raw = _deref(ov.get(key)) if key else None
+            requests.append(raw.text if isinstance(raw, TemplateUnknown) else raw)
+        for cfg in blocks(v, "lambda_config"):
+            span = cfg.spans.get("function_arn", cfg.span or inst.span)
+            fn = self._fn(cfg, "function_arn", span)
+            for mode in appsync_data_source_modes(requests):
+                self._caller(fn, mode, "appsync", span, inst)
 
     def rest_integration(self, inst: Inst) -> None:
         v = inst.values

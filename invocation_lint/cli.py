@@ -75,6 +75,10 @@ def _fail(message: str) -> None:
     sys.exit(2)
 
 
+#: set when the command runs as a program that ends with ``os._exit`` (not under ``CliRunner``)
+_ENDS_PROCESS = False
+
+
 class _Main(click.Group):
     """The command group; called as a program (console script, ``python -m``) it skips interpreter teardown.
 
@@ -87,6 +91,8 @@ class _Main(click.Group):
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if os.environ.get("INVLINT_DEBUG") or "coverage" in sys.modules:
             return self.main(*args, **kwargs)
+        global _ENDS_PROCESS
+        _ENDS_PROCESS = True
         try:
             self.main(*args, **kwargs)
             code: Any = 0
@@ -164,6 +170,12 @@ def check(
     from .engine import SelectionError, run
 
     discover.ROOT_OVERRIDE = root
+    if _ENDS_PROCESS:
+        import gc
+
+        # the run pauses the cyclic collector; re-enabling it at the end triggers a full collection of
+        # everything the run built (0.5 s for a 10,000-resource module), wasted on a process about to end
+        gc.disable()
 
     try:
         cfg = load_config(config_path)

@@ -131,6 +131,9 @@ def main() -> None:
               help="Record the current findings in this file and exit 0.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write the report to this file instead of standard output.")
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, metavar="N",
+              help="Processes checking inputs side by side; 0 (the default): one per core when there are enough "
+                   "inputs to repay starting them, 1: this process only. The report is the same either way.")
 @click.option("--exclude", multiple=True, metavar="GLOB",
               help="Leave out inputs whose path (or a trailing part of it) matches GLOB, e.g. 'cdk.out' or "
                    "'tests/**'; repeatable, added to the configuration's exclude.")
@@ -153,7 +156,7 @@ def check(
     paths: tuple[str, ...], fmt: str, select: tuple[str, ...], ignore: tuple[str, ...], fail_on: str | None,
     no_color: bool, config_path: str | None, baseline: str | None, write_baseline: str | None,
     output: str | None, skip_non_templates: bool, verbose: bool, root: str | None, fix: bool = False,
-    unsafe_fixes: bool = False, show_diff: bool = False, exclude: tuple[str, ...] = (),
+    unsafe_fixes: bool = False, show_diff: bool = False, exclude: tuple[str, ...] = (), jobs: int = 0,
 ) -> None:
     """Check templates, directories and Terraform modules ("-" reads a template from standard input)."""
     from . import discover
@@ -183,7 +186,7 @@ def check(
 
     fixed = 0
     try:
-        result = run(list(paths), cfg)
+        result = run(list(paths), cfg, jobs=jobs)
         if show_diff:
             sys.exit(_print_diff(result.findings, unsafe_fixes))
         if fix or unsafe_fixes:

@@ -10,7 +10,6 @@ never message or line), so an alert and its dismissal survive edits that do not 
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from typing import TYPE_CHECKING, Any
@@ -176,5 +175,6 @@ def as_dict(result: Result) -> dict[str, Any]:
 
 def render(result: Result) -> str:
     from ..source import json_safe
+    from .json import dumps
 
-    return json_safe(json.dumps(as_dict(result), indent=2, ensure_ascii=False)) + "\n"
+    return json_safe(dumps(as_dict(result))) + "\n"

@@ -87,6 +87,8 @@ def _physical(span: Span, root: str) -> dict[str, Any]:
 
 def _result(f: Finding, index: dict[str, int], root: str, sources: SourceLines) -> dict[str, Any]:
     text = f.message
+    if f.construct_path:
+        text += "\nConstruct: " + f.construct_path
     if f.path:
         text += "\nFailure path: " + " → ".join(f.path)
     if f.fix:
@@ -118,6 +120,8 @@ def _result(f: Finding, index: dict[str, int], root: str, sources: SourceLines) 
         props["resource"] = f.resource
     if f.function:
         props["function"] = f.function
+    if f.construct_path:
+        props["constructPath"] = f.construct_path
     if props:
         res["properties"] = props
     return res

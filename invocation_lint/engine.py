@@ -205,11 +205,13 @@ def _collector_paused(fn: Any) -> Any:
 @_collector_paused
 def run(
     paths: list[str], config: Config | None = None, *, select: list[str] | None = None,
-    ignore: list[str] | None = None,
+    ignore: list[str] | None = None, jobs: int = 1,
 ) -> Result:
     """Check ``paths`` with ``config``; never raises for bad input (``SelectionError`` for bad selectors).
 
-    ``select``/``ignore`` replace the configuration's lists (as the command-line flags do).
+    ``select``/``ignore`` replace the configuration's lists (as the command-line flags do). ``jobs`` is the
+    number of processes checking inputs side by side (0: as many as the machine has, when there are enough
+    inputs to repay starting them); the result is the same whatever it is.
     """
     from . import suppress
     from .discover import discover
@@ -241,37 +243,12 @@ def run(
     suppressed = 0
     sources = suppress.SourceLines()
     first_seen: dict[tuple[Any, ...], tuple[Finding, Model]] = {}
-    for inp in inputs:
-        model = _load_one(inp, errors)
+    checker = _Checker(chosen, levels, overrides, options, all_rules, analyse)
+    for model, kept, hidden, errs in _check_all(checker, inputs, jobs, sources):
+        errors.extend(errs)
         if model is None:
             continue
         models.append(model)
-        code_known = False
-        if analyse is not None:
-            try:
-                analyse(model)
-                code_known = True
-            except Exception as exc:  # noqa: BLE001
-                errors.append(_internal(model.file, "handler analysis", exc))
-        found: list[Finding] = []
-        for r in chosen:
-            if r.needs_handlers and not code_known:
-                continue
-            ctx = Context(options=options.get(r.code, {}))
-            try:
-                for f in r.check(model, ctx) or ():
-                    if f.code and f.code != r.code and f.code not in levels:
-                        continue  # a rule reporting under another code that is not selected
-                    found.append(_complete(f, r, all_rules, levels, overrides))
-            except Exception as exc:  # noqa: BLE001
-                errors.append(_internal(model.file, f"rule {r.code}", exc))
-        if model.construct_paths:
-            from .cdk import name_constructs, to_project_sources
-
-            name_constructs(found, model)
-            to_project_sources(found, model)
-        # a model's suppressions apply to its own findings only (two templates may share logical ids)
-        kept, hidden = suppress.apply(found, model.suppressions, sources)
         findings.extend(_once(kept, model, first_seen))
         suppressed += hidden
 
@@ -304,6 +281,112 @@ def run(
             result.findings, result.baselined = baseline_mod.apply(findings, known, sources)
             result.warnings.extend(_stale_entries(config.baseline, known, models))
     return result
+
+
+@dataclass
+class _Checker:
+    """Everything needed to check one input, the same in this process and in a worker."""
+
+    chosen: list[Rule]
+    levels: dict[str, str]
+    overrides: set[str]
+    options: dict[str, dict[str, Any]]
+    all_rules: dict[str, Rule]
+    analyse: Callable[[Model], None] | None
+
+    def __call__(self, inp: Any, sources: Any) -> tuple[Model | None, list[Finding], int, list[InputError]]:
+        """Load, analyse and check one input: its model, kept findings, number suppressed, errors."""
+        from . import suppress
+
+        errors: list[InputError] = []
+        model = _load_one(inp, errors)
+        if model is None:
+            return None, [], 0, errors
+        code_known = False
+        if self.analyse is not None:
+            try:
+                self.analyse(model)
+                code_known = True
+            except Exception as exc:  # noqa: BLE001
+                errors.append(_internal(model.file, "handler analysis", exc))
+        found: list[Finding] = []
+        for r in self.chosen:
+            if r.needs_handlers and not code_known:
+                continue
+            ctx = Context(options=self.options.get(r.code, {}))
+            try:
+                for f in r.check(model, ctx) or ():
+                    if f.code and f.code != r.code and f.code not in self.levels:
+                        continue  # a rule reporting under another code that is not selected
+                    found.append(_complete(f, r, self.all_rules, self.levels, self.overrides))
+            except Exception as exc:  # noqa: BLE001
+                errors.append(_internal(model.file, f"rule {r.code}", exc))
+        if model.construct_paths:
+            from .cdk import name_constructs, to_project_sources
+
+            name_constructs(found, model)
+            to_project_sources(found, model)
+        # a model's suppressions apply to its own findings only (two templates may share logical ids)
+        kept, hidden = suppress.apply(found, model.suppressions, sources)
+        return model, kept, hidden, errors
+
+
+#: below this many inputs one process is as fast as a pool, started (measured: benchmarks/bench_scale.py --repo:
+#: even at ~40 inputs on 2 cores, 1.3x faster at 170, 1.4x at 400)
+PARALLEL_MIN_INPUTS = 48
+#: inputs handed to a worker at a time
+_CHUNK = 4
+_WORKER: tuple[_Checker, list[Any]] | None = None
+
+
+def worker_count(jobs: int, inputs: int) -> int:
+    """How many processes check ``inputs`` inputs for ``--jobs jobs`` (0: automatic). 1 means this one."""
+    if jobs == 1 or inputs < 2:
+        return 1
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    if jobs <= 0:
+        if inputs < PARALLEL_MIN_INPUTS:
+            return 1
+        jobs = cores
+    return max(1, min(jobs, -(-inputs // _CHUNK)))
+
+
+def _work(index: int) -> tuple[Model | None, list[Finding], int, list[InputError]]:
+    from . import suppress
+
+    assert _WORKER is not None
+    checker, inputs = _WORKER
+    return checker(inputs[index], suppress.SourceLines())
+
+
+def _check_all(checker: _Checker, inputs: list[Any], jobs: int, sources: Any
+               ) -> Iterable[tuple[Model | None, list[Finding], int, list[InputError]]]:
+    """Every input checked, in input order; in worker processes when there are enough of them.
+
+    Workers are forked, so they share the rules and inputs without pickling them; only models, findings and
+    errors come back. Where processes cannot be forked, or cannot be started at all, one process does it.
+    """
+    workers = worker_count(jobs, len(inputs))
+    if workers > 1 and not any(inp.path == "-" for inp in inputs):
+        import multiprocessing
+
+        if "fork" in multiprocessing.get_all_start_methods():
+            global _WORKER
+            from concurrent.futures import ProcessPoolExecutor
+            from concurrent.futures.process import BrokenProcessPool
+
+            _WORKER = (checker, inputs)
+            try:
+                with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+                    return list(pool.map(_work, range(len(inputs)), chunksize=_CHUNK))
+            except (OSError, ImportError, BrokenProcessPool):
+                pass  # no processes here (a sandbox, a read-only /dev/shm, a worker killed): this one checks
+            finally:
+                _WORKER = None
+    return (checker(inp, sources) for inp in inputs)
 
 
 def _once(found: list[Finding], model: Model, first_seen: dict[tuple[Any, ...], tuple[Finding, Model]]

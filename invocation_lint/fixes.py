@@ -75,11 +75,24 @@ def read_text(file: str) -> str | None:
     return text
 
 
+#: line starts of the texts read last (keyed by the text object: a file's text is read once, many fixes
+#: look into it)
+_STARTS: dict[int, tuple[str, list[int]]] = {}
+
+
 def _line_starts(text: str) -> list[int]:
+    hit = _STARTS.get(id(text))
+    if hit is not None and hit[0] is text:
+        return hit[1]
     starts = [0]
-    for m in re.finditer(r"\r\n|\n|\r", text):
-        starts.append(m.end())
+    starts.extend(m.end() for m in _NEWLINE.finditer(text))
+    if len(_STARTS) >= 16:
+        _STARTS.clear()
+    _STARTS[id(text)] = (text, starts)
     return starts
+
+
+_NEWLINE = re.compile(r"\r\n|\n|\r")
 
 
 def position(text: str, offset: int) -> tuple[int, int]:
@@ -131,12 +144,12 @@ def set_number(span: Span | None, names: Iterable[str], current: int, new: int, 
     if text is None:
         return no_fix("the file cannot be read back", safety)
     start, end = region(text, span)
-    chunk = text[start:end]
     found: list[tuple[int, int]] = []
-    m = _LITERAL.match(chunk)
+    m = _LITERAL.match(text, start, end)  # in place: on a single-line file the region is the whole file
     if m is not None:
-        found.append((start + m.start(2), start + m.end(2)))
+        found.append((m.start(2), m.end(2)))
     else:
+        chunk = text[start:end]
         for name in names:
             pattern = re.compile(
                 r"(?<![\w.])" + re.escape(name) + r"""(?:\\?["'])?\s*[:=]\s*(?:\\?["'])?([^\s,}'"\\#]+)""")

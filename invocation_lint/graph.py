@@ -29,7 +29,7 @@ _SERVICE = {
     "secretsmanager": "Secrets Manager rotation", "iot-authorizer": "IoT authorizer", "appsync": "AppSync",
     "pipes": "EventBridge Pipes", "pipes-enrichment": "EventBridge Pipes enrichment", "firehose": "Firehose",
     "config": "Config rule", "codecommit": "CodeCommit", "codepipeline": "CodePipeline",
-    "s3-object-lambda": "S3 Object Lambda",
+    "s3-object-lambda": "S3 Object Lambda", "lex": "Lex", "connect": "Amazon Connect",
 }
 
 

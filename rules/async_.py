@@ -32,7 +32,7 @@ _CALLER = {
     "codepipeline": "CodePipeline", "pipes": "EventBridge Pipes", "appsync": "AppSync",
     "cloudfront": "Lambda@Edge", "cognito": "Cognito", "secretsmanager": "Secrets Manager rotation",
     "iot-authorizer": "IoT authorizer", "firehose": "Firehose", "pipes-enrichment": "EventBridge Pipes enrichment",
-    "s3-object-lambda": "S3 Object Lambda",
+    "s3-object-lambda": "S3 Object Lambda", "lex": "Lex", "connect": "Amazon Connect",
 }
 #: the service a failure target is, by the Model table that holds it
 _PUT_ACTION = {

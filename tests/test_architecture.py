@@ -37,3 +37,36 @@ def test_rule_module_knows_no_format(path: Path) -> None:
               and TYPE_STRING.match(node.value)):
             problems.append(f"line {node.lineno}: compares a resource type string {node.value!r}")
     assert problems == []
+
+
+#: modules a plain ``invlint check`` of a small YAML template has no use for: each costs start-up time
+NOT_FOR_A_SMALL_TEMPLATE = ("rich", "jsonschema", "tree_sitter", "tree_sitter_hcl", "cfnlint", "samtranslator",
+                            "multiprocessing", "concurrent", "shutil", "http", "bz2", "lzma", "tempfile")
+
+
+def test_plain_check_of_a_small_template_imports_only_what_it_uses(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    template = tmp_path / "template.yaml"
+    template.write_text((root / "fixtures" / "cli" / "three_modes.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "app.py").write_text((root / "fixtures" / "cli" / "src" / "app.py").read_text(encoding="utf-8"),
+                                             encoding="utf-8")
+    probe = (
+        "import sys\n"
+        "from invocation_lint.cli import main\n"
+        "try:\n"
+        "    main.main(['check', 'template.yaml'], standalone_mode=True)\n"
+        "except SystemExit as exc:\n"
+        "    code = exc.code\n"
+        "print('\\n'.join(sorted(sys.modules)), file=sys.stderr)\n"
+        "print('exit', code, file=sys.stderr)\n"
+    )
+    res = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, check=False)
+    modules = set(res.stderr.split())
+    assert "exit" in modules and "invocation_lint.handlers.python" in modules  # it ran, handler code included
+    assert res.stdout.count("SQS") >= 1  # and found what the template has
+    loaded = sorted(m for m in modules if m.split(".")[0] in NOT_FOR_A_SMALL_TEMPLATE)
+    assert loaded == []

@@ -158,3 +158,36 @@ def test_staged_file_without_an_identical_project_file_stays_staged(tmp_path: Pa
     (f,) = result.findings
     assert Path(f.span.file).resolve() == app / "cdk.out" / STAGED["ProcessOrders62B11DFA"] / "index.js"
     assert all(r.message != "the staged copy in the cloud assembly" for r in f.related)
+
+
+def test_construct_path_in_sarif_and_github_annotations() -> None:
+    from invocation_lint.config import Config
+    from invocation_lint.engine import run
+    from invocation_lint.report import github, sarif
+
+    result = run([str(APP / "cdk.out" / "OrdersStack.template.json")], Config(), select=["SQS001"])
+    (f,) = result.findings
+    (res,) = sarif.as_dict(result)["runs"][0]["results"]
+    assert res["ruleId"] == "SQS001"
+    assert res["properties"] == {"resource": "OrdersQueue3DFA1D51", "function": "ProcessOrders62B11DFA",
+                                 "constructPath": "OrdersStack/OrdersQueue"}
+    assert res["message"]["text"].split("\n")[1] == "Construct: OrdersStack/OrdersQueue"
+    assert res["locations"][0]["physicalLocation"]["region"]["startLine"] == 3
+    line = github.annotation(f)
+    assert line.startswith("::error file=")
+    assert ",line=3," in line
+    assert "%0Aconstruct: OrdersStack/OrdersQueue%0A" in line
+
+
+def test_no_construct_path_outside_cdk() -> None:
+    from invocation_lint.config import Config
+    from invocation_lint.engine import run
+    from invocation_lint.report import github, sarif
+
+    example = Path(__file__).resolve().parent.parent / "fixtures" / "example" / "template.yaml"
+    result = run([str(example)], Config(), select=["SQS001"])
+    (f,) = result.findings
+    (res,) = sarif.as_dict(result)["runs"][0]["results"]
+    assert "constructPath" not in res["properties"]
+    assert "Construct:" not in res["message"]["text"]
+    assert "construct:" not in github.annotation(f)

@@ -344,3 +344,16 @@ def test_markdown_escapes_what_comes_from_the_input() -> None:
     row = render(Result([f], [], [], []), "markdown").splitlines()[-1]
     assert row == ("| error | SQS001 | x\\|y.yaml:1 | Q\\*1\\* | a \\| b \\<img src=x\\> \\[link\\](https://e.x) "
                    "\\@team \\`c\\`\\\\nnext |")
+
+
+def test_json_text_is_the_standard_indented_encoding() -> None:
+    """The report's encoder writes exactly what ``json.dumps(indent=2, ensure_ascii=False)`` writes."""
+    from invocation_lint.engine import run
+    from invocation_lint.report.json import as_dict, dumps
+
+    data = as_dict(run([str(Path(__file__).parent.parent / "fixtures" / "sqs")]))
+    assert data["findings"]
+    assert dumps(data) == json.dumps(data, indent=2, ensure_ascii=False)
+    for value in ({}, [], {"a": []}, [{}], [[[]]], 3, "é", True, None, 1.5, {"a": {"b": [1, False, None, "\u2028\x00\""]}},
+                  {1: "non-string key"}, {"f": float("nan")}):
+        assert dumps(value) == json.dumps(value, indent=2, ensure_ascii=False), value

@@ -168,14 +168,62 @@ def json_with_placeholders(text: str) -> Any:
 
 _APPSYNC_EVENT = re.compile(r"""["']?invocationType["']?\s*:\s*["']Event["']""")
 
+#: a resolver's request held outside the template (``RequestMappingTemplateS3Location``, ``CodeS3Location``)
+ELSEWHERE = object()
+
 
 def appsync_resolver_mode(code: object) -> str:
-    """An AppSync Lambda resolver's mode from its request (VTL mapping template or JavaScript code):
-    ``invocationType: "Event"`` async, otherwise the default ``RequestResponse``, sync."""
+    """An AppSync Lambda resolver's mode from its request: ``invocationType: "Event"`` (VTL mapping template or
+    JavaScript code) async; any other request, or none at all (a direct Lambda resolver), the default
+    ``RequestResponse``, sync; a request not in the template (``ELSEWHERE``, an expression) unknown."""
+    if code is None:
+        return SYNC
     if not isinstance(code, str):
         return UNKNOWN
     return ASYNC if _APPSYNC_EVENT.search(code) else SYNC
 
 
+def appsync_data_source_modes(requests: list[object]) -> list[str]:
+    """The modes an AWS_LAMBDA data source is invoked in, from the requests of the resolvers and pipeline
+    functions that use it: unknown when the template has none of them (they may be created elsewhere)."""
+    if not requests:
+        return [UNKNOWN]
+    return sorted({appsync_resolver_mode(r) for r in requests})
+
+
 def codepipeline_is_lambda(category: object, provider: object) -> bool:
     return category == "Invoke" and provider == "Lambda"
+
+
+def fixed_mode(service: str) -> str:
+    """The mode of a caller that always invokes the same way (its row in ``invokers.INVOKERS``)."""
+    from .invokers import BY_SETTING, INVOKERS
+
+    for row in INVOKERS:
+        if row.service == service and row.mode != BY_SETTING:
+            return row.mode
+    raise KeyError(service)
+
+
+def config_rule_mode(owner: object) -> str:
+    """An AWS Config rule's ``Source.Owner``: a ``CUSTOM_LAMBDA`` rule invokes its function asynchronously with
+    each evaluation; ``AWS`` managed and ``CUSTOM_POLICY`` (Guard) rules invoke no function (empty)."""
+    if owner == "CUSTOM_LAMBDA":
+        return fixed_mode("config")
+    return "" if isinstance(owner, str) else UNKNOWN
+
+
+def firehose_lambda_processor(kind: object) -> bool:
+    """A Firehose ``ProcessingConfiguration`` processor of type ``Lambda``: its ``LambdaArn`` parameter is the
+    transformation function, which Firehose invokes synchronously with each buffered batch."""
+    return kind == "Lambda"
+
+
+#: the Firehose processor parameter that names the function
+FIREHOSE_LAMBDA_PARAMETER = "LambdaArn"
+
+
+def connect_mode() -> str:
+    """An Amazon Connect instance's associated function: each flow's *Invoke AWS Lambda function* block chooses
+    a synchronous or an asynchronous execution, which no template of the association shows: unknown."""
+    return UNKNOWN

@@ -109,7 +109,7 @@ INVOKERS: tuple[Invoker, ...] = (
         ".`LambdaCodeHook.LambdaArn`",
         "`aws_lexv2models_bot_alias` is not in the AWS provider; a `aws_lambda_permission` for `lexv2`",
         ("https://docs.aws.amazon.com/lexv2/latest/dg/lambda.html",),
-        principals=("lex", "lexv2"), read=False,
+        principals=("lex", "lexv2"),
     ),
     Invoker(
         "connect", "Amazon Connect flows", BY_SETTING,
@@ -119,7 +119,7 @@ INVOKERS: tuple[Invoker, ...] = (
         principals=("connect",),
         decided_by="the flow block's execution mode (synchronous or asynchronous), which the template does not "
                    "show: unknown",
-        modes=(SYNC, ASYNC), read=False,
+        modes=(SYNC, ASYNC),
     ),
     Invoker(
         "alexa", "Alexa skills and smart home", SYNC,
@@ -143,15 +143,19 @@ INVOKERS: tuple[Invoker, ...] = (
     ),
     Invoker(
         "appsync", "AppSync Lambda data sources", BY_SETTING,
-        "`AWS::AppSync::DataSource` `Type: AWS_LAMBDA`, `LambdaConfig.LambdaFunctionArn`",
-        "`aws_appsync_datasource` `type = \"AWS_LAMBDA\"`, `lambda_config` `function_arn`",
+        "`AWS::AppSync::DataSource` `Type: AWS_LAMBDA`, `LambdaConfig.LambdaFunctionArn`; the "
+        "`AWS::AppSync::Resolver` / `AWS::AppSync::FunctionConfiguration` whose `DataSourceName` is it: `Code` or "
+        "`RequestMappingTemplate`",
+        "`aws_appsync_datasource` `type = \"AWS_LAMBDA\"`, `lambda_config` `function_arn`; the "
+        "`aws_appsync_resolver` / `aws_appsync_function` whose `data_source` is it: `code` or `request_template`",
         ("https://docs.aws.amazon.com/appsync/latest/devguide/resolver-reference-lambda-js.html",
          "https://docs.aws.amazon.com/appsync/latest/APIReference/API_LambdaConfig.html"),
         principals=("appsync",),
         decided_by="each resolver's request `invocationType` (`RequestResponse`, the default, or `Event`), "
-                   "written in resolver code: unknown from the data source",
+                   "written in resolver code or mapping template (a direct Lambda resolver, with no request, "
+                   "is `RequestResponse`): each mode found; unknown where no resolver in the template uses the "
+                   "data source or its request is stored elsewhere (S3)",
         modes=(SYNC, ASYNC),
-        read=False,
     ),
     Invoker(
         "iot", "AWS IoT topic rules", ASYNC,
@@ -191,7 +195,6 @@ INVOKERS: tuple[Invoker, ...] = (
         "`aws_s3control_object_lambda_access_point` `configuration` `transformation_configuration` "
         "`content_transformation` `aws_lambda` `function_arn`",
         ("https://docs.aws.amazon.com/AmazonS3/latest/userguide/olap-writing-lambda.html",),
-        read=False,
     ),
     Invoker(
         "sns", "SNS subscriptions", ASYNC,
@@ -216,7 +219,6 @@ INVOKERS: tuple[Invoker, ...] = (
         "pipes-enrichment", "EventBridge Pipes enrichment", SYNC,
         "`AWS::Pipes::Pipe` `Enrichment`", "`aws_pipes_pipe` `enrichment`",
         ("https://docs.aws.amazon.com/eventbridge/latest/userguide/pipes-enrichment.html",),
-        read=False,
     ),
     Invoker(
         "pipes", "EventBridge Pipes target", BY_SETTING,
@@ -225,7 +227,6 @@ INVOKERS: tuple[Invoker, ...] = (
         ("https://docs.aws.amazon.com/eventbridge/latest/pipes-reference/API_PipeTargetLambdaFunctionParameters.html",),
         decided_by="`InvocationType`: `REQUEST_RESPONSE` (the default) sync, `FIRE_AND_FORGET` async",
         modes=(SYNC, ASYNC),
-        read=False,
     ),
     Invoker(
         "logs", "CloudWatch Logs subscription filters", ASYNC,
@@ -241,7 +242,6 @@ INVOKERS: tuple[Invoker, ...] = (
         ("https://docs.aws.amazon.com/config/latest/developerguide/evaluate-config_develop-rules_lambda-functions.html",
          _LAMBDA_SERVICES),
         principals=("config",),
-        read=False,
     ),
     Invoker(
         "codecommit", "CodeCommit triggers", ASYNC,
@@ -249,7 +249,6 @@ INVOKERS: tuple[Invoker, ...] = (
         "`aws_codecommit_trigger` `trigger` `destination_arn`",
         ("https://docs.aws.amazon.com/codecommit/latest/userguide/how-to-notify-lambda.html", _LAMBDA_SERVICES),
         principals=("codecommit",),
-        read=False,
     ),
     Invoker(
         "codepipeline", "CodePipeline invoke actions", ASYNC,
@@ -259,7 +258,6 @@ INVOKERS: tuple[Invoker, ...] = (
         "`configuration.FunctionName`",
         ("https://docs.aws.amazon.com/codepipeline/latest/userguide/actions-invoke-lambda-function.html",
          _LAMBDA_SERVICES),
-        read=False,
     ),
     Invoker(
         "cloudformation", "CloudFormation custom resources", ASYNC,
@@ -280,9 +278,8 @@ INVOKERS: tuple[Invoker, ...] = (
         "(`Type: Lambda`) `Parameters[LambdaArn]`",
         "`aws_kinesis_firehose_delivery_stream` `processing_configuration` `processors` (`type = \"Lambda\"`) "
         "`parameters` `LambdaArn`",
-        ("https://docs.aws.amazon.com/firehose/latest/dev/data-transformation.html",),
+        ("https://docs.aws.amazon.com/firehose/latest/dev/data-transformation.html", _MODES),
         principals=("firehose",),
-        read=False,
     ),
     Invoker(
         "sqs", "SQS (event source mapping)", POLL_SQS,

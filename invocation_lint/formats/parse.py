@@ -135,30 +135,30 @@ def parse_yaml(text: str, file: str) -> Any:
         return _YamlBuilder(file, text).build(node)
 
 
-_FLOW_OPEN = re.compile(r"[\[{]")
+#: bytes: ``{`` and ``}`` read as ``[`` and ``]``, every other byte deleted (no UTF-8 sequence holds a bracket byte)
+_SQUARE = bytes.maketrans(b"{}", b"[]")
+_NOT_BRACKET = bytes(b for b in range(256) if b not in b"[]{}")
 
 
 def _yaml_depth_estimate(text: str) -> int:
-    """An upper bound on flow nesting, cheap, so a 10,000-deep ``[[[[`` never reaches a recursive parser."""
-    if len(text) < 400:
+    """An upper bound on flow nesting, cheap, so a 10,000-deep ``[[[[`` never reaches a recursive parser.
+
+    Only the brackets are kept (at C speed; quoted ones count too: an over-estimate is refused the same way
+    a real one is, and a template is not that deep in brackets inside strings). Each pass then removes the
+    innermost pairs: the number of passes is the depth of the matched brackets, and an open bracket never
+    closed adds one level at most.
+    """
+    if len(text) < 400 or text.count("[") + text.count("{") <= MAX_DEPTH:
         return 0
-    depth = best = 0
-    in_str: str | None = None
-    for ch in text if text.count("[") + text.count("{") > MAX_DEPTH else ():
-        if in_str:
-            if ch == in_str:
-                in_str = None
-        elif ch in "[{":
-            depth += 1
-            if depth > best:
-                best = depth
-                if best > MAX_DEPTH:
-                    return best
-        elif ch in "]}":
-            depth = max(0, depth - 1)
-        elif ch == "\n":
-            pass
-    return best
+    brackets = text.encode("utf-8", "surrogatepass").translate(_SQUARE, _NOT_BRACKET)
+    depth = 0
+    while depth <= MAX_DEPTH:
+        shorter = brackets.replace(b"[]", b"")
+        if len(shorter) == len(brackets):
+            break
+        brackets = shorter
+        depth += 1
+    return depth + brackets.count(b"[")
 
 
 _ANCHOR = re.compile(r"(?:^|[\s\[{,:-])&[^\s,\[\]{}]")

@@ -16,7 +16,6 @@ from __future__ import annotations
 import ast
 import posixpath
 from collections.abc import Iterator
-from http import HTTPStatus
 
 from invocation_lint.source import Span
 
@@ -848,6 +847,8 @@ def _status_value(node: ast.expr, assigns: dict[str, list[ast.expr]]) -> int | N
         return int(node.value)
     d = _dotted(node)
     if d.startswith(("HTTPStatus.", "http.HTTPStatus.")):
+        from http import HTTPStatus
+
         member = d.split("HTTPStatus.", 1)[1].removesuffix(".value")
         try:
             return int(HTTPStatus[member])

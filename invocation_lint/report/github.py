@@ -57,6 +57,8 @@ def annotation(f: Finding) -> str:
             props.append(f"endColumn={s.end_column}")
     props.append(f"title={_prop(f'{f.code} {f.name}')}")
     body = _data(f.message)  # each piece escaped on its own: only the line breaks written here are kept
+    if f.construct_path:
+        body += "%0Aconstruct: " + _data(f.construct_path)
     if f.path:
         body += "%0Apath: " + _data(" → ".join(f.path))
     if f.fix:

@@ -58,4 +58,47 @@ def as_dict(result: Result) -> dict[str, Any]:
 def render(result: Result) -> str:
     from ..source import json_safe
 
-    return json_safe(json.dumps(as_dict(result), indent=2, ensure_ascii=False)) + "\n"
+    return json_safe(dumps(as_dict(result))) + "\n"
+
+
+_STR = json.encoder.encode_basestring  # the C encoder of a string, as ``ensure_ascii=False`` writes it
+_LEAF: dict[type, Any] = {str: _STR, int: int.__repr__, bool: lambda b: "true" if b else "false",
+                          type(None): lambda _: "null"}
+
+
+def dumps(data: Any) -> str:
+    """``json.dumps(data, indent=2, ensure_ascii=False)``, the same characters, several times faster.
+
+    With ``indent`` the standard library falls back to its pure-Python encoder; here containers are
+    joined with their indentation directly and each string goes through the C encoder. Anything other than
+    plain dicts (string keys), lists, strings, ints, bools and None is left to ``json.dumps`` itself.
+    """
+    try:
+        return _indented(data, "\n")
+    except _Unusual:
+        return json.dumps(data, indent=2, ensure_ascii=False)
+
+
+class _Unusual(Exception):
+    pass
+
+
+def _indented(obj: Any, newline: str) -> str:
+    leaf = _LEAF.get(type(obj))
+    if leaf is not None:
+        return leaf(obj)
+    inner = newline + "  "
+    if type(obj) is dict:
+        if not obj:
+            return "{}"
+        parts = []
+        for k, v in obj.items():
+            if type(k) is not str:
+                raise _Unusual
+            parts.append(f"{_STR(k)}: {_indented(v, inner)}")
+        return "{" + inner + ("," + inner).join(parts) + newline + "}"
+    if type(obj) is list:
+        if not obj:
+            return "[]"
+        return "[" + inner + ("," + inner).join([_indented(v, inner) for v in obj]) + newline + "]"
+    raise _Unusual

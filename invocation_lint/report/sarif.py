@@ -10,7 +10,6 @@ never message or line), so an alert and its dismissal survive edits that do not 
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from typing import TYPE_CHECKING, Any
@@ -89,6 +88,8 @@ def _physical(span: Span, root: str) -> dict[str, Any]:
 
 def _result(f: Finding, index: dict[str, int], root: str, sources: SourceLines) -> dict[str, Any]:
     text = f.message
+    if f.construct_path:
+        text += "\nConstruct: " + f.construct_path
     if f.path:
         text += "\nFailure path: " + " → ".join(f.path)
     if f.fix:
@@ -120,6 +121,8 @@ def _result(f: Finding, index: dict[str, int], root: str, sources: SourceLines) 
         props["resource"] = f.resource
     if f.function:
         props["function"] = f.function
+    if f.construct_path:
+        props["constructPath"] = f.construct_path
     if props:
         res["properties"] = props
     if f.autofix is not None and f.autofix.applicable:
@@ -202,5 +205,6 @@ def as_dict(result: Result) -> dict[str, Any]:
 
 def render(result: Result) -> str:
     from ..source import json_safe
+    from .json import dumps
 
-    return json_safe(json.dumps(as_dict(result), indent=2, ensure_ascii=False)) + "\n"
+    return json_safe(dumps(as_dict(result))) + "\n"

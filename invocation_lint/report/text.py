@@ -6,6 +6,8 @@ pre-commit: no rich import), with colour rich prints the very same characters.
 
 from __future__ import annotations
 
+import os
+import sys
 from typing import TYPE_CHECKING
 
 from ..registry import Finding
@@ -69,13 +71,26 @@ def _finding_lines(f: Finding, sources: SourceLines, width: int = SOURCE_WIDTH) 
     return out
 
 
+def _columns(fallback: int) -> int:
+    """The terminal's width as ``shutil.get_terminal_size`` finds it (``COLUMNS``, then standard output),
+    without importing shutil and the compression modules it pulls in."""
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or fallback
+
+
 def layout(result: Result, width: int | None = None) -> list[Line]:
     """The report's lines; every piece of text from the input is escaped (``clean``), so nothing in a template
     or a file name can write to the terminal or start a line of its own."""
     if width is None:
-        import shutil
-
-        width = shutil.get_terminal_size((SOURCE_WIDTH + 10, 24)).columns
+        width = _columns(SOURCE_WIDTH + 10)
     room = max(40, width - 10)
     sources = SourceLines()
     lines: list[Line] = []

@@ -37,7 +37,21 @@ from ...model import (
 )
 from ...source import InputError, LDict, LList, Span
 from ..aws import HARMLESS_MANAGED
-from ..callers import COGNITO_NESTED, COGNITO_TRIGGERS, json_with_placeholders, state_machine_tasks
+from ..callers import (
+    COGNITO_NESTED,
+    COGNITO_TRIGGERS,
+    ELSEWHERE,
+    FIREHOSE_LAMBDA_PARAMETER,
+    appsync_data_source_modes,
+    codepipeline_is_lambda,
+    config_rule_mode,
+    connect_mode,
+    firehose_lambda_processor,
+    fixed_mode,
+    json_with_placeholders,
+    pipe_target_mode,
+    state_machine_tasks,
+)
 from ..event_sources import mapping_service
 from ..invokers import ses_mode
 from ..permissions import add_permission_triggers, permission_trigger
@@ -304,6 +318,15 @@ class Builder:
             "AWS::Cognito::UserPool": self.user_pool,
             "AWS::CloudFront::Distribution": self.distribution,
             "AWS::SecretsManager::RotationSchedule": self.rotation_schedule,
+            "AWS::Config::ConfigRule": self.config_rule,
+            "AWS::CodeCommit::Repository": self.codecommit_triggers,
+            "AWS::KinesisFirehose::DeliveryStream": self.delivery_stream,
+            "AWS::Pipes::Pipe": self.pipe,
+            "AWS::CodePipeline::Pipeline": self.codepipeline,
+            "AWS::S3ObjectLambda::AccessPoint": self.object_lambda_access_point,
+            "AWS::Lex::BotAlias": self.lex_bot_alias,
+            "AWS::Connect::IntegrationAssociation": self.connect_integration,
+            "AWS::AppSync::DataSource": self.appsync_data_source,
             "AWS::ApiGateway::Method": self.rest_method,
             "AWS::ApiGateway::RestApi": self.rest_body,
             "AWS::ApiGateway::Authorizer": self.rest_authorizer,
@@ -965,6 +988,135 @@ class Builder:
         span = res.props.spans.get("RotationLambdaARN", res.span)
         self._caller(self.function_of(self.target(res.props, "RotationLambdaARN", span)), "sync", "secretsmanager",
                      span, res)
+
+    def config_rule(self, res: Res) -> None:
+        """AWS Config custom Lambda rules (the mode from ``callers.config_rule_mode``)."""
+        src = res.props.get("Source")
+        if not isinstance(src, LDict) or "SourceIdentifier" not in src:
+            return
+        mode = config_rule_mode(self.r.value(src.get("Owner")))
+        if mode:
+            span = src.spans.get("SourceIdentifier", res.span)
+            self._caller(self.function_of(self.target(src, "SourceIdentifier", span)), mode, "config", span, res)
+
+    def codecommit_triggers(self, res: Res) -> None:
+        """CodeCommit repository triggers whose destination is a function."""
+        triggers = res.props.get("Triggers")
+        for i, trigger in enumerate(triggers if isinstance(triggers, list) else ()):
+            if isinstance(trigger, LDict) and "DestinationArn" in trigger:
+                span = trigger.spans.get("DestinationArn") or (triggers.spans[i] if isinstance(triggers, LList) else None) or res.span
+                self._caller(self.function_of(self.target(trigger, "DestinationArn", span)), fixed_mode("codecommit"),
+                             "codecommit", span, res)
+
+    def delivery_stream(self, res: Res) -> None:
+        """Firehose data transformation: each ``*DestinationConfiguration``'s Lambda processors."""
+        for key, dest in res.props.items():
+            if not key.endswith("DestinationConfiguration") or not isinstance(dest, LDict):
+                continue
+            proc = dest.get("ProcessingConfiguration")
+            processors = proc.get("Processors") if isinstance(proc, LDict) else None
+            for processor in processors if isinstance(processors, list) else ():
+                if not isinstance(processor, LDict) or not firehose_lambda_processor(self.r.value(processor.get("Type"))):
+                    continue
+                params = processor.get("Parameters")
+                for param in params if isinstance(params, list) else ():
+                    if (isinstance(param, LDict) and "ParameterValue" in param
+                            and self.r.value(param.get("ParameterName")) == FIREHOSE_LAMBDA_PARAMETER):
+                        span = param.spans.get("ParameterValue", res.span)
+                        fn = self.function_of(self.target(param, "ParameterValue", span))
+                        self._caller(fn, fixed_mode("firehose"), "firehose", span, res)
+
+    def pipe(self, res: Res) -> None:
+        """EventBridge Pipes: the enrichment (sync) and the target (``callers.pipe_target_mode``)."""
+        p = res.props
+        if "Enrichment" in p:
+            span = p.spans.get("Enrichment", res.span)
+            self._caller(self.function_of(self.target(p, "Enrichment", span)), fixed_mode("pipes-enrichment"),
+                         "pipes-enrichment", span, res)
+        if "Target" in p:
+            span = p.spans.get("Target", res.span)
+            params = p.get("TargetParameters")
+            lam = params.get("LambdaFunctionParameters") if isinstance(params, LDict) else None
+            given = isinstance(lam, LDict) and "InvocationType" in lam
+            mode = pipe_target_mode(self.r.value(lam.get("InvocationType")) if given else None)  # type: ignore[union-attr]
+            self._caller(self.function_of(self.target(p, "Target", span)), mode, "pipes", span, res)
+
+    def codepipeline(self, res: Res) -> None:
+        """CodePipeline ``Invoke``/``Lambda`` actions (``callers.codepipeline_is_lambda``)."""
+        stages = res.props.get("Stages")
+        for stage in stages if isinstance(stages, list) else ():
+            actions = stage.get("Actions") if isinstance(stage, LDict) else None
+            for action in actions if isinstance(actions, list) else ():
+                kind = action.get("ActionTypeId") if isinstance(action, LDict) else None
+                if not isinstance(kind, LDict) or not codepipeline_is_lambda(
+                        self.r.value(kind.get("Category")), self.r.value(kind.get("Provider"))):
+                    continue
+                cfg = action.get("Configuration")
+                if isinstance(cfg, LDict) and "FunctionName" in cfg:
+                    span = cfg.spans.get("FunctionName", res.span)
+                    self._caller(self.function_of(self.target(cfg, "FunctionName", span)), fixed_mode("codepipeline"),
+                                 "codepipeline", span, res)
+
+    def object_lambda_access_point(self, res: Res) -> None:
+        """S3 Object Lambda: each transformation's function answers the request it transforms, sync."""
+        cfg = res.props.get("ObjectLambdaConfiguration")
+        transformations = cfg.get("TransformationConfigurations") if isinstance(cfg, LDict) else None
+        for tc in transformations if isinstance(transformations, list) else ():
+            content = tc.get("ContentTransformation") if isinstance(tc, LDict) else None
+            lam = content.get("AwsLambda") if isinstance(content, LDict) else None
+            if isinstance(lam, LDict) and "FunctionArn" in lam:
+                span = lam.spans.get("FunctionArn", res.span)
+                self._caller(self.function_of(self.target(lam, "FunctionArn", span)), fixed_mode("s3-object-lambda"),
+                             "s3-object-lambda", span, res)
+
+    def lex_bot_alias(self, res: Res) -> None:
+        """Amazon Lex V2 code hooks: each locale's ``LambdaCodeHook`` answers the dialog, sync."""
+        settings = res.props.get("BotAliasLocaleSettings")
+        for item in settings if isinstance(settings, list) else ():
+            setting = item.get("BotAliasLocaleSetting") if isinstance(item, LDict) else None
+            spec = setting.get("CodeHookSpecification") if isinstance(setting, LDict) else None
+            hook = spec.get("LambdaCodeHook") if isinstance(spec, LDict) else None
+            if isinstance(hook, LDict) and "LambdaArn" in hook:
+                span = hook.spans.get("LambdaArn", res.span)
+                trig = self._caller(self.function_of(self.target(hook, "LambdaArn", span)), fixed_mode("lex"), "lex",
+                                    span, res)
+                if trig is not None:
+                    trig.extra["locale"] = self.r.value(item.get("LocaleId"))
+
+    def connect_integration(self, res: Res) -> None:
+        """An Amazon Connect instance's function (``callers.connect_mode``)."""
+        if self.r.value(res.props.get("IntegrationType")) == "LAMBDA_FUNCTION" and "IntegrationArn" in res.props:
+            span = res.props.spans.get("IntegrationArn", res.span)
+            self._caller(self.function_of(self.target(res.props, "IntegrationArn", span)), connect_mode(), "connect",
+                         span, res)
+
+    def _appsync_request(self, props: Mapping[str, Any]) -> object:
+        for key in ("Code", "RequestMappingTemplate"):
+            if key in props:
+                return self.r.value(props[key])
+        if "CodeS3Location" in props or "RequestMappingTemplateS3Location" in props:
+            return ELSEWHERE
+        return None
+
+    def appsync_data_source(self, res: Res) -> None:
+        """AppSync Lambda data sources: the mode of each resolver and pipeline function that uses it
+        (``callers.appsync_data_source_modes``)."""
+        cfg = res.props.get("LambdaConfig")
+        if self.r.value(res.props.get("Type")) != "AWS_LAMBDA" or not isinstance(cfg, LDict):
+            return
+        name = self.r.value(res.props.get("Name"))
+        requests: list[object] = []
+        for other in self.resources:
+            if other.type not in ("AWS::AppSync::Resolver", "AWS::AppSync::FunctionConfiguration"):
+                continue
+            ref = self.target(other.props, "DataSourceName", other.span)
+            if (ref is not None and ref.node == res.id) or (
+                    isinstance(name, str) and self.r.value(other.props.get("DataSourceName")) == name):
+                requests.append(self._appsync_request(other.props))
+        span = cfg.spans.get("LambdaFunctionArn", res.span)
+        fn = self.function_of(self.target(cfg, "LambdaFunctionArn", span))
+        for mode in appsync_data_source_modes(requests):
+            self._caller(fn, mode, "appsync", span, res)
 
     def _integration_function(self, uri: Any, span: Span) -> str | None:
         if uri is None:

@@ -48,7 +48,19 @@ from ...model import (
 )
 from ...source import InputError, LDict, LList, Span
 from ..aws import HARMLESS_MANAGED, arn_name, arn_service
-from ..callers import COGNITO_NESTED, COGNITO_TRIGGERS, state_machine_tasks
+from ..callers import (
+    COGNITO_NESTED,
+    COGNITO_TRIGGERS,
+    FIREHOSE_LAMBDA_PARAMETER,
+    appsync_data_source_modes,
+    codepipeline_is_lambda,
+    config_rule_mode,
+    connect_mode,
+    firehose_lambda_processor,
+    fixed_mode,
+    pipe_target_mode,
+    state_machine_tasks,
+)
 from ..event_sources import mapping_service
 from ..invokers import ses_mode
 from ..permissions import add_permission_triggers, permission_trigger
@@ -186,6 +198,8 @@ class Builder:
         self._permission_triggers: list[Trigger] = []
         self._names: dict[tuple[str, str], str] | None = None
         self._identities: dict[str, tuple[str, str]] | None = None
+        #: the S3 objects, found once (a function looks its code up among them: not among every instance)
+        self._s3_objects = [i for i in insts if i.type in _S3_OBJECT_TYPES]
 
     # -------------------------------------------------------------------------------------- helpers
 
@@ -381,6 +395,14 @@ class Builder:
             "aws_cognito_user_pool": self.user_pool,
             "aws_cloudfront_distribution": self.distribution,
             "aws_secretsmanager_secret_rotation": self.secret_rotation,
+            "aws_config_config_rule": self.config_rule,
+            "aws_codecommit_trigger": self.codecommit_trigger,
+            "aws_kinesis_firehose_delivery_stream": self.delivery_stream,
+            "aws_pipes_pipe": self.pipe,
+            "aws_codepipeline": self.codepipeline,
+            "aws_s3control_object_lambda_access_point": self.object_lambda_access_point,
+            "aws_connect_lambda_function_association": self.connect_association,
+            "aws_appsync_datasource": self.appsync_datasource,
             "aws_api_gateway_integration": self.rest_integration,
             "aws_api_gateway_authorizer": self.rest_authorizer,
             "aws_apigatewayv2_integration": self.http_integration,
@@ -673,7 +695,7 @@ class Builder:
         else:
             key = _deref(raw)
             if isinstance(key, str):
-                matches = [i for i in self.insts if i.type in _S3_OBJECT_TYPES and _deref(i.values.get("key")) == key]
+                matches = [i for i in self._s3_objects if _deref(i.values.get("key")) == key]
                 obj = matches[0] if len(matches) == 1 else None
         if obj is None or not _is_set(obj.values, "source"):
             return CodeLocation("unknown", base_dir=self.m.base_dir, span=span)
@@ -996,6 +1018,106 @@ class Builder:
         v = inst.values
         span = v.spans.get("rotation_lambda_arn", inst.span)
         self._caller(self._fn(v, "rotation_lambda_arn", span), "sync", "secretsmanager", span, inst)
+
+    def config_rule(self, inst: Inst) -> None:
+        """AWS Config custom Lambda rules (the mode from ``callers.config_rule_mode``)."""
+        for src in blocks(inst.values, "source"):
+            mode = config_rule_mode(_deref(src.get("owner")))
+            if mode and _is_set(src, "source_identifier"):
+                span = src.spans.get("source_identifier", src.span or inst.span)
+                self._caller(self._fn(src, "source_identifier", span), mode, "config", span, inst)
+
+    def codecommit_trigger(self, inst: Inst) -> None:
+        """CodeCommit repository triggers whose destination is a function."""
+        for trigger in blocks(inst.values, "trigger"):
+            span = trigger.spans.get("destination_arn", trigger.span or inst.span)
+            self._caller(self._fn(trigger, "destination_arn", span), fixed_mode("codecommit"), "codecommit", span,
+                         inst)
+
+    def delivery_stream(self, inst: Inst) -> None:
+        """Firehose data transformation: each destination configuration's Lambda processors."""
+        for key in inst.values:
+            if not key.endswith("_configuration"):
+                continue
+            for dest in blocks(inst.values, key):
+                for proc in blocks(dest, "processing_configuration"):
+                    for processor in blocks(proc, "processors"):
+                        if not firehose_lambda_processor(_deref(processor.get("type"))):
+                            continue
+                        for param in blocks(processor, "parameters"):
+                            if _deref(param.get("parameter_name")) == FIREHOSE_LAMBDA_PARAMETER:
+                                span = param.spans.get("parameter_value", param.span or inst.span)
+                                self._caller(self._fn(param, "parameter_value", span), fixed_mode("firehose"),
+                                             "firehose", span, inst)
+
+    def pipe(self, inst: Inst) -> None:
+        """EventBridge Pipes: the enrichment (sync) and the target (``callers.pipe_target_mode``)."""
+        v = inst.values
+        if _is_set(v, "enrichment"):
+            span = v.spans.get("enrichment", inst.span)
+            self._caller(self._fn(v, "enrichment", span), fixed_mode("pipes-enrichment"), "pipes-enrichment", span,
+                         inst)
+        if _is_set(v, "target"):
+            span = v.spans.get("target", inst.span)
+            lam = [b for tp in blocks(v, "target_parameters") for b in blocks(tp, "lambda_function_parameters")]
+            given = bool(lam) and _is_set(lam[0], "invocation_type")
+            mode = pipe_target_mode(_deref(lam[0].get("invocation_type")) if given else None)
+            self._caller(self._fn(v, "target", span), mode, "pipes", span, inst)
+
+    def codepipeline(self, inst: Inst) -> None:
+        """CodePipeline ``Invoke``/``Lambda`` actions (``callers.codepipeline_is_lambda``)."""
+        for stage in blocks(inst.values, "stage"):
+            for action in blocks(stage, "action"):
+                if not codepipeline_is_lambda(_deref(action.get("category")), _deref(action.get("provider"))):
+                    continue
+                cfg = _deref(action.get("configuration"))
+                if isinstance(cfg, LDict) and _is_set(cfg, "FunctionName"):
+                    span = cfg.spans.get("FunctionName", action.span or inst.span)
+                    self._caller(self._fn(cfg, "FunctionName", span), fixed_mode("codepipeline"), "codepipeline",
+                                 span, inst)
+
+    def object_lambda_access_point(self, inst: Inst) -> None:
+        """S3 Object Lambda: each transformation's function answers the request it transforms, sync."""
+        for cfg in blocks(inst.values, "configuration"):
+            for tc in blocks(cfg, "transformation_configuration"):
+                for content in blocks(tc, "content_transformation"):
+                    for lam in blocks(content, "aws_lambda"):
+                        span = lam.spans.get("function_arn", lam.span or inst.span)
+                        self._caller(self._fn(lam, "function_arn", span), fixed_mode("s3-object-lambda"),
+                                     "s3-object-lambda", span, inst)
+
+    def connect_association(self, inst: Inst) -> None:
+        """An Amazon Connect instance's function (``callers.connect_mode``)."""
+        v = inst.values
+        span = v.spans.get("function_arn", inst.span)
+        self._caller(self._fn(v, "function_arn", span), connect_mode(), "connect", span, inst)
+
+    def appsync_datasource(self, inst: Inst) -> None:
+        """AppSync Lambda data sources: the mode of each resolver and pipeline function that uses it
+        (``callers.appsync_data_source_modes``)."""
+        from .evaluate import TemplateUnknown
+
+        v = inst.values
+        if _deref(v.get("type")) != "AWS_LAMBDA":
+            return
+        name = _deref(v.get("name"))
+        requests: list[object] = []
+        for other in self.insts:
+            if other.type not in ("aws_appsync_resolver", "aws_appsync_function"):
+                continue
+            ov = other.values
+            ref = self.target(ov, "data_source", other.span)
+            if not ((ref is not None and ref.node == inst.address)
+                    or (isinstance(name, str) and _deref(ov.get("data_source")) == name)):
+                continue
+            key = next((k for k in ("code", "request_template", "request_mapping_template") if _is_set(ov, k)), None)
+            raw = _deref(ov.get(key)) if key else None
+            requests.append(raw.text if isinstance(raw, TemplateUnknown) else raw)
+        for cfg in blocks(v, "lambda_config"):
+            span = cfg.spans.get("function_arn", cfg.span or inst.span)
+            fn = self._fn(cfg, "function_arn", span)
+            for mode in appsync_data_source_modes(requests):
+                self._caller(fn, mode, "appsync", span, inst)
 
     def rest_integration(self, inst: Inst) -> None:
         v = inst.values

@@ -590,7 +590,10 @@ class _TSConverter:
         t = node.type
         if t == "numeric_lit":
             raw = self.text(node)
-            return Lit(int(raw) if _NUMBER_INT.fullmatch(raw) else float(raw), line)
+            try:
+                return Lit(int(raw) if _NUMBER_INT.fullmatch(raw) else float(raw), line)
+            except ValueError:  # a malformed number the parser recovered from
+                return Unsupported(f"number {raw[:20]}", line)
         if t == "bool_lit":
             return Lit(self.text(node) == "true", line)
         if t == "null_lit":
@@ -800,7 +803,10 @@ class _ExprParser:
         kind, val = self.take()
         line = self.line
         if kind == "num":
-            return Lit(float(val) if any(c in val for c in ".eE") else int(val), line)
+            try:
+                return Lit(float(val) if any(c in val for c in ".eE") else int(val), line)
+            except ValueError:
+                return Unsupported(f"number {val[:20]}", line)
         if kind == "str":
             return self.string()
         if kind == "name":

@@ -1,0 +1,194 @@
+"""Linear at every size: ``invlint check`` on 1x, 2x, 4x and 8x the same input, in every layout.
+
+For each layout the base size (``--groups``, default 250 groups of four resources: a queue, its DLQ, a function
+and the event source mapping between them) is doubled three times, and the median time of an in-process
+``check`` (load + all rules, findings collected) is printed with the ratio to the previous step. A linear
+program shows ratios near 2.0; a ratio well above 2 at every step is a quadratic cost.
+
+Layouts: YAML (block style), JSON indented, JSON on a single line, Terraform ``.tf`` (one module of five files)
+and a ``terraform show -json`` plan on a single line, as Terraform writes it.
+
+With ``--repo N`` it instead times a generated repository of N small projects (a SAM template with handler
+code, every third one a Terraform module as well) checked by ``invlint check`` in a fresh process with
+``--jobs 1`` and with the default (a pool of one process per core), against the C loader's compose of all its
+YAML files (the parsing floor), and the one-process and pool times on the first 8, 16, 32... projects (where
+the pool starts to repay its start-up: ``engine.PARALLEL_MIN_INPUTS``).
+
+Usage: ``python benchmarks/bench_scale.py [--groups 250] [--runs 3] [--layouts yaml,json,json1,tf,plan]``
+       ``python benchmarks/bench_scale.py --repo 300``
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_load import template, to_yaml  # noqa: E402
+from bench_terraform import write_module  # noqa: E402
+
+
+def plan(groups: int) -> dict[str, Any]:
+    """A plan of ``groups`` queue/DLQ/function/mapping groups, with planned values and configuration."""
+    planned: list[dict[str, Any]] = []
+    config: list[dict[str, Any]] = []
+
+    def add(rtype: str, name: str, values: dict[str, Any], expressions: dict[str, Any]) -> None:
+        address = f"{rtype}.{name}"
+        planned.append({"address": address, "mode": "managed", "type": rtype, "name": name,
+                        "provider_name": "registry.terraform.io/hashicorp/aws", "schema_version": 0,
+                        "values": values, "sensitive_values": {}})
+        config.append({"address": address, "mode": "managed", "type": rtype, "name": name,
+                       "provider_config_key": "aws", "expressions": expressions, "schema_version": 0})
+
+    for i in range(groups):
+        vt = 180 if i % 3 else 20
+        add("aws_sqs_queue", f"dlq_{i}", {"name": f"dlq-{i}", "message_retention_seconds": 1209600},
+            {"name": {"constant_value": f"dlq-{i}"}})
+        add("aws_sqs_queue", f"work_{i}", {"name": f"work-{i}", "visibility_timeout_seconds": vt},
+            {"name": {"constant_value": f"work-{i}"}, "visibility_timeout_seconds": {"constant_value": vt},
+             "redrive_policy": {"references": [f"aws_sqs_queue.dlq_{i}.arn", f"aws_sqs_queue.dlq_{i}"]}})
+        add("aws_lambda_function", f"worker_{i}",
+            {"function_name": f"worker-{i}", "handler": "app.handler", "runtime": "python3.12", "timeout": 30,
+             "s3_bucket": "artifacts", "s3_key": f"worker-{i}.zip"},
+            {"function_name": {"constant_value": f"worker-{i}"}, "handler": {"constant_value": "app.handler"},
+             "runtime": {"constant_value": "python3.12"}, "timeout": {"constant_value": 30}})
+        add("aws_lambda_event_source_mapping", f"work_{i}",
+            {"batch_size": 10, "function_name": f"worker-{i}", "function_response_types": ["ReportBatchItemFailures"]},
+            {"event_source_arn": {"references": [f"aws_sqs_queue.work_{i}.arn", f"aws_sqs_queue.work_{i}"]},
+             "function_name": {"references": [f"aws_lambda_function.worker_{i}.function_name",
+                                              f"aws_lambda_function.worker_{i}"]},
+             "batch_size": {"constant_value": 10}})
+    return {"format_version": "1.2", "terraform_version": "1.9.5",
+            "planned_values": {"root_module": {"resources": planned}},
+            "configuration": {"provider_config": {"aws": {"name": "aws"}}, "root_module": {"resources": config}}}
+
+
+def write(layout: str, groups: int, directory: Path) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    if layout == "yaml":
+        path = directory / "template.yaml"
+        path.write_text(to_yaml(template(groups)), encoding="utf-8")
+    elif layout == "json":
+        path = directory / "template.json"
+        path.write_text(json.dumps(template(groups), indent=2), encoding="utf-8")
+    elif layout == "json1":
+        path = directory / "template.json"
+        path.write_text(json.dumps(template(groups), separators=(",", ":")), encoding="utf-8")
+    elif layout == "tf":
+        write_module(directory, groups * 5)  # five resources per Terraform group
+        return directory
+    elif layout == "plan":
+        path = directory / "app.plan.json"
+        path.write_text(json.dumps(plan(groups), separators=(",", ":")), encoding="utf-8")
+    else:
+        raise SystemExit(f"unknown layout {layout!r}")
+    return path
+
+
+def check(path: Path) -> int:
+    from invocation_lint.engine import run
+
+    result = run([str(path)])
+    if result.errors:
+        raise SystemExit(f"input errors: {result.errors}")
+    return len(result.findings)
+
+
+def median_time(fn: Callable[[], object], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def write_repo(directory: Path, projects: int) -> list[Path]:
+    """``projects`` small projects under ``directory``; returns their directories."""
+    import shutil
+
+    sam = (ROOT / "fixtures" / "cli" / "three_modes.yaml").read_text(encoding="utf-8")
+    out = []
+    for i in range(projects):
+        project = directory / f"service-{i:03d}"
+        shutil.copytree(ROOT / "fixtures" / "cli" / "src", project / "src")
+        (project / "template.yaml").write_text(sam.replace("Orders", f"Orders{i}"), encoding="utf-8")
+        if i % 3 == 0:
+            write_module(project / "infra", 10, files=2)
+        out.append(project)
+    return out
+
+
+def cli(paths: list[Path], *options: str) -> float:
+    import subprocess
+
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "invocation_lint.cli", "check", "--format", "json", *options,
+                    *map(str, paths)], capture_output=True, check=False)
+    return time.perf_counter() - start
+
+
+def repo(projects: int, runs: int) -> None:
+    import yaml
+
+    with tempfile.TemporaryDirectory() as tmp:
+        dirs = write_repo(Path(tmp), projects)
+        texts = [p.read_text(encoding="utf-8") for p in Path(tmp).rglob("*.yaml")]
+        floor = median_time(lambda: [yaml.compose(t, Loader=yaml.CSafeLoader) for t in texts], runs)
+        tfs = sum(1 for _ in Path(tmp).rglob("*.tf"))
+        print(f"repository: {projects} projects, {len(texts)} YAML templates, {tfs} .tf files")
+        print(f"  compose all YAML (C loader): {floor:.3f}s")
+        serial = median_time(lambda: cli([Path(tmp)], "--jobs", "1"), runs)
+        pool = median_time(lambda: cli([Path(tmp)]), runs)
+        print(f"  invlint check --jobs 1: {serial:.3f}s ({serial / floor:.1f}x compose)")
+        print(f"  invlint check (pool):   {pool:.3f}s ({pool / floor:.1f}x compose)")
+        n = 8
+        print(f"  {'projects':>8} {'--jobs 1':>9} {'--jobs 2':>9}")
+        while n < projects:
+            part = dirs[:n]
+            one = median_time(lambda p=part: cli(p, "--jobs", "1"), runs)
+            two = median_time(lambda p=part: cli(p, "--jobs", "2"), runs)
+            print(f"  {n:>8} {one:>8.3f}s {two:>8.3f}s", flush=True)
+            n *= 2
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--groups", type=int, default=250)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--layouts", default="yaml,json,json1,tf,plan")
+    ap.add_argument("--repo", type=int, default=0, help="time a repository of this many small projects instead")
+    args = ap.parse_args()
+    if args.repo:
+        repo(args.repo, args.runs)
+        return
+    check(write("json", 1, Path(tempfile.mkdtemp()) / "warm"))  # imports out of the timings
+    print(f"{'layout':<7} {'groups':>6} {'MB':>6} {'findings':>8} {'time':>8} {'ratio':>6}")
+    with tempfile.TemporaryDirectory() as tmp:
+        for layout in args.layouts.split(","):
+            previous = None
+            for factor in (1, 2, 4, 8):
+                groups = args.groups * factor
+                path = write(layout, groups, Path(tmp) / f"{layout}{groups}")
+                size = (sum(p.stat().st_size for p in path.iterdir()) if path.is_dir() else path.stat().st_size) / 1e6
+                found = check(path)
+                t = median_time(lambda p=path: check(p), args.runs)
+                ratio = f"{t / previous:>5.2f}x" if previous else "     -"
+                print(f"{layout:<7} {groups:>6} {size:>6.2f} {found:>8} {t:>7.3f}s {ratio}", flush=True)
+                previous = t
+
+
+if __name__ == "__main__":
+    main()

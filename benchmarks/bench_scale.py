@@ -22,17 +22,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_load import template, to_yaml  # noqa: E402
+from bench_load import median_time, template, to_yaml  # noqa: E402
 from bench_terraform import write_module  # noqa: E402
 
 
@@ -101,15 +99,6 @@ def check(path: Path) -> int:
     if result.errors:
         raise SystemExit(f"input errors: {result.errors}")
     return len(result.findings)
-
-
-def median_time(fn: Callable[[], object], runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 ROOT = Path(__file__).resolve().parent.parent

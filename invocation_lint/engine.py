@@ -18,7 +18,7 @@ from typing import Any
 from . import registry
 from .config import Config, option_problem
 from .model import Model
-from .registry import Context, Finding, Related, Rule
+from .registry import Context, Finding, Related, Rule, rule_matches
 from .source import InputError
 
 
@@ -47,15 +47,6 @@ class Result:
 
 
 # ------------------------------------------------------------------------------------------------ selection
-
-
-def rule_matches(token: str, rule: Rule) -> bool:
-    """A selector names a rule by code, name, family (``SQS``) or code prefix (``SQS00``); ``ALL`` is all."""
-    t = token.strip()
-    if not t:
-        return False
-    up = t.upper()
-    return up == "ALL" or rule.code.startswith(up) or t.lower() == rule.name
 
 
 def _check_known(tokens: Iterable[str], rules: dict[str, Rule], what: str) -> None:

@@ -5,7 +5,7 @@ input errors (input errors win over findings; the other files are still checked 
 
 Start-up time is part of the interface (pre-commit runs this on every commit): modules are imported where
 they are used, and rich only for coloured output on a terminal. The ``invlint`` program starts in ``entry``,
-which runs a plain ``invlint check`` without loading this module; the work of ``check`` is ``entry.check``.
+which runs a plain ``invlint check`` without loading this module; the work of ``check`` is ``command.check``.
 """
 
 from __future__ import annotations
@@ -17,12 +17,12 @@ from typing import Any
 import click
 
 from . import __version__
-from .entry import FAIL_ON, _fail, _say, _tolerant_stdout, _write_stdout, end_process
+from .command import FAIL_ON, _fail, _say, _tolerant_stdout, _write_stdout, end_process
 
 
 class _Main(click.Group):
     """The command group; called as a program (console script, ``python -m``) it skips interpreter teardown
-    (``entry.end_process``): after flushing the standard streams the process ends with ``os._exit``. Tests
+    (``command.end_process``): after flushing the standard streams the process ends with ``os._exit``. Tests
     call ``main.main()`` (``CliRunner``), which keeps normal ``SystemExit`` behaviour; so do coverage runs and
     ``INVLINT_DEBUG=1``.
     """
@@ -82,7 +82,7 @@ def main() -> None:
                    "something to fix).")
 def check(**options: Any) -> None:
     """Check templates, directories and Terraform modules ("-" reads a template from standard input)."""
-    from .entry import check as run_check
+    from .command import check as run_check
 
     run_check(**options)
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import click
 import pytest
 
-from invocation_lint import cli, entry
+from invocation_lint import cli, command, entry
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures" / "cli"
@@ -74,11 +74,11 @@ def test_every_option_read_without_click_is_declared_alike_in_cli() -> None:
 
 
 def test_check_takes_what_the_click_command_passes_with_the_same_defaults() -> None:
-    """Without an option, ``entry.check`` gets its own default where click would pass the option's: they agree
+    """Without an option, ``command.check`` gets its own default where click would pass the option's: they agree
     for every option of ``cli.check``, also those only click reads."""
     with cli.check.make_context("check", ["t.yaml"]) as ctx:
         passed = ctx.params
-    sig = inspect.signature(entry.check)
+    sig = inspect.signature(command.check)
     assert set(sig.parameters) == set(passed)
     defaults = {name: p.default for name, p in sig.parameters.items() if p.default is not inspect.Parameter.empty}
     assert {**defaults, "paths": ("t.yaml",)} == passed
@@ -177,10 +177,10 @@ def _click(argv: list[str]) -> None:
 
 def _both(capsys: pytest.CaptureFixture[str], argv: list[str]) -> tuple[object, str, str]:
     outputs = []
-    for command in (entry.main, _click):
+    for program in (entry.main, _click):
         for written in ("r.txt", "b.json"):
             Path(written).unlink(missing_ok=True)
-        code, out, err = _run(capsys, command, argv)
+        code, out, err = _run(capsys, program, argv)
         files = {name: Path(name).read_bytes() for name in ("r.txt", "b.json") if Path(name).exists()}
         outputs.append((code, out, err, files))
     assert outputs[0] == outputs[1]
@@ -195,7 +195,7 @@ def test_read_without_click_same_arguments_same_output(argv: list[str], project:
     assert params is not None
     with cli.check.make_context("check", argv[1:]) as ctx:
         expected = ctx.params  # what click passes
-    defaults = {n: p.default for n, p in inspect.signature(entry.check).parameters.items()
+    defaults = {n: p.default for n, p in inspect.signature(command.check).parameters.items()
                 if p.default is not inspect.Parameter.empty}
     assert {**defaults, **params} == expected  # and nothing it leaves to the defaults differs
     code, _, _ = _both(capsys, argv)

@@ -13,13 +13,16 @@ import os
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import registry
 from .config import Config, option_problem
 from .model import Model
 from .registry import Context, Finding, Related, Rule, rule_matches
 from .source import InputError
+
+if TYPE_CHECKING:
+    from .discover import Found
 
 
 class SelectionError(Exception):
@@ -166,13 +169,12 @@ def _load_one(inp: Any, errors: list[InputError]) -> Model | None:
 
 def load_models(paths: list[str], config: Config | None = None) -> tuple[list[Model], list[InputError]]:
     """Discover and load ``paths`` without running rules (for ``invlint graph``)."""
-    from .discover import discover
+    from .discover import inputs_to_check
 
-    config = config or Config()
-    inputs, errors = discover(paths, exclude=config.exclude)
-    errors = list(errors)
+    found = inputs_to_check(paths, config or Config())
+    errors = found.errors
     models = []
-    for inp in inputs:
+    for inp in found.inputs:
         model = _load_one(inp, errors)
         if model is not None:
             models.append(model)
@@ -203,20 +205,47 @@ def run(
 
     ``select``/``ignore`` replace the configuration's lists (as the command-line flags do). ``jobs`` is the
     number of processes checking inputs side by side (0: as many as the machine has, when there are enough
-    inputs to repay starting them); the result is the same whatever it is.
+    inputs to repay starting them); the result is the same whatever it is. Which inputs the paths name is
+    decided by ``discover.inputs_to_check``; ``check`` checks them.
     """
-    from . import suppress
-    from .discover import discover
+    from .discover import inputs_to_check
 
     config = dataclasses.replace(config) if config is not None else Config()  # never change the caller's
     if select is not None:
         config.select = list(select)
     if ignore is not None:
         config.ignore = list(ignore)
-    all_rules = registry.all_rules()
-    chosen, levels = select_rules(config, all_rules)
-    options = rule_options(config, all_rules)
+    plan = _Plan.of(config)  # a bad selector is reported before any file is read
+    return _check(inputs_to_check(paths, config), config, plan, jobs)
 
+
+@_collector_paused
+def check(found: Found, config: Config | None = None, *, jobs: int = 1) -> Result:
+    """Check the inputs ``discover`` found (see ``run``)."""
+    config = config or Config()
+    return _check(found, config, _Plan.of(config), jobs)
+
+
+@dataclass
+class _Plan:
+    """The rules to run and how: selection, severities and options resolved from a configuration."""
+
+    all_rules: dict[str, Rule]
+    chosen: list[Rule]
+    levels: dict[str, str]
+    options: dict[str, dict[str, Any]]
+
+    @classmethod
+    def of(cls, config: Config) -> _Plan:
+        all_rules = registry.all_rules()
+        chosen, levels = select_rules(config, all_rules)
+        return cls(all_rules, chosen, levels, rule_options(config, all_rules))
+
+
+def _check(found: Found, config: Config, plan: _Plan, jobs: int) -> Result:
+    from . import suppress
+
+    all_rules, chosen, levels, options = plan.all_rules, plan.chosen, plan.levels, plan.options
     analyse: Callable[[Model], None] | None = None
     if any(r.needs_handlers for r in chosen):
         try:
@@ -224,10 +253,7 @@ def run(
         except ImportError:
             chosen = [r for r in chosen if not r.needs_handlers]
 
-    skipped: list[str] = []
-    inputs, errors = discover(paths, exclude=config.exclude, templates_only=config.skip_non_templates,
-                              notes=skipped)
-    errors = list(errors)
+    inputs, errors, skipped = found.inputs, list(found.errors), list(found.notes)
 
     overrides = set(resolve_rule_keys(config.severity, all_rules, "severity"))
     models: list[Model] = []
@@ -362,7 +388,7 @@ def _check_all(checker: _Checker, inputs: list[Any], jobs: int, sources: Any
     errors come back. Where processes cannot be forked, or cannot be started at all, one process does it.
     """
     workers = worker_count(jobs, len(inputs))
-    if workers > 1 and not any(inp.path == "-" for inp in inputs):
+    if workers > 1 and not any(inp.is_stdin for inp in inputs):
         import multiprocessing
 
         if "fork" in multiprocessing.get_all_start_methods():

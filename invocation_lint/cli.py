@@ -146,6 +146,8 @@ def main() -> None:
 @click.option("--skip-non-templates", is_flag=True,
               help="Skip files named on the command line that are not templates, instead of reporting them "
                    "(for hooks that pass every changed YAML/JSON file).")
+@click.option("--warn-unused-suppressions", is_flag=True,
+              help="Warn about each suppression (inline comment or Metadata) that hid no finding in this run.")
 @click.option("--verbose", "-v", is_flag=True,
               help="Also say on standard error what was not checked and why (unknown event sources, handler code "
                    "not found or in an unsupported runtime).")
@@ -163,6 +165,7 @@ def check(
     no_color: bool, config_path: str | None, baseline: str | None, write_baseline: str | None,
     output: str | None, skip_non_templates: bool, verbose: bool, root: str | None, fix: bool = False,
     unsafe_fixes: bool = False, show_diff: bool = False, exclude: tuple[str, ...] = (), jobs: int = 0,
+    warn_unused_suppressions: bool = False,
 ) -> None:
     """Check templates, directories and Terraform modules ("-" reads a template from standard input)."""
     from . import discover
@@ -195,6 +198,8 @@ def check(
         cfg.write_baseline = write_baseline
     cfg.skip_non_templates = skip_non_templates
     cfg.exclude = [*cfg.exclude, *exclude]
+    if warn_unused_suppressions:
+        cfg.warn_unused_suppressions = True
 
     fixed = 0
     try:

@@ -46,7 +46,8 @@ class Result:
 
     @property
     def checked(self) -> int:
-        return len(self.models)
+        """Templates and modules checked, nested stack templates (checked within their parent's model) included."""
+        return len(self.models) + sum(len(m.nested_files) for m in self.models)
 
 
 # ------------------------------------------------------------------------------------------------ selection
@@ -263,7 +264,7 @@ def _check(found: Found, config: Config, plan: _Plan, jobs: int) -> Result:
     used: set[suppress.Use] = set()
     looked_at: dict[str, None] = {}  # files findings point into, in the order first met
     checker = _Checker(chosen, levels, overrides, options, all_rules, analyse)
-    for checked in _check_all(checker, inputs, jobs, sources):
+    for checked in _without_merged_stacks(list(_check_all(checker, inputs, jobs, sources))):
         errors.extend(checked.errors)
         if checked.model is None:
             continue
@@ -426,6 +427,25 @@ def _check_all(checker: _Checker, inputs: list[Any], jobs: int, sources: Any
     return (checker(inp, sources) for inp in inputs)
 
 
+def _without_merged_stacks(results: list[Checked]) -> list[Checked]:
+    """A nested stack's template is checked as part of the stack that creates it (its resources are in that
+    model); checked again on its own it would repeat those findings without the parent's links. A template
+    nested by no other is kept, and every template it merged is dropped; in a cycle the first one is kept."""
+    covers = {i: {os.path.realpath(f) for f in r.model.nested_files} for i, r in enumerate(results)
+              if r.model and r.model.nested_files}
+    if not covers:
+        return results
+    where = {i: os.path.realpath(r.model.file) for i, r in enumerate(results) if r.model is not None}
+    merged = set().union(*covers.values())
+    dropped: set[int] = set()
+    for roots_only in (True, False):
+        for i in sorted(covers):
+            if i in dropped or (roots_only and where[i] in merged):
+                continue
+            dropped |= {j for j, path in where.items() if path in covers[i] and j != i}
+    return [r if i not in dropped else Checked(None, [], 0, r.errors, set(), []) for i, r in enumerate(results)]
+
+
 def _once(found: list[Finding], model: Model, first_seen: dict[tuple[Any, ...], tuple[Finding, Model]]
           ) -> list[Finding]:
     """One finding per problem: a Terraform module used by several root modules yields the same finding (same
@@ -470,7 +490,7 @@ def _stale_entries(path: str, known: Any, models: list[Model]) -> list[str]:
     from .discover import project_root
     from .identity import CODE_SUFFIXES, project_path
 
-    checked = {project_path(m.file) for m in models}
+    checked = {project_path(f) for m in models for f in (m.file, *m.nested_files)}
     functions = {fid for m in models for fid in m.functions}
     out = []
     for e in known.unmatched:

@@ -45,7 +45,17 @@ NOT_FOR_A_SMALL_TEMPLATE = ("rich", "jsonschema", "tree_sitter", "tree_sitter_hc
                             "multiprocessing", "concurrent", "shutil", "http", "bz2", "lzma", "tempfile")
 
 
-def test_plain_check_of_a_small_template_imports_only_what_it_uses(tmp_path: Path) -> None:
+#: how the program starts: the console script (no click for a plain check), and the click command line
+STARTS = {
+    "entry": ("import os\nos.environ['INVLINT_DEBUG'] = '1'\nfrom invocation_lint.entry import main\n"
+              "try:\n    main(['check', 'template.yaml'])\n", ("click",)),
+    "cli": ("from invocation_lint.cli import main\n"
+            "try:\n    main.main(['check', 'template.yaml'], standalone_mode=True)\n", ()),
+}
+
+
+@pytest.mark.parametrize("start", sorted(STARTS))
+def test_plain_check_of_a_small_template_imports_only_what_it_uses(tmp_path: Path, start: str) -> None:
     import subprocess
     import sys
 
@@ -55,11 +65,10 @@ def test_plain_check_of_a_small_template_imports_only_what_it_uses(tmp_path: Pat
     (tmp_path / "src").mkdir()
     (tmp_path / "src" / "app.py").write_text((root / "fixtures" / "cli" / "src" / "app.py").read_text(encoding="utf-8"),
                                              encoding="utf-8")
+    code, also_not = STARTS[start]
     probe = (
         "import sys\n"
-        "from invocation_lint.cli import main\n"
-        "try:\n"
-        "    main.main(['check', 'template.yaml'], standalone_mode=True)\n"
+        + code +
         "except SystemExit as exc:\n"
         "    code = exc.code\n"
         "print('\\n'.join(sorted(sys.modules)), file=sys.stderr)\n"
@@ -69,7 +78,7 @@ def test_plain_check_of_a_small_template_imports_only_what_it_uses(tmp_path: Pat
     modules = set(res.stderr.split())
     assert "exit" in modules and "invocation_lint.handlers.python" in modules  # it ran, handler code included
     assert res.stdout.count("SQS") >= 1  # and found what the template has
-    loaded = sorted(m for m in modules if m.split(".")[0] in NOT_FOR_A_SMALL_TEMPLATE)
+    loaded = sorted(m for m in modules if m.split(".")[0] in (*NOT_FOR_A_SMALL_TEMPLATE, *also_not))
     assert loaded == []
 
 

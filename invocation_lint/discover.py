@@ -1,4 +1,8 @@
-"""Which paths are templates.
+"""What to check: the one place that turns the paths a user gives into inputs.
+
+Everything about choosing inputs is decided here and nowhere else: globs, ``-`` (standard input), walking
+directories (what is skipped), which files are templates, Terraform module directories, exclusion patterns and
+the templates-only switch. The engine receives the resulting list of inputs and checks each.
 
 A file named on the command line is checked whatever its name (and is an input error when it is not a
 template). Under a directory, a YAML/JSON file is a template when its ``Resources`` hold ``AWS::`` types (or it
@@ -15,9 +19,12 @@ import re
 import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from .source import InputError
+
+if TYPE_CHECKING:
+    from .config import Config
 
 #: never project sources; a virtual environment under any other name (``env``) is told by its ``pyvenv.cfg``, so
 #: the common ``env/prod/main.tf`` layout is checked
@@ -43,6 +50,20 @@ class Input:
     display: str  # the path as the user gave it (or relative to the directory they gave)
     base_dir: str  # the project being linted: no file outside it is read
     explicit: bool = False  # named on the command line (not found under a directory)
+
+    @property
+    def is_stdin(self) -> bool:
+        """Read from standard input: once, by this process (never handed to a worker)."""
+        return self.kind == "stdin"
+
+
+@dataclass
+class Found:
+    """The inputs to check, the paths that could not be used (errors), and what was passed over (notes, -v)."""
+
+    inputs: list[Input]
+    errors: list[InputError]
+    notes: list[str]
 
 
 def _is_venv(path: str) -> bool:
@@ -205,6 +226,13 @@ def discover(paths: Iterable[str], *, exclude: list[str] | None = None, template
     if templates_only:
         inputs = [i for i in inputs if i.kind != "template" or not i.explicit or is_template_file(i.path)]
     return inputs, errors
+
+
+def inputs_to_check(paths: Iterable[str], config: Config) -> Found:
+    """The inputs ``paths`` name under ``config``: its ``exclude`` patterns and templates-only switch applied."""
+    notes: list[str] = []
+    inputs, errors = discover(paths, exclude=config.exclude, templates_only=config.skip_non_templates, notes=notes)
+    return Found(inputs, list(errors), notes)
 
 
 def excluded(display: str, patterns: list[str]) -> bool:

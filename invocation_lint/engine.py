@@ -13,13 +13,16 @@ import os
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import registry
 from .config import Config, option_problem
 from .model import Model
-from .registry import Context, Finding, Related, Rule
+from .registry import Context, Finding, Related, Rule, rule_matches
 from .source import InputError
+
+if TYPE_CHECKING:
+    from .discover import Found
 
 
 class SelectionError(Exception):
@@ -43,19 +46,11 @@ class Result:
 
     @property
     def checked(self) -> int:
-        return len(self.models)
+        """Templates and modules checked, nested stack templates (checked within their parent's model) included."""
+        return len(self.models) + sum(len(m.nested_files) for m in self.models)
 
 
 # ------------------------------------------------------------------------------------------------ selection
-
-
-def rule_matches(token: str, rule: Rule) -> bool:
-    """A selector names a rule by code, name, family (``SQS``) or code prefix (``SQS00``); ``ALL`` is all."""
-    t = token.strip()
-    if not t:
-        return False
-    up = t.upper()
-    return up == "ALL" or rule.code.startswith(up) or t.lower() == rule.name
 
 
 def _check_known(tokens: Iterable[str], rules: dict[str, Rule], what: str) -> None:
@@ -174,13 +169,12 @@ def _load_one(inp: Any, errors: list[InputError]) -> Model | None:
 
 def load_models(paths: list[str], config: Config | None = None) -> tuple[list[Model], list[InputError]]:
     """Discover and load ``paths`` without running rules (for ``invlint graph``)."""
-    from .discover import discover
+    from .discover import inputs_to_check
 
-    config = config or Config()
-    inputs, errors = discover(paths, exclude=config.exclude)
-    errors = list(errors)
+    found = inputs_to_check(paths, config or Config())
+    errors = found.errors
     models = []
-    for inp in inputs:
+    for inp in found.inputs:
         model = _load_one(inp, errors)
         if model is not None:
             models.append(model)
@@ -211,20 +205,47 @@ def run(
 
     ``select``/``ignore`` replace the configuration's lists (as the command-line flags do). ``jobs`` is the
     number of processes checking inputs side by side (0: as many as the machine has, when there are enough
-    inputs to repay starting them); the result is the same whatever it is.
+    inputs to repay starting them); the result is the same whatever it is. Which inputs the paths name is
+    decided by ``discover.inputs_to_check``; ``check`` checks them.
     """
-    from . import suppress
-    from .discover import discover
+    from .discover import inputs_to_check
 
     config = dataclasses.replace(config) if config is not None else Config()  # never change the caller's
     if select is not None:
         config.select = list(select)
     if ignore is not None:
         config.ignore = list(ignore)
-    all_rules = registry.all_rules()
-    chosen, levels = select_rules(config, all_rules)
-    options = rule_options(config, all_rules)
+    plan = _Plan.of(config)  # a bad selector is reported before any file is read
+    return _check(inputs_to_check(paths, config), config, plan, jobs)
 
+
+@_collector_paused
+def check(found: Found, config: Config | None = None, *, jobs: int = 1) -> Result:
+    """Check the inputs ``discover`` found (see ``run``)."""
+    config = config or Config()
+    return _check(found, config, _Plan.of(config), jobs)
+
+
+@dataclass
+class _Plan:
+    """The rules to run and how: selection, severities and options resolved from a configuration."""
+
+    all_rules: dict[str, Rule]
+    chosen: list[Rule]
+    levels: dict[str, str]
+    options: dict[str, dict[str, Any]]
+
+    @classmethod
+    def of(cls, config: Config) -> _Plan:
+        all_rules = registry.all_rules()
+        chosen, levels = select_rules(config, all_rules)
+        return cls(all_rules, chosen, levels, rule_options(config, all_rules))
+
+
+def _check(found: Found, config: Config, plan: _Plan, jobs: int) -> Result:
+    from . import suppress
+
+    all_rules, chosen, levels, options = plan.all_rules, plan.chosen, plan.levels, plan.options
     analyse: Callable[[Model], None] | None = None
     if any(r.needs_handlers for r in chosen):
         try:
@@ -232,10 +253,7 @@ def run(
         except ImportError:
             chosen = [r for r in chosen if not r.needs_handlers]
 
-    skipped: list[str] = []
-    inputs, errors = discover(paths, exclude=config.exclude, templates_only=config.skip_non_templates,
-                              notes=skipped)
-    errors = list(errors)
+    inputs, errors, skipped = found.inputs, list(found.errors), list(found.notes)
 
     overrides = set(resolve_rule_keys(config.severity, all_rules, "severity"))
     models: list[Model] = []
@@ -244,7 +262,7 @@ def run(
     sources = suppress.SourceLines()
     first_seen: dict[tuple[Any, ...], tuple[Finding, Model]] = {}
     checker = _Checker(chosen, levels, overrides, options, all_rules, analyse)
-    for model, kept, hidden, errs in _check_all(checker, inputs, jobs, sources):
+    for model, kept, hidden, errs in _without_merged_stacks(list(_check_all(checker, inputs, jobs, sources))):
         errors.extend(errs)
         if model is None:
             continue
@@ -370,7 +388,7 @@ def _check_all(checker: _Checker, inputs: list[Any], jobs: int, sources: Any
     errors come back. Where processes cannot be forked, or cannot be started at all, one process does it.
     """
     workers = worker_count(jobs, len(inputs))
-    if workers > 1 and not any(inp.path == "-" for inp in inputs):
+    if workers > 1 and not any(inp.is_stdin for inp in inputs):
         import multiprocessing
 
         if "fork" in multiprocessing.get_all_start_methods():
@@ -387,6 +405,27 @@ def _check_all(checker: _Checker, inputs: list[Any], jobs: int, sources: Any
             finally:
                 _WORKER = None
     return (checker(inp, sources) for inp in inputs)
+
+
+_Checked = tuple[Model | None, list[Finding], int, list[InputError]]
+
+
+def _without_merged_stacks(results: list[_Checked]) -> list[_Checked]:
+    """A nested stack's template is checked as part of the stack that creates it (its resources are in that
+    model); checked again on its own it would repeat those findings without the parent's links. A template
+    nested by no other is kept, and every template it merged is dropped; in a cycle the first one is kept."""
+    covers = {i: {os.path.realpath(f) for f in m.nested_files} for i, (m, *_rest) in enumerate(results) if m and m.nested_files}
+    if not covers:
+        return results
+    where = {i: os.path.realpath(m.file) for i, (m, *_rest) in enumerate(results) if m is not None}
+    merged = set().union(*covers.values())
+    dropped: set[int] = set()
+    for roots_only in (True, False):
+        for i in sorted(covers):
+            if i in dropped or (roots_only and where[i] in merged):
+                continue
+            dropped |= {j for j, path in where.items() if path in covers[i] and j != i}
+    return [r if i not in dropped else (None, [], 0, r[3]) for i, r in enumerate(results)]
 
 
 def _once(found: list[Finding], model: Model, first_seen: dict[tuple[Any, ...], tuple[Finding, Model]]
@@ -433,7 +472,7 @@ def _stale_entries(path: str, known: Any, models: list[Model]) -> list[str]:
     from .discover import project_root
     from .identity import CODE_SUFFIXES, project_path
 
-    checked = {project_path(m.file) for m in models}
+    checked = {project_path(f) for m in models for f in (m.file, *m.nested_files)}
     functions = {fid for m in models for fid in m.functions}
     out = []
     for e in known.unmatched:

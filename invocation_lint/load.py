@@ -13,7 +13,7 @@ from .model import Model
 
 
 def read_bytes(inp: Input) -> bytes:
-    if inp.path == "-":
+    if inp.is_stdin:
         data = sys.stdin.buffer.read(MAX_BYTES + 1)
     else:
         from .files import read_limited
@@ -42,7 +42,7 @@ def load_input(inp: Input) -> Model:
         return load_plan(doc, inp.display, inp.base_dir)
     from .formats.cloudformation.template import build_model
 
-    template_dir = os.getcwd() if inp.path == "-" else os.path.dirname(os.path.abspath(inp.path))
+    template_dir = os.getcwd() if inp.is_stdin else os.path.dirname(os.path.abspath(inp.path))
     return build_model(doc, inp.display, inp.base_dir, template_dir)
 
 

@@ -148,6 +148,15 @@ def all_rules() -> dict[str, Rule]:
     return dict(sorted(_RULES.items(), key=lambda kv: (order.get(kv[1].family, 9), kv[0])))
 
 
+def rule_matches(token: str, rule: Rule) -> bool:
+    """A selector names a rule by code, name, family (``SQS``) or code prefix (``SQS00``); ``ALL`` is all."""
+    t = token.strip()
+    if not t:
+        return False
+    up = t.upper()
+    return up == "ALL" or rule.code.startswith(up) or t.lower() == rule.name
+
+
 def find_rule(code_or_name: str) -> Rule | None:
     key = code_or_name.strip()
     rules = all_rules()

@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
-from .registry import Finding, Rule
+from .registry import Finding, Rule, rule_matches
 
 if TYPE_CHECKING:
     from .model import Model
@@ -105,8 +105,6 @@ def _matches(tokens: Iterable[str], finding: Finding) -> bool:
 
 def unknown_tokens(tokens: Iterable[str], rules: Iterable[Rule]) -> list[str]:
     """The tokens of a suppression that name no rule (a typo such as ``SQS0001`` silently hides nothing)."""
-    from .engine import rule_matches
-
     rules = list(rules)
     return sorted(t for t in {tok.strip() for tok in tokens}
                   if t and t != ALL and t.lower() != "all" and not any(rule_matches(t, r) for r in rules))

@@ -66,13 +66,14 @@ APP_FINDINGS = [
      "OrdersStack.template.json", None),
     ("ASYNC001", "AuditOrder727DE596", "OrdersStack/AuditOrder", "OrdersStack.template.json", None),
     ("ASYNC005", "OrderPlacedDB034628", "OrdersStack/OrderPlaced", "OrdersStack.template.json", None),
+    ("SQS001", "ReportRequests2DFBCB36", "OrdersStack/ReportRequests", "OrdersStack.template.json", None),
     ("SQS003", "IngestQueue2280FF4E", "Prod/IngestStack/IngestQueue", "assembly-Prod/ProdIngestStack77BA3291.template.json", 26),
     ("HANDLER005", "Ingest4069586C", "Prod/IngestStack/Ingest", "lambda/ingest/index.js", 3),
     ("HANDLER001", "ProcessOrders62B11DFA", "OrdersStack/ProcessOrders", "lambda/process-orders/index.js", 6),
     ("HANDLER002", "BuildReportA09A6882", "OrdersStack/Reports/BuildReport", "lambda/reports/index.js", 7),
 ]
-#: the template lines of the ASYNC findings differ with and without asset metadata (four lines each)
-ASYNC_LINES = {"cdk.out": [170, 217, 269, 310], "cdk.out.no-asset-metadata": [167, 211, 263, 301]}
+#: the template lines of these findings differ with and without asset metadata (five lines each)
+ASYNC_LINES = {"cdk.out": [170, 217, 269, 310, 347], "cdk.out.no-asset-metadata": [167, 211, 263, 301, 338]}
 
 
 def _app_findings(out: str) -> list[tuple[object, ...]]:
@@ -166,6 +167,7 @@ def test_construct_path_in_sarif_and_github_annotations() -> None:
     from invocation_lint.report import github, sarif
 
     result = run([str(APP / "cdk.out" / "OrdersStack.template.json")], Config(), select=["SQS001"])
+    result.findings = [f for f in result.findings if f.resource == "OrdersQueue3DFA1D51"]
     (f,) = result.findings
     (res,) = sarif.as_dict(result)["runs"][0]["results"]
     assert res["ruleId"] == "SQS001"
@@ -191,3 +193,206 @@ def test_no_construct_path_outside_cdk() -> None:
     assert "constructPath" not in res["properties"]
     assert "Construct:" not in res["message"]["text"]
     assert "construct:" not in github.annotation(f)
+
+
+# ------------------------------------------------------------------------------ nested stacks
+
+NESTED = "OrdersStackReports4839B7AB.nested.template.json"
+
+
+def _line_of(path: Path, text: str) -> int:
+    """The 1-based line of the first line of ``path`` holding ``text``."""
+    return next(i for i, line in enumerate(path.read_text().splitlines(), 1) if text in line)
+
+
+@pytest.mark.parametrize("out", ["cdk.out", "cdk.out.no-asset-metadata"])
+def test_nested_stack_is_part_of_its_parent(out: str) -> None:
+    """Found through aws:asset:path, or without it through the asset manifest: the nested function polls the
+    parent's queue, passed in as a parameter; its resources keep their places in the nested file."""
+    models = {Path(m.file).name: m for m in load_path(str(APP / out))}
+    orders = models["OrdersStack.template.json"]
+    assert orders.nested_files == [str(APP / out / NESTED)]
+    (t,) = orders.triggers_of("BuildReportA09A6882")
+    assert (t.mode, t.source.node if t.source else None) == ("poll-sqs", "ReportRequests2DFBCB36")
+    rtype, span = orders.resources["BuildReportA09A6882"]
+    assert (rtype, span.file, span.line) == ("AWS::Lambda::Function", str(APP / out / NESTED),
+                                             _line_of(APP / out / NESTED, '"BuildReportA09A6882": {'))
+    assert orders.construct_paths["BuildReportA09A6882"] == "OrdersStack/Reports/BuildReport"
+    # the nested function's role may read the queue: the policy's Resource is the parent queue now
+    role = orders.roles[orders.functions["BuildReportA09A6882"].role.node]
+    assert any("sqs:ReceiveMessage" in st.actions for st in role.statements)
+    assert models["CleanStack.template.json"].nested_files == []
+
+
+def test_nested_findings_once_in_json() -> None:
+    from click.testing import CliRunner
+
+    from invocation_lint.cli import main
+
+    res = CliRunner().invoke(main, ["check", "--format", "json", str(APP / "cdk.out")], catch_exceptions=False)
+    assert res.exit_code == 1
+    doc = json.loads(res.stdout)
+    rows = [(f["code"], f["resource"], Path(f["file"]).name, f["line"]) for f in doc["findings"]]
+    assert len(rows) == len(set(rows)) == len(APP_FINDINGS)  # nothing reported twice
+    (sqs,) = [f for f in doc["findings"] if f["resource"] == "ReportRequests2DFBCB36"]
+    assert (sqs["code"], Path(sqs["file"]).resolve(), sqs["line"], sqs["construct_path"], sqs["function"]) == (
+        "SQS001", APP / "cdk.out" / "OrdersStack.template.json", 347, "OrdersStack/ReportRequests", "BuildReportA09A6882")
+    assert [(Path(r["file"]).resolve(), r["line"], r["resource"]) for r in sqs["related"]] == [
+        (APP / "cdk.out" / NESTED, 98, "BuildReportSqsEventSourceOrdersStackReportRequestsDABDF95BD6305C06")]
+    (swallowed,) = [f for f in doc["findings"] if f["code"] == "HANDLER002"]
+    assert swallowed["path"][0] == "ReportRequests2DFBCB36 (SQS)"
+    assert doc["summary"]["files"] == 4  # OrdersStack (with its nested template), CleanStack, the Prod stage
+
+
+def _copy_app(tmp_path: Path) -> Path:
+    import shutil
+
+    app = tmp_path / "app"
+    shutil.copytree(APP, app, ignore=shutil.ignore_patterns("cdk.out.no-asset-metadata"))
+    (app / ".git").mkdir()
+    return app
+
+
+def _rows(path: Path, base: Path, select: list[str] | None = None) -> list[tuple[object, ...]]:
+    from invocation_lint.config import Config
+    from invocation_lint.engine import run
+
+    result = run([str(path)], Config(), select=select)
+    assert result.errors == []
+    return [(f.code, f.resource, str(Path(f.span.file).resolve().relative_to(base)), f.span.line)
+            for f in result.findings]
+
+
+def test_without_the_nested_template_the_parent_is_checked_alone(tmp_path: Path) -> None:
+    app = _copy_app(tmp_path)
+    (app / "cdk.out" / NESTED).unlink()
+    rows = _rows(app / "cdk.out" / "OrdersStack.template.json", app, ["SQS"])
+    assert rows == [("SQS001", "OrdersQueue3DFA1D51", "cdk.out/OrdersStack.template.json", 3),
+                    ("SQS004", "OrdersQueue3DFA1D51", "cdk.out/OrdersStack.template.json", 6)]
+
+
+def test_a_nested_template_named_alone_is_checked_alone() -> None:
+    (model,) = load_path(str(APP / "cdk.out" / NESTED))
+    assert model.nested_files == []
+    (t,) = model.triggers_of("BuildReportA09A6882")
+    assert t.source is not None and t.source.node is None  # the queue is a parameter: not known here
+    rows = _rows(APP / "cdk.out" / NESTED, APP)
+    assert rows == [("HANDLER002", "BuildReportA09A6882", "lambda/reports/index.js", 7)]
+
+
+def test_nested_stack_in_a_stage_assembly(tmp_path: Path) -> None:
+    """cdk.out/assembly-<Stage>/: the nested template lies beside its parent, the assets one folder up."""
+    app = _copy_app(tmp_path)
+    out = app / "cdk.out"
+    stage = out / "assembly-Prod"
+    for name in ("OrdersStack.template.json", NESTED):
+        text = (out / name).read_text().replace('"aws:asset:path": "asset.', '"aws:asset:path": "../asset.')
+        (stage / name).write_text(text)
+        (out / name).unlink()
+    rows = _rows(stage, app, ["SQS001", "HANDLER002"])
+    assert rows == [
+        ("SQS001", "OrdersQueue3DFA1D51", "cdk.out/assembly-Prod/OrdersStack.template.json", 3),
+        ("SQS001", "ReportRequests2DFBCB36", "cdk.out/assembly-Prod/OrdersStack.template.json", 347),
+        ("HANDLER002", "BuildReportA09A6882", "lambda/reports/index.js", 7),
+    ]
+
+
+def _fn(cdk_path: str) -> dict[str, object]:
+    return {"Type": "AWS::Lambda::Function", "Metadata": {"aws:cdk:path": cdk_path},
+            "Properties": {"Runtime": "python3.12", "Handler": "index.handler", "Timeout": 5,
+                           "Role": "arn:aws:iam::123456789012:role/worker", "Code": {"ZipFile": "def handler(e, c): pass"}}}
+
+
+def _write(path: Path, resources: dict[str, object], **sections: object) -> Path:
+    path.write_text(json.dumps({"Resources": resources, **sections}, indent=1))
+    return path
+
+
+def _nested_stack(asset: str, parameters: dict[str, object] | None = None, condition: str | None = None) -> dict[str, object]:
+    res: dict[str, object] = {"Type": "AWS::CloudFormation::Stack",
+                              "Metadata": {"aws:cdk:path": "P/Kid.NestedStack/Kid.NestedStackResource",
+                                           "aws:asset:path": asset},
+                              "Properties": {"TemplateURL": "https://example.com/kid.json", "Parameters": parameters or {}}}
+    if condition:
+        res["Condition"] = condition
+    return res
+
+
+def test_nested_parameters_defaults_conditions_and_outputs(tmp_path: Path) -> None:
+    """Parameters passed (also inside Fn::Sub) or left to their Default, the nested template's own conditions
+    (a name the parent also uses), and a parent function polling a nested queue through an output."""
+    (tmp_path / ".git").mkdir()
+    out = tmp_path / "cdk.out"
+    out.mkdir()
+    kid = _write(out / "Kid.nested.template.json", {
+        "Inbox": {"Type": "AWS::SQS::Queue", "Metadata": {"aws:cdk:path": "P/Kid/Inbox/Resource"}},
+        "Never": {"Type": "AWS::SQS::Queue", "Condition": "Off", "Metadata": {"aws:cdk:path": "P/Kid/Never/Resource"}},
+        "Reader": _fn("P/Kid/Reader/Resource"),
+        "ReaderJobs": {"Type": "AWS::Lambda::EventSourceMapping", "Metadata": {"aws:cdk:path": "P/Kid/ReaderJobs/Resource"},
+                       "Properties": {"EventSourceArn": {"Fn::Sub": "${JobsArn}"}, "FunctionName": {"Ref": "Reader"},
+                                      "BatchSize": {"Ref": "Size"}}},
+    }, Parameters={"JobsArn": {"Type": "String"}, "Size": {"Type": "Number", "Default": "1"}},
+        Conditions={"Off": {"Fn::Equals": ["a", "b"]}},
+        Outputs={"InboxArn": {"Value": {"Fn::GetAtt": ["Inbox", "Arn"]}}})
+    parent = _write(out / "P.template.json", {
+        "Jobs": {"Type": "AWS::SQS::Queue", "Metadata": {"aws:cdk:path": "P/Jobs/Resource"}},
+        "Kid": _nested_stack("Kid.nested.template.json", {"JobsArn": {"Fn::GetAtt": ["Jobs", "Arn"]}}),
+        "Poller": _fn("P/Poller/Resource"),
+        "PollerInbox": {"Type": "AWS::Lambda::EventSourceMapping", "Metadata": {"aws:cdk:path": "P/PollerInbox/Resource"},
+                        "Properties": {"EventSourceArn": {"Fn::GetAtt": ["Kid", "Outputs.InboxArn"]},
+                                       "FunctionName": {"Ref": "Poller"}}},
+    }, Conditions={"Off": {"Fn::Equals": ["a", "a"]}})
+    (model,) = [m for m in load_path(str(out)) if m.nested_files]
+    assert model.file == str(parent)
+    (t,) = model.triggers_of("Reader")
+    assert (t.source.node if t.source else None, t.batch_size.value) == ("Jobs", 1)
+    (t,) = model.triggers_of("Poller")
+    assert t.source is not None and t.source.node == "Inbox"
+    assert "Never" not in model.queues  # the nested Off is false; the parent's Off (true) does not apply to it
+    assert set(model.queues) == {"Jobs", "Inbox"}
+    assert _rows(out, tmp_path, ["SQS001"]) == [
+        ("SQS001", "Inbox", "cdk.out/Kid.nested.template.json", _line_of(kid, '"Inbox": {')),
+        ("SQS001", "Jobs", "cdk.out/P.template.json", _line_of(parent, '"Jobs": {')),
+    ]
+
+
+def test_nested_stack_under_a_condition(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    _write(tmp_path / "Kid.nested.template.json", {"Inbox": {"Type": "AWS::SQS::Queue"}, "Reader": _fn("P/Kid/Reader/Resource"),
+           "ReaderInbox": {"Type": "AWS::Lambda::EventSourceMapping",
+                           "Properties": {"EventSourceArn": {"Fn::GetAtt": ["Inbox", "Arn"]}, "FunctionName": {"Ref": "Reader"}}}})
+    _write(tmp_path / "P.template.json", {"Kid": _nested_stack("Kid.nested.template.json", condition="Off")},
+           Conditions={"Off": {"Fn::Equals": ["a", "b"]}})
+    (model,) = load_path(str(tmp_path / "P.template.json"))
+    assert model.nested_files == [str(tmp_path / "Kid.nested.template.json")]
+    assert model.functions == {} and model.queues == {}  # the nested stack is not created
+    assert _rows(tmp_path, tmp_path, ["SQS001"]) == []
+
+
+def test_clashing_logical_ids_leave_the_nested_stack_alone(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    _write(tmp_path / "Kid.nested.template.json", {"Jobs": {"Type": "AWS::SQS::Queue"}, "Reader": _fn("P/Kid/Reader/Resource"),
+           "ReaderJobs": {"Type": "AWS::Lambda::EventSourceMapping",
+                          "Properties": {"EventSourceArn": {"Fn::GetAtt": ["Jobs", "Arn"]}, "FunctionName": {"Ref": "Reader"}}}})
+    _write(tmp_path / "P.template.json", {"Jobs": {"Type": "AWS::SQS::Queue", "Metadata": {"aws:cdk:path": "P/Jobs/Resource"}},
+                                          "Kid": _nested_stack("Kid.nested.template.json")})
+    (model,) = load_path(str(tmp_path / "P.template.json"))
+    assert model.nested_files == [] and set(model.queues) == {"Jobs"}
+    assert _rows(tmp_path, tmp_path, ["SQS001"]) == [("SQS001", "Jobs", "Kid.nested.template.json", 3)]
+
+
+def test_stacks_nesting_each_other_are_checked_once(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    _write(tmp_path / "A.template.json", {"Jobs": {"Type": "AWS::SQS::Queue", "Metadata": {"aws:cdk:path": "A/Jobs/Resource"}},
+                                          "B": _nested_stack("B.template.json")})
+    _write(tmp_path / "B.template.json", {"Reader": _fn("A/B/Reader/Resource"), "A": _nested_stack("A.template.json"),
+                                          "ReaderJobs": {"Type": "AWS::Lambda::EventSourceMapping", "Properties": {
+                                              "EventSourceArn": "arn:aws:sqs:us-east-1:123456789012:jobs",
+                                              "FunctionName": {"Ref": "Reader"}}}})
+    from invocation_lint.config import Config
+    from invocation_lint.engine import run
+
+    result = run([str(tmp_path)], Config())
+    assert [Path(m.file).name for m in result.models] == ["A.template.json"]
+    assert result.models[0].nested_files == [str(tmp_path / "B.template.json")]
+    assert result.checked == 2

@@ -224,7 +224,7 @@ def test_graph_not_available(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_colour_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
-    from invocation_lint.cli import _use_color
+    from invocation_lint.command import _use_color
 
     class Tty:
         def isatty(self) -> bool:

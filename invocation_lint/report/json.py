@@ -6,7 +6,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from ..registry import Finding
-from . import counts
+from .summary import counts
 
 if TYPE_CHECKING:
     from ..engine import Result

@@ -15,7 +15,7 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 from ..source import clean
-from . import summary_line
+from .summary import summary_line
 
 if TYPE_CHECKING:
     from ..engine import Result

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from ..registry import Finding
 from ..source import clean
 from ..suppress import SourceLines
-from . import summary_line
+from .summary import summary_line
 
 if TYPE_CHECKING:
     from ..engine import Result

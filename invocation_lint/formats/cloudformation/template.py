@@ -124,6 +124,13 @@ def build_model(doc: Any, file: str, base_dir: str, template_dir: str) -> Model:
     parameters: Mapping[str, Any] = p if isinstance(p := doc.get("Parameters"), dict) else {}
     mappings: Mapping[str, Any] = m if isinstance(m := doc.get("Mappings"), dict) else {}
     conditions: Mapping[str, Any] = c if isinstance(c := doc.get("Conditions"), dict) else {}
+    nested_files: list[str] = []
+    if not is_sam(doc) and any(r.type == "AWS::CloudFormation::Stack" for r in resources):
+        from .nested import Readers, merge
+
+        stack = merge(doc, resources, file, template_dir, base_dir, Readers(read_resources, asset_objects, is_sam))
+        resources, parameters, mappings, conditions = stack.resources, stack.parameters, stack.mappings, stack.conditions
+        nested_files = stack.files
     fmt = "cloudformation"
     if is_sam(doc):
         from .sam import expand
@@ -134,7 +141,7 @@ def build_model(doc: Any, file: str, base_dir: str, template_dir: str) -> Model:
         resources = expand(resources, doc, pre, file, template_dir)
     elif any(_cdk_path(r) or _construct_path(r) for r in resources):
         fmt = "cdk"
-    model = Model(file=file, format=fmt, base_dir=base_dir)
+    model = Model(file=file, format=fmt, base_dir=base_dir, nested_files=nested_files)
     if fmt == "cdk":
         model.construct_paths = {r.id: cp for r in resources if (cp := _construct_path(r))}
     types = {r.id: r.type for r in resources}

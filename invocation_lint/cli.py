@@ -68,6 +68,8 @@ def main() -> None:
 @click.option("--skip-non-templates", is_flag=True,
               help="Skip files named on the command line that are not templates, instead of reporting them "
                    "(for hooks that pass every changed YAML/JSON file).")
+@click.option("--warn-unused-suppressions", is_flag=True,
+              help="Warn about each suppression (inline comment or Metadata) that hid no finding in this run.")
 @click.option("--verbose", "-v", is_flag=True,
               help="Also say on standard error what was not checked and why (unknown event sources, handler code "
                    "not found or in an unsupported runtime).")
@@ -92,22 +94,22 @@ def _rules_table(fmt: str) -> str:
 
     rules = list(all_rules().values())
     if fmt == "markdown":
-        lines = ["| Code | Name | Severity | Summary |", "|---|---|---|---|"]
+        lines = ["| Code | Name | Severity | Fix | Summary |", "|---|---|---|---|---|"]
         for r in rules:
             summary = r.summary.replace("|", "\\|")
-            lines.append(f"| {r.code} | `{r.name}` | {r.severity} | {summary} |")
+            lines.append(f"| {r.code} | `{r.name}` | {r.severity} | {r.fix} | {summary} |")
         return "\n".join(lines) + "\n"
     if fmt == "json":
         import json
 
         data = [{"code": r.code, "name": r.name, "severity": r.severity, "summary": r.summary,
-                 "family": r.family, "needs_handlers": r.needs_handlers} for r in rules]
+                 "family": r.family, "needs_handlers": r.needs_handlers, "fix": r.fix} for r in rules]
         return json.dumps(data, indent=2) + "\n"
-    rows = [("CODE", "NAME", "SEVERITY", "SUMMARY")] + [(r.code, r.name, r.severity, r.summary) for r in rules]
-    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    rows = [("CODE", "NAME", "SEVERITY", "FIX", "SUMMARY")] + [
+        (r.code, r.name, r.severity, r.fix, r.summary) for r in rules]
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
     return "".join(
-        f"{row[0]:<{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]:<{widths[2]}}  {row[3]}".rstrip() + "\n"
-        for row in rows
+        "".join(f"{cell:<{widths[i]}}  " for i, cell in enumerate(row[:4])) + row[4] + "\n" for row in rows
     )
 
 
@@ -115,7 +117,7 @@ def _rules_table(fmt: str) -> str:
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text",
               show_default=True)
 def rules_cmd(fmt: str) -> None:
-    """List every rule: code, name, default severity, summary."""
+    """List every rule: code, name, default severity, fix (safe, unsafe or none), summary."""
     _write_stdout(_rules_table(fmt))
 
 

@@ -143,14 +143,15 @@ def test_rules_table_and_markdown() -> None:
     code, out, _ = invoke("rules")
     assert code == 0
     lines = out.splitlines()
-    assert lines[0].split() == ["CODE", "NAME", "SEVERITY", "SUMMARY"]
-    row = next(line for line in lines if line.startswith("SQS001 "))
-    assert row.split()[:3] == ["SQS001", "sqs-queue-without-redrive", "error"]
+    assert lines[0].split() == ["CODE", "NAME", "SEVERITY", "FIX", "SUMMARY"]
+    row = next(line for line in lines if line.startswith("SQS003 "))
+    assert row.split()[:4] == ["SQS003", "visibility-timeout-below-function-timeout", "error", "safe"]
     assert len(lines) == 1 + len(registry.all_rules())
     code, out, _ = invoke("rules", "--format", "markdown")
     md = out.splitlines()
-    assert md[:2] == ["| Code | Name | Severity | Summary |", "|---|---|---|---|"]
-    assert any(line.startswith("| SQS001 | `sqs-queue-without-redrive` | error | ") for line in md)
+    assert md[:2] == ["| Code | Name | Severity | Fix | Summary |", "|---|---|---|---|---|"]
+    assert any(line.startswith("| SQS003 | `visibility-timeout-below-function-timeout` | error | safe | ")
+               for line in md)
 
 
 def test_rule_docs_by_code_and_name() -> None:

@@ -90,7 +90,8 @@ def test_no_config_is_defaults(project: Path) -> None:
 
 @pytest.mark.parametrize(("text", "message"), [
     ("fial-on: error\n", "unknown key 'fial-on' (known keys: baseline, exclude, fail-on, ignore, options, "
-                         "select, severity)"),
+                         "select, severity, warn-unused-suppressions)"),
+    ("warn-unused-suppressions: 'yes'\n", "'warn-unused-suppressions': expected true or false, got str"),
     ("fail-on: fatal\n", "'fail-on': 'fatal' is not one of error|warning|info"),
     ("severity:\n  SQS001: loud\n", "'severity.SQS001': 'loud' is not one of info|warning|error|off"),
     ("select: 5\n", "'select': expected a list of a strings or a string, got int"),
@@ -290,3 +291,18 @@ def test_exclude_flag_is_repeatable_and_adds_to_the_configuration(project: Path)
     # an input named explicitly is left out too: the same rule for every path
     code, out, _ = check("--format", "json", "--select", "SQS001", "vendor/t.yaml", "t.yaml", "--exclude", "t.yaml")
     assert json.loads(out)["findings"] == [] and code == 0
+
+
+def test_unused_suppressions_warned_by_flag_or_configuration(project: Path) -> None:
+    (project / "t.yaml").write_text(BAD.replace("  ProcessOrders:\n", "  ProcessOrders:  # invlint: ignore[SQS001]\n"))
+    warning = "./t.yaml:19: warning: the suppression comment ignores SQS001 but hides no finding\n"
+    code, _, err = check("--select", "SQS001", ".")
+    assert (code, err) == (1, "")
+    code, _, err = check("--select", "SQS001", "--warn-unused-suppressions", ".")
+    assert (code, err) == (1, warning)  # a warning does not change the exit code
+    (project / "pyproject.toml").write_text("[tool.invlint]\nwarn_unused_suppressions = true\n")
+    assert check("--select", "SQS001", ".")[2] == warning
+    (project / "pyproject.toml").unlink()
+    (project / ".invlint.yaml").write_text("warn-unused-suppressions: true\n")
+    assert check("--select", "SQS001", ".")[2] == warning
+    assert load_config().warn_unused_suppressions is True

@@ -24,19 +24,17 @@ from ...model import (
     FailureRoute,
     Function,
     Model,
-    Queue,
-    Redrive,
     Role,
     Statement,
     Stream,
     Target,
-    Topic,
     Trigger,
     Unknown,
     Val,
 )
 from ...source import InputError, LDict, LList, Span
 from ..aws import HARMLESS_MANAGED
+from ..build import ModelBuilder
 from ..callers import (
     COGNITO_NESTED,
     COGNITO_TRIGGERS,
@@ -229,6 +227,7 @@ def _construct_path(r: Res) -> str | None:
 class Builder:
     def __init__(self, model: Model, resolver: Resolver, resources: list[Res], template_dir: str) -> None:
         self.m = model
+        self.b = ModelBuilder(model)
         self.r = resolver
         self.resources = [res for res in resources if self._present(res)]
         self.by_id = {res.id: res for res in self.resources}
@@ -243,16 +242,21 @@ class Builder:
 
     # ---------------------------------------------------------------------------------------- helpers
 
-    def val(self, props: Mapping[str, Any], key: str, fallback: Any, conv: Any, span: Span, default_span: Span | None = None) -> Val[Any]:
-        """The located, resolved value of ``props[key]``; the AWS default (marked) when absent."""
+    def setting(self, props: Mapping[str, Any], key: str, conv: Any, span: Span) -> Val[Any] | None:
+        """The located, resolved value of ``props[key]``; None when it is not set."""
         if key not in props:
-            return Val(fallback, default_span or span, True)
+            return None
         raw = self.r.value(props[key])
         if raw is NO_VALUE:
-            return Val(fallback, default_span or span, True)
+            return None
         value = conv(raw) if conv else raw
         where = props.spans.get(key) if isinstance(props, LDict) else None
         return Val(value, where or span)
+
+    def val(self, props: Mapping[str, Any], key: str, fallback: Any, conv: Any, span: Span, default_span: Span | None = None) -> Val[Any]:
+        """The located, resolved value of ``props[key]``; ``fallback`` (marked as the default) when absent."""
+        v = self.setting(props, key, conv, span)
+        return v if v is not None else Val(fallback, default_span or span, True)
 
     def target(self, props: Mapping[str, Any], key: str, span: Span) -> Target | None:
         if key not in props:
@@ -381,9 +385,11 @@ class Builder:
         if isinstance(codes, str):
             codes = [c.strip() for c in codes.split(",")]
         if isinstance(codes, list):
-            self.m.suppressions.setdefault(res.origin, set()).update(str(c) for c in codes)
-            if res.id != res.origin:
-                self.m.suppressions.setdefault(res.id, set()).update(str(c) for c in codes)
+            written = (cfg.key_span("ignore") if isinstance(cfg, LDict) else None) or span or res.span
+            for rid in dict.fromkeys((res.origin, res.id)):
+                self.m.suppressions.setdefault(rid, set()).update(str(c) for c in codes)
+                for c in codes:
+                    self.m.suppression_at.setdefault((rid, str(c)), written)
         elif "ignore" in cfg:
             self.m.warnings.append(f"{where}: warning: {res.id}: Metadata 'invlint.ignore' should be a list of "
                                    "rule codes; it is ignored")
@@ -392,16 +398,11 @@ class Builder:
 
     def queue(self, res: Res) -> None:
         p = res.props
-        fifo = self.val(p, "FifoQueue", False, as_bool, res.span)
-        if fifo.default and "QueueName" in p:
-            name = self.r.value(p["QueueName"])
-            if isinstance(name, str) and name.endswith(".fifo"):
-                fifo = Val(True, p.spans.get("QueueName", res.span))
-        self.m.queues[res.id] = Queue(
+        self.b.add_queue(
             res.id, res.type, res.span, res.origin,
-            fifo=fifo,
-            visibility_timeout=self.val(p, "VisibilityTimeout", defaults.QUEUE_VISIBILITY_TIMEOUT, as_int, res.span),
-            retention=self.val(p, "MessageRetentionPeriod", defaults.QUEUE_RETENTION, as_int, res.span),
+            fifo=self.setting(p, "FifoQueue", as_bool, res.span), name=self.setting(p, "QueueName", None, res.span),
+            visibility=self.setting(p, "VisibilityTimeout", as_int, res.span),
+            retention=self.setting(p, "MessageRetentionPeriod", as_int, res.span),
         )
 
     def queue_redrive(self, res: Res) -> None:
@@ -418,7 +419,7 @@ class Builder:
             try:
                 policy = json.loads(raw)
             except (ValueError, RecursionError):
-                queue.redrive = Unknown("RedrivePolicy is not valid JSON")
+                self.b.redrive_unknown(queue, Unknown("RedrivePolicy is not valid JSON"))
                 return
             policy = LDict(policy, span=span) if isinstance(policy, dict) else policy
         if isinstance(policy, dict) and "Fn::Sub" in policy and len(policy) == 1:
@@ -431,30 +432,24 @@ class Builder:
                 try:
                     policy = LDict(json.loads(resolved), span=span)
                 except (ValueError, TypeError, RecursionError):
-                    queue.redrive = Unknown("RedrivePolicy cannot be read")
+                    self.b.redrive_unknown(queue, Unknown("RedrivePolicy cannot be read"))
                     return
             elif isinstance(resolved, dict):
                 policy = resolved
             else:
-                queue.redrive = Unknown("RedrivePolicy cannot be resolved statically")
+                self.b.redrive_unknown(queue, Unknown("RedrivePolicy cannot be resolved statically"))
                 return
         if not isinstance(policy, LDict):
             policy = LDict(policy, span=span)
         if not policy.span:
             policy.span = span
-        target = self.target(policy, "deadLetterTargetArn", span) or Target(unknown=Unknown("no deadLetterTargetArn"), span=span)
-        count = self.val(policy, "maxReceiveCount", Unknown("no maxReceiveCount"), as_int, span)
-        queue.redrive = Redrive(target, count, span, res.id)
-        self.m.routes.append(FailureRoute("queue-redrive", res.id, target, span, res.id))
+        self.b.set_redrive(queue, self.target(policy, "deadLetterTargetArn", span),
+                           self.setting(policy, "maxReceiveCount", as_int, span), span, res.id)
 
     def topic(self, res: Res) -> None:
         p = res.props
-        fifo = self.val(p, "FifoTopic", False, as_bool, res.span)
-        if fifo.default and "TopicName" in p:
-            name = self.r.value(p["TopicName"])
-            if isinstance(name, str) and name.endswith(".fifo"):
-                fifo = Val(True, p.spans.get("TopicName", res.span))
-        self.m.topics[res.id] = Topic(res.id, res.type, res.span, res.origin, fifo=fifo)
+        self.b.add_topic(res.id, res.type, res.span, res.origin, fifo=self.setting(p, "FifoTopic", as_bool, res.span),
+                         name=self.setting(p, "TopicName", None, res.span))
 
     def stream(self, res: Res) -> None:
         self.m.streams[res.id] = Stream(res.id, res.type, res.span, res.origin, service="kinesis")

@@ -36,18 +36,17 @@ from ...model import (
     Function,
     Model,
     Queue,
-    Redrive,
     Role,
     Statement,
     Stream,
     Target,
-    Topic,
     Trigger,
     Unknown,
     Val,
 )
 from ...source import InputError, LDict, LList, Span
 from ..aws import HARMLESS_MANAGED, arn_name, arn_service
+from ..build import ModelBuilder
 from ..callers import (
     COGNITO_NESTED,
     COGNITO_TRIGGERS,
@@ -192,6 +191,7 @@ class Builder:
 
     def __init__(self, model: Model, insts: list[Inst], module_dir: str) -> None:
         self.m = model
+        self.b = ModelBuilder(model)
         self.insts = insts
         self.by_addr = {i.address: i for i in insts}
         self.module_dir = module_dir
@@ -227,14 +227,19 @@ class Builder:
                         self._identities.setdefault(v, (inst.address, attr))
         return self._identities
 
-    def val(self, values: Mapping[str, Any], key: str, fallback: Any, conv: Any, span: Span) -> Val[Any]:
-        """The located value of ``values[key]``; the AWS default (marked) when absent or null."""
+    def setting(self, values: Mapping[str, Any], key: str, conv: Any, span: Span) -> Val[Any] | None:
+        """The located value of ``values[key]``; None when absent or null."""
         if not _is_set(values, key):
-            return Val(fallback, span, True)
+            return None
         raw = _deref(values[key])
         value = conv(raw) if conv else (raw if isinstance(raw, (str, int, float, bool, Unknown)) else Unknown("not a plain value"))
         where = values.spans.get(key) if isinstance(values, LDict) else None
         return Val(value, where or span)
+
+    def val(self, values: Mapping[str, Any], key: str, fallback: Any, conv: Any, span: Span) -> Val[Any]:
+        """The located value of ``values[key]``; ``fallback`` (marked as the default) when absent or null."""
+        v = self.setting(values, key, conv, span)
+        return v if v is not None else Val(fallback, span, True)
 
     def target(self, values: Mapping[str, Any], key: str, span: Span) -> Target | None:
         if not _is_set(values, key):
@@ -429,26 +434,18 @@ class Builder:
 
     def queue(self, inst: Inst) -> None:
         v = inst.values
-        fifo = self.val(v, "fifo_queue", False, as_bool, inst.span)
-        if fifo.default and _is_set(v, "name"):
-            name = _deref(v["name"])
-            if isinstance(name, str) and name.endswith(".fifo"):
-                fifo = Val(True, v.spans.get("name", inst.span))
-        self.m.queues[inst.address] = Queue(
+        self.b.add_queue(
             inst.address, inst.type, inst.span, inst.origin,
-            fifo=fifo,
-            visibility_timeout=self.val(v, "visibility_timeout_seconds", defaults.QUEUE_VISIBILITY_TIMEOUT, as_int, inst.span),
-            retention=self.val(v, "message_retention_seconds", defaults.QUEUE_RETENTION, as_int, inst.span),
+            fifo=self.setting(v, "fifo_queue", as_bool, inst.span), name=self.setting(v, "name", None, inst.span),
+            visibility=self.setting(v, "visibility_timeout_seconds", as_int, inst.span),
+            retention=self.setting(v, "message_retention_seconds", as_int, inst.span),
         )
 
     def topic(self, inst: Inst) -> None:
         v = inst.values
-        fifo = self.val(v, "fifo_topic", False, as_bool, inst.span)
-        if fifo.default and _is_set(v, "name"):
-            name = _deref(v["name"])
-            if isinstance(name, str) and name.endswith(".fifo"):
-                fifo = Val(True, v.spans.get("name", inst.span))
-        self.m.topics[inst.address] = Topic(inst.address, inst.type, inst.span, inst.origin, fifo=fifo)
+        self.b.add_topic(inst.address, inst.type, inst.span, inst.origin,
+                         fifo=self.setting(v, "fifo_topic", as_bool, inst.span),
+                         name=self.setting(v, "name", None, inst.span))
 
     def stream(self, inst: Inst) -> None:
         self.m.streams[inst.address] = Stream(inst.address, inst.type, inst.span, inst.origin, service="kinesis")
@@ -728,18 +725,15 @@ class Builder:
     def _redrive(self, queue: Queue, raw: Any, span: Span, declared_in: str) -> None:
         policy = self._json_doc(raw, span)
         if isinstance(policy, Unknown):
-            queue.redrive = policy
+            self.b.redrive_unknown(queue, policy)
             return
         if not isinstance(policy, Mapping):  # a list, a number: no policy that names a queue
-            queue.redrive = Unknown("redrive_policy is not an object")
+            self.b.redrive_unknown(queue, Unknown("redrive_policy is not an object"))
             return
         if not isinstance(policy, LDict):
             policy = LDict(policy, span=span)
-        target = self.target(policy, "deadLetterTargetArn", span) or Target(
-            unknown=Unknown("no deadLetterTargetArn"), span=span)
-        count = self.val(policy, "maxReceiveCount", Unknown("no maxReceiveCount"), as_int, span)
-        queue.redrive = Redrive(target, count, span, declared_in)
-        self.m.routes.append(FailureRoute("queue-redrive", queue.id, target, span, declared_in))
+        self.b.set_redrive(queue, self.target(policy, "deadLetterTargetArn", span),
+                           self.setting(policy, "maxReceiveCount", as_int, span), span, declared_in)
 
     def queue_redrive(self, inst: Inst) -> None:
         v = inst.values
@@ -758,9 +752,7 @@ class Builder:
             if t is not None and t.unknown is not None:
                 self.m.notes.append(f"{inst.address}: the queue of this redrive policy is not known; it is not checked")
             return
-        queue = self.m.queues[t.node]
-        self.m.routes[:] = [r for r in self.m.routes if not (r.kind == "queue-redrive" and r.source == queue.id)]
-        self._redrive(queue, v["redrive_policy"], v.spans.get("redrive_policy", inst.span), inst.address)
+        self._redrive(self.m.queues[t.node], v["redrive_policy"], v.spans.get("redrive_policy", inst.span), inst.address)
 
     def mapping(self, inst: Inst) -> None:
         v = inst.values
@@ -1463,14 +1455,16 @@ def _suppressions(model: Model, mdef: Any) -> None:
         lines = lines_by_file[span.file]
         candidates = []
         if 0 < span.line <= len(lines):
-            candidates.append(lines[span.line - 1])
+            candidates.append(span.line)
         if 1 < span.line <= len(lines) + 1 and _COMMENT_ONLY.match(lines[span.line - 2]):
-            candidates.append(lines[span.line - 2])
-        for text in candidates:
-            m = _IGNORE.search(text)
+            candidates.append(span.line - 1)
+        for line in candidates:
+            m = _IGNORE.search(lines[line - 1])
             if m:
                 codes = {c.strip() for c in (m.group(1) or "*").split(",") if c.strip()} or {"*"}
                 model.suppressions.setdefault(address, set()).update(codes)
+                for c in codes:
+                    model.suppression_at.setdefault((address, c), Span(span.file, line, 1))
 
 
 # ------------------------------------------------------------------------------------------------ plan JSON

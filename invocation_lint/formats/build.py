@@ -1,0 +1,75 @@
+"""The Model, made the same way for every front-end.
+
+A front-end (CloudFormation and SAM, Terraform HCL, JSON and plans) reads its own syntax: which settings a
+resource has, in its own spelling, their values and where they are written. It hands them here as located
+values (``Val``; None for a setting the input leaves out) and references (``Target``), and this builder makes
+the nodes, triggers and failure routes: the AWS defaults of ``defaults`` for what is left out, and each
+decision (a queue named ``*.fifo`` is FIFO, a redrive policy is a failure route) taken once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import defaults
+from ..model import FailureRoute, Model, Queue, Redrive, Target, Topic, Unknown, Val, default
+from ..source import Span
+
+
+def _fifo(fifo: Val[Any] | None, name: Val[Any] | None, span: Span) -> Val[Any]:
+    """A queue or topic is FIFO when it says so, or when its name ends in ``.fifo`` (which only a FIFO queue or
+    topic may have)."""
+    if fifo is not None:
+        return fifo
+    if name is not None and isinstance(name.value, str) and name.value.endswith(".fifo"):
+        return Val(True, name.span)
+    return default(False, span)
+
+
+class ModelBuilder:
+    """Adds nodes, triggers and failure routes to ``model`` from what a front-end read."""
+
+    def __init__(self, model: Model) -> None:
+        self.m = model
+
+    # ---------------------------------------------------------------------------------------- queues, topics
+
+    def add_queue(self, id: str, type_: str, span: Span, origin: str, *, fifo: Val[Any] | None,
+                  name: Val[Any] | None, visibility: Val[Any] | None, retention: Val[Any] | None) -> Queue:
+        """An SQS queue: ``fifo`` its FifoQueue setting, ``name`` its QueueName (both None when not written)."""
+        queue = Queue(
+            id, type_, span, origin,
+            fifo=_fifo(fifo, name, span),
+            visibility_timeout=visibility if visibility is not None else default(defaults.QUEUE_VISIBILITY_TIMEOUT, span),
+            retention=retention if retention is not None else default(defaults.QUEUE_RETENTION, span),
+        )
+        self.m.queues[id] = queue
+        return queue
+
+    def add_topic(self, id: str, type_: str, span: Span, origin: str, *, fifo: Val[Any] | None,
+                  name: Val[Any] | None) -> Topic:
+        topic = Topic(id, type_, span, origin, fifo=_fifo(fifo, name, span))
+        self.m.topics[id] = topic
+        return topic
+
+    def set_redrive(self, queue: Queue, target: Target | None, max_receive: Val[Any] | None, span: Span,
+                    declared_in: str) -> None:
+        """The queue's redrive policy (``deadLetterTargetArn``, ``maxReceiveCount``), written at ``span`` in the
+        resource ``declared_in`` (the queue itself or a separate redrive-policy resource). A later policy for
+        the same queue replaces an earlier one."""
+        self._forget_redrive(queue)
+        if target is None:
+            target = Target(unknown=Unknown("no deadLetterTargetArn"), span=span)
+        if max_receive is None:
+            max_receive = Val(Unknown("no maxReceiveCount"), span, True)
+        queue.redrive = Redrive(target, max_receive, span, declared_in)
+        self.m.routes.append(FailureRoute("queue-redrive", queue.id, target, span, declared_in))
+
+    def redrive_unknown(self, queue: Queue, reason: Unknown) -> None:
+        """The queue has a redrive policy that cannot be read statically."""
+        self._forget_redrive(queue)
+        queue.redrive = reason
+
+    def _forget_redrive(self, queue: Queue) -> None:
+        if isinstance(queue.redrive, Redrive):
+            self.m.routes[:] = [r for r in self.m.routes if not (r.kind == "queue-redrive" and r.source == queue.id)]

@@ -71,16 +71,29 @@ def suggest(token: str, rules: dict[str, Rule]) -> str | None:
     return match[0] if match else None
 
 
-def resolve_rule_keys(mapping: dict[str, Any], rules: dict[str, Rule], what: str) -> dict[str, Any]:
-    """``{code or name: value}`` → ``{code: value}``; unknown keys are selection errors."""
+def resolve_rule_keys(mapping: dict[str, Any], rules: dict[str, Rule], what: str, *,
+                      groups: bool = False) -> dict[str, Any]:
+    """``{code or name: value}`` → ``{code: value}``; unknown keys are selection errors.
+
+    ``groups``: a key may also name a family (``SQS``), a code prefix (``SQS00``) or ``ALL``, as selectors do; it
+    gives its value to every rule it names, and the more specific key wins (``SQS001`` over ``SQS00`` over ``SQS``).
+    """
     out: dict[str, Any] = {}
+    grouped: list[tuple[int, list[str], Any]] = []
     for key, value in mapping.items():
         found = _find(key, rules)
-        if found is None:
+        if found is not None:
+            out[found.code] = value
+            continue
+        named = [r.code for r in rules.values() if rule_matches(key, r)] if groups else []
+        if not named:
             hint = suggest(key, rules)
             raise SelectionError(f"{what}: '{key}' names no rule" + (f"; did you mean {hint}?" if hint else ""))
-        out[found.code] = value
-    return out
+        grouped.append((0 if key.strip().upper() == "ALL" else len(key.strip()), named, value))
+    wider: dict[str, Any] = {}
+    for _, codes, value in sorted(grouped, key=lambda g: g[0]):
+        wider.update(dict.fromkeys(codes, value))
+    return {**wider, **out}
 
 
 def _find(key: str, rules: dict[str, Rule]) -> Rule | None:
@@ -102,7 +115,7 @@ def select_rules(config: Config, rules: dict[str, Rule] | None = None) -> tuple[
     ignore = list(dict.fromkeys(config.ignore))
     _check_known(select, rules, "--select" if not config.source else f"{where}: select")
     _check_known(ignore, rules, "--ignore" if not config.source else f"{where}: ignore")
-    severity = resolve_rule_keys(config.severity, rules, f"{where}: severity")
+    severity = resolve_rule_keys(config.severity, rules, f"{where}: severity", groups=True)
     chosen: list[Rule] = []
     levels: dict[str, str] = {}
     for r in rules.values():
@@ -255,7 +268,7 @@ def _check(found: Found, config: Config, plan: _Plan, jobs: int) -> Result:
 
     inputs, errors, skipped = found.inputs, list(found.errors), list(found.notes)
 
-    overrides = set(resolve_rule_keys(config.severity, all_rules, "severity"))
+    overrides = set(resolve_rule_keys(config.severity, all_rules, "severity", groups=True))
     models: list[Model] = []
     findings: list[Finding] = []
     suppressed = 0

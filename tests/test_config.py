@@ -163,6 +163,19 @@ def test_severity_off_disables(project: Path) -> None:
     assert "SQS001" not in {c for c, _, _ in findings(out)}
 
 
+def test_severity_by_family_and_prefix_the_most_specific_wins(project: Path) -> None:
+    (project / "t.yaml").write_text((ROOT / "fixtures" / "example" / "template.yaml").read_text())
+    (project / ".invlint.yaml").write_text("select: [SQS]\nseverity:\n  SQS: info\n  SQS00: error\n  SQS004: 'off'\n"
+                                           "  sqs-consumer-throttled: warning\n")
+    code, out, _ = check("--format", "json", "t.yaml")
+    assert findings(out) == [("SQS001", "error", "OrdersQueue"), ("SQS007", "error", "ShipmentsDLQ"),
+                             ("SQS005", "error", "ShipmentsQueue"), ("SQS002", "error", "ProcessOrders"),
+                             ("SQS009", "warning", "BookShipments")]
+    (project / ".invlint.yaml").write_text("severity:\n  ALL: info\n  SQS001: warning\n")
+    code, out, _ = check("--format", "json", "--select", "SQS001,SQS005", "t.yaml")
+    assert (code, findings(out)) == (1, [("SQS001", "warning", "OrdersQueue"), ("SQS005", "info", "ShipmentsQueue")])
+
+
 def test_unknown_rule_in_config_is_a_usage_error(project: Path) -> None:
     (project / ".invlint.yaml").write_text("severity:\n  SQS0001: error\n")
     code, _, err = check("t.yaml")

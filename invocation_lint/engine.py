@@ -134,7 +134,24 @@ def select_rules(config: Config, rules: dict[str, Rule] | None = None) -> tuple[
 def rule_options(config: Config, rules: dict[str, Rule]) -> dict[str, dict[str, Any]]:
     """Each rule's options: its declared defaults, overridden by the configuration."""
     where = f"{config.source}" if config.source else "configuration"
-    given = resolve_rule_keys(config.options, rules, f"{where}: options")
+    exact = {k: v for k, v in config.options.items() if _find(k, rules) is not None}
+    given = {code: dict(v) for code, v in resolve_rule_keys(exact, rules, f"{where}: options").items()}
+    origin: dict[tuple[str, str], str] = {}  # (code, option) → the family key that set it
+    # a family or code prefix (``options.SQS``) sets each option for the rules it names that declare it
+    groups = {k: v for k, v in config.options.items() if k not in exact}
+    resolve_rule_keys(groups, rules, f"{where}: options", groups=True)  # names no rule: an error
+    for key in sorted(groups, key=lambda k: 0 if k.strip().upper() == "ALL" else len(k.strip()), reverse=True):
+        named = [r for r in rules.values() if rule_matches(key, r)]
+        for option, value in (groups[key] if isinstance(groups[key], dict) else {}).items():
+            takers = [r for r in named if option in r.options]
+            if not takers:
+                declared = sorted({o for r in named for o in r.options})
+                raise SelectionError(f"{where}: options.{key}: unknown option '{option}' "
+                                     f"({'known: ' + ', '.join(declared) if declared else 'its rules have no options'})")
+            for r in takers:
+                if option not in given.setdefault(r.code, {}):
+                    given[r.code][option] = value
+                    origin[(r.code, option)] = key
     out: dict[str, dict[str, Any]] = {}
     for code, r in rules.items():
         opts = dict(r.options)
@@ -146,7 +163,7 @@ def rule_options(config: Config, rules: dict[str, Rule]) -> dict[str, dict[str, 
         for key, value in extra.items():
             problem = option_problem(value, r.option_schema.get(key, {}))
             if problem:
-                raise SelectionError(f"{where}: 'options.{code}.{key}': {problem}")
+                raise SelectionError(f"{where}: 'options.{origin.get((code, key), code)}.{key}': {problem}")
         opts.update(extra)
         out[code] = opts
     return out

@@ -289,6 +289,28 @@ def test_option_values_in_range_are_used(project: Path) -> None:
                               "(the rule has no options)\n")
 
 
+def test_options_under_a_family_reach_the_rules_that_declare_them(project: Path) -> None:
+    from invocation_lint.config import Config
+    from invocation_lint.engine import SelectionError, rule_options
+
+    rules = registry.all_rules()
+    opts = rule_options(Config(options={"SQS": {"visibility-factor": 3, "min-receive-count": 4},
+                                        "SQS004": {"visibility-factor": 7}}), rules)
+    assert (opts["SQS004"], opts["SQS005"], opts["SQS001"]) == ({"visibility-factor": 7}, {"min-receive-count": 4}, {})
+    assert rule_options(Config(options={"SQS00": {"visibility-factor": 2}}), rules)["SQS004"] == {"visibility-factor": 2}
+    with pytest.raises(SelectionError, match=r"^configuration: options.ASYNC: unknown option 'factor' "
+                                             r"\(its rules have no options\)$"):
+        rule_options(Config(options={"ASYNC": {"factor": 3}}), rules)
+    (project / ".invlint.yaml").write_text("options:\n  SQS:\n    visibility-factor: six\n")
+    code, _, err = check("t.yaml")
+    assert (code, err) == (2, f"invlint: {project / '.invlint.yaml'}: 'options.SQS.visibility-factor': "
+                              "expected a number, got 'six'\n")
+    (project / ".invlint.yaml").write_text("options:\n  SQS:\n    factor: 3\n")
+    code, _, err = check("t.yaml")
+    assert (code, err) == (2, f"invlint: {project / '.invlint.yaml'}: options.SQS: unknown option 'factor' "
+                              "(known: min-receive-count, visibility-factor)\n")
+
+
 def test_exclude_flag_is_repeatable_and_adds_to_the_configuration(project: Path) -> None:
     for d in ("vendor", "cdk.out", "nested/cdk.out"):
         (project / d).mkdir(parents=True)

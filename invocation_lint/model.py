@@ -256,7 +256,7 @@ class Function(Node):
     async_configs: list[AsyncConfig] = field(default_factory=list)
     role: Target | None = None
     code: CodeLocation | None = None
-    recursive_loop: Val[str] = field(default_factory=lambda: default("Terminate"))
+    recursive_loop: Val[str] = field(default_factory=lambda: default(defaults.RECURSIVE_LOOP))
     package_type: str = "Zip"
 
     @property

@@ -68,6 +68,8 @@ def main() -> None:
 @click.option("--skip-non-templates", is_flag=True,
               help="Skip files named on the command line that are not templates, instead of reporting them "
                    "(for hooks that pass every changed YAML/JSON file).")
+@click.option("--warn-unused-suppressions", is_flag=True,
+              help="Warn about each suppression (inline comment or Metadata) that hid no finding in this run.")
 @click.option("--verbose", "-v", is_flag=True,
               help="Also say on standard error what was not checked and why (unknown event sources, handler code "
                    "not found or in an unsupported runtime).")
@@ -87,27 +89,27 @@ def check(**options: Any) -> None:
     run_check(**options)
 
 
-def _rules_table(fmt: str) -> str:
-    from .registry import all_rules
+def _rules_table(fmt: str, token: str | None = None) -> str:
+    from .registry import all_rules, rule_matches
 
-    rules = list(all_rules().values())
+    rules = [r for r in all_rules().values() if token is None or rule_matches(token, r)]
     if fmt == "markdown":
-        lines = ["| Code | Name | Severity | Summary |", "|---|---|---|---|"]
+        lines = ["| Code | Name | Severity | Fix | Summary |", "|---|---|---|---|---|"]
         for r in rules:
             summary = r.summary.replace("|", "\\|")
-            lines.append(f"| {r.code} | `{r.name}` | {r.severity} | {summary} |")
+            lines.append(f"| {r.code} | `{r.name}` | {r.severity} | {r.fix} | {summary} |")
         return "\n".join(lines) + "\n"
     if fmt == "json":
         import json
 
         data = [{"code": r.code, "name": r.name, "severity": r.severity, "summary": r.summary,
-                 "family": r.family, "needs_handlers": r.needs_handlers} for r in rules]
+                 "family": r.family, "needs_handlers": r.needs_handlers, "fix": r.fix} for r in rules]
         return json.dumps(data, indent=2) + "\n"
-    rows = [("CODE", "NAME", "SEVERITY", "SUMMARY")] + [(r.code, r.name, r.severity, r.summary) for r in rules]
-    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    rows = [("CODE", "NAME", "SEVERITY", "FIX", "SUMMARY")] + [
+        (r.code, r.name, r.severity, r.fix, r.summary) for r in rules]
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
     return "".join(
-        f"{row[0]:<{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]:<{widths[2]}}  {row[3]}".rstrip() + "\n"
-        for row in rows
+        "".join(f"{cell:<{widths[i]}}  " for i, cell in enumerate(row[:4])) + row[4] + "\n" for row in rows
     )
 
 
@@ -115,18 +117,21 @@ def _rules_table(fmt: str) -> str:
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text",
               show_default=True)
 def rules_cmd(fmt: str) -> None:
-    """List every rule: code, name, default severity, summary."""
+    """List every rule: code, name, default severity, fix (safe, unsafe or none), summary."""
     _write_stdout(_rules_table(fmt))
 
 
 @main.command("rule")
 @click.argument("code_or_name")
 def rule_cmd(code_or_name: str) -> None:
-    """Show a rule's documentation (by code or name)."""
+    """Show a rule's documentation (by code or name); a family (SQS) or code prefix lists its rules."""
     from .engine import suggest
-    from .registry import all_rules, find_rule
+    from .registry import all_rules, find_rule, rule_matches
 
     r = find_rule(code_or_name)
+    if r is None and any(rule_matches(code_or_name, x) for x in all_rules().values()):
+        _write_stdout(_rules_table("text", code_or_name))
+        return
     if r is None:
         hint = suggest(code_or_name, all_rules())
         _fail(f"no rule '{code_or_name}'" + (f"; did you mean {hint}?" if hint else "") +

@@ -391,6 +391,9 @@ class Model:
     resources: dict[str, tuple[str, Span]] = field(default_factory=dict)
     #: per-resource suppressions written in the template (resource id → codes or names)
     suppressions: dict[str, set[str]] = field(default_factory=dict)
+    #: where each of those was written: (resource id, code or name as written) → the span of the Metadata
+    #: ``ignore`` key or of the comment (for ``--warn-unused-suppressions``)
+    suppression_at: dict[tuple[str, str], Span] = field(default_factory=dict)
     #: handler facts by function id, filled by the handlers stage when a HANDLER rule runs
     handler_facts: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)

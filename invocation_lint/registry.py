@@ -80,6 +80,15 @@ class Rule(Record):
     def docs(self) -> str:
         return cleandoc(self.check.__doc__ or "")
 
+    @property
+    def fix(self) -> str:
+        """How the rule's findings are fixed, from the first word of its *Fix* section: ``safe`` (``--fix``),
+        ``unsafe`` (``--unsafe-fixes``) or ``none``."""
+        docs = self.docs
+        at = docs.find("\n## Fix\n")
+        word = docs[at + 8:].split(":", 1)[0].strip().lower() if at >= 0 else ""
+        return word if word in ("safe", "unsafe") else "none"
+
 
 def cleandoc(doc: str) -> str:
     """A docstring without its indentation (what ``inspect.cleandoc`` does; ``inspect`` costs start-up time)."""

@@ -271,6 +271,9 @@ def async_without_failure_capture(model: Model, ctx: Context) -> Iterable[Findin
     }
     ```
 
+    ## Fix
+    None: the finding says what to change; the change is made by hand.
+
     ## References
     - https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html
     - https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html
@@ -453,6 +456,9 @@ def async_config_without_async_trigger(model: Model, ctx: Context) -> Iterable[F
       source_arn    = "${aws_apigatewayv2_api.api.execution_arn}/*"
     }
     ```
+
+    ## Fix
+    None: the finding says what to change; the change is made by hand.
 
     ## References
     - https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html
@@ -642,6 +648,9 @@ def failure_target_not_standard(model: Model, ctx: Context) -> Iterable[Finding]
     }
     ```
 
+    ## Fix
+    None: the finding says what to change; the change is made by hand.
+
     ## References
     - https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html
     - https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html
@@ -825,6 +834,9 @@ def sns_subscription_without_redrive(model: Model, ctx: Context) -> Iterable[Fin
     }
     ```
 
+    ## Fix
+    None: the finding says what to change; the change is made by hand.
+
     ## References
     - https://docs.aws.amazon.com/sns/latest/dg/sns-dead-letter-queues.html
     - https://docs.aws.amazon.com/sns/latest/dg/sns-message-delivery-retries.html
@@ -979,6 +991,9 @@ def eventbridge_target_without_dlq(model: Model, ctx: Context) -> Iterable[Findi
       source_arn    = aws_cloudwatch_event_rule.nightly.arn
     }
     ```
+
+    ## Fix
+    None: the finding says what to change; the change is made by hand.
 
     ## References
     - https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html
@@ -1213,6 +1228,9 @@ def failure_target_not_permitted(model: Model, ctx: Context) -> Iterable[Finding
       })
     }
     ```
+
+    ## Fix
+    None: the finding says what to change; the change is made by hand.
 
     ## References
     - https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html

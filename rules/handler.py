@@ -213,6 +213,9 @@ def status_code_to_non_http(model: Model, ctx: Context) -> Iterable[Finding]:
             save(record)  # raises on failure: the messages come back
     ```
 
+    ## Fix
+    None: the finding says what to change; the change is made by hand.
+
     ## References
     - https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html
     - https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html
@@ -394,6 +397,9 @@ def exception_swallowed(model: Model, ctx: Context) -> Iterable[Finding]:
             logger.exception("resize failed")
             raise
     ```
+
+    ## Fix
+    None: the finding says what to change; the change is made by hand.
 
     ## References
     - https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html
@@ -587,6 +593,12 @@ def batch_item_failures_ignored(model: Model, ctx: Context) -> Iterable[Finding]
     }
     ```
 
+    ## Fix
+    Safe: `invlint check --fix` adds `FunctionResponseTypes: [ReportBatchItemFailures]` to the mapping or the
+    SAM event (or fills in an empty list written there). None is offered where the value comes from a
+    parameter, a function or an expression (change it where it is set), in a template synthesized by CDK, or
+    for a resource inside a Terraform module.
+
     ## References
     - https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html
     - https://docs.aws.amazon.com/lambda/latest/dg/services-kinesis-batchfailurereporting.html
@@ -739,6 +751,9 @@ def batch_item_failures_never_reported(model: Model, ctx: Context) -> Iterable[F
         return {"batchItemFailures": failures}
     ```
 
+    ## Fix
+    None: the finding says what to change; the change is made by hand.
+
     ## References
     - https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html
     - https://docs.aws.amazon.com/lambda/latest/dg/services-kinesis-batchfailurereporting.html
@@ -869,6 +884,9 @@ def only_first_record(model: Model, ctx: Context) -> Iterable[Finding]:
         for record in event["Records"]:
             save(json.loads(record["body"]))
     ```
+
+    ## Fix
+    None: the finding says what to change; the change is made by hand.
 
     ## References
     - https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-parameters.html
@@ -1013,6 +1031,9 @@ def invalid_item_identifier(model: Model, ctx: Context) -> Iterable[Finding]:
                 failures.append({"itemIdentifier": record["messageId"]})
         return {"batchItemFailures": failures}
     ```
+
+    ## Fix
+    None: the finding says what to change; the change is made by hand.
 
     ## References
     - https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html
@@ -1164,6 +1185,9 @@ def fifo_continues(model: Model, ctx: Context) -> Iterable[Finding]:
                 break
         return {"batchItemFailures": failures}
     ```
+
+    ## Fix
+    None: the finding says what to change; the change is made by hand.
 
     ## References
     - https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html
@@ -1317,6 +1341,9 @@ def malformed_proxy_response(model: Model, ctx: Context) -> Iterable[Finding]:
     def handler(event, context):
         return {"statusCode": 200, "body": json.dumps({"id": 1})}
     ```
+
+    ## Fix
+    None: the finding says what to change; the change is made by hand.
 
     ## References
     - https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-proxy-integrations.html
@@ -1508,6 +1535,9 @@ def handler_not_found(model: Model, ctx: Context) -> Iterable[Finding]:
       function_name    = aws_lambda_function.process_orders.arn
     }
     ```
+
+    ## Fix
+    None: the finding says what to change; the change is made by hand.
 
     ## References
     - https://docs.aws.amazon.com/lambda/latest/dg/python-handler.html

@@ -311,6 +311,9 @@ def failure_route_loops_back(model: Model, ctx: Context) -> Iterable[Finding]:
     }
     ```
 
+    ## Fix
+    None: the finding says what to change; the change is made by hand.
+
     ## References
     - https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html
     - https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html
@@ -565,6 +568,9 @@ def function_writes_to_own_trigger(model: Model, ctx: Context) -> Iterable[Findi
 
     resource "aws_s3_bucket" "thumbnails" {}
     ```
+
+    ## Fix
+    None: the finding says what to change; the change is made by hand.
 
     ## References
     - https://docs.aws.amazon.com/lambda/latest/dg/invocation-recursion.html

@@ -199,6 +199,9 @@ def queue_without_redrive(model: Model, ctx: Context) -> Iterable[Finding]:
     }
     ```
 
+    ## Fix
+    None: the finding says what to change; the change is made by hand.
+
     ## References
     - https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html
     - https://docs.aws.amazon.com/lambda/latest/operatorguide/sqs-retries.html
@@ -379,6 +382,9 @@ def function_dlq_on_sqs_function(model: Model, ctx: Context) -> Iterable[Finding
       function_name    = aws_lambda_function.process_orders.arn
     }
     ```
+
+    ## Fix
+    None: the finding says what to change; the change is made by hand.
 
     ## References
     - https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html
@@ -576,6 +582,13 @@ def visibility_below_timeout(model: Model, ctx: Context) -> Iterable[Finding]:
     }
     ```
 
+    ## Fix
+    Safe: `invlint check --fix` raises the queue's `VisibilityTimeout` to six times the function timeout plus
+    the batching window (at most 43200 s), in the literal written there or as a new property when the queue
+    does not set one. None is offered where the value comes from a parameter, a function or an expression
+    (change it where it is set), in a template synthesized by CDK, or for a resource inside a Terraform
+    module.
+
     ## References
     - https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html
     """
@@ -745,6 +758,12 @@ def visibility_below_recommended(model: Model, ctx: Context) -> Iterable[Finding
       function_name    = aws_lambda_function.process_orders.arn
     }
     ```
+
+    ## Fix
+    Safe: `invlint check --fix` raises the queue's `VisibilityTimeout` to the recommended value (at most 43200
+    s), in the literal written there or as a new property when the queue does not set one. None is offered
+    where the value comes from a parameter, a function or an expression (change it where it is set), in a
+    template synthesized by CDK, or for a resource inside a Terraform module.
 
     ## References
     - https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html
@@ -916,6 +935,12 @@ def max_receive_count_too_low(model: Model, ctx: Context) -> Iterable[Finding]:
     }
     ```
 
+    ## Fix
+    Safe: `invlint check --fix` raises the literal `maxReceiveCount` of the redrive policy to the minimum
+    (`min-receive-count`, 5 by default). None is offered where the value comes from a parameter, a function or
+    an expression (change it where it is set), in a template synthesized by CDK, or for a resource inside a
+    Terraform module.
+
     ## References
     - https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html
     - https://docs.aws.amazon.com/lambda/latest/operatorguide/sqs-retries.html
@@ -1082,6 +1107,9 @@ def dlq_type_mismatch(model: Model, ctx: Context) -> Iterable[Finding]:
     }
     ```
 
+    ## Fix
+    None: the finding says what to change; the change is made by hand.
+
     ## References
     - https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html
     - https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-configure-dead-letter-queue.html
@@ -1243,6 +1271,9 @@ def dlq_retention_too_short(model: Model, ctx: Context) -> Iterable[Finding]:
       function_name    = aws_lambda_function.process_orders.arn
     }
     ```
+
+    ## Fix
+    None: the finding says what to change; the change is made by hand.
 
     ## References
     - https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html
@@ -1421,6 +1452,9 @@ def sqs_batching_invalid(model: Model, ctx: Context) -> Iterable[Finding]:
       maximum_batching_window_in_seconds = 5
     }
     ```
+
+    ## Fix
+    None: the finding says what to change; the change is made by hand.
 
     ## References
     - https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-parameters.html
@@ -1601,6 +1635,9 @@ def sqs_consumer_throttled(model: Model, ctx: Context) -> Iterable[Finding]:
       }
     }
     ```
+
+    ## Fix
+    None: the finding says what to change; the change is made by hand.
 
     ## References
     - https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html
@@ -1816,6 +1853,11 @@ def sqs_mapping_destination(model: Model, ctx: Context) -> Iterable[Finding]:
       function_name    = aws_lambda_function.process_orders.arn
     }
     ```
+
+    ## Fix
+    Safe: `invlint check --fix` removes `DestinationConfig` from the mapping; the deploy fails while it is
+    there. None is offered where the value comes from a parameter, a function or an expression (change it
+    where it is set), in a template synthesized by CDK, or for a resource inside a Terraform module.
 
     ## References
     - https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-parameters.html

@@ -171,6 +171,9 @@ def stream_without_failure_destination(model: Model, ctx: Context) -> Iterable[F
     }
     ```
 
+    ## Fix
+    None: the finding says what to change; the change is made by hand.
+
     ## References
     - https://docs.aws.amazon.com/lambda/latest/dg/services-kinesis-parameters.html
     - https://docs.aws.amazon.com/lambda/latest/dg/services-ddb-params.html
@@ -332,6 +335,9 @@ def stream_unbounded_retries(model: Model, ctx: Context) -> Iterable[Finding]:
       }
     }
     ```
+
+    ## Fix
+    None: the finding says what to change; the change is made by hand.
 
     ## References
     - https://docs.aws.amazon.com/lambda/latest/dg/services-kinesis-parameters.html

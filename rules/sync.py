@@ -183,6 +183,9 @@ def timeout_exceeds_api_limit(model: Model, ctx: Context) -> Iterable[Finding]:
     }
     ```
 
+    ## Fix
+    None: the finding says what to change; the change is made by hand.
+
     ## References
     - https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html
     - https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html

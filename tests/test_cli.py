@@ -143,14 +143,15 @@ def test_rules_table_and_markdown() -> None:
     code, out, _ = invoke("rules")
     assert code == 0
     lines = out.splitlines()
-    assert lines[0].split() == ["CODE", "NAME", "SEVERITY", "SUMMARY"]
-    row = next(line for line in lines if line.startswith("SQS001 "))
-    assert row.split()[:3] == ["SQS001", "sqs-queue-without-redrive", "error"]
+    assert lines[0].split() == ["CODE", "NAME", "SEVERITY", "FIX", "SUMMARY"]
+    row = next(line for line in lines if line.startswith("SQS003 "))
+    assert row.split()[:4] == ["SQS003", "visibility-timeout-below-function-timeout", "error", "safe"]
     assert len(lines) == 1 + len(registry.all_rules())
     code, out, _ = invoke("rules", "--format", "markdown")
     md = out.splitlines()
-    assert md[:2] == ["| Code | Name | Severity | Summary |", "|---|---|---|---|"]
-    assert any(line.startswith("| SQS001 | `sqs-queue-without-redrive` | error | ") for line in md)
+    assert md[:2] == ["| Code | Name | Severity | Fix | Summary |", "|---|---|---|---|---|"]
+    assert any(line.startswith("| SQS003 | `visibility-timeout-below-function-timeout` | error | safe | ")
+               for line in md)
 
 
 def test_rule_docs_by_code_and_name() -> None:
@@ -160,6 +161,17 @@ def test_rule_docs_by_code_and_name() -> None:
     assert "## What it does" in out and "## References" in out
     assert invoke("rule", "sqs-queue-without-redrive")[1] == out
     assert invoke("rule", "sqs001")[1] == out
+
+
+def test_rule_with_a_family_lists_its_rules() -> None:
+    from invocation_lint.registry import all_rules
+
+    code, out, _ = invoke("rule", "stream")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].split() == ["CODE", "NAME", "SEVERITY", "FIX", "SUMMARY"]
+    assert [line.split()[0] for line in lines[1:]] == [c for c in all_rules() if c.startswith("STREAM")]
+    assert invoke("rule", "ALL")[1] == invoke("rules")[1]
 
 
 def test_unknown_rule_exits_2_with_suggestion() -> None:

@@ -334,3 +334,44 @@ def test_sarif_fixes_make_the_same_edits_as_fix(tmp_path: Path, fixture: str) ->
     assert by_lines == _apply_sarif(before, replacements, "offsets")
     invoke(tmp_path, "check", "--fix", "--root", str(tmp_path), src.name)
     assert by_lines == (tmp_path / src.name).read_text(encoding="utf-8")
+
+
+def test_rule_docs_rules_table_and_fixes_agree(tmp_path: Path) -> None:
+    """Each rule's *Fix* section says safe, unsafe or none; ``invlint rules`` shows the same; the finding of
+    the rule's own Example (template and Terraform) carries a fix of exactly that safety, or none at all; and
+    the fixable rules are exactly the rules this file fixes on fixtures."""
+    from test_rule_docs import _section
+
+    from invocation_lint.registry import all_rules
+
+    rules = all_rules()
+    _, out, _ = invoke(ROOT, "rules", "--format", "json")
+    assert {r["code"]: r["fix"] for r in json.loads(out)} == {c: r.fix for c, r in rules.items()}
+    _, out, _ = invoke(ROOT, "rules")
+    assert {line.split()[0]: line.split()[3] for line in out.splitlines()[1:]} == {c: r.fix for c, r in rules.items()}
+    wrong = []
+    for code, r in rules.items():
+        first = r.docs.split("\n## Fix\n", 1)[-1].split("\n", 1)[0]
+        flag = {"safe": "`invlint check --fix`", "unsafe": "`invlint check --unsafe-fixes`"}.get(r.fix, "")
+        if "\n## Fix\n" not in r.docs or not first.startswith(f"{r.fix.capitalize()}: {flag}".rstrip()):
+            wrong.append((code, "docs", first))
+        yaml_, hcl, files = _section(code, "Example")
+        for kind, body in (("template.yaml", yaml_), ("main.tf", hcl)):
+            if body is None:
+                continue
+            where = tmp_path / code / kind.split(".")[0]
+            where.mkdir(parents=True)
+            (where / kind).write_text(body, encoding="utf-8")
+            for rel, code_text in files.items():
+                (where / rel).parent.mkdir(parents=True, exist_ok=True)
+                (where / rel).write_text(code_text, encoding="utf-8")
+            fixes = [f.autofix for f in run([str(where)]).findings if f.code == code]
+            assert fixes, (code, kind)
+            if r.fix == "none":
+                if any(x is not None for x in fixes):
+                    wrong.append((code, kind, "a fix the docs do not declare"))
+            elif not all(x is not None and x.safety == r.fix for x in fixes) or not any(
+                    x is not None and x.applicable for x in fixes):
+                wrong.append((code, kind, [x and (x.safety, x.reason) for x in fixes]))
+    assert wrong == []
+    assert {c[2] for c in CASES} == {c for c, r in rules.items() if r.fix != "none"}

@@ -382,9 +382,11 @@ class Builder:
         if isinstance(codes, str):
             codes = [c.strip() for c in codes.split(",")]
         if isinstance(codes, list):
-            self.m.suppressions.setdefault(res.origin, set()).update(str(c) for c in codes)
-            if res.id != res.origin:
-                self.m.suppressions.setdefault(res.id, set()).update(str(c) for c in codes)
+            written = (cfg.key_span("ignore") if isinstance(cfg, LDict) else None) or span or res.span
+            for rid in dict.fromkeys((res.origin, res.id)):
+                self.m.suppressions.setdefault(rid, set()).update(str(c) for c in codes)
+                for c in codes:
+                    self.m.suppression_at.setdefault((rid, str(c)), written)
         elif "ignore" in cfg:
             self.m.warnings.append(f"{where}: warning: {res.id}: Metadata 'invlint.ignore' should be a list of "
                                    "rule codes; it is ignored")

@@ -1443,14 +1443,16 @@ def _suppressions(model: Model, mdef: Any) -> None:
         lines = lines_by_file[span.file]
         candidates = []
         if 0 < span.line <= len(lines):
-            candidates.append(lines[span.line - 1])
+            candidates.append(span.line)
         if 1 < span.line <= len(lines) + 1 and _COMMENT_ONLY.match(lines[span.line - 2]):
-            candidates.append(lines[span.line - 2])
-        for text in candidates:
-            m = _IGNORE.search(text)
+            candidates.append(span.line - 1)
+        for line in candidates:
+            m = _IGNORE.search(lines[line - 1])
             if m:
                 codes = {c.strip() for c in (m.group(1) or "*").split(",") if c.strip()} or {"*"}
                 model.suppressions.setdefault(address, set()).update(codes)
+                for c in codes:
+                    model.suppression_at.setdefault((address, c), Span(span.file, line, 1))
 
 
 # ------------------------------------------------------------------------------------------------ plan JSON

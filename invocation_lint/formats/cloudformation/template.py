@@ -121,7 +121,7 @@ def build_model(doc: Any, file: str, base_dir: str, template_dir: str) -> Model:
     parameters: Mapping[str, Any] = p if isinstance(p := doc.get("Parameters"), dict) else {}
     mappings: Mapping[str, Any] = m if isinstance(m := doc.get("Mappings"), dict) else {}
     conditions: Mapping[str, Any] = c if isinstance(c := doc.get("Conditions"), dict) else {}
-    nested_files: list[str] = []
+    nested_files: dict[str, str] = {}
     if not is_sam(doc) and any(r.type == "AWS::CloudFormation::Stack" for r in resources):
         from .nested import Readers, merge
 

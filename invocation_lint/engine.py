@@ -71,16 +71,29 @@ def suggest(token: str, rules: dict[str, Rule]) -> str | None:
     return match[0] if match else None
 
 
-def resolve_rule_keys(mapping: dict[str, Any], rules: dict[str, Rule], what: str) -> dict[str, Any]:
-    """``{code or name: value}`` → ``{code: value}``; unknown keys are selection errors."""
+def resolve_rule_keys(mapping: dict[str, Any], rules: dict[str, Rule], what: str, *,
+                      groups: bool = False) -> dict[str, Any]:
+    """``{code or name: value}`` → ``{code: value}``; unknown keys are selection errors.
+
+    ``groups``: a key may also name a family (``SQS``), a code prefix (``SQS00``) or ``ALL``, as selectors do; it
+    gives its value to every rule it names, and the more specific key wins (``SQS001`` over ``SQS00`` over ``SQS``).
+    """
     out: dict[str, Any] = {}
+    grouped: list[tuple[int, list[str], Any]] = []
     for key, value in mapping.items():
         found = _find(key, rules)
-        if found is None:
+        if found is not None:
+            out[found.code] = value
+            continue
+        named = [r.code for r in rules.values() if rule_matches(key, r)] if groups else []
+        if not named:
             hint = suggest(key, rules)
             raise SelectionError(f"{what}: '{key}' names no rule" + (f"; did you mean {hint}?" if hint else ""))
-        out[found.code] = value
-    return out
+        grouped.append((0 if key.strip().upper() == "ALL" else len(key.strip()), named, value))
+    wider: dict[str, Any] = {}
+    for _, codes, value in sorted(grouped, key=lambda g: g[0]):
+        wider.update(dict.fromkeys(codes, value))
+    return {**wider, **out}
 
 
 def _find(key: str, rules: dict[str, Rule]) -> Rule | None:
@@ -102,7 +115,7 @@ def select_rules(config: Config, rules: dict[str, Rule] | None = None) -> tuple[
     ignore = list(dict.fromkeys(config.ignore))
     _check_known(select, rules, "--select" if not config.source else f"{where}: select")
     _check_known(ignore, rules, "--ignore" if not config.source else f"{where}: ignore")
-    severity = resolve_rule_keys(config.severity, rules, f"{where}: severity")
+    severity = resolve_rule_keys(config.severity, rules, f"{where}: severity", groups=True)
     chosen: list[Rule] = []
     levels: dict[str, str] = {}
     for r in rules.values():
@@ -121,7 +134,24 @@ def select_rules(config: Config, rules: dict[str, Rule] | None = None) -> tuple[
 def rule_options(config: Config, rules: dict[str, Rule]) -> dict[str, dict[str, Any]]:
     """Each rule's options: its declared defaults, overridden by the configuration."""
     where = f"{config.source}" if config.source else "configuration"
-    given = resolve_rule_keys(config.options, rules, f"{where}: options")
+    exact = {k: v for k, v in config.options.items() if _find(k, rules) is not None}
+    given = {code: dict(v) for code, v in resolve_rule_keys(exact, rules, f"{where}: options").items()}
+    origin: dict[tuple[str, str], str] = {}  # (code, option) → the family key that set it
+    # a family or code prefix (``options.SQS``) sets each option for the rules it names that declare it
+    groups = {k: v for k, v in config.options.items() if k not in exact}
+    resolve_rule_keys(groups, rules, f"{where}: options", groups=True)  # names no rule: an error
+    for key in sorted(groups, key=lambda k: 0 if k.strip().upper() == "ALL" else len(k.strip()), reverse=True):
+        named = [r for r in rules.values() if rule_matches(key, r)]
+        for option, value in (groups[key] if isinstance(groups[key], dict) else {}).items():
+            takers = [r for r in named if option in r.options]
+            if not takers:
+                declared = sorted({o for r in named for o in r.options})
+                raise SelectionError(f"{where}: options.{key}: unknown option '{option}' "
+                                     f"({'known: ' + ', '.join(declared) if declared else 'its rules have no options'})")
+            for r in takers:
+                if option not in given.setdefault(r.code, {}):
+                    given[r.code][option] = value
+                    origin[(r.code, option)] = key
     out: dict[str, dict[str, Any]] = {}
     for code, r in rules.items():
         opts = dict(r.options)
@@ -133,7 +163,7 @@ def rule_options(config: Config, rules: dict[str, Rule]) -> dict[str, dict[str, 
         for key, value in extra.items():
             problem = option_problem(value, r.option_schema.get(key, {}))
             if problem:
-                raise SelectionError(f"{where}: 'options.{code}.{key}': {problem}")
+                raise SelectionError(f"{where}: 'options.{origin.get((code, key), code)}.{key}': {problem}")
         opts.update(extra)
         out[code] = opts
     return out
@@ -255,7 +285,7 @@ def _check(found: Found, config: Config, plan: _Plan, jobs: int) -> Result:
 
     inputs, errors, skipped = found.inputs, list(found.errors), list(found.notes)
 
-    overrides = set(resolve_rule_keys(config.severity, all_rules, "severity"))
+    overrides = set(resolve_rule_keys(config.severity, all_rules, "severity", groups=True))
     models: list[Model] = []
     findings: list[Finding] = []
     suppressed = 0

@@ -211,7 +211,7 @@ def test_nested_stack_is_part_of_its_parent(out: str) -> None:
     parent's queue, passed in as a parameter; its resources keep their places in the nested file."""
     models = {Path(m.file).name: m for m in load_path(str(APP / out))}
     orders = models["OrdersStack.template.json"]
-    assert orders.nested_files == [str(APP / out / NESTED)]
+    assert orders.nested_files == {str(APP / out / NESTED): "ReportsNestedStackReportsNestedStackResource6385503C"}
     (t,) = orders.triggers_of("BuildReportA09A6882")
     assert (t.mode, t.source.node if t.source else None) == ("poll-sqs", "ReportRequests2DFBCB36")
     rtype, span = orders.resources["BuildReportA09A6882"]
@@ -221,7 +221,7 @@ def test_nested_stack_is_part_of_its_parent(out: str) -> None:
     # the nested function's role may read the queue: the policy's Resource is the parent queue now
     role = orders.roles[orders.functions["BuildReportA09A6882"].role.node]
     assert any("sqs:ReceiveMessage" in st.actions for st in role.statements)
-    assert models["CleanStack.template.json"].nested_files == []
+    assert models["CleanStack.template.json"].nested_files == {}
 
 
 def test_nested_findings_once_in_json() -> None:
@@ -273,7 +273,7 @@ def test_without_the_nested_template_the_parent_is_checked_alone(tmp_path: Path)
 
 def test_a_nested_template_named_alone_is_checked_alone() -> None:
     (model,) = load_path(str(APP / "cdk.out" / NESTED))
-    assert model.nested_files == []
+    assert model.nested_files == {}
     (t,) = model.triggers_of("BuildReportA09A6882")
     assert t.source is not None and t.source.node is None  # the queue is a parameter: not known here
     rows = _rows(APP / "cdk.out" / NESTED, APP)
@@ -364,7 +364,7 @@ def test_nested_stack_under_a_condition(tmp_path: Path) -> None:
     _write(tmp_path / "P.template.json", {"Kid": _nested_stack("Kid.nested.template.json", condition="Off")},
            Conditions={"Off": {"Fn::Equals": ["a", "b"]}})
     (model,) = load_path(str(tmp_path / "P.template.json"))
-    assert model.nested_files == [str(tmp_path / "Kid.nested.template.json")]
+    assert model.nested_files == {str(tmp_path / "Kid.nested.template.json"): "Kid"}
     assert model.functions == {} and model.queues == {}  # the nested stack is not created
     assert _rows(tmp_path, tmp_path, ["SQS001"]) == []
 
@@ -377,7 +377,7 @@ def test_clashing_logical_ids_leave_the_nested_stack_alone(tmp_path: Path) -> No
     _write(tmp_path / "P.template.json", {"Jobs": {"Type": "AWS::SQS::Queue", "Metadata": {"aws:cdk:path": "P/Jobs/Resource"}},
                                           "Kid": _nested_stack("Kid.nested.template.json")})
     (model,) = load_path(str(tmp_path / "P.template.json"))
-    assert model.nested_files == [] and set(model.queues) == {"Jobs"}
+    assert model.nested_files == {} and set(model.queues) == {"Jobs"}
     assert _rows(tmp_path, tmp_path, ["SQS001"]) == [("SQS001", "Jobs", "Kid.nested.template.json", 3)]
 
 
@@ -394,5 +394,5 @@ def test_stacks_nesting_each_other_are_checked_once(tmp_path: Path) -> None:
 
     result = run([str(tmp_path)], Config())
     assert [Path(m.file).name for m in result.models] == ["A.template.json"]
-    assert result.models[0].nested_files == [str(tmp_path / "B.template.json")]
+    assert result.models[0].nested_files == {str(tmp_path / "B.template.json"): "B"}
     assert result.checked == 2

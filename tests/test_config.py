@@ -163,6 +163,19 @@ def test_severity_off_disables(project: Path) -> None:
     assert "SQS001" not in {c for c, _, _ in findings(out)}
 
 
+def test_severity_by_family_and_prefix_the_most_specific_wins(project: Path) -> None:
+    (project / "t.yaml").write_text((ROOT / "fixtures" / "example" / "template.yaml").read_text())
+    (project / ".invlint.yaml").write_text("select: [SQS]\nseverity:\n  SQS: info\n  SQS00: error\n  SQS004: 'off'\n"
+                                           "  sqs-consumer-throttled: warning\n")
+    code, out, _ = check("--format", "json", "t.yaml")
+    assert findings(out) == [("SQS001", "error", "OrdersQueue"), ("SQS007", "error", "ShipmentsDLQ"),
+                             ("SQS005", "error", "ShipmentsQueue"), ("SQS002", "error", "ProcessOrders"),
+                             ("SQS009", "warning", "BookShipments")]
+    (project / ".invlint.yaml").write_text("severity:\n  ALL: info\n  SQS001: warning\n")
+    code, out, _ = check("--format", "json", "--select", "SQS001,SQS005", "t.yaml")
+    assert (code, findings(out)) == (1, [("SQS001", "warning", "OrdersQueue"), ("SQS005", "info", "ShipmentsQueue")])
+
+
 def test_unknown_rule_in_config_is_a_usage_error(project: Path) -> None:
     (project / ".invlint.yaml").write_text("severity:\n  SQS0001: error\n")
     code, _, err = check("t.yaml")
@@ -274,6 +287,28 @@ def test_option_values_in_range_are_used(project: Path) -> None:
     code, _, err = check("t.yaml")
     assert (code, err) == (2, f"invlint: {project / '.invlint.yaml'}: options.SQS001: unknown option 'factor' "
                               "(the rule has no options)\n")
+
+
+def test_options_under_a_family_reach_the_rules_that_declare_them(project: Path) -> None:
+    from invocation_lint.config import Config
+    from invocation_lint.engine import SelectionError, rule_options
+
+    rules = registry.all_rules()
+    opts = rule_options(Config(options={"SQS": {"visibility-factor": 3, "min-receive-count": 4},
+                                        "SQS004": {"visibility-factor": 7}}), rules)
+    assert (opts["SQS004"], opts["SQS005"], opts["SQS001"]) == ({"visibility-factor": 7}, {"min-receive-count": 4}, {})
+    assert rule_options(Config(options={"SQS00": {"visibility-factor": 2}}), rules)["SQS004"] == {"visibility-factor": 2}
+    with pytest.raises(SelectionError, match=r"^configuration: options.ASYNC: unknown option 'factor' "
+                                             r"\(its rules have no options\)$"):
+        rule_options(Config(options={"ASYNC": {"factor": 3}}), rules)
+    (project / ".invlint.yaml").write_text("options:\n  SQS:\n    visibility-factor: six\n")
+    code, _, err = check("t.yaml")
+    assert (code, err) == (2, f"invlint: {project / '.invlint.yaml'}: 'options.SQS.visibility-factor': "
+                              "expected a number, got 'six'\n")
+    (project / ".invlint.yaml").write_text("options:\n  SQS:\n    factor: 3\n")
+    code, _, err = check("t.yaml")
+    assert (code, err) == (2, f"invlint: {project / '.invlint.yaml'}: options.SQS: unknown option 'factor' "
+                              "(known: min-receive-count, visibility-factor)\n")
 
 
 def test_exclude_flag_is_repeatable_and_adds_to_the_configuration(project: Path) -> None:

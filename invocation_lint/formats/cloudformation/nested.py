@@ -54,8 +54,9 @@ class Stack:
     mappings: dict[str, Any]
     conditions: dict[str, Any]
     outputs: dict[str, Any]
-    #: the nested templates merged in, as paths shown to the user
-    files: list[str] = field(default_factory=list)
+    #: the nested templates merged in, as paths shown to the user → the logical id of the stack resource of this
+    #: template that creates each (for a nested stack's own nested stacks, the one that creates their parent)
+    files: dict[str, str] = field(default_factory=dict)
 
 
 def _section(doc: Mapping[str, Any], key: str) -> dict[str, Any]:
@@ -123,8 +124,8 @@ def _merge(doc: Mapping[str, Any], resources: list[Res], file: str, template_dir
         for name, out in child.outputs.items():
             if isinstance(out, dict) and "Value" in out:
                 outputs[(parent_res.id, name)] = rewrite.value(out["Value"], 0)
-        stack.files.append(display)
-        stack.files.extend(child.files)
+        stack.files[display] = parent_res.id
+        stack.files.update(dict.fromkeys(child.files, parent_res.id))
     if outputs:  # the parent's references to its nested stacks' outputs
         through = _Rewrite("", {}, None, outputs)
         stack.resources = [r if r.type == STACK else Res(r.id, r.type, through(r.props), r.span, r.origin, r.metadata,

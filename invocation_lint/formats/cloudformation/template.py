@@ -13,16 +13,13 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from ... import defaults
 from ...model import (
     Api,
-    AsyncConfig,
     Bucket,
     CodeLocation,
     Delivery,
     EventBus,
     FailureRoute,
-    Function,
     Model,
     Role,
     Statement,
@@ -124,7 +121,7 @@ def build_model(doc: Any, file: str, base_dir: str, template_dir: str) -> Model:
     parameters: Mapping[str, Any] = p if isinstance(p := doc.get("Parameters"), dict) else {}
     mappings: Mapping[str, Any] = m if isinstance(m := doc.get("Mappings"), dict) else {}
     conditions: Mapping[str, Any] = c if isinstance(c := doc.get("Conditions"), dict) else {}
-    nested_files: list[str] = []
+    nested_files: dict[str, str] = {}
     if not is_sam(doc) and any(r.type == "AWS::CloudFormation::Stack" for r in resources):
         from .nested import Readers, merge
 
@@ -564,28 +561,20 @@ class Builder:
 
     def function(self, res: Res) -> None:
         p = res.props
-        fn = Function(
-            res.id, res.type, res.span, res.origin,
-            runtime=self.val(p, "Runtime", Unknown("no Runtime (container image or custom)"), None, res.span),
-            handler=self.val(p, "Handler", Unknown("no Handler"), None, res.span),
-            timeout=self.val(p, "Timeout", defaults.FUNCTION_TIMEOUT, as_int, res.span),
-            recursive_loop=self.val(p, "RecursiveLoop", "Terminate", None, res.span),
-        )
-        pkg = self.r.value(p.get("PackageType", "Zip"))
-        fn.package_type = pkg if isinstance(pkg, str) else "Zip"
-        if "ReservedConcurrentExecutions" in p:
-            fn.reserved_concurrency = self.val(p, "ReservedConcurrentExecutions", None, as_int, res.span)
+        runtime = self.setting(p, "Runtime", None, res.span)
+        handler = self.setting(p, "Handler", None, res.span)
+        timeout = self.setting(p, "Timeout", as_int, res.span)
+        recursive_loop = self.setting(p, "RecursiveLoop", None, res.span)
+        package_type = self.r.value(p.get("PackageType", "Zip"))
+        reserved = self.val(p, "ReservedConcurrentExecutions", None, as_int, res.span) if "ReservedConcurrentExecutions" in p else None
         dlc = p.get("DeadLetterConfig")
-        if isinstance(dlc, dict):
-            t = self.target(dlc, "TargetArn", p.spans.get("DeadLetterConfig", res.span))
-            if t is not None:
-                fn.dlq = t
-                self.m.routes.append(FailureRoute("function-dlq", res.id, t, t.span, res.origin))
-        fn.role = self.target(p, "Role", res.span)
-        fn.code = res.extra.get("code") or self._code(res)
-        if fn.code.base_dir is None:
-            fn.code.base_dir = self.m.base_dir
-        self.m.functions[res.id] = fn
+        dlq = self.target(dlc, "TargetArn", p.spans.get("DeadLetterConfig", res.span)) if isinstance(dlc, dict) else None
+        role = self.target(p, "Role", res.span)
+        self.b.add_function(
+            res.id, res.type, res.span, res.origin, runtime=runtime, handler=handler, timeout=timeout,
+            recursive_loop=recursive_loop, package_type=package_type, reserved_concurrency=reserved,
+            dlqs=[dlq] if dlq is not None else [], role=role, code=res.extra.get("code") or self._code(res),
+        )
 
     def _code(self, res: Res) -> CodeLocation:
         p = res.props
@@ -688,19 +677,19 @@ class Builder:
         if fn is None:
             return
         qualifier = self.r.value(p.get("Qualifier", "$LATEST"))
-        cfg = AsyncConfig(res.origin, res.span, qualifier=qualifier if isinstance(qualifier, str) else "$LATEST")
-        cfg.max_retry_attempts = self.val(p, "MaximumRetryAttempts", defaults.ASYNC_RETRIES, as_int, res.span)
-        cfg.max_event_age = self.val(p, "MaximumEventAgeInSeconds", defaults.ASYNC_MAX_EVENT_AGE, as_int, res.span)
+        retries = self.setting(p, "MaximumRetryAttempts", as_int, res.span)
+        max_age = self.setting(p, "MaximumEventAgeInSeconds", as_int, res.span)
+        destinations: list[tuple[str, Target]] = []
         dest = p.get("DestinationConfig")
         if isinstance(dest, dict):
-            for key, attr, kind in (("OnFailure", "on_failure", "on-failure"), ("OnSuccess", "on_success", "on-success")):
+            for key, which in (("OnFailure", "on_failure"), ("OnSuccess", "on_success")):
                 block = dest.get(key)
                 if isinstance(block, dict):
                     t = self.target(block, "Destination", dest.spans.get(key, res.span) if isinstance(dest, LDict) else res.span)
                     if t is not None:
-                        setattr(cfg, attr, t)
-                        self.m.routes.append(FailureRoute(kind, fn, t, t.span, res.origin))  # type: ignore[arg-type]
-        self.m.functions[fn].async_configs.append(cfg)
+                        destinations.append((which, t))
+        self.b.add_invoke_config(fn, res.origin, res.span, qualifier=qualifier, retries=retries, max_event_age=max_age,
+                                 destinations=destinations)
 
     def _add_trigger(self, fn: str | None, mode: str, service: str, span: Span, resource: str, source: Target | None, **kw: Any) -> Trigger | None:
         if fn is None:

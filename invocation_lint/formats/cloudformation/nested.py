@@ -6,8 +6,9 @@ stack's resources only through its outputs (``Fn::GetAtt [Nested, Outputs.X]``).
 loses those links: the nested function's queue is unknown, the parent queue has no consumer.
 
 When a nested stack's template is a file of the project, found through the CDK asset metadata
-(``aws:asset:path``) or, without it, through the asset manifest (``*.assets.json``) that maps its
-``TemplateURL`` to the file, its resources are added to the parent's, with each ``Ref`` to a parameter replaced
+(``aws:asset:path``), a ``TemplateURL`` that is a path relative to the template (before ``aws cloudformation
+package`` uploads it) or the CDK asset manifest (``*.assets.json``) that maps the ``TemplateURL`` to the file,
+its resources are added to the parent's, with each ``Ref`` to a parameter replaced
 by the expression the parent passes (a parameter the parent does not pass keeps its own declaration,
 ``Default`` included) and each ``Fn::GetAtt`` of an output replaced by the output's value. The nested
 template's own parameters, conditions and mappings are renamed ``<stack logical id>.<name>`` (a dot never
@@ -88,7 +89,7 @@ def _merge(doc: Mapping[str, Any], resources: list[Res], file: str, template_dir
     for parent_res in stacks:
         if budget[0] <= 0:
             break
-        path = _metadata_path(parent_res, template_dir)
+        path = _metadata_path(parent_res, template_dir) or _local_path(parent_res, template_dir)
         if path is None:
             if assets is None:
                 assets = readers.assets(template_dir, base_dir)
@@ -100,6 +101,8 @@ def _merge(doc: Mapping[str, Any], resources: list[Res], file: str, template_dir
         budget[0] -= 1
         rel = os.path.relpath(path, template_dir)
         display = os.path.join(os.path.dirname(file), rel)
+        if rel.startswith(os.pardir):
+            display = os.path.normpath(display)
         child = _load(path, display, base_dir, readers, depth, chain | {real}, budget)
         if child is None or any(r.id in ids for r in child.resources):
             continue
@@ -162,6 +165,15 @@ def _metadata_path(res: Res, template_dir: str) -> str | None:
     if not isinstance(rel, str) or not rel or os.path.isabs(rel):
         return None
     return os.path.normpath(os.path.join(template_dir, rel))
+
+
+def _local_path(res: Res, template_dir: str) -> str | None:
+    """A template not yet packaged: ``TemplateURL: nested/queue.yaml``, a path relative to the template (which
+    ``aws cloudformation package`` uploads)."""
+    url = res.props.get("TemplateURL")
+    if not isinstance(url, str) or not url or "://" in url or os.path.isabs(url):
+        return None
+    return os.path.normpath(os.path.join(template_dir, url))
 
 
 def _manifest_path(res: Res, assets: Mapping[str, str]) -> str | None:

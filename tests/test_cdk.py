@@ -396,3 +396,16 @@ def test_stacks_nesting_each_other_are_checked_once(tmp_path: Path) -> None:
     assert [Path(m.file).name for m in result.models] == ["A.template.json"]
     assert result.models[0].nested_files == {str(tmp_path / "B.template.json"): "B"}
     assert result.checked == 2
+
+
+def test_graph_draws_a_nested_stack_once_within_its_parent() -> None:
+    from invocation_lint.engine import load_models
+    from invocation_lint.graph import render
+
+    models, errors = load_models([str(APP / "cdk.out")])
+    assert errors == []
+    assert sorted(Path(m.file).name for m in models) == ["CleanStack.template.json", "OrdersStack.template.json",
+                                                         "ProdIngestStack77BA3291.template.json"]
+    text = render(models, "mermaid")
+    assert text.count('["BuildReportA09A6882 (function)"]') == 1
+    assert '_n_ReportRequests2DFBCB36 -->|"sqs poll, batch 10"| m1_n_BuildReportA09A6882' in text

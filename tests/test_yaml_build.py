@@ -32,10 +32,12 @@ block:
   - 10
   - 010
   - ten
+again: [12, '12', 12, true, "true", true, ~, '~', null]
 """
 
 
 def test_values_are_what_the_safe_loader_makes() -> None:
+    """Also when the same word comes back plain and quoted (each plain word's tag is resolved once)."""
     assert parse_yaml(SCALARS, "t.yaml") == yaml.safe_load(SCALARS)
     assert type(parse_yaml(SCALARS, "t.yaml")["dec"]) is int
 

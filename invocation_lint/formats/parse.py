@@ -110,7 +110,7 @@ def parse_text(text: str, file: str) -> Any:
 def parse_yaml(text: str, file: str) -> Any:
     import yaml
 
-    loader_cls = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
+    loader_cls = _memo_loader(getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader)
     depth = _yaml_depth_estimate(text)
     if depth > MAX_DEPTH:
         raise InputError(file, f"nesting deeper than {MAX_DEPTH} levels")
@@ -133,6 +133,42 @@ def parse_yaml(text: str, file: str) -> Any:
         if node is None:
             raise InputError(file, "empty document")
         return _YamlBuilder(file, text).build(node)
+
+
+_MEMO_LOADERS: dict[type, type] = {}
+
+
+def _memo_loader(base: type) -> type:
+    """``base`` resolving each distinct plain scalar's implicit tag once per document.
+
+    The C composer asks the Python resolver for the tag of every plain scalar (a dozen regular expressions
+    tried in Python): a fifth of composing a template, where the same few words (types, attribute names,
+    runtimes) come back thousands of times. The tag of a plain scalar depends on its text alone as long as the
+    loader has no path resolvers (the safe loaders have none), so the answer is kept per document.
+    """
+    cls = _MEMO_LOADERS.get(base)
+    if cls is None:
+        if getattr(base, "yaml_path_resolvers", None):
+            return base
+        from yaml.nodes import ScalarNode
+
+        resolve = base.resolve  # type: ignore[attr-defined]
+
+        class _Loader(base):
+            def __init__(self, stream: str) -> None:
+                super().__init__(stream)
+                self._tags: dict[str, str] = {}
+
+            def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
+                if kind is ScalarNode and implicit[0]:
+                    tag = self._tags.get(value)
+                    if tag is None:
+                        tag = self._tags[value] = resolve(self, kind, value, implicit)
+                    return tag
+                return resolve(self, kind, value, implicit)
+
+        cls = _MEMO_LOADERS[base] = _Loader
+    return cls
 
 
 #: bytes: ``{`` and ``}`` read as ``[`` and ``]``, every other byte deleted (no UTF-8 sequence holds a bracket byte)

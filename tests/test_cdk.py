@@ -440,8 +440,7 @@ def test_a_nested_template_named_by_a_local_template_url(tmp_path: Path) -> None
         "      Runtime: python3.12\n"
         "      Handler: index.handler\n"
         "      Role: arn:aws:iam::123456789012:role/worker\n"
-        "      Code:\n"
-        "        ZipFile: \"def handler(event, context):\\n    return None\\n\"\n"
+        "      Code: src\n"
         "  WorkerJobs:\n"
         "    Type: AWS::Lambda::EventSourceMapping\n"
         "    Properties:\n"
@@ -453,4 +452,6 @@ def test_a_nested_template_named_by_a_local_template_url(tmp_path: Path) -> None
     (f,) = result.findings
     assert (f.code, f.resource, Path(f.span.file).name, f.span.line) == ("SQS001", "Jobs", "main.yaml", 2)
     assert [(Path(r.span.file).relative_to(tmp_path), r.span.line, r.resource) for r in f.related if r.span] == [
-        (Path("stacks/workers.yaml"), 13, "WorkerJobs")]
+        (Path("stacks/workers.yaml"), 12, "WorkerJobs")]
+    code = result.models[0].functions["Worker"].code  # a code path is relative to the template naming it
+    assert (code.kind, code.path) == ("dir", str(tmp_path / "stacks" / "src"))

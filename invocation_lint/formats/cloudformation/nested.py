@@ -117,7 +117,8 @@ def _merge(doc: Mapping[str, Any], resources: list[Res], file: str, template_dir
             if parent_res.condition is not None:
                 outer = {"Condition": parent_res.condition} if isinstance(parent_res.condition, str) else parent_res.condition
                 cond = outer if cond is None else {"Fn::And": [outer, _as_condition(cond)]}
-            stack.resources.append(Res(r.id, r.type, rewrite(r.props), r.span, r.origin, r.metadata, cond, dict(r.extra)))
+            extra = {"template_dir": os.path.dirname(path), **r.extra}  # code paths are relative to their template
+            stack.resources.append(Res(r.id, r.type, rewrite(r.props), r.span, r.origin, r.metadata, cond, extra))
             ids.add(r.id)
         for name, decl in child.parameters.items():
             if name not in rewrite.passed:

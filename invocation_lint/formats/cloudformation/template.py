@@ -582,8 +582,9 @@ class Builder:
         span = p.spans.get("Code", res.span)
         asset = _cdk_path(res)
         base = self.m.base_dir
+        template_dir = res.extra.get("template_dir") or self.template_dir  # a nested stack's own folder
         if asset:
-            path = os.path.normpath(os.path.join(self.template_dir, asset))
+            path = os.path.normpath(os.path.join(template_dir, asset))
             kind = "zip" if asset.endswith(".zip") else ("file" if os.path.isfile(path) else "dir")
             return CodeLocation(kind, path=path, base_dir=base, span=span)  # type: ignore[arg-type]
         if isinstance(code, dict) and model_is_cdk(self.m) and "S3Key" in code:
@@ -598,7 +599,7 @@ class Builder:
                     return CodeLocation("inline", inline=text, base_dir=base, span=code.spans.get("ZipFile", span) if isinstance(code, LDict) else span)
         elif isinstance(code, str):
             # ``aws cloudformation package`` input: a local path
-            path = os.path.normpath(os.path.join(self.template_dir, code))
+            path = os.path.normpath(os.path.join(template_dir, code))
             kind = "zip" if code.endswith(".zip") else ("file" if os.path.isfile(path) else "dir")
             return CodeLocation(kind, path=path, base_dir=base, span=span)  # type: ignore[arg-type]
         return CodeLocation("unknown", base_dir=base, span=span)

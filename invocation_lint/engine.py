@@ -208,7 +208,8 @@ def load_models(paths: list[str], config: Config | None = None) -> tuple[list[Mo
         model = _load_one(inp, errors)
         if model is not None:
             models.append(model)
-    return models, errors
+    dropped = _merged_away(list(models))
+    return [m for i, m in enumerate(models) if i not in dropped], errors
 
 
 def _collector_paused(fn: Any) -> Any:
@@ -486,17 +487,17 @@ def _check_all(checker: _Checker, inputs: list[Any], jobs: int, sources: Any
     return (checker(inp, sources) for inp in inputs)
 
 
-def _without_merged_stacks(results: list[Checked]) -> list[Checked]:
-    """A nested stack's template is checked as part of the stack that creates it (its resources are in that
-    model); checked again on its own it would repeat those findings without the parent's links. A template
-    nested by no other is kept, and every template it merged is dropped; in a cycle the first one is kept."""
+def _merged_away(models: list[Model | None]) -> set[int]:
+    """The positions of the models of nested stack templates that another model holds: a nested stack's template
+    is checked as part of the stack that creates it; checked again on its own it would repeat those findings
+    without the parent's links. A template nested by no other is kept, and every template it merged is dropped;
+    in a cycle the first one is kept."""
     from .files import realpath
 
-    covers = {i: {realpath(f) for f in r.model.nested_files} for i, r in enumerate(results)
-              if r.model and r.model.nested_files}
+    covers = {i: {realpath(f) for f in m.nested_files} for i, m in enumerate(models) if m and m.nested_files}
     if not covers:
-        return results
-    where = {i: realpath(r.model.file) for i, r in enumerate(results) if r.model is not None}
+        return set()
+    where = {i: realpath(m.file) for i, m in enumerate(models) if m is not None}
     merged = set().union(*covers.values())
     dropped: set[int] = set()
     for roots_only in (True, False):
@@ -504,6 +505,11 @@ def _without_merged_stacks(results: list[Checked]) -> list[Checked]:
             if i in dropped or (roots_only and where[i] in merged):
                 continue
             dropped |= {j for j, path in where.items() if path in covers[i] and j != i}
+    return dropped
+
+
+def _without_merged_stacks(results: list[Checked]) -> list[Checked]:
+    dropped = _merged_away([r.model for r in results])
     return [r if i not in dropped else Checked(None, [], 0, r.errors, set(), []) for i, r in enumerate(results)]
 
 

@@ -256,7 +256,7 @@ class Function(Node):
     async_configs: list[AsyncConfig] = field(default_factory=list)
     role: Target | None = None
     code: CodeLocation | None = None
-    recursive_loop: Val[str] = field(default_factory=lambda: default("Terminate"))
+    recursive_loop: Val[str] = field(default_factory=lambda: default(defaults.RECURSIVE_LOOP))
     package_type: str = "Zip"
 
     @property
@@ -406,8 +406,9 @@ class Model:
     module_calls: dict[str, Span] = field(default_factory=dict)
     #: CDK: each resource's construct path (``aws:cdk:path`` without its ``/Resource`` leaf), by logical id
     construct_paths: dict[str, str] = field(default_factory=dict)
-    #: nested stack templates whose resources this model holds (paths as shown): not checked again on their own
-    nested_files: list[str] = field(default_factory=list)
+    #: nested stack templates whose resources this model holds (paths as shown), each with the logical id of the
+    #: template's stack resource that creates it; they are not checked again on their own
+    nested_files: dict[str, str] = field(default_factory=dict)
     #: how this input spells settings and fix hints (rules never ask which format it is)
     vocabulary: Vocabulary = NATIVE
 

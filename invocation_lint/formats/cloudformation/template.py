@@ -578,6 +578,7 @@ class Builder:
             t = self.target(dlc, "TargetArn", p.spans.get("DeadLetterConfig", res.span))
             if t is not None:
                 fn.dlq = t
+                fn.dlq_config = p.spans.get("DeadLetterConfig")
                 self.m.routes.append(FailureRoute("function-dlq", res.id, t, t.span, res.origin))
         fn.role = self.target(p, "Role", res.span)
         fn.code = res.extra.get("code") or self._code(res)

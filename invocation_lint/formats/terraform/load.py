@@ -644,6 +644,7 @@ class Builder:
             t = self.target(dlc, "target_arn", dlc.span or inst.span)
             if t is not None:
                 fn.dlq = t
+                fn.dlq_config = dlc.span
                 self.m.routes.append(FailureRoute("function-dlq", inst.address, t, t.span, inst.origin))
         if _is_set(v, "role"):
             fn.role = self.target(v, "role", inst.span)

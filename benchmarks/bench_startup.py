@@ -1,10 +1,14 @@
 """Start-up cost of ``invlint check`` on a small template, against the Python floor and cfn-lint.
 
-    python benchmarks/bench_startup.py [--runs 21] [--no-cfn-lint]
+    python benchmarks/bench_startup.py [--runs 21] [--no-cfn-lint] [--installed]
 
 Prints the median wall time of each command over ``--runs`` runs and its ratio to
 ``python -c "import yaml"`` (the floor: interpreter start plus the YAML parser every run needs).
-The goal is ``invlint check`` ≤ 2 × the floor. Commands run from a temporary directory holding only the
+The goal is ``invlint check`` ≤ 1.8 × the floor.
+
+An editable install (``pip install -e .``) adds an import hook to every Python start of its environment, the
+floor included; ``--installed`` measures what users get instead: the package installed as a wheel
+(``pip install --no-deps .``) into a temporary virtualenv that finds its dependencies in this environment. Commands run from a temporary directory holding only the
 template, so no project configuration is picked up. ``PYTHONDONTWRITEBYTECODE`` is dropped for the
 measured commands: with it, every run recompiles every module, which is not what an installed tool does.
 """
@@ -44,24 +48,49 @@ def _measure(cases: list[tuple[str, list[str]]], runs: int, cwd: str) -> dict[st
     return {label: statistics.median(v) for label, v in samples.items()}
 
 
+def _regular_install(venv: str) -> str:
+    """A virtualenv at ``venv`` with this checkout installed from a wheel, its dependencies taken from this
+    environment (a ``.pth`` line: the paths only, not this environment's own import hooks); its python."""
+    import site
+    import venv as venv_module
+
+    venv_module.create(venv, with_pip=True)
+    python = os.path.join(venv, "bin", "python")
+    subprocess.run([python, "-m", "pip", "install", "-q", "--no-deps",
+                    os.path.join(HERE, "..")], check=True, capture_output=True)
+    purelib = subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                             check=True, capture_output=True, text=True).stdout.strip()
+    with open(os.path.join(purelib, "dependencies.pth"), "w", encoding="utf-8") as fh:
+        fh.write("\n".join(site.getsitepackages()) + "\n")
+    return python
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=21)
     ap.add_argument("--no-cfn-lint", action="store_true")
+    ap.add_argument("--installed", action="store_true",
+                    help="measure a regular (not editable) install in a temporary virtualenv")
     args = ap.parse_args()
 
-    bindir = os.path.dirname(sys.executable)
-    invlint = shutil.which("invlint", path=bindir) or shutil.which("invlint")
-    cfn_lint = shutil.which("cfn-lint", path=bindir) or shutil.which("cfn-lint")
-    if invlint is None:
-        print("invlint is not installed in this environment", file=sys.stderr)
-        return 2
     with tempfile.TemporaryDirectory() as tmp:
+        python = sys.executable
+        bindir = os.path.dirname(python)
+        cfn_lint = shutil.which("cfn-lint", path=bindir) or shutil.which("cfn-lint")
+        if args.installed:
+            python = _regular_install(os.path.join(tmp, "venv"))
+            bindir = os.path.dirname(python)
+        invlint = shutil.which("invlint", path=bindir) or (None if args.installed else shutil.which("invlint"))
+        if invlint is None:
+            print("invlint is not installed in this environment", file=sys.stderr)
+            return 2
+        tmp = os.path.join(tmp, "project")
+        os.mkdir(tmp)
         shutil.copytree(os.path.join(TEMPLATE_DIR, "src"), os.path.join(tmp, "src"))
         shutil.copy(os.path.join(TEMPLATE_DIR, TEMPLATE), os.path.join(tmp, "template.yaml"))
         cases: list[tuple[str, list[str]]] = [
-            ("python -c pass", [sys.executable, "-c", "pass"]),
-            ('python -c "import yaml"', [sys.executable, "-c", "import yaml"]),
+            ("python -c pass", [python, "-c", "pass"]),
+            ('python -c "import yaml"', [python, "-c", "import yaml"]),
             ("invlint --version", [invlint, "--version"]),
             ("invlint check template.yaml", [invlint, "check", "template.yaml"]),
             ("invlint check --format json", [invlint, "check", "--format", "json", "template.yaml"]),

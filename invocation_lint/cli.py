@@ -68,6 +68,8 @@ def main() -> None:
 @click.option("--skip-non-templates", is_flag=True,
               help="Skip files named on the command line that are not templates, instead of reporting them "
                    "(for hooks that pass every changed YAML/JSON file).")
+@click.option("--warn-unused-suppressions", is_flag=True,
+              help="Warn about each suppression (inline comment or Metadata) that hid no finding in this run.")
 @click.option("--verbose", "-v", is_flag=True,
               help="Also say on standard error what was not checked and why (unknown event sources, handler code "
                    "not found or in an unsupported runtime).")
@@ -87,10 +89,10 @@ def check(**options: Any) -> None:
     run_check(**options)
 
 
-def _rules_table(fmt: str) -> str:
-    from .registry import all_rules
+def _rules_table(fmt: str, token: str | None = None) -> str:
+    from .registry import all_rules, rule_matches
 
-    rules = list(all_rules().values())
+    rules = [r for r in all_rules().values() if token is None or rule_matches(token, r)]
     if fmt == "markdown":
         lines = ["| Code | Name | Severity | Fix | Summary |", "|---|---|---|---|---|"]
         for r in rules:
@@ -122,11 +124,14 @@ def rules_cmd(fmt: str) -> None:
 @main.command("rule")
 @click.argument("code_or_name")
 def rule_cmd(code_or_name: str) -> None:
-    """Show a rule's documentation (by code or name)."""
+    """Show a rule's documentation (by code or name); a family (SQS) or code prefix lists its rules."""
     from .engine import suggest
-    from .registry import all_rules, find_rule
+    from .registry import all_rules, find_rule, rule_matches
 
     r = find_rule(code_or_name)
+    if r is None and any(rule_matches(code_or_name, x) for x in all_rules().values()):
+        _write_stdout(_rules_table("text", code_or_name))
+        return
     if r is None:
         hint = suggest(code_or_name, all_rules())
         _fail(f"no rule '{code_or_name}'" + (f"; did you mean {hint}?" if hint else "") +

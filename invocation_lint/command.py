@@ -88,6 +88,7 @@ def check(
     baseline: str | None = None, write_baseline: str | None = None, output: str | None = None,
     skip_non_templates: bool = False, verbose: bool = False, root: str | None = None, fix: bool = False,
     unsafe_fixes: bool = False, show_diff: bool = False, exclude: tuple[str, ...] = (), jobs: int = 0,
+    warn_unused_suppressions: bool = False,
 ) -> None:
     """``invlint check``: the arguments as the command line gives them (the defaults are the command line's);
     ends with ``sys.exit`` and the exit code."""
@@ -122,6 +123,8 @@ def check(
         cfg.write_baseline = write_baseline
     cfg.skip_non_templates = skip_non_templates
     cfg.exclude = [*cfg.exclude, *exclude]
+    if warn_unused_suppressions:
+        cfg.warn_unused_suppressions = True
 
     fixed = 0
     try:

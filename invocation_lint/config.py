@@ -42,6 +42,7 @@ SCHEMA: dict[str, Any] = {
         },
         "baseline": {"type": "string"},
         "exclude": _STR_LIST,
+        "warn-unused-suppressions": {"type": "boolean"},
     },
 }
 
@@ -75,6 +76,7 @@ class Config:
     write_baseline: str | None = None
     exclude: list[str] = field(default_factory=list)
     skip_non_templates: bool = False
+    warn_unused_suppressions: bool = False  # a warning for each suppression that hid nothing
     source: str | None = None  # the file this came from, if any
     notes: list[str] = field(default_factory=list)  # said with -v: files that were not read, and why
 
@@ -349,4 +351,5 @@ def load_config(path: str | None = None, start: str | None = None) -> Config:
     if raw.get("baseline"):
         cfg.baseline = os.path.join(base, raw["baseline"])
     cfg.exclude = _as_list(raw.get("exclude"))
+    cfg.warn_unused_suppressions = bool(raw.get("warn-unused-suppressions", False))
     return cfg

@@ -18,6 +18,10 @@ QUEUE_RETENTION = 345_600
 #: https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html
 FUNCTION_TIMEOUT = 3
 
+#: What Lambda does when it detects a function in a recursive loop, when ``RecursiveLoop`` is not set.
+#: https://docs.aws.amazon.com/lambda/latest/api/API_PutFunctionRecursionConfig.html
+RECURSIVE_LOOP = "Terminate"
+
 #: Asynchronous invocation: retries after a failed attempt, and how long an event waits in the queue (6 h).
 #: https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html
 ASYNC_RETRIES = 2

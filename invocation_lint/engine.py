@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import registry
 from .config import Config, option_problem
@@ -71,16 +71,29 @@ def suggest(token: str, rules: dict[str, Rule]) -> str | None:
     return match[0] if match else None
 
 
-def resolve_rule_keys(mapping: dict[str, Any], rules: dict[str, Rule], what: str) -> dict[str, Any]:
-    """``{code or name: value}`` → ``{code: value}``; unknown keys are selection errors."""
+def resolve_rule_keys(mapping: dict[str, Any], rules: dict[str, Rule], what: str, *,
+                      groups: bool = False) -> dict[str, Any]:
+    """``{code or name: value}`` → ``{code: value}``; unknown keys are selection errors.
+
+    ``groups``: a key may also name a family (``SQS``), a code prefix (``SQS00``) or ``ALL``, as selectors do; it
+    gives its value to every rule it names, and the more specific key wins (``SQS001`` over ``SQS00`` over ``SQS``).
+    """
     out: dict[str, Any] = {}
+    grouped: list[tuple[int, list[str], Any]] = []
     for key, value in mapping.items():
         found = _find(key, rules)
-        if found is None:
+        if found is not None:
+            out[found.code] = value
+            continue
+        named = [r.code for r in rules.values() if rule_matches(key, r)] if groups else []
+        if not named:
             hint = suggest(key, rules)
             raise SelectionError(f"{what}: '{key}' names no rule" + (f"; did you mean {hint}?" if hint else ""))
-        out[found.code] = value
-    return out
+        grouped.append((0 if key.strip().upper() == "ALL" else len(key.strip()), named, value))
+    wider: dict[str, Any] = {}
+    for _, codes, value in sorted(grouped, key=lambda g: g[0]):
+        wider.update(dict.fromkeys(codes, value))
+    return {**wider, **out}
 
 
 def _find(key: str, rules: dict[str, Rule]) -> Rule | None:
@@ -102,7 +115,7 @@ def select_rules(config: Config, rules: dict[str, Rule] | None = None) -> tuple[
     ignore = list(dict.fromkeys(config.ignore))
     _check_known(select, rules, "--select" if not config.source else f"{where}: select")
     _check_known(ignore, rules, "--ignore" if not config.source else f"{where}: ignore")
-    severity = resolve_rule_keys(config.severity, rules, f"{where}: severity")
+    severity = resolve_rule_keys(config.severity, rules, f"{where}: severity", groups=True)
     chosen: list[Rule] = []
     levels: dict[str, str] = {}
     for r in rules.values():
@@ -121,7 +134,24 @@ def select_rules(config: Config, rules: dict[str, Rule] | None = None) -> tuple[
 def rule_options(config: Config, rules: dict[str, Rule]) -> dict[str, dict[str, Any]]:
     """Each rule's options: its declared defaults, overridden by the configuration."""
     where = f"{config.source}" if config.source else "configuration"
-    given = resolve_rule_keys(config.options, rules, f"{where}: options")
+    exact = {k: v for k, v in config.options.items() if _find(k, rules) is not None}
+    given = {code: dict(v) for code, v in resolve_rule_keys(exact, rules, f"{where}: options").items()}
+    origin: dict[tuple[str, str], str] = {}  # (code, option) → the family key that set it
+    # a family or code prefix (``options.SQS``) sets each option for the rules it names that declare it
+    groups = {k: v for k, v in config.options.items() if k not in exact}
+    resolve_rule_keys(groups, rules, f"{where}: options", groups=True)  # names no rule: an error
+    for key in sorted(groups, key=lambda k: 0 if k.strip().upper() == "ALL" else len(k.strip()), reverse=True):
+        named = [r for r in rules.values() if rule_matches(key, r)]
+        for option, value in (groups[key] if isinstance(groups[key], dict) else {}).items():
+            takers = [r for r in named if option in r.options]
+            if not takers:
+                declared = sorted({o for r in named for o in r.options})
+                raise SelectionError(f"{where}: options.{key}: unknown option '{option}' "
+                                     f"({'known: ' + ', '.join(declared) if declared else 'its rules have no options'})")
+            for r in takers:
+                if option not in given.setdefault(r.code, {}):
+                    given[r.code][option] = value
+                    origin[(r.code, option)] = key
     out: dict[str, dict[str, Any]] = {}
     for code, r in rules.items():
         opts = dict(r.options)
@@ -133,7 +163,7 @@ def rule_options(config: Config, rules: dict[str, Rule]) -> dict[str, dict[str, 
         for key, value in extra.items():
             problem = option_problem(value, r.option_schema.get(key, {}))
             if problem:
-                raise SelectionError(f"{where}: 'options.{code}.{key}': {problem}")
+                raise SelectionError(f"{where}: 'options.{origin.get((code, key), code)}.{key}': {problem}")
         opts.update(extra)
         out[code] = opts
     return out
@@ -178,7 +208,8 @@ def load_models(paths: list[str], config: Config | None = None) -> tuple[list[Mo
         model = _load_one(inp, errors)
         if model is not None:
             models.append(model)
-    return models, errors
+    dropped = _merged_away(list(models))
+    return [m for i, m in enumerate(models) if i not in dropped], errors
 
 
 def _collector_paused(fn: Any) -> Any:
@@ -243,6 +274,13 @@ class _Plan:
 
 
 def _check(found: Found, config: Config, plan: _Plan, jobs: int) -> Result:
+    from .files import resolving_once
+
+    with resolving_once():  # the same directories are resolved for many files: once each
+        return _check_resolving_once(found, config, plan, jobs)
+
+
+def _check_resolving_once(found: Found, config: Config, plan: _Plan, jobs: int) -> Result:
     from . import suppress
 
     all_rules, chosen, levels, options = plan.all_rules, plan.chosen, plan.levels, plan.options
@@ -255,20 +293,24 @@ def _check(found: Found, config: Config, plan: _Plan, jobs: int) -> Result:
 
     inputs, errors, skipped = found.inputs, list(found.errors), list(found.notes)
 
-    overrides = set(resolve_rule_keys(config.severity, all_rules, "severity"))
+    overrides = set(resolve_rule_keys(config.severity, all_rules, "severity", groups=True))
     models: list[Model] = []
     findings: list[Finding] = []
     suppressed = 0
     sources = suppress.SourceLines()
     first_seen: dict[tuple[Any, ...], tuple[Finding, Model]] = {}
+    used: set[suppress.Use] = set()
+    looked_at: dict[str, None] = {}  # files findings point into, in the order first met
     checker = _Checker(chosen, levels, overrides, options, all_rules, analyse)
-    for model, kept, hidden, errs in _without_merged_stacks(list(_check_all(checker, inputs, jobs, sources))):
-        errors.extend(errs)
-        if model is None:
+    for checked in _without_merged_stacks(list(_check_all(checker, inputs, jobs, sources))):
+        errors.extend(checked.errors)
+        if checked.model is None:
             continue
-        models.append(model)
-        findings.extend(_once(kept, model, first_seen))
-        suppressed += hidden
+        models.append(checked.model)
+        findings.extend(_once(checked.kept, checked.model, first_seen))
+        suppressed += checked.hidden
+        used |= checked.used
+        looked_at.update(dict.fromkeys(checked.looked_at))
 
     findings.sort(key=Finding.sort_key)
     unique: dict[tuple[str, int, str], InputError] = {}
@@ -279,7 +321,10 @@ def _check(found: Found, config: Config, plan: _Plan, jobs: int) -> Result:
                     notes=skipped)
     for model in models:
         result.warnings.extend(dict.fromkeys(model.warnings))
-    result.warnings.extend(suppress.unknown_warnings(models, sources, all_rules, lambda t: suggest(t, all_rules)))
+    result.warnings.extend(suppress.unknown_warnings(models, sources, all_rules, lambda t: suggest(t, all_rules),
+                                                     looked_at))
+    if config.warn_unused_suppressions:
+        result.warnings.extend(suppress.unused_warnings(models, sources, chosen, all_rules, used, looked_at))
 
     if config.write_baseline:
         from . import baseline as baseline_mod
@@ -312,14 +357,14 @@ class _Checker:
     all_rules: dict[str, Rule]
     analyse: Callable[[Model], None] | None
 
-    def __call__(self, inp: Any, sources: Any) -> tuple[Model | None, list[Finding], int, list[InputError]]:
-        """Load, analyse and check one input: its model, kept findings, number suppressed, errors."""
+    def __call__(self, inp: Any, sources: Any) -> Checked:
+        """Load, analyse and check one input."""
         from . import suppress
 
         errors: list[InputError] = []
         model = _load_one(inp, errors)
         if model is None:
-            return None, [], 0, errors
+            return Checked(None, [], 0, errors, set(), [])
         code_known = False
         if self.analyse is not None:
             try:
@@ -345,8 +390,21 @@ class _Checker:
             name_constructs(found, model)
             to_project_sources(found, model)
         # a model's suppressions apply to its own findings only (two templates may share logical ids)
-        kept, hidden = suppress.apply(found, model.suppressions, sources)
-        return model, kept, hidden, errors
+        kept, hidden, used = suppress.apply(found, model.suppressions, sources, model.suppression_at)
+        looked_at = [f.span.file for f in found if f.span and f.span.file
+                     and not suppress.resource_suppressed(f, model.suppressions)]
+        return Checked(model, kept, hidden, errors, used, list(dict.fromkeys(looked_at)))
+
+
+class Checked(NamedTuple):
+    """One input checked, as a worker process sends it back (everything in it pickles)."""
+
+    model: Model | None
+    kept: list[Finding]  # the findings no suppression hides
+    hidden: int  # how many suppressions hid
+    errors: list[InputError]
+    used: set[tuple[str, int, str]]  # the suppressions that hid them: (file, line, code as written)
+    looked_at: list[str]  # the files findings point into, searched for suppression comments
 
 
 #: below this many inputs one process is as fast as a pool, started (measured: benchmarks/bench_scale.py --repo:
@@ -372,7 +430,7 @@ def worker_count(jobs: int, inputs: int) -> int:
     return max(1, min(jobs, -(-inputs // _CHUNK)))
 
 
-def _work(index: int) -> tuple[Model | None, list[Finding], int, list[InputError]]:
+def _work(index: int) -> Checked:
     from . import suppress
 
     assert _WORKER is not None
@@ -380,8 +438,26 @@ def _work(index: int) -> tuple[Model | None, list[Finding], int, list[InputError
     return checker(inputs[index], suppress.SourceLines())
 
 
+def _examples(inputs: list[Any]) -> list[int]:
+    """One small input of each kind, checked here before the workers start: what checking needs is imported
+    and set up once (parsers, the Terraform grammar), not again in every worker."""
+    first: dict[str, int] = {}
+    sizes: dict[int, int] = {}
+    for i, inp in enumerate(inputs[:32]):
+        if inp.kind == "terraform":
+            first.setdefault(inp.kind, i)
+            continue
+        try:
+            sizes[i] = os.stat(inp.path).st_size
+        except OSError:
+            continue
+        if inp.kind not in first or sizes[i] < sizes[first[inp.kind]]:
+            first[inp.kind] = i
+    return sorted(first.values())
+
+
 def _check_all(checker: _Checker, inputs: list[Any], jobs: int, sources: Any
-               ) -> Iterable[tuple[Model | None, list[Finding], int, list[InputError]]]:
+               ) -> Iterable[Checked]:
     """Every input checked, in input order; in worker processes when there are enough of them.
 
     Workers are forked, so they share the rules and inputs without pickling them; only models, findings and
@@ -396,28 +472,32 @@ def _check_all(checker: _Checker, inputs: list[Any], jobs: int, sources: Any
             from concurrent.futures import ProcessPoolExecutor
             from concurrent.futures.process import BrokenProcessPool
 
+            done = {i: checker(inputs[i], sources) for i in _examples(inputs)}
+            rest = [i for i in range(len(inputs)) if i not in done]
             _WORKER = (checker, inputs)
             try:
                 with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-                    return list(pool.map(_work, range(len(inputs)), chunksize=_CHUNK))
+                    done.update(zip(rest, pool.map(_work, rest, chunksize=_CHUNK), strict=True))
+                return [done[i] for i in range(len(inputs))]
             except (OSError, ImportError, BrokenProcessPool):
-                pass  # no processes here (a sandbox, a read-only /dev/shm, a worker killed): this one checks
+                # no processes here (a sandbox, a read-only /dev/shm, a worker killed): this one checks
+                return (done[i] if i in done else checker(inp, sources) for i, inp in enumerate(inputs))
             finally:
                 _WORKER = None
     return (checker(inp, sources) for inp in inputs)
 
 
-_Checked = tuple[Model | None, list[Finding], int, list[InputError]]
+def _merged_away(models: list[Model | None]) -> set[int]:
+    """The positions of the models of nested stack templates that another model holds: a nested stack's template
+    is checked as part of the stack that creates it; checked again on its own it would repeat those findings
+    without the parent's links. A template nested by no other is kept, and every template it merged is dropped;
+    in a cycle the first one is kept."""
+    from .files import realpath
 
-
-def _without_merged_stacks(results: list[_Checked]) -> list[_Checked]:
-    """A nested stack's template is checked as part of the stack that creates it (its resources are in that
-    model); checked again on its own it would repeat those findings without the parent's links. A template
-    nested by no other is kept, and every template it merged is dropped; in a cycle the first one is kept."""
-    covers = {i: {os.path.realpath(f) for f in m.nested_files} for i, (m, *_rest) in enumerate(results) if m and m.nested_files}
+    covers = {i: {realpath(f) for f in m.nested_files} for i, m in enumerate(models) if m and m.nested_files}
     if not covers:
-        return results
-    where = {i: os.path.realpath(m.file) for i, (m, *_rest) in enumerate(results) if m is not None}
+        return set()
+    where = {i: realpath(m.file) for i, m in enumerate(models) if m is not None}
     merged = set().union(*covers.values())
     dropped: set[int] = set()
     for roots_only in (True, False):
@@ -425,7 +505,12 @@ def _without_merged_stacks(results: list[_Checked]) -> list[_Checked]:
             if i in dropped or (roots_only and where[i] in merged):
                 continue
             dropped |= {j for j, path in where.items() if path in covers[i] and j != i}
-    return [r if i not in dropped else (None, [], 0, r[3]) for i, r in enumerate(results)]
+    return dropped
+
+
+def _without_merged_stacks(results: list[Checked]) -> list[Checked]:
+    dropped = _merged_away([r.model for r in results])
+    return [r if i not in dropped else Checked(None, [], 0, r.errors, set(), []) for i, r in enumerate(results)]
 
 
 def _once(found: list[Finding], model: Model, first_seen: dict[tuple[Any, ...], tuple[Finding, Model]]

@@ -39,6 +39,7 @@ FAST_OPTIONS: dict[str, tuple[str, str]] = {
     "-j": ("jobs", "count"),
     "--exclude": ("exclude", "many"),
     "--skip-non-templates": ("skip_non_templates", "flag"),
+    "--warn-unused-suppressions": ("warn_unused_suppressions", "flag"),
     "--verbose": ("verbose", "flag"),
     "-v": ("verbose", "flag"),
     "--root": ("root", "dir"),

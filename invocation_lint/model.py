@@ -259,7 +259,7 @@ class Function(Node):
     async_configs: list[AsyncConfig] = field(default_factory=list)
     role: Target | None = None
     code: CodeLocation | None = None
-    recursive_loop: Val[str] = field(default_factory=lambda: default("Terminate"))
+    recursive_loop: Val[str] = field(default_factory=lambda: default(defaults.RECURSIVE_LOOP))
     package_type: str = "Zip"
 
     @property
@@ -394,6 +394,9 @@ class Model:
     resources: dict[str, tuple[str, Span]] = field(default_factory=dict)
     #: per-resource suppressions written in the template (resource id → codes or names)
     suppressions: dict[str, set[str]] = field(default_factory=dict)
+    #: where each of those was written: (resource id, code or name as written) → the span of the Metadata
+    #: ``ignore`` key or of the comment (for ``--warn-unused-suppressions``)
+    suppression_at: dict[tuple[str, str], Span] = field(default_factory=dict)
     #: handler facts by function id, filled by the handlers stage when a HANDLER rule runs
     handler_facts: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
@@ -406,8 +409,9 @@ class Model:
     module_calls: dict[str, Span] = field(default_factory=dict)
     #: CDK: each resource's construct path (``aws:cdk:path`` without its ``/Resource`` leaf), by logical id
     construct_paths: dict[str, str] = field(default_factory=dict)
-    #: nested stack templates whose resources this model holds (paths as shown): not checked again on their own
-    nested_files: list[str] = field(default_factory=list)
+    #: nested stack templates whose resources this model holds (paths as shown), each with the logical id of the
+    #: template's stack resource that creates it; they are not checked again on their own
+    nested_files: dict[str, str] = field(default_factory=dict)
     #: how this input spells settings and fix hints (rules never ask which format it is)
     vocabulary: Vocabulary = NATIVE
 

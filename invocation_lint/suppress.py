@@ -8,6 +8,9 @@
   belongs to that line, not to the next one, so it does not count.
 
 Files are read only when a finding points into them, once each (``SourceLines``), and never executed.
+
+``apply`` also says which suppressions hid something, by where they are written (file, line, code as written):
+with ``--warn-unused-suppressions`` every suppression that hid nothing in the run is a warning (``unused_warnings``).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from .registry import Finding, Rule, rule_matches
 
 if TYPE_CHECKING:
     from .model import Model
+    from .source import Span
 
 _INLINE = r"(?:#|//)\s*invlint:\s*ignore\b(?:\[([^\]]*)\])?"  # compiled by ``re`` on first use, cached
 _COMMENT_ONLY = r"^\s*(?:#|//)"
@@ -111,11 +115,12 @@ def unknown_tokens(tokens: Iterable[str], rules: Iterable[Rule]) -> list[str]:
 
 
 def unknown_warnings(
-    models: Iterable[Model], sources: SourceLines, rules: dict[str, Rule], suggest: Callable[[str], str | None]
+    models: Iterable[Model], sources: SourceLines, rules: dict[str, Rule], suggest: Callable[[str], str | None],
+    looked_at: Iterable[str] = (),
 ) -> list[str]:
     """A warning for each suppression token that names no rule: in resource metadata or Terraform resource
     comments (``Model.suppressions``), and in ``invlint: ignore`` comments of the templates checked and of the
-    files findings point at. Each (file, token) once."""
+    files findings point at (``looked_at``). Each (file, token) once."""
     out: list[str] = []
     seen: set[tuple[str, str]] = set()
 
@@ -128,7 +133,6 @@ def unknown_warnings(
                    + (f"; did you mean {hint}?" if hint else ""))
 
     models = list(models)
-    files: list[str] = []
     for model in models:
         for rid, toks in model.suppressions.items():
             entry = model.resources.get(rid)
@@ -137,28 +141,81 @@ def unknown_warnings(
             span = entry[1]
             for tok in unknown_tokens(toks, rules.values()):
                 warn(span.file, span.line, tok, f"the suppression on {rid}")
-        if os.path.isfile(model.file):
-            files.append(model.file)
-    files.extend(f for f, lines in list(sources._cache.items()) if lines is not None)
-    for file in dict.fromkeys(files):
+    for file in _files(models, looked_at):
         for n, (tokens, _) in sources.comments(file).items():
             for tok in unknown_tokens(tokens, rules.values()):
                 warn(file, n, tok, "the suppression comment")
     return out
 
 
-def inline_suppressed(finding: Finding, sources: SourceLines) -> bool:
+def _files(models: list[Model], looked_at: Iterable[str]) -> list[str]:
+    """The templates checked (not standard input, not a Terraform directory), then the other files, each once."""
+    return list(dict.fromkeys([m.file for m in models if os.path.isfile(m.file)] + list(looked_at)))
+
+
+#: a suppression by where it is written and what it names: (file, line, code or name as written)
+Use = tuple[str, int, str]
+
+
+def unused_warnings(
+    models: Iterable[Model], sources: SourceLines, ran: list[Rule], all_rules: dict[str, Rule],
+    used: set[Use], looked_at: Iterable[str] = (),
+) -> list[str]:
+    """A warning for each suppression that hid no finding in this run (``--warn-unused-suppressions``).
+
+    Looked at: resource suppressions (``Metadata``, Terraform resource comments) and ``invlint: ignore`` comments
+    in the templates checked, the handler files analysed and the files findings point at. Each code of a
+    comment is judged alone (``ignore[SQS001,SQS002]`` can warn for SQS002 only). A code that names no rule
+    already has its own warning, and one naming only rules that did not run (``--select``) is not judged."""
+    models = list(models)
+
+    def judged(tok: str) -> bool:
+        t = tok.strip()
+        if not t or unknown_tokens([t], all_rules.values()):
+            return False
+        return t == ALL or t.lower() == "all" or any(rule_matches(t, r) for r in ran)
+
+    def what(tok: str) -> str:
+        t = tok.strip()
+        return "every rule" if t == ALL or t.lower() == "all" else t
+
+    found: dict[Use, str] = {}  # where and what → who wrote it
+    files = _files(models, looked_at)
+    for model in models:
+        files.extend(f.file for f in model.handler_facts.values() if getattr(f, "analysed", False) and f.file)
+    for model in models:  # a Terraform resource comment is named by its resource, like Metadata
+        for (rid, tok), span in model.suppression_at.items():
+            found.setdefault((span.file, span.line, tok), f"the suppression on {rid}")
+    for file in dict.fromkeys(files):
+        for n, (tokens, _) in sources.comments(file).items():
+            for tok in tokens:
+                found.setdefault((file, n, tok), "the suppression comment")
+    out = []
+    for key in sorted(k for k in found if k not in used and judged(k[2])):
+        file, line, tok = key
+        out.append(f"{file}:{line}: warning: {found[key]} ignores {what(tok)} but hides no finding")
+    return out
+
+
+def _inline(finding: Finding, sources: SourceLines) -> Use | None:
+    """The comment hiding ``finding`` (on its line, else alone on the line above), as (file, line, "")."""
     span = finding.span
     if span is None or not span.file:
-        return False
+        return None
     comments = sources.comments(span.file)
     if not comments:
-        return False
+        return None
     same = comments.get(span.line)
     if same is not None and _matches(same[0], finding):
-        return True
+        return span.file, span.line, ""
     above = comments.get(span.line - 1)
-    return above is not None and above[1] and _matches(above[0], finding)
+    if above is not None and above[1] and _matches(above[0], finding):
+        return span.file, span.line - 1, ""
+    return None
+
+
+def inline_suppressed(finding: Finding, sources: SourceLines) -> bool:
+    return _inline(finding, sources) is not None
 
 
 def resource_suppressed(finding: Finding, suppressions: dict[str, set[str]]) -> bool:
@@ -169,12 +226,28 @@ def resource_suppressed(finding: Finding, suppressions: dict[str, set[str]]) -> 
 
 
 def apply(
-    findings: list[Finding], suppressions: dict[str, set[str]], sources: SourceLines
-) -> tuple[list[Finding], int]:
-    """The findings no suppression hides, and how many were hidden."""
+    findings: list[Finding], suppressions: dict[str, set[str]], sources: SourceLines,
+    written_at: dict[tuple[str, str], Span] | None = None,
+) -> tuple[list[Finding], int, set[Use]]:
+    """The findings no suppression hides, how many were hidden, and the suppressions that hid them.
+
+    A resource suppression is used through each of its codes that names the finding (its place from
+    ``written_at``, ``Model.suppression_at``), a comment through each of its codes that does."""
     kept: list[Finding] = []
+    used: set[Use] = set()
+    written_at = written_at or {}
     for f in findings:
-        if resource_suppressed(f, suppressions) or inline_suppressed(f, sources):
+        if resource_suppressed(f, suppressions):
+            rid = f.resource or ""
+            for tok in suppressions[rid]:
+                where = written_at.get((rid, tok))
+                if where is not None and _matches([tok], f):
+                    used.add((where.file, where.line, tok))
+            continue
+        hit = _inline(f, sources)
+        if hit is not None:
+            file, line, _ = hit
+            used.update((file, line, tok) for tok in sources.comments(file)[line][0] if _matches([tok], f))
             continue
         kept.append(f)
-    return kept, len(findings) - len(kept)
+    return kept, len(findings) - len(kept), used

@@ -116,6 +116,23 @@ def test_inputs_fail_on_config_and_several_paths(project: Path, tmp_path: Path) 
     assert run_step(_step(None), ctx, project, tmp_path).returncode == 0
 
 
+def test_format_input_chooses_the_report_in_the_log(project: Path, tmp_path: Path) -> None:
+    assert INVLINT is not None
+    ctx = inputs(paths="template.yaml", format="text", summary="false")
+    ctx["steps.install.outputs.invlint"] = INVLINT
+    proc = run_step(_step("check"), ctx, project, tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[0].startswith("template.yaml:30:3 error SQS001 sqs-queue-without-redrive: ")
+    assert not any(line.startswith("::") for line in lines)
+    assert lines[-1] == "1 error, 5 warnings in 1 file (1 checked)"
+    assert ctx["steps.check.outputs.exit-code"] == "1"
+    ctx = inputs(paths="template.yaml", format="json", summary="false")
+    ctx["steps.install.outputs.invlint"] = INVLINT
+    proc = run_step(_step("check"), ctx, project, tmp_path)
+    assert [f["code"] for f in json.loads(proc.stdout)["findings"]][:1] == ["SQS001"]
+
+
 @pytest.mark.slow
 def test_install_step_installs_the_actions_checkout(project: Path, tmp_path: Path) -> None:
     ctx = inputs(paths="template.yaml")

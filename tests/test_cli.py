@@ -163,6 +163,17 @@ def test_rule_docs_by_code_and_name() -> None:
     assert invoke("rule", "sqs001")[1] == out
 
 
+def test_rule_with_a_family_lists_its_rules() -> None:
+    from invocation_lint.registry import all_rules
+
+    code, out, _ = invoke("rule", "stream")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].split() == ["CODE", "NAME", "SEVERITY", "FIX", "SUMMARY"]
+    assert [line.split()[0] for line in lines[1:]] == [c for c in all_rules() if c.startswith("STREAM")]
+    assert invoke("rule", "ALL")[1] == invoke("rules")[1]
+
+
 def test_unknown_rule_exits_2_with_suggestion() -> None:
     code, out, err = invoke("rule", "SQS0001")
     assert code == 2

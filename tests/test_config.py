@@ -90,7 +90,8 @@ def test_no_config_is_defaults(project: Path) -> None:
 
 @pytest.mark.parametrize(("text", "message"), [
     ("fial-on: error\n", "unknown key 'fial-on' (known keys: baseline, exclude, fail-on, ignore, options, "
-                         "select, severity)"),
+                         "select, severity, warn-unused-suppressions)"),
+    ("warn-unused-suppressions: 'yes'\n", "'warn-unused-suppressions': expected true or false, got str"),
     ("fail-on: fatal\n", "'fail-on': 'fatal' is not one of error|warning|info"),
     ("severity:\n  SQS001: loud\n", "'severity.SQS001': 'loud' is not one of info|warning|error|off"),
     ("select: 5\n", "'select': expected a list of a strings or a string, got int"),
@@ -160,6 +161,19 @@ def test_severity_off_disables(project: Path) -> None:
     (project / ".invlint.yaml").write_text("select: [SQS]\nseverity:\n  sqs-queue-without-redrive: 'off'\n")
     code, out, _ = check("--format", "json", "t.yaml")
     assert "SQS001" not in {c for c, _, _ in findings(out)}
+
+
+def test_severity_by_family_and_prefix_the_most_specific_wins(project: Path) -> None:
+    (project / "t.yaml").write_text((ROOT / "fixtures" / "example" / "template.yaml").read_text())
+    (project / ".invlint.yaml").write_text("select: [SQS]\nseverity:\n  SQS: info\n  SQS00: error\n  SQS004: 'off'\n"
+                                           "  sqs-consumer-throttled: warning\n")
+    code, out, _ = check("--format", "json", "t.yaml")
+    assert findings(out) == [("SQS001", "error", "OrdersQueue"), ("SQS007", "error", "ShipmentsDLQ"),
+                             ("SQS005", "error", "ShipmentsQueue"), ("SQS002", "error", "ProcessOrders"),
+                             ("SQS009", "warning", "BookShipments")]
+    (project / ".invlint.yaml").write_text("severity:\n  ALL: info\n  SQS001: warning\n")
+    code, out, _ = check("--format", "json", "--select", "SQS001,SQS005", "t.yaml")
+    assert (code, findings(out)) == (1, [("SQS001", "warning", "OrdersQueue"), ("SQS005", "info", "ShipmentsQueue")])
 
 
 def test_unknown_rule_in_config_is_a_usage_error(project: Path) -> None:
@@ -275,6 +289,28 @@ def test_option_values_in_range_are_used(project: Path) -> None:
                               "(the rule has no options)\n")
 
 
+def test_options_under_a_family_reach_the_rules_that_declare_them(project: Path) -> None:
+    from invocation_lint.config import Config
+    from invocation_lint.engine import SelectionError, rule_options
+
+    rules = registry.all_rules()
+    opts = rule_options(Config(options={"SQS": {"visibility-factor": 3, "min-receive-count": 4},
+                                        "SQS004": {"visibility-factor": 7}}), rules)
+    assert (opts["SQS004"], opts["SQS005"], opts["SQS001"]) == ({"visibility-factor": 7}, {"min-receive-count": 4}, {})
+    assert rule_options(Config(options={"SQS00": {"visibility-factor": 2}}), rules)["SQS004"] == {"visibility-factor": 2}
+    with pytest.raises(SelectionError, match=r"^configuration: options.ASYNC: unknown option 'factor' "
+                                             r"\(its rules have no options\)$"):
+        rule_options(Config(options={"ASYNC": {"factor": 3}}), rules)
+    (project / ".invlint.yaml").write_text("options:\n  SQS:\n    visibility-factor: six\n")
+    code, _, err = check("t.yaml")
+    assert (code, err) == (2, f"invlint: {project / '.invlint.yaml'}: 'options.SQS.visibility-factor': "
+                              "expected a number, got 'six'\n")
+    (project / ".invlint.yaml").write_text("options:\n  SQS:\n    factor: 3\n")
+    code, _, err = check("t.yaml")
+    assert (code, err) == (2, f"invlint: {project / '.invlint.yaml'}: options.SQS: unknown option 'factor' "
+                              "(known: min-receive-count, visibility-factor)\n")
+
+
 def test_exclude_flag_is_repeatable_and_adds_to_the_configuration(project: Path) -> None:
     for d in ("vendor", "cdk.out", "nested/cdk.out"):
         (project / d).mkdir(parents=True)
@@ -290,3 +326,18 @@ def test_exclude_flag_is_repeatable_and_adds_to_the_configuration(project: Path)
     # an input named explicitly is left out too: the same rule for every path
     code, out, _ = check("--format", "json", "--select", "SQS001", "vendor/t.yaml", "t.yaml", "--exclude", "t.yaml")
     assert json.loads(out)["findings"] == [] and code == 0
+
+
+def test_unused_suppressions_warned_by_flag_or_configuration(project: Path) -> None:
+    (project / "t.yaml").write_text(BAD.replace("  ProcessOrders:\n", "  ProcessOrders:  # invlint: ignore[SQS001]\n"))
+    warning = "./t.yaml:19: warning: the suppression comment ignores SQS001 but hides no finding\n"
+    code, _, err = check("--select", "SQS001", ".")
+    assert (code, err) == (1, "")
+    code, _, err = check("--select", "SQS001", "--warn-unused-suppressions", ".")
+    assert (code, err) == (1, warning)  # a warning does not change the exit code
+    (project / "pyproject.toml").write_text("[tool.invlint]\nwarn_unused_suppressions = true\n")
+    assert check("--select", "SQS001", ".")[2] == warning
+    (project / "pyproject.toml").unlink()
+    (project / ".invlint.yaml").write_text("warn-unused-suppressions: true\n")
+    assert check("--select", "SQS001", ".")[2] == warning
+    assert load_config().warn_unused_suppressions is True

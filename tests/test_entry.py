@@ -116,6 +116,7 @@ FAST = [
     ["check", "--root=src", "template.yaml"],  # the template is outside the root
     ["check", "adir"],
     ["check", "template.yaml", "template.yaml"],
+    ["check", "--warn-unused-suppressions", "template.yaml"],
 ]
 
 #: command lines the entry point must leave to click (usage errors, help, other commands, unknown options)
@@ -129,7 +130,7 @@ FALLBACK = [
     ["check", "--help"],
     ["check", "-h", "template.yaml"],
     ["check", "--no-such-option", "template.yaml"],
-    ["check", "--warn-unused-suppressions", "template.yaml"],
+    ["check", "--warn-unused", "template.yaml"],  # click does not complete abbreviations
     ["check", "-x", "template.yaml"],
     ["check", "--out", "r.txt", "template.yaml"],  # click does not complete abbreviations
     ["check", "--format", "xml", "template.yaml"],

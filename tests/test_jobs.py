@@ -47,3 +47,41 @@ def test_jobs_must_not_be_negative() -> None:
     res = CliRunner().invoke(main, ["check", "--jobs", "-1", str(FIXTURES / "sqs")])
     assert res.exit_code == 2
     assert "--jobs" in res.output
+
+
+def test_unused_suppressions_are_the_same_in_workers(tmp_path: Path) -> None:
+    """The suppressions a worker used travel back with its results: one process and two warn alike."""
+    import os
+
+    bad = (FIXTURES / "cli" / "sqs001.yaml").read_text(encoding="utf-8")
+    (tmp_path / ".git").mkdir()
+    for i in range(6):  # used in even templates, unused in odd ones
+        line = "  OrdersQueue:" if i % 2 == 0 else "  ProcessOrders:"
+        (tmp_path / f"t{i}.yaml").write_text(bad.replace(f"{line}\n", f"{line}  # invlint: ignore[SQS001]\n"),
+                                             encoding="utf-8")
+    (tmp_path / "src").mkdir()
+    (tmp_path / "three_modes.yaml").write_text((FIXTURES / "cli" / "three_modes.yaml").read_text(encoding="utf-8"),
+                                               encoding="utf-8")
+    app = (FIXTURES / "cli" / "src" / "app.py").read_text(encoding="utf-8")
+    (tmp_path / "src" / "app.py").write_text(
+        app.replace("    return None", "    return None  # invlint: ignore[HANDLER0002]"), encoding="utf-8")
+    assert engine.worker_count(2, 7) == 2
+
+    def check(jobs: str) -> tuple[int, str, str]:
+        cwd = os.getcwd()
+        os.chdir(tmp_path)
+        try:
+            res = CliRunner().invoke(main, ["check", "--format", "json", "--warn-unused-suppressions", "--jobs",
+                                            jobs, "."])
+        finally:
+            os.chdir(cwd)
+        return res.exit_code, res.stdout, res.stderr
+
+    one = check("1")
+    assert one[2].splitlines() == [
+        "src/app.py:10: warning: the suppression comment names no rule 'HANDLER0002' and hides nothing; "
+        "did you mean HANDLER002?",  # a file a finding points into (HANDLER008), searched in a worker too
+        *[f"./t{i}.yaml:19: warning: the suppression comment ignores SQS001 but hides no finding" for i in (1, 3, 5)],
+    ]
+    assert '"code": "SQS001"' in one[1]
+    assert check("2") == one

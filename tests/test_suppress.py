@@ -140,3 +140,108 @@ def test_misspelt_metadata_keys_are_warnings(tmp_path: Path) -> None:
     meta = QUEUE + "    Metadata:\n      invlint:\n        ignore: {SQS001: true}\n"
     assert warnings_of(tmp_path, BAD.replace(QUEUE, meta)) == (["SQS001"], [
         "t.yaml:8: warning: OrdersQueue: Metadata 'invlint.ignore' should be a list of rule codes; it is ignored"])
+
+
+# ------------------------------------------------------------------------------ --warn-unused-suppressions
+
+
+def unused_of(tmp_path: Path, text: str, *select: str, name: str = "t.yaml") -> tuple[list[str], list[str]]:
+    """(codes found, warnings) with --warn-unused-suppressions."""
+    p = tmp_path / name
+    p.write_text(text)
+    res = run([str(p)], Config(select=list(select) or ["SQS001"], warn_unused_suppressions=True))
+    assert res.errors == []
+    return [f.code for f in res.findings], [w.replace(str(tmp_path) + "/", "") for w in res.warnings]
+
+
+def on(line: str, comment: str, text: str = BAD) -> str:
+    assert f"  {line}:\n" in text
+    return text.replace(f"  {line}:\n", f"  {line}:  {comment}\n")
+
+
+def test_an_unused_inline_comment_is_a_warning_a_used_one_is_not(tmp_path: Path) -> None:
+    assert unused_of(tmp_path, on("OrdersQueue", "# invlint: ignore[SQS001]")) == ([], [])
+    assert unused_of(tmp_path, BAD.replace("  OrdersQueue:\n", "  # invlint: ignore[SQS001]\n  OrdersQueue:\n")) == (
+        [], [])  # alone on the line above
+    assert unused_of(tmp_path, on("ProcessOrders", "# invlint: ignore[SQS001]")) == (["SQS001"], [
+        "t.yaml:19: warning: the suppression comment ignores SQS001 but hides no finding"])
+    assert unused_of(tmp_path, on("ProcessOrders", "# invlint: ignore")) == (["SQS001"], [
+        "t.yaml:19: warning: the suppression comment ignores every rule but hides no finding"])
+    # each code of a comment is judged alone; a code whose rules did not run is not judged
+    both = on("OrdersQueue", "# invlint: ignore[SQS001,visibility-timeout-below-recommended]")
+    assert unused_of(tmp_path, both, "SQS001", "SQS004") == ([], [
+        "t.yaml:4: warning: the suppression comment ignores visibility-timeout-below-recommended but hides "
+        "no finding"])
+    assert unused_of(tmp_path, both, "SQS001") == ([], [])
+    # a code naming no rule has its own warning only
+    assert unused_of(tmp_path, on("ProcessOrders", "# invlint: ignore[SQS0001]"))[1] == [
+        "t.yaml:19: warning: the suppression comment names no rule 'SQS0001' and hides nothing; did you mean SQS001?"]
+
+
+def test_no_unused_warning_without_the_flag(tmp_path: Path) -> None:
+    text = on("ProcessOrders", "# invlint: ignore[SQS001]").replace(
+        QUEUE, QUEUE + "    Metadata:\n      invlint:\n        ignore: [SQS003]\n")
+    assert warnings_of(tmp_path, text) == (["SQS001"], [])
+    assert unused_of(tmp_path, text, "SQS001", "SQS003") == (["SQS001"], [
+        "t.yaml:8: warning: the suppression on OrdersQueue ignores SQS003 but hides no finding",
+        "t.yaml:22: warning: the suppression comment ignores SQS001 but hides no finding"])
+
+
+def test_an_unused_metadata_suppression_is_a_warning_at_its_ignore_key(tmp_path: Path) -> None:
+    meta = QUEUE + "    Metadata:\n      invlint:\n        ignore: [SQS001, SQS003]\n"
+    assert unused_of(tmp_path, BAD.replace(QUEUE, meta), "SQS001", "SQS003") == ([], [
+        "t.yaml:8: warning: the suppression on OrdersQueue ignores SQS003 but hides no finding"])
+    meta = QUEUE + "    Metadata:\n      invlint:\n        ignore: [sqs-queue-without-redrive]\n"
+    assert unused_of(tmp_path, BAD.replace(QUEUE, meta)) == ([], [])
+    # the same in a JSON template
+    import json
+
+    doc = {"Resources": {"Q": {"Type": "AWS::SQS::Queue", "Metadata": {"invlint": {"ignore": ["SQS001"]}}}}}
+    assert unused_of(tmp_path, json.dumps(doc, indent=1), name="t.json") == ([], [
+        "t.json:7: warning: the suppression on Q ignores SQS001 but hides no finding"])
+
+
+def test_a_family_suppression_is_used_by_any_rule_of_the_family(tmp_path: Path) -> None:
+    assert unused_of(tmp_path, on("OrdersQueue", "# invlint: ignore[SQS]"), "SQS") == ([], [])
+    assert unused_of(tmp_path, on("ProcessOrdersRole", "# invlint: ignore[SQS]"), "SQS") == (["SQS001"], [
+        "t.yaml:8: warning: the suppression comment ignores SQS but hides no finding"])
+    assert unused_of(tmp_path, on("OrdersQueue", "# invlint: ignore[SQS]"), "HANDLER") == ([], [])  # did not run
+    used = BAD.replace(QUEUE, QUEUE + "    Metadata:\n      invlint:\n        ignore: [SQS]\n")
+    assert unused_of(tmp_path, used, "SQS") == ([], [])
+    role = "  ProcessOrdersRole:\n    Type: AWS::IAM::Role\n"
+    unused = BAD.replace(role, role + "    Metadata:\n      invlint:\n        ignore: [SQS]\n")
+    assert unused_of(tmp_path, unused, "SQS") == (["SQS001"], [
+        "t.yaml:12: warning: the suppression on ProcessOrdersRole ignores SQS but hides no finding"])
+
+
+def test_unused_suppressions_in_terraform_and_in_handler_code(tmp_path: Path) -> None:
+    tf = tmp_path / "tf"
+    tf.mkdir()
+    (tf / "main.tf").write_text(
+        'resource "aws_lambda_function" "fn" {\n  function_name = "fn"\n  handler = "app.handler"\n'
+        '  runtime = "python3.12"\n  filename = "fn.zip"\n}\n'
+        '# invlint: ignore[SQS001]\nresource "aws_sqs_queue" "q" {\n  visibility_timeout_seconds = 60\n}\n'
+        'resource "aws_sqs_queue" "idle" { # invlint: ignore[SQS001]\n}\n'
+        'resource "aws_lambda_event_source_mapping" "m" {\n  event_source_arn = aws_sqs_queue.q.arn\n'
+        '  function_name = aws_lambda_function.fn.arn\n}\n')
+    res = run([str(tf)], Config(select=["SQS001"], warn_unused_suppressions=True))
+    assert (res.findings, res.suppressed) == ([], 1)  # q's comment is used, idle's is not
+    warning = "tf/main.tf:11: warning: the suppression on aws_sqs_queue.idle ignores SQS001 but hides no finding"
+    assert [w.replace(str(tmp_path) + "/", "") for w in res.warnings] == [warning]
+    # the same when a finding points into main.tf, so that its comments are searched too
+    with (tf / "main.tf").open("a") as fh:
+        fh.write('resource "aws_sqs_queue" "open" {\n  visibility_timeout_seconds = 60\n}\n'
+                 'resource "aws_lambda_event_source_mapping" "n" {\n  event_source_arn = aws_sqs_queue.open.arn\n'
+                 '  function_name = aws_lambda_function.fn.arn\n}\n')
+    res = run([str(tf)], Config(select=["SQS001"], warn_unused_suppressions=True))
+    assert [(f.code, f.resource) for f in res.findings] == [("SQS001", "aws_sqs_queue.open")]
+    assert [w.replace(str(tmp_path) + "/", "") for w in res.warnings] == [warning]
+
+    project = tmp_path / "sam"
+    (project / "src").mkdir(parents=True)
+    (project / "template.yaml").write_text((ROOT / "fixtures" / "cli" / "three_modes.yaml").read_text())
+    app = (ROOT / "fixtures" / "cli" / "src" / "app.py").read_text()
+    (project / "src" / "app.py").write_text(app.replace("    return None", "    return None  # invlint: ignore[HANDLER002]"))
+    res = run([str(project / "template.yaml")], Config(select=["HANDLER"], warn_unused_suppressions=True))
+    assert res.warnings == [
+        f"{project / 'src' / 'app.py'}:10: warning: the suppression comment ignores HANDLER002 but hides no finding"]

@@ -12,7 +12,21 @@ from __future__ import annotations
 from typing import Any
 
 from .. import defaults
-from ..model import FailureRoute, Model, Queue, Redrive, Target, Topic, Unknown, Val, default
+from ..model import (
+    AsyncConfig,
+    CodeLocation,
+    FailureRoute,
+    Function,
+    Model,
+    Queue,
+    Redrive,
+    RouteKind,
+    Target,
+    Topic,
+    Unknown,
+    Val,
+    default,
+)
 from ..source import Span
 
 
@@ -73,3 +87,47 @@ class ModelBuilder:
     def _forget_redrive(self, queue: Queue) -> None:
         if isinstance(queue.redrive, Redrive):
             self.m.routes[:] = [r for r in self.m.routes if not (r.kind == "queue-redrive" and r.source == queue.id)]
+
+    # ---------------------------------------------------------------------------------------- functions
+
+    def add_function(self, id: str, type_: str, span: Span, origin: str, *, runtime: Val[Any] | None,
+                     handler: Val[Any] | None, timeout: Val[Any] | None, recursive_loop: Val[Any] | None,
+                     package_type: object, reserved_concurrency: Val[Any] | None, dlqs: list[Target],
+                     role: Target | None, code: CodeLocation) -> Function:
+        """A Lambda function. ``dlqs``: the targets of its dead-letter configuration (the last one counts);
+        ``package_type`` the value written (``Zip`` unless it is a string)."""
+        names = self.m.vocabulary
+        fn = Function(
+            id, type_, span, origin,
+            runtime=runtime if runtime is not None else Val(
+                Unknown(f"no {names.name('Runtime')} (container image or custom)"), span, True),
+            handler=handler if handler is not None else Val(Unknown(f"no {names.name('Handler')}"), span, True),
+            timeout=timeout if timeout is not None else default(defaults.FUNCTION_TIMEOUT, span),
+            recursive_loop=recursive_loop if recursive_loop is not None else default(defaults.RECURSIVE_LOOP, span),
+        )
+        fn.package_type = package_type if isinstance(package_type, str) else "Zip"
+        fn.reserved_concurrency = reserved_concurrency
+        for t in dlqs:
+            fn.dlq = t
+            self.m.routes.append(FailureRoute("function-dlq", id, t, t.span, origin))
+        fn.role = role
+        if code.base_dir is None:
+            code.base_dir = self.m.base_dir
+        fn.code = code
+        self.m.functions[id] = fn
+        return fn
+
+    def add_invoke_config(self, function: str, resource: str, span: Span, *, qualifier: object,
+                          retries: Val[Any] | None, max_event_age: Val[Any] | None,
+                          destinations: list[tuple[str, Target]]) -> AsyncConfig:
+        """The asynchronous invocation settings of ``function`` for ``qualifier`` (``$LATEST`` unless a string
+        is written). ``destinations``: ``("on_failure" | "on_success", target)`` in the order written."""
+        cfg = AsyncConfig(resource, span, qualifier=qualifier if isinstance(qualifier, str) else "$LATEST")
+        cfg.max_retry_attempts = retries if retries is not None else default(defaults.ASYNC_RETRIES, span)
+        cfg.max_event_age = max_event_age if max_event_age is not None else default(defaults.ASYNC_MAX_EVENT_AGE, span)
+        for which, t in destinations:
+            setattr(cfg, which, t)
+            kind: RouteKind = "on-failure" if which == "on_failure" else "on-success"
+            self.m.routes.append(FailureRoute(kind, function, t, t.span, resource))
+        self.m.functions[function].async_configs.append(cfg)
+        return cfg

@@ -13,16 +13,13 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from ... import defaults
 from ...model import (
     Api,
-    AsyncConfig,
     Bucket,
     CodeLocation,
     Delivery,
     EventBus,
     FailureRoute,
-    Function,
     Model,
     Role,
     Statement,
@@ -124,23 +121,19 @@ def build_model(doc: Any, file: str, base_dir: str, template_dir: str) -> Model:
     parameters: Mapping[str, Any] = p if isinstance(p := doc.get("Parameters"), dict) else {}
     mappings: Mapping[str, Any] = m if isinstance(m := doc.get("Mappings"), dict) else {}
     conditions: Mapping[str, Any] = c if isinstance(c := doc.get("Conditions"), dict) else {}
-    nested_files: list[str] = []
-    if not is_sam(doc) and any(r.type == "AWS::CloudFormation::Stack" for r in resources):
-        from .nested import Readers, merge
-
-        stack = merge(doc, resources, file, template_dir, base_dir, Readers(read_resources, asset_objects, is_sam))
-        resources, parameters, mappings, conditions = stack.resources, stack.parameters, stack.mappings, stack.conditions
-        nested_files = stack.files
+    nested_files: dict[str, str] = {}
     fmt = "cloudformation"
     if is_sam(doc):
-        from .sam import expand
-
         fmt = "sam"
-        types = {r.id: r.type for r in resources}
-        pre = Resolver(parameters, mappings, conditions, types)
-        resources = expand(resources, doc, pre, file, template_dir)
+        resources = _sam_expanded(resources, doc, file, template_dir)
     elif any(_cdk_path(r) or _construct_path(r) for r in resources):
         fmt = "cdk"
+    if any(r.type in ("AWS::CloudFormation::Stack", "AWS::Serverless::Application") for r in resources):
+        from .nested import Readers, merge
+
+        stack = merge(doc, resources, file, template_dir, base_dir, Readers(template_resources, asset_objects))
+        resources, parameters, mappings, conditions = stack.resources, stack.parameters, stack.mappings, stack.conditions
+        nested_files = stack.files
     model = Model(file=file, format=fmt, base_dir=base_dir, nested_files=nested_files)
     if fmt == "cdk":
         model.construct_paths = {r.id: cp for r in resources if (cp := _construct_path(r))}
@@ -158,6 +151,22 @@ def build_model(doc: Any, file: str, base_dir: str, template_dir: str) -> Model:
     resolver = Resolver(parameters, mappings, conditions, types, physical)
     Builder(model, resolver, resources, template_dir).run()
     return model
+
+
+def _sam_expanded(resources: list[Res], doc: Mapping[str, Any], file: str, template_dir: str) -> list[Res]:
+    from .sam import expand
+
+    parameters: Mapping[str, Any] = p if isinstance(p := doc.get("Parameters"), dict) else {}
+    mappings: Mapping[str, Any] = m if isinstance(m := doc.get("Mappings"), dict) else {}
+    conditions: Mapping[str, Any] = c if isinstance(c := doc.get("Conditions"), dict) else {}
+    pre = Resolver(parameters, mappings, conditions, {r.id: r.type for r in resources})
+    return expand(resources, doc, pre, file, template_dir)
+
+
+def template_resources(doc: Mapping[str, Any], file: str, template_dir: str) -> list[Res]:
+    """A template's resources as the builder reads them: SAM resources expanded as the SAM transform would."""
+    resources = read_resources(doc, file)
+    return _sam_expanded(resources, doc, file, template_dir) if is_sam(doc) else resources
 
 
 def model_is_cdk(model: Model) -> bool:
@@ -385,9 +394,11 @@ class Builder:
         if isinstance(codes, str):
             codes = [c.strip() for c in codes.split(",")]
         if isinstance(codes, list):
-            self.m.suppressions.setdefault(res.origin, set()).update(str(c) for c in codes)
-            if res.id != res.origin:
-                self.m.suppressions.setdefault(res.id, set()).update(str(c) for c in codes)
+            written = (cfg.key_span("ignore") if isinstance(cfg, LDict) else None) or span or res.span
+            for rid in dict.fromkeys((res.origin, res.id)):
+                self.m.suppressions.setdefault(rid, set()).update(str(c) for c in codes)
+                for c in codes:
+                    self.m.suppression_at.setdefault((rid, str(c)), written)
         elif "ignore" in cfg:
             self.m.warnings.append(f"{where}: warning: {res.id}: Metadata 'invlint.ignore' should be a list of "
                                    "rule codes; it is ignored")
@@ -562,29 +573,22 @@ class Builder:
 
     def function(self, res: Res) -> None:
         p = res.props
-        fn = Function(
-            res.id, res.type, res.span, res.origin,
-            runtime=self.val(p, "Runtime", Unknown("no Runtime (container image or custom)"), None, res.span),
-            handler=self.val(p, "Handler", Unknown("no Handler"), None, res.span),
-            timeout=self.val(p, "Timeout", defaults.FUNCTION_TIMEOUT, as_int, res.span),
-            recursive_loop=self.val(p, "RecursiveLoop", "Terminate", None, res.span),
-        )
-        pkg = self.r.value(p.get("PackageType", "Zip"))
-        fn.package_type = pkg if isinstance(pkg, str) else "Zip"
-        if "ReservedConcurrentExecutions" in p:
-            fn.reserved_concurrency = self.val(p, "ReservedConcurrentExecutions", None, as_int, res.span)
+        runtime = self.setting(p, "Runtime", None, res.span)
+        handler = self.setting(p, "Handler", None, res.span)
+        timeout = self.setting(p, "Timeout", as_int, res.span)
+        recursive_loop = self.setting(p, "RecursiveLoop", None, res.span)
+        package_type = self.r.value(p.get("PackageType", "Zip"))
+        reserved = self.val(p, "ReservedConcurrentExecutions", None, as_int, res.span) if "ReservedConcurrentExecutions" in p else None
         dlc = p.get("DeadLetterConfig")
-        if isinstance(dlc, dict):
-            t = self.target(dlc, "TargetArn", p.spans.get("DeadLetterConfig", res.span))
-            if t is not None:
-                fn.dlq = t
-                fn.dlq_config = p.spans.get("DeadLetterConfig")
-                self.m.routes.append(FailureRoute("function-dlq", res.id, t, t.span, res.origin))
-        fn.role = self.target(p, "Role", res.span)
-        fn.code = res.extra.get("code") or self._code(res)
-        if fn.code.base_dir is None:
-            fn.code.base_dir = self.m.base_dir
-        self.m.functions[res.id] = fn
+        dlq = self.target(dlc, "TargetArn", p.spans.get("DeadLetterConfig", res.span)) if isinstance(dlc, dict) else None
+        role = self.target(p, "Role", res.span)
+        fn = self.b.add_function(
+            res.id, res.type, res.span, res.origin, runtime=runtime, handler=handler, timeout=timeout,
+            recursive_loop=recursive_loop, package_type=package_type, reserved_concurrency=reserved,
+            dlqs=[dlq] if dlq is not None else [], role=role, code=res.extra.get("code") or self._code(res),
+        )
+        if dlq is not None:  # where DeadLetterConfig is written, for a fix that removes it
+            fn.dlq_config = p.spans.get("DeadLetterConfig")
 
     def _code(self, res: Res) -> CodeLocation:
         p = res.props
@@ -592,8 +596,9 @@ class Builder:
         span = p.spans.get("Code", res.span)
         asset = _cdk_path(res)
         base = self.m.base_dir
+        template_dir = res.extra.get("template_dir") or self.template_dir  # a nested stack's own folder
         if asset:
-            path = os.path.normpath(os.path.join(self.template_dir, asset))
+            path = os.path.normpath(os.path.join(template_dir, asset))
             kind = "zip" if asset.endswith(".zip") else ("file" if os.path.isfile(path) else "dir")
             return CodeLocation(kind, path=path, base_dir=base, span=span)  # type: ignore[arg-type]
         if isinstance(code, dict) and model_is_cdk(self.m) and "S3Key" in code:
@@ -608,7 +613,7 @@ class Builder:
                     return CodeLocation("inline", inline=text, base_dir=base, span=code.spans.get("ZipFile", span) if isinstance(code, LDict) else span)
         elif isinstance(code, str):
             # ``aws cloudformation package`` input: a local path
-            path = os.path.normpath(os.path.join(self.template_dir, code))
+            path = os.path.normpath(os.path.join(template_dir, code))
             kind = "zip" if code.endswith(".zip") else ("file" if os.path.isfile(path) else "dir")
             return CodeLocation(kind, path=path, base_dir=base, span=span)  # type: ignore[arg-type]
         return CodeLocation("unknown", base_dir=base, span=span)
@@ -687,19 +692,19 @@ class Builder:
         if fn is None:
             return
         qualifier = self.r.value(p.get("Qualifier", "$LATEST"))
-        cfg = AsyncConfig(res.origin, res.span, qualifier=qualifier if isinstance(qualifier, str) else "$LATEST")
-        cfg.max_retry_attempts = self.val(p, "MaximumRetryAttempts", defaults.ASYNC_RETRIES, as_int, res.span)
-        cfg.max_event_age = self.val(p, "MaximumEventAgeInSeconds", defaults.ASYNC_MAX_EVENT_AGE, as_int, res.span)
+        retries = self.setting(p, "MaximumRetryAttempts", as_int, res.span)
+        max_age = self.setting(p, "MaximumEventAgeInSeconds", as_int, res.span)
+        destinations: list[tuple[str, Target]] = []
         dest = p.get("DestinationConfig")
         if isinstance(dest, dict):
-            for key, attr, kind in (("OnFailure", "on_failure", "on-failure"), ("OnSuccess", "on_success", "on-success")):
+            for key, which in (("OnFailure", "on_failure"), ("OnSuccess", "on_success")):
                 block = dest.get(key)
                 if isinstance(block, dict):
                     t = self.target(block, "Destination", dest.spans.get(key, res.span) if isinstance(dest, LDict) else res.span)
                     if t is not None:
-                        setattr(cfg, attr, t)
-                        self.m.routes.append(FailureRoute(kind, fn, t, t.span, res.origin))  # type: ignore[arg-type]
-        self.m.functions[fn].async_configs.append(cfg)
+                        destinations.append((which, t))
+        self.b.add_invoke_config(fn, res.origin, res.span, qualifier=qualifier, retries=retries, max_event_age=max_age,
+                                 destinations=destinations)
 
     def _add_trigger(self, fn: str | None, mode: str, service: str, span: Span, resource: str, source: Target | None, **kw: Any) -> Trigger | None:
         if fn is None:

@@ -24,16 +24,13 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ... import defaults
 from ...model import (
     Api,
-    AsyncConfig,
     Bucket,
     CodeLocation,
     Delivery,
     EventBus,
     FailureRoute,
-    Function,
     Model,
     Queue,
     Role,
@@ -628,28 +625,21 @@ class Builder:
 
     def function(self, inst: Inst) -> None:
         v = inst.values
-        fn = Function(
+        reserved = self.setting(v, "reserved_concurrent_executions", as_int, inst.span)
+        if reserved is not None and reserved.known and reserved.value == -1:  # -1: the provider's "unreserved"
+            reserved = None
+        dlqs = [t for dlc in blocks(v, "dead_letter_config")
+                if (t := self.target(dlc, "target_arn", dlc.span or inst.span)) is not None]
+        fn = self.b.add_function(
             inst.address, inst.type, inst.span, inst.origin,
-            runtime=self.val(v, "runtime", Unknown("no runtime (container image or custom)"), None, inst.span),
-            handler=self.val(v, "handler", Unknown("no handler"), None, inst.span),
-            timeout=self.val(v, "timeout", defaults.FUNCTION_TIMEOUT, as_int, inst.span),
+            runtime=self.setting(v, "runtime", None, inst.span), handler=self.setting(v, "handler", None, inst.span),
+            timeout=self.setting(v, "timeout", as_int, inst.span), recursive_loop=None,
+            package_type=_deref(v.get("package_type")), reserved_concurrency=reserved, dlqs=dlqs,
+            role=self.target(v, "role", inst.span), code=self._code(inst),
         )
-        pkg = _deref(v.get("package_type"))
-        fn.package_type = pkg if isinstance(pkg, str) else "Zip"
-        if _is_set(v, "reserved_concurrent_executions"):
-            rc = self.val(v, "reserved_concurrent_executions", None, as_int, inst.span)
-            if not (rc.known and rc.value == -1):  # -1: the provider's "unreserved"
-                fn.reserved_concurrency = rc
-        for dlc in blocks(v, "dead_letter_config"):
-            t = self.target(dlc, "target_arn", dlc.span or inst.span)
-            if t is not None:
-                fn.dlq = t
-                fn.dlq_config = dlc.span
-                self.m.routes.append(FailureRoute("function-dlq", inst.address, t, t.span, inst.origin))
-        if _is_set(v, "role"):
-            fn.role = self.target(v, "role", inst.span)
-        fn.code = self._code(inst)
-        self.m.functions[inst.address] = fn
+        written = [dlc.span for dlc in blocks(v, "dead_letter_config") if dlc.span is not None]
+        if dlqs and written:  # where the dead_letter_config block is written, for a fix that removes it
+            fn.dlq_config = written[-1]
 
     def _code(self, inst: Inst) -> CodeLocation:
         from .evaluate import Ref
@@ -821,17 +811,17 @@ class Builder:
         if fn is None:
             return
         qualifier = _deref(v.get("qualifier")) if _is_set(v, "qualifier") else "$LATEST"
-        cfg = AsyncConfig(inst.origin, inst.span, qualifier=qualifier if isinstance(qualifier, str) else "$LATEST")
-        cfg.max_retry_attempts = self.val(v, "maximum_retry_attempts", defaults.ASYNC_RETRIES, as_int, inst.span)
-        cfg.max_event_age = self.val(v, "maximum_event_age_in_seconds", defaults.ASYNC_MAX_EVENT_AGE, as_int, inst.span)
+        destinations: list[tuple[str, Target]] = []
         for dest in blocks(v, "destination_config"):
-            for key, attr, kind in (("on_failure", "on_failure", "on-failure"), ("on_success", "on_success", "on-success")):
-                for blk in blocks(dest, key):
+            for which in ("on_failure", "on_success"):
+                for blk in blocks(dest, which):
                     t = self.target(blk, "destination", blk.span or inst.span)
                     if t is not None:
-                        setattr(cfg, attr, t)
-                        self.m.routes.append(FailureRoute(kind, fn, t, t.span, inst.origin))  # type: ignore[arg-type]
-        self.m.functions[fn].async_configs.append(cfg)
+                        destinations.append((which, t))
+        self.b.add_invoke_config(fn, inst.origin, inst.span, qualifier=qualifier,
+                                 retries=self.setting(v, "maximum_retry_attempts", as_int, inst.span),
+                                 max_event_age=self.setting(v, "maximum_event_age_in_seconds", as_int, inst.span),
+                                 destinations=destinations)
 
     def recursion_config(self, inst: Inst) -> None:
         v = inst.values
@@ -1456,14 +1446,16 @@ def _suppressions(model: Model, mdef: Any) -> None:
         lines = lines_by_file[span.file]
         candidates = []
         if 0 < span.line <= len(lines):
-            candidates.append(lines[span.line - 1])
+            candidates.append(span.line)
         if 1 < span.line <= len(lines) + 1 and _COMMENT_ONLY.match(lines[span.line - 2]):
-            candidates.append(lines[span.line - 2])
-        for text in candidates:
-            m = _IGNORE.search(text)
+            candidates.append(span.line - 1)
+        for line in candidates:
+            m = _IGNORE.search(lines[line - 1])
             if m:
                 codes = {c.strip() for c in (m.group(1) or "*").split(",") if c.strip()} or {"*"}
                 model.suppressions.setdefault(address, set()).update(codes)
+                for c in codes:
+                    model.suppression_at.setdefault((address, c), Span(span.file, line, 1))
 
 
 # ------------------------------------------------------------------------------------------------ plan JSON

@@ -15,6 +15,8 @@ NAMES = {
     "RedrivePolicy": "redrive_policy",
     "FifoQueue": "fifo_queue",
     "Timeout": "timeout",
+    "Runtime": "runtime",
+    "Handler": "handler",
     "ReservedConcurrentExecutions": "reserved_concurrent_executions",
     "DeadLetterConfig": "dead_letter_config",
     "BatchSize": "batch_size",

@@ -274,6 +274,13 @@ class _Plan:
 
 
 def _check(found: Found, config: Config, plan: _Plan, jobs: int) -> Result:
+    from .files import resolving_once
+
+    with resolving_once():  # the same directories are resolved for many files: once each
+        return _check_resolving_once(found, config, plan, jobs)
+
+
+def _check_resolving_once(found: Found, config: Config, plan: _Plan, jobs: int) -> Result:
     from . import suppress
 
     all_rules, chosen, levels, options = plan.all_rules, plan.chosen, plan.levels, plan.options
@@ -431,6 +438,24 @@ def _work(index: int) -> Checked:
     return checker(inputs[index], suppress.SourceLines())
 
 
+def _examples(inputs: list[Any]) -> list[int]:
+    """One small input of each kind, checked here before the workers start: what checking needs is imported
+    and set up once (parsers, the Terraform grammar), not again in every worker."""
+    first: dict[str, int] = {}
+    sizes: dict[int, int] = {}
+    for i, inp in enumerate(inputs[:32]):
+        if inp.kind == "terraform":
+            first.setdefault(inp.kind, i)
+            continue
+        try:
+            sizes[i] = os.stat(inp.path).st_size
+        except OSError:
+            continue
+        if inp.kind not in first or sizes[i] < sizes[first[inp.kind]]:
+            first[inp.kind] = i
+    return sorted(first.values())
+
+
 def _check_all(checker: _Checker, inputs: list[Any], jobs: int, sources: Any
                ) -> Iterable[Checked]:
     """Every input checked, in input order; in worker processes when there are enough of them.
@@ -447,12 +472,16 @@ def _check_all(checker: _Checker, inputs: list[Any], jobs: int, sources: Any
             from concurrent.futures import ProcessPoolExecutor
             from concurrent.futures.process import BrokenProcessPool
 
+            done = {i: checker(inputs[i], sources) for i in _examples(inputs)}
+            rest = [i for i in range(len(inputs)) if i not in done]
             _WORKER = (checker, inputs)
             try:
                 with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-                    return list(pool.map(_work, range(len(inputs)), chunksize=_CHUNK))
+                    done.update(zip(rest, pool.map(_work, rest, chunksize=_CHUNK), strict=True))
+                return [done[i] for i in range(len(inputs))]
             except (OSError, ImportError, BrokenProcessPool):
-                pass  # no processes here (a sandbox, a read-only /dev/shm, a worker killed): this one checks
+                # no processes here (a sandbox, a read-only /dev/shm, a worker killed): this one checks
+                return (done[i] if i in done else checker(inp, sources) for i, inp in enumerate(inputs))
             finally:
                 _WORKER = None
     return (checker(inp, sources) for inp in inputs)
@@ -463,10 +492,12 @@ def _merged_away(models: list[Model | None]) -> set[int]:
     is checked as part of the stack that creates it; checked again on its own it would repeat those findings
     without the parent's links. A template nested by no other is kept, and every template it merged is dropped;
     in a cycle the first one is kept."""
-    covers = {i: {os.path.realpath(f) for f in m.nested_files} for i, m in enumerate(models) if m and m.nested_files}
+    from .files import realpath
+
+    covers = {i: {realpath(f) for f in m.nested_files} for i, m in enumerate(models) if m and m.nested_files}
     if not covers:
         return set()
-    where = {i: os.path.realpath(m.file) for i, m in enumerate(models) if m is not None}
+    where = {i: realpath(m.file) for i, m in enumerate(models) if m is not None}
     merged = set().union(*covers.values())
     dropped: set[int] = set()
     for roots_only in (True, False):

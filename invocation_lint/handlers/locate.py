@@ -85,9 +85,9 @@ def display_path(path: str) -> str:
 
 
 def _inside(path: str, base: str) -> bool:
-    real = os.path.realpath(path)
-    root = os.path.realpath(base)
-    return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
+    from ..files import inside
+
+    return inside(path, base)
 
 
 def _read_file(path: str, base: str) -> str | None:
@@ -98,6 +98,11 @@ def _read_file(path: str, base: str) -> str | None:
         data = read_limited(path, path, MAX_SOURCE_BYTES, base)
     except InputError:
         return None
+    return _text(data)
+
+
+def _text(data: bytes) -> str | None:
+    """Source text, or None for a binary file."""
     if b"\0" in data[:4096]:
         return None
     return data.decode("utf-8", errors="replace")
@@ -307,15 +312,21 @@ def _has_any(root: str, suffixes: tuple[str, ...], limit: int = 2000) -> bool:
 
 
 def _try(root: str, base: str, rel: str, language: Language, name: str) -> Source | NoSource | None:
-    from ..files import refusal
+    from ..files import read_limited
 
     path = os.path.normpath(os.path.join(root, rel))
     if not os.path.lexists(path):
         return None
-    why = refusal(path, base)
-    if why is not None:
+    try:  # refused (a symlink out of the project, a FIFO), too large or unreadable
+        data = read_limited(path, path, MAX_SOURCE_BYTES, base)
+    except InputError as exc:
+        why = exc.message
+        if why.endswith("…"):  # shortened for an error line; a note gives it whole
+            from ..files import refusal
+
+            why = refusal(path, base) or why
         return NoSource(f"{display_path(path)}: {why}") if "outside" in why or "regular" in why else None
-    text = _read_file(path, base)
+    text = _text(data)
     if text is None:
         return None
     return Source(_lang_of_file(path, language), text, display_path(path), name,

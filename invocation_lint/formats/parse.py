@@ -139,12 +139,12 @@ _MEMO_LOADERS: dict[type, type] = {}
 
 
 def _memo_loader(base: type) -> type:
-    """``base`` resolving each distinct plain scalar's implicit tag once per document.
+    """``base`` resolving each distinct plain scalar's implicit tag once.
 
     The C composer asks the Python resolver for the tag of every plain scalar (a dozen regular expressions
-    tried in Python): a fifth of composing a template, where the same few words (types, attribute names,
-    runtimes) come back thousands of times. The tag of a plain scalar depends on its text alone as long as the
-    loader has no path resolvers (the safe loaders have none), so the answer is kept per document.
+    tried in Python): a fifth of composing a template, where the same words (types, attribute names, runtimes)
+    come back thousands of times, in one template and across a repository's. The tag of a plain scalar depends
+    on its text alone as long as the loader has no path resolvers (the safe loaders have none).
     """
     cls = _MEMO_LOADERS.get(base)
     if cls is None:
@@ -153,17 +153,17 @@ def _memo_loader(base: type) -> type:
         from yaml.nodes import ScalarNode
 
         resolve = base.resolve  # type: ignore[attr-defined]
+        #: plain scalar text -> its implicit tag, for every document of the run (emptied when it grows large)
+        tags: dict[str, str] = {}
 
         class _Loader(base):
-            def __init__(self, stream: str) -> None:
-                super().__init__(stream)
-                self._tags: dict[str, str] = {}
-
             def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
                 if kind is ScalarNode and implicit[0]:
-                    tag = self._tags.get(value)
+                    tag = tags.get(value)
                     if tag is None:
-                        tag = self._tags[value] = resolve(self, kind, value, implicit)
+                        if len(tags) > 100_000:
+                            tags.clear()
+                        tag = tags[value] = resolve(self, kind, value, implicit)
                     return tag
                 return resolve(self, kind, value, implicit)
 

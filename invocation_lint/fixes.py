@@ -676,3 +676,128 @@ def string_list(file: str, *items: str) -> str:
     if file.endswith(".tf") or text.lstrip().startswith("{"):
         return "[" + ", ".join(f'"{i}"' for i in items) + "]"
     return "[" + ", ".join(items) + "]"
+
+
+# ------------------------------------------------------------------------------------------ removing a resource
+
+
+def in_globals(span: Span | None) -> bool:
+    """Whether ``span`` lies in the ``Globals`` section of a SAM template (a setting every function shares)."""
+    if span is None:
+        return False
+    text = read_text(span.file)
+    if text is None:
+        return False
+    at, _ = region(text, Span(span.file, span.line, span.column))
+    if text.lstrip().startswith("{"):
+        root = text.index("{")
+        end = _json_object_end(text, root)
+        for key, _, value_at in _json_members(text, root, end):
+            if key == "Globals" and value_at <= at <= _flow_value_end(text, value_at):
+                return True
+        return False
+    top = None
+    for m in re.finditer(r"^([^\s#-][^:\r\n]*):", text[:at], re.M):
+        top = m.group(1).strip("'\" ")
+    return top == "Globals"
+
+
+def _mentioned(text: str, word: str, outside: tuple[int, int]) -> bool:
+    """Whether ``word`` appears in ``text`` as a whole name (letters, digits, ``_``, ``.`` around it) other
+    than within ``outside``."""
+    for m in re.finditer(r"(?<![\w.])" + re.escape(word) + r"(?![\w])", text):
+        if not outside[0] <= m.start() < outside[1]:
+            return True
+    return False
+
+
+def remove_resource(span: Span | None, resource: str, description: str, safety: str = "unsafe",
+                    others: Iterable[str] = ()) -> Fix:
+    """Remove the resource ``resource`` declared at ``span`` (its key in a template, its block in a ``.tf``
+    file) with all its lines and the blank line that parted it from the next one. No fix when anything else
+    in the file (or in ``others``, the module's other files) names it: the reference would break."""
+    if span is None:
+        return no_fix("the resource is not written in a file", safety)
+    text = read_text(span.file)
+    if text is None:
+        return no_fix("the file cannot be read back", safety)
+    if span.file.endswith(".tf"):
+        edit = _remove_hcl_block(text, span, resource)
+        name = resource
+    elif text.lstrip().startswith("{"):
+        edit = _remove_json_member(text, span, resource)
+        name = resource
+    else:
+        edit = _remove_yaml_resource(text, span, resource)
+        name = resource
+    if isinstance(edit, str):
+        return no_fix(edit, safety)
+    if _mentioned(text, name, (edit.start, edit.end)) or any(
+            _mentioned(read_text(f) or "", name, (0, 0)) for f in others if f != span.file):
+        return no_fix(f"{name} is referenced elsewhere (a reference or DependsOn would break); remove it by hand",
+                      safety)
+    return Fix(description=description, safety=safety, edits=[edit])
+
+
+def _whole_lines(text: str, file: str, start: int, end: int) -> Edit:
+    """Remove the lines ``text[start:end]`` (``start`` at a line start, ``end`` after a newline) and one blank
+    line next to them: the one after, or the one before when they end the file or their section."""
+    after_end = _line_end(text, end) if end < len(text) else end
+    if end < len(text) and not text[end:after_end].strip():
+        nxt = text[after_end:_line_end(text, after_end)] if after_end < len(text) else ""
+        if nxt.strip() or after_end >= len(text):
+            return Edit(file, start, after_end, "")
+    if start > 0:
+        prev_start = _line_start(text, start - 1)
+        following = text[end:_line_end(text, end)] if end < len(text) else ""
+        if not text[prev_start:start].strip() and (end >= len(text) or
+                                                   len(_indent(following)) < len(_indent(text[start:end]))):
+            return Edit(file, prev_start, end, "")
+    return Edit(file, start, end, "")
+
+
+def _remove_yaml_resource(text: str, span: Span, resource: str) -> Edit | str:
+    at, _ = region(text, Span(span.file, span.line, span.column))
+    start = _line_start(text, at)
+    if text[start:at].strip() or not re.match(r"""["']?""" + re.escape(resource) + r"""["']?\s*:""", text[at:]):
+        return f"{resource} is not written as a key on a line of its own; remove it by hand"
+    indent = at - start
+    end = _line_end(text, at)
+    i = end
+    while i < len(text):
+        line_end = _line_end(text, i)
+        line = text[i:line_end]
+        if line.strip() and not line.lstrip().startswith("#"):
+            if len(_indent(line)) <= indent:
+                break
+            end = line_end
+        i = line_end
+    if not text[end - 1:end] == "\n":
+        return Edit(span.file, start, end, "")
+    return _whole_lines(text, span.file, start, end)
+
+
+def _remove_json_member(text: str, span: Span, resource: str) -> Edit | str:
+    key_at, _ = region(text, Span(span.file, span.line, span.column))
+    if not text.startswith(f'"{resource}"', key_at):
+        return f"{resource} is not where the template says"
+    colon = _skip_space(text, key_at + len(resource) + 2, False)
+    if text[colon:colon + 1] != ":":
+        return f"{resource} is not a member here"
+    value_at = _skip_space(text, colon + 1, False)
+    return _member_edit(text, span.file, key_at, _flow_value_end(text, value_at))
+
+
+def _remove_hcl_block(text: str, span: Span, resource: str) -> Edit | str:
+    at, _ = region(text, Span(span.file, span.line))
+    kind, _, name = resource.partition(".")
+    m = re.compile(r'resource\s+"' + re.escape(kind) + r'"\s+"' + re.escape(name) + r'"\s*\{').match(text, at)
+    if m is None:
+        return f"{resource} is not a plain resource block here"
+    close = _hcl_end(text, m.end() - 1)
+    if close < 0:
+        return f"{resource} does not end"
+    end = _line_end(text, close - 1)
+    if text[close:end].strip() and not text[close:end].strip().startswith(("#", "//")):
+        return f"{resource} shares its last line with something else; remove it by hand"
+    return _whole_lines(text, span.file, at, end)

@@ -253,6 +253,9 @@ class Function(Node):
     timeout: Val[int] = field(default_factory=lambda: default(defaults.FUNCTION_TIMEOUT))
     reserved_concurrency: Val[int] | None = None  # None: not set
     dlq: Target | None = None
+    #: where the function's dead-letter setting is written (the value of ``DeadLetterConfig``, SAM
+    #: ``DeadLetterQueue``; the Terraform ``dead_letter_config`` block), for a fix to remove it whole
+    dlq_config: Span | None = None
     async_configs: list[AsyncConfig] = field(default_factory=list)
     role: Target | None = None
     code: CodeLocation | None = None

@@ -23,6 +23,8 @@ from ._common import (
     plural,
     queue_of,
     related,
+    remove_dlq_fix,
+    remove_invoke_config_fix,
     setting,
     span_of,
     sqs_triggers,
@@ -384,7 +386,14 @@ def function_dlq_on_sqs_function(model: Model, ctx: Context) -> Iterable[Finding
     ```
 
     ## Fix
-    None: the finding says what to change; the change is made by hand.
+    Unsafe: `invlint check --unsafe-fixes` removes the function's `DeadLetterConfig` (SAM `DeadLetterQueue`,
+    Terraform `dead_letter_config`), or the event invoke configuration with the on-failure destination (the
+    `AWS::Lambda::EventInvokeConfig` resource, the SAM `EventInvokeConfig` property, the
+    `aws_lambda_function_event_invoke_config` block). It deletes configuration: check that nothing outside the
+    template invokes the function asynchronously. No fix is offered for a setting in `Globals` (every function
+    shares it), for a resource that something else references (`Ref`, `DependsOn`, a Terraform reference), for
+    one instance of a block with `count` or `for_each`, in a template synthesized by CDK, or inside a
+    Terraform module.
 
     ## References
     - https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html
@@ -403,15 +412,15 @@ def function_dlq_on_sqs_function(model: Model, ctx: Context) -> Iterable[Finding
             f"A failing message goes back to {qname} instead and is {end}. The dead-letter queue belongs on "
             f"the queue's {_redrive_word(model)}."
         )
-        items: list[tuple[str, str, Span | None, str]] = []  # (what, resource, span, target label)
+        items: list[tuple[str, str, Span | None, str, Fix]] = []  # (what, resource, span, target label, fix)
         if fn.dlq is not None and fn.dlq.known:
             items.append(("function dead-letter queue", fn.origin, span_of(fn.dlq, fn.span),
-                          fn.dlq.label()))
+                          fn.dlq.label(), remove_dlq_fix(model, fn)))
         for cfg in fn.async_configs:
             if cfg.on_failure is not None and cfg.on_failure.known:
                 items.append(("on-failure destination", cfg.resource, span_of(cfg.on_failure, cfg.span),
-                              cfg.on_failure.label()))
-        for what, resource, span, label in items:
+                              cfg.on_failure.label(), remove_invoke_config_fix(model, fn, cfg)))
+        for what, resource, span, label, autofix in items:
             yield Finding(
                 code="SQS002",
                 message=(
@@ -431,6 +440,7 @@ def function_dlq_on_sqs_function(model: Model, ctx: Context) -> Iterable[Finding
                     end,
                 ],
                 fix=f"Remove the {what} from {fn.id}; set a {_redrive_word(model)} on {qname} instead.",
+                autofix=autofix,
             )
 
 

@@ -51,7 +51,15 @@ def snapshot(root: Path) -> dict[str, bytes]:
     return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
-def parses(path: Path) -> None:
+def terraform_fmt(path: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "TF_CLI_CONFIG_FILE": os.devnull}
+    return subprocess.run(["terraform", "fmt", "-check", "-diff", str(path)], capture_output=True, text=True,
+                          env=env, timeout=60)
+
+
+def parses(path: Path, formatted: bool = True) -> None:
+    """The file still parses; a ``.tf`` file that ``terraform fmt`` accepted before the fix still is accepted
+    (one it did not is still read without a syntax error)."""
     text = path.read_text(encoding="utf-8")
     if path.suffix == ".json":
         json.loads(text)
@@ -63,10 +71,8 @@ def parses(path: Path) -> None:
         Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
         yaml.load(text, Loader=Loader)  # noqa: S506 - a SafeLoader subclass that ignores short-form tags
     elif path.suffix == ".tf" and shutil.which("terraform"):
-        env = {**os.environ, "TF_CLI_CONFIG_FILE": os.devnull}
-        proc = subprocess.run(["terraform", "fmt", "-check", "-diff", str(path)], capture_output=True,
-                              text=True, env=env, timeout=60)
-        assert proc.returncode == 0, proc.stdout + proc.stderr
+        proc = terraform_fmt(path)
+        assert proc.returncode == 0 if formatted else proc.returncode != 2, proc.stdout + proc.stderr
 
 
 def sam_rejects(path: Path) -> str | None:
@@ -159,6 +165,28 @@ CASES = [
      {("aws_lambda_event_source_mapping.orders", "aws_lambda_function.worker"),
       ("aws_lambda_event_source_mapping.audit", "aws_lambda_function.worker")},
      ['  function_response_types = ["ReportBatchItemFailures"]\n', "  batch_size = 5\n"]),
+    # SQS002 / ASYNC002 (unsafe): the function DLQ setting, or the event invoke config, removed with its lines
+    ("sqs/cfn/sqs002_fire.yaml", "sqs002_fire.yaml", "SQS002",
+     {("ProcessOrders", "ProcessOrders"), ("AuditOrdersInvokeConfig", "AuditOrders")}, None),
+    ("sqs/sam/sqs002_fire.yaml", "sqs002_fire.yaml", "SQS002",
+     {("ProcessOrders", "ProcessOrders"), ("AuditOrders", "AuditOrders")}, None),
+    ("terraform/sqs/sqs002_fire", "main.tf", "SQS002",
+     {("aws_lambda_function.process_orders", "aws_lambda_function.process_orders"),
+      ("aws_lambda_function_event_invoke_config.audit_orders_invoke_config", "aws_lambda_function.audit_orders")},
+     None),
+    ("async/cfn/async_fire.yaml", "async_fire.yaml", "ASYNC002", {("ClicksInvokeConfig", "Clicks")}, None),
+    ("async/sam/async002_fire.yaml", "async002_fire.yaml", "ASYNC002",
+     {("GetItems", "GetItems"), ("CountClicks", "CountClicks")}, None),
+    ("terraform/async/async_fire", "main.tf", "ASYNC002",
+     {("aws_lambda_function_event_invoke_config.clicks_invoke_config", "aws_lambda_function.clicks")}, None),
+    ("terraform/async/sam_async002_fire", "main.tf", "ASYNC002",
+     {("aws_lambda_function.get_items", "aws_lambda_function.get_items"),
+      ("aws_lambda_function_event_invoke_config.count_clicks__event_invoke_config",
+       "aws_lambda_function.count_clicks")}, None),
+    ("invokers/cfn/callers.yaml", "callers.yaml", "ASYNC002",
+     {(f, f) for f in ("Invoke", "Callback", "Plain", "Substituted", "SignUp", "Sender", "Edge", "Rotate")}, None),
+    ("fix/async_json.json", "async_json.json", "ASYNC002", {("Lookup", "Lookup"), ("LookupRetries", "Lookup")},
+     ['        "Role": "arn:aws:iam::123456789012:role/lookup",\n', "    }\n"]),
 ]
 
 
@@ -177,20 +205,33 @@ def test_fix_removes_the_finding_and_nothing_else(
         target, path = f"t/{src.name}", tmp_path / "t" / src.name
     before_text = path.read_text(encoding="utf-8")
     rejected = sam_rejects(path)
+    formatted = path.suffix != ".tf" or not shutil.which("terraform") or terraform_fmt(path).returncode == 0
     before = identities(tmp_path, target)
     assert {(c, r, f) for c, r, f in before if c == code} >= {(code, r, f) for r, f in fixed}
 
-    rc, out, _ = invoke(tmp_path, "check", "--diff", "--select", code, "--root", str(tmp_path), target)
+    from invocation_lint.registry import find_rule
+
+    rule = find_rule(code)
+    assert rule is not None
+    flag = "--unsafe-fixes" if rule.fix == "unsafe" else "--fix"
+    if flag != "--fix":  # an unsafe fix is never made by --fix nor shown by its --diff
+        state = snapshot(tmp_path)
+        assert invoke(tmp_path, "check", "--diff", "--select", code, "--root", str(tmp_path), target)[1] == ""
+        _, _, err = invoke(tmp_path, "check", "--fix", "--select", code, "--root", str(tmp_path), target)
+        assert "more with --unsafe-fixes" in err
+        assert snapshot(tmp_path) == state
+    rc, out, _ = invoke(tmp_path, "check", "--diff", *[flag] * (flag != "--fix"), "--select", code,
+                        "--root", str(tmp_path), target)
     assert rc == 1
     assert out.startswith("--- a/t/")
     assert path.read_text(encoding="utf-8") == before_text  # --diff writes nothing
 
-    rc, _, err = invoke(tmp_path, "check", "--fix", "--select", code, "--root", str(tmp_path), target)
+    rc, _, err = invoke(tmp_path, "check", flag, "--select", code, "--root", str(tmp_path), target)
     assert f"invlint: fixed {len(fixed)} finding" in err
     after = identities(tmp_path, target)
     assert not {(code, r, f) for r, f in fixed} & after
     assert after <= before  # no new finding
-    parses(path)
+    parses(path, formatted)
     if rejected is None:
         assert sam_rejects(path) is None
     after_text = path.read_text(encoding="utf-8")
@@ -202,10 +243,11 @@ def test_fix_removes_the_finding_and_nothing_else(
             assert line in after_text.splitlines(keepends=True)
 
     state = snapshot(tmp_path)
-    rc, out, err = invoke(tmp_path, "check", "--fix", "--select", code, "--root", str(tmp_path), target)
+    rc, out, err = invoke(tmp_path, "check", flag, "--select", code, "--root", str(tmp_path), target)
     assert "invlint: fixed 0 findings" in err
     assert snapshot(tmp_path) == state
-    rc, out, _ = invoke(tmp_path, "check", "--diff", "--select", code, "--root", str(tmp_path), target)
+    rc, out, _ = invoke(tmp_path, "check", "--diff", *[flag] * (flag != "--fix"), "--select", code,
+                        "--root", str(tmp_path), target)
     assert (rc, out) == (0, "")
 
 
@@ -375,3 +417,58 @@ def test_rule_docs_rules_table_and_fixes_agree(tmp_path: Path) -> None:
                 wrong.append((code, kind, [x and (x.safety, x.reason) for x in fixes]))
     assert wrong == []
     assert {c[2] for c in CASES} == {c for c, r in rules.items() if r.fix != "none"}
+
+
+def test_no_unsafe_fix_for_globals_or_a_referenced_invoke_config(tmp_path: Path) -> None:
+    """A DLQ in Globals is every function's, an EventInvokeConfig named by DependsOn would break it: no fix,
+    and -v says why."""
+    shutil.copy(FIXTURES / "fix/async_kept.yaml", tmp_path / "t.yaml")
+    state = snapshot(tmp_path)
+    rc, _, err = invoke(tmp_path, "check", "--unsafe-fixes", "-v", "--select", "ASYNC002", "--root", str(tmp_path),
+                        "t.yaml")
+    assert snapshot(tmp_path) == state
+    assert ("t.yaml:8:18: ASYNC002: no automatic fix: the dead-letter queue is set in Globals for every function; "
+            "remove it there by hand") in err
+    assert ("t.yaml:23:3: ASYNC002: no automatic fix: GetItemsRetries is referenced elsewhere (a reference or "
+            "DependsOn would break); remove it by hand") in err
+    assert "invlint: fixed 0 findings, 2 remaining" in err
+
+
+TF_INVOKE_CONFIG = '''resource "aws_lambda_function" "get" {
+  function_name = "get"
+  role          = "arn:aws:iam::123456789012:role/get"
+  runtime       = "python3.12"
+  handler       = "app.handler"
+  filename      = "app.zip"
+}
+
+resource "aws_lambda_function_url" "get" {
+  function_name      = aws_lambda_function.get.function_name
+  authorization_type = "AWS_IAM"
+}
+
+resource "aws_lambda_function_event_invoke_config" "get" {
+  function_name          = aws_lambda_function.get.function_name
+  maximum_retry_attempts = 0
+}
+'''
+
+
+def test_terraform_invoke_config_removed_at_the_end_of_the_file_or_kept_when_referenced(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(TF_INVOKE_CONFIG, encoding="utf-8")
+    _, _, err = invoke(tmp_path, "check", "--unsafe-fixes", "--select", "ASYNC002", "--root", str(tmp_path), ".")
+    assert "invlint: fixed 1 finding, 0 remaining" in err
+    after = (tmp_path / "main.tf").read_text(encoding="utf-8")
+    assert after == TF_INVOKE_CONFIG.split("\n\nresource \"aws_lambda_function_event_invoke_config\"")[0] + "\n"
+    parses(tmp_path / "main.tf")
+
+    (tmp_path / "main.tf").write_text(TF_INVOKE_CONFIG, encoding="utf-8")
+    (tmp_path / "outputs.tf").write_text(
+        'output "retries" {\n  value = aws_lambda_function_event_invoke_config.get.maximum_retry_attempts\n}\n',
+        encoding="utf-8")
+    state = snapshot(tmp_path)
+    _, _, err = invoke(tmp_path, "check", "--unsafe-fixes", "-v", "--select", "ASYNC002", "--root", str(tmp_path),
+                       ".")
+    assert snapshot(tmp_path) == state
+    assert ("main.tf:14:1: ASYNC002: no automatic fix: aws_lambda_function_event_invoke_config.get is referenced "
+            "elsewhere") in err

@@ -27,7 +27,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ...source import InputError, LDict, LList
+from ...source import LDict, LList
 from .resource import Res
 
 STACK = "AWS::CloudFormation::Stack"
@@ -136,8 +136,10 @@ def _merge(doc: Mapping[str, Any], resources: list[Res], file: str, template_dir
         stack.files.update(dict.fromkeys(child.files, parent_res.id))
     if outputs:  # the parent's references to its nested stacks' outputs
         through = _Rewrite("", {}, None, outputs)
-        stack.resources = [r if r.type in (STACK, APPLICATION) else Res(r.id, r.type, through(r.props), r.span, r.origin, r.metadata,
-                                                           r.condition, r.extra) for r in stack.resources]
+        stack.resources = [
+            r if r.type in (STACK, APPLICATION)
+            else Res(r.id, r.type, through(r.props), r.span, r.origin, r.metadata, r.condition, r.extra)
+            for r in stack.resources]
         stack.outputs = {k: through(v) for k, v in stack.outputs.items()}  # for the stack above this one
     return stack
 
@@ -158,9 +160,7 @@ def _load(path: str, display: str, base_dir: str, readers: Readers, depth: int, 
         if not isinstance(doc, dict):
             return None
         resources = readers.resources(doc, display, os.path.dirname(path))
-    except (InputError, RecursionError, ValueError):
-        return None
-    except Exception:  # noqa: BLE001 - the nested template is then checked alone, and the error reported there
+    except Exception:  # noqa: BLE001 - the nested template is then checked alone, and its error reported there
         return None
     return _merge(doc, resources, display, os.path.dirname(path), base_dir, readers, depth + 1, chain, budget)
 

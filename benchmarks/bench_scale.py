@@ -124,7 +124,7 @@ def cli(paths: list[Path], *options: str) -> float:
     import subprocess
 
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "invocation_lint.cli", "check", "--format", "json", *options,
+    subprocess.run([sys.executable, "-m", "invocation_lint.entry", "check", "--format", "json", *options,
                     *map(str, paths)], capture_output=True, check=False)
     return time.perf_counter() - start
 

@@ -22,6 +22,13 @@ __all__ = ["CatchFact", "HandlerFacts", "ItemIdFact", "ReturnFact", "analyse_mod
 
 def analyse_model(model: Model) -> None:
     """Fill ``model.handler_facts`` for every function whose handler code can be located."""
+    from .locate import reading_once
+
+    with reading_once():  # functions sharing a file read it once
+        _analyse_all(model)
+
+
+def _analyse_all(model: Model) -> None:
     cache: dict[tuple[str, str, str, int], HandlerFacts] = {}
     noted: set[str] = set()
     for fid, fn in model.functions.items():

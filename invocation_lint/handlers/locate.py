@@ -10,9 +10,10 @@ the module ``index``), the result is a ``Missing`` that HANDLER009 reports.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -90,12 +91,54 @@ def _inside(path: str, base: str) -> bool:
     return inside(path, base)
 
 
-def _read_file(path: str, base: str) -> str | None:
-    """The text of ``path`` if it is a regular file inside ``base`` and small enough; else None."""
+#: within ``reading_once``: each source file's bytes (or why it cannot be read), by (path, project directory)
+_READ: dict[tuple[str, str], bytes | InputError] | None = None
+#: within ``reading_once``: each source text parsed, by the language's own key
+_PARSED: dict[tuple[Any, ...], Any] | None = None
+
+
+@contextlib.contextmanager
+def reading_once() -> Iterator[None]:
+    """Within the block, a source file several functions name (or import) is read, and parsed, once."""
+    global _READ, _PARSED
+    if _READ is not None:
+        yield
+        return
+    _READ, _PARSED = {}, {}
+    try:
+        yield
+    finally:
+        _READ = _PARSED = None
+
+
+def parsed() -> dict[tuple[Any, ...], Any] | None:
+    """Where a parser keeps what it parsed within ``reading_once`` (None outside: parse again)."""
+    return _PARSED
+
+
+def _read(path: str, base: str) -> bytes:
+    """``files.read_limited`` of a source file (``InputError`` when it must not or cannot be read)."""
     from ..files import read_limited
 
+    cache = _READ
+    if cache is None:
+        return read_limited(path, path, MAX_SOURCE_BYTES, base)
+    got = cache.get((path, base))
+    if got is None:
+        try:
+            got = read_limited(path, path, MAX_SOURCE_BYTES, base)
+        except InputError as exc:
+            got = exc
+        cache[(path, base)] = got
+    if isinstance(got, InputError):
+        raise got
+    return got
+
+
+def _read_file(path: str, base: str) -> str | None:
+    """The text of ``path`` if it is a regular file inside ``base`` and small enough; else None."""
     try:
-        data = read_limited(path, path, MAX_SOURCE_BYTES, base)
+        data = _read(path, base)
     except InputError:
         return None
     return _text(data)
@@ -312,13 +355,11 @@ def _has_any(root: str, suffixes: tuple[str, ...], limit: int = 2000) -> bool:
 
 
 def _try(root: str, base: str, rel: str, language: Language, name: str) -> Source | NoSource | None:
-    from ..files import read_limited
-
     path = os.path.normpath(os.path.join(root, rel))
     if not os.path.lexists(path):
         return None
     try:  # refused (a symlink out of the project, a FIFO), too large or unreadable
-        data = read_limited(path, path, MAX_SOURCE_BYTES, base)
+        data = _read(path, base)
     except InputError as exc:
         why = exc.message
         if why.endswith("…"):  # shortened for an error line; a note gives it whole

@@ -47,3 +47,80 @@ def test_each_template_reads_its_handlers_again(tmp_path, monkeypatch):
         (model,) = load_path(str(tmp_path / "template.yaml"))
         analyse_model(model)
     assert seen.count(str(tmp_path / "src" / "app.py")) == 2
+
+
+TEMPLATE = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Jobs:
+    Type: AWS::SQS::Queue
+  First:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      CodeUri: src/
+      Handler: app.first
+      Events:
+        Q:
+          Type: SQS
+          Properties:
+            Queue: !GetAtt Jobs.Arn
+  Second:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      CodeUri: src/
+      Handler: app.second
+      Events:
+        Q:
+          Type: SQS
+          Properties:
+            Queue: !GetAtt Jobs.Arn
+"""
+
+APP = """\
+from lib import save
+
+
+def first(event, context):
+    for record in event["Records"]:
+        save(record)
+
+
+def second(event, context):
+    try:
+        for record in event["Records"]:
+            save(record)
+    except Exception:
+        pass
+    return {"batchItemFailures": []}
+"""
+
+
+def test_two_handlers_of_one_file_and_their_shared_helper_are_parsed_once(tmp_path, monkeypatch):
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "app.py").write_text(APP)
+    (tmp_path / "src" / "lib.py").write_text("def save(record):\n    raise ValueError(record)\n")
+    (tmp_path / "template.yaml").write_text(TEMPLATE)
+    (alone,) = load_path(str(tmp_path / "template.yaml"))
+    from invocation_lint.handlers import analyse_function
+
+    separately = {fid: analyse_function(fid, fn, alone.base_dir) for fid, fn in alone.functions.items()}
+    from invocation_lint.handlers import python
+
+    parses: list[str] = []
+    real_parse = python._parse_now
+
+    def counting(text, display, *args):
+        parses.append(display)
+        return real_parse(text, display, *args)
+
+    monkeypatch.setattr(python, "_parse_now", counting)
+    (model,) = load_path(str(tmp_path / "template.yaml"))
+    analyse_model(model)
+    assert sorted(parses) == sorted([str(tmp_path / "src" / "app.py"), str(tmp_path / "src" / "lib.py")])
+    assert model.handler_facts == separately
+    first, second = model.handler_facts["First"], model.handler_facts["Second"]
+    assert first.analysed and second.analysed
+    assert first.falls_through is not None and second.falls_through is None

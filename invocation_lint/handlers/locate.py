@@ -93,20 +93,27 @@ def _inside(path: str, base: str) -> bool:
 
 #: within ``reading_once``: each source file's bytes (or why it cannot be read), by (path, project directory)
 _READ: dict[tuple[str, str], bytes | InputError] | None = None
+#: within ``reading_once``: each source text parsed, by the language's own key
+_PARSED: dict[tuple[Any, ...], Any] | None = None
 
 
 @contextlib.contextmanager
 def reading_once() -> Iterator[None]:
-    """Within the block, a source file several functions name (or import) is read once."""
-    global _READ
+    """Within the block, a source file several functions name (or import) is read, and parsed, once."""
+    global _READ, _PARSED
     if _READ is not None:
         yield
         return
-    _READ = {}
+    _READ, _PARSED = {}, {}
     try:
         yield
     finally:
-        _READ = None
+        _READ = _PARSED = None
+
+
+def parsed() -> dict[tuple[Any, ...], Any] | None:
+    """Where a parser keeps what it parsed within ``reading_once`` (None outside: parse again)."""
+    return _PARSED
 
 
 def _read(path: str, base: str) -> bytes:

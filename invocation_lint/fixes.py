@@ -165,6 +165,47 @@ def set_number(span: Span | None, names: Iterable[str], current: int, new: int, 
     return Fix(description=description, safety=safety, edits=[Edit(span.file, a, b, str(new))])
 
 
+#: a number or boolean literal at the start of a value's span, quoted or not
+_SCALAR = re.compile(r"""\s*(["']?)(-?[0-9]+|true|false|True|False)\1(?=\s*(?:$|[,}\]\r\n]|\s\#))""")
+
+
+def set_literal(span: Span | None, names: Iterable[str], current: Iterable[str], new: str, description: str,
+                safety: str = "safe") -> Fix:
+    """Replace the literal written at ``span`` (or by one of ``names`` in it, as in ``set_number``) with
+    ``new``, when it is one of ``current`` (compared in lower case: ``-1``, ``false``)."""
+    if span is None:
+        return no_fix("the value is not written in the file", safety)
+    text = read_text(span.file)
+    if text is None:
+        return no_fix("the file cannot be read back", safety)
+    start, end = region(text, span)
+    found: list[tuple[int, int]] = []
+    m = _SCALAR.match(text, start, end)
+    if m is not None:
+        found.append((m.start(2), m.end(2)))
+    else:
+        chunk = text[start:end]
+        for name in names:
+            pattern = re.compile(r"(?<![\w.])" + re.escape(name) + r"""\s*[:=]\s*(["']?)(-?[\w]+)\1(?=\s|$|,|\})""")
+            found += [(start + hit.start(2), start + hit.end(2)) for hit in pattern.finditer(chunk)]
+    allowed = {c.lower() for c in current}
+    if len(found) != 1 or text[found[0][0]:found[0][1]].lower() not in allowed:
+        return no_fix("the value is not a literal here (it comes from a parameter, a variable or an "
+                      "expression); change it where it is set", safety)
+    a, b = found[0]
+    return Fix(description=description, safety=safety, edits=[Edit(span.file, a, b, new)])
+
+
+def combine(fixes: Iterable[Fix], description: str, safety: str) -> Fix:
+    """One fix making the edits of all ``fixes``; none when any of them has none (its reason is given)."""
+    edits: list[Edit] = []
+    for fix in fixes:
+        if not fix.applicable:
+            return no_fix(fix.reason, safety)
+        edits += fix.edits
+    return Fix(description=description, safety=safety, edits=edits)
+
+
 # ------------------------------------------------------------------------------------------------ applying
 
 
@@ -242,17 +283,22 @@ def add_setting(span: Span | None, name: str, value: str, description: str, safe
     its block in a ``.tf`` file), in the file's own style: a line with the indentation of its neighbours in
     a block mapping, JSON or HCL; a member in a flow mapping. ``value`` is written as given (a number).
     """
+    return add_settings(span, [(name, value)], description, safety)
+
+
+def add_settings(span: Span | None, pairs: list[tuple[str, str]], description: str, safety: str = "safe") -> Fix:
+    """``add_setting`` for several settings at once, in the order given (one edit)."""
     if span is None:
         return no_fix("the resource is not written in a file", safety)
     text = read_text(span.file)
     if text is None:
         return no_fix("the file cannot be read back", safety)
     if span.file.endswith(".tf"):
-        edit = _add_hcl(text, span, name, value)
+        edit = _add_hcl(text, span, pairs)
     elif text.lstrip().startswith(("{", "[")):
-        edit = _add_json(text, span, name, value)
+        edit = _add_json(text, span, pairs)
     else:
-        edit = _add_yaml(text, span, name, value)
+        edit = _add_yaml(text, span, pairs)
     if isinstance(edit, str):
         return no_fix(edit, safety)
     return Fix(description=description, safety=safety, edits=[edit])
@@ -266,16 +312,17 @@ def _indent(line: str) -> str:
     return line[: len(line) - len(line.lstrip(" \t"))]
 
 
-def _add_hcl(text: str, span: Span, name: str, value: str) -> Edit | str:
-    """A new argument before the block's closing brace, after a blank line (``terraform fmt`` aligns the
+def _add_hcl(text: str, span: Span, pairs: list[tuple[str, str]]) -> Edit | str:
+    """New arguments before the block's closing brace, after a blank line (``terraform fmt`` aligns the
     ``=`` of adjacent arguments only; the blank line keeps the other arguments' alignment valid)."""
     start, end = region(text, span)
     block = text[start:end]
     header = block.split("\n", 1)[0]
     if not re.match(r'\s*resource\s+"[\w-]+"\s+"[\w-]+"\s*\{\s*$', header):
         return "the resource is not a plain resource block here"
-    if re.search(r"^\s*" + re.escape(name) + r"\s*[={]", block, re.M):
-        return f"{name} is set by an expression here; change it where it is set"
+    for name, _ in pairs:
+        if re.search(r"^\s*" + re.escape(name) + r"\s*[={]", block, re.M):
+            return f"{name} is set by an expression here; change it where it is set"
     lines = block.splitlines(keepends=True)
     last = len(lines) - 1
     while last > 0 and not lines[last].strip():
@@ -287,10 +334,14 @@ def _add_hcl(text: str, span: Span, name: str, value: str) -> Edit | str:
     indent = _indent(body[0]) if body else _indent(header) + "  "
     nl = _newline(text)
     blank = nl if body and lines[last - 1].strip() else ""
-    return Edit(span.file, at, at, f"{blank}{indent}{name} = {value}{nl}")
+    width = max(len(name) for name, _ in pairs)
+    new = "".join(f"{indent}{name:<{width}} = {value}{nl}" for name, value in pairs)
+    return Edit(span.file, at, at, f"{blank}{new}")
 
 
-def _add_yaml(text: str, span: Span, name: str, value: str) -> Edit | str:
+def _add_yaml(text: str, span: Span, pairs: list[tuple[str, str]]) -> Edit | str:
+    names = [name for name, _ in pairs]
+    flow_members = ", ".join(f"{name}: {value}" for name, value in pairs)
     lines = text.splitlines(keepends=True)
     if span.line < 1 or span.line > len(lines):
         return "the resource is not where the template says"
@@ -300,11 +351,12 @@ def _add_yaml(text: str, span: Span, name: str, value: str) -> Edit | str:
     if not re.match(r"""["']?[\w:.-]+["']?\s*:\s*(#.*)?$""", rest.rstrip("\r\n")):
         flow = re.match(r"""["']?[\w:.-]+["']?\s*:\s*\{.*\}\s*(#.*)?$""", rest.rstrip("\r\n"))
         props = list(re.finditer(r"[{,]\s*Properties\s*:\s*\{", rest))
-        if flow is None or len(props) != 1 or re.search(r"[{,]\s*" + re.escape(name) + r"\s*:", rest):
+        if flow is None or len(props) != 1 or any(re.search(r"[{,]\s*" + re.escape(n) + r"\s*:", rest)
+                                                    for n in names):
             return "the resource is written in flow style; add the setting by hand"
         brace = starts[span.line - 1] + span.column - 1 + props[0].end()
         close = text[brace:brace + 1] == "}"
-        return Edit(span.file, brace, brace, f"{name}: {value}" + ("" if close else ", "))
+        return Edit(span.file, brace, brace, flow_members + ("" if close else ", "))
     key_indent = span.column - 1
     body: list[int] = []  # indices of the resource's own lines
     for i in range(span.line, len(lines)):
@@ -329,22 +381,24 @@ def _add_yaml(text: str, span: Span, name: str, value: str) -> Edit | str:
         if after.startswith("{"):
             brace = starts[i] + s.index("{")
             close = after.endswith("}") and after[1:-1].strip() == ""
-            return Edit(span.file, brace + 1, brace + 1, f"{name}: {value}" + ("" if close else ", "))
+            return Edit(span.file, brace + 1, brace + 1, flow_members + ("" if close else ", "))
         if after and not after.startswith("#"):
             return "the resource's Properties are not a mapping written here"
         children = [j for j in body if j > i and len(_indent(lines[j])) > len(inner)]
         child = _indent(lines[children[0]]) if children else inner + "  "
-        if any(_indent(lines[j]) == child and re.match(r"""\s*["']?""" + re.escape(name) + r"""["']?\s*:""", lines[j])
-               for j in children):
-            return f"{name} is set by a function or a parameter here; change it where it is set"
+        for name in names:
+            if any(_indent(lines[j]) == child and re.match(r"""\s*["']?""" + re.escape(name) + r"""["']?\s*:""",
+                                                           lines[j]) for j in children):
+                return f"{name} is set by a function or a parameter here; change it where it is set"
         at = starts[i + 1] if i + 1 < len(starts) else len(text)
-        return Edit(span.file, at, at, f"{child}{name}: {value}{nl}")
+        return Edit(span.file, at, at, "".join(f"{child}{name}: {value}{nl}" for name, value in pairs))
     # no Properties: after the Type line
     for i in body:
         if _indent(lines[i]) == inner and re.match(r"\s*Type\s*:", lines[i]):
             at = starts[i + 1] if i + 1 < len(starts) else len(text)
             step = inner[key_indent:] if len(inner) > key_indent else "  "
-            return Edit(span.file, at, at, f"{inner}Properties:{nl}{inner}{step}{name}: {value}{nl}")
+            return Edit(span.file, at, at, f"{inner}Properties:{nl}" +
+                        "".join(f"{inner}{step}{name}: {value}{nl}" for name, value in pairs))
     return "the resource has no Type line to add Properties after"
 
 
@@ -408,7 +462,7 @@ def _json_members(text: str, start: int, end: int) -> list[tuple[str, int, int]]
     return out
 
 
-def _add_json(text: str, span: Span, name: str, value: str) -> Edit | str:
+def _add_json(text: str, span: Span, pairs: list[tuple[str, str]]) -> Edit | str:
     key_at, _ = region(text, Span(span.file, span.line, span.column, span.line, span.column + 1))
     if text[key_at:key_at + 1] == "{":  # the span of the object itself (a SAM event), not of its key
         obj = key_at
@@ -429,11 +483,13 @@ def _add_json(text: str, span: Span, name: str, value: str) -> Edit | str:
             return "the resource's Properties are not an object written here"
         target, target_end = props[2], _json_object_end(text, props[2])
         inner = _json_members(text, target, target_end)
-        if any(m[0] == name for m in inner):
-            return f"{name} is set by a function or a parameter here; change it where it is set"
+        for name, _ in pairs:
+            if any(m[0] == name for m in inner):
+                return f"{name} is set by a function or a parameter here; change it where it is set"
     else:
         target, target_end, inner = obj, obj_end, members
-    member = f'"{name}": {value}' if props is not None else f'"Properties": {{"{name}": {value}}}'
+    flat = ", ".join(f'"{name}": {value}' for name, value in pairs)
+    member = flat if props is not None else f'"Properties": {{{flat}}}'
     if not inner:
         return Edit(span.file, target + 1, target + 1, member)
     first = inner[0][1]
@@ -444,6 +500,8 @@ def _add_json(text: str, span: Span, name: str, value: str) -> Edit | str:
     if "\n" in between:  # one member a line: the new one last, indented as the others
         ws = between[between.rfind("\n") + 1:]
         nl = "\r\n" if between.endswith("\r\n" + ws) else "\n"
+        if props is not None:
+            member = f",{nl}{ws}".join(f'"{name}": {value}' for name, value in pairs)
         return Edit(span.file, last, last, f",{nl}{ws}{member}")
     return Edit(span.file, last, last, f", {member}")
 

@@ -430,14 +430,14 @@ class _YamlBuilder:
 
 # ------------------------------------------------------------------------------------------------------- JSON
 
-_TOKEN = re.compile(
+#: compiled where a JSON text is tokenized (``re`` keeps it): a YAML check need not pay for it at start-up
+_TOKEN_PATTERN = (
     r"""[ \t\r\n]*(?:
       (?P<s>"(?:[^"\\\x00-\x1f]|\\.)*")
     | (?P<n>-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?)
     | (?P<p>[{}\[\]:,])
     | (?P<w>true|false|null)
-    )""",
-    re.VERBOSE,
+    )"""
 )
 _WORDS = {"true": True, "false": False, "null": None}
 
@@ -652,7 +652,7 @@ class _JsonParser:
     def parse(self) -> Any:
         """An explicit stack of frames ``[container, state, key, key_span, line, col]``; no recursion."""
         text, file = self.text, self.file
-        match = _TOKEN.match
+        match = re.compile(_TOKEN_PATTERN, re.VERBOSE).match
         pos_of = self.pos
         n = len(text)
         i = 0

@@ -318,6 +318,15 @@ def _add_hcl(text: str, span: Span, pairs: list[tuple[str, str]]) -> Edit | str:
     start, end = region(text, span)
     block = text[start:end]
     header = block.split("\n", 1)[0]
+    empty = re.match(r'(\s*resource\s+"[\w-]+"\s+"[\w-]+"\s*)\{\s*\}[ \t]*\r?$', header)
+    if empty is not None:  # ``resource "t" "n" {}``: the braces opened onto lines of their own
+        nl = _newline(text)
+        indent = _indent(header) + "  "
+        width = max(len(name) for name, _ in pairs)
+        new = "".join(f"{indent}{name:<{width}} = {value.replace(chr(10), nl + indent)}{nl}" for name, value in pairs)
+        brace = start + empty.end(1)
+        close = text.index("}", brace) + 1
+        return Edit(span.file, brace, close, "{" + nl + new + _indent(header) + "}")
     if not re.match(r'\s*resource\s+"[\w-]+"\s+"[\w-]+"\s*\{\s*$', header):
         return "the resource is not a plain resource block here"
     for name, _ in pairs:
@@ -335,7 +344,7 @@ def _add_hcl(text: str, span: Span, pairs: list[tuple[str, str]]) -> Edit | str:
     nl = _newline(text)
     blank = nl if body and lines[last - 1].strip() else ""
     width = max(len(name) for name, _ in pairs)
-    new = "".join(f"{indent}{name:<{width}} = {value}{nl}" for name, value in pairs)
+    new = "".join(f"{indent}{name:<{width}} = {value.replace(chr(10), nl + indent)}{nl}" for name, value in pairs)
     return Edit(span.file, at, at, f"{blank}{new}")
 
 
@@ -859,3 +868,140 @@ def _remove_hcl_block(text: str, span: Span, resource: str) -> Edit | str:
     if text[close:end].strip() and not text[close:end].strip().startswith(("#", "//")):
         return f"{resource} shares its last line with something else; remove it by hand"
     return _whole_lines(text, span.file, at, end)
+
+
+# --------------------------------------------------------------------------------------- adding a dead-letter queue
+
+#: how long the added dead-letter queue keeps messages: SQS's longest retention, 14 days
+DLQ_RETENTION = 1209600
+
+
+def add_dead_letter_queue(span: Span | None, queue: str, max_receive: int, description: str,
+                          safety: str = "unsafe") -> Fix:
+    """A new standard queue declared right after ``queue`` (declared at ``span``), keeping messages 14 days,
+    and a redrive policy on ``queue`` that moves a message to it after ``max_receive``
+    receives; written in the file's own style (block or flow YAML, JSON, HCL)."""
+    if span is None:
+        return no_fix("the queue is not written in a file", safety)
+    text = read_text(span.file)
+    if text is None:
+        return no_fix("the file cannot be read back", safety)
+    nl = _newline(text)
+    if "." in queue and not span.file.endswith(".tf"):
+        return no_fix(f"{queue} is read from JSON (a plan or a .tf.json file); add the dead-letter queue in "
+                      "the Terraform code", safety)
+    if span.file.endswith(".tf"):
+        kind, _, name = queue.partition(".")
+        new = _free_name(text, f"{name}_dlq", lambda n: f'"{kind}" "{n}"')
+        ref = f"{kind}.{new}.arn"
+        redrive = add_settings(span, [("redrive_policy", "jsonencode({\n  deadLetterTargetArn = " + ref +
+                                       f"\n  maxReceiveCount     = {max_receive}\n}})")], "", safety)
+        at, _ = region(text, Span(span.file, span.line))
+        m = re.compile(r'resource\s+"aws_sqs_queue"\s+"' + re.escape(name) + r'"\s*\{').match(text, at)
+        if m is None:
+            return no_fix(f"{queue} is not a plain resource block here", safety)
+        close = _hcl_end(text, m.end() - 1)
+        if close < 0:
+            return no_fix(f"{queue} does not end", safety)
+        end = _line_end(text, close - 1)
+        block = (f'{nl}resource "{kind}" "{new}" {{{nl}'
+                 f"  message_retention_seconds = {DLQ_RETENTION}{nl}}}{nl}")
+        if text[end - 1:end] != "\n":  # the queue's block ends the file without a newline
+            block = nl + block.rstrip("\r\n")
+        resource = Edit(span.file, end, end, block)
+    elif text.lstrip().startswith("{"):
+        new = _free_name(text, f"{queue}DLQ", lambda n: f'"{n}"')
+        redrive = add_settings(span, [("RedrivePolicy", '{"deadLetterTargetArn": {"Fn::GetAtt": ["' + new +
+                                       f'", "Arn"]}}, "maxReceiveCount": {max_receive}}}')], "", safety)
+        made = _json_resource_after(text, span, queue, new)
+        if isinstance(made, str):
+            return no_fix(made, safety)
+        resource = made
+    else:
+        new = _free_name(text, f"{queue}DLQ", lambda n: n)
+        redrive = add_settings(span, [("RedrivePolicy", f"{{deadLetterTargetArn: !GetAtt {new}.Arn, "
+                                       f"maxReceiveCount: {max_receive}}}")], "", safety)
+        made = _yaml_resource_after(text, span, queue, new)
+        if isinstance(made, str):
+            return no_fix(made, safety)
+        resource = made
+    if not redrive.applicable:
+        return no_fix(redrive.reason, safety)
+    (props,) = redrive.edits
+    if props.start == props.end == resource.start:  # both go after the queue's last line: one edit
+        return Fix(description=description, safety=safety,
+                   edits=[Edit(span.file, props.start, props.end, props.new + resource.new)])
+    return Fix(description=description, safety=safety, edits=[props, resource])
+
+
+def _free_name(text: str, name: str, spelled: Any) -> str:
+    """``name``, or ``name`` with a number, so that the file does not already use it."""
+    candidate, n = name, 2
+    while re.search(r"(?<![\w])" + re.escape(spelled(candidate)) + r"(?![\w])", text) or candidate in text:
+        candidate, n = f"{name}{n}", n + 1
+    return candidate
+
+
+def _yaml_resource_after(text: str, span: Span, queue: str, new: str) -> Edit | str:
+    at, _ = region(text, Span(span.file, span.line, span.column))
+    start = _line_start(text, at)
+    if text[start:at].strip() or not re.match(r"""["']?""" + re.escape(queue) + r"""["']?\s*:""", text[at:]):
+        return f"{queue} is not written as a key on a line of its own; add the dead-letter queue by hand"
+    indent = text[start:at]
+    nl = _newline(text)
+    end = _line_end(text, at)
+    first = ""
+    i = end
+    while i < len(text):
+        line_end = _line_end(text, i)
+        line = text[i:line_end]
+        if line.strip() and not line.lstrip().startswith("#"):
+            if len(_indent(line)) <= len(indent):
+                break
+            first = first or _indent(line)
+            end = line_end
+        i = line_end
+    if not first:  # the queue is written on one line: so is its dead-letter queue
+        body = f"{indent}{new}: {{Type: AWS::SQS::Queue, Properties: {{MessageRetentionPeriod: {DLQ_RETENTION}" \
+               f"}}}}{nl}"
+    else:
+        step = first[len(indent):] if len(first) > len(indent) else "  "
+        body = (f"{indent}{new}:{nl}{indent}{step}Type: AWS::SQS::Queue{nl}{indent}{step}Properties:{nl}"
+                f"{indent}{step}{step}MessageRetentionPeriod: {DLQ_RETENTION}{nl}")
+    before_key = _line_start(text, start - 1) if start > 0 else 0
+    after = text[end:_line_end(text, end)] if end < len(text) else ""
+    spaced = (start > 0 and not text[before_key:start].strip()) or (end < len(text) and not after.strip())
+    blank = nl if spaced else ""  # resources parted by blank lines: so is the new one
+    if text[end - 1:end] != "\n":
+        return Edit(span.file, end, end, nl + blank + body.rstrip("\r\n"))
+    return Edit(span.file, end, end, blank + body)
+
+
+def _json_resource_after(text: str, span: Span, queue: str, new: str) -> Edit | str:
+    key_at, _ = region(text, Span(span.file, span.line, span.column))
+    if not text.startswith(f'"{queue}"', key_at):
+        return f"{queue} is not where the template says"
+    colon = _skip_space(text, key_at + len(queue) + 2, False)
+    obj = _skip_space(text, colon + 1, False)
+    if text[colon:colon + 1] != ":" or text[obj:obj + 1] != "{":
+        return f"{queue} is not an object"
+    obj_end = _json_object_end(text, obj)
+    if obj_end < 0:
+        return f"{queue} does not end"
+    members = _json_members(text, obj, obj_end)
+    between = text[obj + 1:members[0][1]] if members else ""
+    if "\n" not in between:
+        body = (f'"{new}": {{"Type": "AWS::SQS::Queue", "Properties": {{"MessageRetentionPeriod": {DLQ_RETENTION}'
+                "}}")
+        line_ws = text[_line_start(text, key_at):key_at]
+        sep = ", " if line_ws.strip() else "," + _newline(text) + line_ws  # beside it, or on a line of its own
+        return Edit(span.file, obj_end + 1, obj_end + 1, sep + body)
+    ws = between[between.rfind("\n") + 1:]
+    nl = "\r\n" if between.endswith("\r\n" + ws) else "\n"
+    outer = text[_line_start(text, key_at):key_at]
+    if outer.strip():
+        return f"{queue} does not start its own line; add the dead-letter queue by hand"
+    step = ws[len(outer):] if len(ws) > len(outer) else "  "
+    body = (f',{nl}{outer}"{new}": {{{nl}{ws}"Type": "AWS::SQS::Queue",{nl}{ws}"Properties": {{{nl}'
+            f'{ws}{step}"MessageRetentionPeriod": {DLQ_RETENTION}{nl}{ws}}}{nl}{outer}}}')
+    return Edit(span.file, obj_end + 1, obj_end + 1, body)

@@ -9,7 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from invocation_lint.fixes import Fix, add_setting, generated, remove_setting, set_number
+from invocation_lint.fixes import (
+    DLQ_RETENTION,
+    Fix,
+    add_dead_letter_queue,
+    add_setting,
+    generated,
+    no_fix,
+    remove_setting,
+    set_number,
+)
 from invocation_lint.model import Function, Model, Queue, Redrive, Trigger
 from invocation_lint.registry import Context, Finding, Related, rule
 from invocation_lint.source import Span
@@ -202,7 +211,14 @@ def queue_without_redrive(model: Model, ctx: Context) -> Iterable[Finding]:
     ```
 
     ## Fix
-    None: the finding says what to change; the change is made by hand.
+    Unsafe: `invlint check --unsafe-fixes` adds a standard dead-letter queue right after the queue
+    (`<Queue>DLQ`, Terraform `<name>_dlq`, with `MessageRetentionPeriod` 14 days, so it keeps messages longer
+    than the queue) and a `RedrivePolicy` on the queue that moves a message there after 5 receives. It adds a
+    resource: review its name, retention and who reads it. No fix is offered for a FIFO queue (its dead-letter
+    queue must be a FIFO queue named `*.fifo`), a queue that keeps messages 14 days already (a dead-letter
+    queue cannot keep them longer), a queue SAM generates for an `SqsSubscription`, one instance of a block
+    with `count` or `for_each`, a Terraform plan or `.tf.json` file, a template synthesized by CDK, or a queue
+    inside a Terraform module.
 
     ## References
     - https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html
@@ -242,7 +258,33 @@ def queue_without_redrive(model: Model, ctx: Context) -> Iterable[Finding]:
                 _expiry(q),
             ],
             fix=_sqs001_fix(model, q),
+            autofix=_add_dlq_fix(model, q),
         )
+
+
+def _add_dlq_fix(model: Model, q: Queue) -> Fix:
+    """A new dead-letter queue (14 days' retention) and a redrive policy on ``q``
+    pointing at it after maxReceiveCount receives (SQS005's minimum). Unsafe: it adds a resource."""
+    name = setting(model, "RedrivePolicy")
+    elsewhere = generated(model, q.id, name)
+    if elsewhere is not None:
+        return Fix("", "unsafe", reason=elsewhere.reason)
+    if q.origin != q.id:
+        return no_fix(f"{q.id} is made by {q.origin}; give it a {name} there", "unsafe")
+    if "[" in q.id:
+        return no_fix(f"{q.id} is one instance of a block with count or for_each; add the {name} by hand",
+                      "unsafe")
+    if not q.fifo.known or q.fifo.value:
+        return no_fix("the queue is (or may be) FIFO: its dead-letter queue must be a FIFO queue named *.fifo; "
+                      "add it by hand", "unsafe")
+    retention = value_of(q.retention)
+    if not isinstance(retention, int) or retention >= DLQ_RETENTION:
+        return no_fix("the queue keeps messages as long as a dead-letter queue can (14 days), so a dead-letter "
+                      "queue would drop them early; shorten its retention first", "unsafe")
+    receives = 5  # SQS005's default minimum
+    return add_dead_letter_queue(q.span, q.id, receives,
+                                 f"Add a dead-letter queue for {q.id} and a {name} that moves a message to it "
+                                 f"after {receives} receives")
 
 
 def _sqs001_fix(model: Model, q: Queue) -> str:

@@ -200,6 +200,23 @@ CASES = [
     ("fix/stream_mappings.json", "stream_mappings.json", "STREAM002",
      {("ChangesMapping", "Project"), ("WrittenMapping", "Project")},
      ['                "StartingPosition": "LATEST",\n', '                "BisectBatchOnFunctionError": true\n']),
+    # SQS001 (unsafe): a dead-letter queue added after the queue, and a redrive policy pointing at it
+    ("sqs/sam/sqs001_fire.yaml", "sqs001_fire.yaml", "SQS001", {("OrdersQueue", "ProcessOrders")},
+     ["      RedrivePolicy: {deadLetterTargetArn: !GetAtt OrdersQueueDLQ.Arn, maxReceiveCount: 5}\n",
+      "  OrdersQueueDLQ:\n", "      MessageRetentionPeriod: 1209600\n"]),
+    ("cli/sqs001.yaml", "sqs001.yaml", "SQS001", {("OrdersQueue", "ProcessOrders")}, None),
+    ("sqs/cfn/sqs001_fire.json", "sqs001_fire.json", "SQS001", {("OrdersQueue", "ProcessOrders")},
+     ['        "VisibilityTimeout": 60,\n', '    "OrdersQueueDLQ": {\n',
+      '        "MessageRetentionPeriod": 1209600\n']),
+    ("fix/sqs_queues.json", "sqs_queues.json", "SQS001", {("OrdersQueue", "Worker")}, None),
+    ("terraform/sqs/sqs001_fire", "main.tf", "SQS001",
+     {("aws_sqs_queue.orders_queue", "aws_lambda_function.process_orders")},
+     ["  redrive_policy = jsonencode({\n", "    deadLetterTargetArn = aws_sqs_queue.orders_queue_dlq.arn\n",
+      "    maxReceiveCount     = 5\n", "  })\n", 'resource "aws_sqs_queue" "orders_queue_dlq" {\n',
+      "  message_retention_seconds = 1209600\n"]),
+    ("terraform/sqs/sam_sqs001_sns_subscription", "main.tf", "SQS001",
+     {("aws_sqs_queue.process_orders__orders_queue", "aws_lambda_function.process_orders")}, None),
+    ("sqs/terraform/fire", "main.tf", "SQS001", {("aws_sqs_queue.jobs", "aws_lambda_function.worker")}, None),
     ("fix/async_json.json", "async_json.json", "ASYNC002", {("Lookup", "Lookup"), ("LookupRetries", "Lookup")},
      ['        "Role": "arn:aws:iam::123456789012:role/lookup",\n', "    }\n"]),
 ]
@@ -252,7 +269,8 @@ def test_fix_removes_the_finding_and_nothing_else(
     after_text = path.read_text(encoding="utf-8")
     changed = [line[1:] for line in difflib.ndiff(before_text.splitlines(keepends=True),
                                                   after_text.splitlines(keepends=True)) if line.startswith("+ ")]
-    assert len(changed) <= 3 * len(fixed)  # a line a setting, one more for a Properties key or a blank line
+    # a line a setting, one more for a Properties key or a blank line; SQS001 adds a whole resource
+    assert len(changed) <= (10 if code == "SQS001" else 3) * len(fixed)
     if lines is not None:
         for line in lines:
             assert line in after_text.splitlines(keepends=True)
@@ -382,8 +400,11 @@ def test_sarif_fixes_make_the_same_edits_as_fix(tmp_path: Path, fixture: str) ->
     replacements = []
     for r in with_fix:
         (fx,) = r["fixes"]
-        assert fx["properties"]["safety"] == "safe"
         assert fx["description"]["text"]
+        if fx["properties"]["safety"] != "safe":  # made by --unsafe-fixes only, and said so
+            assert (fx["properties"]["safety"], r["ruleId"]) == ("unsafe", "SQS001")
+            assert "(unsafe: review the change)" in fx["description"]["text"]
+            continue
         (change,) = fx["artifactChanges"]
         assert change["artifactLocation"] == {"uri": src.name, "uriBaseId": "%SRCROOT%"}
         replacements += [rep for rep in change["replacements"] if rep not in replacements]
@@ -487,3 +508,23 @@ def test_terraform_invoke_config_removed_at_the_end_of_the_file_or_kept_when_ref
     assert snapshot(tmp_path) == state
     assert ("main.tf:14:1: ASYNC002: no automatic fix: aws_lambda_function_event_invoke_config.get is referenced "
             "elsewhere") in err
+
+
+def test_no_dead_letter_queue_added_where_it_could_not_keep_messages_longer(tmp_path: Path) -> None:
+    """A queue that keeps messages 14 days already: a dead-letter queue would drop them early; and a FIFO queue
+    needs a FIFO dead-letter queue named *.fifo. Neither gets a fix, and -v says why."""
+    shutil.copy(FIXTURES / "loop/sam/loop_clean.yaml", tmp_path / "t.yaml")
+    (tmp_path / "f.yaml").write_text(
+        "Resources:\n  Jobs:\n    Type: AWS::SQS::Queue\n    Properties:\n      FifoQueue: true\n"
+        "  Worker:\n    Type: AWS::Lambda::Function\n    Properties:\n      Runtime: python3.12\n"
+        "      Handler: index.handler\n      Role: arn:aws:iam::123456789012:role/w\n"
+        "      Code: {ZipFile: \"def handler(event, context):\\n    return None\\n\"}\n"
+        "  Mapping:\n    Type: AWS::Lambda::EventSourceMapping\n    Properties:\n"
+        "      EventSourceArn: !GetAtt Jobs.Arn\n      FunctionName: !Ref Worker\n", encoding="utf-8")
+    state = snapshot(tmp_path)
+    _, _, err = invoke(tmp_path, "check", "--unsafe-fixes", "-v", "--select", "SQS001", "--root", str(tmp_path),
+                       "t.yaml", "f.yaml")
+    assert snapshot(tmp_path) == state
+    assert "t.yaml:12:3: SQS001: no automatic fix: the queue keeps messages as long as a dead-letter queue can" in err
+    assert "f.yaml:2:3: SQS001: no automatic fix: the queue is (or may be) FIFO" in err
+    assert "invlint: fixed 0 findings, 2 remaining" in err

@@ -448,10 +448,14 @@ def _examples(inputs: list[Any]) -> list[int]:
     and set up once (parsers, the Terraform grammar), not again in every worker."""
     first: dict[str, int] = {}
     sizes: dict[int, int] = {}
-    for i, inp in enumerate(inputs[:32]):
-        if inp.kind == "terraform":
+    looked: dict[str, int] = {}  # files of each kind whose size was asked
+    for i, inp in enumerate(inputs):
+        if inp.kind == "terraform":  # a directory: the first one
             first.setdefault(inp.kind, i)
             continue
+        if looked.get(inp.kind, 0) >= 32:
+            continue
+        looked[inp.kind] = looked.get(inp.kind, 0) + 1
         try:
             sizes[i] = os.stat(inp.path).st_size
         except OSError:

@@ -304,6 +304,8 @@ def _check_resolving_once(found: Found, config: Config, plan: _Plan, jobs: int) 
     checker = _Checker(chosen, levels, overrides, options, all_rules, analyse)
     for checked in _without_merged_stacks(list(_check_all(checker, inputs, jobs, sources))):
         errors.extend(checked.errors)
+        if checked.comments:
+            sources.adopt(checked.comments)
         if checked.model is None:
             continue
         models.append(checked.model)
@@ -405,6 +407,8 @@ class Checked(NamedTuple):
     errors: list[InputError]
     used: set[tuple[str, int, str]]  # the suppressions that hid them: (file, line, code as written)
     looked_at: list[str]  # the files findings point into, searched for suppression comments
+    #: from a worker: the suppression comments it found, by file (this process need not read those files again)
+    comments: dict[str, Any] | None = None
 
 
 #: below this many inputs one process is as fast as a pool, started (measured: benchmarks/bench_scale.py --repo:
@@ -435,7 +439,8 @@ def _work(index: int) -> Checked:
 
     assert _WORKER is not None
     checker, inputs = _WORKER
-    return checker(inputs[index], suppress.SourceLines())
+    sources = suppress.SourceLines()
+    return checker(inputs[index], sources)._replace(comments=sources.indexed())
 
 
 def _examples(inputs: list[Any]) -> list[int]:

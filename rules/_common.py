@@ -256,5 +256,9 @@ def remove_invoke_config_fix(model: Model, fn: Function, cfg: AsyncConfig) -> Fi
     others: list[str] = []
     if cfg.span.file.endswith(".tf"):
         folder = os.path.dirname(cfg.span.file) or "."
-        others = [os.path.join(folder, f) for f in sorted(os.listdir(folder)) if f.endswith((".tf", ".tf.json"))]
+        try:
+            names = sorted(os.listdir(folder))
+        except OSError:
+            return no_fix("the module's other files cannot be read to see whether they name it", "unsafe")
+        others = [os.path.join(folder, f) for f in names if f.endswith((".tf", ".tf.json"))]
     return remove_resource(cfg.span, cfg.resource, f"Remove {cfg.resource}", "unsafe", others)

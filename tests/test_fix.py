@@ -564,6 +564,9 @@ def test_dead_letter_queue_uses_the_configured_minimum_receive_count(tmp_path: P
     """The redrive policy the SQS001 fix writes satisfies SQS005 as configured (min-receive-count)."""
     shutil.copy(FIXTURES / "fix/sqs001_fifo.json", tmp_path / "t.json")
     (tmp_path / ".invlint.yaml").write_text("options:\n  SQS005: {min-receive-count: 8}\n", encoding="utf-8")
+    _, out, _ = invoke(tmp_path, "check", "--root", str(tmp_path), "t.json")
+    assert "fix: Add a RedrivePolicy to JobsQueue that sends messages to a dead-letter queue after " \
+           "maxReceiveCount (8 or more) receives." in out
     _, _, err = invoke(tmp_path, "check", "--unsafe-fixes", "--root", str(tmp_path), "t.json")
     assert "invlint: fixed 1 finding" in err
     text = (tmp_path / "t.json").read_text(encoding="utf-8")

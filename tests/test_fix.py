@@ -528,3 +528,16 @@ def test_no_dead_letter_queue_added_where_it_could_not_keep_messages_longer(tmp_
     assert "t.yaml:12:3: SQS001: no automatic fix: the queue keeps messages as long as a dead-letter queue can" in err
     assert "f.yaml:2:3: SQS001: no automatic fix: the queue is (or may be) FIFO" in err
     assert "invlint: fixed 0 findings, 2 remaining" in err
+
+
+def test_terraform_json_gets_no_fix_and_says_why(tmp_path: Path) -> None:
+    """A .tf.json file: no dead-letter queue is added and the function's dead_letter_config is not removed."""
+    shutil.copytree(FIXTURES / "fix/tf_json", tmp_path / "p")
+    state = snapshot(tmp_path)
+    _, _, err = invoke(tmp_path / "p", "check", "--unsafe-fixes", "-v", "--select", "SQS001,SQS002", "--root",
+                       str(tmp_path / "p"), ".")
+    assert snapshot(tmp_path) == state
+    assert ("main.tf.json:4:1: SQS001: no automatic fix: aws_sqs_queue.jobs is read from JSON (a plan or a "
+            ".tf.json file); add the dead-letter queue in the Terraform code") in err
+    assert "main.tf.json:14:1: SQS002: no automatic fix: dead_letter_config is not written as a key here" in err
+    assert "invlint: fixed 0 findings, 2 remaining" in err

@@ -378,7 +378,7 @@ class _Checker:
         for r in self.chosen:
             if r.needs_handlers and not code_known:
                 continue
-            ctx = Context(options=self.options.get(r.code, {}))
+            ctx = Context(options=self.options.get(r.code, {}), all_options=self.options)
             try:
                 for f in r.check(model, ctx) or ():
                     if f.code and f.code != r.code and f.code not in self.levels:
@@ -448,10 +448,14 @@ def _examples(inputs: list[Any]) -> list[int]:
     and set up once (parsers, the Terraform grammar), not again in every worker."""
     first: dict[str, int] = {}
     sizes: dict[int, int] = {}
-    for i, inp in enumerate(inputs[:32]):
-        if inp.kind == "terraform":
+    looked: dict[str, int] = {}  # files of each kind whose size was asked
+    for i, inp in enumerate(inputs):
+        if inp.kind == "terraform":  # a directory: the first one
             first.setdefault(inp.kind, i)
             continue
+        if looked.get(inp.kind, 0) >= 32:
+            continue
+        looked[inp.kind] = looked.get(inp.kind, 0) + 1
         try:
             sizes[i] = os.stat(inp.path).st_size
         except OSError:

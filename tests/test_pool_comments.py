@@ -50,3 +50,22 @@ def test_warnings_about_comments_are_the_same_with_a_pool(tmp_path, monkeypatch)
     assert [f.sort_key() for f in pooled.findings] == [f.sort_key() for f in alone.findings]
     assert marked not in reads  # found by the worker that checked it
     assert len(reads) < 12
+
+
+def test_one_small_input_of_each_kind_is_checked_before_the_workers_start(tmp_path):
+    from types import SimpleNamespace
+
+    from invocation_lint.engine import _examples
+
+    def template(name: str, size: int) -> SimpleNamespace:
+        (tmp_path / name).write_text("x" * size)
+        return SimpleNamespace(kind="template", path=str(tmp_path / name))
+
+    inputs = [template("big.yaml", 900), template("small.yaml", 10), template("mid.yaml", 50),
+              SimpleNamespace(kind="template", path=str(tmp_path / "gone.yaml"))]
+    inputs += [SimpleNamespace(kind="terraform", path=str(tmp_path)) for _ in range(3)]
+    inputs += [template(f"t{i}.yaml", 500) for i in range(40)]
+    inputs.append(SimpleNamespace(kind="plan", path=str(tmp_path / "plan.json")))
+    (tmp_path / "plan.json").write_text("{}")
+    assert _examples(inputs) == [1, 4, len(inputs) - 1]  # smallest template, first module, the plan far down
+    assert _examples([]) == []

@@ -573,3 +573,16 @@ def test_dead_letter_queue_uses_the_configured_minimum_receive_count(tmp_path: P
     assert ('"RedrivePolicy": {"deadLetterTargetArn": {"Fn::GetAtt": ["JobsQueueDLQ", "Arn"]}, '
             '"maxReceiveCount": 8}') in text
     assert identities(tmp_path, "t.json") == set()
+
+
+def test_terraform_json_gets_no_fix_and_says_why(tmp_path: Path) -> None:
+    """A .tf.json file: no dead-letter queue is added and the function's dead_letter_config is not removed."""
+    shutil.copytree(FIXTURES / "fix/tf_json", tmp_path / "p")
+    state = snapshot(tmp_path)
+    _, _, err = invoke(tmp_path / "p", "check", "--unsafe-fixes", "-v", "--select", "SQS001,SQS002", "--root",
+                       str(tmp_path / "p"), ".")
+    assert snapshot(tmp_path) == state
+    assert ("main.tf.json:4:1: SQS001: no automatic fix: aws_sqs_queue.jobs is read from JSON (a plan or a "
+            ".tf.json file); add the dead-letter queue in the Terraform code") in err
+    assert "main.tf.json:14:1: SQS002: no automatic fix: dead_letter_config is not written as a key here" in err
+    assert "invlint: fixed 0 findings, 2 remaining" in err

@@ -955,9 +955,11 @@ def _module_text(file: str, text: str) -> str:
 
 
 def _free_name(text: str, name: str, spelled: Any) -> str:
-    """``name``, or ``name`` with a number, so that the file does not already use it."""
+    """``name``, or ``name`` with a number, so that the file does not already use it as a whole name (a
+    longer name that starts with it, ``OrdersQueueDLQAlarm``, does not clash)."""
     candidate, n = name, 2
-    while re.search(r"(?<![\w])" + re.escape(spelled(candidate)) + r"(?![\w])", text) or candidate in text:
+    while re.search(r"(?<![\w])" + re.escape(spelled(candidate)) + r"(?![\w])", text) or re.search(
+            r"(?<![\w-])" + re.escape(candidate) + r"(?![\w-])", text):
         candidate, n = f"{name}{n}", n + 1
     return candidate
 

@@ -958,10 +958,17 @@ def _free_name(text: str, name: str, spelled: Any) -> str:
     """``name``, or ``name`` with a number, so that the file does not already use it as a whole name (a
     longer name that starts with it, ``OrdersQueueDLQAlarm``, does not clash)."""
     candidate, n = name, 2
-    while re.search(r"(?<![\w])" + re.escape(spelled(candidate)) + r"(?![\w])", text) or re.search(
-            r"(?<![\w-])" + re.escape(candidate) + r"(?![\w-])", text):
+    while _uses(text, spelled(candidate), r"\w") or _uses(text, candidate, r"\w-"):
         candidate, n = f"{name}{n}", n + 1
     return candidate
+
+
+def _uses(text: str, name: str, word: str) -> bool:
+    """Whether ``name`` appears in ``text`` with no ``word`` character on either side (a substring test
+    first: templates are large and mostly do not contain the name at all)."""
+    if name not in text:
+        return False
+    return re.search(r"(?<![" + word + r"])" + re.escape(name) + r"(?![" + word + r"])", text) is not None
 
 
 #: the longest queue name SQS takes
@@ -977,7 +984,7 @@ def _dlq_name(resource: str, text: str, pattern: str) -> str | None:
         return None
     base, n = found[0][: -len(".fifo")] + "-dlq", 2
     candidate = base + ".fifo"
-    while re.search(r"(?<![\w.-])" + re.escape(candidate) + r"(?![\w.-])", text):
+    while _uses(text, candidate, r"\w.-"):
         candidate, n = f"{base}{n}.fifo", n + 1
     return candidate if len(candidate) <= _QUEUE_NAME_MAX else None
 

@@ -586,3 +586,28 @@ def test_terraform_json_gets_no_fix_and_says_why(tmp_path: Path) -> None:
             ".tf.json file); add the dead-letter queue in the Terraform code") in err
     assert "main.tf.json:14:1: SQS002: no automatic fix: dead_letter_config is not written as a key here" in err
     assert "invlint: fixed 0 findings, 2 remaining" in err
+
+
+@pytest.mark.parametrize(("fixture", "target", "expected"), [
+    ("cdk/cdk.out", ".", "OrdersStack.template.json:3:3: SQS001: no automatic fix: the template is synthesized by "
+     "CDK; set RedrivePolicy on OrdersQueue3C9AF4D2 in the CDK code"),
+    ("fix/tf_json", ".", "main.tf.json:4:1: SQS001: no automatic fix: aws_sqs_queue.jobs is read from JSON (a plan "
+     "or a .tf.json file); add the dead-letter queue in the Terraform code"),
+    ("terraform/plan", "orders.plan.json", "orders.plan.json:42:9: SQS001: no automatic fix: aws_sqs_queue.payments "
+     "is read from JSON (a plan or a .tf.json file)"),
+    ("terraform/projects/installed-module", ".", "main.tf:3:1: SQS001: no automatic fix: "
+     "module.queue.aws_sqs_queue.this is declared inside a module; set redrive_policy through the module's inputs"),
+    ("sqs/sam", "sqs001_sns_subscription.yaml", "sqs001_sns_subscription.yaml:20:30: SQS001: no automatic fix: "
+     "ProcessOrdersOrdersQueue is made by ProcessOrders; give it a RedrivePolicy there"),
+])
+def test_no_dead_letter_queue_added_where_the_queue_is_not_written_by_hand(
+        tmp_path: Path, fixture: str, target: str, expected: str) -> None:
+    """CDK output, a plan, a .tf.json file, a module's queue and a queue SAM generates get no SQS001 fix; -v
+    says where to add the dead-letter queue instead, and no file changes."""
+    shutil.copytree(FIXTURES / fixture, tmp_path / "t")
+    state = snapshot(tmp_path)
+    _, _, err = invoke(tmp_path / "t", "check", "--unsafe-fixes", "-v", "--select", "SQS001", "--root", str(tmp_path),
+                       target)
+    assert snapshot(tmp_path) == state
+    assert expected in err
+    assert "invlint: fixed 0 findings" in err

@@ -289,12 +289,12 @@ class Trigger(Record):
     source: Target | None = None
     # poll-based mapping settings
     batch_size: Val[int] | None = None
-    batching_window: Val[int] = field(default_factory=lambda: default(0))
+    batching_window: Val[int] = field(default_factory=lambda: default(defaults.BATCHING_WINDOW))
     report_batch_item_failures: Val[bool] = field(default_factory=lambda: default(False))
     maximum_concurrency: Val[int] | None = None
-    max_retry_attempts: Val[int] = field(default_factory=lambda: default(-1))
-    max_record_age: Val[int] = field(default_factory=lambda: default(-1))
-    bisect: Val[bool] = field(default_factory=lambda: default(False))
+    max_retry_attempts: Val[int] = field(default_factory=lambda: default(defaults.MAPPING_RETRIES))
+    max_record_age: Val[int] = field(default_factory=lambda: default(defaults.MAPPING_MAX_RECORD_AGE))
+    bisect: Val[bool] = field(default_factory=lambda: default(defaults.BISECT))
     on_failure: Target | None = None  # a mapping's DestinationConfig.OnFailure
     destination_config: Span | None = None  # where a mapping's DestinationConfig is written, if at all
     # sync settings

@@ -376,7 +376,7 @@ class _Checker(Record):
         for r in self.chosen:
             if r.needs_handlers and not code_known:
                 continue
-            ctx = Context(options=self.options.get(r.code, {}))
+            ctx = Context(options=self.options.get(r.code, {}), all_options=self.options)
             try:
                 for f in r.check(model, ctx) or ():
                     if f.code and f.code != r.code and f.code not in self.levels:

@@ -876,22 +876,23 @@ DLQ_RETENTION = 1209600
 
 
 def add_dead_letter_queue(span: Span | None, queue: str, max_receive: int, description: str,
-                          safety: str = "unsafe") -> Fix:
-    """A new standard queue declared right after ``queue`` (declared at ``span``), keeping messages 14 days,
-    and a redrive policy on ``queue`` that moves a message to it after ``max_receive``
-    receives; written in the file's own style (block or flow YAML, JSON, HCL)."""
+                          safety: str = "unsafe", fifo: bool = False) -> Fix:
+    """A new queue declared right after ``queue`` (declared at ``span``), keeping messages 14 days, and a
+    redrive policy on ``queue`` that moves a message to it after ``max_receive`` receives; written in the
+    file's own style (block or flow YAML, JSON, HCL). For a FIFO ``queue`` the new queue is FIFO too (SQS
+    requires it), named ``<name>-dlq.fifo`` when ``queue`` has a literal name."""
     if span is None:
         return no_fix("the queue is not written in a file", safety)
     text = read_text(span.file)
     if text is None:
         return no_fix("the file cannot be read back", safety)
-    nl = _newline(text)
     if "." in queue and not span.file.endswith(".tf"):
         return no_fix(f"{queue} is read from JSON (a plan or a .tf.json file); add the dead-letter queue in "
                       "the Terraform code", safety)
     if span.file.endswith(".tf"):
         kind, _, name = queue.partition(".")
-        new = _free_name(text, f"{name}_dlq", lambda n: f'"{kind}" "{n}"')
+        module = _module_text(span.file, text)
+        new = _free_name(module, f"{name}_dlq", lambda n: f'"{kind}" "{n}"')
         ref = f"{kind}.{new}.arn"
         redrive = add_settings(span, [("redrive_policy", "jsonencode({\n  deadLetterTargetArn = " + ref +
                                        f"\n  maxReceiveCount     = {max_receive}\n}})")], "", safety)
@@ -903,8 +904,15 @@ def add_dead_letter_queue(span: Span | None, queue: str, max_receive: int, descr
         if close < 0:
             return no_fix(f"{queue} does not end", safety)
         end = _line_end(text, close - 1)
-        block = (f'{nl}resource "{kind}" "{new}" {{{nl}'
-                 f"  message_retention_seconds = {DLQ_RETENTION}{nl}}}{nl}")
+        settings: list[tuple[str, str]] = []
+        if fifo:
+            dlq_name = _dlq_name(text[at:close], module, r'(?m)^[ \t]*name[ \t]*=[ \t]*"([\w-]+\.fifo)"[ \t]*\r?$')
+            settings += [("name", f'"{dlq_name}"')] * (dlq_name is not None) + [("fifo_queue", "true")]
+        settings.append(("message_retention_seconds", str(DLQ_RETENTION)))
+        width = max(len(k) for k, _ in settings)
+        nl = _newline(text)
+        lines = "".join(f"  {k:<{width}} = {v}{nl}" for k, v in settings)
+        block = f'{nl}resource "{kind}" "{new}" {{{nl}{lines}}}{nl}'
         if text[end - 1:end] != "\n":  # the queue's block ends the file without a newline
             block = nl + block.rstrip("\r\n")
         resource = Edit(span.file, end, end, block)
@@ -912,7 +920,7 @@ def add_dead_letter_queue(span: Span | None, queue: str, max_receive: int, descr
         new = _free_name(text, f"{queue}DLQ", lambda n: f'"{n}"')
         redrive = add_settings(span, [("RedrivePolicy", '{"deadLetterTargetArn": {"Fn::GetAtt": ["' + new +
                                        f'", "Arn"]}}, "maxReceiveCount": {max_receive}}}')], "", safety)
-        made = _json_resource_after(text, span, queue, new)
+        made = _json_resource_after(text, span, queue, new, fifo)
         if isinstance(made, str):
             return no_fix(made, safety)
         resource = made
@@ -920,7 +928,7 @@ def add_dead_letter_queue(span: Span | None, queue: str, max_receive: int, descr
         new = _free_name(text, f"{queue}DLQ", lambda n: n)
         redrive = add_settings(span, [("RedrivePolicy", f"{{deadLetterTargetArn: !GetAtt {new}.Arn, "
                                        f"maxReceiveCount: {max_receive}}}")], "", safety)
-        made = _yaml_resource_after(text, span, queue, new)
+        made = _yaml_resource_after(text, span, queue, new, fifo)
         if isinstance(made, str):
             return no_fix(made, safety)
         resource = made
@@ -933,15 +941,70 @@ def add_dead_letter_queue(span: Span | None, queue: str, max_receive: int, descr
     return Fix(description=description, safety=safety, edits=[props, resource])
 
 
+def _module_text(file: str, text: str) -> str:
+    """``text`` and the text of the other ``.tf`` files of its folder (one module: names must not clash)."""
+    folder = os.path.dirname(file) or "."
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError:
+        return text
+    others = [read_text(os.path.join(folder, n)) or "" for n in names
+              if n.endswith(".tf") and os.path.join(folder, n) != file]
+    return "\n".join([text, *others])
+
+
 def _free_name(text: str, name: str, spelled: Any) -> str:
-    """``name``, or ``name`` with a number, so that the file does not already use it."""
+    """``name``, or ``name`` with a number, so that the file does not already use it as a whole name (a
+    longer name that starts with it, ``OrdersQueueDLQAlarm``, does not clash)."""
     candidate, n = name, 2
-    while re.search(r"(?<![\w])" + re.escape(spelled(candidate)) + r"(?![\w])", text) or candidate in text:
+    while _uses(text, spelled(candidate), r"\w") or _uses(text, candidate, r"\w-"):
         candidate, n = f"{name}{n}", n + 1
     return candidate
 
 
-def _yaml_resource_after(text: str, span: Span, queue: str, new: str) -> Edit | str:
+def _uses(text: str, name: str, word: str) -> bool:
+    """Whether ``name`` appears in ``text`` with no ``word`` character on either side (a substring test
+    first: templates are large and mostly do not contain the name at all)."""
+    if name not in text:
+        return False
+    return re.search(r"(?<![" + word + r"])" + re.escape(name) + r"(?![" + word + r"])", text) is not None
+
+
+#: the longest queue name SQS takes
+_QUEUE_NAME_MAX = 80
+
+
+def _dlq_name(resource: str, text: str, pattern: str) -> str | None:
+    """``<name>-dlq.fifo`` for the FIFO queue whose declaration ``resource`` names it ``<name>.fifo`` with a
+    literal (found by ``pattern``, group 1), numbered when ``text`` uses that name already; None when the
+    queue's name is not one literal (the dead-letter queue is left unnamed: SQS gives it a .fifo name)."""
+    found = re.findall(pattern, resource)
+    if len(found) != 1:
+        return None
+    base, n = found[0][: -len(".fifo")] + "-dlq", 2
+    candidate = base + ".fifo"
+    while _uses(text, candidate, r"\w.-"):
+        candidate, n = f"{base}{n}.fifo", n + 1
+    return candidate if len(candidate) <= _QUEUE_NAME_MAX else None
+
+
+#: a literal FIFO queue name in a template (block or flow YAML, JSON), group 1 the name
+_CFN_FIFO_NAME = r"""(?<![\w])["']?QueueName["']?\s*:\s*(?:"|'|)([\w-]+\.fifo)["']?(?=\s*(?:[,}\r\n]|#|$))"""
+
+
+def _dlq_properties(text: str, resource: str, fifo: bool, json: bool) -> list[str]:
+    """The added dead-letter queue's properties, ``name: value`` as the template writes them."""
+    out: list[str] = []
+    if fifo:
+        out.append('"FifoQueue": true' if json else "FifoQueue: true")
+        name = _dlq_name(resource, text, _CFN_FIFO_NAME)
+        if name is not None:
+            out.append(f'"QueueName": "{name}"' if json else f"QueueName: {name}")
+    out.append(f'"MessageRetentionPeriod": {DLQ_RETENTION}' if json else f"MessageRetentionPeriod: {DLQ_RETENTION}")
+    return out
+
+
+def _yaml_resource_after(text: str, span: Span, queue: str, new: str, fifo: bool = False) -> Edit | str:
     at, _ = region(text, Span(span.file, span.line, span.column))
     start = _line_start(text, at)
     if text[start:at].strip() or not re.match(r"""["']?""" + re.escape(queue) + r"""["']?\s*:""", text[at:]):
@@ -960,13 +1023,13 @@ def _yaml_resource_after(text: str, span: Span, queue: str, new: str) -> Edit | 
             first = first or _indent(line)
             end = line_end
         i = line_end
+    props = _dlq_properties(text, text[at:end], fifo, json=False)
     if not first:  # the queue is written on one line: so is its dead-letter queue
-        body = f"{indent}{new}: {{Type: AWS::SQS::Queue, Properties: {{MessageRetentionPeriod: {DLQ_RETENTION}" \
-               f"}}}}{nl}"
+        body = f"{indent}{new}: {{Type: AWS::SQS::Queue, Properties: {{{', '.join(props)}}}}}{nl}"
     else:
         step = first[len(indent):] if len(first) > len(indent) else "  "
         body = (f"{indent}{new}:{nl}{indent}{step}Type: AWS::SQS::Queue{nl}{indent}{step}Properties:{nl}"
-                f"{indent}{step}{step}MessageRetentionPeriod: {DLQ_RETENTION}{nl}")
+                + "".join(f"{indent}{step}{step}{p}{nl}" for p in props))
     before_key = _line_start(text, start - 1) if start > 0 else 0
     after = text[end:_line_end(text, end)] if end < len(text) else ""
     spaced = (start > 0 and not text[before_key:start].strip()) or (end < len(text) and not after.strip())
@@ -976,7 +1039,7 @@ def _yaml_resource_after(text: str, span: Span, queue: str, new: str) -> Edit | 
     return Edit(span.file, end, end, blank + body)
 
 
-def _json_resource_after(text: str, span: Span, queue: str, new: str) -> Edit | str:
+def _json_resource_after(text: str, span: Span, queue: str, new: str, fifo: bool = False) -> Edit | str:
     key_at, _ = region(text, Span(span.file, span.line, span.column))
     if not text.startswith(f'"{queue}"', key_at):
         return f"{queue} is not where the template says"
@@ -989,9 +1052,9 @@ def _json_resource_after(text: str, span: Span, queue: str, new: str) -> Edit | 
         return f"{queue} does not end"
     members = _json_members(text, obj, obj_end)
     between = text[obj + 1:members[0][1]] if members else ""
+    props = _dlq_properties(text, text[obj:obj_end], fifo, json=True)
     if "\n" not in between:
-        body = (f'"{new}": {{"Type": "AWS::SQS::Queue", "Properties": {{"MessageRetentionPeriod": {DLQ_RETENTION}'
-                "}}")
+        body = f'"{new}": {{"Type": "AWS::SQS::Queue", "Properties": {{{", ".join(props)}}}}}'
         line_ws = text[_line_start(text, key_at):key_at]
         sep = ", " if line_ws.strip() else "," + _newline(text) + line_ws  # beside it, or on a line of its own
         return Edit(span.file, obj_end + 1, obj_end + 1, sep + body)
@@ -1002,5 +1065,5 @@ def _json_resource_after(text: str, span: Span, queue: str, new: str) -> Edit | 
         return f"{queue} does not start its own line; add the dead-letter queue by hand"
     step = ws[len(outer):] if len(ws) > len(outer) else "  "
     body = (f',{nl}{outer}"{new}": {{{nl}{ws}"Type": "AWS::SQS::Queue",{nl}{ws}"Properties": {{{nl}'
-            f'{ws}{step}"MessageRetentionPeriod": {DLQ_RETENTION}{nl}{ws}}}{nl}{outer}}}')
+            + f",{nl}".join(f"{ws}{step}{p}" for p in props) + f"{nl}{ws}}}{nl}{outer}}}")
     return Edit(span.file, obj_end + 1, obj_end + 1, body)

@@ -54,9 +54,15 @@ class Context(Record):
     """What a rule may read besides the Model: its options from the configuration."""
 
     options: dict[str, Any] = field(default_factory=dict)
+    #: every rule's options, by code: a fix that must agree with another rule reads that rule's option
+    all_options: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def option(self, name: str, fallback: Any) -> Any:
         return self.options.get(name, fallback)
+
+    def rule_option(self, code: str, name: str, fallback: Any) -> Any:
+        """Option ``name`` of the rule ``code`` (its default or the configured value)."""
+        return self.all_options.get(code, {}).get(name, fallback)
 
 
 Check = Callable[[Any, Context], Iterable[Finding]]

@@ -226,8 +226,7 @@ def remove_dlq_fix(model: Model, fn: Function) -> Fix:
     if in_globals(span):
         return no_fix("the dead-letter queue is set in Globals for every function; remove it there by hand",
                       "unsafe")
-    names = ("dead_letter_config",) if span is not None and span.file.endswith(".tf") else (
-        "DeadLetterConfig", "DeadLetterQueue")
+    names = (name,) if name != "DeadLetterConfig" else ("DeadLetterConfig", "DeadLetterQueue")  # SAM's word too
     fix = no_fix("", "unsafe")
     for key in names:
         fix = remove_setting(span, key, f"Remove {key} from {fn.id}", "unsafe")

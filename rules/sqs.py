@@ -211,20 +211,26 @@ def queue_without_redrive(model: Model, ctx: Context) -> Iterable[Finding]:
     ```
 
     ## Fix
-    Unsafe: `invlint check --unsafe-fixes` adds a standard dead-letter queue right after the queue
-    (`<Queue>DLQ`, Terraform `<name>_dlq`, with `MessageRetentionPeriod` 14 days, so it keeps messages longer
-    than the queue) and a `RedrivePolicy` on the queue that moves a message there after 5 receives. It adds a
-    resource: review its name, retention and who reads it. No fix is offered for a FIFO queue (its dead-letter
-    queue must be a FIFO queue named `*.fifo`), a queue that keeps messages 14 days already (a dead-letter
-    queue cannot keep them longer), a queue SAM generates for an `SqsSubscription`, one instance of a block
-    with `count` or `for_each`, a Terraform plan or `.tf.json` file, a template synthesized by CDK, or a queue
-    inside a Terraform module.
+    Unsafe: `invlint check --unsafe-fixes` adds a dead-letter queue right after the queue (`<Queue>DLQ`,
+    Terraform `<name>_dlq`, numbered when the name is taken, with `MessageRetentionPeriod` 14 days, so it keeps
+    messages longer than the queue) and a `RedrivePolicy` on the queue that moves a message there after
+    SQS005's `min-receive-count` receives (5 by default). A FIFO queue gets a FIFO dead-letter queue (SQS takes
+    no other), `FifoQueue: true` / `fifo_queue = true`, named `<name>-dlq.fifo` when the queue's own name is a
+    literal `<name>.fifo` (else unnamed: CloudFormation and Terraform generate a `.fifo` name). It adds a
+    resource: review its name, retention and who reads it. No fix is offered where the queue's FIFO setting,
+    retention or `Properties` come from a parameter, a function or an expression, for a queue that keeps
+    messages 14 days already (a dead-letter queue cannot keep them longer), a queue SAM generates for an
+    `SqsSubscription`, one instance of a block with `count` or `for_each`, a Terraform plan or `.tf.json` file,
+    a template synthesized by CDK, or a queue inside a Terraform module.
 
     ## References
     - https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html
     - https://docs.aws.amazon.com/lambda/latest/operatorguide/sqs-retries.html
     - https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html
+    - https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-configure-dead-letter-queue.html
+    - https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/create-queue-cloudformation.html
     """
+    receives = ctx.rule_option("SQS005", "min-receive-count", 5)  # the fix must satisfy SQS005
     for qid, triggers in _queue_triggers(model).items():
         q = model.queues[qid]
         if q.redrive is not None:  # a Redrive, or Unknown: silent either way
@@ -257,14 +263,14 @@ def queue_without_redrive(model: Model, ctx: Context) -> Iterable[Finding]:
                 "no redrive policy",
                 _expiry(q),
             ],
-            fix=_sqs001_fix(model, q),
-            autofix=_add_dlq_fix(model, q),
+            fix=_sqs001_fix(model, q, receives),
+            autofix=_add_dlq_fix(model, q, receives),
         )
 
 
-def _add_dlq_fix(model: Model, q: Queue) -> Fix:
-    """A new dead-letter queue (14 days' retention) and a redrive policy on ``q``
-    pointing at it after maxReceiveCount receives (SQS005's minimum). Unsafe: it adds a resource."""
+def _add_dlq_fix(model: Model, q: Queue, receives: int) -> Fix:
+    """A new dead-letter queue (14 days' retention; FIFO like ``q`` when it is FIFO) and a redrive policy on
+    ``q`` pointing at it after ``receives`` receives (SQS005's minimum). Unsafe: it adds a resource."""
     name = setting(model, "RedrivePolicy")
     elsewhere = generated(model, q.id, name)
     if elsewhere is not None:
@@ -274,25 +280,28 @@ def _add_dlq_fix(model: Model, q: Queue) -> Fix:
     if "[" in q.id:
         return no_fix(f"{q.id} is one instance of a block with count or for_each; add the {name} by hand",
                       "unsafe")
-    if not q.fifo.known or q.fifo.value:
-        return no_fix("the queue is (or may be) FIFO: its dead-letter queue must be a FIFO queue named *.fifo; "
-                      "add it by hand", "unsafe")
+    if not q.fifo.known:
+        return no_fix("whether the queue is FIFO comes from a parameter or an expression, and so must its "
+                      "dead-letter queue; add it by hand", "unsafe")
     retention = value_of(q.retention)
-    if not isinstance(retention, int) or retention >= DLQ_RETENTION:
+    if not isinstance(retention, int):
+        return no_fix("the queue's MessageRetentionPeriod comes from a parameter or an expression, so a "
+                      "dead-letter queue may not keep messages longer; add it by hand", "unsafe")
+    if retention >= DLQ_RETENTION:
         return no_fix("the queue keeps messages as long as a dead-letter queue can (14 days), so a dead-letter "
                       "queue would drop them early; shorten its retention first", "unsafe")
-    receives = 5  # SQS005's default minimum
     return add_dead_letter_queue(q.span, q.id, receives,
-                                 f"Add a dead-letter queue for {q.id} and a {name} that moves a message to it "
-                                 f"after {receives} receives")
+                                 f"Add a {'FIFO ' if q.fifo.value else ''}dead-letter queue for {q.id} and a "
+                                 f"{name} that moves a message to it after {receives} receives",
+                                 fifo=bool(q.fifo.value))
 
 
-def _sqs001_fix(model: Model, q: Queue) -> str:
+def _sqs001_fix(model: Model, q: Queue, receives: int = 5) -> str:
     if q.origin != q.id:  # generated by SAM for an SNS event's SqsSubscription
         return (f"{q.id} is the queue SAM generates for an SqsSubscription of {q.origin}: subscribe through "
                 "your own queue (SqsSubscription QueueArn and QueueUrl) that has a RedrivePolicy.")
     return (f"Add a {_redrive_word(model)} to {q.id} that sends messages to a dead-letter queue after "
-            "maxReceiveCount (5 or more) receives.")
+            f"maxReceiveCount ({receives} or more) receives.")
 
 
 # --------------------------------------------------------------------------------------------- SQS002

@@ -217,6 +217,23 @@ CASES = [
     ("terraform/sqs/sam_sqs001_sns_subscription", "main.tf", "SQS001",
      {("aws_sqs_queue.process_orders__orders_queue", "aws_lambda_function.process_orders")}, None),
     ("sqs/terraform/fire", "main.tf", "SQS001", {("aws_sqs_queue.jobs", "aws_lambda_function.worker")}, None),
+    # SQS001 on FIFO queues: a FIFO dead-letter queue, named <name>-dlq.fifo after a literal name; names taken
+    # already (a resource id, a queue name, a Terraform address in another file of the module) get a number
+    ("fix/sqs001_fifo.yaml", "sqs001_fifo.yaml", "SQS001", {("OrdersQueue", "Worker"), ("JobsQueue", "Worker")},
+     ["      RedrivePolicy: {deadLetterTargetArn: !GetAtt OrdersQueueDLQ2.Arn, maxReceiveCount: 5}\n",
+      "  OrdersQueueDLQ2:\n", "      FifoQueue: true\n", "      QueueName: orders-dlq2.fifo\n",
+      "  JobsQueue: {Type: AWS::SQS::Queue, Properties: {RedrivePolicy: {deadLetterTargetArn: !GetAtt "
+      "JobsQueueDLQ.Arn, maxReceiveCount: 5}, FifoQueue: true}}\n",
+      "  JobsQueueDLQ: {Type: AWS::SQS::Queue, Properties: {FifoQueue: true, MessageRetentionPeriod: 1209600}}\n"]),
+    ("fix/sqs001_fifo.json", "sqs001_fifo.json", "SQS001", {("JobsQueue", "Worker")},
+     ['        "QueueName": "jobs.fifo",\n',
+      '        "RedrivePolicy": {"deadLetterTargetArn": {"Fn::GetAtt": ["JobsQueueDLQ", "Arn"]}, '
+      '"maxReceiveCount": 5}\n', '    "JobsQueueDLQ": {\n', '        "FifoQueue": true,\n',
+      '        "QueueName": "jobs-dlq.fifo",\n', '        "MessageRetentionPeriod": 1209600\n']),
+    ("fix/sqs001_tf", "main.tf", "SQS001", {("aws_sqs_queue.orders", "aws_lambda_function.worker")},
+     ["    deadLetterTargetArn = aws_sqs_queue.orders_dlq2.arn\n", 'resource "aws_sqs_queue" "orders_dlq2" {\n',
+      '  name                      = "orders-dlq.fifo"\n', "  fifo_queue                = true\n",
+      "  message_retention_seconds = 1209600\n"]),
     ("fix/async_json.json", "async_json.json", "ASYNC002", {("Lookup", "Lookup"), ("LookupRetries", "Lookup")},
      ['        "Role": "arn:aws:iam::123456789012:role/lookup",\n', "    }\n"]),
 ]
@@ -269,8 +286,9 @@ def test_fix_removes_the_finding_and_nothing_else(
     after_text = path.read_text(encoding="utf-8")
     changed = [line[1:] for line in difflib.ndiff(before_text.splitlines(keepends=True),
                                                   after_text.splitlines(keepends=True)) if line.startswith("+ ")]
-    # a line a setting, one more for a Properties key or a blank line; SQS001 adds a whole resource
-    assert len(changed) <= (10 if code == "SQS001" else 3) * len(fixed)
+    # a line a setting, one more for a Properties key or a blank line; SQS001 adds a whole resource (FIFO: two
+    # lines more, FifoQueue and its name)
+    assert len(changed) <= (12 if code == "SQS001" else 3) * len(fixed)
     if lines is not None:
         for line in lines:
             assert line in after_text.splitlines(keepends=True)
@@ -511,20 +529,60 @@ def test_terraform_invoke_config_removed_at_the_end_of_the_file_or_kept_when_ref
 
 
 def test_no_dead_letter_queue_added_where_it_could_not_keep_messages_longer(tmp_path: Path) -> None:
-    """A queue that keeps messages 14 days already: a dead-letter queue would drop them early; and a FIFO queue
-    needs a FIFO dead-letter queue named *.fifo. Neither gets a fix, and -v says why."""
+    """A queue that keeps messages 14 days already: a dead-letter queue would drop them early. No fix where
+    the queue's FIFO setting, its retention or its Properties come from a parameter or a function either (the
+    dead-letter queue must match them), and -v says why. A redrive policy behind a condition is no finding."""
     shutil.copy(FIXTURES / "loop/sam/loop_clean.yaml", tmp_path / "t.yaml")
     (tmp_path / "f.yaml").write_text(
-        "Resources:\n  Jobs:\n    Type: AWS::SQS::Queue\n    Properties:\n      FifoQueue: true\n"
+        "Parameters:\n  Fifo: {Type: String}\n  Keep: {Type: Number}\n  Big: {Type: String}\n"
+        "Conditions:\n  IsBig: !Equals [!Ref Big, \"yes\"]\n"
+        "Resources:\n  Jobs:\n    Type: AWS::SQS::Queue\n    Properties:\n      FifoQueue: !Ref Fifo\n"
+        "  Kept:\n    Type: AWS::SQS::Queue\n    Properties:\n      MessageRetentionPeriod: !Ref Keep\n"
+        "  Either:\n    Type: AWS::SQS::Queue\n"
+        "    Properties: !If [IsBig, {VisibilityTimeout: 60}, {VisibilityTimeout: 30}]\n"
+        "  Redriven:\n    Type: AWS::SQS::Queue\n    Properties:\n      RedrivePolicy: !If [IsBig, "
+        "{deadLetterTargetArn: \"arn:aws:sqs:us-east-1:123456789012:d\", maxReceiveCount: 5}, !Ref AWS::NoValue]\n"
         "  Worker:\n    Type: AWS::Lambda::Function\n    Properties:\n      Runtime: python3.12\n"
         "      Handler: index.handler\n      Role: arn:aws:iam::123456789012:role/w\n"
         "      Code: {ZipFile: \"def handler(event, context):\\n    return None\\n\"}\n"
-        "  Mapping:\n    Type: AWS::Lambda::EventSourceMapping\n    Properties:\n"
-        "      EventSourceArn: !GetAtt Jobs.Arn\n      FunctionName: !Ref Worker\n", encoding="utf-8")
+        + "".join(f"  M{q}: {{Type: AWS::Lambda::EventSourceMapping, Properties: {{EventSourceArn: !GetAtt {q}.Arn, "
+                  "FunctionName: !Ref Worker}}\n" for q in ("Jobs", "Kept", "Either", "Redriven")),
+        encoding="utf-8")
     state = snapshot(tmp_path)
     _, _, err = invoke(tmp_path, "check", "--unsafe-fixes", "-v", "--select", "SQS001", "--root", str(tmp_path),
                        "t.yaml", "f.yaml")
     assert snapshot(tmp_path) == state
     assert "t.yaml:12:3: SQS001: no automatic fix: the queue keeps messages as long as a dead-letter queue can" in err
-    assert "f.yaml:2:3: SQS001: no automatic fix: the queue is (or may be) FIFO" in err
+    assert ("f.yaml:8:3: SQS001: no automatic fix: whether the queue is FIFO comes from a parameter or an "
+            "expression") in err
+    assert "f.yaml:12:3: SQS001: no automatic fix: the queue's MessageRetentionPeriod comes from a parameter" in err
+    assert "f.yaml:16:3: SQS001: no automatic fix: the resource's Properties are not a mapping written here" in err
+    assert "invlint: fixed 0 findings, 4 remaining" in err
+
+
+def test_dead_letter_queue_uses_the_configured_minimum_receive_count(tmp_path: Path) -> None:
+    """The redrive policy the SQS001 fix writes satisfies SQS005 as configured (min-receive-count)."""
+    shutil.copy(FIXTURES / "fix/sqs001_fifo.json", tmp_path / "t.json")
+    (tmp_path / ".invlint.yaml").write_text("options:\n  SQS005: {min-receive-count: 8}\n", encoding="utf-8")
+    _, out, _ = invoke(tmp_path, "check", "--root", str(tmp_path), "t.json")
+    assert "fix: Add a RedrivePolicy to JobsQueue that sends messages to a dead-letter queue after " \
+           "maxReceiveCount (8 or more) receives." in out
+    _, _, err = invoke(tmp_path, "check", "--unsafe-fixes", "--root", str(tmp_path), "t.json")
+    assert "invlint: fixed 1 finding" in err
+    text = (tmp_path / "t.json").read_text(encoding="utf-8")
+    assert ('"RedrivePolicy": {"deadLetterTargetArn": {"Fn::GetAtt": ["JobsQueueDLQ", "Arn"]}, '
+            '"maxReceiveCount": 8}') in text
+    assert identities(tmp_path, "t.json") == set()
+
+
+def test_terraform_json_gets_no_fix_and_says_why(tmp_path: Path) -> None:
+    """A .tf.json file: no dead-letter queue is added and the function's dead_letter_config is not removed."""
+    shutil.copytree(FIXTURES / "fix/tf_json", tmp_path / "p")
+    state = snapshot(tmp_path)
+    _, _, err = invoke(tmp_path / "p", "check", "--unsafe-fixes", "-v", "--select", "SQS001,SQS002", "--root",
+                       str(tmp_path / "p"), ".")
+    assert snapshot(tmp_path) == state
+    assert ("main.tf.json:4:1: SQS001: no automatic fix: aws_sqs_queue.jobs is read from JSON (a plan or a "
+            ".tf.json file); add the dead-letter queue in the Terraform code") in err
+    assert "main.tf.json:14:1: SQS002: no automatic fix: dead_letter_config is not written as a key here" in err
     assert "invlint: fixed 0 findings, 2 remaining" in err

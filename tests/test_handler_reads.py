@@ -124,3 +124,50 @@ def test_two_handlers_of_one_file_and_their_shared_helper_are_parsed_once(tmp_pa
     first, second = model.handler_facts["First"], model.handler_facts["Second"]
     assert first.analysed and second.analysed
     assert first.falls_through is not None and second.falls_through is None
+
+
+JS_APP = """\
+const { save } = require('./lib');
+
+exports.first = async (event) => {
+  for (const record of event.Records) {
+    await save(record);
+  }
+};
+
+exports.second = async (event) => {
+  for (const record of event.Records) {
+    try { await save(record); } catch (err) { console.log(err); }
+  }
+  return { batchItemFailures: [] };
+};
+"""
+
+
+def test_two_node_handlers_of_one_file_and_their_helper_are_parsed_once(tmp_path, monkeypatch):
+    import pytest
+
+    pytest.importorskip("tree_sitter_javascript")
+    from invocation_lint.handlers import analyse_function, javascript
+
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "app.js").write_text(JS_APP)
+    (tmp_path / "src" / "lib.js").write_text("exports.save = async (r) => { throw new Error(r); };\n")
+    (tmp_path / "template.yaml").write_text(TEMPLATE.replace("python3.12", "nodejs20.x"))
+    (alone,) = load_path(str(tmp_path / "template.yaml"))
+    separately = {fid: analyse_function(fid, fn, alone.base_dir) for fid, fn in alone.functions.items()}
+    parses: list[str] = []
+    real_parse = javascript._parse_now
+
+    def counting(text, display, *args):
+        parses.append(display)
+        return real_parse(text, display, *args)
+
+    monkeypatch.setattr(javascript, "_parse_now", counting)
+    (model,) = load_path(str(tmp_path / "template.yaml"))
+    analyse_model(model)
+    assert sorted(parses) == sorted([str(tmp_path / "src" / "app.js"), str(tmp_path / "src" / "lib.js")])
+    assert model.handler_facts == separately
+    first, second = model.handler_facts["First"], model.handler_facts["Second"]
+    assert first.analysed and second.analysed
+    assert first.falls_through is not None and second.falls_through is None

@@ -165,7 +165,7 @@ def main() -> None:
         env = dict(os.environ)
         for _ in range(max(1, args.runs // 2)):
             t0 = time.perf_counter()
-            out = subprocess.run([sys.executable, "-m", "invocation_lint.cli", "check", str(root)], capture_output=True,
+            out = subprocess.run([sys.executable, "-m", "invocation_lint.entry", "check", str(root)], capture_output=True,
                                  text=True, env=env, cwd=tmp)
             checks.append(time.perf_counter() - t0)
         med_check = statistics.median(checks)

@@ -139,7 +139,7 @@ def parse_only(path: Path) -> None:
 
 def cold(path: Path) -> float:
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "invocation_lint.cli", "check", str(path)], capture_output=True, check=False)
+    subprocess.run([sys.executable, "-m", "invocation_lint.entry", "check", str(path)], capture_output=True, check=False)
     return time.perf_counter() - start
 
 

@@ -92,6 +92,8 @@ class _Run:
     findings: list[Finding] = field(default_factory=list)
     errors: list[tuple[str, int | None, str]] = field(default_factory=list)  # (file, line, text)
     warnings: list[tuple[str, int | None, str]] = field(default_factory=list)
+    #: a nested stack template checked within this one (real path) → the stack resource creating it, and its span
+    nested: dict[str, tuple[str, Span]] = field(default_factory=dict)
 
 
 # the last run, keyed by the template's path, modification time and size: all the rules share it
@@ -135,6 +137,10 @@ def _run(filename: str) -> _Run:
         out.errors.append((cfg.source or filename, None, f"invlint configuration: {exc}"))
         result = run([filename], Config())
     out.findings = result.findings
+    for m in result.models:
+        for nested_file, stack_id in m.nested_files.items():
+            if stack_id in m.resources:
+                out.nested[os.path.realpath(nested_file)] = (stack_id, m.resources[stack_id][1])
     out.errors.extend((e.file, e.line, f"invlint could not check this: {e}") for e in result.errors)
     for w in result.warnings:
         m = _WARNING.match(w)
@@ -167,8 +173,9 @@ def _resource_path(resource: str | None, cfn: Any) -> list[str | int]:
     return []
 
 
-def to_match(f: Finding, filename: str, cfn: Any) -> RuleMatch:
-    """The cfn-lint match for one invlint finding in (or about) ``filename``."""
+def to_match(f: Finding, filename: str, cfn: Any, nested: dict[str, tuple[str, Span]] | None = None) -> RuleMatch:
+    """The cfn-lint match for one invlint finding in (or about) ``filename``; a finding in a nested stack's
+    template (or its code) that has no place in this one is reported at the stack resource creating it."""
     path = _resource_path(f.resource, cfn)
     # control characters from the input (names, paths) escaped, as in every invlint report
     message = clean(f"{f.code} {f.name}: {f.message}" if f.name else f"{f.code}: {f.message}")
@@ -180,6 +187,10 @@ def to_match(f: Finding, filename: str, cfn: Any) -> RuleMatch:
     for rel in f.related:  # the template line the finding relates to: the function running that code
         if rel.span is not None and _same_file(rel.span.file, filename):
             return RuleMatch(path, message, location=_location(rel.span))
+    for place in (s, *(r.span for r in f.related)):
+        stack = (nested or {}).get(os.path.realpath(place.file)) if place is not None else None
+        if stack is not None:
+            return RuleMatch(_resource_path(stack[0], cfn), message, location=_location(stack[1]))
     return RuleMatch(path, message)
 
 
@@ -231,7 +242,8 @@ def _match_findings(self: Any, cfn: Any) -> list[RuleMatch]:
     filename = _template_file(cfn)
     if filename is None:
         return []
-    return [to_match(f, filename, cfn) for f in _check(filename).findings if f.code == self.invlint_code]
+    run = _check(filename)
+    return [to_match(f, filename, cfn, run.nested) for f in run.findings if f.code == self.invlint_code]
 
 
 _URL = re.compile(r"https://[^\s)>\]]+")

@@ -84,6 +84,8 @@ def main() -> None:
                    "something to fix).")
 def check(**options: Any) -> None:
     """Check templates, directories and Terraform modules ("-" reads a template from standard input)."""
+    # the work is command.check: it takes each option above as a keyword parameter with the same default (the
+    # entry point calls it without click for a plain check, leaving out the options it was not given)
     from .command import check as run_check
 
     run_check(**options)

@@ -18,9 +18,9 @@ import os
 import re
 import stat
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from .model import Record, record
 from .source import InputError
 
 if TYPE_CHECKING:
@@ -43,8 +43,8 @@ _SNIFF_PLAN = re.compile(rb""""format_version"\s*:\s*"[0-9.]+"[\s\S]*"(?:planned
 InputKind = Literal["template", "terraform", "plan", "stdin"]
 
 
-@dataclass(frozen=True)
-class Input:
+@record(slots=False, frozen=True)
+class Input(Record):
     kind: InputKind
     path: str  # filesystem path; "-" for standard input
     display: str  # the path as the user gave it (or relative to the directory they gave)
@@ -57,8 +57,8 @@ class Input:
         return self.kind == "stdin"
 
 
-@dataclass
-class Found:
+@record(slots=False)
+class Found(Record):
     """The inputs to check, the paths that could not be used (errors), and what was passed over (notes, -v)."""
 
     inputs: list[Input]
@@ -167,13 +167,16 @@ def _walk(root: str, display_root: str, notes: list[str] | None = None) -> Itera
                 yield Input("template", full, os.path.join(shown_dir, name), base)
 
 
-def discover(paths: Iterable[str], *, exclude: list[str] | None = None, templates_only: bool = False,
+def discover(paths: Iterable[str], *, exclude: list[str] | None = None, exclude_from: Iterable[str] = (),
+             templates_only: bool = False,
              notes: list[str] | None = None) -> tuple[list[Input], list[InputError]]:
     """Expand files, directories, globs and ``-`` into inputs; paths that do not exist are errors.
 
     ``notes``: gets the files passed over under a directory (symlinks, FIFOs, devices with a template's name).
 
-    ``exclude``: patterns (``fnmatch``, matched against the path and each of its tails) of inputs not to check.
+    ``exclude``: patterns (``fnmatch``, matched against the path and each of its tails) of inputs not to check;
+    also against the path relative to the project root and to each folder of ``exclude_from`` (the
+    configuration file's), so that a pattern means the same from any working directory.
     ``templates_only``: a file named explicitly is checked only if it looks like a template (pre-commit passes
     every changed YAML/JSON file).
     """
@@ -222,7 +225,8 @@ def discover(paths: Iterable[str], *, exclude: list[str] | None = None, template
                 errors.append(InputError(path, "no such file or directory"))
     inputs = _without_called_modules(inputs)
     if exclude:
-        inputs = [i for i in inputs if not excluded(i.display, exclude)]
+        roots = list(exclude_from)
+        inputs = [i for i in inputs if not excluded(i.display, exclude, _relative_to(i, roots))]
     if templates_only:
         inputs = [i for i in inputs if i.kind != "template" or not i.explicit or is_template_file(i.path)]
     return inputs, errors
@@ -231,16 +235,35 @@ def discover(paths: Iterable[str], *, exclude: list[str] | None = None, template
 def inputs_to_check(paths: Iterable[str], config: Config) -> Found:
     """The inputs ``paths`` name under ``config``: its ``exclude`` patterns and templates-only switch applied."""
     notes: list[str] = []
-    inputs, errors = discover(paths, exclude=config.exclude, templates_only=config.skip_non_templates, notes=notes)
+    # a configured pattern is relative to the configuration file's folder, whatever the working directory
+    here = [os.path.dirname(os.path.abspath(config.source))] if config.source else []
+    inputs, errors = discover(paths, exclude=config.exclude, exclude_from=here,
+                              templates_only=config.skip_non_templates, notes=notes)
     return Found(inputs, list(errors), notes)
 
 
-def excluded(display: str, patterns: list[str]) -> bool:
+def _relative_to(inp: Input, roots: list[str]) -> list[str]:
+    """The input's path relative to each of ``roots`` (and to its project root) that holds it."""
+    if inp.path == "-":
+        return []
+    full = os.path.abspath(inp.path)
+    out = []
+    for root in (*roots, inp.base_dir):
+        if root and (full == root or full.startswith(root.rstrip(os.sep) + os.sep)):
+            out.append(os.path.relpath(full, root))
+    return out
+
+
+def excluded(display: str, patterns: list[str], also: Iterable[str] = ()) -> bool:
+    """Does a pattern match ``display`` (or ``also``, the same path relative to other folders), or a trailing
+    part of it?"""
     if not patterns:
         return False
-    norm = os.path.normpath(display).replace(os.sep, "/")
-    parts = norm.split("/")
-    candidates = {norm, parts[-1]} | {"/".join(parts[i:]) for i in range(len(parts))}
+    candidates: set[str] = set()
+    for shown in (display, *also):
+        norm = os.path.normpath(shown).replace(os.sep, "/")
+        parts = norm.split("/")
+        candidates |= {norm, parts[-1]} | {"/".join(parts[i:]) for i in range(len(parts))}
     for pat in patterns:
         p = pat.rstrip("/")
         for cand in candidates:

@@ -7,17 +7,15 @@ while loading an input or running a rule becomes ``"<file>: internal error in <s
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import os
 import sys
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import registry
 from .config import Config, option_problem
-from .model import Model
+from .model import Model, Record, field, record, replace
 from .registry import Context, Finding, Related, Rule, rule_matches
 from .source import InputError
 
@@ -29,8 +27,8 @@ class SelectionError(Exception):
     """A ``--select``/``--ignore``/config entry that names no rule: a usage error (exit code 2)."""
 
 
-@dataclass
-class Result:
+@record(slots=False)
+class Result(Record):
     findings: list[Finding]
     errors: list[InputError]
     models: list[Model]
@@ -208,7 +206,8 @@ def load_models(paths: list[str], config: Config | None = None) -> tuple[list[Mo
         model = _load_one(inp, errors)
         if model is not None:
             models.append(model)
-    return models, errors
+    dropped = _merged_away(list(models))
+    return [m for i, m in enumerate(models) if i not in dropped], errors
 
 
 def _collector_paused(fn: Any) -> Any:
@@ -240,7 +239,7 @@ def run(
     """
     from .discover import inputs_to_check
 
-    config = dataclasses.replace(config) if config is not None else Config()  # never change the caller's
+    config = replace(config) if config is not None else Config()  # never change the caller's
     if select is not None:
         config.select = list(select)
     if ignore is not None:
@@ -256,8 +255,8 @@ def check(found: Found, config: Config | None = None, *, jobs: int = 1) -> Resul
     return _check(found, config, _Plan.of(config), jobs)
 
 
-@dataclass
-class _Plan:
+@record(slots=False)
+class _Plan(Record):
     """The rules to run and how: selection, severities and options resolved from a configuration."""
 
     all_rules: dict[str, Rule]
@@ -273,6 +272,13 @@ class _Plan:
 
 
 def _check(found: Found, config: Config, plan: _Plan, jobs: int) -> Result:
+    from .files import resolving_once
+
+    with resolving_once():  # the same directories are resolved for many files: once each
+        return _check_resolving_once(found, config, plan, jobs)
+
+
+def _check_resolving_once(found: Found, config: Config, plan: _Plan, jobs: int) -> Result:
     from . import suppress
 
     all_rules, chosen, levels, options = plan.all_rules, plan.chosen, plan.levels, plan.options
@@ -296,6 +302,8 @@ def _check(found: Found, config: Config, plan: _Plan, jobs: int) -> Result:
     checker = _Checker(chosen, levels, overrides, options, all_rules, analyse)
     for checked in _without_merged_stacks(list(_check_all(checker, inputs, jobs, sources))):
         errors.extend(checked.errors)
+        if checked.comments:
+            sources.adopt(checked.comments)
         if checked.model is None:
             continue
         models.append(checked.model)
@@ -338,8 +346,8 @@ def _check(found: Found, config: Config, plan: _Plan, jobs: int) -> Result:
     return result
 
 
-@dataclass
-class _Checker:
+@record(slots=False)
+class _Checker(Record):
     """Everything needed to check one input, the same in this process and in a worker."""
 
     chosen: list[Rule]
@@ -368,7 +376,7 @@ class _Checker:
         for r in self.chosen:
             if r.needs_handlers and not code_known:
                 continue
-            ctx = Context(options=self.options.get(r.code, {}))
+            ctx = Context(options=self.options.get(r.code, {}), all_options=self.options)
             try:
                 for f in r.check(model, ctx) or ():
                     if f.code and f.code != r.code and f.code not in self.levels:
@@ -397,6 +405,8 @@ class Checked(NamedTuple):
     errors: list[InputError]
     used: set[tuple[str, int, str]]  # the suppressions that hid them: (file, line, code as written)
     looked_at: list[str]  # the files findings point into, searched for suppression comments
+    #: from a worker: the suppression comments it found, by file (this process need not read those files again)
+    comments: dict[str, Any] | None = None
 
 
 #: below this many inputs one process is as fast as a pool, started (measured: benchmarks/bench_scale.py --repo:
@@ -427,7 +437,30 @@ def _work(index: int) -> Checked:
 
     assert _WORKER is not None
     checker, inputs = _WORKER
-    return checker(inputs[index], suppress.SourceLines())
+    sources = suppress.SourceLines()
+    return checker(inputs[index], sources)._replace(comments=sources.indexed())
+
+
+def _examples(inputs: list[Any]) -> list[int]:
+    """One small input of each kind, checked here before the workers start: what checking needs is imported
+    and set up once (parsers, the Terraform grammar), not again in every worker."""
+    first: dict[str, int] = {}
+    sizes: dict[int, int] = {}
+    looked: dict[str, int] = {}  # files of each kind whose size was asked
+    for i, inp in enumerate(inputs):
+        if inp.kind == "terraform":  # a directory: the first one
+            first.setdefault(inp.kind, i)
+            continue
+        if looked.get(inp.kind, 0) >= 32:
+            continue
+        looked[inp.kind] = looked.get(inp.kind, 0) + 1
+        try:
+            sizes[i] = os.stat(inp.path).st_size
+        except OSError:
+            continue
+        if inp.kind not in first or sizes[i] < sizes[first[inp.kind]]:
+            first[inp.kind] = i
+    return sorted(first.values())
 
 
 def _check_all(checker: _Checker, inputs: list[Any], jobs: int, sources: Any
@@ -446,26 +479,32 @@ def _check_all(checker: _Checker, inputs: list[Any], jobs: int, sources: Any
             from concurrent.futures import ProcessPoolExecutor
             from concurrent.futures.process import BrokenProcessPool
 
+            done = {i: checker(inputs[i], sources) for i in _examples(inputs)}
+            rest = [i for i in range(len(inputs)) if i not in done]
             _WORKER = (checker, inputs)
             try:
                 with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-                    return list(pool.map(_work, range(len(inputs)), chunksize=_CHUNK))
+                    done.update(zip(rest, pool.map(_work, rest, chunksize=_CHUNK), strict=True))
+                return [done[i] for i in range(len(inputs))]
             except (OSError, ImportError, BrokenProcessPool):
-                pass  # no processes here (a sandbox, a read-only /dev/shm, a worker killed): this one checks
+                # no processes here (a sandbox, a read-only /dev/shm, a worker killed): this one checks
+                return (done[i] if i in done else checker(inp, sources) for i, inp in enumerate(inputs))
             finally:
                 _WORKER = None
     return (checker(inp, sources) for inp in inputs)
 
 
-def _without_merged_stacks(results: list[Checked]) -> list[Checked]:
-    """A nested stack's template is checked as part of the stack that creates it (its resources are in that
-    model); checked again on its own it would repeat those findings without the parent's links. A template
-    nested by no other is kept, and every template it merged is dropped; in a cycle the first one is kept."""
-    covers = {i: {os.path.realpath(f) for f in r.model.nested_files} for i, r in enumerate(results)
-              if r.model and r.model.nested_files}
+def _merged_away(models: list[Model | None]) -> set[int]:
+    """The positions of the models of nested stack templates that another model holds: a nested stack's template
+    is checked as part of the stack that creates it; checked again on its own it would repeat those findings
+    without the parent's links. A template nested by no other is kept, and every template it merged is dropped;
+    in a cycle the first one is kept."""
+    from .files import realpath
+
+    covers = {i: {realpath(f) for f in m.nested_files} for i, m in enumerate(models) if m and m.nested_files}
     if not covers:
-        return results
-    where = {i: os.path.realpath(r.model.file) for i, r in enumerate(results) if r.model is not None}
+        return set()
+    where = {i: realpath(m.file) for i, m in enumerate(models) if m is not None}
     merged = set().union(*covers.values())
     dropped: set[int] = set()
     for roots_only in (True, False):
@@ -473,6 +512,11 @@ def _without_merged_stacks(results: list[Checked]) -> list[Checked]:
             if i in dropped or (roots_only and where[i] in merged):
                 continue
             dropped |= {j for j, path in where.items() if path in covers[i] and j != i}
+    return dropped
+
+
+def _without_merged_stacks(results: list[Checked]) -> list[Checked]:
+    dropped = _merged_away([r.model for r in results])
     return [r if i not in dropped else Checked(None, [], 0, r.errors, set(), []) for i, r in enumerate(results)]
 
 

@@ -160,3 +160,7 @@ def main(argv: list[str] | None = None) -> None:
         _run_fast(params)
         return
     end_process(lambda: _run_fast(params))
+
+
+if __name__ == "__main__":  # python -m invocation_lint.entry: the program as the console script runs it
+    main()

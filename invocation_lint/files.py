@@ -10,8 +10,10 @@ after opening, so a file swapped for a FIFO in between cannot hang the run eithe
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
+from collections.abc import Iterator
 
 from .source import InputError
 
@@ -28,10 +30,51 @@ def kind_of(mode: int) -> str:
     return "not a regular file"
 
 
+#: while a check runs: each directory's resolved path, by (working directory, directory as written). A
+#: repository's files share a few directories, and resolving a path stats every component of it again.
+_REAL_DIRS: dict[tuple[str, str], str] | None = None
+
+
+@contextlib.contextmanager
+def resolving_once() -> Iterator[None]:
+    """Within the block, ``realpath`` resolves each directory once (the tree is taken not to change meanwhile)."""
+    global _REAL_DIRS
+    if _REAL_DIRS is not None:  # already inside one
+        yield
+        return
+    _REAL_DIRS = {}
+    try:
+        yield
+    finally:
+        _REAL_DIRS = None
+
+
+def realpath(path: str) -> str:
+    """``os.path.realpath(path)``; inside ``resolving_once``, each directory is resolved once, from its parent."""
+    cache = _REAL_DIRS
+    if cache is None or ".." in path or "//" in path:  # ``..`` after a symlink is not the parent as written
+        return os.path.realpath(path)
+    key = (os.getcwd(), path)
+    real = cache.get(key)
+    if real is None:
+        real = cache[key] = _resolve(path, key[0], cache)
+    return real
+
+
+def _resolve(path: str, cwd: str, cache: dict[tuple[str, str], str]) -> str:
+    head, name = os.path.split(path)
+    if not head or head == path or name in ("", ".", "..") or os.path.islink(path):
+        return os.path.realpath(path)
+    real = cache.get((cwd, head))
+    if real is None:
+        real = cache[(cwd, head)] = _resolve(head, cwd, cache)
+    return os.path.join(real, name)
+
+
 def inside(path: str, root: str) -> bool:
     """Does ``path``, symlinks resolved, lie in ``root`` (symlinks resolved too)?"""
-    real = os.path.realpath(path)
-    base = os.path.realpath(root)
+    real = realpath(path)
+    base = realpath(root)
     return real == base or real.startswith(base.rstrip(os.sep) + os.sep)
 
 
@@ -39,7 +82,7 @@ def refusal(path: str, root: str | None, *, directory: bool = False) -> str | No
     """Why ``path`` must not be read (a symlink leaving ``root``, a special file, missing), or None."""
     if root is not None and os.path.islink(path) and not inside(path, root):
         what = "directory" if directory else "file"
-        return f"a symlink to a {what} outside the project ({os.path.realpath(root)}); not followed"
+        return f"a symlink to a {what} outside the project ({realpath(root)}); not followed"
     try:
         st = os.stat(path)
     except OSError as exc:
@@ -49,7 +92,7 @@ def refusal(path: str, root: str | None, *, directory: bool = False) -> str | No
     if not stat.S_ISREG(st.st_mode):
         return f"not a regular file ({kind_of(st.st_mode)}); not read"
     if root is not None and not inside(path, root):
-        return f"resolves outside the project ({os.path.realpath(root)}); not read"
+        return f"resolves outside the project ({realpath(root)}); not read"
     return None
 
 

@@ -16,10 +16,9 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable
-from dataclasses import field
 from typing import Any
 
-from .model import Record, record
+from .model import Record, field, record
 from .source import Span
 
 SAFETIES = ("safe", "unsafe")
@@ -165,6 +164,47 @@ def set_number(span: Span | None, names: Iterable[str], current: int, new: int, 
     return Fix(description=description, safety=safety, edits=[Edit(span.file, a, b, str(new))])
 
 
+#: a number or boolean literal at the start of a value's span, quoted or not
+_SCALAR = re.compile(r"""\s*(["']?)(-?[0-9]+|true|false|True|False)\1(?=\s*(?:$|[,}\]\r\n]|\s\#))""")
+
+
+def set_literal(span: Span | None, names: Iterable[str], current: Iterable[str], new: str, description: str,
+                safety: str = "safe") -> Fix:
+    """Replace the literal written at ``span`` (or by one of ``names`` in it, as in ``set_number``) with
+    ``new``, when it is one of ``current`` (compared in lower case: ``-1``, ``false``)."""
+    if span is None:
+        return no_fix("the value is not written in the file", safety)
+    text = read_text(span.file)
+    if text is None:
+        return no_fix("the file cannot be read back", safety)
+    start, end = region(text, span)
+    found: list[tuple[int, int]] = []
+    m = _SCALAR.match(text, start, end)
+    if m is not None:
+        found.append((m.start(2), m.end(2)))
+    else:
+        chunk = text[start:end]
+        for name in names:
+            pattern = re.compile(r"(?<![\w.])" + re.escape(name) + r"""\s*[:=]\s*(["']?)(-?[\w]+)\1(?=\s|$|,|\})""")
+            found += [(start + hit.start(2), start + hit.end(2)) for hit in pattern.finditer(chunk)]
+    allowed = {c.lower() for c in current}
+    if len(found) != 1 or text[found[0][0]:found[0][1]].lower() not in allowed:
+        return no_fix("the value is not a literal here (it comes from a parameter, a variable or an "
+                      "expression); change it where it is set", safety)
+    a, b = found[0]
+    return Fix(description=description, safety=safety, edits=[Edit(span.file, a, b, new)])
+
+
+def combine(fixes: Iterable[Fix], description: str, safety: str) -> Fix:
+    """One fix making the edits of all ``fixes``; none when any of them has none (its reason is given)."""
+    edits: list[Edit] = []
+    for fix in fixes:
+        if not fix.applicable:
+            return no_fix(fix.reason, safety)
+        edits += fix.edits
+    return Fix(description=description, safety=safety, edits=edits)
+
+
 # ------------------------------------------------------------------------------------------------ applying
 
 
@@ -242,17 +282,22 @@ def add_setting(span: Span | None, name: str, value: str, description: str, safe
     its block in a ``.tf`` file), in the file's own style: a line with the indentation of its neighbours in
     a block mapping, JSON or HCL; a member in a flow mapping. ``value`` is written as given (a number).
     """
+    return add_settings(span, [(name, value)], description, safety)
+
+
+def add_settings(span: Span | None, pairs: list[tuple[str, str]], description: str, safety: str = "safe") -> Fix:
+    """``add_setting`` for several settings at once, in the order given (one edit)."""
     if span is None:
         return no_fix("the resource is not written in a file", safety)
     text = read_text(span.file)
     if text is None:
         return no_fix("the file cannot be read back", safety)
     if span.file.endswith(".tf"):
-        edit = _add_hcl(text, span, name, value)
+        edit = _add_hcl(text, span, pairs)
     elif text.lstrip().startswith(("{", "[")):
-        edit = _add_json(text, span, name, value)
+        edit = _add_json(text, span, pairs)
     else:
-        edit = _add_yaml(text, span, name, value)
+        edit = _add_yaml(text, span, pairs)
     if isinstance(edit, str):
         return no_fix(edit, safety)
     return Fix(description=description, safety=safety, edits=[edit])
@@ -266,16 +311,26 @@ def _indent(line: str) -> str:
     return line[: len(line) - len(line.lstrip(" \t"))]
 
 
-def _add_hcl(text: str, span: Span, name: str, value: str) -> Edit | str:
-    """A new argument before the block's closing brace, after a blank line (``terraform fmt`` aligns the
+def _add_hcl(text: str, span: Span, pairs: list[tuple[str, str]]) -> Edit | str:
+    """New arguments before the block's closing brace, after a blank line (``terraform fmt`` aligns the
     ``=`` of adjacent arguments only; the blank line keeps the other arguments' alignment valid)."""
     start, end = region(text, span)
     block = text[start:end]
     header = block.split("\n", 1)[0]
+    empty = re.match(r'(\s*resource\s+"[\w-]+"\s+"[\w-]+"\s*)\{\s*\}[ \t]*\r?$', header)
+    if empty is not None:  # ``resource "t" "n" {}``: the braces opened onto lines of their own
+        nl = _newline(text)
+        indent = _indent(header) + "  "
+        width = max(len(name) for name, _ in pairs)
+        new = "".join(f"{indent}{name:<{width}} = {value.replace(chr(10), nl + indent)}{nl}" for name, value in pairs)
+        brace = start + empty.end(1)
+        close = text.index("}", brace) + 1
+        return Edit(span.file, brace, close, "{" + nl + new + _indent(header) + "}")
     if not re.match(r'\s*resource\s+"[\w-]+"\s+"[\w-]+"\s*\{\s*$', header):
         return "the resource is not a plain resource block here"
-    if re.search(r"^\s*" + re.escape(name) + r"\s*[={]", block, re.M):
-        return f"{name} is set by an expression here; change it where it is set"
+    for name, _ in pairs:
+        if re.search(r"^\s*" + re.escape(name) + r"\s*[={]", block, re.M):
+            return f"{name} is set by an expression here; change it where it is set"
     lines = block.splitlines(keepends=True)
     last = len(lines) - 1
     while last > 0 and not lines[last].strip():
@@ -287,10 +342,14 @@ def _add_hcl(text: str, span: Span, name: str, value: str) -> Edit | str:
     indent = _indent(body[0]) if body else _indent(header) + "  "
     nl = _newline(text)
     blank = nl if body and lines[last - 1].strip() else ""
-    return Edit(span.file, at, at, f"{blank}{indent}{name} = {value}{nl}")
+    width = max(len(name) for name, _ in pairs)
+    new = "".join(f"{indent}{name:<{width}} = {value.replace(chr(10), nl + indent)}{nl}" for name, value in pairs)
+    return Edit(span.file, at, at, f"{blank}{new}")
 
 
-def _add_yaml(text: str, span: Span, name: str, value: str) -> Edit | str:
+def _add_yaml(text: str, span: Span, pairs: list[tuple[str, str]]) -> Edit | str:
+    names = [name for name, _ in pairs]
+    flow_members = ", ".join(f"{name}: {value}" for name, value in pairs)
     lines = text.splitlines(keepends=True)
     if span.line < 1 or span.line > len(lines):
         return "the resource is not where the template says"
@@ -300,11 +359,12 @@ def _add_yaml(text: str, span: Span, name: str, value: str) -> Edit | str:
     if not re.match(r"""["']?[\w:.-]+["']?\s*:\s*(#.*)?$""", rest.rstrip("\r\n")):
         flow = re.match(r"""["']?[\w:.-]+["']?\s*:\s*\{.*\}\s*(#.*)?$""", rest.rstrip("\r\n"))
         props = list(re.finditer(r"[{,]\s*Properties\s*:\s*\{", rest))
-        if flow is None or len(props) != 1 or re.search(r"[{,]\s*" + re.escape(name) + r"\s*:", rest):
+        if flow is None or len(props) != 1 or any(re.search(r"[{,]\s*" + re.escape(n) + r"\s*:", rest)
+                                                    for n in names):
             return "the resource is written in flow style; add the setting by hand"
         brace = starts[span.line - 1] + span.column - 1 + props[0].end()
         close = text[brace:brace + 1] == "}"
-        return Edit(span.file, brace, brace, f"{name}: {value}" + ("" if close else ", "))
+        return Edit(span.file, brace, brace, flow_members + ("" if close else ", "))
     key_indent = span.column - 1
     body: list[int] = []  # indices of the resource's own lines
     for i in range(span.line, len(lines)):
@@ -329,22 +389,24 @@ def _add_yaml(text: str, span: Span, name: str, value: str) -> Edit | str:
         if after.startswith("{"):
             brace = starts[i] + s.index("{")
             close = after.endswith("}") and after[1:-1].strip() == ""
-            return Edit(span.file, brace + 1, brace + 1, f"{name}: {value}" + ("" if close else ", "))
+            return Edit(span.file, brace + 1, brace + 1, flow_members + ("" if close else ", "))
         if after and not after.startswith("#"):
             return "the resource's Properties are not a mapping written here"
         children = [j for j in body if j > i and len(_indent(lines[j])) > len(inner)]
         child = _indent(lines[children[0]]) if children else inner + "  "
-        if any(_indent(lines[j]) == child and re.match(r"""\s*["']?""" + re.escape(name) + r"""["']?\s*:""", lines[j])
-               for j in children):
-            return f"{name} is set by a function or a parameter here; change it where it is set"
+        for name in names:
+            if any(_indent(lines[j]) == child and re.match(r"""\s*["']?""" + re.escape(name) + r"""["']?\s*:""",
+                                                           lines[j]) for j in children):
+                return f"{name} is set by a function or a parameter here; change it where it is set"
         at = starts[i + 1] if i + 1 < len(starts) else len(text)
-        return Edit(span.file, at, at, f"{child}{name}: {value}{nl}")
+        return Edit(span.file, at, at, "".join(f"{child}{name}: {value}{nl}" for name, value in pairs))
     # no Properties: after the Type line
     for i in body:
         if _indent(lines[i]) == inner and re.match(r"\s*Type\s*:", lines[i]):
             at = starts[i + 1] if i + 1 < len(starts) else len(text)
             step = inner[key_indent:] if len(inner) > key_indent else "  "
-            return Edit(span.file, at, at, f"{inner}Properties:{nl}{inner}{step}{name}: {value}{nl}")
+            return Edit(span.file, at, at, f"{inner}Properties:{nl}" +
+                        "".join(f"{inner}{step}{name}: {value}{nl}" for name, value in pairs))
     return "the resource has no Type line to add Properties after"
 
 
@@ -408,7 +470,7 @@ def _json_members(text: str, start: int, end: int) -> list[tuple[str, int, int]]
     return out
 
 
-def _add_json(text: str, span: Span, name: str, value: str) -> Edit | str:
+def _add_json(text: str, span: Span, pairs: list[tuple[str, str]]) -> Edit | str:
     key_at, _ = region(text, Span(span.file, span.line, span.column, span.line, span.column + 1))
     if text[key_at:key_at + 1] == "{":  # the span of the object itself (a SAM event), not of its key
         obj = key_at
@@ -429,11 +491,13 @@ def _add_json(text: str, span: Span, name: str, value: str) -> Edit | str:
             return "the resource's Properties are not an object written here"
         target, target_end = props[2], _json_object_end(text, props[2])
         inner = _json_members(text, target, target_end)
-        if any(m[0] == name for m in inner):
-            return f"{name} is set by a function or a parameter here; change it where it is set"
+        for name, _ in pairs:
+            if any(m[0] == name for m in inner):
+                return f"{name} is set by a function or a parameter here; change it where it is set"
     else:
         target, target_end, inner = obj, obj_end, members
-    member = f'"{name}": {value}' if props is not None else f'"Properties": {{"{name}": {value}}}'
+    flat = ", ".join(f'"{name}": {value}' for name, value in pairs)
+    member = flat if props is not None else f'"Properties": {{{flat}}}'
     if not inner:
         return Edit(span.file, target + 1, target + 1, member)
     first = inner[0][1]
@@ -444,6 +508,8 @@ def _add_json(text: str, span: Span, name: str, value: str) -> Edit | str:
     if "\n" in between:  # one member a line: the new one last, indented as the others
         ws = between[between.rfind("\n") + 1:]
         nl = "\r\n" if between.endswith("\r\n" + ws) else "\n"
+        if props is not None:
+            member = f",{nl}{ws}".join(f'"{name}": {value}' for name, value in pairs)
         return Edit(span.file, last, last, f",{nl}{ws}{member}")
     return Edit(span.file, last, last, f", {member}")
 
@@ -676,3 +742,328 @@ def string_list(file: str, *items: str) -> str:
     if file.endswith(".tf") or text.lstrip().startswith("{"):
         return "[" + ", ".join(f'"{i}"' for i in items) + "]"
     return "[" + ", ".join(items) + "]"
+
+
+# ------------------------------------------------------------------------------------------ removing a resource
+
+
+def in_globals(span: Span | None) -> bool:
+    """Whether ``span`` lies in the ``Globals`` section of a SAM template (a setting every function shares)."""
+    if span is None:
+        return False
+    text = read_text(span.file)
+    if text is None:
+        return False
+    at, _ = region(text, Span(span.file, span.line, span.column))
+    if text.lstrip().startswith("{"):
+        root = text.index("{")
+        end = _json_object_end(text, root)
+        for key, _, value_at in _json_members(text, root, end):
+            if key == "Globals" and value_at <= at <= _flow_value_end(text, value_at):
+                return True
+        return False
+    top = None
+    for m in re.finditer(r"^([^\s#-][^:\r\n]*):", text[:at], re.M):
+        top = m.group(1).strip("'\" ")
+    return top == "Globals"
+
+
+def _mentioned(text: str, word: str, outside: tuple[int, int]) -> bool:
+    """Whether ``word`` appears in ``text`` as a whole name (letters, digits, ``_``, ``.`` around it) other
+    than within ``outside``."""
+    for m in re.finditer(r"(?<![\w.])" + re.escape(word) + r"(?![\w])", text):
+        if not outside[0] <= m.start() < outside[1]:
+            return True
+    return False
+
+
+def remove_resource(span: Span | None, resource: str, description: str, safety: str = "unsafe",
+                    others: Iterable[str] = ()) -> Fix:
+    """Remove the resource ``resource`` declared at ``span`` (its key in a template, its block in a ``.tf``
+    file) with all its lines and the blank line that parted it from the next one. No fix when anything else
+    in the file (or in ``others``, the module's other files) names it: the reference would break."""
+    if span is None:
+        return no_fix("the resource is not written in a file", safety)
+    text = read_text(span.file)
+    if text is None:
+        return no_fix("the file cannot be read back", safety)
+    if span.file.endswith(".tf"):
+        edit = _remove_hcl_block(text, span, resource)
+        name = resource
+    elif text.lstrip().startswith("{"):
+        edit = _remove_json_member(text, span, resource)
+        name = resource
+    else:
+        edit = _remove_yaml_resource(text, span, resource)
+        name = resource
+    if isinstance(edit, str):
+        return no_fix(edit, safety)
+    if _mentioned(text, name, (edit.start, edit.end)) or any(
+            _mentioned(read_text(f) or "", name, (0, 0)) for f in others if f != span.file):
+        return no_fix(f"{name} is referenced elsewhere (a reference or DependsOn would break); remove it by hand",
+                      safety)
+    return Fix(description=description, safety=safety, edits=[edit])
+
+
+def _whole_lines(text: str, file: str, start: int, end: int) -> Edit:
+    """Remove the lines ``text[start:end]`` (``start`` at a line start, ``end`` after a newline) and one blank
+    line next to them: the one after, or the one before when they end the file or their section."""
+    after_end = _line_end(text, end) if end < len(text) else end
+    if end < len(text) and not text[end:after_end].strip():
+        nxt = text[after_end:_line_end(text, after_end)] if after_end < len(text) else ""
+        if nxt.strip() or after_end >= len(text):
+            return Edit(file, start, after_end, "")
+    if start > 0:
+        prev_start = _line_start(text, start - 1)
+        following = text[end:_line_end(text, end)] if end < len(text) else ""
+        if not text[prev_start:start].strip() and (end >= len(text) or
+                                                   len(_indent(following)) < len(_indent(text[start:end]))):
+            return Edit(file, prev_start, end, "")
+    return Edit(file, start, end, "")
+
+
+def _remove_yaml_resource(text: str, span: Span, resource: str) -> Edit | str:
+    at, _ = region(text, Span(span.file, span.line, span.column))
+    start = _line_start(text, at)
+    if text[start:at].strip() or not re.match(r"""["']?""" + re.escape(resource) + r"""["']?\s*:""", text[at:]):
+        return f"{resource} is not written as a key on a line of its own; remove it by hand"
+    indent = at - start
+    end = _line_end(text, at)
+    i = end
+    while i < len(text):
+        line_end = _line_end(text, i)
+        line = text[i:line_end]
+        if line.strip() and not line.lstrip().startswith("#"):
+            if len(_indent(line)) <= indent:
+                break
+            end = line_end
+        i = line_end
+    if not text[end - 1:end] == "\n":
+        return Edit(span.file, start, end, "")
+    return _whole_lines(text, span.file, start, end)
+
+
+def _remove_json_member(text: str, span: Span, resource: str) -> Edit | str:
+    key_at, _ = region(text, Span(span.file, span.line, span.column))
+    if not text.startswith(f'"{resource}"', key_at):
+        return f"{resource} is not where the template says"
+    colon = _skip_space(text, key_at + len(resource) + 2, False)
+    if text[colon:colon + 1] != ":":
+        return f"{resource} is not a member here"
+    value_at = _skip_space(text, colon + 1, False)
+    return _member_edit(text, span.file, key_at, _flow_value_end(text, value_at))
+
+
+def _remove_hcl_block(text: str, span: Span, resource: str) -> Edit | str:
+    at, _ = region(text, Span(span.file, span.line))
+    kind, _, name = resource.partition(".")
+    m = re.compile(r'resource\s+"' + re.escape(kind) + r'"\s+"' + re.escape(name) + r'"\s*\{').match(text, at)
+    if m is None:
+        return f"{resource} is not a plain resource block here"
+    close = _hcl_end(text, m.end() - 1)
+    if close < 0:
+        return f"{resource} does not end"
+    end = _line_end(text, close - 1)
+    if text[close:end].strip() and not text[close:end].strip().startswith(("#", "//")):
+        return f"{resource} shares its last line with something else; remove it by hand"
+    return _whole_lines(text, span.file, at, end)
+
+
+# --------------------------------------------------------------------------------------- adding a dead-letter queue
+
+#: how long the added dead-letter queue keeps messages: SQS's longest retention, 14 days
+DLQ_RETENTION = 1209600
+
+
+def add_dead_letter_queue(span: Span | None, queue: str, max_receive: int, description: str,
+                          safety: str = "unsafe", fifo: bool = False) -> Fix:
+    """A new queue declared right after ``queue`` (declared at ``span``), keeping messages 14 days, and a
+    redrive policy on ``queue`` that moves a message to it after ``max_receive`` receives; written in the
+    file's own style (block or flow YAML, JSON, HCL). For a FIFO ``queue`` the new queue is FIFO too (SQS
+    requires it), named ``<name>-dlq.fifo`` when ``queue`` has a literal name."""
+    if span is None:
+        return no_fix("the queue is not written in a file", safety)
+    text = read_text(span.file)
+    if text is None:
+        return no_fix("the file cannot be read back", safety)
+    if "." in queue and not span.file.endswith(".tf"):
+        return no_fix(f"{queue} is read from JSON (a plan or a .tf.json file); add the dead-letter queue in "
+                      "the Terraform code", safety)
+    if span.file.endswith(".tf"):
+        kind, _, name = queue.partition(".")
+        module = _module_text(span.file, text)
+        new = _free_name(module, f"{name}_dlq", lambda n: f'"{kind}" "{n}"')
+        ref = f"{kind}.{new}.arn"
+        redrive = add_settings(span, [("redrive_policy", "jsonencode({\n  deadLetterTargetArn = " + ref +
+                                       f"\n  maxReceiveCount     = {max_receive}\n}})")], "", safety)
+        at, _ = region(text, Span(span.file, span.line))
+        m = re.compile(r'resource\s+"aws_sqs_queue"\s+"' + re.escape(name) + r'"\s*\{').match(text, at)
+        if m is None:
+            return no_fix(f"{queue} is not a plain resource block here", safety)
+        close = _hcl_end(text, m.end() - 1)
+        if close < 0:
+            return no_fix(f"{queue} does not end", safety)
+        end = _line_end(text, close - 1)
+        settings: list[tuple[str, str]] = []
+        if fifo:
+            dlq_name = _dlq_name(text[at:close], module, r'(?m)^[ \t]*name[ \t]*=[ \t]*"([\w-]+\.fifo)"[ \t]*\r?$')
+            settings += [("name", f'"{dlq_name}"')] * (dlq_name is not None) + [("fifo_queue", "true")]
+        settings.append(("message_retention_seconds", str(DLQ_RETENTION)))
+        width = max(len(k) for k, _ in settings)
+        nl = _newline(text)
+        lines = "".join(f"  {k:<{width}} = {v}{nl}" for k, v in settings)
+        block = f'{nl}resource "{kind}" "{new}" {{{nl}{lines}}}{nl}'
+        if text[end - 1:end] != "\n":  # the queue's block ends the file without a newline
+            block = nl + block.rstrip("\r\n")
+        resource = Edit(span.file, end, end, block)
+    elif text.lstrip().startswith("{"):
+        new = _free_name(text, f"{queue}DLQ", lambda n: f'"{n}"')
+        redrive = add_settings(span, [("RedrivePolicy", '{"deadLetterTargetArn": {"Fn::GetAtt": ["' + new +
+                                       f'", "Arn"]}}, "maxReceiveCount": {max_receive}}}')], "", safety)
+        made = _json_resource_after(text, span, queue, new, fifo)
+        if isinstance(made, str):
+            return no_fix(made, safety)
+        resource = made
+    else:
+        new = _free_name(text, f"{queue}DLQ", lambda n: n)
+        redrive = add_settings(span, [("RedrivePolicy", f"{{deadLetterTargetArn: !GetAtt {new}.Arn, "
+                                       f"maxReceiveCount: {max_receive}}}")], "", safety)
+        made = _yaml_resource_after(text, span, queue, new, fifo)
+        if isinstance(made, str):
+            return no_fix(made, safety)
+        resource = made
+    if not redrive.applicable:
+        return no_fix(redrive.reason, safety)
+    (props,) = redrive.edits
+    if props.start == props.end == resource.start:  # both go after the queue's last line: one edit
+        return Fix(description=description, safety=safety,
+                   edits=[Edit(span.file, props.start, props.end, props.new + resource.new)])
+    return Fix(description=description, safety=safety, edits=[props, resource])
+
+
+def _module_text(file: str, text: str) -> str:
+    """``text`` and the text of the other ``.tf`` files of its folder (one module: names must not clash)."""
+    folder = os.path.dirname(file) or "."
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError:
+        return text
+    others = [read_text(os.path.join(folder, n)) or "" for n in names
+              if n.endswith(".tf") and os.path.join(folder, n) != file]
+    return "\n".join([text, *others])
+
+
+def _free_name(text: str, name: str, spelled: Any) -> str:
+    """``name``, or ``name`` with a number, so that the file does not already use it as a whole name (a
+    longer name that starts with it, ``OrdersQueueDLQAlarm``, does not clash)."""
+    candidate, n = name, 2
+    while _uses(text, spelled(candidate), r"\w") or _uses(text, candidate, r"\w-"):
+        candidate, n = f"{name}{n}", n + 1
+    return candidate
+
+
+def _uses(text: str, name: str, word: str) -> bool:
+    """Whether ``name`` appears in ``text`` with no ``word`` character on either side (a substring test
+    first: templates are large and mostly do not contain the name at all)."""
+    if name not in text:
+        return False
+    return re.search(r"(?<![" + word + r"])" + re.escape(name) + r"(?![" + word + r"])", text) is not None
+
+
+#: the longest queue name SQS takes
+_QUEUE_NAME_MAX = 80
+
+
+def _dlq_name(resource: str, text: str, pattern: str) -> str | None:
+    """``<name>-dlq.fifo`` for the FIFO queue whose declaration ``resource`` names it ``<name>.fifo`` with a
+    literal (found by ``pattern``, group 1), numbered when ``text`` uses that name already; None when the
+    queue's name is not one literal (the dead-letter queue is left unnamed: SQS gives it a .fifo name)."""
+    found = re.findall(pattern, resource)
+    if len(found) != 1:
+        return None
+    base, n = found[0][: -len(".fifo")] + "-dlq", 2
+    candidate = base + ".fifo"
+    while _uses(text, candidate, r"\w.-"):
+        candidate, n = f"{base}{n}.fifo", n + 1
+    return candidate if len(candidate) <= _QUEUE_NAME_MAX else None
+
+
+#: a literal FIFO queue name in a template (block or flow YAML, JSON), group 1 the name
+_CFN_FIFO_NAME = r"""(?<![\w])["']?QueueName["']?\s*:\s*(?:"|'|)([\w-]+\.fifo)["']?(?=\s*(?:[,}\r\n]|#|$))"""
+
+
+def _dlq_properties(text: str, resource: str, fifo: bool, json: bool) -> list[str]:
+    """The added dead-letter queue's properties, ``name: value`` as the template writes them."""
+    out: list[str] = []
+    if fifo:
+        out.append('"FifoQueue": true' if json else "FifoQueue: true")
+        name = _dlq_name(resource, text, _CFN_FIFO_NAME)
+        if name is not None:
+            out.append(f'"QueueName": "{name}"' if json else f"QueueName: {name}")
+    out.append(f'"MessageRetentionPeriod": {DLQ_RETENTION}' if json else f"MessageRetentionPeriod: {DLQ_RETENTION}")
+    return out
+
+
+def _yaml_resource_after(text: str, span: Span, queue: str, new: str, fifo: bool = False) -> Edit | str:
+    at, _ = region(text, Span(span.file, span.line, span.column))
+    start = _line_start(text, at)
+    if text[start:at].strip() or not re.match(r"""["']?""" + re.escape(queue) + r"""["']?\s*:""", text[at:]):
+        return f"{queue} is not written as a key on a line of its own; add the dead-letter queue by hand"
+    indent = text[start:at]
+    nl = _newline(text)
+    end = _line_end(text, at)
+    first = ""
+    i = end
+    while i < len(text):
+        line_end = _line_end(text, i)
+        line = text[i:line_end]
+        if line.strip() and not line.lstrip().startswith("#"):
+            if len(_indent(line)) <= len(indent):
+                break
+            first = first or _indent(line)
+            end = line_end
+        i = line_end
+    props = _dlq_properties(text, text[at:end], fifo, json=False)
+    if not first:  # the queue is written on one line: so is its dead-letter queue
+        body = f"{indent}{new}: {{Type: AWS::SQS::Queue, Properties: {{{', '.join(props)}}}}}{nl}"
+    else:
+        step = first[len(indent):] if len(first) > len(indent) else "  "
+        body = (f"{indent}{new}:{nl}{indent}{step}Type: AWS::SQS::Queue{nl}{indent}{step}Properties:{nl}"
+                + "".join(f"{indent}{step}{step}{p}{nl}" for p in props))
+    before_key = _line_start(text, start - 1) if start > 0 else 0
+    after = text[end:_line_end(text, end)] if end < len(text) else ""
+    spaced = (start > 0 and not text[before_key:start].strip()) or (end < len(text) and not after.strip())
+    blank = nl if spaced else ""  # resources parted by blank lines: so is the new one
+    if text[end - 1:end] != "\n":
+        return Edit(span.file, end, end, nl + blank + body.rstrip("\r\n"))
+    return Edit(span.file, end, end, blank + body)
+
+
+def _json_resource_after(text: str, span: Span, queue: str, new: str, fifo: bool = False) -> Edit | str:
+    key_at, _ = region(text, Span(span.file, span.line, span.column))
+    if not text.startswith(f'"{queue}"', key_at):
+        return f"{queue} is not where the template says"
+    colon = _skip_space(text, key_at + len(queue) + 2, False)
+    obj = _skip_space(text, colon + 1, False)
+    if text[colon:colon + 1] != ":" or text[obj:obj + 1] != "{":
+        return f"{queue} is not an object"
+    obj_end = _json_object_end(text, obj)
+    if obj_end < 0:
+        return f"{queue} does not end"
+    members = _json_members(text, obj, obj_end)
+    between = text[obj + 1:members[0][1]] if members else ""
+    props = _dlq_properties(text, text[obj:obj_end], fifo, json=True)
+    if "\n" not in between:
+        body = f'"{new}": {{"Type": "AWS::SQS::Queue", "Properties": {{{", ".join(props)}}}}}'
+        line_ws = text[_line_start(text, key_at):key_at]
+        sep = ", " if line_ws.strip() else "," + _newline(text) + line_ws  # beside it, or on a line of its own
+        return Edit(span.file, obj_end + 1, obj_end + 1, sep + body)
+    ws = between[between.rfind("\n") + 1:]
+    nl = "\r\n" if between.endswith("\r\n" + ws) else "\n"
+    outer = text[_line_start(text, key_at):key_at]
+    if outer.strip():
+        return f"{queue} does not start its own line; add the dead-letter queue by hand"
+    step = ws[len(outer):] if len(ws) > len(outer) else "  "
+    body = (f',{nl}{outer}"{new}": {{{nl}{ws}"Type": "AWS::SQS::Queue",{nl}{ws}"Properties": {{{nl}'
+            + f",{nl}".join(f"{ws}{step}{p}" for p in props) + f"{nl}{ws}}}{nl}{outer}}}")
+    return Edit(span.file, obj_end + 1, obj_end + 1, body)

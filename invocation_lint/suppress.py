@@ -60,6 +60,15 @@ class SourceLines:
             self._comments[file] = found
         return found
 
+    def indexed(self) -> dict[str, dict[int, tuple[set[str], bool]]]:
+        """The comments found so far, by file (what a worker process sends back with its findings)."""
+        return dict(self._comments)
+
+    def adopt(self, indexed: dict[str, dict[int, tuple[set[str], bool]]]) -> None:
+        """Take the comments another ``SourceLines`` found in the same files, so they are not read again."""
+        for file, found in indexed.items():
+            self._comments.setdefault(file, found)
+
     def lines(self, file: str) -> list[str] | None:
         if file not in self._cache:
             self._cache[file] = self._read(file)

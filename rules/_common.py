@@ -11,8 +11,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from invocation_lint import defaults
+from invocation_lint.fixes import Fix, generated, in_globals, no_fix, remove_resource, remove_setting
 from invocation_lint.humanize import duration
-from invocation_lint.model import Function, Model, Queue, Target, Trigger, Val
+from invocation_lint.model import AsyncConfig, Function, Model, Queue, Target, Trigger, Val
 from invocation_lint.registry import Related
 from invocation_lint.source import Span
 
@@ -34,6 +35,8 @@ __all__ = [
     "sqs_triggers",
     "functions_only_invoked_by",
     "setting",
+    "remove_dlq_fix",
+    "remove_invoke_config_fix",
 ]
 
 #: Lambda's default batch size when a mapping does not set one, by caller.
@@ -202,3 +205,59 @@ def functions_only_invoked_by(model: Model, mode: str) -> Iterator[tuple[Functio
         fn = model.functions.get(fid)
         if fn is not None and all(t.mode == mode for t in triggers):
             yield fn, triggers
+
+
+# ------------------------------------------------------------------------------------------------- fixes
+
+
+def remove_dlq_fix(model: Model, fn: Function) -> Fix:
+    """Remove the function's dead-letter setting (``DeadLetterConfig``, SAM ``DeadLetterQueue``, the Terraform
+    ``dead_letter_config`` block) with its lines; unsafe: it deletes configuration."""
+    name = setting(model, "DeadLetterConfig")
+    elsewhere = generated(model, fn.origin, name)
+    if elsewhere is not None:
+        return Fix("", "unsafe", reason=elsewhere.reason)
+    if "[" in fn.id:
+        return no_fix(f"{fn.id} is one instance of a block with count or for_each; remove {name} by hand",
+                      "unsafe")
+    if fn.origin != fn.id:
+        return no_fix(f"{fn.id} is made by {fn.origin}; remove {name} there", "unsafe")
+    span = fn.dlq_config
+    if in_globals(span):
+        return no_fix("the dead-letter queue is set in Globals for every function; remove it there by hand",
+                      "unsafe")
+    names = (name,) if name != "DeadLetterConfig" else ("DeadLetterConfig", "DeadLetterQueue")  # SAM's word too
+    fix = no_fix("", "unsafe")
+    for key in names:
+        fix = remove_setting(span, key, f"Remove {key} from {fn.id}", "unsafe")
+        if fix.applicable:
+            break
+    return fix
+
+
+def remove_invoke_config_fix(model: Model, fn: Function, cfg: AsyncConfig) -> Fix:
+    """Remove an event invoke configuration that never applies: the ``AWS::Lambda::EventInvokeConfig``
+    resource or ``aws_lambda_function_event_invoke_config`` block (when nothing else names it), or the SAM
+    function's ``EventInvokeConfig`` property. Unsafe: it deletes configuration."""
+    import os
+
+    elsewhere = generated(model, cfg.resource, "EventInvokeConfig")
+    if elsewhere is not None:
+        return Fix("", "unsafe", reason=elsewhere.reason)
+    if "[" in cfg.resource:
+        return no_fix(f"{cfg.resource} is one instance of a block with count or for_each; remove it by hand",
+                      "unsafe")
+    if cfg.resource == fn.origin:  # SAM: the function's own EventInvokeConfig property
+        if in_globals(cfg.span):
+            return no_fix("EventInvokeConfig is set in Globals for every function; remove it there by hand",
+                          "unsafe")
+        return remove_setting(cfg.span, "EventInvokeConfig", f"Remove EventInvokeConfig from {fn.id}", "unsafe")
+    others: list[str] = []
+    if cfg.span.file.endswith(".tf"):
+        folder = os.path.dirname(cfg.span.file) or "."
+        try:
+            names = sorted(os.listdir(folder))
+        except OSError:
+            return no_fix("the module's other files cannot be read to see whether they name it", "unsafe")
+        others = [os.path.join(folder, f) for f in names if f.endswith((".tf", ".tf.json"))]
+    return remove_resource(cfg.span, cfg.resource, f"Remove {cfg.resource}", "unsafe", others)

@@ -19,6 +19,8 @@ from ._common import (
     node_label,
     plural,
     related,
+    remove_dlq_fix,
+    remove_invoke_config_fix,
     target_label,
     trigger_step,
     wording,
@@ -458,7 +460,13 @@ def async_config_without_async_trigger(model: Model, ctx: Context) -> Iterable[F
     ```
 
     ## Fix
-    None: the finding says what to change; the change is made by hand.
+    Unsafe: `invlint check --unsafe-fixes` removes the function's `DeadLetterConfig` (SAM `DeadLetterQueue`,
+    Terraform `dead_letter_config`) or the event invoke configuration (the `AWS::Lambda::EventInvokeConfig`
+    resource, the SAM `EventInvokeConfig` property, the `aws_lambda_function_event_invoke_config` block). It
+    deletes configuration: check that nothing outside the template invokes the function asynchronously. No fix
+    is offered for a setting in `Globals` (every function shares it), for a resource that something else
+    references (`Ref`, `DependsOn`, a Terraform reference), for one instance of a block with `count` or
+    `for_each`, in a template synthesized by CDK, or inside a Terraform module.
 
     ## References
     - https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html
@@ -496,6 +504,7 @@ def async_config_without_async_trigger(model: Model, ctx: Context) -> Iterable[F
                 path=[_caller(model, first), trigger_step(first), "failure: handled by the caller or the mapping",
                       f"DLQ {target_label(model, fn.dlq)}: never used"],
                 fix=wording(model, "remove the DeadLetterConfig; handle failures where this caller handles them"),
+                autofix=remove_dlq_fix(model, fn),
             )
         for cfg in fn.async_configs:
             yield Finding(
@@ -509,6 +518,7 @@ def async_config_without_async_trigger(model: Model, ctx: Context) -> Iterable[F
                 path=[_caller(model, first), trigger_step(first), "failure: handled by the caller or the mapping",
                       "EventInvokeConfig: never used"],
                 fix=wording(model, "remove the EventInvokeConfig; for streams set DestinationConfig on the mapping"),
+                autofix=remove_invoke_config_fix(model, fn, cfg),
             )
 
 

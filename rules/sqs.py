@@ -9,7 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from invocation_lint.fixes import Fix, add_setting, generated, remove_setting, set_number
+from invocation_lint.fixes import (
+    DLQ_RETENTION,
+    Fix,
+    add_dead_letter_queue,
+    add_setting,
+    generated,
+    no_fix,
+    remove_setting,
+    set_number,
+)
 from invocation_lint.model import Function, Model, Queue, Redrive, Trigger
 from invocation_lint.registry import Context, Finding, Related, rule
 from invocation_lint.source import Span
@@ -23,6 +32,8 @@ from ._common import (
     plural,
     queue_of,
     related,
+    remove_dlq_fix,
+    remove_invoke_config_fix,
     setting,
     span_of,
     sqs_triggers,
@@ -200,13 +211,26 @@ def queue_without_redrive(model: Model, ctx: Context) -> Iterable[Finding]:
     ```
 
     ## Fix
-    None: the finding says what to change; the change is made by hand.
+    Unsafe: `invlint check --unsafe-fixes` adds a dead-letter queue right after the queue (`<Queue>DLQ`,
+    Terraform `<name>_dlq`, numbered when the name is taken, with `MessageRetentionPeriod` 14 days, so it keeps
+    messages longer than the queue) and a `RedrivePolicy` on the queue that moves a message there after
+    SQS005's `min-receive-count` receives (5 by default). A FIFO queue gets a FIFO dead-letter queue (SQS takes
+    no other), `FifoQueue: true` / `fifo_queue = true`, named `<name>-dlq.fifo` when the queue's own name is a
+    literal `<name>.fifo` (else unnamed: CloudFormation and Terraform generate a `.fifo` name). It adds a
+    resource: review its name, retention and who reads it. No fix is offered where the queue's FIFO setting,
+    retention or `Properties` come from a parameter, a function or an expression, for a queue that keeps
+    messages 14 days already (a dead-letter queue cannot keep them longer), a queue SAM generates for an
+    `SqsSubscription`, one instance of a block with `count` or `for_each`, a Terraform plan or `.tf.json` file,
+    a template synthesized by CDK, or a queue inside a Terraform module.
 
     ## References
     - https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html
     - https://docs.aws.amazon.com/lambda/latest/operatorguide/sqs-retries.html
     - https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html
+    - https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-configure-dead-letter-queue.html
+    - https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/create-queue-cloudformation.html
     """
+    receives = ctx.rule_option("SQS005", "min-receive-count", 5)  # the fix must satisfy SQS005
     for qid, triggers in _queue_triggers(model).items():
         q = model.queues[qid]
         if q.redrive is not None:  # a Redrive, or Unknown: silent either way
@@ -239,16 +263,45 @@ def queue_without_redrive(model: Model, ctx: Context) -> Iterable[Finding]:
                 "no redrive policy",
                 _expiry(q),
             ],
-            fix=_sqs001_fix(model, q),
+            fix=_sqs001_fix(model, q, receives),
+            autofix=_add_dlq_fix(model, q, receives),
         )
 
 
-def _sqs001_fix(model: Model, q: Queue) -> str:
+def _add_dlq_fix(model: Model, q: Queue, receives: int) -> Fix:
+    """A new dead-letter queue (14 days' retention; FIFO like ``q`` when it is FIFO) and a redrive policy on
+    ``q`` pointing at it after ``receives`` receives (SQS005's minimum). Unsafe: it adds a resource."""
+    name = setting(model, "RedrivePolicy")
+    elsewhere = generated(model, q.id, name)
+    if elsewhere is not None:
+        return Fix("", "unsafe", reason=elsewhere.reason)
+    if q.origin != q.id:
+        return no_fix(f"{q.id} is made by {q.origin}; give it a {name} there", "unsafe")
+    if "[" in q.id:
+        return no_fix(f"{q.id} is one instance of a block with count or for_each; add the {name} by hand",
+                      "unsafe")
+    if not q.fifo.known:
+        return no_fix("whether the queue is FIFO comes from a parameter or an expression, and so must its "
+                      "dead-letter queue; add it by hand", "unsafe")
+    retention = value_of(q.retention)
+    if not isinstance(retention, int):
+        return no_fix("the queue's MessageRetentionPeriod comes from a parameter or an expression, so a "
+                      "dead-letter queue may not keep messages longer; add it by hand", "unsafe")
+    if retention >= DLQ_RETENTION:
+        return no_fix("the queue keeps messages as long as a dead-letter queue can (14 days), so a dead-letter "
+                      "queue would drop them early; shorten its retention first", "unsafe")
+    return add_dead_letter_queue(q.span, q.id, receives,
+                                 f"Add a {'FIFO ' if q.fifo.value else ''}dead-letter queue for {q.id} and a "
+                                 f"{name} that moves a message to it after {receives} receives",
+                                 fifo=bool(q.fifo.value))
+
+
+def _sqs001_fix(model: Model, q: Queue, receives: int = 5) -> str:
     if q.origin != q.id:  # generated by SAM for an SNS event's SqsSubscription
         return (f"{q.id} is the queue SAM generates for an SqsSubscription of {q.origin}: subscribe through "
                 "your own queue (SqsSubscription QueueArn and QueueUrl) that has a RedrivePolicy.")
     return (f"Add a {_redrive_word(model)} to {q.id} that sends messages to a dead-letter queue after "
-            "maxReceiveCount (5 or more) receives.")
+            f"maxReceiveCount ({receives} or more) receives.")
 
 
 # --------------------------------------------------------------------------------------------- SQS002
@@ -384,7 +437,14 @@ def function_dlq_on_sqs_function(model: Model, ctx: Context) -> Iterable[Finding
     ```
 
     ## Fix
-    None: the finding says what to change; the change is made by hand.
+    Unsafe: `invlint check --unsafe-fixes` removes the function's `DeadLetterConfig` (SAM `DeadLetterQueue`,
+    Terraform `dead_letter_config`), or the event invoke configuration with the on-failure destination (the
+    `AWS::Lambda::EventInvokeConfig` resource, the SAM `EventInvokeConfig` property, the
+    `aws_lambda_function_event_invoke_config` block). It deletes configuration: check that nothing outside the
+    template invokes the function asynchronously. No fix is offered for a setting in `Globals` (every function
+    shares it), for a resource that something else references (`Ref`, `DependsOn`, a Terraform reference), for
+    one instance of a block with `count` or `for_each`, in a template synthesized by CDK, or inside a
+    Terraform module.
 
     ## References
     - https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html
@@ -403,15 +463,15 @@ def function_dlq_on_sqs_function(model: Model, ctx: Context) -> Iterable[Finding
             f"A failing message goes back to {qname} instead and is {end}. The dead-letter queue belongs on "
             f"the queue's {_redrive_word(model)}."
         )
-        items: list[tuple[str, str, Span | None, str]] = []  # (what, resource, span, target label)
+        items: list[tuple[str, str, Span | None, str, Fix]] = []  # (what, resource, span, target label, fix)
         if fn.dlq is not None and fn.dlq.known:
             items.append(("function dead-letter queue", fn.origin, span_of(fn.dlq, fn.span),
-                          fn.dlq.label()))
+                          fn.dlq.label(), remove_dlq_fix(model, fn)))
         for cfg in fn.async_configs:
             if cfg.on_failure is not None and cfg.on_failure.known:
                 items.append(("on-failure destination", cfg.resource, span_of(cfg.on_failure, cfg.span),
-                              cfg.on_failure.label()))
-        for what, resource, span, label in items:
+                              cfg.on_failure.label(), remove_invoke_config_fix(model, fn, cfg)))
+        for what, resource, span, label, autofix in items:
             yield Finding(
                 code="SQS002",
                 message=(
@@ -431,6 +491,7 @@ def function_dlq_on_sqs_function(model: Model, ctx: Context) -> Iterable[Finding
                     end,
                 ],
                 fix=f"Remove the {what} from {fn.id}; set a {_redrive_word(model)} on {qname} instead.",
+                autofix=autofix,
             )
 
 

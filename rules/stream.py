@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from invocation_lint.fixes import Fix, add_settings, combine, generated, no_fix, set_literal
 from invocation_lint.model import Model, Trigger
 from invocation_lint.registry import Context, Finding, Related, rule
 
-from ._common import duration, node_label, related, trigger_step, wording
+from ._common import duration, node_label, related, setting, trigger_step, wording
 
 _STREAM_SERVICES = ("kinesis", "dynamodb")
 _RETENTION = {"kinesis": "the stream's retention, 24 h by default", "dynamodb": "the stream's retention, 24 h"}
@@ -337,7 +338,13 @@ def stream_unbounded_retries(model: Model, ctx: Context) -> Iterable[Finding]:
     ```
 
     ## Fix
-    None: the finding says what to change; the change is made by hand.
+    Unsafe: `invlint check --unsafe-fixes` sets `MaximumRetryAttempts` to 5 and `BisectBatchOnFunctionError`
+    to `true` on the mapping (or the SAM event): added where they are not written, written over a literal `-1`
+    or `false`. A batch that still fails after 5 retries is then discarded, so give the mapping an on-failure
+    destination (STREAM001) to keep a record of it; review the bound for the stream. None is offered where the
+    value comes from a parameter, a function or an expression, in a template synthesized by CDK, for a
+    resource inside a Terraform module, or for an invalid `MaximumRecordAgeInSeconds` (how long records may
+    wait is the application's choice).
 
     ## References
     - https://docs.aws.amazon.com/lambda/latest/dg/services-kinesis-parameters.html
@@ -358,6 +365,8 @@ def stream_unbounded_retries(model: Model, ctx: Context) -> Iterable[Finding]:
                 related=related(t.span, t.resource, "the mapping"),
                 path=[_source(model, t), trigger_step(t), f"MaximumRecordAgeInSeconds {age.value}: rejected"],
                 fix=wording(model, "set MaximumRecordAgeInSeconds to -1 or between 60 and 604800"),
+                autofix=no_fix("how long records may wait is the application's choice; set "
+                               f"{setting(model, 'MaximumRecordAgeInSeconds')} by hand", "unsafe"),
             )
             continue
         if not (age.known and retries.known and bisect.known):
@@ -380,4 +389,35 @@ def stream_unbounded_retries(model: Model, ctx: Context) -> Iterable[Finding]:
             path=[_source(model, t), trigger_step(t), "one record fails",
                   "same batch retried until the records expire", "shard blocked"],
             fix=wording(model, "set MaximumRetryAttempts or MaximumRecordAgeInSeconds, and BisectBatchOnFunctionError: true"),
+            autofix=_bound_retries_fix(model, t),
         )
+
+
+#: the retry bound the STREAM002 fix writes
+FIX_RETRIES = 5
+
+
+def _bound_retries_fix(model: Model, t: Trigger) -> Fix:
+    """``MaximumRetryAttempts: 5`` and ``BisectBatchOnFunctionError: true`` on the mapping or the SAM event:
+    added where they are not written, written over a literal ``-1`` / ``false``. Unsafe: a batch that still
+    fails after the retries is discarded (sent to the on-failure destination, when there is one)."""
+    retries_name, bisect_name = setting(model, "MaximumRetryAttempts"), setting(model, "BisectBatchOnFunctionError")
+    elsewhere = generated(model, t.resource, retries_name)
+    if elsewhere is not None:
+        return Fix("", "unsafe", reason=elsewhere.reason)
+    description = (f"Set {retries_name} to {FIX_RETRIES} and {bisect_name} to true on "
+                   f"{t.event_name or t.resource}")
+    fixes: list[Fix] = []
+    added: list[tuple[str, str]] = []
+    if t.max_retry_attempts.default:
+        added.append((retries_name, str(FIX_RETRIES)))
+    else:
+        fixes.append(set_literal(t.max_retry_attempts.span, (retries_name,), ("-1",), str(FIX_RETRIES), "",
+                                 "unsafe"))
+    if t.bisect.default:
+        added.append((bisect_name, "true"))
+    else:
+        fixes.append(set_literal(t.bisect.span, (bisect_name,), ("false",), "true", "", "unsafe"))
+    if added:
+        fixes.append(add_settings(t.span, added, "", "unsafe"))
+    return combine(fixes, description, "unsafe")

@@ -211,7 +211,7 @@ def test_nested_stack_is_part_of_its_parent(out: str) -> None:
     parent's queue, passed in as a parameter; its resources keep their places in the nested file."""
     models = {Path(m.file).name: m for m in load_path(str(APP / out))}
     orders = models["OrdersStack.template.json"]
-    assert orders.nested_files == [str(APP / out / NESTED)]
+    assert orders.nested_files == {str(APP / out / NESTED): "ReportsNestedStackReportsNestedStackResource6385503C"}
     (t,) = orders.triggers_of("BuildReportA09A6882")
     assert (t.mode, t.source.node if t.source else None) == ("poll-sqs", "ReportRequests2DFBCB36")
     rtype, span = orders.resources["BuildReportA09A6882"]
@@ -221,7 +221,7 @@ def test_nested_stack_is_part_of_its_parent(out: str) -> None:
     # the nested function's role may read the queue: the policy's Resource is the parent queue now
     role = orders.roles[orders.functions["BuildReportA09A6882"].role.node]
     assert any("sqs:ReceiveMessage" in st.actions for st in role.statements)
-    assert models["CleanStack.template.json"].nested_files == []
+    assert models["CleanStack.template.json"].nested_files == {}
 
 
 def test_nested_findings_once_in_json() -> None:
@@ -273,7 +273,7 @@ def test_without_the_nested_template_the_parent_is_checked_alone(tmp_path: Path)
 
 def test_a_nested_template_named_alone_is_checked_alone() -> None:
     (model,) = load_path(str(APP / "cdk.out" / NESTED))
-    assert model.nested_files == []
+    assert model.nested_files == {}
     (t,) = model.triggers_of("BuildReportA09A6882")
     assert t.source is not None and t.source.node is None  # the queue is a parameter: not known here
     rows = _rows(APP / "cdk.out" / NESTED, APP)
@@ -364,7 +364,7 @@ def test_nested_stack_under_a_condition(tmp_path: Path) -> None:
     _write(tmp_path / "P.template.json", {"Kid": _nested_stack("Kid.nested.template.json", condition="Off")},
            Conditions={"Off": {"Fn::Equals": ["a", "b"]}})
     (model,) = load_path(str(tmp_path / "P.template.json"))
-    assert model.nested_files == [str(tmp_path / "Kid.nested.template.json")]
+    assert model.nested_files == {str(tmp_path / "Kid.nested.template.json"): "Kid"}
     assert model.functions == {} and model.queues == {}  # the nested stack is not created
     assert _rows(tmp_path, tmp_path, ["SQS001"]) == []
 
@@ -377,7 +377,7 @@ def test_clashing_logical_ids_leave_the_nested_stack_alone(tmp_path: Path) -> No
     _write(tmp_path / "P.template.json", {"Jobs": {"Type": "AWS::SQS::Queue", "Metadata": {"aws:cdk:path": "P/Jobs/Resource"}},
                                           "Kid": _nested_stack("Kid.nested.template.json")})
     (model,) = load_path(str(tmp_path / "P.template.json"))
-    assert model.nested_files == [] and set(model.queues) == {"Jobs"}
+    assert model.nested_files == {} and set(model.queues) == {"Jobs"}
     assert _rows(tmp_path, tmp_path, ["SQS001"]) == [("SQS001", "Jobs", "Kid.nested.template.json", 3)]
 
 
@@ -394,5 +394,115 @@ def test_stacks_nesting_each_other_are_checked_once(tmp_path: Path) -> None:
 
     result = run([str(tmp_path)], Config())
     assert [Path(m.file).name for m in result.models] == ["A.template.json"]
-    assert result.models[0].nested_files == [str(tmp_path / "B.template.json")]
+    assert result.models[0].nested_files == {str(tmp_path / "B.template.json"): "B"}
     assert result.checked == 2
+
+
+def test_graph_draws_a_nested_stack_once_within_its_parent() -> None:
+    from invocation_lint.engine import load_models
+    from invocation_lint.graph import render
+
+    models, errors = load_models([str(APP / "cdk.out")])
+    assert errors == []
+    assert sorted(Path(m.file).name for m in models) == ["CleanStack.template.json", "OrdersStack.template.json",
+                                                         "ProdIngestStack77BA3291.template.json"]
+    text = render(models, "mermaid")
+    assert text.count('["BuildReportA09A6882 (function)"]') == 1
+    assert '_n_ReportRequests2DFBCB36 -->|"sqs poll, batch 10"| m1_n_BuildReportA09A6882' in text
+
+
+def test_a_nested_template_named_by_a_local_template_url(tmp_path: Path) -> None:
+    """Before ``aws cloudformation package`` uploads it, a nested stack's TemplateURL is a path relative to
+    the template: the nested stack is checked with its parent the same way (YAML, in another folder)."""
+    from invocation_lint.config import Config
+    from invocation_lint.engine import run
+
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "stacks").mkdir()
+    (tmp_path / "main.yaml").write_text(
+        "Resources:\n"
+        "  Jobs:\n"
+        "    Type: AWS::SQS::Queue\n"
+        "  Workers:\n"
+        "    Type: AWS::CloudFormation::Stack\n"
+        "    Properties:\n"
+        "      TemplateURL: stacks/workers.yaml\n"
+        "      Parameters:\n"
+        "        JobsArn: !GetAtt Jobs.Arn\n")
+    (tmp_path / "stacks" / "workers.yaml").write_text(
+        "Parameters:\n"
+        "  JobsArn:\n"
+        "    Type: String\n"
+        "Resources:\n"
+        "  Worker:\n"
+        "    Type: AWS::Lambda::Function\n"
+        "    Properties:\n"
+        "      Runtime: python3.12\n"
+        "      Handler: index.handler\n"
+        "      Role: arn:aws:iam::123456789012:role/worker\n"
+        "      Code: src\n"
+        "  WorkerJobs:\n"
+        "    Type: AWS::Lambda::EventSourceMapping\n"
+        "    Properties:\n"
+        "      EventSourceArn: !Sub \"${JobsArn}\"\n"
+        "      FunctionName: !Ref Worker\n")
+    result = run([str(tmp_path)], Config(), select=["SQS001"])
+    assert result.errors == [] and result.checked == 2
+    assert [Path(m.file).name for m in result.models] == ["main.yaml"]
+    (f,) = result.findings
+    assert (f.code, f.resource, Path(f.span.file).name, f.span.line) == ("SQS001", "Jobs", "main.yaml", 2)
+    assert [(Path(r.span.file).relative_to(tmp_path), r.span.line, r.resource) for r in f.related if r.span] == [
+        (Path("stacks/workers.yaml"), 12, "WorkerJobs")]
+    code = result.models[0].functions["Worker"].code  # a code path is relative to the template naming it
+    assert (code.kind, code.path) == ("dir", str(tmp_path / "stacks" / "src"))
+
+
+def test_a_sam_nested_application_with_a_local_location(tmp_path: Path) -> None:
+    """AWS::Serverless::Application with a local Location: the nested SAM template is expanded as the SAM
+    transform would (its own Globals, events, CodeUri relative to it) and checked with its parent."""
+    from invocation_lint.config import Config
+    from invocation_lint.engine import run
+
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "apps").mkdir()
+    (tmp_path / "template.yaml").write_text(
+        "Transform: AWS::Serverless-2016-10-31\n"
+        "Resources:\n"
+        "  Jobs:\n"
+        "    Type: AWS::SQS::Queue\n"
+        "  Workers:\n"
+        "    Type: AWS::Serverless::Application\n"
+        "    Properties:\n"
+        "      Location: ./apps/workers.yaml\n"
+        "      Parameters:\n"
+        "        JobsArn: !GetAtt Jobs.Arn\n")
+    (tmp_path / "apps" / "workers.yaml").write_text(
+        "Transform: AWS::Serverless-2016-10-31\n"
+        "Globals:\n"
+        "  Function:\n"
+        "    Timeout: 20\n"
+        "Parameters:\n"
+        "  JobsArn:\n"
+        "    Type: String\n"
+        "Resources:\n"
+        "  Worker:\n"
+        "    Type: AWS::Serverless::Function\n"
+        "    Properties:\n"
+        "      Runtime: python3.12\n"
+        "      Handler: index.handler\n"
+        "      CodeUri: src/\n"
+        "      Events:\n"
+        "        Jobs:\n"
+        "          Type: SQS\n"
+        "          Properties:\n"
+        "            Queue: !Ref JobsArn\n")
+    result = run([str(tmp_path)], Config(), select=["SQS"])
+    assert result.errors == [] and result.checked == 2
+    (model,) = result.models
+    assert model.nested_files == {str(tmp_path / "apps" / "workers.yaml"): "Workers"}
+    assert [(f.code, f.resource, Path(f.span.file).name, f.span.line) for f in result.findings] == [
+        ("SQS001", "Jobs", "template.yaml", 3),
+        ("SQS004", "Jobs", "template.yaml", 3),  # 30 s, the default, below 6 x 20 s (the nested Globals)
+    ]
+    code = model.functions["Worker"].code
+    assert (code.kind, code.path) == ("dir", str(tmp_path / "apps" / "src"))

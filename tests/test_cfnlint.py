@@ -154,6 +154,20 @@ def test_cfn_lint_reports_what_invlint_check_reports_on_every_fixture() -> None:
     assert invlint_ids(matches) == finding_ids(invlint_json(files))
 
 
+def test_a_cdk_stack_with_a_nested_stack() -> None:
+    """A finding in a nested stack's template or code, checked with its parent, is reported at the parent's
+    stack resource (the place it has in the file cfn-lint lints), its own file and line in the message."""
+    parent = "fixtures/cdk/orders-app/cdk.out/OrdersStack.template.json"
+    matches, _ = cfn_lint([parent], ROOT, "-a", "invocation_lint.cfnlint", "--include-checks", "I")
+    assert invlint_ids(matches) == finding_ids(invlint_json([parent]))
+    (swallowed,) = [m for m in matches if m["Rule"]["Id"] == CFN_LINT_IDS["HANDLER002"]]
+    stack_line = next(i for i, line in enumerate((ROOT / parent).read_text().splitlines(), 1)
+                      if '"ReportsNestedStackReportsNestedStackResource6385503C": {' in line)
+    assert (swallowed["Filename"], swallowed["Location"]["Start"]["LineNumber"]) == (parent, stack_line)
+    assert swallowed["Message"].endswith(" (at fixtures/cdk/orders-app/lambda/reports/index.js:7)")
+    assert ("SQS001", parent, 347) in invlint_ids(matches)
+
+
 QUEUE_AND_WORKER = """\
 AWSTemplateFormatVersion: "2010-09-09"
 Transform: AWS::Serverless-2016-10-31

@@ -311,6 +311,21 @@ def test_options_under_a_family_reach_the_rules_that_declare_them(project: Path)
                               "(known: min-receive-count, visibility-factor)\n")
 
 
+def test_configured_exclude_is_relative_to_the_configuration_file(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for d in ("sub/skip", "sub/keep"):
+        (project / d).mkdir(parents=True)
+        (project / d / "t.yaml").write_text(BAD)
+    (project / ".invlint.yaml").write_text("exclude: ['sub/skip/t.yaml']\n")
+    code, out, _ = check("--format", "json", "--select", "SQS001", ".")
+    assert sorted(f["file"] for f in json.loads(out)["findings"]) == ["./sub/keep/t.yaml", "./t.yaml"]
+    monkeypatch.chdir(project / "sub")  # the same pattern from a subdirectory
+    code, out, _ = check("--format", "json", "--select", "SQS001", ".")
+    assert [f["file"] for f in json.loads(out)["findings"]] == ["./keep/t.yaml"]
+    monkeypatch.chdir(project / "sub" / "skip")
+    code, out, err = check("--format", "json", "--select", "SQS001", "t.yaml")
+    assert json.loads(out)["findings"] == []
+
+
 def test_exclude_flag_is_repeatable_and_adds_to_the_configuration(project: Path) -> None:
     for d in ("vendor", "cdk.out", "nested/cdk.out"):
         (project / d).mkdir(parents=True)

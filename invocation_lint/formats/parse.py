@@ -110,7 +110,7 @@ def parse_text(text: str, file: str) -> Any:
 def parse_yaml(text: str, file: str) -> Any:
     import yaml
 
-    loader_cls = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
+    loader_cls = _memo_loader(getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader)
     depth = _yaml_depth_estimate(text)
     if depth > MAX_DEPTH:
         raise InputError(file, f"nesting deeper than {MAX_DEPTH} levels")
@@ -133,6 +133,42 @@ def parse_yaml(text: str, file: str) -> Any:
         if node is None:
             raise InputError(file, "empty document")
         return _YamlBuilder(file, text).build(node)
+
+
+_MEMO_LOADERS: dict[type, type] = {}
+
+
+def _memo_loader(base: type) -> type:
+    """``base`` resolving each distinct plain scalar's implicit tag once.
+
+    The C composer asks the Python resolver for the tag of every plain scalar (a dozen regular expressions
+    tried in Python): a fifth of composing a template, where the same words (types, attribute names, runtimes)
+    come back thousands of times, in one template and across a repository's. The tag of a plain scalar depends
+    on its text alone as long as the loader has no path resolvers (the safe loaders have none).
+    """
+    cls = _MEMO_LOADERS.get(base)
+    if cls is None:
+        if getattr(base, "yaml_path_resolvers", None):
+            return base
+        from yaml.nodes import ScalarNode
+
+        resolve = base.resolve  # type: ignore[attr-defined]
+        #: plain scalar text -> its implicit tag, for every document of the run (emptied when it grows large)
+        tags: dict[str, str] = {}
+
+        class _Loader(base):
+            def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
+                if kind is ScalarNode and implicit[0]:
+                    tag = tags.get(value)
+                    if tag is None:
+                        if len(tags) > 100_000:
+                            tags.clear()
+                        tag = tags[value] = resolve(self, kind, value, implicit)
+                    return tag
+                return resolve(self, kind, value, implicit)
+
+        cls = _MEMO_LOADERS[base] = _Loader
+    return cls
 
 
 #: bytes: ``{`` and ``}`` read as ``[`` and ``]``, every other byte deleted (no UTF-8 sequence holds a bracket byte)
@@ -161,8 +197,33 @@ def _yaml_depth_estimate(text: str) -> int:
     return depth + brackets.count(b"[")
 
 
-_ANCHOR = re.compile(r"(?:^|[\s\[{,:-])&[^\s,\[\]{}]")
+#: an anchor: ``&`` at the start or after a space or ``[{,:-``, then a name character
+_ANCHOR_NAME = re.compile(r"&[^\s,\[\]{}]")
+_BEFORE_ANCHOR = frozenset("[{,:-")
 _STR_TAG = "tag:yaml.org,2002:str"
+_INT_TAG = "tag:yaml.org,2002:int"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+_MAP_TAG = "tag:yaml.org,2002:map"
+#: the YAML core tags: nothing to refuse, no intrinsic function (the common case, decided by one set lookup)
+_CORE_TAGS = frozenset("tag:yaml.org,2002:" + name for name in (
+    "str", "int", "float", "bool", "null", "map", "seq", "timestamp", "binary", "merge", "omap", "pairs", "set"))
+
+
+def _is_decimal(raw: str) -> bool:
+    """ASCII digits without a leading zero (which would make the YAML int octal): ``int()`` reads it alike."""
+    return raw.isdigit() and raw.isascii() and (raw[0] != "0" or raw == "0")
+
+
+def _has_anchor(text: str) -> bool:
+    """Whether ``text`` may define a YAML anchor. Found by ``str.find`` at C speed: most templates hold no ``&``
+    at all, and the few that do mostly in URLs."""
+    find, match = text.find, _ANCHOR_NAME.match
+    at = find("&")
+    while at != -1:
+        if (at == 0 or text[at - 1].isspace() or text[at - 1] in _BEFORE_ANCHOR) and match(text, at):
+            return True
+        at = find("&", at + 1)
+    return False
 
 
 class _YamlBuilder:
@@ -180,7 +241,7 @@ class _YamlBuilder:
         self.sizes: dict[int, int] = {}
         self.memo: dict[int, Any] = {}
         #: without anchors there are no aliases: no bookkeeping to refuse alias bombs is needed
-        self.aliases = bool(_ANCHOR.search(text)) if text else True
+        self.aliases = _has_anchor(text) if text else True
 
     def span(self, node: Any) -> Span:
         s, e = node.start_mark, node.end_mark
@@ -205,9 +266,12 @@ class _YamlBuilder:
         if self.count > MAX_NODES:
             raise self.error(node, f"more than {MAX_NODES:,} values (or aliases expanding to them)")
         tag: str = node.tag
-        short = tag[1:] if tag[0] == "!" and not tag.startswith("!!") else None
-        if short is None and tag.startswith("tag:") and not tag.startswith("tag:yaml.org,2002:") or tag.startswith("tag:yaml.org,2002:python/"):
-            raise self.error(node, f"unsupported tag {tag.replace('tag:yaml.org,2002:', '!!')}")
+        if tag in _CORE_TAGS:
+            short = None
+        else:
+            short = tag[1:] if tag[0] == "!" and not tag.startswith("!!") else None
+            if short is None and tag.startswith("tag:") and not tag.startswith("tag:yaml.org,2002:") or tag.startswith("tag:yaml.org,2002:python/"):
+                raise self.error(node, f"unsupported tag {tag.replace('tag:yaml.org,2002:', '!!')}")
         cls = node.__class__
         if cls is self.mapping_cls:
             value: Any = self._mapping(node, depth)
@@ -223,15 +287,21 @@ class _YamlBuilder:
         return value
 
     def _mapping(self, node: Any, depth: int) -> LDict:
-        out = LDict(span=self.span(node))
-        file, new, scalar_cls = self.file, _new_span, self.scalar_cls
+        file, new, scalar_cls, mapping_cls = self.file, _new_span, self.scalar_cls, self.mapping_cls
+        s, e = node.start_mark, node.end_mark
+        out = LDict(span=new(Span, (file, s.line + 1, s.column + 1, e.line + 1, e.column + 1)))
         spans, key_spans = out.spans, out.key_spans
-        aliases = self.aliases
+        # without aliases, string and plain decimal values are made here, without a call (the hot path);
+        # ``count`` holds them until the next call that counts, so the limit is checked exactly as by ``build``
+        inline = not self.aliases
+        ints_inline = inline and depth < MAX_DEPTH
+        count = 0
         last: Span | None = None
-        k = None
         for key_node, value_node in node.value:
             ktag = key_node.tag
-            if ktag == "tag:yaml.org,2002:merge":
+            if ktag == _MERGE_TAG:
+                self.count += count
+                count = 0
                 merged = self.build(value_node, depth + 1)
                 for part in merged if isinstance(merged, list) else [merged]:
                     if isinstance(part, LDict):
@@ -244,18 +314,43 @@ class _YamlBuilder:
                 continue
             if key_node.__class__ is not scalar_cls:
                 raise self.error(key_node, "a mapping key must be a plain value")
-            k = key_node.value if ktag == _STR_TAG else self._scalar(key_node, False)
-            if not isinstance(k, (str, int, float, bool)) and k is not None:
-                k = str(k)
+            if ktag == _STR_TAG:
+                k = key_node.value
+            else:
+                k = self._scalar(key_node, False)
+                if not isinstance(k, (str, int, float, bool)) and k is not None:
+                    k = str(k)
             if k in out:
                 raise self.error(key_node, f"duplicate key {k!r}")
             ks, ke = key_node.start_mark, key_node.end_mark
             key_spans[k] = new(Span, (file, ks.line + 1, ks.column + 1, ke.line + 1, ke.column + 1))
-            if value_node.__class__ is scalar_cls and value_node.tag == _STR_TAG and not aliases:
+            if inline and value_node.__class__ is scalar_cls:
+                vtag = value_node.tag
+                made = True
+                if vtag == _STR_TAG:
+                    out[k] = value_node.value
+                elif vtag == _INT_TAG and ints_inline and _is_decimal(raw := value_node.value):
+                    out[k] = int(raw)  # what the YAML int constructor makes of a plain decimal
+                else:
+                    made = False
+                if made:
+                    count += 1
+                    vs, ve = value_node.start_mark, value_node.end_mark
+                    last = spans[k] = new(Span, (file, vs.line + 1, vs.column + 1, ve.line + 1, ve.column + 1))
+                    continue
+            self.count += count
+            count = 0
+            if inline and value_node.__class__ is mapping_cls and value_node.tag == _MAP_TAG:
+                # what ``build`` does for a plain mapping, without its alias and tag bookkeeping
+                if depth >= MAX_DEPTH:
+                    raise self.error(value_node, f"nesting deeper than {MAX_DEPTH} levels")
                 self.count += 1
-                out[k] = value_node.value
-                vs, ve = value_node.start_mark, value_node.end_mark
-                last = spans[k] = new(Span, (file, vs.line + 1, vs.column + 1, ve.line + 1, ve.column + 1))
+                if self.count > MAX_NODES:
+                    raise self.error(value_node, f"more than {MAX_NODES:,} values (or aliases expanding to them)")
+                value = out[k] = self._mapping(value_node, depth + 1)
+                last = value.span
+                if last is not None:  # always: a built mapping has its span
+                    spans[k] = last
                 continue
             value = out[k] = self.build(value_node, depth + 1)
             if value.__class__ in (LDict, LList) and value.span is not None:
@@ -263,23 +358,41 @@ class _YamlBuilder:
             else:
                 vs, ve = value_node.start_mark, value_node.end_mark
                 last = spans[k] = new(Span, (file, vs.line + 1, vs.column + 1, ve.line + 1, ve.column + 1))
-        own = out.span
-        if last is not None and own is not None and not node.flow_style:
-            # a block mapping ends where its last value ends, not where the next token starts
-            out.span = new(Span, (file, own.line, own.column, last.last_line, last.end_column))
+        self.count += count
+        if last is not None and not node.flow_style:
+            # a block mapping ends where its last value ends, not where the next token starts (every span made
+            # here ends at or after its start: its end line is its last line)
+            out.span = new(Span, (file, s.line + 1, s.column + 1, last[3], last[4]))
         return out
 
     def _sequence(self, node: Any, depth: int) -> LList:
-        out = LList(span=self.span(node))
+        file, new, scalar_cls = self.file, _new_span, self.scalar_cls
+        s, e = node.start_mark, node.end_mark
+        out = LList(span=new(Span, (file, s.line + 1, s.column + 1, e.line + 1, e.column + 1)))
+        spans = out.spans
+        inline = not self.aliases and depth < MAX_DEPTH  # plain strings made here, as in ``_mapping``
+        count = 0
         for item in node.value:
-            value = self.build(item, depth + 1)
-            out.append(value)
-            # a built container knows where it really ends; a node's end mark is where the next token starts
-            out.spans.append(value.span if isinstance(value, (LDict, LList)) and value.span else self.span(item))
-        own = out.span
-        if node.value and not node.flow_style and out.spans[-1] is not None and own is not None:
-            last = out.spans[-1]
-            out.span = Span(self.file, own.line, own.column, last.last_line, last.end_column)
+            if inline and item.__class__ is scalar_cls and item.tag == _STR_TAG:
+                count += 1
+                if self.count + count > MAX_NODES:
+                    raise self.error(item, f"more than {MAX_NODES:,} values (or aliases expanding to them)")
+                out.append(item.value)
+            else:
+                self.count += count
+                count = 0
+                value = self.build(item, depth + 1)
+                out.append(value)
+                if value.__class__ in (LDict, LList) and value.span:
+                    # a built container knows where it really ends; a node's end mark is where the next token
+                    # starts
+                    spans.append(value.span)
+                    continue
+            vs, ve = item.start_mark, item.end_mark
+            spans.append(new(Span, (file, vs.line + 1, vs.column + 1, ve.line + 1, ve.column + 1)))
+        self.count += count
+        if spans and not node.flow_style and (last := spans[-1]) is not None:
+            out.span = new(Span, (file, s.line + 1, s.column + 1, last[3], last[4]))
         return out
 
     def _scalar(self, node: Any, tagged: bool) -> Any:
@@ -317,14 +430,14 @@ class _YamlBuilder:
 
 # ------------------------------------------------------------------------------------------------------- JSON
 
-_TOKEN = re.compile(
+#: compiled where a JSON text is tokenized (``re`` keeps it): a YAML check need not pay for it at start-up
+_TOKEN_PATTERN = (
     r"""[ \t\r\n]*(?:
       (?P<s>"(?:[^"\\\x00-\x1f]|\\.)*")
     | (?P<n>-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?)
     | (?P<p>[{}\[\]:,])
     | (?P<w>true|false|null)
-    )""",
-    re.VERBOSE,
+    )"""
 )
 _WORDS = {"true": True, "false": False, "null": None}
 
@@ -539,7 +652,7 @@ class _JsonParser:
     def parse(self) -> Any:
         """An explicit stack of frames ``[container, state, key, key_span, line, col]``; no recursion."""
         text, file = self.text, self.file
-        match = _TOKEN.match
+        match = re.compile(_TOKEN_PATTERN, re.VERBOSE).match
         pos_of = self.pos
         n = len(text)
         i = 0

@@ -8,10 +8,9 @@ found, so a project of Python functions never loads it.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 
-from invocation_lint.model import Function, Model
+from invocation_lint.model import Function, Model, replace
 
 from .facts import CatchFact, HandlerFacts, ItemIdFact, ReturnFact
 from .locate import Missing, NoSource, Source, locate
@@ -22,6 +21,13 @@ __all__ = ["CatchFact", "HandlerFacts", "ItemIdFact", "ReturnFact", "analyse_mod
 
 def analyse_model(model: Model) -> None:
     """Fill ``model.handler_facts`` for every function whose handler code can be located."""
+    from .locate import reading_once
+
+    with reading_once():  # functions sharing a file read it once
+        _analyse_all(model)
+
+
+def _analyse_all(model: Model) -> None:
     cache: dict[tuple[str, str, str, int], HandlerFacts] = {}
     noted: set[str] = set()
     for fid, fn in model.functions.items():
@@ -64,7 +70,7 @@ def analyse_function(fid: str, fn: Function, base_dir: str, cache: dict | None =
         return facts
     source_key = (where.language, where.display, where.function_name, where.line_offset)
     if cache is not None and source_key in cache:
-        return dataclasses.replace(cache[source_key], function=fid)
+        return replace(cache[source_key], function=fid)
     facts = analyse_source(fid, where)
     if cache is not None:
         cache[source_key] = facts

@@ -20,7 +20,7 @@ from typing import Any
 from invocation_lint.source import Span
 
 from .facts import CatchFact, HandlerFacts, IdSource, ItemIdFact, ReturnFact
-from .locate import Source
+from .locate import Source, parsed
 
 Node = Any  # tree_sitter.Node
 
@@ -286,6 +286,20 @@ def _unwrap(node: Node) -> Node:
 
 def _parse(text: str, display: str, language: str, line_offset: int = 0, column_offset: int = 0,
            rel: str = "") -> _File | Span:
+    """The module parsed (a ``_File`` is complete once built and only read after, so handlers sharing a file
+    share it)."""
+    cache = parsed()
+    if cache is None:
+        return _parse_now(text, display, language, line_offset, column_offset, rel)
+    key = ("javascript", text, display, language, line_offset, column_offset, rel)
+    got = cache.get(key)
+    if got is None:
+        got = cache[key] = _parse_now(text, display, language, line_offset, column_offset, rel)
+    return got
+
+
+def _parse_now(text: str, display: str, language: str, line_offset: int, column_offset: int,
+               rel: str) -> _File | Span:
     data = text.encode("utf-8", errors="replace")
     tree = _parser(_grammar_for(display, language)).parse(data)
     root = tree.root_node

@@ -10,13 +10,13 @@ the module ``index``), the result is a ``Missing`` that HANDLER009 reports.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
 from typing import Any
 
-from invocation_lint.model import CodeLocation, Function
+from invocation_lint.model import CodeLocation, Function, Record, field, record
 from invocation_lint.source import InputError, Span
 
 from .facts import Language
@@ -40,8 +40,8 @@ def language_of(runtime: str) -> Language | None:
     return None
 
 
-@dataclass
-class Source:
+@record(slots=False)
+class Source(Record):
     """The text of a handler module and how to read its siblings (one level of relative imports)."""
 
     language: Language
@@ -58,8 +58,8 @@ class Source:
     root_prefix: str = ""
 
 
-@dataclass
-class Missing:
+@record(slots=False)
+class Missing(Record):
     """The handler certainly does not exist: ``what`` is ``file`` or ``function``."""
 
     what: str
@@ -67,8 +67,8 @@ class Missing:
     span: Span | None
 
 
-@dataclass
-class NoSource:
+@record(slots=False)
+class NoSource(Record):
     """No source to analyse, and no finding either; ``note`` says why (for verbose output)."""
 
     note: str = ""
@@ -85,19 +85,66 @@ def display_path(path: str) -> str:
 
 
 def _inside(path: str, base: str) -> bool:
-    real = os.path.realpath(path)
-    root = os.path.realpath(base)
-    return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
+    from ..files import inside
+
+    return inside(path, base)
+
+
+#: within ``reading_once``: each source file's bytes (or why it cannot be read), by (path, project directory)
+_READ: dict[tuple[str, str], bytes | InputError] | None = None
+#: within ``reading_once``: each source text parsed, by the language's own key
+_PARSED: dict[tuple[Any, ...], Any] | None = None
+
+
+@contextlib.contextmanager
+def reading_once() -> Iterator[None]:
+    """Within the block, a source file several functions name (or import) is read, and parsed, once."""
+    global _READ, _PARSED
+    if _READ is not None:
+        yield
+        return
+    _READ, _PARSED = {}, {}
+    try:
+        yield
+    finally:
+        _READ = _PARSED = None
+
+
+def parsed() -> dict[tuple[Any, ...], Any] | None:
+    """Where a parser keeps what it parsed within ``reading_once`` (None outside: parse again)."""
+    return _PARSED
+
+
+def _read(path: str, base: str) -> bytes:
+    """``files.read_limited`` of a source file (``InputError`` when it must not or cannot be read)."""
+    from ..files import read_limited
+
+    cache = _READ
+    if cache is None:
+        return read_limited(path, path, MAX_SOURCE_BYTES, base)
+    got = cache.get((path, base))
+    if got is None:
+        try:
+            got = read_limited(path, path, MAX_SOURCE_BYTES, base)
+        except InputError as exc:
+            got = exc
+        cache[(path, base)] = got
+    if isinstance(got, InputError):
+        raise got
+    return got
 
 
 def _read_file(path: str, base: str) -> str | None:
     """The text of ``path`` if it is a regular file inside ``base`` and small enough; else None."""
-    from ..files import read_limited
-
     try:
-        data = read_limited(path, path, MAX_SOURCE_BYTES, base)
+        data = _read(path, base)
     except InputError:
         return None
+    return _text(data)
+
+
+def _text(data: bytes) -> str | None:
+    """Source text, or None for a binary file."""
     if b"\0" in data[:4096]:
         return None
     return data.decode("utf-8", errors="replace")
@@ -307,15 +354,19 @@ def _has_any(root: str, suffixes: tuple[str, ...], limit: int = 2000) -> bool:
 
 
 def _try(root: str, base: str, rel: str, language: Language, name: str) -> Source | NoSource | None:
-    from ..files import refusal
-
     path = os.path.normpath(os.path.join(root, rel))
     if not os.path.lexists(path):
         return None
-    why = refusal(path, base)
-    if why is not None:
+    try:  # refused (a symlink out of the project, a FIFO), too large or unreadable
+        data = _read(path, base)
+    except InputError as exc:
+        why = exc.message
+        if why.endswith("…"):  # shortened for an error line; a note gives it whole
+            from ..files import refusal
+
+            why = refusal(path, base) or why
         return NoSource(f"{display_path(path)}: {why}") if "outside" in why or "regular" in why else None
-    text = _read_file(path, base)
+    text = _text(data)
     if text is None:
         return None
     return Source(_lang_of_file(path, language), text, display_path(path), name,

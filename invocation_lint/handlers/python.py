@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from invocation_lint.source import Span
 
 from .facts import BodyKind, CatchFact, HandlerFacts, IdSource, ItemIdFact, ReturnFact
-from .locate import Source
+from .locate import Source, parsed
 
 #: decorators that pass the handler's return value through unchanged
 TRANSPARENT_DECORATORS = {
@@ -123,6 +123,18 @@ def _top_level(body: list[ast.stmt]) -> Iterator[ast.stmt]:
 
 
 def _parse(text: str, display: str, line_offset: int = 0, column_offset: int = 0, rel: str = "") -> _File | Span:
+    """The module parsed (a ``_File`` is only read by the analysis, so handlers sharing a file share it)."""
+    cache = parsed()
+    if cache is None:
+        return _parse_now(text, display, line_offset, column_offset, rel)
+    key = ("python", text, display, line_offset, column_offset, rel)
+    got = cache.get(key)
+    if got is None:
+        got = cache[key] = _parse_now(text, display, line_offset, column_offset, rel)
+    return got
+
+
+def _parse_now(text: str, display: str, line_offset: int, column_offset: int, rel: str) -> _File | Span:
     try:
         tree = ast.parse(text, filename=display)
     except SyntaxError as exc:

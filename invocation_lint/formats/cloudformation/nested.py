@@ -6,8 +6,10 @@ stack's resources only through its outputs (``Fn::GetAtt [Nested, Outputs.X]``).
 loses those links: the nested function's queue is unknown, the parent queue has no consumer.
 
 When a nested stack's template is a file of the project, found through the CDK asset metadata
-(``aws:asset:path``) or, without it, through the asset manifest (``*.assets.json``) that maps its
-``TemplateURL`` to the file, its resources are added to the parent's, with each ``Ref`` to a parameter replaced
+(``aws:asset:path``), a ``TemplateURL`` (or the ``Location`` of a SAM ``AWS::Serverless::Application``) that
+is a path relative to the template (before ``aws cloudformation package`` or ``sam package`` uploads it) or the
+CDK asset manifest (``*.assets.json``) that maps the ``TemplateURL`` to the file,
+its resources are added to the parent's, with each ``Ref`` to a parameter replaced
 by the expression the parent passes (a parameter the parent does not pass keeps its own declaration,
 ``Default`` included) and each ``Fn::GetAtt`` of an output replaced by the output's value. The nested
 template's own parameters, conditions and mappings are renamed ``<stack logical id>.<name>`` (a dot never
@@ -22,13 +24,15 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
-from ...source import InputError, LDict, LList
+from ...model import Record, field, record
+from ...source import LDict, LList
 from .resource import Res
 
 STACK = "AWS::CloudFormation::Stack"
+#: a SAM nested application: the transform makes it a stack; ``Location`` is its template
+APPLICATION = "AWS::Serverless::Application"
 #: nested stacks within nested stacks, at most
 MAX_DEPTH = 8
 #: nested templates merged into one parent, at most
@@ -36,17 +40,16 @@ MAX_NESTED = 200
 _SUB_VAR = re.compile(r"\$\{([^}!]*)\}")
 
 
-@dataclass(frozen=True)
-class Readers:
-    """How the template module reads a template's resources, its asset manifests, and tells SAM apart."""
+@record(slots=False, frozen=True)
+class Readers(Record):
+    """How the template module reads a template's resources (SAM expanded) and its asset manifests."""
 
-    resources: Callable[[Mapping[str, Any], str], list[Res]]
+    resources: Callable[[Mapping[str, Any], str, str], list[Res]]
     assets: Callable[[str, str], dict[str, str]]
-    is_sam: Callable[[Mapping[str, Any]], bool]
 
 
-@dataclass
-class Stack:
+@record(slots=False)
+class Stack(Record):
     """One template with its nested stacks merged in."""
 
     resources: list[Res]
@@ -54,8 +57,9 @@ class Stack:
     mappings: dict[str, Any]
     conditions: dict[str, Any]
     outputs: dict[str, Any]
-    #: the nested templates merged in, as paths shown to the user
-    files: list[str] = field(default_factory=list)
+    #: the nested templates merged in, as paths shown to the user → the logical id of the stack resource of this
+    #: template that creates each (for a nested stack's own nested stacks, the one that creates their parent)
+    files: dict[str, str] = field(default_factory=dict)
 
 
 def _section(doc: Mapping[str, Any], key: str) -> dict[str, Any]:
@@ -77,7 +81,7 @@ def _merge(doc: Mapping[str, Any], resources: list[Res], file: str, template_dir
                   _section(doc, "Conditions"), _section(doc, "Outputs"))
     if depth >= MAX_DEPTH:
         return stack
-    stacks = [r for r in resources if r.type == STACK]
+    stacks = [r for r in resources if r.type in (STACK, APPLICATION)]
     if not stacks:
         return stack
     assets: dict[str, str] | None = None
@@ -87,7 +91,9 @@ def _merge(doc: Mapping[str, Any], resources: list[Res], file: str, template_dir
     for parent_res in stacks:
         if budget[0] <= 0:
             break
-        path = _metadata_path(parent_res, template_dir)
+        path = _metadata_path(parent_res, template_dir) or _local_path(parent_res, template_dir)
+        if path is None and parent_res.type == APPLICATION:
+            continue  # an application of the Serverless Application Repository, or a Location not known
         if path is None:
             if assets is None:
                 assets = readers.assets(template_dir, base_dir)
@@ -99,6 +105,8 @@ def _merge(doc: Mapping[str, Any], resources: list[Res], file: str, template_dir
         budget[0] -= 1
         rel = os.path.relpath(path, template_dir)
         display = os.path.join(os.path.dirname(file), rel)
+        if rel.startswith(os.pardir):
+            display = os.path.normpath(display)
         child = _load(path, display, base_dir, readers, depth, chain | {real}, budget)
         if child is None or any(r.id in ids for r in child.resources):
             continue
@@ -113,7 +121,8 @@ def _merge(doc: Mapping[str, Any], resources: list[Res], file: str, template_dir
             if parent_res.condition is not None:
                 outer = {"Condition": parent_res.condition} if isinstance(parent_res.condition, str) else parent_res.condition
                 cond = outer if cond is None else {"Fn::And": [outer, _as_condition(cond)]}
-            stack.resources.append(Res(r.id, r.type, rewrite(r.props), r.span, r.origin, r.metadata, cond, dict(r.extra)))
+            extra = {"template_dir": os.path.dirname(path), **r.extra}  # code paths are relative to their template
+            stack.resources.append(Res(r.id, r.type, rewrite(r.props), r.span, r.origin, r.metadata, cond, extra))
             ids.add(r.id)
         for name, decl in child.parameters.items():
             if name not in rewrite.passed:
@@ -123,12 +132,14 @@ def _merge(doc: Mapping[str, Any], resources: list[Res], file: str, template_dir
         for name, out in child.outputs.items():
             if isinstance(out, dict) and "Value" in out:
                 outputs[(parent_res.id, name)] = rewrite.value(out["Value"], 0)
-        stack.files.append(display)
-        stack.files.extend(child.files)
+        stack.files[display] = parent_res.id
+        stack.files.update(dict.fromkeys(child.files, parent_res.id))
     if outputs:  # the parent's references to its nested stacks' outputs
         through = _Rewrite("", {}, None, outputs)
-        stack.resources = [r if r.type == STACK else Res(r.id, r.type, through(r.props), r.span, r.origin, r.metadata,
-                                                           r.condition, r.extra) for r in stack.resources]
+        stack.resources = [
+            r if r.type in (STACK, APPLICATION)
+            else Res(r.id, r.type, through(r.props), r.span, r.origin, r.metadata, r.condition, r.extra)
+            for r in stack.resources]
         stack.outputs = {k: through(v) for k, v in stack.outputs.items()}  # for the stack above this one
     return stack
 
@@ -146,10 +157,10 @@ def _load(path: str, display: str, base_dir: str, readers: Readers, depth: int, 
 
     try:
         doc = parse_text(decode(read_limited(path, display, MAX_BYTES, base_dir or os.path.dirname(path)), display), display)
-        if not isinstance(doc, dict) or readers.is_sam(doc):
+        if not isinstance(doc, dict):
             return None
-        resources = readers.resources(doc, display)
-    except (InputError, RecursionError, ValueError):
+        resources = readers.resources(doc, display, os.path.dirname(path))
+    except Exception:  # noqa: BLE001 - the nested template is then checked alone, and its error reported there
         return None
     return _merge(doc, resources, display, os.path.dirname(path), base_dir, readers, depth + 1, chain, budget)
 
@@ -161,6 +172,15 @@ def _metadata_path(res: Res, template_dir: str) -> str | None:
     if not isinstance(rel, str) or not rel or os.path.isabs(rel):
         return None
     return os.path.normpath(os.path.join(template_dir, rel))
+
+
+def _local_path(res: Res, template_dir: str) -> str | None:
+    """A template not yet packaged: ``TemplateURL: nested/queue.yaml``, a path relative to the template (which
+    ``aws cloudformation package`` uploads)."""
+    url = res.props.get("Location" if res.type == APPLICATION else "TemplateURL")
+    if not isinstance(url, str) or not url or "://" in url or os.path.isabs(url):
+        return None
+    return os.path.normpath(os.path.join(template_dir, url))
 
 
 def _manifest_path(res: Res, assets: Mapping[str, str]) -> str | None:

@@ -121,23 +121,19 @@ def build_model(doc: Any, file: str, base_dir: str, template_dir: str) -> Model:
     parameters: Mapping[str, Any] = p if isinstance(p := doc.get("Parameters"), dict) else {}
     mappings: Mapping[str, Any] = m if isinstance(m := doc.get("Mappings"), dict) else {}
     conditions: Mapping[str, Any] = c if isinstance(c := doc.get("Conditions"), dict) else {}
-    nested_files: list[str] = []
-    if not is_sam(doc) and any(r.type == "AWS::CloudFormation::Stack" for r in resources):
-        from .nested import Readers, merge
-
-        stack = merge(doc, resources, file, template_dir, base_dir, Readers(read_resources, asset_objects, is_sam))
-        resources, parameters, mappings, conditions = stack.resources, stack.parameters, stack.mappings, stack.conditions
-        nested_files = stack.files
+    nested_files: dict[str, str] = {}
     fmt = "cloudformation"
     if is_sam(doc):
-        from .sam import expand
-
         fmt = "sam"
-        types = {r.id: r.type for r in resources}
-        pre = Resolver(parameters, mappings, conditions, types)
-        resources = expand(resources, doc, pre, file, template_dir)
+        resources = _sam_expanded(resources, doc, file, template_dir)
     elif any(_cdk_path(r) or _construct_path(r) for r in resources):
         fmt = "cdk"
+    if any(r.type in ("AWS::CloudFormation::Stack", "AWS::Serverless::Application") for r in resources):
+        from .nested import Readers, merge
+
+        stack = merge(doc, resources, file, template_dir, base_dir, Readers(template_resources, asset_objects))
+        resources, parameters, mappings, conditions = stack.resources, stack.parameters, stack.mappings, stack.conditions
+        nested_files = stack.files
     model = Model(file=file, format=fmt, base_dir=base_dir, nested_files=nested_files)
     if fmt == "cdk":
         model.construct_paths = {r.id: cp for r in resources if (cp := _construct_path(r))}
@@ -155,6 +151,22 @@ def build_model(doc: Any, file: str, base_dir: str, template_dir: str) -> Model:
     resolver = Resolver(parameters, mappings, conditions, types, physical)
     Builder(model, resolver, resources, template_dir).run()
     return model
+
+
+def _sam_expanded(resources: list[Res], doc: Mapping[str, Any], file: str, template_dir: str) -> list[Res]:
+    from .sam import expand
+
+    parameters: Mapping[str, Any] = p if isinstance(p := doc.get("Parameters"), dict) else {}
+    mappings: Mapping[str, Any] = m if isinstance(m := doc.get("Mappings"), dict) else {}
+    conditions: Mapping[str, Any] = c if isinstance(c := doc.get("Conditions"), dict) else {}
+    pre = Resolver(parameters, mappings, conditions, {r.id: r.type for r in resources})
+    return expand(resources, doc, pre, file, template_dir)
+
+
+def template_resources(doc: Mapping[str, Any], file: str, template_dir: str) -> list[Res]:
+    """A template's resources as the builder reads them: SAM resources expanded as the SAM transform would."""
+    resources = read_resources(doc, file)
+    return _sam_expanded(resources, doc, file, template_dir) if is_sam(doc) else resources
 
 
 def model_is_cdk(model: Model) -> bool:
@@ -570,11 +582,13 @@ class Builder:
         dlc = p.get("DeadLetterConfig")
         dlq = self.target(dlc, "TargetArn", p.spans.get("DeadLetterConfig", res.span)) if isinstance(dlc, dict) else None
         role = self.target(p, "Role", res.span)
-        self.b.add_function(
+        fn = self.b.add_function(
             res.id, res.type, res.span, res.origin, runtime=runtime, handler=handler, timeout=timeout,
             recursive_loop=recursive_loop, package_type=package_type, reserved_concurrency=reserved,
             dlqs=[dlq] if dlq is not None else [], role=role, code=res.extra.get("code") or self._code(res),
         )
+        if dlq is not None:  # where DeadLetterConfig is written, for a fix that removes it
+            fn.dlq_config = p.spans.get("DeadLetterConfig")
 
     def _code(self, res: Res) -> CodeLocation:
         p = res.props
@@ -582,8 +596,9 @@ class Builder:
         span = p.spans.get("Code", res.span)
         asset = _cdk_path(res)
         base = self.m.base_dir
+        template_dir = res.extra.get("template_dir") or self.template_dir  # a nested stack's own folder
         if asset:
-            path = os.path.normpath(os.path.join(self.template_dir, asset))
+            path = os.path.normpath(os.path.join(template_dir, asset))
             kind = "zip" if asset.endswith(".zip") else ("file" if os.path.isfile(path) else "dir")
             return CodeLocation(kind, path=path, base_dir=base, span=span)  # type: ignore[arg-type]
         if isinstance(code, dict) and model_is_cdk(self.m) and "S3Key" in code:
@@ -598,7 +613,7 @@ class Builder:
                     return CodeLocation("inline", inline=text, base_dir=base, span=code.spans.get("ZipFile", span) if isinstance(code, LDict) else span)
         elif isinstance(code, str):
             # ``aws cloudformation package`` input: a local path
-            path = os.path.normpath(os.path.join(self.template_dir, code))
+            path = os.path.normpath(os.path.join(template_dir, code))
             kind = "zip" if code.endswith(".zip") else ("file" if os.path.isfile(path) else "dir")
             return CodeLocation(kind, path=path, base_dir=base, span=span)  # type: ignore[arg-type]
         return CodeLocation("unknown", base_dir=base, span=span)

@@ -168,3 +168,11 @@ class ModelBuilder:
             trig.extra["qualifier"] = qualifier
         self.m.triggers.append(trig)
         return trig
+
+    # ---------------------------------------------------------------------------------------- triggers
+
+    def delivery_dlq(self, trig: Trigger, target: Target, kind: RouteKind, id: str, origin: str) -> None:
+        """The dead-letter queue of a caller's own delivery (an SNS subscription's redrive policy, an EventBridge
+        or Scheduler target's dead-letter config), declared by resource ``id``."""
+        trig.delivery_dlq = target
+        self.m.routes.append(FailureRoute(kind, id, target, target.span, origin))

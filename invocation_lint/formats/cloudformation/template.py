@@ -19,7 +19,6 @@ from ...model import (
     CodeLocation,
     Delivery,
     EventBus,
-    FailureRoute,
     Model,
     Role,
     Statement,
@@ -761,8 +760,7 @@ class Builder:
             where = p.spans.get("RedrivePolicy", res.span)
             t = self.target(redrive if isinstance(redrive, LDict) else LDict(redrive, span=where), "deadLetterTargetArn", where)
             if t is not None:
-                trig.delivery_dlq = t
-                self.m.routes.append(FailureRoute("subscription-redrive", res.id, t, t.span, res.origin))
+                self.b.delivery_dlq(trig, t, "subscription-redrive", res.id, res.origin)
 
     def rule(self, res: Res) -> None:
         p = res.props
@@ -784,8 +782,7 @@ class Builder:
             dlc = tgt.get("DeadLetterConfig")
             if isinstance(dlc, dict):
                 t = self.r.target(dlc.get("Arn"), dlc.spans.get("Arn", span) if isinstance(dlc, LDict) else span)
-                trig.delivery_dlq = t
-                self.m.routes.append(FailureRoute("target-dlq", res.id, t, t.span, res.origin))
+                self.b.delivery_dlq(trig, t, "target-dlq", res.id, res.origin)
 
     def schedule(self, res: Res) -> None:
         tgt = res.props.get("Target")
@@ -800,8 +797,7 @@ class Builder:
         dlc = tgt.get("DeadLetterConfig")
         if isinstance(dlc, dict) and "Arn" in dlc:
             t = self.r.target(dlc.get("Arn"), dlc.spans.get("Arn", span) if isinstance(dlc, LDict) else span)
-            trig.delivery_dlq = t
-            self.m.routes.append(FailureRoute("target-dlq", res.id, t, t.span, res.origin))
+            self.b.delivery_dlq(trig, t, "target-dlq", res.id, res.origin)
 
     def bucket_notifications(self, res: Res) -> None:
         cfg = res.props.get("NotificationConfiguration")

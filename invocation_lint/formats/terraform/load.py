@@ -30,7 +30,6 @@ from ...model import (
     CodeLocation,
     Delivery,
     EventBus,
-    FailureRoute,
     Model,
     Queue,
     Role,
@@ -850,8 +849,7 @@ class Builder:
         if isinstance(policy, Mapping):
             t = self.target(policy, "deadLetterTargetArn", where)
             if t is not None:
-                trig.delivery_dlq = t
-                self.m.routes.append(FailureRoute("subscription-redrive", inst.address, t, t.span, inst.origin))
+                self.b.delivery_dlq(trig, t, "subscription-redrive", inst.address, inst.origin)
 
     def event_target(self, inst: Inst) -> None:
         """``aws_cloudwatch_event_target``: a rule's target (the trigger is declared by the target resource)."""
@@ -880,8 +878,7 @@ class Builder:
         for dlc in blocks(v, "dead_letter_config"):
             t = self.target(dlc, "arn", dlc.span or inst.span)
             if t is not None:
-                trig.delivery_dlq = t
-                self.m.routes.append(FailureRoute("target-dlq", inst.address, t, t.span, inst.origin))
+                self.b.delivery_dlq(trig, t, "target-dlq", inst.address, inst.origin)
 
     def schedule(self, inst: Inst) -> None:
         for tgt in blocks(inst.values, "target"):
@@ -893,8 +890,7 @@ class Builder:
             for dlc in blocks(tgt, "dead_letter_config"):
                 t = self.target(dlc, "arn", dlc.span or span)
                 if t is not None:
-                    trig.delivery_dlq = t
-                    self.m.routes.append(FailureRoute("target-dlq", inst.address, t, t.span, inst.origin))
+                    self.b.delivery_dlq(trig, t, "target-dlq", inst.address, inst.origin)
 
     def bucket_notifications(self, inst: Inst) -> None:
         v = inst.values

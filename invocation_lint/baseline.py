@@ -18,10 +18,10 @@ import json
 import os
 import re
 from collections import Counter
-from dataclasses import dataclass, field
 from typing import Any
 
 from .identity import fingerprint, fingerprint_of, identity, project_path
+from .model import Record, field, record
 from .registry import Finding
 from .source import InputError
 from .suppress import SourceLines
@@ -47,8 +47,8 @@ def _loose(code: str, file: str, resource: str, function: str) -> str:
     return hashlib.sha256("\x1f".join(("v1", code, file, resource, function)).encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
-@dataclass
-class Baseline:
+@record(slots=False)
+class Baseline(Record):
     """A baseline file's entries; ``apply`` records which of them matched nothing."""
 
     path: str

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import math
 import os
-from dataclasses import dataclass, field
 from typing import Any
+
+from .model import Record, field, record
 
 SEVERITY_VALUES = ["info", "warning", "error", "off"]
 FAIL_ON_VALUES = ["error", "warning", "info"]
@@ -63,8 +64,8 @@ class ConfigError(Exception):
         return f"{self.file}: {self.message}"
 
 
-@dataclass
-class Config:
+@record(slots=False)
+class Config(Record):
     """Everything that changes what ``invlint check`` reports. Defaults: every rule, fail on warnings."""
 
     select: list[str] | None = None  # None: every rule

@@ -30,3 +30,23 @@ ASYNC_MAX_EVENT_AGE = 21_600
 #: An event source mapping's BatchSize when it is not set, by caller.
 #: https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-eventsourcemapping.html
 BATCH_SIZE = {"sqs": 10, "kinesis": 100, "dynamodb": 100}
+#: ... and for every other poller (Kafka, Amazon MQ, DocumentDB): "For Amazon SQS, the default is 10. For all other
+#: services, the default is 100."
+#: https://docs.aws.amazon.com/lambda/latest/api/API_EventSourceMappingConfiguration.html
+OTHER_BATCH_SIZE = 100
+
+#: An event source mapping's MaximumBatchingWindowInSeconds when it is not set (SQS, Kinesis, DynamoDB streams).
+#: https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-eventsourcemapping.html
+BATCHING_WINDOW = 0
+
+#: A stream mapping's MaximumRetryAttempts and MaximumRecordAgeInSeconds when not set: -1, infinite (a failing
+#: record is retried until it expires from the stream); BisectBatchOnFunctionError: false.
+#: https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-eventsourcemapping.html
+MAPPING_RETRIES = -1
+MAPPING_MAX_RECORD_AGE = -1
+BISECT = False
+
+
+def batch_size(service: str) -> int:
+    """The BatchSize of a mapping that polls ``service`` when it is not set."""
+    return BATCH_SIZE.get(service, OTHER_BATCH_SIZE)

@@ -18,9 +18,9 @@ import os
 import re
 import stat
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from .model import Record, record
 from .source import InputError
 
 if TYPE_CHECKING:
@@ -43,8 +43,8 @@ _SNIFF_PLAN = re.compile(rb""""format_version"\s*:\s*"[0-9.]+"[\s\S]*"(?:planned
 InputKind = Literal["template", "terraform", "plan", "stdin"]
 
 
-@dataclass(frozen=True)
-class Input:
+@record(slots=False, frozen=True)
+class Input(Record):
     kind: InputKind
     path: str  # filesystem path; "-" for standard input
     display: str  # the path as the user gave it (or relative to the directory they gave)
@@ -57,8 +57,8 @@ class Input:
         return self.kind == "stdin"
 
 
-@dataclass
-class Found:
+@record(slots=False)
+class Found(Record):
     """The inputs to check, the paths that could not be used (errors), and what was passed over (notes, -v)."""
 
     inputs: list[Input]

@@ -7,17 +7,15 @@ while loading an input or running a rule becomes ``"<file>: internal error in <s
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import os
 import sys
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import registry
 from .config import Config, option_problem
-from .model import Model
+from .model import Model, Record, field, record, replace
 from .registry import Context, Finding, Related, Rule, rule_matches
 from .source import InputError
 
@@ -29,8 +27,8 @@ class SelectionError(Exception):
     """A ``--select``/``--ignore``/config entry that names no rule: a usage error (exit code 2)."""
 
 
-@dataclass
-class Result:
+@record(slots=False)
+class Result(Record):
     findings: list[Finding]
     errors: list[InputError]
     models: list[Model]
@@ -241,7 +239,7 @@ def run(
     """
     from .discover import inputs_to_check
 
-    config = dataclasses.replace(config) if config is not None else Config()  # never change the caller's
+    config = replace(config) if config is not None else Config()  # never change the caller's
     if select is not None:
         config.select = list(select)
     if ignore is not None:
@@ -257,8 +255,8 @@ def check(found: Found, config: Config | None = None, *, jobs: int = 1) -> Resul
     return _check(found, config, _Plan.of(config), jobs)
 
 
-@dataclass
-class _Plan:
+@record(slots=False)
+class _Plan(Record):
     """The rules to run and how: selection, severities and options resolved from a configuration."""
 
     all_rules: dict[str, Rule]
@@ -348,8 +346,8 @@ def _check_resolving_once(found: Found, config: Config, plan: _Plan, jobs: int) 
     return result
 
 
-@dataclass
-class _Checker:
+@record(slots=False)
+class _Checker(Record):
     """Everything needed to check one input, the same in this process and in a worker."""
 
     chosen: list[Rule]

@@ -16,10 +16,9 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable
-from dataclasses import field
 from typing import Any
 
-from .model import Record, record
+from .model import Record, field, record
 from .source import Span
 
 SAFETIES = ("safe", "unsafe")

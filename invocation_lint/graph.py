@@ -11,9 +11,7 @@ Output is deterministic: nodes and edges sorted, ids derived from the template i
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from .model import Model, Redrive, Target, Trigger, Unknown
+from .model import Model, Record, Redrive, Target, Trigger, Unknown, record
 from .source import Span
 
 FAILURE_KINDS = ("queue-redrive", "function-dlq", "on-failure", "on-success", "subscription-redrive", "target-dlq")
@@ -41,8 +39,8 @@ _RESOURCE_TYPE = {
 }
 
 
-@dataclass(frozen=True)
-class Edge:
+@record(slots=False, frozen=True)
+class Edge(Record):
     """One edge of the invocation graph: a trigger (``kind='trigger'``), a failure route, or a loss."""
 
     src: str

@@ -10,8 +10,8 @@ A front-end (CloudFormation, SAM, Terraform) fills a ``Model``; nothing here kno
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
-from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, overload
 
 from . import defaults
 from .source import Span
@@ -20,25 +20,167 @@ T = TypeVar("T")
 
 
 class Record:
-    """Base of the Model's dataclasses: one ``__repr__`` and ``__eq__`` for all of them.
+    """Base of the Model's records: one ``__repr__`` and ``__eq__`` for all of them.
 
-    ``dataclass`` compiles a ``__repr__`` and an ``__eq__`` for every class it decorates, and that compiling is
-    most of the cost of importing this module, paid by every ``invlint check``; these generic ones cost nothing
-    at import time and are used only in tests and debugging.
+    Generic ones cost nothing at import time (compiling one per class would be paid by every
+    ``invlint check``); they are used only in tests and debugging.
     """
 
     __slots__ = ()
+    __record_fields__: tuple[Field, ...] = ()
 
     def __repr__(self) -> str:
-        body = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in fields(self))  # type: ignore[arg-type]
+        body = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in self.__record_fields__)
         return f"{type(self).__name__}({body})"
 
     def __eq__(self, other: object) -> bool:
         if type(self) is not type(other):
             return NotImplemented
-        return all(getattr(self, f.name) == getattr(other, f.name) for f in fields(self))  # type: ignore[arg-type]
+        return all(getattr(self, f.name) == getattr(other, f.name) for f in self.__record_fields__)
 
     __hash__ = None  # type: ignore[assignment]
+
+
+_MISSING: Any = type("_Missing", (), {"__repr__": lambda self: "MISSING"})()
+
+
+class Field:
+    """One field of a record: its name and its default (a value, or a factory called per instance)."""
+
+    __slots__ = ("name", "default", "default_factory")
+
+    def __init__(self, default: Any = _MISSING, default_factory: Any = _MISSING) -> None:
+        if default is not _MISSING and default_factory is not _MISSING:
+            raise ValueError("cannot specify both default and default_factory")
+        self.name = ""
+        self.default = default
+        self.default_factory = default_factory
+
+    def __repr__(self) -> str:
+        return f"Field(name={self.name!r})"
+
+
+@overload
+def field(*, default: T) -> T: ...
+@overload
+def field(*, default_factory: Callable[[], T]) -> T: ...
+def field(*, default: Any = _MISSING, default_factory: Any = _MISSING) -> Any:
+    """A field's default given as ``field(default=...)`` or ``field(default_factory=...)``."""
+    return Field(default, default_factory)
+
+
+class FrozenInstanceError(AttributeError):
+    """Assigning to a field of a frozen record."""
+
+
+def fields(obj: Any) -> tuple[Field, ...]:
+    """The fields of a record (or record class), in ``__init__`` order."""
+    result: tuple[Field, ...] = obj.__record_fields__
+    return result
+
+
+def replace(obj: T, **changes: Any) -> T:
+    """A new record of the same class: ``obj``'s fields, with ``changes`` instead."""
+    for f in obj.__record_fields__:  # type: ignore[attr-defined]
+        if f.name not in changes:
+            changes[f.name] = getattr(obj, f.name)
+    return type(obj)(**changes)
+
+
+def _frozen_setattr(self: object, name: str, value: object) -> None:
+    raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+
+def _frozen_delattr(self: object, name: str) -> None:
+    raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+
+def _frozen_hash(self: Any) -> int:
+    return hash(tuple(getattr(self, f.name) for f in self.__record_fields__))
+
+
+def _build(cls: type, slots: bool, frozen: bool) -> type:
+    """Collect the fields of ``cls`` (its bases' first), give it an ``__init__``; slotted: a new class."""
+    by_name: dict[str, Field] = {}
+    for base in cls.__mro__[-1:0:-1]:
+        for f in base.__dict__.get("__record_fields__", ()):
+            by_name[f.name] = f
+    ns = cls.__dict__
+    own: list[str] = []
+    for name, annotation in ns.get("__annotations__", {}).items():
+        if isinstance(annotation, str) and annotation.startswith(("ClassVar", "typing.ClassVar")):
+            continue
+        value = ns.get(name, _MISSING)
+        f = value if isinstance(value, Field) else Field(value)
+        f.name = name
+        by_name[name] = f
+        own.append(name)
+    all_fields = tuple(by_name.values())
+
+    params = ["self"]
+    body = []
+    closure: dict[str, Any] = {"_M": _MISSING, "_set": object.__setattr__}
+    seen_default = False
+    for i, f in enumerate(all_fields):
+        name = f.name
+        if f.default is not _MISSING:
+            closure[f"_d{i}"] = f.default
+            params.append(f"{name}=_d{i}")
+            seen_default = True
+            value = name
+        elif f.default_factory is not _MISSING:
+            closure[f"_f{i}"] = f.default_factory
+            params.append(f"{name}=_M")
+            seen_default = True
+            value = f"_f{i}() if {name} is _M else {name}"
+        elif seen_default:
+            raise TypeError(f"non-default argument {name!r} follows default argument")
+        else:
+            params.append(name)
+            value = name
+        body.append(f"  _set(self, {name!r}, {value})" if frozen else f"  self.{name} = {value}")
+    if hasattr(cls, "__post_init__"):
+        body.append("  self.__post_init__()")
+    if not body:
+        body.append("  pass")
+    source = (
+        f"def _make({', '.join(closure)}):\n def __init__({', '.join(params)}):\n"
+        + "\n".join(" " + line for line in body)
+        + "\n return __init__"
+    )
+    scope: dict[str, Any] = {}
+    exec(source, scope)  # noqa: S102 - the project's own field names, not user input
+    init = scope["_make"](**closure)
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+
+    if slots:
+        inherited: set[str] = set()
+        for base in cls.__mro__[1:-1]:
+            s = base.__dict__.get("__slots__", ())
+            inherited.update((s,) if isinstance(s, str) else s)
+        d = dict(ns)
+        for name in own:
+            d.pop(name, None)
+        d.pop("__dict__", None)
+        d.pop("__weakref__", None)
+        d["__slots__"] = tuple(f.name for f in all_fields if f.name not in inherited)
+        cls = type(cls)(cls.__name__, cls.__bases__, d)
+    else:
+        for name in own:
+            f = by_name[name]
+            if f.default is not _MISSING:
+                setattr(cls, name, f.default)
+            elif name in ns:
+                delattr(cls, name)
+    cls.__init__ = init  # type: ignore[misc]
+    cls.__record_fields__ = all_fields  # type: ignore[attr-defined]
+    cls.__match_args__ = tuple(f.name for f in all_fields)  # type: ignore[attr-defined, misc]
+    if frozen:
+        cls.__setattr__ = _frozen_setattr  # type: ignore[assignment, method-assign]
+        cls.__delattr__ = _frozen_delattr  # type: ignore[assignment, method-assign]
+        if "__hash__" not in ns:
+            cls.__hash__ = _frozen_hash  # type: ignore[assignment, method-assign]
+    return cls
 
 
 if TYPE_CHECKING:
@@ -49,10 +191,22 @@ else:
         return lambda decorator: decorator
 
 
+@overload
+def record(cls: type[T], /) -> type[T]: ...
+@overload
+def record(*, slots: bool = True, frozen: bool = False) -> Callable[[type[T]], type[T]]: ...
 @dataclass_transform(eq_default=False, field_specifiers=(field,))
-def record(cls: type[T]) -> type[T]:
-    """``@dataclass(slots=True)`` without the per-class ``__repr__``/``__eq__`` (``Record`` provides them)."""
-    return dataclass(slots=True, repr=False, eq=False)(cls)
+def record(cls: Any = None, /, *, slots: bool = True, frozen: bool = False) -> Any:
+    """A class with an ``__init__`` over its annotated fields (bases' first), like a dataclass.
+
+    Slotted unless ``slots=False``; ``frozen=True``: fields cannot be assigned after ``__init__`` and instances
+    hash by their fields. ``__repr__``/``__eq__`` come from ``Record``. The annotations are only read as names
+    (never evaluated), and no ``dataclasses`` (nor ``inspect``) import is paid at start-up.
+    """
+    if cls is None:
+        return lambda c: _build(c, slots, frozen)
+    return _build(cls, slots, frozen)
+
 
 #: ``unknown``: the caller invokes in several modes and nothing in the input says which (a Lambda permission
 #: alone for IoT, SES, Step Functions, ...); no mode-specific rule fires on it
@@ -292,12 +446,12 @@ class Trigger(Record):
     source: Target | None = None
     # poll-based mapping settings
     batch_size: Val[int] | None = None
-    batching_window: Val[int] = field(default_factory=lambda: default(0))
+    batching_window: Val[int] = field(default_factory=lambda: default(defaults.BATCHING_WINDOW))
     report_batch_item_failures: Val[bool] = field(default_factory=lambda: default(False))
     maximum_concurrency: Val[int] | None = None
-    max_retry_attempts: Val[int] = field(default_factory=lambda: default(-1))
-    max_record_age: Val[int] = field(default_factory=lambda: default(-1))
-    bisect: Val[bool] = field(default_factory=lambda: default(False))
+    max_retry_attempts: Val[int] = field(default_factory=lambda: default(defaults.MAPPING_RETRIES))
+    max_record_age: Val[int] = field(default_factory=lambda: default(defaults.MAPPING_MAX_RECORD_AGE))
+    bisect: Val[bool] = field(default_factory=lambda: default(defaults.BISECT))
     on_failure: Target | None = None  # a mapping's DestinationConfig.OnFailure
     destination_config: Span | None = None  # where a mapping's DestinationConfig is written, if at all
     # sync settings
@@ -372,8 +526,8 @@ class Vocabulary:
 NATIVE = Vocabulary()
 
 
-@dataclass
-class Model:
+@record(slots=False)
+class Model(Record):
     """Everything one template (or one Terraform module) says, as a graph."""
 
     file: str  # as the user gave it

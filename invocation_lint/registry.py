@@ -8,13 +8,12 @@ path*, *Example*, *Use instead*, *References*); ``invlint rule CODE`` prints it.
 from __future__ import annotations
 
 import importlib
-import pkgutil
+import os
 from collections.abc import Callable, Iterable
-from dataclasses import field
 from typing import Any
 
 from .fixes import Fix
-from .model import Record, record
+from .model import Record, field, record
 from .source import Span
 
 SEVERITIES = ("info", "warning", "error")
@@ -151,14 +150,36 @@ def default_schema(default: Any) -> dict[str, Any]:
     return {}
 
 
+def _module_names(paths: Iterable[str]) -> list[str]:
+    """The modules and packages in ``paths``, like ``pkgutil.iter_modules`` (which imports ``inspect``)."""
+    from importlib.machinery import all_suffixes
+
+    suffixes = sorted(all_suffixes(), key=len, reverse=True)
+    names: list[str] = []
+    for path in paths:
+        try:
+            entries = sorted(os.listdir(path))
+        except OSError:
+            continue
+        for entry in entries:
+            full = os.path.join(path, entry)
+            if os.path.isdir(full):
+                name = entry if "." not in entry and os.path.isfile(os.path.join(full, "__init__.py")) else ""
+            else:
+                name = next((entry[: -len(s)] for s in suffixes if entry.endswith(s)), "")
+            if name and name != "__init__" and "." not in name and name not in names:
+                names.append(name)
+    return names
+
+
 def all_rules() -> dict[str, Rule]:
     """Every rule of the catalogue, by code, in catalogue order."""
     if not _RULES:
         pkg = importlib.import_module("invocation_lint.rules")
 
-        for mod in pkgutil.iter_modules(pkg.__path__):
-            if not mod.name.startswith("_"):
-                importlib.import_module(f"{pkg.__name__}.{mod.name}")
+        for name in _module_names(pkg.__path__):
+            if not name.startswith("_"):
+                importlib.import_module(f"{pkg.__name__}.{name}")
     order = {"SQS": 0, "ASYNC": 1, "STREAM": 2, "SYNC": 3, "HANDLER": 4, "LOOP": 5}
     return dict(sorted(_RULES.items(), key=lambda kv: (order.get(kv[1].family, 9), kv[0])))
 

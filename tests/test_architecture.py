@@ -42,13 +42,14 @@ def test_rule_module_knows_no_format(path: Path) -> None:
 
 #: modules a plain ``invlint check`` of a small YAML template has no use for: each costs start-up time
 NOT_FOR_A_SMALL_TEMPLATE = ("rich", "jsonschema", "tree_sitter", "tree_sitter_hcl", "cfnlint", "samtranslator",
-                            "multiprocessing", "concurrent", "shutil", "http", "bz2", "lzma", "tempfile")
+                            "multiprocessing", "concurrent", "shutil", "http", "bz2", "lzma", "tempfile",
+                            "dataclasses", "pkgutil")
 
 
 #: how the program starts: the console script (no click for a plain check), and the click command line
 STARTS = {
     "entry": ("import os\nos.environ['INVLINT_DEBUG'] = '1'\nfrom invocation_lint.entry import main\n"
-              "try:\n    main(['check', 'template.yaml'])\n", ("click",)),
+              "try:\n    main(['check', 'template.yaml'])\n", ("click", "inspect")),
     "cli": ("from invocation_lint.cli import main\n"
             "try:\n    main.main(['check', 'template.yaml'], standalone_mode=True)\n", ()),
 }

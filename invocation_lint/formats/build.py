@@ -23,6 +23,7 @@ from ..model import (
     RouteKind,
     Target,
     Topic,
+    Trigger,
     Unknown,
     Val,
     default,
@@ -131,3 +132,47 @@ class ModelBuilder:
             self.m.routes.append(FailureRoute(kind, function, t, t.span, resource))
         self.m.functions[function].async_configs.append(cfg)
         return cfg
+
+    # ---------------------------------------------------------------------------------------- event source mappings
+
+    def add_mapping(self, function: str, service: str, span: Span, id: str, origin: str, source: Target | None, *,
+                    batch_size: Val[Any] | None, batching_window: Val[Any] | None,
+                    report_batch_item_failures: Val[Any] | None, maximum_concurrency: Val[Any] | None,
+                    max_retry_attempts: Val[Any] | None, max_record_age: Val[Any] | None, bisect: Val[Any] | None,
+                    destination_config: Span | None, on_failures: list[Target], event_filter: Any, enabled: Any,
+                    qualifier: str | None) -> Trigger:
+        """The trigger of an event source mapping ``id`` through which ``service`` polls for ``function``.
+
+        ``destination_config``: where the mapping's destination configuration is written (None: not at all);
+        ``on_failures`` its on-failure destinations; ``qualifier`` the alias the mapping invokes, if any.
+        """
+        trig = Trigger(function, "poll-sqs" if service == "sqs" else "poll-stream", service, span, origin, source=source)
+        trig.batch_size = batch_size if batch_size is not None else default(defaults.batch_size(service), span)
+        trig.batching_window = batching_window if batching_window is not None else default(defaults.BATCHING_WINDOW, span)
+        if report_batch_item_failures is not None:
+            trig.report_batch_item_failures = report_batch_item_failures
+        if maximum_concurrency is not None:
+            trig.maximum_concurrency = maximum_concurrency
+        trig.max_retry_attempts = max_retry_attempts if max_retry_attempts is not None else default(
+            defaults.MAPPING_RETRIES, span)
+        trig.max_record_age = max_record_age if max_record_age is not None else default(defaults.MAPPING_MAX_RECORD_AGE, span)
+        trig.bisect = bisect if bisect is not None else default(defaults.BISECT, span)
+        trig.destination_config = destination_config
+        for t in on_failures:
+            trig.on_failure = t
+            self.m.routes.append(FailureRoute("on-failure", id, t, t.span, origin))
+        trig.event_filter = event_filter
+        trig.extra["enabled"] = enabled
+        trig.extra["id"] = id
+        if qualifier:
+            trig.extra["qualifier"] = qualifier
+        self.m.triggers.append(trig)
+        return trig
+
+    # ---------------------------------------------------------------------------------------- triggers
+
+    def delivery_dlq(self, trig: Trigger, target: Target, kind: RouteKind, id: str, origin: str) -> None:
+        """The dead-letter queue of a caller's own delivery (an SNS subscription's redrive policy, an EventBridge
+        or Scheduler target's dead-letter config), declared by resource ``id``."""
+        trig.delivery_dlq = target
+        self.m.routes.append(FailureRoute(kind, id, target, target.span, origin))

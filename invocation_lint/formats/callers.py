@@ -12,9 +12,9 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any
 
+from ..model import Record, record
 from .invokers import ASYNC, SYNC
 
 UNKNOWN = "unknown"
@@ -61,8 +61,8 @@ def pipe_target_mode(value: object) -> str:
     return UNKNOWN
 
 
-@dataclass
-class Task:
+@record(slots=False)
+class Task(Record):
     """A Task state that invokes a function: ``function`` is the value that names it (a string, or whatever the
     front-end's document holds there), ``where`` the state (a mapping the front-end may hold spans for)."""
 

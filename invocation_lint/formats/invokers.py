@@ -13,15 +13,15 @@ gives its service's mode when every row of that principal has the same mode, and
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from ..model import Record, record
 
 #: mode words of the table; ``by setting`` rows name the setting in ``decided_by``
 SYNC, ASYNC, POLL_SQS, POLL_STREAM = "sync", "async", "poll-sqs", "poll-stream"
 BY_SETTING = "by setting"
 
 
-@dataclass(frozen=True)
-class Invoker:
+@record(slots=False, frozen=True)
+class Invoker(Record):
     #: ``Trigger.service`` of the triggers this row gives
     service: str
     name: str

@@ -8,10 +8,9 @@ found, so a project of Python functions never loads it.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 
-from invocation_lint.model import Function, Model
+from invocation_lint.model import Function, Model, replace
 
 from .facts import CatchFact, HandlerFacts, ItemIdFact, ReturnFact
 from .locate import Missing, NoSource, Source, locate
@@ -71,7 +70,7 @@ def analyse_function(fid: str, fn: Function, base_dir: str, cache: dict | None =
         return facts
     source_key = (where.language, where.display, where.function_name, where.line_offset)
     if cache is not None and source_key in cache:
-        return dataclasses.replace(cache[source_key], function=fid)
+        return replace(cache[source_key], function=fid)
     facts = analyse_source(fid, where)
     if cache is not None:
         cache[source_key] = facts

@@ -8,10 +8,9 @@ stay silent rather than guess.
 
 from __future__ import annotations
 
-from dataclasses import field
 from typing import Literal
 
-from invocation_lint.model import Record, record
+from invocation_lint.model import Record, field, record
 from invocation_lint.source import Span
 
 Language = Literal["python", "javascript", "typescript"]

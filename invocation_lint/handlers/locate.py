@@ -14,10 +14,9 @@ import contextlib
 import functools
 import os
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
-from invocation_lint.model import CodeLocation, Function
+from invocation_lint.model import CodeLocation, Function, Record, field, record
 from invocation_lint.source import InputError, Span
 
 from .facts import Language
@@ -41,8 +40,8 @@ def language_of(runtime: str) -> Language | None:
     return None
 
 
-@dataclass
-class Source:
+@record(slots=False)
+class Source(Record):
     """The text of a handler module and how to read its siblings (one level of relative imports)."""
 
     language: Language
@@ -59,8 +58,8 @@ class Source:
     root_prefix: str = ""
 
 
-@dataclass
-class Missing:
+@record(slots=False)
+class Missing(Record):
     """The handler certainly does not exist: ``what`` is ``file`` or ``function``."""
 
     what: str
@@ -68,8 +67,8 @@ class Missing:
     span: Span | None
 
 
-@dataclass
-class NoSource:
+@record(slots=False)
+class NoSource(Record):
     """No source to analyse, and no finding either; ``note`` says why (for verbose output)."""
 
     note: str = ""

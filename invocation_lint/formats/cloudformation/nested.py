@@ -24,9 +24,9 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
+from ...model import Record, field, record
 from ...source import LDict, LList
 from .resource import Res
 
@@ -40,16 +40,16 @@ MAX_NESTED = 200
 _SUB_VAR = re.compile(r"\$\{([^}!]*)\}")
 
 
-@dataclass(frozen=True)
-class Readers:
+@record(slots=False, frozen=True)
+class Readers(Record):
     """How the template module reads a template's resources (SAM expanded) and its asset manifests."""
 
     resources: Callable[[Mapping[str, Any], str, str], list[Res]]
     assets: Callable[[str, str], dict[str, str]]
 
 
-@dataclass
-class Stack:
+@record(slots=False)
+class Stack(Record):
     """One template with its nested stacks merged in."""
 
     resources: list[Res]

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
+from ...model import Record, field, record
 from ...source import LDict, Span
 
 
-@dataclass
-class Res:
+@record(slots=False)
+class Res(Record):
     """One resource as written (or as the SAM transform would write it)."""
 
     id: str

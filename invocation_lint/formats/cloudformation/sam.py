@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
-from ...model import CodeLocation
+from ...model import CodeLocation, Record, record
 from ...source import LDict, LList, Span
 from .intrinsics import Resolver
 from .resource import Res
@@ -348,8 +347,8 @@ def _target_dlq(p: LDict, target: LDict, eid: str, fid: str, span: Span, r: Reso
     return out
 
 
-@dataclass
-class _Event:
+@record(slots=False)
+class _Event(Record):
     """One entry of a function's ``Events``, as each expander reads it."""
 
     fid: str

@@ -19,7 +19,6 @@ from ...model import (
     CodeLocation,
     Delivery,
     EventBus,
-    FailureRoute,
     Model,
     Role,
     Statement,
@@ -651,40 +650,39 @@ class Builder:
         if service is None:
             self.m.notes.append(f"{res.id}: the event source of this mapping is not known; it is not checked")
             return
-        mode = "poll-sqs" if service == "sqs" else "poll-stream"
-        default_batch = 10 if service == "sqs" else 100
-        trig = Trigger(fn, mode, service, res.span, res.origin, source=source)  # type: ignore[arg-type]
-        trig.batch_size = self.val(p, "BatchSize", default_batch, as_int, res.span)
-        trig.batching_window = self.val(p, "MaximumBatchingWindowInSeconds", 0, as_int, res.span)
+        report: Val[Any] | None = None
         types = p.get("FunctionResponseTypes")
         if types is not None:
             resolved = self.r.value(types)
             value: Any = ("ReportBatchItemFailures" in resolved) if isinstance(resolved, list) else Unknown("FunctionResponseTypes")
-            trig.report_batch_item_failures = Val(value, p.spans.get("FunctionResponseTypes", res.span))
+            report = Val(value, p.spans.get("FunctionResponseTypes", res.span))
         scaling = p.get("ScalingConfig")
+        concurrency = None
         if isinstance(scaling, dict) and "MaximumConcurrency" in scaling:
-            trig.maximum_concurrency = self.val(scaling, "MaximumConcurrency", None, as_int, res.span)
-        trig.max_retry_attempts = self.val(p, "MaximumRetryAttempts", -1, as_int, res.span)
-        trig.max_record_age = self.val(p, "MaximumRecordAgeInSeconds", -1, as_int, res.span)
-        trig.bisect = self.val(p, "BisectBatchOnFunctionError", False, as_bool, res.span)
+            concurrency = self.val(scaling, "MaximumConcurrency", None, as_int, res.span)
+        batch_size = self.setting(p, "BatchSize", as_int, res.span)
+        batching_window = self.setting(p, "MaximumBatchingWindowInSeconds", as_int, res.span)
+        retries = self.setting(p, "MaximumRetryAttempts", as_int, res.span)
+        record_age = self.setting(p, "MaximumRecordAgeInSeconds", as_int, res.span)
+        bisect = self.setting(p, "BisectBatchOnFunctionError", as_bool, res.span)
         dest = p.get("DestinationConfig")
+        dest_span = None
+        on_failures = []
         if isinstance(dest, dict) and not (dest.get("Ref") == "AWS::NoValue"):
-            trig.destination_config = p.spans.get("DestinationConfig", res.span)
+            dest_span = p.spans.get("DestinationConfig", res.span)
             on_failure = dest.get("OnFailure")
             if isinstance(on_failure, dict):
-                t = self.target(on_failure, "Destination", trig.destination_config)
+                t = self.target(on_failure, "Destination", dest_span)
                 if t is not None:
-                    trig.on_failure = t
-                    self.m.routes.append(FailureRoute("on-failure", res.id, t, t.span, res.origin))
+                    on_failures.append(t)
         enabled = self.r.value(p.get("Enabled", True))
-        trig.extra["enabled"] = enabled
-        if "FilterCriteria" in p:
-            trig.event_filter = self.r.value(p["FilterCriteria"])
-        trig.extra["id"] = res.id
-        qualifier = self.qualifier_of(fn_target)
-        if qualifier:
-            trig.extra["qualifier"] = qualifier
-        self.m.triggers.append(trig)
+        event_filter = self.r.value(p["FilterCriteria"]) if "FilterCriteria" in p else None
+        self.b.add_mapping(
+            fn, service, res.span, res.id, res.origin, source, batch_size=batch_size, batching_window=batching_window,
+            report_batch_item_failures=report, maximum_concurrency=concurrency, max_retry_attempts=retries,
+            max_record_age=record_age, bisect=bisect, destination_config=dest_span, on_failures=on_failures,
+            event_filter=event_filter, enabled=enabled, qualifier=self.qualifier_of(fn_target),
+        )
 
     def invoke_config(self, res: Res) -> None:
         p = res.props
@@ -762,8 +760,7 @@ class Builder:
             where = p.spans.get("RedrivePolicy", res.span)
             t = self.target(redrive if isinstance(redrive, LDict) else LDict(redrive, span=where), "deadLetterTargetArn", where)
             if t is not None:
-                trig.delivery_dlq = t
-                self.m.routes.append(FailureRoute("subscription-redrive", res.id, t, t.span, res.origin))
+                self.b.delivery_dlq(trig, t, "subscription-redrive", res.id, res.origin)
 
     def rule(self, res: Res) -> None:
         p = res.props
@@ -785,8 +782,7 @@ class Builder:
             dlc = tgt.get("DeadLetterConfig")
             if isinstance(dlc, dict):
                 t = self.r.target(dlc.get("Arn"), dlc.spans.get("Arn", span) if isinstance(dlc, LDict) else span)
-                trig.delivery_dlq = t
-                self.m.routes.append(FailureRoute("target-dlq", res.id, t, t.span, res.origin))
+                self.b.delivery_dlq(trig, t, "target-dlq", res.id, res.origin)
 
     def schedule(self, res: Res) -> None:
         tgt = res.props.get("Target")
@@ -801,8 +797,7 @@ class Builder:
         dlc = tgt.get("DeadLetterConfig")
         if isinstance(dlc, dict) and "Arn" in dlc:
             t = self.r.target(dlc.get("Arn"), dlc.spans.get("Arn", span) if isinstance(dlc, LDict) else span)
-            trig.delivery_dlq = t
-            self.m.routes.append(FailureRoute("target-dlq", res.id, t, t.span, res.origin))
+            self.b.delivery_dlq(trig, t, "target-dlq", res.id, res.origin)
 
     def bucket_notifications(self, res: Res) -> None:
         cfg = res.props.get("NotificationConfiguration")

@@ -30,7 +30,6 @@ from ...model import (
     CodeLocation,
     Delivery,
     EventBus,
-    FailureRoute,
     Model,
     Queue,
     Role,
@@ -763,38 +762,38 @@ class Builder:
             if source is not None and source.unknown is not None:
                 self.m.notes.append(f"{inst.address}: the event source of this mapping is not known; it is not checked")
             return
-        mode = "poll-sqs" if service == "sqs" else "poll-stream"
-        default_batch = 10 if service == "sqs" else 100
-        trig = Trigger(fn, mode, service, inst.span, inst.origin, source=source)  # type: ignore[arg-type]
-        trig.batch_size = self.val(v, "batch_size", default_batch, as_int, inst.span)
-        trig.batching_window = self.val(v, "maximum_batching_window_in_seconds", 0, as_int, inst.span)
+        report: Val[Any] | None = None
         if _is_set(v, "function_response_types"):
             types = _deref(v["function_response_types"])
             value: Any = ("ReportBatchItemFailures" in [_deref(t) for t in types]) if isinstance(types, list) else Unknown(
                 "function_response_types")
-            trig.report_batch_item_failures = Val(value, v.spans.get("function_response_types", inst.span))
+            report = Val(value, v.spans.get("function_response_types", inst.span))
+        concurrency = None
         for sc in blocks(v, "scaling_config"):
             if _is_set(sc, "maximum_concurrency"):
-                trig.maximum_concurrency = self.val(sc, "maximum_concurrency", None, as_int, sc.span or inst.span)
-        trig.max_retry_attempts = self.val(v, "maximum_retry_attempts", -1, as_int, inst.span)
-        trig.max_record_age = self.val(v, "maximum_record_age_in_seconds", -1, as_int, inst.span)
-        trig.bisect = self.val(v, "bisect_batch_on_function_error", False, as_bool, inst.span)
+                concurrency = self.val(sc, "maximum_concurrency", None, as_int, sc.span or inst.span)
+        dest_span = None
+        on_failures = []
         for dest in blocks(v, "destination_config"):
-            trig.destination_config = v.spans.get("destination_config", inst.span)
+            dest_span = v.spans.get("destination_config", inst.span)
             for on_failure in blocks(dest, "on_failure"):
-                t = self.target(on_failure, "destination_arn", on_failure.span or trig.destination_config)
+                t = self.target(on_failure, "destination_arn", on_failure.span or dest_span)
                 if t is not None:
-                    trig.on_failure = t
-                    self.m.routes.append(FailureRoute("on-failure", inst.address, t, t.span, inst.origin))
-        if blocks(v, "filter_criteria") or isinstance(_deref(v.get("filter_criteria")), Unknown):
-            trig.event_filter = _deref(v.get("filter_criteria"))
-        enabled = _deref(v.get("enabled", True)) if _is_set(v, "enabled") else True
-        trig.extra["enabled"] = enabled
-        trig.extra["id"] = inst.address
-        qualifier = self._qualifier_of(fn_target)
-        if qualifier:
-            trig.extra["qualifier"] = qualifier
-        self.m.triggers.append(trig)
+                    on_failures.append(t)
+        has_filter = blocks(v, "filter_criteria") or isinstance(_deref(v.get("filter_criteria")), Unknown)
+        self.b.add_mapping(
+            fn, service, inst.span, inst.address, inst.origin, source,
+            batch_size=self.setting(v, "batch_size", as_int, inst.span),
+            batching_window=self.setting(v, "maximum_batching_window_in_seconds", as_int, inst.span),
+            report_batch_item_failures=report, maximum_concurrency=concurrency,
+            max_retry_attempts=self.setting(v, "maximum_retry_attempts", as_int, inst.span),
+            max_record_age=self.setting(v, "maximum_record_age_in_seconds", as_int, inst.span),
+            bisect=self.setting(v, "bisect_batch_on_function_error", as_bool, inst.span),
+            destination_config=dest_span, on_failures=on_failures,
+            event_filter=_deref(v.get("filter_criteria")) if has_filter else None,
+            enabled=_deref(v.get("enabled", True)) if _is_set(v, "enabled") else True,
+            qualifier=self._qualifier_of(fn_target),
+        )
 
     def _qualifier_of(self, target: Target | None) -> str | None:
         if target is None or not target.node:
@@ -850,8 +849,7 @@ class Builder:
         if isinstance(policy, Mapping):
             t = self.target(policy, "deadLetterTargetArn", where)
             if t is not None:
-                trig.delivery_dlq = t
-                self.m.routes.append(FailureRoute("subscription-redrive", inst.address, t, t.span, inst.origin))
+                self.b.delivery_dlq(trig, t, "subscription-redrive", inst.address, inst.origin)
 
     def event_target(self, inst: Inst) -> None:
         """``aws_cloudwatch_event_target``: a rule's target (the trigger is declared by the target resource)."""
@@ -880,8 +878,7 @@ class Builder:
         for dlc in blocks(v, "dead_letter_config"):
             t = self.target(dlc, "arn", dlc.span or inst.span)
             if t is not None:
-                trig.delivery_dlq = t
-                self.m.routes.append(FailureRoute("target-dlq", inst.address, t, t.span, inst.origin))
+                self.b.delivery_dlq(trig, t, "target-dlq", inst.address, inst.origin)
 
     def schedule(self, inst: Inst) -> None:
         for tgt in blocks(inst.values, "target"):
@@ -893,8 +890,7 @@ class Builder:
             for dlc in blocks(tgt, "dead_letter_config"):
                 t = self.target(dlc, "arn", dlc.span or span)
                 if t is not None:
-                    trig.delivery_dlq = t
-                    self.m.routes.append(FailureRoute("target-dlq", inst.address, t, t.span, inst.origin))
+                    self.b.delivery_dlq(trig, t, "target-dlq", inst.address, inst.origin)
 
     def bucket_notifications(self, inst: Inst) -> None:
         v = inst.values

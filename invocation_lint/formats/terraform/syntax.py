@@ -11,9 +11,9 @@ the file. ``.tf.json`` is read with the located JSON parser; its strings are tem
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
+from ...model import Record, field, record
 from ...source import InputError, LDict, LList
 
 # ------------------------------------------------------------------------------------------------ syntax tree
@@ -133,16 +133,16 @@ class Unsupported(Expr):
         self.reason, self.line = reason, line
 
 
-@dataclass(slots=True)
-class Attr:
+@record
+class Attr(Record):
     name: str
     expr: Expr
     line: int
     file: str = ""  # set where an attribute comes from another file than its block (override files)
 
 
-@dataclass(slots=True)
-class Block:
+@record
+class Block(Record):
     type: str
     labels: list[str]
     body: Body
@@ -151,8 +151,8 @@ class Block:
     file: str
 
 
-@dataclass(slots=True)
-class Body:
+@record
+class Body(Record):
     attrs: dict[str, Attr] = field(default_factory=dict)
     blocks: list[Block] = field(default_factory=list)
     #: syntax errors of the blocks that could not be read (the others are in ``attrs``/``blocks``)

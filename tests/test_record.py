@@ -1,0 +1,88 @@
+"""The Model's record classes: ``__init__`` from annotations, defaults, slots, frozen, ``fields``/``replace``."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+
+from invocation_lint.model import FrozenInstanceError, Record, field, fields, record, replace
+
+
+@record
+class Base(Record):
+    a: int
+    b: list[int] = field(default_factory=list)
+    c: str = "c"
+
+
+@record
+class Child(Base):
+    d: int = 4
+
+    def __post_init__(self) -> None:
+        self.c = self.c.upper()
+
+
+@record(slots=False, frozen=True)
+class Key(Record):
+    x: str
+    y: int = 0
+
+
+@record(slots=False)
+class Open(Record):
+    items: dict[str, int] = field(default_factory=dict)
+    flag: bool = False
+
+
+def test_init_takes_the_bases_fields_first_with_their_defaults() -> None:
+    c = Child(1, [2], "x", 5)
+    assert (c.a, c.b, c.c, c.d) == (1, [2], "X", 5)
+    assert [f.name for f in fields(Child)] == ["a", "b", "c", "d"]
+    assert Child.__match_args__ == ("a", "b", "c", "d")
+    d = Child(a=1)
+    assert (d.b, d.c, d.d) == ([], "C", 4)
+    assert Base(1).b is not Base(1).b  # a new list per instance
+    with pytest.raises(TypeError):
+        Base()  # type: ignore[call-arg]
+    with pytest.raises(TypeError):
+        Base(1, z=2)  # type: ignore[call-arg]
+
+
+def test_slotted_records_take_no_other_attribute() -> None:
+    assert Base.__slots__ == ("a", "b", "c") and Child.__slots__ == ("d",)
+    with pytest.raises(AttributeError):
+        Base(1).other = 2  # type: ignore[attr-defined]
+    o = Open()
+    o.__dict__["extra"] = 1  # not slotted: a __dict__, class-level defaults kept
+    assert Open.flag is False and "items" not in Open.__dict__
+
+
+def test_eq_repr_and_hash() -> None:
+    assert Base(1, [2]) == Base(1, [2]) and Base(1) != Base(2) and Base(1) != Child(1)
+    assert repr(Child(1)) == "Child(a=1, b=[], c='C', d=4)"
+    with pytest.raises(TypeError):
+        hash(Base(1))
+    assert hash(Key("k", 1)) == hash(("k", 1)) and {Key("k"): 1}[Key("k")] == 1
+    with pytest.raises(FrozenInstanceError):
+        Key("k").x = "j"  # type: ignore[misc]
+    with pytest.raises(AttributeError):
+        del Key("k").y  # type: ignore[misc]
+
+
+def test_replace_and_pickle() -> None:
+    c = Child(1, [2], "x", 5)
+    r = replace(c, d=6)
+    assert type(r) is Child and (r.a, r.b, r.c, r.d) == (1, [2], "X", 6) and c.d == 5
+    assert replace(Key("k", 1), y=2) == Key("k", 2)
+    for obj in (c, Key("k", 1), Open({"a": 1}, True)):
+        assert pickle.loads(pickle.dumps(obj)) == obj
+
+
+def test_a_field_without_default_after_one_with_is_refused() -> None:
+    with pytest.raises(TypeError, match="non-default argument 'b'"):
+        @record
+        class Bad(Record):
+            a: int = 0
+            b: int  # type: ignore[misc]

@@ -128,6 +128,37 @@ def region(text: str, span: Span) -> tuple[int, int]:
 _LITERAL = re.compile(r"""\s*(["']?)([0-9]+)\1(?=\s*(?:$|[,}\]\r\n]|\s\#))""")
 
 
+_NOT_LITERAL = ("the value is not a literal here (it comes from a parameter, a variable or an expression); "
+                "change it where it is set")
+
+
+def _written_literal(span: Span | None, names: Iterable[str], at: re.Pattern[str], after_name: str, group: int,
+                     safety: str) -> tuple[str, str, int, int] | Fix:
+    """The one literal written at ``span``: (file, its text, start, end), or the fix-less reason why there is none.
+
+    ``at`` matches a value written exactly at the span (its group 2 is the literal); otherwise the literal is
+    looked for after one of ``names`` inside the span, ``after_name`` being the pattern that follows the name
+    (the literal in its group ``group``). Anything found more or less than once is not a literal written here.
+    """
+    if span is None:
+        return no_fix("the value is not written in the file", safety)
+    text = read_text(span.file)
+    if text is None:
+        return no_fix("the file cannot be read back", safety)
+    start, end = region(text, span)
+    m = at.match(text, start, end)  # in place: on a single-line file the region is the whole file
+    if m is not None:
+        found = [(m.start(2), m.end(2))]
+    else:
+        chunk = text[start:end]
+        found = [(start + hit.start(group), start + hit.end(group)) for name in names
+                 for hit in re.finditer(r"(?<![\w.])" + re.escape(name) + after_name, chunk)]
+    if len(found) != 1:
+        return no_fix(_NOT_LITERAL, safety)
+    a, b = found[0]
+    return span.file, text[a:b], a, b
+
+
 def set_number(span: Span | None, names: Iterable[str], current: int, new: int, description: str,
                safety: str = "safe") -> Fix:
     """Replace the literal ``current`` written at ``span`` with ``new``.
@@ -137,31 +168,14 @@ def set_number(span: Span | None, names: Iterable[str], current: int, new: int, 
     document in a string ``{"maxReceiveCount": 1}``). Anything else (a reference, a function, an
     expression) gets no fix: the value is set elsewhere and a literal must not be written over it.
     """
-    if span is None:
-        return no_fix("the value is not written in the file", safety)
-    text = read_text(span.file)
-    if text is None:
-        return no_fix("the file cannot be read back", safety)
-    start, end = region(text, span)
-    found: list[tuple[int, int]] = []
-    m = _LITERAL.match(text, start, end)  # in place: on a single-line file the region is the whole file
-    if m is not None:
-        found.append((m.start(2), m.end(2)))
-    else:
-        chunk = text[start:end]
-        for name in names:
-            pattern = re.compile(
-                r"(?<![\w.])" + re.escape(name) + r"""(?:\\?["'])?\s*[:=]\s*(?:\\?["'])?([^\s,}'"\\#]+)""")
-            for hit in pattern.finditer(chunk):
-                found.append((start + hit.start(1), start + hit.end(1)))
-    if len(found) != 1:
-        return no_fix("the value is not a literal here (it comes from a parameter, a variable or an "
-                      "expression); change it where it is set", safety)
-    a, b = found[0]
-    if not text[a:b].isdigit() or int(text[a:b]) != current:
-        return no_fix("the value is not a literal here (it comes from a parameter, a variable or an "
-                      "expression); change it where it is set", safety)
-    return Fix(description=description, safety=safety, edits=[Edit(span.file, a, b, str(new))])
+    got = _written_literal(span, names, _LITERAL, r"""(?:\\?["'])?\s*[:=]\s*(?:\\?["'])?([^\s,}'"\\#]+)""", 1,
+                           safety)
+    if isinstance(got, Fix):
+        return got
+    file, value, a, b = got
+    if not value.isdigit() or int(value) != current:
+        return no_fix(_NOT_LITERAL, safety)
+    return Fix(description=description, safety=safety, edits=[Edit(file, a, b, str(new))])
 
 
 #: a number or boolean literal at the start of a value's span, quoted or not
@@ -172,27 +186,13 @@ def set_literal(span: Span | None, names: Iterable[str], current: Iterable[str],
                 safety: str = "safe") -> Fix:
     """Replace the literal written at ``span`` (or by one of ``names`` in it, as in ``set_number``) with
     ``new``, when it is one of ``current`` (compared in lower case: ``-1``, ``false``)."""
-    if span is None:
-        return no_fix("the value is not written in the file", safety)
-    text = read_text(span.file)
-    if text is None:
-        return no_fix("the file cannot be read back", safety)
-    start, end = region(text, span)
-    found: list[tuple[int, int]] = []
-    m = _SCALAR.match(text, start, end)
-    if m is not None:
-        found.append((m.start(2), m.end(2)))
-    else:
-        chunk = text[start:end]
-        for name in names:
-            pattern = re.compile(r"(?<![\w.])" + re.escape(name) + r"""\s*[:=]\s*(["']?)(-?[\w]+)\1(?=\s|$|,|\})""")
-            found += [(start + hit.start(2), start + hit.end(2)) for hit in pattern.finditer(chunk)]
-    allowed = {c.lower() for c in current}
-    if len(found) != 1 or text[found[0][0]:found[0][1]].lower() not in allowed:
-        return no_fix("the value is not a literal here (it comes from a parameter, a variable or an "
-                      "expression); change it where it is set", safety)
-    a, b = found[0]
-    return Fix(description=description, safety=safety, edits=[Edit(span.file, a, b, new)])
+    got = _written_literal(span, names, _SCALAR, r"""\s*[:=]\s*(["']?)(-?[\w]+)\1(?=\s|$|,|\})""", 2, safety)
+    if isinstance(got, Fix):
+        return got
+    file, value, a, b = got
+    if value.lower() not in {c.lower() for c in current}:
+        return no_fix(_NOT_LITERAL, safety)
+    return Fix(description=description, safety=safety, edits=[Edit(file, a, b, new)])
 
 
 def combine(fixes: Iterable[Fix], description: str, safety: str) -> Fix:

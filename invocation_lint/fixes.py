@@ -277,6 +277,14 @@ def write(file: str, text: str) -> None:
 # --------------------------------------------------------------------------------------------- adding a key
 
 
+def _resource_text(span: Span | None, safety: str) -> str | Fix:
+    """The text of the file that declares the resource at ``span``, or the fix-less reason why there is none."""
+    if span is None:
+        return no_fix("the resource is not written in a file", safety)
+    text = read_text(span.file)
+    return no_fix("the file cannot be read back", safety) if text is None else text
+
+
 def add_setting(span: Span | None, name: str, value: str, description: str, safety: str = "safe") -> Fix:
     """Add ``name: value`` to the properties of the resource declared at ``span`` (its key in a template,
     its block in a ``.tf`` file), in the file's own style: a line with the indentation of its neighbours in
@@ -287,11 +295,10 @@ def add_setting(span: Span | None, name: str, value: str, description: str, safe
 
 def add_settings(span: Span | None, pairs: list[tuple[str, str]], description: str, safety: str = "safe") -> Fix:
     """``add_setting`` for several settings at once, in the order given (one edit)."""
-    if span is None:
-        return no_fix("the resource is not written in a file", safety)
-    text = read_text(span.file)
-    if text is None:
-        return no_fix("the file cannot be read back", safety)
+    text = _resource_text(span, safety)
+    if isinstance(text, Fix):
+        return text
+    assert span is not None  # _resource_text gave the text of its file
     if span.file.endswith(".tf"):
         edit = _add_hcl(text, span, pairs)
     elif text.lstrip().startswith(("{", "[")):
@@ -782,11 +789,10 @@ def remove_resource(span: Span | None, resource: str, description: str, safety: 
     """Remove the resource ``resource`` declared at ``span`` (its key in a template, its block in a ``.tf``
     file) with all its lines and the blank line that parted it from the next one. No fix when anything else
     in the file (or in ``others``, the module's other files) names it: the reference would break."""
-    if span is None:
-        return no_fix("the resource is not written in a file", safety)
-    text = read_text(span.file)
-    if text is None:
-        return no_fix("the file cannot be read back", safety)
+    text = _resource_text(span, safety)
+    if isinstance(text, Fix):
+        return text
+    assert span is not None  # _resource_text gave the text of its file
     if span.file.endswith(".tf"):
         edit = _remove_hcl_block(text, span, resource)
         name = resource

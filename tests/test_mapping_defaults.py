@@ -1,5 +1,6 @@
 """Lambda's defaults for an event source mapping that leaves BatchSize and MaximumBatchingWindowInSeconds out,
-by the service it polls, the same from CloudFormation, SAM and Terraform."""
+by the service it polls, the same from CloudFormation, SAM and Terraform; and a setting removed with
+``AWS::NoValue``, which is not set at all."""
 
 from __future__ import annotations
 
@@ -133,3 +134,18 @@ def test_a_written_window_is_kept(tmp_path: Path) -> None:
     (trigger,) = model.triggers
     assert (trigger.batching_window.value, trigger.batching_window.default, trigger.batching_window.span.line) == (
         2, False, 16)
+
+
+def test_reserved_concurrency_removed_with_no_value_is_not_set(tmp_path: Path) -> None:
+    model = _model(tmp_path, "template.yaml", """\
+Resources:
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: index.handler
+      Role: arn:aws:iam::123456789012:role/r
+      Code: {ZipFile: "def handler(event, context): pass"}
+      ReservedConcurrentExecutions: !Ref AWS::NoValue
+""")
+    assert model.functions["Fn"].reserved_concurrency is None

@@ -210,7 +210,7 @@ class ModelBuilder:
         """
         trig = Trigger(function, "poll-sqs" if service == "sqs" else "poll-stream", service, span, origin, source=source)
         trig.batch_size = batch_size if batch_size is not None else default(defaults.batch_size(service), span)
-        trig.batching_window = batching_window if batching_window is not None else default(defaults.BATCHING_WINDOW, span)
+        trig.batching_window = batching_window if batching_window is not None else default(defaults.batching_window(service), span)
         if report_batch_item_failures is not None:
             trig.report_batch_item_failures = report_batch_item_failures
         if maximum_concurrency is not None:

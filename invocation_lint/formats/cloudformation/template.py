@@ -553,7 +553,7 @@ class Builder:
         timeout = self.setting(p, "Timeout", as_int, res.span)
         recursive_loop = self.setting(p, "RecursiveLoop", None, res.span)
         package_type = self.r.value(p.get("PackageType", "Zip"))
-        reserved = self.val(p, "ReservedConcurrentExecutions", None, as_int, res.span) if "ReservedConcurrentExecutions" in p else None
+        reserved = self.setting(p, "ReservedConcurrentExecutions", as_int, res.span)
         dlc = p.get("DeadLetterConfig")
         dlq = self.target(dlc, "TargetArn", p.spans.get("DeadLetterConfig", res.span)) if isinstance(dlc, dict) else None
         role = self.target(p, "Role", res.span)

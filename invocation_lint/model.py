@@ -484,7 +484,7 @@ class Trigger(Record):
     source: Target | None = None
     # poll-based mapping settings
     batch_size: Val[int] | None = None
-    batching_window: Val[int] = field(default_factory=lambda: default(defaults.BATCHING_WINDOW))
+    batching_window: Val[float] = field(default_factory=lambda: default(defaults.BATCHING_WINDOW))
     report_batch_item_failures: Val[bool] = field(default_factory=lambda: default(False))
     maximum_concurrency: Val[int] | None = None
     max_retry_attempts: Val[int] = field(default_factory=lambda: default(defaults.MAPPING_RETRIES))

@@ -9,6 +9,7 @@ decision (a queue named ``*.fifo`` is FIFO, a redrive policy is a failure route)
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from .. import defaults
@@ -20,7 +21,9 @@ from ..model import (
     Model,
     Queue,
     Redrive,
+    Role,
     RouteKind,
+    Statement,
     Target,
     Topic,
     Trigger,
@@ -28,7 +31,8 @@ from ..model import (
     Val,
     default,
 )
-from ..source import Span
+from ..source import LList, Span
+from .aws import HARMLESS_MANAGED
 
 
 def _fifo(fifo: Val[Any] | None, name: Val[Any] | None, span: Span) -> Val[Any]:
@@ -46,6 +50,64 @@ class ModelBuilder:
 
     def __init__(self, model: Model) -> None:
         self.m = model
+
+    # ---------------------------------------------------------------------------------------- roles, policies
+
+    def add_role(self, id: str, type_: str, span: Span, origin: str) -> Role:
+        """An IAM role; its statements arrive with ``add_statement`` from its own and its attached policies."""
+        role = Role(id, type_, span, origin)
+        self.m.roles[id] = role
+        return role
+
+    @staticmethod
+    def role_incomplete(role: Role) -> None:
+        """Part of what ``role`` grants cannot be seen (a policy from elsewhere, a document or statement that
+        cannot be read statically): the permission checks then never answer "not allowed" for it."""
+        role.complete = False
+
+    def managed_policy(self, role: Role, arn: object) -> None:
+        """A managed policy attached to ``role`` that is not a policy of this input (whose statements arrive
+        with the policy itself): ``arn`` the value written. An AWS managed policy that grants none of the
+        actions the rules ask about keeps the role complete; any other is invisible from here."""
+        if isinstance(arn, str) and arn.rsplit("/", 1)[-1] in HARMLESS_MANAGED:
+            return
+        self.role_incomplete(role)
+
+    def policy_statements(self, role: Role, document: object, span: Span) -> list[tuple[Mapping[Any, Any], Span]]:
+        """The statements of a policy document (already parsed from JSON where it is written as a string), each
+        with where it is written (``span`` when the document does not say). ``Statement`` may be one statement
+        or a list; what is not a statement makes the role incomplete."""
+        if not isinstance(document, Mapping):
+            self.role_incomplete(role)
+            return []
+        statements = document.get("Statement")
+        if isinstance(statements, Mapping):
+            statements = [statements]
+        if not isinstance(statements, list):
+            self.role_incomplete(role)
+            return []
+        found: list[tuple[Mapping[Any, Any], Span]] = []
+        for i, st in enumerate(statements):
+            if not isinstance(st, Mapping):
+                self.role_incomplete(role)
+                continue
+            where = (statements.span_of(i) if isinstance(statements, LList) else None) or getattr(st, "span", None)
+            found.append((st, where or span))
+        return found
+
+    def add_statement(self, role: Role, span: Span | None, *, effect: object, actions: object, not_action: bool,
+                      resources: list[Target], not_resource: bool, conditional: bool) -> None:
+        """One statement of a policy of ``role``: ``effect`` and ``actions`` (``NotAction`` when ``not_action``)
+        the values written, ``resources`` what its ``Resource`` (``NotResource`` when ``not_resource``) names,
+        ``conditional`` whether it has a condition. A statement whose effect or actions are not plain strings
+        cannot be read statically and makes the role incomplete."""
+        if isinstance(actions, str):
+            actions = [actions]
+        if not isinstance(effect, str) or not isinstance(actions, list) or not all(isinstance(a, str) for a in actions):
+            self.role_incomplete(role)
+            return
+        role.statements.append(Statement(effect, list(actions), resources, span, not_action,
+                                         not_resource=not_resource, conditional=conditional))
 
     # ---------------------------------------------------------------------------------------- queues, topics
 
@@ -148,7 +210,7 @@ class ModelBuilder:
         """
         trig = Trigger(function, "poll-sqs" if service == "sqs" else "poll-stream", service, span, origin, source=source)
         trig.batch_size = batch_size if batch_size is not None else default(defaults.batch_size(service), span)
-        trig.batching_window = batching_window if batching_window is not None else default(defaults.BATCHING_WINDOW, span)
+        trig.batching_window = batching_window if batching_window is not None else default(defaults.batching_window(service), span)
         if report_batch_item_failures is not None:
             trig.report_batch_item_failures = report_batch_item_failures
         if maximum_concurrency is not None:

@@ -435,10 +435,6 @@ def _has_unknown(v: Any) -> bool:
     return False
 
 
-def has_unknown(v: Any) -> bool:
-    return _has_unknown(v)
-
-
 def located(container: Any, key: str, resolved: Any, fallback: Span) -> Val[Any]:
     """A ``Val`` for ``container[key]`` with the span of where it is written."""
     span = container.spans.get(key) if isinstance(container, LDict) else None

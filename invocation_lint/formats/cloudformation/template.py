@@ -21,7 +21,6 @@ from ...model import (
     EventBus,
     Model,
     Role,
-    Statement,
     Stream,
     Target,
     Trigger,
@@ -29,7 +28,6 @@ from ...model import (
     Val,
 )
 from ...source import InputError, LDict, LList, Span
-from ..aws import HARMLESS_MANAGED
 from ..build import ModelBuilder
 from ..callers import (
     COGNITO_NESTED,
@@ -55,7 +53,6 @@ from .intrinsics import (
     NO_VALUE,
     TYPE_SERVICE,
     Resolver,
-    has_unknown,
 )
 from .resource import Res
 
@@ -483,14 +480,14 @@ class Builder:
         self.m.apis[res.id] = Api(res.id, res.type, res.span, res.origin, kind=kind)
 
     def role(self, res: Res) -> None:
-        role = Role(res.id, res.type, res.span, res.origin)
+        role = self.b.add_role(res.id, res.type, res.span, res.origin)
         policies = res.props.get("Policies")
         if isinstance(policies, list):
             for pol in policies:
                 if isinstance(pol, dict):
                     self._statements(role, pol.get("PolicyDocument"))
         elif policies is not None:
-            role.complete = False
+            self.b.role_incomplete(role)
         managed = self.r.value(res.props.get("ManagedPolicyArns", []))
         raw_managed = res.props.get("ManagedPolicyArns", [])
         if isinstance(raw_managed, list):
@@ -498,14 +495,11 @@ class Builder:
                 t = self.r.target(raw, res.span)
                 if t.node and self.by_id.get(t.node, Res("", "", LDict(), res.span)).type == "AWS::IAM::ManagedPolicy":
                     continue  # its statements arrive with the policy itself
-                if isinstance(value, str) and value.rsplit("/", 1)[-1] in HARMLESS_MANAGED:
-                    continue
-                role.complete = False
+                self.b.managed_policy(role, value)
         elif raw_managed:
-            role.complete = False
-        if res.extra.get("incomplete"):
-            role.complete = False
-        self.m.roles[res.id] = role
+            self.b.role_incomplete(role)
+        if res.extra.get("incomplete"):  # the SAM transform saw a policy it cannot expand
+            self.b.role_incomplete(role)
 
     def _statements(self, role: Role, document: Any) -> None:
         doc = self.r.value(document) if not isinstance(document, dict) else document
@@ -513,37 +507,19 @@ class Builder:
             try:
                 doc = json.loads(doc)
             except ValueError:
-                role.complete = False
+                self.b.role_incomplete(role)
                 return
-        if not isinstance(doc, dict):
-            role.complete = False
-            return
-        statements = doc.get("Statement")
-        if isinstance(statements, dict):
-            statements = [statements]
-        if not isinstance(statements, list):
-            role.complete = False
-            return
-        for i, st in enumerate(statements):
-            if not isinstance(st, dict):
-                role.complete = False
-                continue
-            span = statements.spans[i] if isinstance(statements, LList) and i < len(statements.spans) else getattr(st, "span", role.span)
-            effect = self.r.value(st.get("Effect", "Allow"))
+        for st, span in self.b.policy_statements(role, doc, role.span):
             not_action = "NotAction" in st
-            actions = self.r.value(st.get("NotAction") if not_action else st.get("Action", []))
-            if isinstance(actions, str):
-                actions = [actions]
-            if not isinstance(actions, list) or has_unknown(actions) or not isinstance(effect, str):
-                role.complete = False
-                continue
             not_resource = "NotResource" in st
             raw_resources = st.get("NotResource" if not_resource else "Resource", [])
             if not isinstance(raw_resources, list):
                 raw_resources = [raw_resources]
-            targets = [self.r.target(x, span) for x in raw_resources]
-            role.statements.append(Statement(effect, [str(a) for a in actions], targets, span, not_action,
-                                             not_resource=not_resource, conditional="Condition" in st))
+            self.b.add_statement(
+                role, span, effect=self.r.value(st.get("Effect", "Allow")),
+                actions=self.r.value(st.get("NotAction") if not_action else st.get("Action", [])),
+                not_action=not_action, resources=[self.r.target(x, span) for x in raw_resources],
+                not_resource=not_resource, conditional="Condition" in st)
 
     def policy(self, res: Res) -> None:
         p = res.props
@@ -577,7 +553,7 @@ class Builder:
         timeout = self.setting(p, "Timeout", as_int, res.span)
         recursive_loop = self.setting(p, "RecursiveLoop", None, res.span)
         package_type = self.r.value(p.get("PackageType", "Zip"))
-        reserved = self.val(p, "ReservedConcurrentExecutions", None, as_int, res.span) if "ReservedConcurrentExecutions" in p else None
+        reserved = self.setting(p, "ReservedConcurrentExecutions", as_int, res.span)
         dlc = p.get("DeadLetterConfig")
         dlq = self.target(dlc, "TargetArn", p.spans.get("DeadLetterConfig", res.span)) if isinstance(dlc, dict) else None
         role = self.target(p, "Role", res.span)

@@ -33,7 +33,6 @@ from ...model import (
     Model,
     Queue,
     Role,
-    Statement,
     Stream,
     Target,
     Trigger,
@@ -41,7 +40,7 @@ from ...model import (
     Val,
 )
 from ...source import InputError, LDict, LList, Span
-from ..aws import HARMLESS_MANAGED, arn_name, arn_service
+from ..aws import arn_name, arn_service
 from ..build import ModelBuilder
 from ..callers import (
     COGNITO_NESTED,
@@ -466,19 +465,18 @@ class Builder:
 
     def role(self, inst: Inst) -> None:
         v = inst.values
-        role = Role(inst.address, inst.type, inst.span, inst.origin)
+        role = self.b.add_role(inst.address, inst.type, inst.span, inst.origin)
         for blk in blocks(v, "inline_policy"):
             if _is_set(blk, "policy"):
                 self._statements(role, blk["policy"], blk.span_of("policy") or inst.span)
         if isinstance(_deref(v.get("inline_policy")), Unknown):
-            role.complete = False
+            self.b.role_incomplete(role)
         managed = _deref(v.get("managed_policy_arns"))
         if isinstance(managed, list):
             for item in managed:
                 self._managed(role, item, v.spans.get("managed_policy_arns", inst.span))
         elif managed is not None:
-            role.complete = False
-        self.m.roles[inst.address] = role
+            self.b.role_incomplete(role)
 
     def _managed(self, role: Role, arn: Any, span: Span) -> None:
         """A policy ARN attached to a role: its statements when it is a policy of this module."""
@@ -489,7 +487,7 @@ class Builder:
             if _is_set(pol.values, "policy"):
                 self._statements(role, pol.values["policy"], pol.values.span_of("policy") or pol.span)
             else:
-                role.complete = False
+                self.b.role_incomplete(role)
             return
         plain = _deref(arn)
         if isinstance(plain, str):
@@ -498,9 +496,7 @@ class Builder:
                 pol = self.by_addr[ident[0]]
                 self._statements(role, pol.values.get("policy"), pol.values.span_of("policy") or pol.span)
                 return
-            if plain.rsplit("/", 1)[-1] in HARMLESS_MANAGED:
-                return
-        role.complete = False
+        self.b.managed_policy(role, plain)
 
     def _statements(self, role: Role, document: Any, span: Span) -> None:
         from .evaluate import Ref
@@ -508,43 +504,23 @@ class Builder:
         if isinstance(document, Ref) and document.type == "data.aws_iam_policy_document":
             inst = self.by_addr.get(document.address)
             if inst is None:
-                role.complete = False
+                self.b.role_incomplete(role)
                 return
             self._doc_statements(role, inst)
             return
-        doc = self._json_doc(document, span)
-        if not isinstance(doc, Mapping):
-            role.complete = False
-            return
-        statements = doc.get("Statement")
-        if isinstance(statements, Mapping):
-            statements = [statements]
-        if not isinstance(statements, list):
-            role.complete = False
-            return
-        for i, st in enumerate(statements):
-            if not isinstance(st, Mapping):
-                role.complete = False
-                continue
-            where = (statements.span_of(i) if isinstance(statements, LList) else None) or span
-            effect = _deref(st.get("Effect", "Allow"))
+        for st, where in self.b.policy_statements(role, self._json_doc(document, span), span):
             not_action = "NotAction" in st
             actions = _deref(st.get("NotAction") if not_action else st.get("Action", []))
-            if isinstance(actions, str):
-                actions = [actions]
-            if not isinstance(actions, list) or not isinstance(effect, str) or any(
-                not isinstance(_deref(a), str) for a in actions
-            ):
-                role.complete = False
-                continue
             not_resource = "NotResource" in st
             raw = st.get("NotResource" if not_resource else "Resource", [])
             raw = _deref(raw) if not isinstance(raw, Ref) else raw
             if not isinstance(raw, list):
                 raw = [raw]
-            targets = [self._policy_target(x, where) for x in raw]
-            role.statements.append(_statement(effect, [str(_deref(a)) for a in actions], targets, where, not_action,
-                                              not_resource, "Condition" in st))
+            self.b.add_statement(
+                role, where, effect=_deref(st.get("Effect", "Allow")),
+                actions=[_deref(a) for a in actions] if isinstance(actions, list) else actions,
+                not_action=not_action, resources=[self._policy_target(x, where) for x in raw],
+                not_resource=not_resource, conditional="Condition" in st)
 
     def _policy_target(self, x: Any, span: Span) -> Target:
         """A policy's resource: a node, an ARN or ARN pattern; ``arn:aws:sns:${region}:${account}:*`` keeps its
@@ -566,30 +542,26 @@ class Builder:
         v = inst.values
         if any(_is_set(v, k) for k in ("source_policy_documents", "override_policy_documents", "source_json",
                                        "override_json")):
-            role.complete = False
+            self.b.role_incomplete(role)  # merged with documents read elsewhere
         if isinstance(_deref(v.get("statement")), Unknown):
-            role.complete = False
+            self.b.role_incomplete(role)
         for st in blocks(v, "statement"):
             where = st.span or inst.span
-            effect = as_str(st.get("effect", "Allow")) if _is_set(st, "effect") else "Allow"
             not_action = _is_set(st, "not_actions")
             actions = _deref(st.get("not_actions") if not_action else st.get("actions"))
-            if not isinstance(effect, str) or not isinstance(actions, list) or any(
-                not isinstance(_deref(a), str) for a in actions
-            ):
-                role.complete = False
-                continue
             not_resource = _is_set(st, "not_resources")
             raw = _deref(st.get("not_resources" if not_resource else "resources"))
             if raw is None:
                 raw = ["*"]
             if not isinstance(raw, list):
-                role.complete = False
+                self.b.role_incomplete(role)
                 continue
-            targets = [self._policy_target(x, where) for x in raw]
-            conditional = bool(blocks(st, "condition")) or isinstance(_deref(st.get("condition")), Unknown)
-            role.statements.append(_statement(effect, [str(_deref(a)) for a in actions], targets, where, not_action,
-                                              not_resource, conditional))
+            self.b.add_statement(
+                role, where, effect=as_str(st.get("effect", "Allow")) if _is_set(st, "effect") else "Allow",
+                actions=[_deref(a) for a in actions] if isinstance(actions, list) else actions,
+                not_action=not_action, resources=[self._policy_target(x, where) for x in raw],
+                not_resource=not_resource,
+                conditional=bool(blocks(st, "condition")) or isinstance(_deref(st.get("condition")), Unknown))
 
     def _role_of(self, v: Any, span: Span) -> Role | None:
         from .evaluate import Ref
@@ -610,7 +582,7 @@ class Builder:
             if _is_set(v, "policy"):
                 self._statements(role, v["policy"], v.spans.get("policy", inst.span))
             else:
-                role.complete = False
+                self.b.role_incomplete(role)
 
     def policy_attachment(self, inst: Inst) -> None:
         v = inst.values
@@ -1226,18 +1198,6 @@ class Builder:
 
 _ARCHIVE_TYPES = ("data.archive_file", "archive_file")
 _S3_OBJECT_TYPES = ("aws_s3_object", "aws_s3_bucket_object")
-
-
-def _statement(effect: str, actions: list[str], targets: list[Target], span: Span, not_action: bool,
-               not_resource: bool, conditional: bool) -> Statement:
-    st = Statement(effect, actions, targets, span, not_action)
-    # ``NotResource`` and ``Condition`` are recorded where the Model has room for them
-    if hasattr(st, "not_resource"):
-        st.not_resource = not_resource
-        st.conditional = conditional
-    elif not_resource:
-        st.resources = [Target(arn="*", span=span)] if effect == "Allow" else []
-    return st
 
 
 def _restore_refs(doc: Any, refs: Mapping[str, Any]) -> Any:

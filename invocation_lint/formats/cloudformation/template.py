@@ -8,11 +8,11 @@ template and its transformed form give the same Model.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Mapping
 from typing import Any
 
+from ...lazy import json
 from ...model import (
     Api,
     Bucket,

@@ -3,8 +3,7 @@ nothing the rules ask about, and how ARNs name services and resources."""
 
 from __future__ import annotations
 
-import re
-
+from ..lazy import regex
 from ..model import Trigger
 from .invokers import INVOKERS, permission_modes, principal_services
 
@@ -39,7 +38,7 @@ def unknown_mode_note(trigger: Trigger) -> str:
             "unknown and no mode-specific rule checks it")
 
 
-_ARN = re.compile(r"^arn:(?P<partition>[^:]*):(?P<service>[^:]*):(?P<region>[^:]*):(?P<account>[^:]*):(?P<rest>.*)$")
+_ARN = regex(r"^arn:(?P<partition>[^:]*):(?P<service>[^:]*):(?P<region>[^:]*):(?P<account>[^:]*):(?P<rest>.*)$")
 
 
 def arn_service(arn: str) -> str | None:

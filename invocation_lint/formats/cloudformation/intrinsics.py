@@ -10,18 +10,18 @@ account and everything else are ``Unknown``: never guessed.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from typing import Any
 
+from ...lazy import json, regex
 from ...model import Target, Unknown, Val
 from ...source import LDict, Span
 from ..aws import arn_name, arn_service, is_pattern
 
 NO_VALUE = object()  # ``Ref: AWS::NoValue``: the property is absent
 
-_SUB_VAR = re.compile(r"\$\{([^}!]*)\}")
+_SUB_VAR = regex(r"\$\{([^}!]*)\}")
 
 #: which service an ARN or a resource type belongs to
 TYPE_SERVICE = {

@@ -35,9 +35,12 @@ BATCH_SIZE = {"sqs": 10, "kinesis": 100, "dynamodb": 100}
 #: https://docs.aws.amazon.com/lambda/latest/api/API_EventSourceMappingConfiguration.html
 OTHER_BATCH_SIZE = 100
 
-#: An event source mapping's MaximumBatchingWindowInSeconds when it is not set (SQS, Kinesis, DynamoDB streams).
-#: https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-eventsourcemapping.html
+#: An event source mapping's MaximumBatchingWindowInSeconds when it is not set, in seconds: 0 for streams and
+#: SQS; "For Amazon MSK, Self-managed Apache Kafka, Amazon MQ, and DocumentDB event sources, the default batching
+#: window is 500 ms."
+#: https://docs.aws.amazon.com/lambda/latest/api/API_EventSourceMappingConfiguration.html
 BATCHING_WINDOW = 0
+BATCHING_WINDOW_BY_SERVICE = {"kafka": 0.5, "mq": 0.5, "docdb": 0.5}
 
 #: A stream mapping's MaximumRetryAttempts and MaximumRecordAgeInSeconds when not set: -1, infinite (a failing
 #: record is retried until it expires from the stream); BisectBatchOnFunctionError: false.
@@ -50,3 +53,8 @@ BISECT = False
 def batch_size(service: str) -> int:
     """The BatchSize of a mapping that polls ``service`` when it is not set."""
     return BATCH_SIZE.get(service, OTHER_BATCH_SIZE)
+
+
+def batching_window(service: str) -> int | float:
+    """The MaximumBatchingWindowInSeconds of a mapping that polls ``service`` when it is not set."""
+    return BATCHING_WINDOW_BY_SERVICE.get(service, BATCHING_WINDOW)

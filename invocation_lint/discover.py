@@ -15,11 +15,11 @@ from __future__ import annotations
 import fnmatch
 import glob
 import os
-import re
 import stat
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Literal
 
+from .lazy import regex
 from .model import Record, record
 from .source import InputError
 
@@ -36,9 +36,9 @@ SKIP_DIRS = {
 TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template", ".cfn", ".tpl")
 MAX_SNIFF = 64 * 1024
 #: a cheap look at the start of a file: a Resources section and an AWS resource type, or a Terraform plan
-_SNIFF_RESOURCES = re.compile(rb"""(?m)^["']?Resources["']?\s*:|"Resources"\s*:""")
-_SNIFF_TYPE = re.compile(rb"""["']?Type["']?\s*:\s*["']?AWS::""")
-_SNIFF_PLAN = re.compile(rb""""format_version"\s*:\s*"[0-9.]+"[\s\S]*"(?:planned_values|values|resource_changes|terraform_version)"\s*:""")
+_SNIFF_RESOURCES = regex(rb"""(?m)^["']?Resources["']?\s*:|"Resources"\s*:""")
+_SNIFF_TYPE = regex(rb"""["']?Type["']?\s*:\s*["']?AWS::""")
+_SNIFF_PLAN = regex(rb""""format_version"\s*:\s*"[0-9.]+"[\s\S]*"(?:planned_values|values|resource_changes|terraform_version)"\s*:""")
 
 InputKind = Literal["template", "terraform", "plan", "stdin"]
 

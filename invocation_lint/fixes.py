@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from .lazy import regex
 from .model import Record, field, record
 from .source import Span
 
@@ -91,7 +92,7 @@ def _line_starts(text: str) -> list[int]:
     return starts
 
 
-_NEWLINE = re.compile(r"\r\n|\n|\r")
+_NEWLINE = regex(r"\r\n|\n|\r")
 
 
 def position(text: str, offset: int) -> tuple[int, int]:
@@ -125,7 +126,7 @@ def region(text: str, span: Span) -> tuple[int, int]:
 
 #: a number literal at the start of a value's span, quoted or not, up to where the value ends (a JSON span
 #: has no end column: the value runs to the next delimiter)
-_LITERAL = re.compile(r"""\s*(["']?)([0-9]+)\1(?=\s*(?:$|[,}\]\r\n]|\s\#))""")
+_LITERAL = regex(r"""\s*(["']?)([0-9]+)\1(?=\s*(?:$|[,}\]\r\n]|\s\#))""")
 
 
 _NOT_LITERAL = ("the value is not a literal here (it comes from a parameter, a variable or an expression); "
@@ -179,7 +180,7 @@ def set_number(span: Span | None, names: Iterable[str], current: int, new: int, 
 
 
 #: a number or boolean literal at the start of a value's span, quoted or not
-_SCALAR = re.compile(r"""\s*(["']?)(-?[0-9]+|true|false|True|False)\1(?=\s*(?:$|[,}\]\r\n]|\s\#))""")
+_SCALAR = regex(r"""\s*(["']?)(-?[0-9]+|true|false|True|False)\1(?=\s*(?:$|[,}\]\r\n]|\s\#))""")
 
 
 def set_literal(span: Span | None, names: Iterable[str], current: Iterable[str], new: str, description: str,

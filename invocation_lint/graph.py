@@ -11,6 +11,7 @@ Output is deterministic: nodes and edges sorted, ids derived from the template i
 
 from __future__ import annotations
 
+from . import defaults
 from .model import Model, Record, Redrive, Target, Trigger, Unknown, record
 from .source import Span
 
@@ -77,8 +78,7 @@ def _external(target: Target | None, service: str) -> str:
 def mode_label(t: Trigger) -> str:
     """``sqs poll, batch 10``, ``kinesis poll, batch 100, window 5 s``, ``async``, ``sync``."""
     if t.mode in ("poll-sqs", "poll-stream"):
-        default = {"sqs": 10, "kinesis": 100, "dynamodb": 100}.get(t.service, 10)
-        size = t.batch_size.value if t.batch_size is not None else default
+        size = t.batch_size.value if t.batch_size is not None else defaults.batch_size(t.service)
         bits = [f"{t.service} poll", f"batch {'?' if isinstance(size, Unknown) else size}"]
         w = t.batching_window
         if w.known and w.value:

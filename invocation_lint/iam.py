@@ -13,9 +13,9 @@ https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-l
 
 from __future__ import annotations
 
-import re
 from fnmatch import fnmatchcase
 
+from .lazy import regex
 from .model import Bucket, EventBus, Function, Model, Queue, Role, Statement, Stream, Target, Topic
 
 #: the ARN service and resource prefix of each node kind: ``arn:aws:<service>:<region>:<account>:<prefix><name>``
@@ -27,7 +27,7 @@ _ARN_SHAPE: dict[type, tuple[str, str]] = {
     EventBus: ("events", "event-bus/"),
 }
 
-_PSEUDO = re.compile(r"\$\{[^}]+\}")  # ${AWS::Region}, and the loader's ${Region}/${AccountId}
+_PSEUDO = regex(r"\$\{[^}]+\}")  # ${AWS::Region}, and the loader's ${Region}/${AccountId}
 _NAME_PROBE = "Zq9-generated-name-7Xk"
 
 

@@ -10,7 +10,9 @@ A front-end (CloudFormation, SAM, Terraform) fills a ``Model``; nothing here kno
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
+from types import CodeType, FunctionType
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, overload
 
 from . import defaults
@@ -99,6 +101,70 @@ def _frozen_hash(self: Any) -> int:
     return hash(tuple(getattr(self, f.name) for f in self.__record_fields__))
 
 
+#: compiled ``__init__`` templates by (field kinds, frozen, calls ``__post_init__``): ``p`` a field given or
+#: defaulted to a value, ``F`` one defaulted by a factory; parameters and attributes are named ``_a0``, ``_a1``...
+_TEMPLATES: dict[tuple[str, bool, bool], CodeType] = {}
+
+
+def _template(kinds: str, frozen: bool, post_init: bool) -> CodeType:
+    """The code of an ``__init__`` of that shape, compiled once per shape (compiling is most of what making a
+    record class costs, and records of one shape are common)."""
+    key = (kinds, frozen, post_init)
+    code = _TEMPLATES.get(key)
+    if code is None:
+        body = []
+        for i, kind in enumerate(kinds):
+            value = f"_f{i}() if _a{i} is _M else _a{i}" if kind == "F" else f"_a{i}"
+            body.append(f" _set(self, '_a{i}', {value})" if frozen else f" self._a{i} = {value}")
+        if post_init:
+            body.append(" self.__post_init__()")
+        params = "".join(f", _a{i}" for i in range(len(kinds)))
+        source = f"def __init__(self{params}):\n" + ("\n".join(body) or " pass") + "\n"
+        module = compile(source, "<record>", "exec")
+        code = next(c for c in module.co_consts if isinstance(c, CodeType))
+        _TEMPLATES[key] = code
+    return code
+
+
+def _make_init(cls: type, all_fields: tuple[Field, ...], frozen: bool, post_init: bool) -> Callable[..., None]:
+    """``cls.__init__``: the template of its shape with the fields' names, defaults and factories."""
+    kinds = "".join("p" if f.default_factory is _MISSING else "F" for f in all_fields)
+    template = _template(kinds, frozen, post_init)
+    names = {f"_a{i}": f.name for i, f in enumerate(all_fields)}
+    scope: dict[str, Any] = {"__name__": cls.__module__, "_M": _MISSING, "_set": object.__setattr__}
+    defaults: list[Any] = []
+    for i, f in enumerate(all_fields):
+        if f.default_factory is not _MISSING:
+            scope[f"_f{i}"] = f.default_factory
+            defaults.append(_MISSING)
+        elif f.default is not _MISSING:
+            defaults.append(f.default)
+    qualname = f"{cls.__qualname__}.__init__"
+    changes: dict[str, Any] = {
+        "co_varnames": tuple(names.get(n, n) for n in template.co_varnames),
+        "co_names": tuple(names.get(n, n) for n in template.co_names),
+        "co_consts": tuple(names.get(c, c) if isinstance(c, str) else c for c in template.co_consts),
+    }
+    if sys.version_info >= (3, 11):
+        changes["co_qualname"] = qualname
+    init = FunctionType(template.replace(**changes), scope, "__init__", tuple(defaults) or None)
+    init.__qualname__ = qualname
+    return init
+
+
+def _lazy_init(cls: type, all_fields: tuple[Field, ...], frozen: bool, post_init: bool) -> Callable[..., None]:
+    """An ``__init__`` that makes the real one on the first instance and puts it in its place: a run creates
+    instances of only some of the classes it imports."""
+
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        init = _make_init(cls, all_fields, frozen, post_init)
+        cls.__init__ = init  # type: ignore[misc]
+        init(self, *args, **kwargs)
+
+    __init__.__qualname__ = f"{cls.__qualname__}.__init__"
+    return __init__
+
+
 def _build(cls: type, slots: bool, frozen: bool) -> type:
     """Collect the fields of ``cls`` (its bases' first), give it an ``__init__``; slotted: a new class."""
     by_name: dict[str, Field] = {}
@@ -110,48 +176,20 @@ def _build(cls: type, slots: bool, frozen: bool) -> type:
     for name, annotation in ns.get("__annotations__", {}).items():
         if isinstance(annotation, str) and annotation.startswith(("ClassVar", "typing.ClassVar")):
             continue
+        if name == "self":
+            raise TypeError(f"{cls.__name__}: a field cannot be named 'self'")
         value = ns.get(name, _MISSING)
         f = value if isinstance(value, Field) else Field(value)
         f.name = name
         by_name[name] = f
         own.append(name)
     all_fields = tuple(by_name.values())
-
-    params = ["self"]
-    body = []
-    closure: dict[str, Any] = {"_M": _MISSING, "_set": object.__setattr__}
     seen_default = False
-    for i, f in enumerate(all_fields):
-        name = f.name
-        if f.default is not _MISSING:
-            closure[f"_d{i}"] = f.default
-            params.append(f"{name}=_d{i}")
+    for f in all_fields:
+        if f.default is not _MISSING or f.default_factory is not _MISSING:
             seen_default = True
-            value = name
-        elif f.default_factory is not _MISSING:
-            closure[f"_f{i}"] = f.default_factory
-            params.append(f"{name}=_M")
-            seen_default = True
-            value = f"_f{i}() if {name} is _M else {name}"
         elif seen_default:
-            raise TypeError(f"non-default argument {name!r} follows default argument")
-        else:
-            params.append(name)
-            value = name
-        body.append(f"  _set(self, {name!r}, {value})" if frozen else f"  self.{name} = {value}")
-    if hasattr(cls, "__post_init__"):
-        body.append("  self.__post_init__()")
-    if not body:
-        body.append("  pass")
-    source = (
-        f"def _make({', '.join(closure)}):\n def __init__({', '.join(params)}):\n"
-        + "\n".join(" " + line for line in body)
-        + "\n return __init__"
-    )
-    scope: dict[str, Any] = {}
-    exec(source, scope)  # noqa: S102 - the project's own field names, not user input
-    init = scope["_make"](**closure)
-    init.__qualname__ = f"{cls.__qualname__}.__init__"
+            raise TypeError(f"non-default argument {f.name!r} follows default argument")
 
     if slots:
         inherited: set[str] = set()
@@ -172,7 +210,7 @@ def _build(cls: type, slots: bool, frozen: bool) -> type:
                 setattr(cls, name, f.default)
             elif name in ns:
                 delattr(cls, name)
-    cls.__init__ = init  # type: ignore[misc]
+    cls.__init__ = _lazy_init(cls, all_fields, frozen, hasattr(cls, "__post_init__"))  # type: ignore[misc]
     cls.__record_fields__ = all_fields  # type: ignore[attr-defined]
     cls.__match_args__ = tuple(f.name for f in all_fields)  # type: ignore[attr-defined, misc]
     if frozen:
@@ -446,7 +484,7 @@ class Trigger(Record):
     source: Target | None = None
     # poll-based mapping settings
     batch_size: Val[int] | None = None
-    batching_window: Val[int] = field(default_factory=lambda: default(defaults.BATCHING_WINDOW))
+    batching_window: Val[float] = field(default_factory=lambda: default(defaults.BATCHING_WINDOW))
     report_batch_item_failures: Val[bool] = field(default_factory=lambda: default(False))
     maximum_concurrency: Val[int] | None = None
     max_retry_attempts: Val[int] = field(default_factory=lambda: default(defaults.MAPPING_RETRIES))

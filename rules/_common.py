@@ -18,7 +18,6 @@ from invocation_lint.registry import Related
 from invocation_lint.source import Span
 
 __all__ = [
-    "DEFAULT_BATCH_SIZE",
     "duration",
     "plural",
     "known",
@@ -38,9 +37,6 @@ __all__ = [
     "remove_dlq_fix",
     "remove_invoke_config_fix",
 ]
-
-#: Lambda's default batch size when a mapping does not set one, by caller.
-DEFAULT_BATCH_SIZE = defaults.BATCH_SIZE
 
 _SERVICE_LABEL = {
     "sqs": "SQS", "sns": "SNS", "s3": "S3", "lambda": "Lambda", "events": "EventBridge", "eventbridge": "EventBridge",
@@ -132,7 +128,7 @@ def batch_size(trigger: Trigger) -> Val[int]:
     """The trigger's batch size, with Lambda's default for its caller when the template does not set one."""
     if trigger.batch_size is not None:
         return trigger.batch_size
-    return Val(DEFAULT_BATCH_SIZE.get(trigger.service, 10), trigger.span, True)
+    return Val(defaults.batch_size(trigger.service), trigger.span, True)
 
 
 def trigger_step(trigger: Trigger) -> str:

@@ -43,7 +43,7 @@ def test_rule_module_knows_no_format(path: Path) -> None:
 #: modules a plain ``invlint check`` of a small YAML template has no use for: each costs start-up time
 NOT_FOR_A_SMALL_TEMPLATE = ("rich", "jsonschema", "tree_sitter", "tree_sitter_hcl", "cfnlint", "samtranslator",
                             "multiprocessing", "concurrent", "shutil", "http", "bz2", "lzma", "tempfile",
-                            "dataclasses", "pkgutil")
+                            "dataclasses", "pkgutil", "json")
 
 
 #: how the program starts: the console script (no click for a plain check), and the click command line

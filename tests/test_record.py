@@ -86,3 +86,49 @@ def test_a_field_without_default_after_one_with_is_refused() -> None:
         class Bad(Record):
             a: int = 0
             b: int  # type: ignore[misc]
+
+
+def test_records_of_one_shape_keep_their_own_names_defaults_and_factories() -> None:
+    @record
+    class One(Record):
+        a: int
+        b: list[int] = field(default_factory=list)
+
+    @record
+    class Two(Record):
+        x: str
+        y: dict[str, int] = field(default_factory=dict)
+
+    assert (One(1).a, One(1).b, Two("t").x, Two("t").y) == (1, [], "t", {})
+    assert One(a=2, b=[3]) == One(2, [3]) and Two(x="u").y is not Two(x="u").y
+    with pytest.raises(TypeError, match=r"One\.__init__\(\) missing 1 required positional argument: 'a'"):
+        One()  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match="unexpected keyword argument 'a'"):
+        Two(a=1)  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match="takes from 2 to 3 positional arguments but 4 were given"):
+        One(1, [], 3)  # type: ignore[call-arg]
+
+
+def test_field_names_may_be_any_identifier_but_self() -> None:
+    @record(slots=False, frozen=True)
+    class Odd(Record):
+        _M: int  # the names the generated code uses for its own values
+        _f1: list[int] = field(default_factory=list)
+        _a0: str = "a"
+
+    o = Odd(1)
+    assert (o._M, o._f1, o._a0) == (1, [], "a") and Odd(1) == Odd(1, [], "a")
+    with pytest.raises(FrozenInstanceError):
+        o._M = 2  # type: ignore[misc]
+    with pytest.raises(TypeError, match="'self'"):
+        @record
+        class Bad(Record):
+            self: int
+
+
+def test_a_subclass_without_its_own_fields_uses_the_base_init() -> None:
+    class Plain(Base):
+        pass
+
+    p = Plain(1)
+    assert (p.a, p.b, p.c) == (1, [], "c") and Base(1).c == "c" and type(p).__init__ is Base.__init__

@@ -3,8 +3,7 @@ nothing the rules ask about, and how ARNs name services and resources."""
 
 from __future__ import annotations
 
-import re
-
+from ..lazy import regex
 from ..model import Trigger
 from .invokers import INVOKERS, permission_modes, principal_services
 
@@ -39,7 +38,7 @@ def unknown_mode_note(trigger: Trigger) -> str:
             "unknown and no mode-specific rule checks it")
 
 
-_ARN = re.compile(r"^arn:(?P<partition>[^:]*):(?P<service>[^:]*):(?P<region>[^:]*):(?P<account>[^:]*):(?P<rest>.*)$")
+_ARN = regex(r"^arn:(?P<partition>[^:]*):(?P<service>[^:]*):(?P<region>[^:]*):(?P<account>[^:]*):(?P<rest>.*)$")
 
 
 def arn_service(arn: str) -> str | None:
@@ -50,6 +49,17 @@ def arn_service(arn: str) -> str | None:
     if service == "dynamodb" and "/stream/" in m.group("rest"):
         return "dynamodb"
     return service
+
+
+def is_pattern(arn: str) -> bool:
+    """Whether a resource written in a policy stands for many resources rather than naming one: ``*``, or an
+    ARN whose resource name has an IAM wildcard (``*``, ``?``). A wildcard only in the region or account still
+    names the resource by its name, as a literal ARN does.
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html"""
+    if arn.strip() == "*":
+        return True
+    name = arn_name(arn)
+    return name is not None and ("*" in name or "?" in name)
 
 
 def arn_name(arn: str) -> str | None:

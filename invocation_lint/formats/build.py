@@ -9,18 +9,23 @@ decision (a queue named ``*.fifo`` is FIFO, a redrive policy is a failure route)
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, cast
 
 from .. import defaults
 from ..model import (
     AsyncConfig,
     CodeLocation,
+    Delivery,
     FailureRoute,
     Function,
+    Mode,
     Model,
     Queue,
     Redrive,
+    Role,
     RouteKind,
+    Statement,
     Target,
     Topic,
     Trigger,
@@ -28,7 +33,8 @@ from ..model import (
     Val,
     default,
 )
-from ..source import Span
+from ..source import LList, Span
+from .aws import HARMLESS_MANAGED
 
 
 def _fifo(fifo: Val[Any] | None, name: Val[Any] | None, span: Span) -> Val[Any]:
@@ -46,6 +52,64 @@ class ModelBuilder:
 
     def __init__(self, model: Model) -> None:
         self.m = model
+
+    # ---------------------------------------------------------------------------------------- roles, policies
+
+    def add_role(self, id: str, type_: str, span: Span, origin: str) -> Role:
+        """An IAM role; its statements arrive with ``add_statement`` from its own and its attached policies."""
+        role = Role(id, type_, span, origin)
+        self.m.roles[id] = role
+        return role
+
+    @staticmethod
+    def role_incomplete(role: Role) -> None:
+        """Part of what ``role`` grants cannot be seen (a policy from elsewhere, a document or statement that
+        cannot be read statically): the permission checks then never answer "not allowed" for it."""
+        role.complete = False
+
+    def managed_policy(self, role: Role, arn: object) -> None:
+        """A managed policy attached to ``role`` that is not a policy of this input (whose statements arrive
+        with the policy itself): ``arn`` the value written. An AWS managed policy that grants none of the
+        actions the rules ask about keeps the role complete; any other is invisible from here."""
+        if isinstance(arn, str) and arn.rsplit("/", 1)[-1] in HARMLESS_MANAGED:
+            return
+        self.role_incomplete(role)
+
+    def policy_statements(self, role: Role, document: object, span: Span) -> list[tuple[Mapping[Any, Any], Span]]:
+        """The statements of a policy document (already parsed from JSON where it is written as a string), each
+        with where it is written (``span`` when the document does not say). ``Statement`` may be one statement
+        or a list; what is not a statement makes the role incomplete."""
+        if not isinstance(document, Mapping):
+            self.role_incomplete(role)
+            return []
+        statements = document.get("Statement")
+        if isinstance(statements, Mapping):
+            statements = [statements]
+        if not isinstance(statements, list):
+            self.role_incomplete(role)
+            return []
+        found: list[tuple[Mapping[Any, Any], Span]] = []
+        for i, st in enumerate(statements):
+            if not isinstance(st, Mapping):
+                self.role_incomplete(role)
+                continue
+            where = (statements.span_of(i) if isinstance(statements, LList) else None) or getattr(st, "span", None)
+            found.append((st, where or span))
+        return found
+
+    def add_statement(self, role: Role, span: Span | None, *, effect: object, actions: object, not_action: bool,
+                      resources: list[Target], not_resource: bool, conditional: bool) -> None:
+        """One statement of a policy of ``role``: ``effect`` and ``actions`` (``NotAction`` when ``not_action``)
+        the values written, ``resources`` what its ``Resource`` (``NotResource`` when ``not_resource``) names,
+        ``conditional`` whether it has a condition. A statement whose effect or actions are not plain strings
+        cannot be read statically and makes the role incomplete."""
+        if isinstance(actions, str):
+            actions = [actions]
+        if not isinstance(effect, str) or not isinstance(actions, list) or not all(isinstance(a, str) for a in actions):
+            self.role_incomplete(role)
+            return
+        role.statements.append(Statement(effect, list(actions), resources, span, not_action,
+                                         not_resource=not_resource, conditional=conditional))
 
     # ---------------------------------------------------------------------------------------- queues, topics
 
@@ -148,7 +212,7 @@ class ModelBuilder:
         """
         trig = Trigger(function, "poll-sqs" if service == "sqs" else "poll-stream", service, span, origin, source=source)
         trig.batch_size = batch_size if batch_size is not None else default(defaults.batch_size(service), span)
-        trig.batching_window = batching_window if batching_window is not None else default(defaults.BATCHING_WINDOW, span)
+        trig.batching_window = batching_window if batching_window is not None else default(defaults.batching_window(service), span)
         if report_batch_item_failures is not None:
             trig.report_batch_item_failures = report_batch_item_failures
         if maximum_concurrency is not None:
@@ -176,3 +240,46 @@ class ModelBuilder:
         or Scheduler target's dead-letter config), declared by resource ``id``."""
         trig.delivery_dlq = target
         self.m.routes.append(FailureRoute(kind, id, target, target.span, origin))
+
+    def add_trigger(self, function: str | None, mode: str, service: str, span: Span, origin: str,
+                    source: Target | None, declared_id: str, *, api: str | None = None, api_kind: str | None = None,
+                    proxy: bool = True, integration_timeout_ms: Val[Any] | None = None,
+                    response_transfer_mode: Any = None, payload_format_version: Any = None, event_filter: Any = None,
+                    extra: Mapping[str, Any] | None = None) -> Trigger | None:
+        """The trigger through which ``service`` invokes ``function`` (None: the input names no function of its
+        own, and nothing is added), written at ``span`` in resource ``declared_id``.
+
+        ``api``/``api_kind``/``proxy`` for API Gateway integrations and authorizers; the integration's settings
+        as written (None: not written); ``extra`` what the front-end records of the caller for ``-v``.
+        """
+        if function is None:
+            return None
+        trig = Trigger(function, cast(Mode, mode), service, span, origin, source=source, api=api, api_kind=api_kind,
+                       proxy=proxy, integration_timeout_ms=integration_timeout_ms,
+                       response_transfer_mode=response_transfer_mode, payload_format_version=payload_format_version,
+                       event_filter=event_filter)
+        trig.extra["id"] = declared_id
+        if extra:
+            trig.extra.update(extra)
+        self.m.triggers.append(trig)
+        return trig
+
+    def caller(self, function: str | None, mode: str, service: str, span: Span, origin: str, declared_id: str,
+               declared_span: Span, *, unknown_because: str | None = None, extra: Mapping[str, Any] | None = None,
+               ) -> Trigger | None:
+        """A trigger from resource ``declared_id`` (at ``declared_span``), which names the function and invokes it
+        itself: the source is that resource. A mode that is not known statically is noted for ``-v``, with
+        ``unknown_because`` (in the input's own spelling) or else the invocation type as the reason."""
+        trig = self.add_trigger(function, mode, service, span, origin, Target(node=declared_id, span=declared_span),
+                                declared_id, extra=extra)
+        if trig is not None and mode == "unknown":
+            because = unknown_because or f"{declared_id} invokes it with an invocation type"
+            self.m.notes.append(f"{function}: {because} that is not known statically; its mode is unknown and no "
+                                "mode-specific rule checks it")
+        return trig
+
+    def delivery(self, topic: Target | None, endpoint: Target | None, span: Span, origin: str, filtered: bool) -> None:
+        """An SNS subscription that delivers ``topic``'s messages into the queue ``endpoint`` (``filtered``:
+        through a filter policy); a topic or queue that is not in the input delivers nothing the rules follow."""
+        if topic is not None and endpoint is not None and topic.node in self.m.topics and endpoint.node in self.m.queues:
+            self.m.deliveries.append(Delivery(topic.node, endpoint.node, span, origin, filtered))

@@ -9,11 +9,10 @@ asks this module which function references they hold and in which mode each one 
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from ..lazy import json, regex
 from ..model import Record, record
 from .invokers import ASYNC, SYNC
 
@@ -33,11 +32,11 @@ COGNITO_NESTED = {
     "PreTokenGenerationConfig": "pre_token_generation_config",
 }
 
-_LAMBDA_INVOKE = re.compile(r"^arn:[^:]*:states:::lambda:invoke(?P<suffix>\.waitForTaskToken)?$")
-_SDK_INVOKE = re.compile(r"^arn:[^:]*:states:::aws-sdk:lambda:invoke$")
-_FUNCTION_ARN = re.compile(r"^arn:[^:]*:lambda:[^:]*:[^:]*:function:")
-_SUB_VAR = re.compile(r"^\$\{[^}]+\}")
-_PARTITION = re.compile(r"^arn:\$\{[^}]+\}:")
+_LAMBDA_INVOKE = regex(r"^arn:[^:]*:states:::lambda:invoke(?P<suffix>\.waitForTaskToken)?$")
+_SDK_INVOKE = regex(r"^arn:[^:]*:states:::aws-sdk:lambda:invoke$")
+_FUNCTION_ARN = regex(r"^arn:[^:]*:lambda:[^:]*:[^:]*:function:")
+_SUB_VAR = regex(r"^\$\{[^}]+\}")
+_PARTITION = regex(r"^arn:\$\{[^}]+\}:")
 
 
 def invocation_type_mode(value: object) -> str:
@@ -166,7 +165,7 @@ def json_with_placeholders(text: str) -> Any:
         return None
 
 
-_APPSYNC_EVENT = re.compile(r"""["']?invocationType["']?\s*:\s*["']Event["']""")
+_APPSYNC_EVENT = regex(r"""["']?invocationType["']?\s*:\s*["']Event["']""")
 
 #: a resolver's request held outside the template (``RequestMappingTemplateS3Location``, ``CodeS3Location``)
 ELSEWHERE = object()

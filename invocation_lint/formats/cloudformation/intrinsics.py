@@ -10,18 +10,18 @@ account and everything else are ``Unknown``: never guessed.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from typing import Any
 
+from ...lazy import json, regex
 from ...model import Target, Unknown, Val
 from ...source import LDict, Span
-from ..aws import arn_name, arn_service
+from ..aws import arn_name, arn_service, is_pattern
 
 NO_VALUE = object()  # ``Ref: AWS::NoValue``: the property is absent
 
-_SUB_VAR = re.compile(r"\$\{([^}!]*)\}")
+_SUB_VAR = regex(r"\$\{([^}!]*)\}")
 
 #: which service an ARN or a resource type belongs to
 TYPE_SERVICE = {
@@ -413,7 +413,7 @@ class Resolver:
             return Target(arn="*", span=span)
         service = arn_service(value)
         name = arn_name(value) if service else None
-        if service and name and "*" not in name:
+        if service and name and not is_pattern(value):
             logical = self.physical_names.get((service, name))
             if logical:
                 return self._node(logical, span)
@@ -433,10 +433,6 @@ def _has_unknown(v: Any) -> bool:
     if isinstance(v, list):
         return any(_has_unknown(x) for x in v)
     return False
-
-
-def has_unknown(v: Any) -> bool:
-    return _has_unknown(v)
 
 
 def located(container: Any, key: str, resolved: Any, fallback: Span) -> Val[Any]:

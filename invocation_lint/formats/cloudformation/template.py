@@ -8,20 +8,18 @@ template and its transformed form give the same Model.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Mapping
 from typing import Any
 
+from ...lazy import json
 from ...model import (
     Api,
     Bucket,
     CodeLocation,
-    Delivery,
     EventBus,
     Model,
     Role,
-    Statement,
     Stream,
     Target,
     Trigger,
@@ -29,7 +27,6 @@ from ...model import (
     Val,
 )
 from ...source import InputError, LDict, LList, Span
-from ..aws import HARMLESS_MANAGED
 from ..build import ModelBuilder
 from ..callers import (
     COGNITO_NESTED,
@@ -55,7 +52,6 @@ from .intrinsics import (
     NO_VALUE,
     TYPE_SERVICE,
     Resolver,
-    has_unknown,
 )
 from .resource import Res
 
@@ -483,14 +479,14 @@ class Builder:
         self.m.apis[res.id] = Api(res.id, res.type, res.span, res.origin, kind=kind)
 
     def role(self, res: Res) -> None:
-        role = Role(res.id, res.type, res.span, res.origin)
+        role = self.b.add_role(res.id, res.type, res.span, res.origin)
         policies = res.props.get("Policies")
         if isinstance(policies, list):
             for pol in policies:
                 if isinstance(pol, dict):
                     self._statements(role, pol.get("PolicyDocument"))
         elif policies is not None:
-            role.complete = False
+            self.b.role_incomplete(role)
         managed = self.r.value(res.props.get("ManagedPolicyArns", []))
         raw_managed = res.props.get("ManagedPolicyArns", [])
         if isinstance(raw_managed, list):
@@ -498,14 +494,11 @@ class Builder:
                 t = self.r.target(raw, res.span)
                 if t.node and self.by_id.get(t.node, Res("", "", LDict(), res.span)).type == "AWS::IAM::ManagedPolicy":
                     continue  # its statements arrive with the policy itself
-                if isinstance(value, str) and value.rsplit("/", 1)[-1] in HARMLESS_MANAGED:
-                    continue
-                role.complete = False
+                self.b.managed_policy(role, value)
         elif raw_managed:
-            role.complete = False
-        if res.extra.get("incomplete"):
-            role.complete = False
-        self.m.roles[res.id] = role
+            self.b.role_incomplete(role)
+        if res.extra.get("incomplete"):  # the SAM transform saw a policy it cannot expand
+            self.b.role_incomplete(role)
 
     def _statements(self, role: Role, document: Any) -> None:
         doc = self.r.value(document) if not isinstance(document, dict) else document
@@ -513,44 +506,24 @@ class Builder:
             try:
                 doc = json.loads(doc)
             except ValueError:
-                role.complete = False
+                self.b.role_incomplete(role)
                 return
-        if not isinstance(doc, dict):
-            role.complete = False
-            return
-        statements = doc.get("Statement")
-        if isinstance(statements, dict):
-            statements = [statements]
-        if not isinstance(statements, list):
-            role.complete = False
-            return
-        for i, st in enumerate(statements):
-            if not isinstance(st, dict):
-                role.complete = False
-                continue
-            span = statements.spans[i] if isinstance(statements, LList) and i < len(statements.spans) else getattr(st, "span", role.span)
-            effect = self.r.value(st.get("Effect", "Allow"))
+        for st, span in self.b.policy_statements(role, doc, role.span):
             not_action = "NotAction" in st
-            actions = self.r.value(st.get("NotAction") if not_action else st.get("Action", []))
-            if isinstance(actions, str):
-                actions = [actions]
-            if not isinstance(actions, list) or has_unknown(actions) or not isinstance(effect, str):
-                role.complete = False
-                continue
             not_resource = "NotResource" in st
             raw_resources = st.get("NotResource" if not_resource else "Resource", [])
             if not isinstance(raw_resources, list):
                 raw_resources = [raw_resources]
-            targets = [self.r.target(x, span) for x in raw_resources]
-            role.statements.append(Statement(effect, [str(a) for a in actions], targets, span, not_action,
-                                             not_resource=not_resource, conditional="Condition" in st))
+            self.b.add_statement(
+                role, span, effect=self.r.value(st.get("Effect", "Allow")),
+                actions=self.r.value(st.get("NotAction") if not_action else st.get("Action", [])),
+                not_action=not_action, resources=[self.r.target(x, span) for x in raw_resources],
+                not_resource=not_resource, conditional="Condition" in st)
 
     def policy(self, res: Res) -> None:
         p = res.props
         roles = p.get("Roles") if res.type != "AWS::IAM::RolePolicy" else [p.get("RoleName")]
-        if not isinstance(roles, list):
-            return
-        for raw in roles:
+        for raw in roles if isinstance(roles, list) else []:
             t = self.r.target(raw, res.span)
             role = self.m.roles.get(t.node or "")
             if role is None and t.unknown is None and isinstance(self.r.value(raw), str):
@@ -577,7 +550,7 @@ class Builder:
         timeout = self.setting(p, "Timeout", as_int, res.span)
         recursive_loop = self.setting(p, "RecursiveLoop", None, res.span)
         package_type = self.r.value(p.get("PackageType", "Zip"))
-        reserved = self.val(p, "ReservedConcurrentExecutions", None, as_int, res.span) if "ReservedConcurrentExecutions" in p else None
+        reserved = self.setting(p, "ReservedConcurrentExecutions", as_int, res.span)
         dlc = p.get("DeadLetterConfig")
         dlq = self.target(dlc, "TargetArn", p.spans.get("DeadLetterConfig", res.span)) if isinstance(dlc, dict) else None
         role = self.target(p, "Role", res.span)
@@ -704,15 +677,6 @@ class Builder:
         self.b.add_invoke_config(fn, res.origin, res.span, qualifier=qualifier, retries=retries, max_event_age=max_age,
                                  destinations=destinations)
 
-    def _add_trigger(self, fn: str | None, mode: str, service: str, span: Span, resource: str, source: Target | None, **kw: Any) -> Trigger | None:
-        if fn is None:
-            return None
-        trig = Trigger(fn, mode, service, span, resource, source=source)  # type: ignore[arg-type]
-        for k, v in kw.items():
-            setattr(trig, k, v)
-        self.m.triggers.append(trig)
-        return trig
-
     def topic_subscriptions(self, res: Res) -> None:
         subs = res.props.get("Subscription")
         if not isinstance(subs, list):
@@ -720,35 +684,29 @@ class Builder:
         for i, sub in enumerate(subs):
             span = subs.spans[i] if isinstance(subs, LList) else res.span
             if isinstance(sub, dict) and self.r.value(sub.get("Protocol")) == "sqs":
-                self._delivery(Target(node=res.id), self.r.target(sub.get("Endpoint"), span), span or res.span,
-                               res.origin, False)
+                self.b.delivery(Target(node=res.id), self.r.target(sub.get("Endpoint"), span), span or res.span,
+                                res.origin, False)
                 continue
             if not isinstance(sub, dict) or self.r.value(sub.get("Protocol")) != "lambda":
                 continue
             fn = self.function_of(self.r.target(sub.get("Endpoint"), span))
-            trig = self._add_trigger(fn, "async", "sns", span or res.span, res.origin, Target(node=res.id, service="sns", span=res.span))
-            if trig:
-                trig.extra["id"] = res.id
-
-    def _delivery(self, topic: Target | None, endpoint: Target | None, span: Span, resource: str, filtered: bool) -> None:
-        if topic is not None and endpoint is not None and topic.node in self.m.topics and endpoint.node in self.m.queues:
-            self.m.deliveries.append(Delivery(topic.node, endpoint.node, span, resource, filtered))
+            self.b.add_trigger(fn, "async", "sns", span or res.span, res.origin,
+                               Target(node=res.id, service="sns", span=res.span), res.id)
 
     def subscription(self, res: Res) -> None:
         p = res.props
         protocol = self.r.value(p.get("Protocol"))
         if protocol == "sqs":
-            self._delivery(self.target(p, "TopicArn", res.span), self.target(p, "Endpoint", res.span), res.span,
-                           res.origin, "FilterPolicy" in p)
+            self.b.delivery(self.target(p, "TopicArn", res.span), self.target(p, "Endpoint", res.span), res.span,
+                            res.origin, "FilterPolicy" in p)
             return
         if protocol != "lambda":
             return
         fn = self.function_of(self.target(p, "Endpoint", res.span))
         topic = self.target(p, "TopicArn", res.span)
-        trig = self._add_trigger(fn, "async", "sns", res.span, res.origin, topic)
+        trig = self.b.add_trigger(fn, "async", "sns", res.span, res.origin, topic, res.id)
         if trig is None:
             return
-        trig.extra["id"] = res.id
         redrive = p.get("RedrivePolicy")
         if isinstance(redrive, str):
             try:
@@ -774,11 +732,11 @@ class Builder:
                 continue
             span = targets.spans[i] if isinstance(targets, LList) else res.span
             fn = self.function_of(self.r.target(tgt.get("Arn"), span))
-            trig = self._add_trigger(fn, "async", service, span or res.span, res.origin, bus or Target(node=res.id, service="events", span=res.span))
+            trig = self.b.add_trigger(fn, "async", service, span or res.span, res.origin,
+                                      bus or Target(node=res.id, service="events", span=res.span), res.id,
+                                      extra={"rule": res.id})
             if trig is None:
                 continue
-            trig.extra["id"] = res.id
-            trig.extra["rule"] = res.id
             dlc = tgt.get("DeadLetterConfig")
             if isinstance(dlc, dict):
                 t = self.r.target(dlc.get("Arn"), dlc.spans.get("Arn", span) if isinstance(dlc, LDict) else span)
@@ -790,10 +748,9 @@ class Builder:
             return
         span = res.props.spans.get("Target", res.span)
         fn = self.function_of(self.r.target(tgt.get("Arn"), span))
-        trig = self._add_trigger(fn, "async", "scheduler", span, res.origin, Target(node=res.id, span=res.span))
+        trig = self.b.add_trigger(fn, "async", "scheduler", span, res.origin, Target(node=res.id, span=res.span), res.id)
         if trig is None:
             return
-        trig.extra["id"] = res.id
         dlc = tgt.get("DeadLetterConfig")
         if isinstance(dlc, dict) and "Arn" in dlc:
             t = self.r.target(dlc.get("Arn"), dlc.spans.get("Arn", span) if isinstance(dlc, LDict) else span)
@@ -811,17 +768,13 @@ class Builder:
                 continue
             span = lambdas.spans[i] if isinstance(lambdas, LList) else res.span
             fn = self.function_of(self.r.target(item.get("Function"), span))
-            trig = self._add_trigger(fn, "async", "s3", span or res.span, res.origin, Target(node=res.id, service="s3", span=res.span))
-            if trig:
-                trig.extra["id"] = res.id
-                if "Filter" in item:
-                    trig.event_filter = self.r.value(item["Filter"])
+            self.b.add_trigger(fn, "async", "s3", span or res.span, res.origin,
+                               Target(node=res.id, service="s3", span=res.span), res.id,
+                               event_filter=self.r.value(item["Filter"]) if "Filter" in item else None)
 
     def log_subscription(self, res: Res) -> None:
         fn = self.function_of(self.target(res.props, "DestinationArn", res.span))
-        trig = self._add_trigger(fn, "async", "logs", res.span, res.origin, None)
-        if trig:
-            trig.extra["id"] = res.id
+        self.b.add_trigger(fn, "async", "logs", res.span, res.origin, None, res.id)
 
     def iot_rule(self, res: Res) -> None:
         payload = res.props.get("TopicRulePayload")
@@ -834,18 +787,14 @@ class Builder:
             if isinstance(action, dict) and isinstance(action.get("Lambda"), dict):
                 span = actions.spans[i] if isinstance(actions, LList) else res.span
                 fn = self.function_of(self.r.target(action["Lambda"].get("FunctionArn"), span))
-                trig = self._add_trigger(fn, "async", "iot", span or res.span, res.origin, None)
-                if trig:
-                    trig.extra["id"] = res.id
+                self.b.add_trigger(fn, "async", "iot", span or res.span, res.origin, None, res.id)
 
     def iot_authorizer(self, res: Res) -> None:
         """IoT Core calls a custom authorizer while the device connects and reads its answer: synchronous."""
         fn = self.function_of(self.target(res.props, "AuthorizerFunctionArn", res.span))
-        trig = self._add_trigger(fn, "sync", "iot-authorizer", res.props.spans.get("AuthorizerFunctionArn", res.span),
-                                 res.origin, Target(node=res.id, span=res.span), proxy=False)
-        if trig:
-            trig.extra["id"] = res.id
-            trig.extra["authorizer"] = True
+        self.b.add_trigger(fn, "sync", "iot-authorizer", res.props.spans.get("AuthorizerFunctionArn", res.span),
+                           res.origin, Target(node=res.id, span=res.span), res.id, proxy=False,
+                           extra={"authorizer": True})
 
     def ses_receipt_rule(self, res: Res) -> None:
         rule = res.props.get("Rule")
@@ -859,22 +808,8 @@ class Builder:
             span = actions.spans[i] if isinstance(actions, LList) else res.span
             fn = self.function_of(self.r.target(la.get("FunctionArn"), span))
             mode = ses_mode(self.r.value(la.get("InvocationType")) if "InvocationType" in la else None)
-            trig = self._add_trigger(fn, mode, "ses", span or res.span, res.origin, Target(node=res.id, span=res.span))
-            if trig:
-                trig.extra["id"] = res.id
-                if mode == "unknown":
-                    self.m.notes.append(f"{fn}: the SES receipt rule {res.id} sets an InvocationType that is not "
-                                        "known statically; its mode is unknown and no mode-specific rule checks it")
-
-    def _caller(self, fn: str | None, mode: str, service: str, span: Span, res: Res) -> Trigger | None:
-        """A trigger from a resource that names the function and invokes it itself (source: that resource)."""
-        trig = self._add_trigger(fn, mode, service, span, res.origin, Target(node=res.id, span=res.span))
-        if trig is not None:
-            trig.extra["id"] = res.id
-            if mode == "unknown":
-                self.m.notes.append(f"{fn}: {res.id} invokes it with an invocation type that is not known "
-                                    "statically; its mode is unknown and no mode-specific rule checks it")
-        return trig
+            self.b.caller(fn, mode, "ses", span or res.span, res.origin, res.id, res.span,
+                          unknown_because=f"the SES receipt rule {res.id} sets an InvocationType")
 
     def state_machine(self, res: Res) -> None:
         """Step Functions Task states: ``lambda:invoke`` (and a function ARN as the Resource) wait for the
@@ -901,7 +836,8 @@ class Builder:
             ref = task.function
             if isinstance(ref, str) and "${" in ref:
                 ref = {"Fn::Sub": [ref, variables]} if variables else {"Fn::Sub": ref}
-            trig = self._caller(self.function_of(self.r.target(ref, span)), task.mode, "stepfunctions", span, res)
+            trig = self.b.caller(self.function_of(self.r.target(ref, span)), task.mode, "stepfunctions", span,
+                                 res.origin, res.id, res.span)
             if trig is not None:
                 trig.extra["state"] = task.state
 
@@ -940,7 +876,8 @@ class Builder:
     def custom_resource(self, res: Res) -> None:
         """CloudFormation invokes a custom resource's function asynchronously, with a URL for its response."""
         fn = self.function_of(self.target(res.props, "ServiceToken", res.span))
-        self._caller(fn, "async", "cloudformation", res.props.spans.get("ServiceToken", res.span), res)
+        self.b.caller(fn, "async", "cloudformation", res.props.spans.get("ServiceToken", res.span),
+                      res.origin, res.id, res.span)
 
     def user_pool(self, res: Res) -> None:
         """Cognito user pool triggers: Cognito waits for the function's answer, sync."""
@@ -950,14 +887,16 @@ class Builder:
         for key in COGNITO_TRIGGERS:
             if key in cfg:
                 span = cfg.spans.get(key, res.span)
-                trig = self._caller(self.function_of(self.target(cfg, key, span)), "sync", "cognito", span, res)
+                trig = self.b.caller(self.function_of(self.target(cfg, key, span)), "sync", "cognito", span,
+                                     res.origin, res.id, res.span)
                 if trig is not None:
                     trig.extra["trigger"] = key
         for key in COGNITO_NESTED:
             block = cfg.get(key)
             if isinstance(block, LDict) and "LambdaArn" in block:
                 span = block.spans.get("LambdaArn", res.span)
-                trig = self._caller(self.function_of(self.target(block, "LambdaArn", span)), "sync", "cognito", span, res)
+                trig = self.b.caller(self.function_of(self.target(block, "LambdaArn", span)), "sync", "cognito", span,
+                                     res.origin, res.id, res.span)
                 if trig is not None:
                     trig.extra["trigger"] = key
 
@@ -978,7 +917,7 @@ class Builder:
                     continue
                 span = assoc.spans.get("LambdaFunctionARN") or (assocs.spans[i] if isinstance(assocs, LList) else None) or res.span
                 fn = self.function_of(self.target(assoc, "LambdaFunctionARN", span))
-                trig = self._caller(fn, "sync", "cloudfront", span, res)
+                trig = self.b.caller(fn, "sync", "cloudfront", span, res.origin, res.id, res.span)
                 if trig is not None:
                     trig.extra["event_type"] = self.r.value(assoc.get("EventType"))
 
@@ -987,8 +926,8 @@ class Builder:
         if "RotationLambdaARN" not in res.props:
             return
         span = res.props.spans.get("RotationLambdaARN", res.span)
-        self._caller(self.function_of(self.target(res.props, "RotationLambdaARN", span)), "sync", "secretsmanager",
-                     span, res)
+        self.b.caller(self.function_of(self.target(res.props, "RotationLambdaARN", span)), "sync", "secretsmanager",
+                     span, res.origin, res.id, res.span)
 
     def config_rule(self, res: Res) -> None:
         """AWS Config custom Lambda rules (the mode from ``callers.config_rule_mode``)."""
@@ -998,7 +937,8 @@ class Builder:
         mode = config_rule_mode(self.r.value(src.get("Owner")))
         if mode:
             span = src.spans.get("SourceIdentifier", res.span)
-            self._caller(self.function_of(self.target(src, "SourceIdentifier", span)), mode, "config", span, res)
+            self.b.caller(self.function_of(self.target(src, "SourceIdentifier", span)), mode, "config", span,
+                          res.origin, res.id, res.span)
 
     def codecommit_triggers(self, res: Res) -> None:
         """CodeCommit repository triggers whose destination is a function."""
@@ -1006,8 +946,8 @@ class Builder:
         for i, trigger in enumerate(triggers if isinstance(triggers, list) else ()):
             if isinstance(trigger, LDict) and "DestinationArn" in trigger:
                 span = trigger.spans.get("DestinationArn") or (triggers.spans[i] if isinstance(triggers, LList) else None) or res.span
-                self._caller(self.function_of(self.target(trigger, "DestinationArn", span)), fixed_mode("codecommit"),
-                             "codecommit", span, res)
+                self.b.caller(self.function_of(self.target(trigger, "DestinationArn", span)), fixed_mode("codecommit"),
+                             "codecommit", span, res.origin, res.id, res.span)
 
     def delivery_stream(self, res: Res) -> None:
         """Firehose data transformation: each ``*DestinationConfiguration``'s Lambda processors."""
@@ -1025,22 +965,24 @@ class Builder:
                             and self.r.value(param.get("ParameterName")) == FIREHOSE_LAMBDA_PARAMETER):
                         span = param.spans.get("ParameterValue", res.span)
                         fn = self.function_of(self.target(param, "ParameterValue", span))
-                        self._caller(fn, fixed_mode("firehose"), "firehose", span, res)
+                        self.b.caller(fn, fixed_mode("firehose"), "firehose", span,
+                                      res.origin, res.id, res.span)
 
     def pipe(self, res: Res) -> None:
         """EventBridge Pipes: the enrichment (sync) and the target (``callers.pipe_target_mode``)."""
         p = res.props
         if "Enrichment" in p:
             span = p.spans.get("Enrichment", res.span)
-            self._caller(self.function_of(self.target(p, "Enrichment", span)), fixed_mode("pipes-enrichment"),
-                         "pipes-enrichment", span, res)
+            self.b.caller(self.function_of(self.target(p, "Enrichment", span)), fixed_mode("pipes-enrichment"),
+                         "pipes-enrichment", span, res.origin, res.id, res.span)
         if "Target" in p:
             span = p.spans.get("Target", res.span)
             params = p.get("TargetParameters")
             lam = params.get("LambdaFunctionParameters") if isinstance(params, LDict) else None
             given = isinstance(lam, LDict) and "InvocationType" in lam
             mode = pipe_target_mode(self.r.value(lam.get("InvocationType")) if given else None)  # type: ignore[union-attr]
-            self._caller(self.function_of(self.target(p, "Target", span)), mode, "pipes", span, res)
+            self.b.caller(self.function_of(self.target(p, "Target", span)), mode, "pipes", span,
+                          res.origin, res.id, res.span)
 
     def codepipeline(self, res: Res) -> None:
         """CodePipeline ``Invoke``/``Lambda`` actions (``callers.codepipeline_is_lambda``)."""
@@ -1055,8 +997,8 @@ class Builder:
                 cfg = action.get("Configuration")
                 if isinstance(cfg, LDict) and "FunctionName" in cfg:
                     span = cfg.spans.get("FunctionName", res.span)
-                    self._caller(self.function_of(self.target(cfg, "FunctionName", span)), fixed_mode("codepipeline"),
-                                 "codepipeline", span, res)
+                    self.b.caller(self.function_of(self.target(cfg, "FunctionName", span)), fixed_mode("codepipeline"),
+                                 "codepipeline", span, res.origin, res.id, res.span)
 
     def object_lambda_access_point(self, res: Res) -> None:
         """S3 Object Lambda: each transformation's function answers the request it transforms, sync."""
@@ -1067,8 +1009,8 @@ class Builder:
             lam = content.get("AwsLambda") if isinstance(content, LDict) else None
             if isinstance(lam, LDict) and "FunctionArn" in lam:
                 span = lam.spans.get("FunctionArn", res.span)
-                self._caller(self.function_of(self.target(lam, "FunctionArn", span)), fixed_mode("s3-object-lambda"),
-                             "s3-object-lambda", span, res)
+                self.b.caller(self.function_of(self.target(lam, "FunctionArn", span)), fixed_mode("s3-object-lambda"),
+                             "s3-object-lambda", span, res.origin, res.id, res.span)
 
     def lex_bot_alias(self, res: Res) -> None:
         """Amazon Lex V2 code hooks: each locale's ``LambdaCodeHook`` answers the dialog, sync."""
@@ -1079,8 +1021,8 @@ class Builder:
             hook = spec.get("LambdaCodeHook") if isinstance(spec, LDict) else None
             if isinstance(hook, LDict) and "LambdaArn" in hook:
                 span = hook.spans.get("LambdaArn", res.span)
-                trig = self._caller(self.function_of(self.target(hook, "LambdaArn", span)), fixed_mode("lex"), "lex",
-                                    span, res)
+                trig = self.b.caller(self.function_of(self.target(hook, "LambdaArn", span)), fixed_mode("lex"), "lex",
+                                    span, res.origin, res.id, res.span)
                 if trig is not None:
                     trig.extra["locale"] = self.r.value(item.get("LocaleId"))
 
@@ -1088,8 +1030,8 @@ class Builder:
         """An Amazon Connect instance's function (``callers.connect_mode``)."""
         if self.r.value(res.props.get("IntegrationType")) == "LAMBDA_FUNCTION" and "IntegrationArn" in res.props:
             span = res.props.spans.get("IntegrationArn", res.span)
-            self._caller(self.function_of(self.target(res.props, "IntegrationArn", span)), connect_mode(), "connect",
-                         span, res)
+            self.b.caller(self.function_of(self.target(res.props, "IntegrationArn", span)), connect_mode(), "connect",
+                         span, res.origin, res.id, res.span)
 
     def _appsync_request(self, props: Mapping[str, Any]) -> object:
         for key in ("Code", "RequestMappingTemplate"):
@@ -1117,7 +1059,7 @@ class Builder:
         span = cfg.spans.get("LambdaFunctionArn", res.span)
         fn = self.function_of(self.target(cfg, "LambdaFunctionArn", span))
         for mode in appsync_data_source_modes(requests):
-            self._caller(fn, mode, "appsync", span, res)
+            self.b.caller(fn, mode, "appsync", span, res.origin, res.id, res.span)
 
     def _integration_function(self, uri: Any, span: Span) -> str | None:
         if uri is None:
@@ -1144,24 +1086,19 @@ class Builder:
         fn = self._integration_function(integ.get("Uri"), span)
         api = self.target(res.props, "RestApiId", res.span)
         mode = self._invocation_mode(integ, "RequestParameters") if itype == "AWS" else "sync"
-        trig = self._add_trigger(fn, mode, "apigateway", res.span, res.origin, api, api=api.node if api else None,
-                                 api_kind="rest", proxy=itype == "AWS_PROXY")
-        if trig:
-            trig.extra["id"] = res.id
-            if "TimeoutInMillis" in integ:
-                trig.integration_timeout_ms = self.val(integ, "TimeoutInMillis", None, as_int, span)
-            if "ResponseTransferMode" in integ:
-                trig.response_transfer_mode = self.r.value(integ["ResponseTransferMode"])
+        self.b.add_trigger(fn, mode, "apigateway", res.span, res.origin, api, res.id, api=api.node if api else None,
+                           api_kind="rest", proxy=itype == "AWS_PROXY",
+                           integration_timeout_ms=(self.val(integ, "TimeoutInMillis", None, as_int, span)
+                                                   if "TimeoutInMillis" in integ else None),
+                           response_transfer_mode=self.r.value(integ.get("ResponseTransferMode")))
 
     def rest_authorizer(self, res: Res) -> None:
         v2 = res.type.startswith("AWS::ApiGatewayV2")
         fn = self._integration_function(res.props.get("AuthorizerUri"), res.span)
         api = self.target(res.props, "ApiId" if v2 else "RestApiId", res.span)
         kind = self.m.apis[api.node].kind if api and api.node in self.m.apis else ("http" if v2 else "rest")
-        trig = self._add_trigger(fn, "sync", "apigatewayv2" if v2 else "apigateway", res.span, res.origin, api,
-                                 api=api.node if api else None, api_kind=kind, proxy=False)
-        if trig:
-            trig.extra["authorizer"] = True
+        self.b.add_trigger(fn, "sync", "apigatewayv2" if v2 else "apigateway", res.span, res.origin, api, res.id,
+                           api=api.node if api else None, api_kind=kind, proxy=False, extra={"authorizer": True})
 
     def rest_body(self, res: Res) -> None:
         self._openapi(res, res.props.get("Body"), "rest", "apigateway")
@@ -1179,10 +1116,8 @@ class Builder:
                 if isinstance(auth, dict):
                     span = schemes.spans.get(name, res.span) if isinstance(schemes, LDict) else res.span
                     fn = self._integration_function(auth.get("authorizerUri"), span)
-                    trig = self._add_trigger(fn, "sync", service, span, res.origin, Target(node=res.id, span=res.span),
-                                             api=res.id, api_kind=kind, proxy=False)
-                    if trig:
-                        trig.extra["authorizer"] = True
+                    self.b.add_trigger(fn, "sync", service, span, res.origin, Target(node=res.id, span=res.span), res.id,
+                                       api=res.id, api_kind=kind, proxy=False, extra={"authorizer": True})
         paths = body.get("paths")
         if not isinstance(paths, dict):
             return
@@ -1201,17 +1136,13 @@ class Builder:
                 span = ops.spans.get(method, res.span) if isinstance(ops, LDict) else res.span
                 fn = self._integration_function(integ.get("uri"), span)
                 mode = self._invocation_mode(integ, "requestParameters") if itype.lower() == "aws" else "sync"
-                trig = self._add_trigger(fn, mode, service, span, res.origin, Target(node=res.id, span=res.span),
-                                         api=res.id, api_kind=kind, proxy=itype.lower() == "aws_proxy")
-                if trig:
-                    trig.extra["id"] = res.id
-                    trig.extra["route"] = f"{str(method).upper()} {path}"
-                    if "timeoutInMillis" in integ:
-                        trig.integration_timeout_ms = self.val(integ, "timeoutInMillis", None, as_int, span)
-                    if "responseTransferMode" in integ:
-                        trig.response_transfer_mode = self.r.value(integ["responseTransferMode"])
-                    if "payloadFormatVersion" in integ:
-                        trig.payload_format_version = self.r.value(integ["payloadFormatVersion"])
+                self.b.add_trigger(fn, mode, service, span, res.origin, Target(node=res.id, span=res.span), res.id,
+                                   api=res.id, api_kind=kind, proxy=itype.lower() == "aws_proxy",
+                                   integration_timeout_ms=(self.val(integ, "timeoutInMillis", None, as_int, span)
+                                                           if "timeoutInMillis" in integ else None),
+                                   response_transfer_mode=self.r.value(integ.get("responseTransferMode")),
+                                   payload_format_version=self.r.value(integ.get("payloadFormatVersion")),
+                                   extra={"route": f"{str(method).upper()} {path}"})
 
     def http_integration(self, res: Res) -> None:
         p = res.props
@@ -1223,30 +1154,23 @@ class Builder:
         kind = "http"
         if api and api.node and api.node in self.m.apis:
             kind = self.m.apis[api.node].kind
-        trig = self._add_trigger(fn, "sync", "apigatewayv2", res.span, res.origin, api, api=api.node if api else None,
-                                 api_kind=kind, proxy=itype == "AWS_PROXY")
-        if trig:
-            trig.extra["id"] = res.id
-            if "TimeoutInMillis" in p:
-                trig.integration_timeout_ms = self.val(p, "TimeoutInMillis", None, as_int, res.span)
-            if "PayloadFormatVersion" in p:
-                trig.payload_format_version = self.r.value(p["PayloadFormatVersion"])
+        self.b.add_trigger(fn, "sync", "apigatewayv2", res.span, res.origin, api, res.id, api=api.node if api else None,
+                           api_kind=kind, proxy=itype == "AWS_PROXY",
+                           integration_timeout_ms=(self.val(p, "TimeoutInMillis", None, as_int, res.span)
+                                                   if "TimeoutInMillis" in p else None),
+                           payload_format_version=self.r.value(p.get("PayloadFormatVersion")))
 
     def http_quick_target(self, res: Res) -> None:
         if "Target" in res.props:
             fn = self._integration_function(res.props.get("Target"), res.span)
-            trig = self._add_trigger(fn, "sync", "apigatewayv2", res.props.spans.get("Target", res.span), res.origin,
-                                     Target(node=res.id, span=res.span), api=res.id, api_kind="http")
-            if trig:
-                trig.extra["id"] = res.id
+            self.b.add_trigger(fn, "sync", "apigatewayv2", res.props.spans.get("Target", res.span), res.origin,
+                               Target(node=res.id, span=res.span), res.id, api=res.id, api_kind="http")
         if "Body" in res.props:
             self._openapi(res, res.props.get("Body"), self.m.apis[res.id].kind, "apigatewayv2")
 
     def function_url(self, res: Res) -> None:
         fn = self.function_of(self.target(res.props, "TargetFunctionArn", res.span))
-        trig = self._add_trigger(fn, "sync", "url", res.span, res.origin, None)
-        if trig:
-            trig.extra["id"] = res.id
+        self.b.add_trigger(fn, "sync", "url", res.span, res.origin, None, res.id)
 
     def target_group(self, res: Res) -> None:
         p = res.props
@@ -1259,9 +1183,8 @@ class Builder:
             if isinstance(t, dict):
                 span = targets.spans[i] if isinstance(targets, LList) else res.span
                 fn = self.function_of(self.r.target(t.get("Id"), span))
-                trig = self._add_trigger(fn, "sync", "alb", span or res.span, res.origin, Target(node=res.id, span=res.span))
-                if trig:
-                    trig.extra["id"] = res.id
+                self.b.add_trigger(fn, "sync", "alb", span or res.span, res.origin, Target(node=res.id, span=res.span),
+                                   res.id)
 
     def permission(self, res: Res) -> None:
         p = res.props

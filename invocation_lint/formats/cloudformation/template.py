@@ -520,9 +520,7 @@ class Builder:
     def policy(self, res: Res) -> None:
         p = res.props
         roles = p.get("Roles") if res.type != "AWS::IAM::RolePolicy" else [p.get("RoleName")]
-        if not isinstance(roles, list):
-            return
-        for raw in roles:
+        for raw in roles if isinstance(roles, list) else []:
             t = self.r.target(raw, res.span)
             role = self.m.roles.get(t.node or "")
             if role is None and t.unknown is None and isinstance(self.r.value(raw), str):

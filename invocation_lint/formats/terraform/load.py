@@ -38,7 +38,7 @@ from ...model import (
     Val,
 )
 from ...source import InputError, LDict, LList, Span
-from ..aws import arn_name, arn_service
+from ..aws import arn_name, arn_service, is_pattern
 from ..build import ModelBuilder
 from ..callers import (
     COGNITO_NESTED,
@@ -285,7 +285,7 @@ class Builder:
         text = re.sub(r"\$\{[^}]*\}", "*", v.text)
         service = arn_service(text)
         name = arn_name(text) if service else None
-        if service and name and "*" not in name:
+        if service and name and not is_pattern(text):
             node = self.names().get((service, name))
             if node:
                 return Target(node=node, service=service, span=span)
@@ -521,7 +521,7 @@ class Builder:
         from .evaluate import TemplateUnknown
 
         plain = _deref(x)
-        if isinstance(plain, str) and ("*" in plain or "?" in plain):
+        if isinstance(plain, str) and is_pattern(plain):
             return Target(arn=plain, service=arn_service(plain), span=span)
         if isinstance(x, TemplateUnknown):
             t = self._template_target(x, span)

@@ -35,6 +35,7 @@ from ..model import (
 )
 from ..source import LList, Span
 from .aws import HARMLESS_MANAGED
+from .permissions import add_permission_triggers, permission_trigger
 
 
 def _fifo(fifo: Val[Any] | None, name: Val[Any] | None, span: Span) -> Val[Any]:
@@ -52,6 +53,8 @@ class ModelBuilder:
 
     def __init__(self, model: Model) -> None:
         self.m = model
+        #: triggers known only from a permission, with the API its source names; added last
+        self._permissions: list[tuple[Trigger, str | None]] = []
 
     # ---------------------------------------------------------------------------------------- roles, policies
 
@@ -283,3 +286,28 @@ class ModelBuilder:
         through a filter policy); a topic or queue that is not in the input delivers nothing the rules follow."""
         if topic is not None and endpoint is not None and topic.node in self.m.topics and endpoint.node in self.m.queues:
             self.m.deliveries.append(Delivery(topic.node, endpoint.node, span, origin, filtered))
+
+    def permission(self, function: str | None, principal: object, span: Span, origin: str, source: Target | None,
+                   declared_id: str, *, names_api: str | None = None, event_filter: Any = None) -> Trigger | None:
+        """A Lambda permission ``declared_id`` that lets ``principal`` invoke ``function``: the trigger it would
+        add, kept until ``add_permission_triggers`` (None: no function, or a principal no rule knows).
+
+        ``source`` is its source ARN; ``names_api`` the API that ARN names where the front-end's own spelling
+        says so (an API in the input that ``source`` refers to counts without it); ``event_filter`` the filter
+        of the event that made the permission.
+        """
+        if function is None:
+            return None
+        trig = permission_trigger(function, principal, span, origin, source)
+        if trig is None:
+            return None
+        trig.extra["id"] = declared_id
+        if event_filter is not None:
+            trig.event_filter = event_filter
+        api = source.node if source is not None and source.node and source.node in self.m.apis else names_api
+        self._permissions.append((trig, api))
+        return trig
+
+    def add_permission_triggers(self) -> None:
+        """After every other resource is read: the permissions' triggers whose callers are not already known."""
+        add_permission_triggers(self.m, self._permissions)

@@ -22,7 +22,6 @@ from ...model import (
     Role,
     Stream,
     Target,
-    Trigger,
     Unknown,
     Val,
 )
@@ -45,7 +44,6 @@ from ..callers import (
 )
 from ..event_sources import mapping_service
 from ..invokers import ses_mode
-from ..permissions import add_permission_triggers, permission_trigger
 from ..values import as_bool, as_int
 from .intrinsics import (
     NAME_PROPERTY,
@@ -236,7 +234,6 @@ class Builder:
         self.resources = [res for res in resources if self._present(res)]
         self.by_id = {res.id: res for res in self.resources}
         self.template_dir = template_dir
-        self._permission_triggers: list[Trigger] = []
         self._assets: dict[str, str] | None = None
 
     def _present(self, res: Res) -> bool:
@@ -362,7 +359,7 @@ class Builder:
             fn = edge_builders.get(res.type) or (self.custom_resource if res.type.startswith("Custom::") else None)
             if fn:
                 fn(res)
-        add_permission_triggers(self.m, self._permission_triggers, self._api_of_source)
+        self.b.add_permission_triggers()
         for trig in self.m.triggers:  # a trigger the SAM transform makes from an Events entry is named by it
             declared = self.by_id.get(trig.extra.get("id") or "")
             if declared is not None and "event" in declared.extra:
@@ -1194,16 +1191,7 @@ class Builder:
     def permission(self, res: Res) -> None:
         p = res.props
         fn = self.function_of(self.target(p, "FunctionName", res.span))
-        if fn is None:
-            return
-        trig = permission_trigger(fn, self.r.value(p.get("Principal")), res.span, res.origin,
-                                  self.target(p, "SourceArn", res.span))
-        if trig is None:
-            return
-        trig.extra["id"] = res.id
-        if res.extra.get("filter") is not None:
-            trig.event_filter = self.r.value(res.extra["filter"])
-        self._permission_triggers.append(trig)
-
-    def _api_of_source(self, src: Target | None) -> str | None:
-        return src.node if src is not None and src.node and src.node in self.m.apis else None
+        event_filter = res.extra.get("filter")  # the Filter of the SAM event that made it
+        self.b.permission(fn, self.r.value(p.get("Principal")), res.span, res.origin,
+                          self.target(p, "SourceArn", res.span), res.id,
+                          event_filter=self.r.value(event_filter) if event_filter is not None else None)

@@ -34,7 +34,6 @@ from ...model import (
     Role,
     Stream,
     Target,
-    Trigger,
     Unknown,
     Val,
 )
@@ -56,7 +55,6 @@ from ..callers import (
 )
 from ..event_sources import mapping_service
 from ..invokers import ses_mode
-from ..permissions import add_permission_triggers, permission_trigger
 from ..values import as_bool as _as_bool
 from ..values import as_int as _as_int
 from .vocabulary import TERRAFORM
@@ -189,7 +187,6 @@ class Builder:
         self.insts = insts
         self.by_addr = {i.address: i for i in insts}
         self.module_dir = module_dir
-        self._permission_triggers: list[Trigger] = []
         self._names: dict[tuple[str, str], str] | None = None
         self._identities: dict[str, tuple[str, str]] | None = None
         #: the S3 objects, found once (a function looks its code up among them: not among every instance)
@@ -419,7 +416,7 @@ class Builder:
             fn = edge_builders.get(inst.type)
             if fn:
                 fn(inst)
-        add_permission_triggers(self.m, self._permission_triggers, self._api_of_source)
+        self.b.add_permission_triggers()
 
     # ---------------------------------------------------------------------------------------- nodes
 
@@ -1150,25 +1147,15 @@ class Builder:
 
     def permission(self, inst: Inst) -> None:
         v = inst.values
-        fn = self._fn(v, "function_name", inst.span)
-        if fn is None:
-            return
-        trig = permission_trigger(fn, _deref(v.get("principal")), inst.span, inst.origin,
-                                  self.target(v, "source_arn", inst.span))
-        if trig is None:
-            return
-        trig.extra["id"] = inst.address
-        self._permission_triggers.append(trig)
+        source = self.target(v, "source_arn", inst.span)
+        self.b.permission(self._fn(v, "function_name", inst.span), _deref(v.get("principal")), inst.span, inst.origin,
+                          source, inst.address, names_api=self._template_api(source))
 
-    def _api_of_source(self, src: Target | None) -> str | None:
+    def _template_api(self, src: Target | None) -> str | None:
         """``"${aws_api_gateway_rest_api.api.execution_arn}/*/*"`` names the API even as a template."""
         from .evaluate import TemplateUnknown
 
-        if src is None:
-            return None
-        if src.node and src.node in self.m.apis:
-            return src.node
-        if isinstance(src.unknown, TemplateUnknown):
+        if src is not None and isinstance(src.unknown, TemplateUnknown):
             for ref in src.unknown.refs.values():
                 if ref.address in self.m.apis:
                     return ref.address

@@ -414,7 +414,7 @@ class Checked(NamedTuple):
 PARALLEL_MIN_INPUTS = 48
 #: inputs handed to a worker at a time
 _CHUNK = 4
-_WORKER: tuple[_Checker, list[Any]] | None = None
+_WORKER: tuple[_Checker, list[Any], list[list[int]], Any, Any] | None = None
 
 
 def worker_count(jobs: int, inputs: int) -> int:
@@ -432,13 +432,41 @@ def worker_count(jobs: int, inputs: int) -> int:
     return max(1, min(jobs, -(-inputs // _CHUNK)))
 
 
-def _work(index: int) -> Checked:
+def _work(k: int) -> list[Checked] | None:
+    """In a worker: check the ``k``-th chunk of inputs unless this process has taken it (then None). Each result
+    carries the suppression comments it read."""
     from . import suppress
 
     assert _WORKER is not None
-    checker, inputs = _WORKER
-    sources = suppress.SourceLines()
-    return checker(inputs[index], sources)._replace(comments=sources.indexed())
+    checker, inputs, chunks, claims, lock = _WORKER
+    if not _claim(claims, lock, k):
+        return None
+    out = []
+    for index in chunks[k]:
+        sources = suppress.SourceLines()
+        out.append(checker(inputs[index], sources)._replace(comments=sources.indexed()))
+    return out
+
+
+def _claim(claims: Any, lock: Any, k: int) -> bool:
+    """Take chunk ``k`` (one byte per chunk in memory the forked workers share): False if already taken."""
+    with lock:
+        if claims[k]:
+            return False
+        claims[k] = 1
+        return True
+
+
+def _reduce_input_error(e: InputError) -> tuple[Any, ...]:
+    return InputError, (e.file, e.message, e.line), e.__dict__
+
+
+def _picklable_errors() -> None:
+    """Input errors travel back from workers whole: by default an exception is rebuilt from its ``args`` (the
+    message alone), and ``InputError(message)`` cannot be built; the pool would break on the first one."""
+    from multiprocessing.reduction import ForkingPickler
+
+    ForkingPickler.register(InputError, _reduce_input_error)
 
 
 def _examples(inputs: list[Any]) -> list[int]:
@@ -468,7 +496,9 @@ def _check_all(checker: _Checker, inputs: list[Any], jobs: int, sources: Any
     """Every input checked, in input order; in worker processes when there are enough of them.
 
     Workers are forked, so they share the rules and inputs without pickling them; only models, findings and
-    errors come back. Where processes cannot be forked, or cannot be started at all, one process does it.
+    errors come back. This process is one of the ``workers``: the forked ones take chunks of inputs from the
+    front, this one from the back, as long as no worker has taken them (what it checks is not sent back and
+    forth). Where processes cannot be forked, or cannot be started at all, one process does it.
     """
     workers = worker_count(jobs, len(inputs))
     if workers > 1 and not any(inp.is_stdin for inp in inputs):
@@ -476,15 +506,28 @@ def _check_all(checker: _Checker, inputs: list[Any], jobs: int, sources: Any
 
         if "fork" in multiprocessing.get_all_start_methods():
             global _WORKER
+            import mmap
             from concurrent.futures import ProcessPoolExecutor
             from concurrent.futures.process import BrokenProcessPool
 
+            _picklable_errors()
             done = {i: checker(inputs[i], sources) for i in _examples(inputs)}
             rest = [i for i in range(len(inputs)) if i not in done]
-            _WORKER = (checker, inputs)
+            chunks = [rest[k:k + _CHUNK] for k in range(0, len(rest), _CHUNK)]
             try:
-                with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-                    done.update(zip(rest, pool.map(_work, rest, chunksize=_CHUNK), strict=True))
+                context = multiprocessing.get_context("fork")
+                claims, lock = mmap.mmap(-1, max(1, len(chunks))), context.Lock()
+                _WORKER = (checker, inputs, chunks, claims, lock)
+                with ProcessPoolExecutor(workers - 1, mp_context=context) as pool:
+                    futures = [pool.submit(_work, k) for k in range(len(chunks))]
+                    for k in reversed(range(len(chunks))):  # this process works from the back
+                        if not _claim(claims, lock, k):  # a worker has it, and every chunk before it
+                            break
+                        done.update((i, checker(inputs[i], sources)) for i in chunks[k])
+                    for k, future in enumerate(futures):
+                        checked = future.result()
+                        if checked is not None:
+                            done.update(zip(chunks[k], checked, strict=True))
                 return [done[i] for i in range(len(inputs))]
             except (OSError, ImportError, BrokenProcessPool):
                 # no processes here (a sandbox, a read-only /dev/shm, a worker killed): this one checks

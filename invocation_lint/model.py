@@ -171,7 +171,7 @@ def record_inits_source() -> str:
                 shapes.add(_shape(value))
     head = (
         '"""The ``__init__`` templates of the package\'s record classes, compiled with the package (see\n'
-        "``model._template``). Written by ``python -m invocation_lint.record_inits``: do not edit.\n"
+        "``model._template``). Written by ``python -m invocation_lint.model``: do not edit.\n"
         '"""\n\n'
         "# ruff: noqa\n"
         "# the templates' free names, given values per class when a template becomes an ``__init__``\n"
@@ -182,13 +182,18 @@ def record_inits_source() -> str:
     if factories:
         head += factories + " = None\n"
     body = "".join("\n\n" + _template_source(*shape) for shape in sorted(shapes))
-    tail = (
-        '\n\nif __name__ == "__main__":  # rewrite this file from the record classes of the package\n'
-        "    from invocation_lint.model import record_inits_source\n\n"
-        '    with open(__file__, "w", encoding="utf-8") as fh:\n'
-        "        fh.write(record_inits_source())\n"
-    )
-    return head + body + tail
+    return head + body
+
+
+def write_record_inits() -> None:
+    """Rewrite ``record_inits.py`` (``python -m invocation_lint.model``)."""
+    import os
+
+    from . import record_inits
+
+    text = record_inits_source()
+    with open(os.path.abspath(record_inits.__file__), "w", encoding="utf-8") as fh:
+        fh.write(text)
 
 
 def _make_init(cls: type, all_fields: tuple[Field, ...], frozen: bool, post_init: bool) -> Callable[..., None]:
@@ -694,3 +699,9 @@ class Model(Record):
             index = (len(self.triggers), by_function)
             self.__dict__["_trigger_index"] = index
         return list(index[1].get(function_id, ()))
+
+
+if __name__ == "__main__":  # the classes' own module, not this copy run as a script
+    from invocation_lint.model import write_record_inits
+
+    write_record_inits()

@@ -1,5 +1,5 @@
 """The ``__init__`` templates of the package's record classes, compiled with the package (see
-``model._template``). Written by ``python -m invocation_lint.record_inits``: do not edit.
+``model._template``). Written by ``python -m invocation_lint.model``: do not edit.
 """
 
 # ruff: noqa
@@ -384,10 +384,3 @@ def init_ppppppppppppFFFpFpppF(self, _a0, _a1, _a2, _a3, _a4, _a5, _a6, _a7, _a8
     self._a18 = _a18
     self._a19 = _a19
     self._a20 = _f20() if _a20 is _M else _a20
-
-
-if __name__ == "__main__":  # rewrite this file from the record classes of the package
-    from invocation_lint.model import record_inits_source
-
-    with open(__file__, "w", encoding="utf-8") as fh:
-        fh.write(record_inits_source())

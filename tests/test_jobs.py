@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from click.testing import CliRunner
 
 from invocation_lint import engine
 from invocation_lint.cli import main
+from invocation_lint.config import Config
+from invocation_lint.discover import inputs_to_check
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
@@ -85,3 +88,57 @@ def test_unused_suppressions_are_the_same_in_workers(tmp_path: Path) -> None:
     ]
     assert '"code": "SQS001"' in one[1]
     assert check("2") == one
+
+
+BROKEN_TEMPLATE = """\
+Resources:
+  Orders:
+    Type: AWS::SQS::Queue
+    Type: AWS::SNS::Topic
+"""
+BROKEN_BLOCK = """\
+resource "aws_sqs_queue" "dlq" {
+  name = "dlq"
+}
+
+resource "aws_sqs_queue" "work" {
+  name = "work" "extra"
+}
+"""
+
+
+def test_a_worker_sends_input_errors_back_without_breaking_the_pool(tmp_path: Path, monkeypatch: Any) -> None:
+    """An unreadable template and a .tf file with a broken block, checked in a worker: the errors come back as
+    one process reports them, and this process checks nothing again (a pool that broke on them would leave
+    every input to this process)."""
+    import os
+
+    (tmp_path / ".git").mkdir()
+    for i in range(12):
+        (tmp_path / f"t{i:02d}.yaml").write_text(BROKEN_TEMPLATE if i % 2 else (FIXTURES / "cli" / "sqs001.yaml")
+                                                 .read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "infra").mkdir()
+    (tmp_path / "infra" / "main.tf").write_text(BROKEN_BLOCK, encoding="utf-8")
+    serial = engine.run([str(tmp_path)], jobs=1)
+    assert len(serial.errors) == 7 and any(e.file.endswith("main.tf") and e.line == 6 for e in serial.errors)
+
+    here = os.getpid()
+    claim, call = engine._claim, engine._Checker.__call__
+    checked_here: list[str] = []
+
+    def only_in_workers(claims: Any, lock: Any, k: int) -> bool:  # this process leaves every chunk to workers
+        return os.getpid() != here and claim(claims, lock, k)
+
+    def counted(self: Any, inp: Any, sources: Any) -> Any:
+        if os.getpid() == here:
+            checked_here.append(inp.display)
+        return call(self, inp, sources)
+
+    monkeypatch.setattr(engine, "_claim", only_in_workers)
+    monkeypatch.setattr(engine._Checker, "__call__", counted)
+    parallel = engine.run([str(tmp_path)], jobs=2)
+    examples = engine._examples(inputs_to_check([str(tmp_path)], Config()).inputs)
+    assert len(checked_here) == len(examples) == 2  # the first template and the module, before the workers
+    assert [(e.file, e.line, e.message) for e in parallel.errors] == [
+        (e.file, e.line, e.message) for e in serial.errors]
+    assert [len(m.errors) for m in parallel.models] == [len(m.errors) for m in serial.models]

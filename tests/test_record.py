@@ -136,7 +136,7 @@ def test_a_subclass_without_its_own_fields_uses_the_base_init() -> None:
 
 def test_the_package_records_use_the_templates_compiled_with_it() -> None:
     """``record_inits.py`` holds the template of every record class of the package, as the generator writes it
-    (after adding a record class of a new shape: ``python -m invocation_lint.record_inits``)."""
+    (after adding a record class of a new shape: ``python -m invocation_lint.model``)."""
     from pathlib import Path
 
     from invocation_lint import record_inits

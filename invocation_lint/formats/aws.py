@@ -51,6 +51,17 @@ def arn_service(arn: str) -> str | None:
     return service
 
 
+def is_pattern(arn: str) -> bool:
+    """Whether a resource written in a policy stands for many resources rather than naming one: ``*``, or an
+    ARN whose resource name has an IAM wildcard (``*``, ``?``). A wildcard only in the region or account still
+    names the resource by its name, as a literal ARN does.
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html"""
+    if arn.strip() == "*":
+        return True
+    name = arn_name(arn)
+    return name is not None and ("*" in name or "?" in name)
+
+
 def arn_name(arn: str) -> str | None:
     """The resource name an ARN ends with (queue, topic, function, bucket, stream, table, role)."""
     m = _ARN.match(arn)

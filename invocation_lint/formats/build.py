@@ -10,14 +10,16 @@ decision (a queue named ``*.fifo`` is FIFO, a redrive policy is a failure route)
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 from .. import defaults
 from ..model import (
     AsyncConfig,
     CodeLocation,
+    Delivery,
     FailureRoute,
     Function,
+    Mode,
     Model,
     Queue,
     Redrive,
@@ -33,6 +35,7 @@ from ..model import (
 )
 from ..source import LList, Span
 from .aws import HARMLESS_MANAGED
+from .permissions import add_permission_triggers, permission_trigger
 
 
 def _fifo(fifo: Val[Any] | None, name: Val[Any] | None, span: Span) -> Val[Any]:
@@ -50,6 +53,8 @@ class ModelBuilder:
 
     def __init__(self, model: Model) -> None:
         self.m = model
+        #: triggers known only from a permission, with the API its source names; added last
+        self._permissions: list[tuple[Trigger, str | None]] = []
 
     # ---------------------------------------------------------------------------------------- roles, policies
 
@@ -238,3 +243,71 @@ class ModelBuilder:
         or Scheduler target's dead-letter config), declared by resource ``id``."""
         trig.delivery_dlq = target
         self.m.routes.append(FailureRoute(kind, id, target, target.span, origin))
+
+    def add_trigger(self, function: str | None, mode: str, service: str, span: Span, origin: str,
+                    source: Target | None, declared_id: str, *, api: str | None = None, api_kind: str | None = None,
+                    proxy: bool = True, integration_timeout_ms: Val[Any] | None = None,
+                    response_transfer_mode: Any = None, payload_format_version: Any = None, event_filter: Any = None,
+                    extra: Mapping[str, Any] | None = None) -> Trigger | None:
+        """The trigger through which ``service`` invokes ``function`` (None: the input names no function of its
+        own, and nothing is added), written at ``span`` in resource ``declared_id``.
+
+        ``api``/``api_kind``/``proxy`` for API Gateway integrations and authorizers; the integration's settings
+        as written (None: not written); ``extra`` what the front-end records of the caller for ``-v``.
+        """
+        if function is None:
+            return None
+        trig = Trigger(function, cast(Mode, mode), service, span, origin, source=source, api=api, api_kind=api_kind,
+                       proxy=proxy, integration_timeout_ms=integration_timeout_ms,
+                       response_transfer_mode=response_transfer_mode, payload_format_version=payload_format_version,
+                       event_filter=event_filter)
+        trig.extra["id"] = declared_id
+        if extra:
+            trig.extra.update(extra)
+        self.m.triggers.append(trig)
+        return trig
+
+    def caller(self, function: str | None, mode: str, service: str, span: Span, origin: str, declared_id: str,
+               declared_span: Span, *, unknown_because: str | None = None, extra: Mapping[str, Any] | None = None,
+               ) -> Trigger | None:
+        """A trigger from resource ``declared_id`` (at ``declared_span``), which names the function and invokes it
+        itself: the source is that resource. A mode that is not known statically is noted for ``-v``, with
+        ``unknown_because`` (in the input's own spelling) or else the invocation type as the reason."""
+        trig = self.add_trigger(function, mode, service, span, origin, Target(node=declared_id, span=declared_span),
+                                declared_id, extra=extra)
+        if trig is not None and mode == "unknown":
+            because = unknown_because or f"{declared_id} invokes it with an invocation type"
+            self.m.notes.append(f"{function}: {because} that is not known statically; its mode is unknown and no "
+                                "mode-specific rule checks it")
+        return trig
+
+    def delivery(self, topic: Target | None, endpoint: Target | None, span: Span, origin: str, filtered: bool) -> None:
+        """An SNS subscription that delivers ``topic``'s messages into the queue ``endpoint`` (``filtered``:
+        through a filter policy); a topic or queue that is not in the input delivers nothing the rules follow."""
+        if topic is not None and endpoint is not None and topic.node in self.m.topics and endpoint.node in self.m.queues:
+            self.m.deliveries.append(Delivery(topic.node, endpoint.node, span, origin, filtered))
+
+    def permission(self, function: str | None, principal: object, span: Span, origin: str, source: Target | None,
+                   declared_id: str, *, names_api: str | None = None, event_filter: Any = None) -> Trigger | None:
+        """A Lambda permission ``declared_id`` that lets ``principal`` invoke ``function``: the trigger it would
+        add, kept until ``add_permission_triggers`` (None: no function, or a principal no rule knows).
+
+        ``source`` is its source ARN; ``names_api`` the API that ARN names where the front-end's own spelling
+        says so (an API in the input that ``source`` refers to counts without it); ``event_filter`` the filter
+        of the event that made the permission.
+        """
+        if function is None:
+            return None
+        trig = permission_trigger(function, principal, span, origin, source)
+        if trig is None:
+            return None
+        trig.extra["id"] = declared_id
+        if event_filter is not None:
+            trig.event_filter = event_filter
+        api = source.node if source is not None and source.node and source.node in self.m.apis else names_api
+        self._permissions.append((trig, api))
+        return trig
+
+    def add_permission_triggers(self) -> None:
+        """After every other resource is read: the permissions' triggers whose callers are not already known."""
+        add_permission_triggers(self.m, self._permissions)

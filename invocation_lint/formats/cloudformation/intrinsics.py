@@ -17,7 +17,7 @@ from typing import Any
 from ...lazy import json, regex
 from ...model import Target, Unknown, Val
 from ...source import LDict, Span
-from ..aws import arn_name, arn_service
+from ..aws import arn_name, arn_service, is_pattern
 
 NO_VALUE = object()  # ``Ref: AWS::NoValue``: the property is absent
 
@@ -413,7 +413,7 @@ class Resolver:
             return Target(arn="*", span=span)
         service = arn_service(value)
         name = arn_name(value) if service else None
-        if service and name and "*" not in name:
+        if service and name and not is_pattern(value):
             logical = self.physical_names.get((service, name))
             if logical:
                 return self._node(logical, span)

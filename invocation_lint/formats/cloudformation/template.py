@@ -17,17 +17,15 @@ from ...model import (
     Api,
     Bucket,
     CodeLocation,
-    Delivery,
     EventBus,
     Model,
     Role,
     Stream,
     Target,
-    Trigger,
     Unknown,
     Val,
 )
-from ...source import InputError, LDict, LList, Span
+from ...source import InputError, LDict, LList, Span, span_of
 from ..build import ModelBuilder
 from ..callers import (
     COGNITO_NESTED,
@@ -46,7 +44,6 @@ from ..callers import (
 )
 from ..event_sources import mapping_service
 from ..invokers import ses_mode
-from ..permissions import add_permission_triggers, permission_trigger
 from ..values import as_bool, as_int
 from .intrinsics import (
     NAME_PROPERTY,
@@ -237,7 +234,6 @@ class Builder:
         self.resources = [res for res in resources if self._present(res)]
         self.by_id = {res.id: res for res in self.resources}
         self.template_dir = template_dir
-        self._permission_triggers: list[Trigger] = []
         self._assets: dict[str, str] | None = None
 
     def _present(self, res: Res) -> bool:
@@ -363,7 +359,7 @@ class Builder:
             fn = edge_builders.get(res.type) or (self.custom_resource if res.type.startswith("Custom::") else None)
             if fn:
                 fn(res)
-        add_permission_triggers(self.m, self._permission_triggers, self._api_of_source)
+        self.b.add_permission_triggers()
         for trig in self.m.triggers:  # a trigger the SAM transform makes from an Events entry is named by it
             declared = self.by_id.get(trig.extra.get("id") or "")
             if declared is not None and "event" in declared.extra:
@@ -485,7 +481,7 @@ class Builder:
         if isinstance(policies, list):
             for pol in policies:
                 if isinstance(pol, dict):
-                    self._statements(role, pol.get("PolicyDocument"))
+                    self._statements(role, pol.get("PolicyDocument"), span_of(pol, "PolicyDocument") or res.span)
         elif policies is not None:
             self.b.role_incomplete(role)
         managed = self.r.value(res.props.get("ManagedPolicyArns", []))
@@ -501,32 +497,35 @@ class Builder:
         if res.extra.get("incomplete"):  # the SAM transform saw a policy it cannot expand
             self.b.role_incomplete(role)
 
-    def _statements(self, role: Role, document: Any) -> None:
-        doc = self.r.value(document) if not isinstance(document, dict) else document
+    def _statements(self, role: Role, document: Any, span: Span) -> None:
+        """The statements of a policy document written at ``span`` (a JSON string has no lines of its own)."""
+        doc: Any = None
+        if isinstance(document, dict) and len(document) == 1 and "Fn::Sub" in document:
+            doc = self.r.sub_json(document["Fn::Sub"], span)  # ``${Queue.Arn}`` stays a reference to Queue
+        if doc is None:
+            doc = self.r.value(document) if not isinstance(document, dict) else document
         if isinstance(doc, str):
             try:
                 doc = json.loads(doc)
-            except ValueError:
+            except (ValueError, RecursionError):
                 self.b.role_incomplete(role)
                 return
-        for st, span in self.b.policy_statements(role, doc, role.span):
+        for st, where in self.b.policy_statements(role, doc, span):
             not_action = "NotAction" in st
             not_resource = "NotResource" in st
             raw_resources = st.get("NotResource" if not_resource else "Resource", [])
             if not isinstance(raw_resources, list):
                 raw_resources = [raw_resources]
             self.b.add_statement(
-                role, span, effect=self.r.value(st.get("Effect", "Allow")),
+                role, where, effect=self.r.value(st.get("Effect", "Allow")),
                 actions=self.r.value(st.get("NotAction") if not_action else st.get("Action", [])),
-                not_action=not_action, resources=[self.r.target(x, span) for x in raw_resources],
+                not_action=not_action, resources=[self.r.target(x, where) for x in raw_resources],
                 not_resource=not_resource, conditional="Condition" in st)
 
     def policy(self, res: Res) -> None:
         p = res.props
         roles = p.get("Roles") if res.type != "AWS::IAM::RolePolicy" else [p.get("RoleName")]
-        if not isinstance(roles, list):
-            return
-        for raw in roles:
+        for raw in roles if isinstance(roles, list) else []:
             t = self.r.target(raw, res.span)
             role = self.m.roles.get(t.node or "")
             if role is None and t.unknown is None and isinstance(self.r.value(raw), str):
@@ -537,14 +536,14 @@ class Builder:
                     if rres and self.r.value(rres.props.get("RoleName")) == name:
                         role = candidate
             if role is not None:
-                self._statements(role, p.get("PolicyDocument"))
+                self._statements(role, p.get("PolicyDocument"), span_of(p, "PolicyDocument") or res.span)
         # managed policies referenced from a role's ManagedPolicyArns
         if res.type == "AWS::IAM::ManagedPolicy":
             for role in self.m.roles.values():
                 rres = self.by_id.get(role.id)
                 arns = rres.props.get("ManagedPolicyArns") if rres else None
                 if isinstance(arns, list) and any(self.r.target(a, res.span).node == res.id for a in arns):
-                    self._statements(role, p.get("PolicyDocument"))
+                    self._statements(role, p.get("PolicyDocument"), span_of(p, "PolicyDocument") or res.span)
 
     def function(self, res: Res) -> None:
         p = res.props
@@ -680,15 +679,6 @@ class Builder:
         self.b.add_invoke_config(fn, res.origin, res.span, qualifier=qualifier, retries=retries, max_event_age=max_age,
                                  destinations=destinations)
 
-    def _add_trigger(self, fn: str | None, mode: str, service: str, span: Span, resource: str, source: Target | None, **kw: Any) -> Trigger | None:
-        if fn is None:
-            return None
-        trig = Trigger(fn, mode, service, span, resource, source=source)  # type: ignore[arg-type]
-        for k, v in kw.items():
-            setattr(trig, k, v)
-        self.m.triggers.append(trig)
-        return trig
-
     def topic_subscriptions(self, res: Res) -> None:
         subs = res.props.get("Subscription")
         if not isinstance(subs, list):
@@ -696,35 +686,29 @@ class Builder:
         for i, sub in enumerate(subs):
             span = subs.spans[i] if isinstance(subs, LList) else res.span
             if isinstance(sub, dict) and self.r.value(sub.get("Protocol")) == "sqs":
-                self._delivery(Target(node=res.id), self.r.target(sub.get("Endpoint"), span), span or res.span,
-                               res.origin, False)
+                self.b.delivery(Target(node=res.id), self.r.target(sub.get("Endpoint"), span), span or res.span,
+                                res.origin, False)
                 continue
             if not isinstance(sub, dict) or self.r.value(sub.get("Protocol")) != "lambda":
                 continue
             fn = self.function_of(self.r.target(sub.get("Endpoint"), span))
-            trig = self._add_trigger(fn, "async", "sns", span or res.span, res.origin, Target(node=res.id, service="sns", span=res.span))
-            if trig:
-                trig.extra["id"] = res.id
-
-    def _delivery(self, topic: Target | None, endpoint: Target | None, span: Span, resource: str, filtered: bool) -> None:
-        if topic is not None and endpoint is not None and topic.node in self.m.topics and endpoint.node in self.m.queues:
-            self.m.deliveries.append(Delivery(topic.node, endpoint.node, span, resource, filtered))
+            self.b.add_trigger(fn, "async", "sns", span or res.span, res.origin,
+                               Target(node=res.id, service="sns", span=res.span), res.id)
 
     def subscription(self, res: Res) -> None:
         p = res.props
         protocol = self.r.value(p.get("Protocol"))
         if protocol == "sqs":
-            self._delivery(self.target(p, "TopicArn", res.span), self.target(p, "Endpoint", res.span), res.span,
-                           res.origin, "FilterPolicy" in p)
+            self.b.delivery(self.target(p, "TopicArn", res.span), self.target(p, "Endpoint", res.span), res.span,
+                            res.origin, "FilterPolicy" in p)
             return
         if protocol != "lambda":
             return
         fn = self.function_of(self.target(p, "Endpoint", res.span))
         topic = self.target(p, "TopicArn", res.span)
-        trig = self._add_trigger(fn, "async", "sns", res.span, res.origin, topic)
+        trig = self.b.add_trigger(fn, "async", "sns", res.span, res.origin, topic, res.id)
         if trig is None:
             return
-        trig.extra["id"] = res.id
         redrive = p.get("RedrivePolicy")
         if isinstance(redrive, str):
             try:
@@ -750,11 +734,11 @@ class Builder:
                 continue
             span = targets.spans[i] if isinstance(targets, LList) else res.span
             fn = self.function_of(self.r.target(tgt.get("Arn"), span))
-            trig = self._add_trigger(fn, "async", service, span or res.span, res.origin, bus or Target(node=res.id, service="events", span=res.span))
+            trig = self.b.add_trigger(fn, "async", service, span or res.span, res.origin,
+                                      bus or Target(node=res.id, service="events", span=res.span), res.id,
+                                      extra={"rule": res.id})
             if trig is None:
                 continue
-            trig.extra["id"] = res.id
-            trig.extra["rule"] = res.id
             dlc = tgt.get("DeadLetterConfig")
             if isinstance(dlc, dict):
                 t = self.r.target(dlc.get("Arn"), dlc.spans.get("Arn", span) if isinstance(dlc, LDict) else span)
@@ -766,10 +750,9 @@ class Builder:
             return
         span = res.props.spans.get("Target", res.span)
         fn = self.function_of(self.r.target(tgt.get("Arn"), span))
-        trig = self._add_trigger(fn, "async", "scheduler", span, res.origin, Target(node=res.id, span=res.span))
+        trig = self.b.add_trigger(fn, "async", "scheduler", span, res.origin, Target(node=res.id, span=res.span), res.id)
         if trig is None:
             return
-        trig.extra["id"] = res.id
         dlc = tgt.get("DeadLetterConfig")
         if isinstance(dlc, dict) and "Arn" in dlc:
             t = self.r.target(dlc.get("Arn"), dlc.spans.get("Arn", span) if isinstance(dlc, LDict) else span)
@@ -787,17 +770,13 @@ class Builder:
                 continue
             span = lambdas.spans[i] if isinstance(lambdas, LList) else res.span
             fn = self.function_of(self.r.target(item.get("Function"), span))
-            trig = self._add_trigger(fn, "async", "s3", span or res.span, res.origin, Target(node=res.id, service="s3", span=res.span))
-            if trig:
-                trig.extra["id"] = res.id
-                if "Filter" in item:
-                    trig.event_filter = self.r.value(item["Filter"])
+            self.b.add_trigger(fn, "async", "s3", span or res.span, res.origin,
+                               Target(node=res.id, service="s3", span=res.span), res.id,
+                               event_filter=self.r.value(item["Filter"]) if "Filter" in item else None)
 
     def log_subscription(self, res: Res) -> None:
         fn = self.function_of(self.target(res.props, "DestinationArn", res.span))
-        trig = self._add_trigger(fn, "async", "logs", res.span, res.origin, None)
-        if trig:
-            trig.extra["id"] = res.id
+        self.b.add_trigger(fn, "async", "logs", res.span, res.origin, None, res.id)
 
     def iot_rule(self, res: Res) -> None:
         payload = res.props.get("TopicRulePayload")
@@ -810,18 +789,14 @@ class Builder:
             if isinstance(action, dict) and isinstance(action.get("Lambda"), dict):
                 span = actions.spans[i] if isinstance(actions, LList) else res.span
                 fn = self.function_of(self.r.target(action["Lambda"].get("FunctionArn"), span))
-                trig = self._add_trigger(fn, "async", "iot", span or res.span, res.origin, None)
-                if trig:
-                    trig.extra["id"] = res.id
+                self.b.add_trigger(fn, "async", "iot", span or res.span, res.origin, None, res.id)
 
     def iot_authorizer(self, res: Res) -> None:
         """IoT Core calls a custom authorizer while the device connects and reads its answer: synchronous."""
         fn = self.function_of(self.target(res.props, "AuthorizerFunctionArn", res.span))
-        trig = self._add_trigger(fn, "sync", "iot-authorizer", res.props.spans.get("AuthorizerFunctionArn", res.span),
-                                 res.origin, Target(node=res.id, span=res.span), proxy=False)
-        if trig:
-            trig.extra["id"] = res.id
-            trig.extra["authorizer"] = True
+        self.b.add_trigger(fn, "sync", "iot-authorizer", res.props.spans.get("AuthorizerFunctionArn", res.span),
+                           res.origin, Target(node=res.id, span=res.span), res.id, proxy=False,
+                           extra={"authorizer": True})
 
     def ses_receipt_rule(self, res: Res) -> None:
         rule = res.props.get("Rule")
@@ -835,22 +810,8 @@ class Builder:
             span = actions.spans[i] if isinstance(actions, LList) else res.span
             fn = self.function_of(self.r.target(la.get("FunctionArn"), span))
             mode = ses_mode(self.r.value(la.get("InvocationType")) if "InvocationType" in la else None)
-            trig = self._add_trigger(fn, mode, "ses", span or res.span, res.origin, Target(node=res.id, span=res.span))
-            if trig:
-                trig.extra["id"] = res.id
-                if mode == "unknown":
-                    self.m.notes.append(f"{fn}: the SES receipt rule {res.id} sets an InvocationType that is not "
-                                        "known statically; its mode is unknown and no mode-specific rule checks it")
-
-    def _caller(self, fn: str | None, mode: str, service: str, span: Span, res: Res) -> Trigger | None:
-        """A trigger from a resource that names the function and invokes it itself (source: that resource)."""
-        trig = self._add_trigger(fn, mode, service, span, res.origin, Target(node=res.id, span=res.span))
-        if trig is not None:
-            trig.extra["id"] = res.id
-            if mode == "unknown":
-                self.m.notes.append(f"{fn}: {res.id} invokes it with an invocation type that is not known "
-                                    "statically; its mode is unknown and no mode-specific rule checks it")
-        return trig
+            self.b.caller(fn, mode, "ses", span or res.span, res.origin, res.id, res.span,
+                          unknown_because=f"the SES receipt rule {res.id} sets an InvocationType")
 
     def state_machine(self, res: Res) -> None:
         """Step Functions Task states: ``lambda:invoke`` (and a function ARN as the Resource) wait for the
@@ -877,7 +838,8 @@ class Builder:
             ref = task.function
             if isinstance(ref, str) and "${" in ref:
                 ref = {"Fn::Sub": [ref, variables]} if variables else {"Fn::Sub": ref}
-            trig = self._caller(self.function_of(self.r.target(ref, span)), task.mode, "stepfunctions", span, res)
+            trig = self.b.caller(self.function_of(self.r.target(ref, span)), task.mode, "stepfunctions", span,
+                                 res.origin, res.id, res.span)
             if trig is not None:
                 trig.extra["state"] = task.state
 
@@ -916,7 +878,8 @@ class Builder:
     def custom_resource(self, res: Res) -> None:
         """CloudFormation invokes a custom resource's function asynchronously, with a URL for its response."""
         fn = self.function_of(self.target(res.props, "ServiceToken", res.span))
-        self._caller(fn, "async", "cloudformation", res.props.spans.get("ServiceToken", res.span), res)
+        self.b.caller(fn, "async", "cloudformation", res.props.spans.get("ServiceToken", res.span),
+                      res.origin, res.id, res.span)
 
     def user_pool(self, res: Res) -> None:
         """Cognito user pool triggers: Cognito waits for the function's answer, sync."""
@@ -926,14 +889,16 @@ class Builder:
         for key in COGNITO_TRIGGERS:
             if key in cfg:
                 span = cfg.spans.get(key, res.span)
-                trig = self._caller(self.function_of(self.target(cfg, key, span)), "sync", "cognito", span, res)
+                trig = self.b.caller(self.function_of(self.target(cfg, key, span)), "sync", "cognito", span,
+                                     res.origin, res.id, res.span)
                 if trig is not None:
                     trig.extra["trigger"] = key
         for key in COGNITO_NESTED:
             block = cfg.get(key)
             if isinstance(block, LDict) and "LambdaArn" in block:
                 span = block.spans.get("LambdaArn", res.span)
-                trig = self._caller(self.function_of(self.target(block, "LambdaArn", span)), "sync", "cognito", span, res)
+                trig = self.b.caller(self.function_of(self.target(block, "LambdaArn", span)), "sync", "cognito", span,
+                                     res.origin, res.id, res.span)
                 if trig is not None:
                     trig.extra["trigger"] = key
 
@@ -954,7 +919,7 @@ class Builder:
                     continue
                 span = assoc.spans.get("LambdaFunctionARN") or (assocs.spans[i] if isinstance(assocs, LList) else None) or res.span
                 fn = self.function_of(self.target(assoc, "LambdaFunctionARN", span))
-                trig = self._caller(fn, "sync", "cloudfront", span, res)
+                trig = self.b.caller(fn, "sync", "cloudfront", span, res.origin, res.id, res.span)
                 if trig is not None:
                     trig.extra["event_type"] = self.r.value(assoc.get("EventType"))
 
@@ -963,8 +928,8 @@ class Builder:
         if "RotationLambdaARN" not in res.props:
             return
         span = res.props.spans.get("RotationLambdaARN", res.span)
-        self._caller(self.function_of(self.target(res.props, "RotationLambdaARN", span)), "sync", "secretsmanager",
-                     span, res)
+        self.b.caller(self.function_of(self.target(res.props, "RotationLambdaARN", span)), "sync", "secretsmanager",
+                     span, res.origin, res.id, res.span)
 
     def config_rule(self, res: Res) -> None:
         """AWS Config custom Lambda rules (the mode from ``callers.config_rule_mode``)."""
@@ -974,7 +939,8 @@ class Builder:
         mode = config_rule_mode(self.r.value(src.get("Owner")))
         if mode:
             span = src.spans.get("SourceIdentifier", res.span)
-            self._caller(self.function_of(self.target(src, "SourceIdentifier", span)), mode, "config", span, res)
+            self.b.caller(self.function_of(self.target(src, "SourceIdentifier", span)), mode, "config", span,
+                          res.origin, res.id, res.span)
 
     def codecommit_triggers(self, res: Res) -> None:
         """CodeCommit repository triggers whose destination is a function."""
@@ -982,8 +948,8 @@ class Builder:
         for i, trigger in enumerate(triggers if isinstance(triggers, list) else ()):
             if isinstance(trigger, LDict) and "DestinationArn" in trigger:
                 span = trigger.spans.get("DestinationArn") or (triggers.spans[i] if isinstance(triggers, LList) else None) or res.span
-                self._caller(self.function_of(self.target(trigger, "DestinationArn", span)), fixed_mode("codecommit"),
-                             "codecommit", span, res)
+                self.b.caller(self.function_of(self.target(trigger, "DestinationArn", span)), fixed_mode("codecommit"),
+                             "codecommit", span, res.origin, res.id, res.span)
 
     def delivery_stream(self, res: Res) -> None:
         """Firehose data transformation: each ``*DestinationConfiguration``'s Lambda processors."""
@@ -1001,22 +967,24 @@ class Builder:
                             and self.r.value(param.get("ParameterName")) == FIREHOSE_LAMBDA_PARAMETER):
                         span = param.spans.get("ParameterValue", res.span)
                         fn = self.function_of(self.target(param, "ParameterValue", span))
-                        self._caller(fn, fixed_mode("firehose"), "firehose", span, res)
+                        self.b.caller(fn, fixed_mode("firehose"), "firehose", span,
+                                      res.origin, res.id, res.span)
 
     def pipe(self, res: Res) -> None:
         """EventBridge Pipes: the enrichment (sync) and the target (``callers.pipe_target_mode``)."""
         p = res.props
         if "Enrichment" in p:
             span = p.spans.get("Enrichment", res.span)
-            self._caller(self.function_of(self.target(p, "Enrichment", span)), fixed_mode("pipes-enrichment"),
-                         "pipes-enrichment", span, res)
+            self.b.caller(self.function_of(self.target(p, "Enrichment", span)), fixed_mode("pipes-enrichment"),
+                         "pipes-enrichment", span, res.origin, res.id, res.span)
         if "Target" in p:
             span = p.spans.get("Target", res.span)
             params = p.get("TargetParameters")
             lam = params.get("LambdaFunctionParameters") if isinstance(params, LDict) else None
             given = isinstance(lam, LDict) and "InvocationType" in lam
             mode = pipe_target_mode(self.r.value(lam.get("InvocationType")) if given else None)  # type: ignore[union-attr]
-            self._caller(self.function_of(self.target(p, "Target", span)), mode, "pipes", span, res)
+            self.b.caller(self.function_of(self.target(p, "Target", span)), mode, "pipes", span,
+                          res.origin, res.id, res.span)
 
     def codepipeline(self, res: Res) -> None:
         """CodePipeline ``Invoke``/``Lambda`` actions (``callers.codepipeline_is_lambda``)."""
@@ -1031,8 +999,8 @@ class Builder:
                 cfg = action.get("Configuration")
                 if isinstance(cfg, LDict) and "FunctionName" in cfg:
                     span = cfg.spans.get("FunctionName", res.span)
-                    self._caller(self.function_of(self.target(cfg, "FunctionName", span)), fixed_mode("codepipeline"),
-                                 "codepipeline", span, res)
+                    self.b.caller(self.function_of(self.target(cfg, "FunctionName", span)), fixed_mode("codepipeline"),
+                                 "codepipeline", span, res.origin, res.id, res.span)
 
     def object_lambda_access_point(self, res: Res) -> None:
         """S3 Object Lambda: each transformation's function answers the request it transforms, sync."""
@@ -1043,8 +1011,8 @@ class Builder:
             lam = content.get("AwsLambda") if isinstance(content, LDict) else None
             if isinstance(lam, LDict) and "FunctionArn" in lam:
                 span = lam.spans.get("FunctionArn", res.span)
-                self._caller(self.function_of(self.target(lam, "FunctionArn", span)), fixed_mode("s3-object-lambda"),
-                             "s3-object-lambda", span, res)
+                self.b.caller(self.function_of(self.target(lam, "FunctionArn", span)), fixed_mode("s3-object-lambda"),
+                             "s3-object-lambda", span, res.origin, res.id, res.span)
 
     def lex_bot_alias(self, res: Res) -> None:
         """Amazon Lex V2 code hooks: each locale's ``LambdaCodeHook`` answers the dialog, sync."""
@@ -1055,8 +1023,8 @@ class Builder:
             hook = spec.get("LambdaCodeHook") if isinstance(spec, LDict) else None
             if isinstance(hook, LDict) and "LambdaArn" in hook:
                 span = hook.spans.get("LambdaArn", res.span)
-                trig = self._caller(self.function_of(self.target(hook, "LambdaArn", span)), fixed_mode("lex"), "lex",
-                                    span, res)
+                trig = self.b.caller(self.function_of(self.target(hook, "LambdaArn", span)), fixed_mode("lex"), "lex",
+                                    span, res.origin, res.id, res.span)
                 if trig is not None:
                     trig.extra["locale"] = self.r.value(item.get("LocaleId"))
 
@@ -1064,8 +1032,8 @@ class Builder:
         """An Amazon Connect instance's function (``callers.connect_mode``)."""
         if self.r.value(res.props.get("IntegrationType")) == "LAMBDA_FUNCTION" and "IntegrationArn" in res.props:
             span = res.props.spans.get("IntegrationArn", res.span)
-            self._caller(self.function_of(self.target(res.props, "IntegrationArn", span)), connect_mode(), "connect",
-                         span, res)
+            self.b.caller(self.function_of(self.target(res.props, "IntegrationArn", span)), connect_mode(), "connect",
+                         span, res.origin, res.id, res.span)
 
     def _appsync_request(self, props: Mapping[str, Any]) -> object:
         for key in ("Code", "RequestMappingTemplate"):
@@ -1093,7 +1061,7 @@ class Builder:
         span = cfg.spans.get("LambdaFunctionArn", res.span)
         fn = self.function_of(self.target(cfg, "LambdaFunctionArn", span))
         for mode in appsync_data_source_modes(requests):
-            self._caller(fn, mode, "appsync", span, res)
+            self.b.caller(fn, mode, "appsync", span, res.origin, res.id, res.span)
 
     def _integration_function(self, uri: Any, span: Span) -> str | None:
         if uri is None:
@@ -1120,24 +1088,19 @@ class Builder:
         fn = self._integration_function(integ.get("Uri"), span)
         api = self.target(res.props, "RestApiId", res.span)
         mode = self._invocation_mode(integ, "RequestParameters") if itype == "AWS" else "sync"
-        trig = self._add_trigger(fn, mode, "apigateway", res.span, res.origin, api, api=api.node if api else None,
-                                 api_kind="rest", proxy=itype == "AWS_PROXY")
-        if trig:
-            trig.extra["id"] = res.id
-            if "TimeoutInMillis" in integ:
-                trig.integration_timeout_ms = self.val(integ, "TimeoutInMillis", None, as_int, span)
-            if "ResponseTransferMode" in integ:
-                trig.response_transfer_mode = self.r.value(integ["ResponseTransferMode"])
+        self.b.add_trigger(fn, mode, "apigateway", res.span, res.origin, api, res.id, api=api.node if api else None,
+                           api_kind="rest", proxy=itype == "AWS_PROXY",
+                           integration_timeout_ms=(self.val(integ, "TimeoutInMillis", None, as_int, span)
+                                                   if "TimeoutInMillis" in integ else None),
+                           response_transfer_mode=self.r.value(integ.get("ResponseTransferMode")))
 
     def rest_authorizer(self, res: Res) -> None:
         v2 = res.type.startswith("AWS::ApiGatewayV2")
         fn = self._integration_function(res.props.get("AuthorizerUri"), res.span)
         api = self.target(res.props, "ApiId" if v2 else "RestApiId", res.span)
         kind = self.m.apis[api.node].kind if api and api.node in self.m.apis else ("http" if v2 else "rest")
-        trig = self._add_trigger(fn, "sync", "apigatewayv2" if v2 else "apigateway", res.span, res.origin, api,
-                                 api=api.node if api else None, api_kind=kind, proxy=False)
-        if trig:
-            trig.extra["authorizer"] = True
+        self.b.add_trigger(fn, "sync", "apigatewayv2" if v2 else "apigateway", res.span, res.origin, api, res.id,
+                           api=api.node if api else None, api_kind=kind, proxy=False, extra={"authorizer": True})
 
     def rest_body(self, res: Res) -> None:
         self._openapi(res, res.props.get("Body"), "rest", "apigateway")
@@ -1155,10 +1118,8 @@ class Builder:
                 if isinstance(auth, dict):
                     span = schemes.spans.get(name, res.span) if isinstance(schemes, LDict) else res.span
                     fn = self._integration_function(auth.get("authorizerUri"), span)
-                    trig = self._add_trigger(fn, "sync", service, span, res.origin, Target(node=res.id, span=res.span),
-                                             api=res.id, api_kind=kind, proxy=False)
-                    if trig:
-                        trig.extra["authorizer"] = True
+                    self.b.add_trigger(fn, "sync", service, span, res.origin, Target(node=res.id, span=res.span), res.id,
+                                       api=res.id, api_kind=kind, proxy=False, extra={"authorizer": True})
         paths = body.get("paths")
         if not isinstance(paths, dict):
             return
@@ -1177,17 +1138,13 @@ class Builder:
                 span = ops.spans.get(method, res.span) if isinstance(ops, LDict) else res.span
                 fn = self._integration_function(integ.get("uri"), span)
                 mode = self._invocation_mode(integ, "requestParameters") if itype.lower() == "aws" else "sync"
-                trig = self._add_trigger(fn, mode, service, span, res.origin, Target(node=res.id, span=res.span),
-                                         api=res.id, api_kind=kind, proxy=itype.lower() == "aws_proxy")
-                if trig:
-                    trig.extra["id"] = res.id
-                    trig.extra["route"] = f"{str(method).upper()} {path}"
-                    if "timeoutInMillis" in integ:
-                        trig.integration_timeout_ms = self.val(integ, "timeoutInMillis", None, as_int, span)
-                    if "responseTransferMode" in integ:
-                        trig.response_transfer_mode = self.r.value(integ["responseTransferMode"])
-                    if "payloadFormatVersion" in integ:
-                        trig.payload_format_version = self.r.value(integ["payloadFormatVersion"])
+                self.b.add_trigger(fn, mode, service, span, res.origin, Target(node=res.id, span=res.span), res.id,
+                                   api=res.id, api_kind=kind, proxy=itype.lower() == "aws_proxy",
+                                   integration_timeout_ms=(self.val(integ, "timeoutInMillis", None, as_int, span)
+                                                           if "timeoutInMillis" in integ else None),
+                                   response_transfer_mode=self.r.value(integ.get("responseTransferMode")),
+                                   payload_format_version=self.r.value(integ.get("payloadFormatVersion")),
+                                   extra={"route": f"{str(method).upper()} {path}"})
 
     def http_integration(self, res: Res) -> None:
         p = res.props
@@ -1199,30 +1156,23 @@ class Builder:
         kind = "http"
         if api and api.node and api.node in self.m.apis:
             kind = self.m.apis[api.node].kind
-        trig = self._add_trigger(fn, "sync", "apigatewayv2", res.span, res.origin, api, api=api.node if api else None,
-                                 api_kind=kind, proxy=itype == "AWS_PROXY")
-        if trig:
-            trig.extra["id"] = res.id
-            if "TimeoutInMillis" in p:
-                trig.integration_timeout_ms = self.val(p, "TimeoutInMillis", None, as_int, res.span)
-            if "PayloadFormatVersion" in p:
-                trig.payload_format_version = self.r.value(p["PayloadFormatVersion"])
+        self.b.add_trigger(fn, "sync", "apigatewayv2", res.span, res.origin, api, res.id, api=api.node if api else None,
+                           api_kind=kind, proxy=itype == "AWS_PROXY",
+                           integration_timeout_ms=(self.val(p, "TimeoutInMillis", None, as_int, res.span)
+                                                   if "TimeoutInMillis" in p else None),
+                           payload_format_version=self.r.value(p.get("PayloadFormatVersion")))
 
     def http_quick_target(self, res: Res) -> None:
         if "Target" in res.props:
             fn = self._integration_function(res.props.get("Target"), res.span)
-            trig = self._add_trigger(fn, "sync", "apigatewayv2", res.props.spans.get("Target", res.span), res.origin,
-                                     Target(node=res.id, span=res.span), api=res.id, api_kind="http")
-            if trig:
-                trig.extra["id"] = res.id
+            self.b.add_trigger(fn, "sync", "apigatewayv2", res.props.spans.get("Target", res.span), res.origin,
+                               Target(node=res.id, span=res.span), res.id, api=res.id, api_kind="http")
         if "Body" in res.props:
             self._openapi(res, res.props.get("Body"), self.m.apis[res.id].kind, "apigatewayv2")
 
     def function_url(self, res: Res) -> None:
         fn = self.function_of(self.target(res.props, "TargetFunctionArn", res.span))
-        trig = self._add_trigger(fn, "sync", "url", res.span, res.origin, None)
-        if trig:
-            trig.extra["id"] = res.id
+        self.b.add_trigger(fn, "sync", "url", res.span, res.origin, None, res.id)
 
     def target_group(self, res: Res) -> None:
         p = res.props
@@ -1235,23 +1185,13 @@ class Builder:
             if isinstance(t, dict):
                 span = targets.spans[i] if isinstance(targets, LList) else res.span
                 fn = self.function_of(self.r.target(t.get("Id"), span))
-                trig = self._add_trigger(fn, "sync", "alb", span or res.span, res.origin, Target(node=res.id, span=res.span))
-                if trig:
-                    trig.extra["id"] = res.id
+                self.b.add_trigger(fn, "sync", "alb", span or res.span, res.origin, Target(node=res.id, span=res.span),
+                                   res.id)
 
     def permission(self, res: Res) -> None:
         p = res.props
         fn = self.function_of(self.target(p, "FunctionName", res.span))
-        if fn is None:
-            return
-        trig = permission_trigger(fn, self.r.value(p.get("Principal")), res.span, res.origin,
-                                  self.target(p, "SourceArn", res.span))
-        if trig is None:
-            return
-        trig.extra["id"] = res.id
-        if res.extra.get("filter") is not None:
-            trig.event_filter = self.r.value(res.extra["filter"])
-        self._permission_triggers.append(trig)
-
-    def _api_of_source(self, src: Target | None) -> str | None:
-        return src.node if src is not None and src.node and src.node in self.m.apis else None
+        event_filter = res.extra.get("filter")  # the Filter of the SAM event that made it
+        self.b.permission(fn, self.r.value(p.get("Principal")), res.span, res.origin,
+                          self.target(p, "SourceArn", res.span), res.id,
+                          event_filter=self.r.value(event_filter) if event_filter is not None else None)

@@ -28,19 +28,17 @@ from ...model import (
     Api,
     Bucket,
     CodeLocation,
-    Delivery,
     EventBus,
     Model,
     Queue,
     Role,
     Stream,
     Target,
-    Trigger,
     Unknown,
     Val,
 )
 from ...source import InputError, LDict, LList, Span
-from ..aws import arn_name, arn_service
+from ..aws import arn_name, arn_service, is_pattern
 from ..build import ModelBuilder
 from ..callers import (
     COGNITO_NESTED,
@@ -57,7 +55,6 @@ from ..callers import (
 )
 from ..event_sources import mapping_service
 from ..invokers import ses_mode
-from ..permissions import add_permission_triggers, permission_trigger
 from ..values import as_bool as _as_bool
 from ..values import as_int as _as_int
 from .vocabulary import TERRAFORM
@@ -190,7 +187,6 @@ class Builder:
         self.insts = insts
         self.by_addr = {i.address: i for i in insts}
         self.module_dir = module_dir
-        self._permission_triggers: list[Trigger] = []
         self._names: dict[tuple[str, str], str] | None = None
         self._identities: dict[str, tuple[str, str]] | None = None
         #: the S3 objects, found once (a function looks its code up among them: not among every instance)
@@ -289,7 +285,7 @@ class Builder:
         text = re.sub(r"\$\{[^}]*\}", "*", v.text)
         service = arn_service(text)
         name = arn_name(text) if service else None
-        if service and name and "*" not in name:
+        if service and name and not is_pattern(text):
             node = self.names().get((service, name))
             if node:
                 return Target(node=node, service=service, span=span)
@@ -323,16 +319,13 @@ class Builder:
             return None
         return self.function_of(self.target(values, key, span), values.get(key))
 
-    def _add_trigger(self, fn: str | None, mode: str, service: str, span: Span, inst: Inst, source: Target | None,
-                     **kw: Any) -> Trigger | None:
-        if fn is None:
-            return None
-        trig = Trigger(fn, mode, service, span, inst.origin, source=source)  # type: ignore[arg-type]
-        for k, v in kw.items():
-            setattr(trig, k, v)
-        trig.extra["id"] = inst.address
-        self.m.triggers.append(trig)
-        return trig
+    def _written(self, values: Mapping[str, Any], key: str) -> Any:
+        """The value of ``values[key]``; None when it is not set."""
+        return _deref(values[key]) if _is_set(values, key) else None
+
+    def _written_int(self, values: Mapping[str, Any], key: str, span: Span) -> Val[Any] | None:
+        """The located whole number ``values[key]``; None when it is not set."""
+        return self.val(values, key, None, as_int, span) if _is_set(values, key) else None
 
     def _json_doc(self, v: Any, span: Span) -> Any:
         """A JSON document attribute (``jsonencode({...})``, a JSON string, a heredoc) as a located dict."""
@@ -423,7 +416,7 @@ class Builder:
             fn = edge_builders.get(inst.type)
             if fn:
                 fn(inst)
-        add_permission_triggers(self.m, self._permission_triggers, self._api_of_source)
+        self.b.add_permission_triggers()
 
     # ---------------------------------------------------------------------------------------- nodes
 
@@ -528,7 +521,7 @@ class Builder:
         from .evaluate import TemplateUnknown
 
         plain = _deref(x)
-        if isinstance(plain, str) and ("*" in plain or "?" in plain):
+        if isinstance(plain, str) and is_pattern(plain):
             return Target(arn=plain, service=arn_service(plain), span=span)
         if isinstance(x, TemplateUnknown):
             t = self._template_target(x, span)
@@ -804,16 +797,14 @@ class Builder:
         v = inst.values
         protocol = _deref(v.get("protocol"))
         if protocol == "sqs":  # the topic delivers into the queue
-            topic, queue = self.target(v, "topic_arn", inst.span), self.target(v, "endpoint", inst.span)
-            if topic is not None and queue is not None and topic.node in self.m.topics and queue.node in self.m.queues:
-                self.m.deliveries.append(Delivery(topic.node, queue.node, inst.span, inst.origin,
-                                                  _is_set(v, "filter_policy")))
+            self.b.delivery(self.target(v, "topic_arn", inst.span), self.target(v, "endpoint", inst.span), inst.span,
+                            inst.origin, _is_set(v, "filter_policy"))
             return
         if protocol != "lambda":
             return
         fn = self._fn(v, "endpoint", inst.span)
         topic = self.target(v, "topic_arn", inst.span)
-        trig = self._add_trigger(fn, "async", "sns", inst.span, inst, topic)
+        trig = self.b.add_trigger(fn, "async", "sns", inst.span, inst.origin, topic, inst.address)
         if trig is None or not _is_set(v, "redrive_policy"):
             return
         where = v.spans.get("redrive_policy", inst.span)
@@ -843,10 +834,10 @@ class Builder:
             if _is_set(rule.values, "event_bus_name"):
                 source = self.target(rule.values, "event_bus_name", rule.span)
             source = source or Target(node=rule.address, service="events", span=rule.span)
-        trig = self._add_trigger(fn, "async", service, inst.span, inst, source)
+        trig = self.b.add_trigger(fn, "async", service, inst.span, inst.origin, source, inst.address,
+                                  extra={"rule": rule.address if rule is not None else None})
         if trig is None:
             return
-        trig.extra["rule"] = rule.address if rule is not None else None
         for dlc in blocks(v, "dead_letter_config"):
             t = self.target(dlc, "arn", dlc.span or inst.span)
             if t is not None:
@@ -856,7 +847,8 @@ class Builder:
         for tgt in blocks(inst.values, "target"):
             span = tgt.span or inst.span
             fn = self._fn(tgt, "arn", span)
-            trig = self._add_trigger(fn, "async", "scheduler", span, inst, Target(node=inst.address, span=inst.span))
+            trig = self.b.add_trigger(fn, "async", "scheduler", span, inst.origin, Target(node=inst.address, span=inst.span),
+                                      inst.address)
             if trig is None:
                 continue
             for dlc in blocks(tgt, "dead_letter_config"):
@@ -871,47 +863,35 @@ class Builder:
         for item in blocks(v, "lambda_function"):
             span = item.span or inst.span
             fn = self._fn(item, "lambda_function_arn", span)
-            trig = self._add_trigger(fn, "async", "s3", span, inst, source)
-            if trig is not None and (_is_set(item, "filter_prefix") or _is_set(item, "filter_suffix")):
-                trig.event_filter = {k: _deref(item.get(f"filter_{k}")) for k in ("prefix", "suffix")
-                                        if _is_set(item, f"filter_{k}")}
+            written = [k for k in ("prefix", "suffix") if _is_set(item, f"filter_{k}")]
+            self.b.add_trigger(fn, "async", "s3", span, inst.origin, source, inst.address,
+                               event_filter={k: _deref(item.get(f"filter_{k}")) for k in written} if written else None)
 
     def log_subscription(self, inst: Inst) -> None:
         fn = self._fn(inst.values, "destination_arn", inst.span)
-        self._add_trigger(fn, "async", "logs", inst.span, inst, None)
+        self.b.add_trigger(fn, "async", "logs", inst.span, inst.origin, None, inst.address)
 
     def iot_rule(self, inst: Inst) -> None:
         for action in blocks(inst.values, "lambda"):
             span = action.span or inst.span
             fn = self._fn(action, "function_arn", span)
-            self._add_trigger(fn, "async", "iot", span, inst, None)
+            self.b.add_trigger(fn, "async", "iot", span, inst.origin, None, inst.address)
 
     def iot_authorizer(self, inst: Inst) -> None:
         """IoT Core calls a custom authorizer while the device connects and reads its answer: synchronous."""
         v = inst.values
         fn = self._fn(v, "authorizer_function_arn", inst.span)
-        trig = self._add_trigger(fn, "sync", "iot-authorizer", v.spans.get("authorizer_function_arn", inst.span), inst,
-                                 Target(node=inst.address, span=inst.span), proxy=False)
-        if trig:
-            trig.extra["authorizer"] = True
+        self.b.add_trigger(fn, "sync", "iot-authorizer", v.spans.get("authorizer_function_arn", inst.span), inst.origin,
+                           Target(node=inst.address, span=inst.span), inst.address, proxy=False,
+                           extra={"authorizer": True})
 
     def ses_receipt_rule(self, inst: Inst) -> None:
         for action in blocks(inst.values, "lambda_action"):
             span = action.span or inst.span
             fn = self._fn(action, "function_arn", span)
             mode = ses_mode(_deref(action.get("invocation_type")) if _is_set(action, "invocation_type") else None)
-            trig = self._add_trigger(fn, mode, "ses", span, inst, Target(node=inst.address, span=inst.span))
-            if trig and mode == "unknown":
-                self.m.notes.append(f"{fn}: the SES receipt rule {inst.address} sets an invocation_type that is not "
-                                    "known statically; its mode is unknown and no mode-specific rule checks it")
-
-    def _caller(self, fn: str | None, mode: str, service: str, span: Span, inst: Inst) -> Trigger | None:
-        """A trigger from a resource that names the function and invokes it itself (source: that resource)."""
-        trig = self._add_trigger(fn, mode, service, span, inst, Target(node=inst.address, span=inst.span))
-        if trig is not None and mode == "unknown":
-            self.m.notes.append(f"{fn}: {inst.address} invokes it with an invocation type that is not known "
-                                "statically; its mode is unknown and no mode-specific rule checks it")
-        return trig
+            self.b.caller(fn, mode, "ses", span, inst.origin, inst.address, inst.span,
+                          unknown_because=f"the SES receipt rule {inst.address} sets an invocation_type")
 
     def state_machine(self, inst: Inst) -> None:
         """Step Functions Task states: ``lambda:invoke`` (and a function ARN as the Resource) wait for the
@@ -934,7 +914,7 @@ class Builder:
         for task in state_machine_tasks(doc, plain):
             where = task.where.span if isinstance(task.where, LDict) and task.where.span else span
             fn = self.function_of(self._policy_target(task.function, where), task.function)
-            trig = self._caller(fn, task.mode, "stepfunctions", where, inst)
+            trig = self.b.caller(fn, task.mode, "stepfunctions", where, inst.origin, inst.address, inst.span)
             if trig is not None:
                 trig.extra["state"] = task.state
 
@@ -944,13 +924,15 @@ class Builder:
             for key in COGNITO_TRIGGERS.values():
                 if _is_set(cfg, key):
                     span = cfg.spans.get(key, cfg.span or inst.span)
-                    trig = self._caller(self._fn(cfg, key, span), "sync", "cognito", span, inst)
+                    trig = self.b.caller(self._fn(cfg, key, span), "sync", "cognito", span,
+                                         inst.origin, inst.address, inst.span)
                     if trig is not None:
                         trig.extra["trigger"] = key
             for key in COGNITO_NESTED.values():
                 for block in blocks(cfg, key):
                     span = block.spans.get("lambda_arn", block.span or inst.span)
-                    trig = self._caller(self._fn(block, "lambda_arn", span), "sync", "cognito", span, inst)
+                    trig = self.b.caller(self._fn(block, "lambda_arn", span), "sync", "cognito", span,
+                                         inst.origin, inst.address, inst.span)
                     if trig is not None:
                         trig.extra["trigger"] = key
 
@@ -960,7 +942,8 @@ class Builder:
         for behavior in [*blocks(v, "default_cache_behavior"), *blocks(v, "ordered_cache_behavior")]:
             for assoc in blocks(behavior, "lambda_function_association"):
                 span = assoc.spans.get("lambda_arn", assoc.span or inst.span)
-                trig = self._caller(self._fn(assoc, "lambda_arn", span), "sync", "cloudfront", span, inst)
+                trig = self.b.caller(self._fn(assoc, "lambda_arn", span), "sync", "cloudfront", span,
+                                     inst.origin, inst.address, inst.span)
                 if trig is not None:
                     trig.extra["event_type"] = _deref(assoc.get("event_type"))
 
@@ -968,7 +951,8 @@ class Builder:
         """Secrets Manager calls the rotation function once per rotation step and waits for each, sync."""
         v = inst.values
         span = v.spans.get("rotation_lambda_arn", inst.span)
-        self._caller(self._fn(v, "rotation_lambda_arn", span), "sync", "secretsmanager", span, inst)
+        self.b.caller(self._fn(v, "rotation_lambda_arn", span), "sync", "secretsmanager", span,
+                      inst.origin, inst.address, inst.span)
 
     def config_rule(self, inst: Inst) -> None:
         """AWS Config custom Lambda rules (the mode from ``callers.config_rule_mode``)."""
@@ -976,14 +960,15 @@ class Builder:
             mode = config_rule_mode(_deref(src.get("owner")))
             if mode and _is_set(src, "source_identifier"):
                 span = src.spans.get("source_identifier", src.span or inst.span)
-                self._caller(self._fn(src, "source_identifier", span), mode, "config", span, inst)
+                self.b.caller(self._fn(src, "source_identifier", span), mode, "config", span,
+                              inst.origin, inst.address, inst.span)
 
     def codecommit_trigger(self, inst: Inst) -> None:
         """CodeCommit repository triggers whose destination is a function."""
         for trigger in blocks(inst.values, "trigger"):
             span = trigger.spans.get("destination_arn", trigger.span or inst.span)
-            self._caller(self._fn(trigger, "destination_arn", span), fixed_mode("codecommit"), "codecommit", span,
-                         inst)
+            self.b.caller(self._fn(trigger, "destination_arn", span), fixed_mode("codecommit"), "codecommit", span,
+                         inst.origin, inst.address, inst.span)
 
     def delivery_stream(self, inst: Inst) -> None:
         """Firehose data transformation: each destination configuration's Lambda processors."""
@@ -998,22 +983,23 @@ class Builder:
                         for param in blocks(processor, "parameters"):
                             if _deref(param.get("parameter_name")) == FIREHOSE_LAMBDA_PARAMETER:
                                 span = param.spans.get("parameter_value", param.span or inst.span)
-                                self._caller(self._fn(param, "parameter_value", span), fixed_mode("firehose"),
-                                             "firehose", span, inst)
+                                self.b.caller(self._fn(param, "parameter_value", span), fixed_mode("firehose"),
+                                             "firehose", span, inst.origin, inst.address, inst.span)
 
     def pipe(self, inst: Inst) -> None:
         """EventBridge Pipes: the enrichment (sync) and the target (``callers.pipe_target_mode``)."""
         v = inst.values
         if _is_set(v, "enrichment"):
             span = v.spans.get("enrichment", inst.span)
-            self._caller(self._fn(v, "enrichment", span), fixed_mode("pipes-enrichment"), "pipes-enrichment", span,
-                         inst)
+            self.b.caller(self._fn(v, "enrichment", span), fixed_mode("pipes-enrichment"), "pipes-enrichment", span,
+                         inst.origin, inst.address, inst.span)
         if _is_set(v, "target"):
             span = v.spans.get("target", inst.span)
             lam = [b for tp in blocks(v, "target_parameters") for b in blocks(tp, "lambda_function_parameters")]
             given = bool(lam) and _is_set(lam[0], "invocation_type")
             mode = pipe_target_mode(_deref(lam[0].get("invocation_type")) if given else None)
-            self._caller(self._fn(v, "target", span), mode, "pipes", span, inst)
+            self.b.caller(self._fn(v, "target", span), mode, "pipes", span,
+                          inst.origin, inst.address, inst.span)
 
     def codepipeline(self, inst: Inst) -> None:
         """CodePipeline ``Invoke``/``Lambda`` actions (``callers.codepipeline_is_lambda``)."""
@@ -1024,8 +1010,8 @@ class Builder:
                 cfg = _deref(action.get("configuration"))
                 if isinstance(cfg, LDict) and _is_set(cfg, "FunctionName"):
                     span = cfg.spans.get("FunctionName", action.span or inst.span)
-                    self._caller(self._fn(cfg, "FunctionName", span), fixed_mode("codepipeline"), "codepipeline",
-                                 span, inst)
+                    self.b.caller(self._fn(cfg, "FunctionName", span), fixed_mode("codepipeline"), "codepipeline",
+                                 span, inst.origin, inst.address, inst.span)
 
     def object_lambda_access_point(self, inst: Inst) -> None:
         """S3 Object Lambda: each transformation's function answers the request it transforms, sync."""
@@ -1034,14 +1020,15 @@ class Builder:
                 for content in blocks(tc, "content_transformation"):
                     for lam in blocks(content, "aws_lambda"):
                         span = lam.spans.get("function_arn", lam.span or inst.span)
-                        self._caller(self._fn(lam, "function_arn", span), fixed_mode("s3-object-lambda"),
-                                     "s3-object-lambda", span, inst)
+                        self.b.caller(self._fn(lam, "function_arn", span), fixed_mode("s3-object-lambda"),
+                                     "s3-object-lambda", span, inst.origin, inst.address, inst.span)
 
     def connect_association(self, inst: Inst) -> None:
         """An Amazon Connect instance's function (``callers.connect_mode``)."""
         v = inst.values
         span = v.spans.get("function_arn", inst.span)
-        self._caller(self._fn(v, "function_arn", span), connect_mode(), "connect", span, inst)
+        self.b.caller(self._fn(v, "function_arn", span), connect_mode(), "connect", span,
+                      inst.origin, inst.address, inst.span)
 
     def appsync_datasource(self, inst: Inst) -> None:
         """AppSync Lambda data sources: the mode of each resolver and pipeline function that uses it
@@ -1068,7 +1055,7 @@ class Builder:
             span = cfg.spans.get("function_arn", cfg.span or inst.span)
             fn = self._fn(cfg, "function_arn", span)
             for mode in appsync_data_source_modes(requests):
-                self._caller(fn, mode, "appsync", span, inst)
+                self.b.caller(fn, mode, "appsync", span, inst.origin, inst.address, inst.span)
 
     def rest_integration(self, inst: Inst) -> None:
         v = inst.values
@@ -1077,21 +1064,17 @@ class Builder:
             return
         fn = self._fn(v, "uri", inst.span)
         api = self.target(v, "rest_api_id", inst.span)
-        trig = self._add_trigger(fn, "sync", "apigateway", inst.span, inst, api, api=api.node if api else None,
-                                 api_kind="rest", proxy=itype == "AWS_PROXY")
-        if trig and _is_set(v, "timeout_milliseconds"):
-            trig.integration_timeout_ms = self.val(v, "timeout_milliseconds", None, as_int, inst.span)
-        if trig and _is_set(v, "response_transfer_mode"):
-            trig.response_transfer_mode = _deref(v["response_transfer_mode"])
+        self.b.add_trigger(fn, "sync", "apigateway", inst.span, inst.origin, api, inst.address,
+                           api=api.node if api else None, api_kind="rest", proxy=itype == "AWS_PROXY",
+                           integration_timeout_ms=self._written_int(v, "timeout_milliseconds", inst.span),
+                           response_transfer_mode=self._written(v, "response_transfer_mode"))
 
     def rest_authorizer(self, inst: Inst) -> None:
         v = inst.values
         fn = self._fn(v, "authorizer_uri", inst.span)
         api = self.target(v, "rest_api_id", inst.span)
-        trig = self._add_trigger(fn, "sync", "apigateway", inst.span, inst, api, api=api.node if api else None,
-                                 api_kind="rest", proxy=False)
-        if trig:
-            trig.extra["authorizer"] = True
+        self.b.add_trigger(fn, "sync", "apigateway", inst.span, inst.origin, api, inst.address,
+                           api=api.node if api else None, api_kind="rest", proxy=False, extra={"authorizer": True})
 
     def http_integration(self, inst: Inst) -> None:
         v = inst.values
@@ -1103,19 +1086,17 @@ class Builder:
         kind = "http"
         if api and api.node and api.node in self.m.apis:
             kind = self.m.apis[api.node].kind
-        trig = self._add_trigger(fn, "sync", "apigatewayv2", inst.span, inst, api, api=api.node if api else None,
-                                 api_kind=kind, proxy=itype == "AWS_PROXY")
-        if trig and _is_set(v, "timeout_milliseconds"):
-            trig.integration_timeout_ms = self.val(v, "timeout_milliseconds", None, as_int, inst.span)
-        if trig and _is_set(v, "payload_format_version"):
-            trig.payload_format_version = _deref(v["payload_format_version"])
+        self.b.add_trigger(fn, "sync", "apigatewayv2", inst.span, inst.origin, api, inst.address,
+                           api=api.node if api else None, api_kind=kind, proxy=itype == "AWS_PROXY",
+                           integration_timeout_ms=self._written_int(v, "timeout_milliseconds", inst.span),
+                           payload_format_version=self._written(v, "payload_format_version"))
 
     def http_quick_target(self, inst: Inst) -> None:
         v = inst.values
         if _is_set(v, "target"):
             fn = self._fn(v, "target", inst.span)
-            self._add_trigger(fn, "sync", "apigatewayv2", v.spans.get("target", inst.span), inst,
-                              Target(node=inst.address, span=inst.span), api=inst.address, api_kind="http")
+            self.b.add_trigger(fn, "sync", "apigatewayv2", v.spans.get("target", inst.span), inst.origin,
+                               Target(node=inst.address, span=inst.span), inst.address, api=inst.address, api_kind="http")
         if _is_set(v, "body"):
             self._openapi(inst, self.m.apis[inst.address].kind, "apigatewayv2")
 
@@ -1143,21 +1124,16 @@ class Builder:
                     continue
                 span = (ops.spans.get(method) if isinstance(ops, LDict) else None) or inst.span
                 fn = self._fn(integ if isinstance(integ, LDict) else LDict(integ, span=span), "uri", span)
-                trig = self._add_trigger(fn, "sync", service, span, inst, Target(node=inst.address, span=inst.span),
-                                         api=inst.address, api_kind=kind, proxy=itype.lower() == "aws_proxy")
-                if trig is None:
-                    continue
-                trig.extra["route"] = f"{str(method).upper()} {path}"
-                if _is_set(integ, "payloadFormatVersion"):
-                    trig.payload_format_version = _deref(integ["payloadFormatVersion"])
-                if _is_set(integ, "responseTransferMode"):
-                    trig.response_transfer_mode = _deref(integ["responseTransferMode"])
-                if _is_set(integ, "timeoutInMillis"):
-                    trig.integration_timeout_ms = self.val(integ, "timeoutInMillis", None, as_int, span)
+                self.b.add_trigger(fn, "sync", service, span, inst.origin, Target(node=inst.address, span=inst.span),
+                                   inst.address, api=inst.address, api_kind=kind, proxy=itype.lower() == "aws_proxy",
+                                   integration_timeout_ms=self._written_int(integ, "timeoutInMillis", span),
+                                   response_transfer_mode=self._written(integ, "responseTransferMode"),
+                                   payload_format_version=self._written(integ, "payloadFormatVersion"),
+                                   extra={"route": f"{str(method).upper()} {path}"})
 
     def function_url(self, inst: Inst) -> None:
         fn = self._fn(inst.values, "function_name", inst.span)
-        self._add_trigger(fn, "sync", "url", inst.span, inst, None)
+        self.b.add_trigger(fn, "sync", "url", inst.span, inst.origin, None, inst.address)
 
     def target_group_attachment(self, inst: Inst) -> None:
         v = inst.values
@@ -1166,30 +1142,20 @@ class Builder:
         if group is not None and _deref(group.values.get("target_type")) not in ("lambda",):
             return
         fn = self._fn(v, "target_id", inst.span)
-        self._add_trigger(fn, "sync", "alb", inst.span, inst,
-                          Target(node=group.address, span=group.span) if group is not None else tg)
+        self.b.add_trigger(fn, "sync", "alb", inst.span, inst.origin,
+                           Target(node=group.address, span=group.span) if group is not None else tg, inst.address)
 
     def permission(self, inst: Inst) -> None:
         v = inst.values
-        fn = self._fn(v, "function_name", inst.span)
-        if fn is None:
-            return
-        trig = permission_trigger(fn, _deref(v.get("principal")), inst.span, inst.origin,
-                                  self.target(v, "source_arn", inst.span))
-        if trig is None:
-            return
-        trig.extra["id"] = inst.address
-        self._permission_triggers.append(trig)
+        source = self.target(v, "source_arn", inst.span)
+        self.b.permission(self._fn(v, "function_name", inst.span), _deref(v.get("principal")), inst.span, inst.origin,
+                          source, inst.address, names_api=self._template_api(source))
 
-    def _api_of_source(self, src: Target | None) -> str | None:
+    def _template_api(self, src: Target | None) -> str | None:
         """``"${aws_api_gateway_rest_api.api.execution_arn}/*/*"`` names the API even as a template."""
         from .evaluate import TemplateUnknown
 
-        if src is None:
-            return None
-        if src.node and src.node in self.m.apis:
-            return src.node
-        if isinstance(src.unknown, TemplateUnknown):
+        if src is not None and isinstance(src.unknown, TemplateUnknown):
             for ref in src.unknown.refs.values():
                 if ref.address in self.m.apis:
                     return ref.address

@@ -1,0 +1,378 @@
+"""A role's permissions read the same from CloudFormation, SAM and Terraform.
+
+Each case writes one role in the three spellings (an inline policy, a managed policy, a policy of the template
+attached to the role, wildcard resources, a policy document written as a JSON string, documents and statements
+that cannot be read) and checks what the permission checks see: whether everything the role grants is
+visible, its statements (resources by the short name of the queue they name), and whether it may send to the
+queues ``jobs`` and ``other``.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from invocation_lint.formats.terraform.load import load_module
+from invocation_lint.iam import allows, role_of
+from invocation_lint.load import load_path
+from invocation_lint.model import Model
+
+QUEUES_YAML = """\
+  Jobs: {Type: AWS::SQS::Queue, Properties: {QueueName: jobs}}
+  Other: {Type: AWS::SQS::Queue, Properties: {QueueName: other}}
+"""
+
+CFN = """\
+Parameters:
+  Action: {Type: String}
+Resources:
+""" + QUEUES_YAML + """\
+  Worker:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      Role: !GetAtt WorkerRole.Arn
+      Code: {ZipFile: "def handler(event, context): pass"}
+  WorkerRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument: {}
+"""
+
+SAM = """\
+Transform: AWS::Serverless-2016-10-31
+Parameters:
+  Action: {Type: String}
+Resources:
+""" + QUEUES_YAML + """\
+  Worker:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      InlineCode: "def handler(event, context): pass"
+"""
+
+TF = """\
+variable "action" { type = string }
+resource "aws_sqs_queue" "jobs" { name = "jobs" }
+resource "aws_sqs_queue" "other" { name = "other" }
+resource "aws_lambda_function" "worker" {
+  function_name = "worker"
+  runtime       = "python3.12"
+  handler       = "app.handler"
+  filename      = "fn.zip"
+  role          = aws_iam_role.worker_role.arn
+}
+"""
+
+
+def _indent(text: str, by: int) -> str:
+    return textwrap.indent(textwrap.dedent(text), " " * by)
+
+
+def cfn(role_properties: str, resources: str = "") -> str:
+    return CFN + _indent(role_properties, 6) + _indent(resources, 2)
+
+
+def sam(function_properties: str, resources: str = "") -> str:
+    return SAM + _indent(function_properties, 6) + _indent(resources, 2)
+
+
+def tf(role_body: str, resources: str = "") -> str:
+    return (TF + 'resource "aws_iam_role" "worker_role" {\n  assume_role_policy = "{}"\n' + _indent(role_body, 2)
+            + "}\n" + textwrap.dedent(resources))
+
+
+SEND_JOBS_YAML = """\
+Statement:
+  - Effect: Allow
+    Action: sqs:SendMessage
+    Resource: !GetAtt Jobs.Arn
+"""
+
+SEND_JOBS_TF = 'jsonencode({ Statement = [{ Effect = "Allow", Action = "sqs:SendMessage", Resource = aws_sqs_queue.jobs.arn }] })'
+
+JSON_DOC = '{"Statement": [{"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": "arn:aws:sqs:us-east-1:123456789012:jobs"}]}'
+
+SENDS_TO_JOBS = (True, [("Allow", ["sqs:SendMessage"], ["jobs"])], True, False)
+UNSEEN = (False, [], None, None)
+
+CASES: dict[str, tuple[str, str, str, tuple[Any, ...]]] = {
+    "inline policy": (
+        cfn("Policies:\n  - PolicyName: send\n    PolicyDocument:\n" + _indent(SEND_JOBS_YAML, 6)),
+        sam("Policies:\n" + _indent("- " + _indent(SEND_JOBS_YAML, 2).lstrip(), 2)),
+        tf(f'inline_policy {{\n  name   = "send"\n  policy = {SEND_JOBS_TF}\n}}\n'),
+        SENDS_TO_JOBS,
+    ),
+    "harmless AWS managed policy": (
+        cfn("ManagedPolicyArns: [arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]\n"),
+        sam("Policies: [AWSLambdaBasicExecutionRole]\n"),
+        tf('managed_policy_arns = ["arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"]\n'),
+        (True, [], False, False),
+    ),
+    "other AWS managed policy": (
+        cfn("ManagedPolicyArns: [arn:aws:iam::aws:policy/AmazonSQSFullAccess]\n"),
+        sam("Policies: [AmazonSQSFullAccess]\n"),
+        tf("", """\
+            resource "aws_iam_role_policy_attachment" "sqs" {
+              role       = aws_iam_role.worker_role.name
+              policy_arn = "arn:aws:iam::aws:policy/AmazonSQSFullAccess"
+            }
+            """),
+        UNSEEN,
+    ),
+    "policy of the template attached to the role": (
+        cfn("ManagedPolicyArns: [!Ref SendJobs]\n", textwrap.dedent("""\
+            SendJobs:
+              Type: AWS::IAM::ManagedPolicy
+              Properties:
+                PolicyDocument:
+            """) + _indent(SEND_JOBS_YAML, 6)),
+        sam("Policies: [AWSLambdaBasicExecutionRole]\n", textwrap.dedent("""\
+            SendJobs:
+              Type: AWS::IAM::Policy
+              Properties:
+                PolicyName: send
+                Roles: [!Ref WorkerRole]
+                PolicyDocument:
+            """) + _indent(SEND_JOBS_YAML, 6)),
+        tf("", f"""\
+            resource "aws_iam_policy" "send_jobs" {{
+              policy = {SEND_JOBS_TF}
+            }}
+            resource "aws_iam_role_policy_attachment" "send_jobs" {{
+              role       = aws_iam_role.worker_role.name
+              policy_arn = aws_iam_policy.send_jobs.arn
+            }}
+            """),
+        SENDS_TO_JOBS,
+    ),
+    "wildcard region and account, one queue named": (
+        cfn("Policies:\n  - PolicyName: send\n    PolicyDocument:\n      Statement:\n"
+            "        - {Effect: Allow, Action: sqs:SendMessage, Resource: 'arn:aws:sqs:*:*:jobs'}\n"),
+        sam("Policies:\n  - Statement:\n      - {Effect: Allow, Action: sqs:SendMessage, Resource: 'arn:aws:sqs:*:*:jobs'}\n"),
+        tf('inline_policy {\n  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "sqs:SendMessage",'
+           ' Resource = "arn:aws:sqs:*:*:jobs" }] })\n}\n'),
+        SENDS_TO_JOBS,
+    ),
+    "wildcard queue name": (
+        cfn("Policies:\n  - PolicyName: send\n    PolicyDocument:\n      Statement:\n"
+            "        - {Effect: Allow, Action: 'sqs:Send*', Resource: 'arn:aws:sqs:*:*:job?'}\n"
+            "        - {Effect: Deny, Action: sqs:SendMessage, NotResource: '*'}\n"),
+        sam("Policies:\n  - Statement:\n      - {Effect: Allow, Action: 'sqs:Send*', Resource: 'arn:aws:sqs:*:*:job?'}\n"
+            "      - {Effect: Deny, Action: sqs:SendMessage, NotResource: '*'}\n"),
+        tf('inline_policy {\n  policy = jsonencode({ Statement = [\n'
+           '    { Effect = "Allow", Action = "sqs:Send*", Resource = "arn:aws:sqs:*:*:job?" },\n'
+           '    { Effect = "Deny", Action = "sqs:SendMessage", NotResource = "*" },\n  ] })\n}\n'),
+        (True, [("Allow", ["sqs:Send*"], ["arn:aws:sqs:*:*:job?"]), ("Deny", ["sqs:SendMessage"], ["*"])], None, None),
+    ),
+    "policy document written as a JSON string": (
+        cfn(f"Policies:\n  - PolicyName: send\n    PolicyDocument: '{JSON_DOC}'\n"),
+        sam("Role: !GetAtt WorkerRole.Arn\n", f"""\
+            WorkerRole:
+              Type: AWS::IAM::Role
+              Properties:
+                AssumeRolePolicyDocument: {{}}
+                Policies:
+                  - PolicyName: send
+                    PolicyDocument: '{JSON_DOC}'
+            """),
+        tf(f"inline_policy {{\n  policy = <<EOF\n{JSON_DOC}\nEOF\n}}\n"),
+        SENDS_TO_JOBS,
+    ),
+    "policy document that is not JSON": (
+        cfn("Policies:\n  - PolicyName: send\n    PolicyDocument: '{\"Statement\": ['\n"),
+        sam("Role: !GetAtt WorkerRole.Arn\n", """\
+            WorkerRole:
+              Type: AWS::IAM::Role
+              Properties:
+                AssumeRolePolicyDocument: {}
+                Policies:
+                  - PolicyName: send
+                    PolicyDocument: '{"Statement": ['
+            """),
+        tf('inline_policy {\n  policy = "{\\"Statement\\": ["\n}\n'),
+        UNSEEN,
+    ),
+    "statement whose action is not known": (
+        cfn("Policies:\n  - PolicyName: send\n    PolicyDocument:\n      Statement:\n"
+            "        - {Effect: Allow, Action: !Ref Action, Resource: !GetAtt Jobs.Arn}\n"),
+        sam("Policies:\n  - Statement:\n      - {Effect: Allow, Action: !Ref Action, Resource: !GetAtt Jobs.Arn}\n"),
+        tf('inline_policy {\n  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = var.action,'
+           ' Resource = aws_sqs_queue.jobs.arn }] })\n}\n'),
+        UNSEEN,
+    ),
+    "policy template that is not known": (
+        cfn("Policies: !Ref Action\n"),
+        sam("Policies:\n  - NoSuchPolicyTemplate: {}\n"),
+        tf("inline_policy = var.action\n"),
+        UNSEEN,
+    ),
+}
+
+
+def _short(node: str) -> str:
+    """``Jobs`` / ``aws_sqs_queue.jobs`` → ``jobs``."""
+    return node.rsplit(".", 1)[-1].lower()
+
+
+def _queue(m: Model, name: str) -> str:
+    (qid,) = [q for q in m.queues if _short(q) == name]
+    return qid
+
+
+def summary(m: Model) -> tuple[Any, ...]:
+    (fn,) = m.functions.values()
+    role = role_of(m, fn.role)
+    assert role is not None
+    statements = [(s.effect, s.actions, [_short(t.node) if t.node else t.arn for t in s.resources])
+                  for s in role.statements]
+    return (role.complete, statements, allows(m, fn.role, "sqs:SendMessage", _queue(m, "jobs")),
+            allows(m, fn.role, "sqs:SendMessage", _queue(m, "other")))
+
+
+def _template(tmp_path: Path, text: str) -> Model:
+    path = tmp_path / "template.yaml"
+    path.write_text(text, encoding="utf-8")
+    (model,) = load_path(str(path))
+    return model
+
+
+def _module(tmp_path: Path, text: str) -> Model:
+    (tmp_path / "main.tf").write_text(text, encoding="utf-8")
+    return load_module(str(tmp_path), "mod", str(tmp_path))
+
+
+@pytest.mark.parametrize("case", list(CASES))
+@pytest.mark.parametrize("spelling", ["cloudformation", "sam", "terraform"])
+def test_role_reads_the_same_in_every_spelling(tmp_path: Path, case: str, spelling: str) -> None:
+    cfn_text, sam_text, tf_text, expected = CASES[case]
+    if spelling == "terraform":
+        m = _module(tmp_path, tf_text)
+    else:
+        m = _template(tmp_path, cfn_text if spelling == "cloudformation" else sam_text)
+    assert not m.errors
+    assert summary(m) == expected
+
+
+DLQ_CFN = """\
+Resources:
+  Jobs: {Type: AWS::SQS::Queue}
+  Worker:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: index.handler
+      Role: !GetAtt WorkerRole.Arn
+      Code: {ZipFile: "def handler(event, context): pass"}
+      DeadLetterConfig: {TargetArn: !GetAtt Jobs.Arn}
+  WorkerRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument: {}
+      ManagedPolicyArns: [!Ref SendJobs]
+  SendJobs:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Statement:
+          - {Effect: Allow, Action: sqs:SendMessage, Resource: !GetAtt Jobs.Arn}
+"""
+
+DLQ_TF = """\
+resource "aws_sqs_queue" "jobs" {}
+resource "aws_lambda_function" "worker" {
+  function_name = "worker"
+  runtime       = "python3.12"
+  handler       = "index.handler"
+  filename      = "fn.zip"
+  role          = aws_iam_role.worker_role.arn
+  dead_letter_config { target_arn = aws_sqs_queue.jobs.arn }
+}
+resource "aws_iam_role" "worker_role" {
+  assume_role_policy  = "{}"
+  managed_policy_arns = [aws_iam_policy.send_jobs.arn]
+}
+resource "aws_iam_policy" "send_jobs" {
+  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "sqs:SendMessage", Resource = aws_sqs_queue.jobs.arn }] })
+}
+"""
+
+
+@pytest.mark.parametrize("spelling", ["cloudformation", "terraform"])
+@pytest.mark.parametrize("granted", [True, False])
+def test_managed_policy_of_the_template_lets_the_function_reach_its_dlq(tmp_path: Path, spelling: str,
+                                                                         granted: bool) -> None:
+    """A managed policy that names no role, attached through the role's own list of managed policies."""
+    from conftest import run_rules
+
+    cfn_text, tf_text = DLQ_CFN, DLQ_TF
+    if not granted:  # the policy grants something else
+        cfn_text, tf_text = cfn_text.replace("sqs:SendMessage", "sqs:GetQueueUrl"), tf_text.replace(
+            "sqs:SendMessage", "sqs:GetQueueUrl")
+    m = _module(tmp_path, tf_text) if spelling == "terraform" else _template(tmp_path, cfn_text)
+    found = [(f.code, _short(f.resource or ""), f.span.line if f.span else None) for f in run_rules(m, "ASYNC006")]
+    role_line = 10 if spelling == "terraform" else 11  # the role resource
+    assert found == ([] if granted else [("ASYNC006", "worker_role" if spelling == "terraform" else "workerrole",
+                                         role_line)])
+
+
+LOOP_CFN = """\
+Resources:
+  Jobs: {Type: AWS::SQS::Queue}
+  Worker:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: index.handler
+      Role: !GetAtt WorkerRole.Arn
+      Code: {ZipFile: "def handler(event, context): pass"}
+  Mapping:
+    Type: AWS::Lambda::EventSourceMapping
+    Properties: {FunctionName: !Ref Worker, EventSourceArn: !GetAtt Jobs.Arn}
+  WorkerRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument: {}
+  Send:
+    Type: AWS::IAM::Policy
+    Properties:
+      PolicyName: send
+      Roles: [!Ref WorkerRole]
+      PolicyDocument: !Sub '{"Statement": [{"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": "${Jobs.Arn}"}]}'
+"""
+
+LOOP_TF = """\
+resource "aws_sqs_queue" "jobs" {}
+resource "aws_lambda_function" "worker" {
+  function_name = "worker"
+  runtime       = "python3.12"
+  handler       = "index.handler"
+  filename      = "fn.zip"
+  role          = aws_iam_role.worker_role.arn
+}
+resource "aws_lambda_event_source_mapping" "mapping" {
+  function_name    = aws_lambda_function.worker.arn
+  event_source_arn = aws_sqs_queue.jobs.arn
+}
+resource "aws_iam_role" "worker_role" { assume_role_policy = "{}" }
+resource "aws_iam_role_policy" "send" {
+  role   = aws_iam_role.worker_role.name
+  policy = "{\\"Statement\\": [{\\"Effect\\": \\"Allow\\", \\"Action\\": \\"sqs:SendMessage\\", \\"Resource\\": \\"${aws_sqs_queue.jobs.arn}\\"}]}"
+}
+"""
+
+
+@pytest.mark.parametrize("spelling", ["cloudformation", "terraform"])
+def test_statement_of_a_json_string_document_is_where_the_document_is_written(tmp_path: Path, spelling: str) -> None:
+    """A JSON string has no lines of its own: the finding points at the policy document, not at the role."""
+    from conftest import run_rules
+
+    m = _module(tmp_path, LOOP_TF) if spelling == "terraform" else _template(tmp_path, LOOP_CFN)
+    found = [(f.code, f.span.line if f.span else None) for f in run_rules(m, "LOOP002")]
+    assert found == [("LOOP002", 16 if spelling == "terraform" else 22)]

@@ -152,6 +152,32 @@ CASES: dict[str, tuple[str, str, str, tuple[Any, ...]]] = {
             """),
         SENDS_TO_JOBS,
     ),
+    "managed policy of the template named by reference": (
+        cfn("ManagedPolicyArns: [!Ref SendJobs]\n", textwrap.dedent("""\
+            SendJobs:
+              Type: AWS::IAM::ManagedPolicy
+              Properties:
+                PolicyDocument:
+            """) + _indent(SEND_JOBS_YAML, 6)),
+        sam("Policies: [!Ref SendJobs]\n", textwrap.dedent("""\
+            SendJobs:
+              Type: AWS::IAM::ManagedPolicy
+              Properties:
+                PolicyDocument:
+            """) + _indent(SEND_JOBS_YAML, 6)),
+        tf("managed_policy_arns = [aws_iam_policy.send_jobs.arn]\n", f"""\
+            resource "aws_iam_policy" "send_jobs" {{
+              policy = {SEND_JOBS_TF}
+            }}
+            """),
+        SENDS_TO_JOBS,
+    ),
+    "managed policy named by a parameter": (
+        cfn("ManagedPolicyArns: [!Ref Action]\n"),
+        sam("Policies: [!Ref Action]\n"),
+        tf("managed_policy_arns = [var.action]\n"),
+        UNSEEN,
+    ),
     "wildcard region and account, one queue named": (
         cfn("Policies:\n  - PolicyName: send\n    PolicyDocument:\n      Statement:\n"
             "        - {Effect: Allow, Action: sqs:SendMessage, Resource: 'arn:aws:sqs:*:*:jobs'}\n"),

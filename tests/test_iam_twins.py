@@ -152,6 +152,32 @@ CASES: dict[str, tuple[str, str, str, tuple[Any, ...]]] = {
             """),
         SENDS_TO_JOBS,
     ),
+    "managed policy of the template named by reference": (
+        cfn("ManagedPolicyArns: [!Ref SendJobs]\n", textwrap.dedent("""\
+            SendJobs:
+              Type: AWS::IAM::ManagedPolicy
+              Properties:
+                PolicyDocument:
+            """) + _indent(SEND_JOBS_YAML, 6)),
+        sam("Policies: [!Ref SendJobs]\n", textwrap.dedent("""\
+            SendJobs:
+              Type: AWS::IAM::ManagedPolicy
+              Properties:
+                PolicyDocument:
+            """) + _indent(SEND_JOBS_YAML, 6)),
+        tf("managed_policy_arns = [aws_iam_policy.send_jobs.arn]\n", f"""\
+            resource "aws_iam_policy" "send_jobs" {{
+              policy = {SEND_JOBS_TF}
+            }}
+            """),
+        SENDS_TO_JOBS,
+    ),
+    "managed policy named by a parameter": (
+        cfn("ManagedPolicyArns: [!Ref Action]\n"),
+        sam("Policies: [!Ref Action]\n"),
+        tf("managed_policy_arns = [var.action]\n"),
+        UNSEEN,
+    ),
     "wildcard region and account, one queue named": (
         cfn("Policies:\n  - PolicyName: send\n    PolicyDocument:\n      Statement:\n"
             "        - {Effect: Allow, Action: sqs:SendMessage, Resource: 'arn:aws:sqs:*:*:jobs'}\n"),
@@ -320,3 +346,59 @@ def test_managed_policy_of_the_template_lets_the_function_reach_its_dlq(tmp_path
     role_line = 10 if spelling == "terraform" else 11  # the role resource
     assert found == ([] if granted else [("ASYNC006", "worker_role" if spelling == "terraform" else "workerrole",
                                          role_line)])
+
+
+LOOP_CFN = """\
+Resources:
+  Jobs: {Type: AWS::SQS::Queue}
+  Worker:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: index.handler
+      Role: !GetAtt WorkerRole.Arn
+      Code: {ZipFile: "def handler(event, context): pass"}
+  Mapping:
+    Type: AWS::Lambda::EventSourceMapping
+    Properties: {FunctionName: !Ref Worker, EventSourceArn: !GetAtt Jobs.Arn}
+  WorkerRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument: {}
+  Send:
+    Type: AWS::IAM::Policy
+    Properties:
+      PolicyName: send
+      Roles: [!Ref WorkerRole]
+      PolicyDocument: !Sub '{"Statement": [{"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": "${Jobs.Arn}"}]}'
+"""
+
+LOOP_TF = """\
+resource "aws_sqs_queue" "jobs" {}
+resource "aws_lambda_function" "worker" {
+  function_name = "worker"
+  runtime       = "python3.12"
+  handler       = "index.handler"
+  filename      = "fn.zip"
+  role          = aws_iam_role.worker_role.arn
+}
+resource "aws_lambda_event_source_mapping" "mapping" {
+  function_name    = aws_lambda_function.worker.arn
+  event_source_arn = aws_sqs_queue.jobs.arn
+}
+resource "aws_iam_role" "worker_role" { assume_role_policy = "{}" }
+resource "aws_iam_role_policy" "send" {
+  role   = aws_iam_role.worker_role.name
+  policy = "{\\"Statement\\": [{\\"Effect\\": \\"Allow\\", \\"Action\\": \\"sqs:SendMessage\\", \\"Resource\\": \\"${aws_sqs_queue.jobs.arn}\\"}]}"
+}
+"""
+
+
+@pytest.mark.parametrize("spelling", ["cloudformation", "terraform"])
+def test_statement_of_a_json_string_document_is_where_the_document_is_written(tmp_path: Path, spelling: str) -> None:
+    """A JSON string has no lines of its own: the finding points at the policy document, not at the role."""
+    from conftest import run_rules
+
+    m = _module(tmp_path, LOOP_TF) if spelling == "terraform" else _template(tmp_path, LOOP_CFN)
+    found = [(f.code, f.span.line if f.span else None) for f in run_rules(m, "LOOP002")]
+    assert found == [("LOOP002", 16 if spelling == "terraform" else 22)]

@@ -25,7 +25,7 @@ from ...model import (
     Unknown,
     Val,
 )
-from ...source import InputError, LDict, LList, Span
+from ...source import InputError, LDict, LList, Span, span_of
 from ..build import ModelBuilder
 from ..callers import (
     COGNITO_NESTED,
@@ -481,7 +481,7 @@ class Builder:
         if isinstance(policies, list):
             for pol in policies:
                 if isinstance(pol, dict):
-                    self._statements(role, pol.get("PolicyDocument"))
+                    self._statements(role, pol.get("PolicyDocument"), span_of(pol, "PolicyDocument") or res.span)
         elif policies is not None:
             self.b.role_incomplete(role)
         managed = self.r.value(res.props.get("ManagedPolicyArns", []))
@@ -497,24 +497,29 @@ class Builder:
         if res.extra.get("incomplete"):  # the SAM transform saw a policy it cannot expand
             self.b.role_incomplete(role)
 
-    def _statements(self, role: Role, document: Any) -> None:
-        doc = self.r.value(document) if not isinstance(document, dict) else document
+    def _statements(self, role: Role, document: Any, span: Span) -> None:
+        """The statements of a policy document written at ``span`` (a JSON string has no lines of its own)."""
+        doc: Any = None
+        if isinstance(document, dict) and len(document) == 1 and "Fn::Sub" in document:
+            doc = self.r.sub_json(document["Fn::Sub"], span)  # ``${Queue.Arn}`` stays a reference to Queue
+        if doc is None:
+            doc = self.r.value(document) if not isinstance(document, dict) else document
         if isinstance(doc, str):
             try:
                 doc = json.loads(doc)
-            except ValueError:
+            except (ValueError, RecursionError):
                 self.b.role_incomplete(role)
                 return
-        for st, span in self.b.policy_statements(role, doc, role.span):
+        for st, where in self.b.policy_statements(role, doc, span):
             not_action = "NotAction" in st
             not_resource = "NotResource" in st
             raw_resources = st.get("NotResource" if not_resource else "Resource", [])
             if not isinstance(raw_resources, list):
                 raw_resources = [raw_resources]
             self.b.add_statement(
-                role, span, effect=self.r.value(st.get("Effect", "Allow")),
+                role, where, effect=self.r.value(st.get("Effect", "Allow")),
                 actions=self.r.value(st.get("NotAction") if not_action else st.get("Action", [])),
-                not_action=not_action, resources=[self.r.target(x, span) for x in raw_resources],
+                not_action=not_action, resources=[self.r.target(x, where) for x in raw_resources],
                 not_resource=not_resource, conditional="Condition" in st)
 
     def policy(self, res: Res) -> None:
@@ -531,14 +536,14 @@ class Builder:
                     if rres and self.r.value(rres.props.get("RoleName")) == name:
                         role = candidate
             if role is not None:
-                self._statements(role, p.get("PolicyDocument"))
+                self._statements(role, p.get("PolicyDocument"), span_of(p, "PolicyDocument") or res.span)
         # managed policies referenced from a role's ManagedPolicyArns
         if res.type == "AWS::IAM::ManagedPolicy":
             for role in self.m.roles.values():
                 rres = self.by_id.get(role.id)
                 arns = rres.props.get("ManagedPolicyArns") if rres else None
                 if isinstance(arns, list) and any(self.r.target(a, res.span).node == res.id for a in arns):
-                    self._statements(role, p.get("PolicyDocument"))
+                    self._statements(role, p.get("PolicyDocument"), span_of(p, "PolicyDocument") or res.span)
 
     def function(self, res: Res) -> None:
         p = res.props

@@ -197,6 +197,73 @@ CASES: dict[str, tuple[str, str, str, tuple[Any, ...]]] = {
            '    { Effect = "Deny", Action = "sqs:SendMessage", NotResource = "*" },\n  ] })\n}\n'),
         (True, [("Allow", ["sqs:Send*"], ["arn:aws:sqs:*:*:job?"]), ("Deny", ["sqs:SendMessage"], ["*"])], None, None),
     ),
+    "AWS managed policy ARN built from the partition": (
+        cfn("ManagedPolicyArns:\n  - !Sub arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole\n"),
+        sam("Policies:\n  - !Sub arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole\n"),
+        tf('managed_policy_arns = ["arn:${data.aws_partition.current.partition}:iam::aws:policy/service-role/'
+           'AWSLambdaBasicExecutionRole"]\n', 'data "aws_partition" "current" {}\n'),
+        (True, [], False, False),
+    ),
+    "queue ARN built from region and account": (
+        cfn("Policies:\n  - PolicyName: send\n    PolicyDocument:\n      Statement:\n"
+            "        - Effect: Allow\n          Action: [sqs:SendMessage]\n"
+            "          Resource: !Sub 'arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:jobs'\n"),
+        sam("Policies:\n  - Statement:\n      - Effect: Allow\n        Action: [sqs:SendMessage]\n"
+            "        Resource: !Sub 'arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:jobs'\n"),
+        tf('inline_policy {\n  policy = jsonencode({ Statement = { Effect = "Allow", Action = ["sqs:SendMessage"],'
+           ' Resource = "arn:aws:sqs:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:jobs" } })\n}\n',
+           'data "aws_region" "current" {}\ndata "aws_caller_identity" "current" {}\n'),
+        SENDS_TO_JOBS,
+    ),
+    "role named by its name": (
+        cfn("RoleName: worker\n", textwrap.dedent("""\
+            Send:
+              Type: AWS::IAM::Policy
+              Properties:
+                PolicyName: send
+                Roles: [worker]
+                PolicyDocument:
+            """) + _indent(SEND_JOBS_YAML, 6)),
+        sam("Role: !GetAtt WorkerRole.Arn\n", textwrap.dedent("""\
+            WorkerRole:
+              Type: AWS::IAM::Role
+              Properties: {AssumeRolePolicyDocument: {}, RoleName: worker}
+            Send:
+              Type: AWS::IAM::Policy
+              Properties:
+                PolicyName: send
+                Roles: [worker]
+                PolicyDocument:
+            """) + _indent(SEND_JOBS_YAML, 6)),
+        tf('name = "worker"\n', f"""\
+            resource "aws_iam_role_policy" "send" {{
+              role   = "worker"
+              policy = {SEND_JOBS_TF}
+            }}
+            """),
+        SENDS_TO_JOBS,
+    ),
+    "policy document data source with a condition": (
+        cfn("Policies:\n  - PolicyName: send\n    PolicyDocument:\n      Statement:\n"
+            "        - Effect: Allow\n          Action: sqs:SendMessage\n          Resource: !GetAtt Jobs.Arn\n"
+            "          Condition: {Bool: {aws:SecureTransport: 'true'}}\n"),
+        sam("Policies:\n  - Statement:\n      - Effect: Allow\n        Action: sqs:SendMessage\n"
+            "        Resource: !GetAtt Jobs.Arn\n        Condition: {Bool: {aws:SecureTransport: 'true'}}\n"),
+        tf("inline_policy {\n  policy = data.aws_iam_policy_document.send.json\n}\n", """\
+            data "aws_iam_policy_document" "send" {
+              statement {
+                actions   = ["sqs:SendMessage"]
+                resources = [aws_sqs_queue.jobs.arn]
+                condition {
+                  test     = "Bool"
+                  variable = "aws:SecureTransport"
+                  values   = ["true"]
+                }
+              }
+            }
+            """),
+        (True, [("Allow", ["sqs:SendMessage"], ["jobs"])], None, False),
+    ),
     "policy document written as a JSON string": (
         cfn(f"Policies:\n  - PolicyName: send\n    PolicyDocument: '{JSON_DOC}'\n"),
         sam("Role: !GetAtt WorkerRole.Arn\n", f"""\

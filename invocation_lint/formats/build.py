@@ -72,8 +72,9 @@ class ModelBuilder:
 
     def managed_policy(self, role: Role, arn: object) -> None:
         """A managed policy attached to ``role`` that is not a policy of this input (whose statements arrive
-        with the policy itself): ``arn`` the value written. An AWS managed policy that grants none of the
-        actions the rules ask about keeps the role complete; any other is invisible from here."""
+        with the policy itself): ``arn`` the value written (``${...}`` for a part known only at deploy time). An
+        AWS managed policy that grants none of the actions the rules ask about keeps the role complete; any
+        other is invisible from here."""
         if isinstance(arn, str) and arn.rsplit("/", 1)[-1] in HARMLESS_MANAGED:
             return
         self.role_incomplete(role)

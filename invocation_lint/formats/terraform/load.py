@@ -473,7 +473,7 @@ class Builder:
 
     def _managed(self, role: Role, arn: Any, span: Span) -> None:
         """A policy ARN attached to a role: its statements when it is a policy of this module."""
-        from .evaluate import Ref
+        from .evaluate import Ref, TemplateUnknown
 
         if isinstance(arn, Ref) and arn.address in self.by_addr and self.by_addr[arn.address].type == "aws_iam_policy":
             pol = self.by_addr[arn.address]
@@ -489,7 +489,8 @@ class Builder:
                 pol = self.by_addr[ident[0]]
                 self._statements(role, pol.values.get("policy"), pol.values.span_of("policy") or pol.span)
                 return
-        self.b.managed_policy(role, plain)
+        # ``arn:${data.aws_partition.current.partition}:iam::aws:policy/...`` still names its policy
+        self.b.managed_policy(role, plain.text if isinstance(plain, TemplateUnknown) else plain)
 
     def _statements(self, role: Role, document: Any, span: Span) -> None:
         from .evaluate import Ref

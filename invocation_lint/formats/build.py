@@ -203,17 +203,23 @@ class ModelBuilder:
 
     # ---------------------------------------------------------------------------------------- event source mappings
 
-    def add_mapping(self, function: str, service: str, span: Span, id: str, origin: str, source: Target | None, *,
+    def add_mapping(self, function: str, service: str | None, span: Span, id: str, origin: str, source: Target | None,
+                    *,
                     batch_size: Val[Any] | None, batching_window: Val[Any] | None,
                     report_batch_item_failures: Val[Any] | None, maximum_concurrency: Val[Any] | None,
                     max_retry_attempts: Val[Any] | None, max_record_age: Val[Any] | None, bisect: Val[Any] | None,
                     destination_config: Span | None, on_failures: list[Target], event_filter: Any, enabled: Any,
-                    qualifier: str | None) -> Trigger:
+                    qualifier: str | None) -> Trigger | None:
         """The trigger of an event source mapping ``id`` through which ``service`` polls for ``function``.
 
-        ``destination_config``: where the mapping's destination configuration is written (None: not at all);
-        ``on_failures`` its on-failure destinations; ``qualifier`` the alias the mapping invokes, if any.
+        ``service`` None: what polls cannot be told (``event_sources.mapping_service``); the mapping is then not
+        checked, and ``-v`` says so. ``destination_config``: where the mapping's destination configuration is
+        written (None: not at all); ``on_failures`` its on-failure destinations; ``qualifier`` the alias the
+        mapping invokes, if any.
         """
+        if service is None:
+            self.m.notes.append(f"{id}: the event source of this mapping is not known; it is not checked")
+            return None
         trig = Trigger(function, "poll-sqs" if service == "sqs" else "poll-stream", service, span, origin, source=source)
         trig.batch_size = batch_size if batch_size is not None else default(defaults.batch_size(service), span)
         trig.batching_window = batching_window if batching_window is not None else default(defaults.batching_window(service), span)
@@ -312,3 +318,10 @@ class ModelBuilder:
     def add_permission_triggers(self) -> None:
         """After every other resource is read: the permissions' triggers whose callers are not already known."""
         add_permission_triggers(self.m, self._permissions)
+
+    def consumer_stream(self, source: Target, stream: Target | None) -> Target:
+        """The source of a mapping that reads through an enhanced fan-out consumer: the consumer's ``stream``
+        (Kinesis), where it is known; else the consumer itself."""
+        if stream is not None and stream.known:
+            return Target(stream.node, stream.arn, None, "kinesis", source.span)
+        return source

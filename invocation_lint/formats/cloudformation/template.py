@@ -657,17 +657,12 @@ class Builder:
         consumer = self.by_id.get(source.node) if source is not None and source.node else None
         if consumer is not None and source is not None and consumer.type == "AWS::Kinesis::StreamConsumer":
             # an enhanced fan-out consumer reads its stream: the mapping polls that stream
-            stream = self.target(consumer.props, "StreamARN", consumer.span)
             service = "kinesis"
-            if stream is not None and stream.known:
-                source = Target(stream.node, stream.arn, None, "kinesis", source.span)
+            source = self.b.consumer_stream(source, self.target(consumer.props, "StreamARN", consumer.span))
         if service is None:
             source_type = self.by_id[source.node].type if source is not None and source.node in self.by_id else None
             service = mapping_service(self.m, source, source_type, lambda k: _CFN_MAPPING_SETTINGS[k] in p,
                                       TYPE_SERVICE, res.extra.get("service"))
-        if service is None:
-            self.m.notes.append(f"{res.id}: the event source of this mapping is not known; it is not checked")
-            return
         report: Val[Any] | None = None
         types = p.get("FunctionResponseTypes")
         if types is not None:

@@ -723,11 +723,14 @@ class Builder:
             name = _TF_MAPPING_SETTINGS[setting]
             return _is_set(v, name) or bool(blocks(v, name))
 
-        service = mapping_service(self.m, source, source_type, has, TYPE_SERVICE)
-        if service is None:
-            if source is not None and source.unknown is not None:
-                self.m.notes.append(f"{inst.address}: the event source of this mapping is not known; it is not checked")
-            return
+        service: str | None
+        if source is not None and source_type == "aws_kinesis_stream_consumer":
+            # an enhanced fan-out consumer reads its stream: the mapping polls that stream
+            consumer = self.by_addr[str(source.node)]
+            service = "kinesis"
+            source = self.b.consumer_stream(source, self.target(consumer.values, "stream_arn", consumer.span))
+        else:
+            service = mapping_service(self.m, source, source_type, has, TYPE_SERVICE)
         report: Val[Any] | None = None
         if _is_set(v, "function_response_types"):
             types = _deref(v["function_response_types"])

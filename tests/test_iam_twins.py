@@ -353,6 +353,19 @@ CASES: dict[str, tuple[str, str, str, tuple[Any, ...]]] = {
             """),
         SENDS_TO_JOBS,
     ),
+    **{f"function policy only when {cond}": (
+        cfn("Policies:\n  - !If\n    - " + cond + "\n    - PolicyName: send\n      PolicyDocument:\n"
+            + _indent(SEND_JOBS_YAML, 8) + "    - !Ref AWS::NoValue\n"),
+        sam("Policies:\n  - !If\n    - " + cond + "\n    -\n" + _indent(SEND_JOBS_YAML, 6)
+            + "    - !Ref AWS::NoValue\n  - !If [" + cond + ", AWSLambdaBasicExecutionRole, !Ref AWS::NoValue]\n"),
+        tf("dynamic \"inline_policy\" {\n  for_each = " + tf_cond + " ? [1] : []\n  content {\n"
+           f"    policy = {SEND_JOBS_TF}\n  }}\n}}\n"),
+        expected,
+    ) for cond, tf_cond, expected in [
+        ("IsProd", 'var.stage == "prod"', SENDS_TO_JOBS),
+        ("IsDev", 'var.stage == "dev"', (True, [], False, False)),
+        ("IsAction", 'var.action == "x"', UNSEEN),
+    ]},
     "policy document written as a JSON string": (
         cfn(f"Policies:\n  - PolicyName: send\n    PolicyDocument: '{JSON_DOC}'\n"),
         sam("Role: !GetAtt WorkerRole.Arn\n", f"""\

@@ -479,7 +479,7 @@ class Builder:
         role = self.b.add_role(res.id, res.type, res.span, res.origin)
         policies = res.props.get("Policies")
         if isinstance(policies, list):
-            for pol in (self._chosen(p) for p in policies):
+            for pol in (self.r.chosen(p) for p in policies):
                 if isinstance(pol, dict):
                     self._statements(role, pol.get("PolicyDocument"), span_of(pol, "PolicyDocument") or res.span)
                 elif isinstance(pol, Unknown):
@@ -512,7 +512,7 @@ class Builder:
             except (ValueError, RecursionError):
                 self.b.role_incomplete(role)
                 return
-        for st, where in self.b.policy_statements(role, self._chosen_statements(self._chosen(doc)), span):
+        for st, where in self.b.policy_statements(role, self._chosen_statements(self.r.chosen(doc)), span):
             not_action = "NotAction" in st
             not_resource = "NotResource" in st
             raw_resources = st.get("NotResource" if not_resource else "Resource", [])
@@ -524,34 +524,15 @@ class Builder:
                 not_action=not_action, resources=[self.r.target(x, where) for x in raw_resources],
                 not_resource=not_resource, conditional="Condition" in st)
 
-    def _chosen(self, v: Any) -> Any:
-        """What ``v`` stands for when it is an ``Fn::If``: the branch its condition picks (``NO_VALUE`` for
-        ``Ref: AWS::NoValue``), Unknown when the condition cannot be evaluated; anything else unchanged."""
-        for _ in range(20):
-            if not (isinstance(v, dict) and len(v) == 1):
-                return v
-            (k, arg), = v.items()
-            if k == "Ref" and arg == "AWS::NoValue":
-                return NO_VALUE
-            if k != "Fn::If":
-                return v
-            if not (isinstance(arg, list) and len(arg) == 3):
-                return Unknown("malformed Fn::If")
-            cond = self.r.condition(arg[0])
-            if not isinstance(cond, bool):
-                return Unknown("Fn::If with a condition that cannot be evaluated")
-            v = arg[1] if cond else arg[2]
-        return Unknown("too deeply nested Fn::If")
-
     def _chosen_statements(self, doc: Any) -> Any:
         """A policy document with each statement written as ``Fn::If`` replaced by the statement it picks (left
         out for ``AWS::NoValue``); a statement that cannot be known becomes Unknown. Unchanged without ``Fn::If``."""
         if not isinstance(doc, Mapping) or "Statement" not in doc:
             return doc
         raw = doc["Statement"]
-        statements = self._chosen(raw)
+        statements = self.r.chosen(raw)
         items = statements if isinstance(statements, list) else [statements]
-        chosen = [self._chosen(st) for st in items]
+        chosen = [self.r.chosen(st) for st in items]
         if statements is raw and all(c is st for c, st in zip(chosen, items, strict=True)):
             return doc
         out = LList(span=getattr(statements, "span", None) or getattr(raw, "span", None))

@@ -3,8 +3,14 @@
     python benchmarks/bench_startup.py [--runs 21] [--no-cfn-lint] [--installed]
 
 Prints the median wall time of each command over ``--runs`` runs and its ratio to
-``python -c "import yaml"`` (the floor: interpreter start plus the YAML parser every run needs).
-The goal is ``invlint check`` ≤ 1.8 × the floor.
+``python -c "import yaml"`` (the floor: interpreter start plus the YAML parser every run needs), with the
+load average before and after (the machine's other work slows every command, not all alike: the commands run
+round-robin so that it hits them alike, and medians leave out the outliers). The goal is ``invlint check`` ≤ 1.8 ×
+the floor.
+
+Where the time goes: ``python -X importtime -u "$(which invlint)" check template.yaml`` (``-u``: the
+program ends with ``os._exit``). The rule modules are imported by ``importlib.import_module``, which
+``-X importtime`` does not show.
 
 An editable install (``pip install -e .``) adds an import hook to every Python start of its environment, the
 floor included; ``--installed`` measures what users get instead: the package installed as a wheel
@@ -97,10 +103,14 @@ def main() -> int:
         ]
         if cfn_lint and not args.no_cfn_lint:
             cases.append(("cfn-lint template.yaml", [cfn_lint, "template.yaml"]))
+        load_before = os.getloadavg()[0]
         medians = _measure(cases, args.runs, tmp)
+        load_after = os.getloadavg()[0]
         rows = [(label, medians[label]) for label, _ in cases]
     floor = rows[1][1]
     width = max(len(label) for label, _ in rows)
+    print(f"{'regular install' if args.installed else 'this environment'}, {args.runs} runs each, round-robin; "
+          f"load average {load_before:.2f} before, {load_after:.2f} after")
     print(f"{'command':<{width}}  {'median':>9}  {'× floor':>8}")
     for label, t in rows:
         print(f"{label:<{width}}  {t * 1000:>7.1f}ms  {t / floor:>8.2f}")

@@ -11,7 +11,6 @@ two agree on every case in ``tests/test_config.py``.
 
 from __future__ import annotations
 
-import math
 import os
 from typing import Any
 
@@ -245,8 +244,11 @@ def validate(raw: Any, path: str, prefix: str = "") -> None:
 
 def option_problem(value: Any, schema: dict[str, Any]) -> str | None:
     """Why ``value`` does not match a rule option's ``schema`` (None when it does)."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return f"must be a finite number, got {value!r}"
+    if isinstance(value, float):
+        import math
+
+        if not math.isfinite(value):
+            return f"must be a finite number, got {value!r}"
     if _quick_valid(value, schema):
         return None
     import jsonschema

@@ -13,18 +13,21 @@ Terraform module. ``-`` reads a template from standard input.
 from __future__ import annotations
 
 import fnmatch
-import glob
 import os
 import stat
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Literal
 
-from .lazy import regex
+from .lazy import module, regex
 from .model import Record, record
 from .source import InputError
 
 if TYPE_CHECKING:
+    import glob
+
     from .config import Config
+else:
+    glob = module("glob")  # only for a path that does not exist
 
 #: never project sources; a virtual environment under any other name (``env``) is told by its ``pyvenv.cfg``, so
 #: the common ``env/prod/main.tf`` layout is checked

@@ -128,8 +128,6 @@ def _completing() -> bool:
 def _run_fast(params: dict[str, Any]) -> None:
     """``check`` as the click command runs it: streams made tolerant first, click's answers to an interrupt
     (``Aborted!``, exit 1) and to a closed pipe (exit 1)."""
-    import errno
-
     _tolerant_stdout()
     try:
         check(**params)
@@ -139,6 +137,8 @@ def _run_fast(params: dict[str, Any]) -> None:
             sys.stderr.flush()
         sys.exit(1)
     except OSError as exc:
+        import errno
+
         if exc.errno != errno.EPIPE:
             raise
         sys.exit(1)

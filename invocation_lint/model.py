@@ -101,29 +101,99 @@ def _frozen_hash(self: Any) -> int:
     return hash(tuple(getattr(self, f.name) for f in self.__record_fields__))
 
 
-#: compiled ``__init__`` templates by (field kinds, frozen, calls ``__post_init__``): ``p`` a field given or
-#: defaulted to a value, ``F`` one defaulted by a factory; parameters and attributes are named ``_a0``, ``_a1``...
+#: ``__init__`` code by shape: (field kinds, frozen, calls ``__post_init__``). A kind is ``p`` for a field given
+#: or defaulted to a value, ``F`` for one defaulted by a factory; parameters and attributes are named ``_a0``,
+#: ``_a1``... and renamed per class. The package's own shapes come compiled in ``record_inits`` (compiling them
+#: at start-up took ~2 ms of every run); others are compiled on first use.
 _TEMPLATES: dict[tuple[str, bool, bool], CodeType] = {}
 
 
+def _template_name(kinds: str, frozen: bool, post_init: bool) -> str:
+    return ("frozen_" if frozen else "init_") + kinds + ("_post" if post_init else "")
+
+
+def _template_source(kinds: str, frozen: bool, post_init: bool) -> str:
+    """The Python source of the ``__init__`` template of that shape."""
+    body = []
+    for i, kind in enumerate(kinds):
+        value = f"_f{i}() if _a{i} is _M else _a{i}" if kind == "F" else f"_a{i}"
+        body.append(f"    _set(self, '_a{i}', {value})" if frozen else f"    self._a{i} = {value}")
+    if post_init:
+        body.append("    self.__post_init__()")
+    params = "".join(f", _a{i}" for i in range(len(kinds)))
+    return f"def {_template_name(kinds, frozen, post_init)}(self{params}):\n" + ("\n".join(body) or "    pass") + "\n"
+
+
 def _template(kinds: str, frozen: bool, post_init: bool) -> CodeType:
-    """The code of an ``__init__`` of that shape, compiled once per shape (compiling is most of what making a
-    record class costs, and records of one shape are common)."""
+    """The code of an ``__init__`` of that shape: compiled with the package, else compiled once per process."""
     key = (kinds, frozen, post_init)
     code = _TEMPLATES.get(key)
     if code is None:
-        body = []
-        for i, kind in enumerate(kinds):
-            value = f"_f{i}() if _a{i} is _M else _a{i}" if kind == "F" else f"_a{i}"
-            body.append(f" _set(self, '_a{i}', {value})" if frozen else f" self._a{i} = {value}")
-        if post_init:
-            body.append(" self.__post_init__()")
-        params = "".join(f", _a{i}" for i in range(len(kinds)))
-        source = f"def __init__(self{params}):\n" + ("\n".join(body) or " pass") + "\n"
-        module = compile(source, "<record>", "exec")
-        code = next(c for c in module.co_consts if isinstance(c, CodeType))
+        from . import record_inits
+
+        made = getattr(record_inits, _template_name(*key), None)
+        if made is None:
+            module = compile(_template_source(*key), "<record>", "exec")
+            code = next(c for c in module.co_consts if isinstance(c, CodeType))
+        else:
+            code = made.__code__
         _TEMPLATES[key] = code
     return code
+
+
+def _shape(cls: type) -> tuple[str, bool, bool]:
+    """The template shape of a record class."""
+    kinds = "".join("p" if f.default_factory is _MISSING else "F" for f in cls.__record_fields__)  # type: ignore[attr-defined]
+    return kinds, cls.__setattr__ is _frozen_setattr, hasattr(cls, "__post_init__")
+
+
+def record_inits_source() -> str:
+    """The text of ``record_inits.py``: the templates of every record class of the package (imports them all)."""
+    import importlib
+    import os
+
+    names = []
+    for package in ("invocation_lint", "invocation_lint.rules"):
+        top = importlib.import_module(package).__path__[0]
+        for folder, dirs, files in os.walk(top):
+            dirs[:] = sorted(d for d in dirs if not d.startswith(("_", ".")))
+            rel = os.path.relpath(folder, top)
+            parts = [] if rel == "." else rel.split(os.sep)
+            for file in sorted(files):
+                # cfnlint.py needs an optional dependency, and makes no record class
+                if file.endswith(".py") and file not in ("record_inits.py", "cfnlint.py"):
+                    stem = file[:-3]
+                    names.append(".".join([package, *parts, *([] if stem == "__init__" else [stem])]))
+    shapes: set[tuple[str, bool, bool]] = set()
+    for name in names:
+        for value in vars(importlib.import_module(name)).values():
+            if isinstance(value, type) and "__record_fields__" in value.__dict__ and value.__module__ == name:
+                shapes.add(_shape(value))
+    head = (
+        '"""The ``__init__`` templates of the package\'s record classes, compiled with the package (see\n'
+        "``model._template``). Written by ``python -m invocation_lint.model``: do not edit.\n"
+        '"""\n\n'
+        "# ruff: noqa\n"
+        "# the templates' free names, given values per class when a template becomes an ``__init__``\n"
+        "_M = _set = None\n"
+    )
+    used = sorted({i for kinds, _, _ in shapes for i, kind in enumerate(kinds) if kind == "F"})
+    factories = " = ".join(f"_f{i}" for i in used)
+    if factories:
+        head += factories + " = None\n"
+    body = "".join("\n\n" + _template_source(*shape) for shape in sorted(shapes))
+    return head + body
+
+
+def write_record_inits() -> None:
+    """Rewrite ``record_inits.py`` (``python -m invocation_lint.model``)."""
+    import os
+
+    from . import record_inits
+
+    text = record_inits_source()
+    with open(os.path.abspath(record_inits.__file__), "w", encoding="utf-8") as fh:
+        fh.write(text)
 
 
 def _make_init(cls: type, all_fields: tuple[Field, ...], frozen: bool, post_init: bool) -> Callable[..., None]:
@@ -141,6 +211,7 @@ def _make_init(cls: type, all_fields: tuple[Field, ...], frozen: bool, post_init
             defaults.append(f.default)
     qualname = f"{cls.__qualname__}.__init__"
     changes: dict[str, Any] = {
+        "co_name": "__init__",
         "co_varnames": tuple(names.get(n, n) for n in template.co_varnames),
         "co_names": tuple(names.get(n, n) for n in template.co_names),
         "co_consts": tuple(names.get(c, c) if isinstance(c, str) else c for c in template.co_consts),
@@ -628,3 +699,9 @@ class Model(Record):
             index = (len(self.triggers), by_function)
             self.__dict__["_trigger_index"] = index
         return list(index[1].get(function_id, ()))
+
+
+if __name__ == "__main__":  # the classes' own module, not this copy run as a script
+    from invocation_lint.model import write_record_inits
+
+    write_record_inits()

@@ -25,9 +25,17 @@ QUEUES_YAML = """\
   Other: {Type: AWS::SQS::Queue, Properties: {QueueName: other}}
 """
 
-CFN = """\
+PARAMETERS = """\
 Parameters:
   Action: {Type: String}
+  Stage: {Type: String, Default: prod}
+Conditions:
+  IsProd: !Equals [!Ref Stage, prod]
+  IsDev: !Equals [!Ref Stage, dev]
+  IsAction: !Equals [!Ref Action, x]
+"""
+
+CFN = PARAMETERS + """\
 Resources:
 """ + QUEUES_YAML + """\
   Worker:
@@ -43,10 +51,7 @@ Resources:
       AssumeRolePolicyDocument: {}
 """
 
-SAM = """\
-Transform: AWS::Serverless-2016-10-31
-Parameters:
-  Action: {Type: String}
+SAM = "Transform: AWS::Serverless-2016-10-31\n" + PARAMETERS + """\
 Resources:
 """ + QUEUES_YAML + """\
   Worker:
@@ -59,6 +64,7 @@ Resources:
 
 TF = """\
 variable "action" { type = string }
+variable "stage" { default = "prod" }
 resource "aws_sqs_queue" "jobs" { name = "jobs" }
 resource "aws_sqs_queue" "other" { name = "other" }
 resource "aws_lambda_function" "worker" {
@@ -152,6 +158,32 @@ CASES: dict[str, tuple[str, str, str, tuple[Any, ...]]] = {
             """),
         SENDS_TO_JOBS,
     ),
+    "managed policy of the template named by reference": (
+        cfn("ManagedPolicyArns: [!Ref SendJobs]\n", textwrap.dedent("""\
+            SendJobs:
+              Type: AWS::IAM::ManagedPolicy
+              Properties:
+                PolicyDocument:
+            """) + _indent(SEND_JOBS_YAML, 6)),
+        sam("Policies: [!Ref SendJobs]\n", textwrap.dedent("""\
+            SendJobs:
+              Type: AWS::IAM::ManagedPolicy
+              Properties:
+                PolicyDocument:
+            """) + _indent(SEND_JOBS_YAML, 6)),
+        tf("managed_policy_arns = [aws_iam_policy.send_jobs.arn]\n", f"""\
+            resource "aws_iam_policy" "send_jobs" {{
+              policy = {SEND_JOBS_TF}
+            }}
+            """),
+        SENDS_TO_JOBS,
+    ),
+    "managed policy named by a parameter": (
+        cfn("ManagedPolicyArns: [!Ref Action]\n"),
+        sam("Policies: [!Ref Action]\n"),
+        tf("managed_policy_arns = [var.action]\n"),
+        UNSEEN,
+    ),
     "wildcard region and account, one queue named": (
         cfn("Policies:\n  - PolicyName: send\n    PolicyDocument:\n      Statement:\n"
             "        - {Effect: Allow, Action: sqs:SendMessage, Resource: 'arn:aws:sqs:*:*:jobs'}\n"),
@@ -170,6 +202,104 @@ CASES: dict[str, tuple[str, str, str, tuple[Any, ...]]] = {
            '    { Effect = "Allow", Action = "sqs:Send*", Resource = "arn:aws:sqs:*:*:job?" },\n'
            '    { Effect = "Deny", Action = "sqs:SendMessage", NotResource = "*" },\n  ] })\n}\n'),
         (True, [("Allow", ["sqs:Send*"], ["arn:aws:sqs:*:*:job?"]), ("Deny", ["sqs:SendMessage"], ["*"])], None, None),
+    ),
+    "AWS managed policy ARN built from the partition": (
+        cfn("ManagedPolicyArns:\n  - !Sub arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole\n"),
+        sam("Policies:\n  - !Sub arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole\n"),
+        tf('managed_policy_arns = ["arn:${data.aws_partition.current.partition}:iam::aws:policy/service-role/'
+           'AWSLambdaBasicExecutionRole"]\n', 'data "aws_partition" "current" {}\n'),
+        (True, [], False, False),
+    ),
+    "queue ARN built from region and account": (
+        cfn("Policies:\n  - PolicyName: send\n    PolicyDocument:\n      Statement:\n"
+            "        - Effect: Allow\n          Action: [sqs:SendMessage]\n"
+            "          Resource: !Sub 'arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:jobs'\n"),
+        sam("Policies:\n  - Statement:\n      - Effect: Allow\n        Action: [sqs:SendMessage]\n"
+            "        Resource: !Sub 'arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:jobs'\n"),
+        tf('inline_policy {\n  policy = jsonencode({ Statement = { Effect = "Allow", Action = ["sqs:SendMessage"],'
+           ' Resource = "arn:aws:sqs:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:jobs" } })\n}\n',
+           'data "aws_region" "current" {}\ndata "aws_caller_identity" "current" {}\n'),
+        SENDS_TO_JOBS,
+    ),
+    "role named by its name": (
+        cfn("RoleName: worker\n", textwrap.dedent("""\
+            Send:
+              Type: AWS::IAM::Policy
+              Properties:
+                PolicyName: send
+                Roles: [worker]
+                PolicyDocument:
+            """) + _indent(SEND_JOBS_YAML, 6)),
+        sam("Role: !GetAtt WorkerRole.Arn\n", textwrap.dedent("""\
+            WorkerRole:
+              Type: AWS::IAM::Role
+              Properties: {AssumeRolePolicyDocument: {}, RoleName: worker}
+            Send:
+              Type: AWS::IAM::Policy
+              Properties:
+                PolicyName: send
+                Roles: [worker]
+                PolicyDocument:
+            """) + _indent(SEND_JOBS_YAML, 6)),
+        tf('name = "worker"\n', f"""\
+            resource "aws_iam_role_policy" "send" {{
+              role   = "worker"
+              policy = {SEND_JOBS_TF}
+            }}
+            """),
+        SENDS_TO_JOBS,
+    ),
+    "policy document data source with a condition": (
+        cfn("Policies:\n  - PolicyName: send\n    PolicyDocument:\n      Statement:\n"
+            "        - Effect: Allow\n          Action: sqs:SendMessage\n          Resource: !GetAtt Jobs.Arn\n"
+            "          Condition: {Bool: {aws:SecureTransport: 'true'}}\n"),
+        sam("Policies:\n  - Statement:\n      - Effect: Allow\n        Action: sqs:SendMessage\n"
+            "        Resource: !GetAtt Jobs.Arn\n        Condition: {Bool: {aws:SecureTransport: 'true'}}\n"),
+        tf("inline_policy {\n  policy = data.aws_iam_policy_document.send.json\n}\n", """\
+            data "aws_iam_policy_document" "send" {
+              statement {
+                actions   = ["sqs:SendMessage"]
+                resources = [aws_sqs_queue.jobs.arn]
+                condition {
+                  test     = "Bool"
+                  variable = "aws:SecureTransport"
+                  values   = ["true"]
+                }
+              }
+            }
+            """),
+        (True, [("Allow", ["sqs:SendMessage"], ["jobs"])], None, False),
+    ),
+    **{f"statement only when {cond}": (
+        cfn("Policies:\n  - PolicyName: send\n    PolicyDocument:\n      Statement:\n"
+            f"        - !If [{cond}, {{Effect: Allow, Action: sqs:SendMessage, Resource: !GetAtt Jobs.Arn}}, !Ref AWS::NoValue]\n"),
+        sam("Policies:\n  - Statement:\n"
+            f"      - !If [{cond}, {{Effect: Allow, Action: sqs:SendMessage, Resource: !GetAtt Jobs.Arn}}, !Ref AWS::NoValue]\n"),
+        tf(f'inline_policy {{\n  policy = jsonencode({{ Statement = {tf_cond} ? [{{ Effect = "Allow", Action = "sqs:SendMessage",'
+           ' Resource = aws_sqs_queue.jobs.arn }] : [] })\n}\n'),
+        expected,
+    ) for cond, tf_cond, expected in [
+        ("IsProd", 'var.stage == "prod"', SENDS_TO_JOBS),
+        ("IsDev", 'var.stage == "dev"', (True, [], False, False)),
+        ("IsAction", 'var.action == "x"', UNSEEN),
+    ]},
+    "policy only when a condition holds": (
+        cfn("Policies:\n  - !If\n    - IsProd\n    - PolicyName: send\n      PolicyDocument:\n"
+            + _indent(SEND_JOBS_YAML, 8) + "    - !Ref AWS::NoValue\n"),
+        sam("Role: !GetAtt WorkerRole.Arn\n", textwrap.dedent("""\
+            WorkerRole:
+              Type: AWS::IAM::Role
+              Properties:
+                AssumeRolePolicyDocument: {}
+                Policies:
+                  - !If
+                    - IsProd
+                    - PolicyName: send
+                      PolicyDocument:
+            """) + _indent(SEND_JOBS_YAML, 12) + "        - !Ref AWS::NoValue\n"),
+        tf("dynamic \"inline_policy\" {\n  for_each = var.stage == \"prod\" ? [1] : []\n  content {\n"
+           f"    policy = {SEND_JOBS_TF}\n  }}\n}}\n"),
+        SENDS_TO_JOBS,
     ),
     "policy document written as a JSON string": (
         cfn(f"Policies:\n  - PolicyName: send\n    PolicyDocument: '{JSON_DOC}'\n"),
@@ -320,3 +450,59 @@ def test_managed_policy_of_the_template_lets_the_function_reach_its_dlq(tmp_path
     role_line = 10 if spelling == "terraform" else 11  # the role resource
     assert found == ([] if granted else [("ASYNC006", "worker_role" if spelling == "terraform" else "workerrole",
                                          role_line)])
+
+
+LOOP_CFN = """\
+Resources:
+  Jobs: {Type: AWS::SQS::Queue}
+  Worker:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: index.handler
+      Role: !GetAtt WorkerRole.Arn
+      Code: {ZipFile: "def handler(event, context): pass"}
+  Mapping:
+    Type: AWS::Lambda::EventSourceMapping
+    Properties: {FunctionName: !Ref Worker, EventSourceArn: !GetAtt Jobs.Arn}
+  WorkerRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument: {}
+  Send:
+    Type: AWS::IAM::Policy
+    Properties:
+      PolicyName: send
+      Roles: [!Ref WorkerRole]
+      PolicyDocument: !Sub '{"Statement": [{"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": "${Jobs.Arn}"}]}'
+"""
+
+LOOP_TF = """\
+resource "aws_sqs_queue" "jobs" {}
+resource "aws_lambda_function" "worker" {
+  function_name = "worker"
+  runtime       = "python3.12"
+  handler       = "index.handler"
+  filename      = "fn.zip"
+  role          = aws_iam_role.worker_role.arn
+}
+resource "aws_lambda_event_source_mapping" "mapping" {
+  function_name    = aws_lambda_function.worker.arn
+  event_source_arn = aws_sqs_queue.jobs.arn
+}
+resource "aws_iam_role" "worker_role" { assume_role_policy = "{}" }
+resource "aws_iam_role_policy" "send" {
+  role   = aws_iam_role.worker_role.name
+  policy = "{\\"Statement\\": [{\\"Effect\\": \\"Allow\\", \\"Action\\": \\"sqs:SendMessage\\", \\"Resource\\": \\"${aws_sqs_queue.jobs.arn}\\"}]}"
+}
+"""
+
+
+@pytest.mark.parametrize("spelling", ["cloudformation", "terraform"])
+def test_statement_of_a_json_string_document_is_where_the_document_is_written(tmp_path: Path, spelling: str) -> None:
+    """A JSON string has no lines of its own: the finding points at the policy document, not at the role."""
+    from conftest import run_rules
+
+    m = _module(tmp_path, LOOP_TF) if spelling == "terraform" else _template(tmp_path, LOOP_CFN)
+    found = [(f.code, f.span.line if f.span else None) for f in run_rules(m, "LOOP002")]
+    assert found == [("LOOP002", 16 if spelling == "terraform" else 22)]

@@ -132,3 +132,23 @@ def test_a_subclass_without_its_own_fields_uses_the_base_init() -> None:
 
     p = Plain(1)
     assert (p.a, p.b, p.c) == (1, [], "c") and Base(1).c == "c" and type(p).__init__ is Base.__init__
+
+
+def test_the_package_records_use_the_templates_compiled_with_it() -> None:
+    """``record_inits.py`` holds the template of every record class of the package, as the generator writes it
+    (after adding a record class of a new shape: ``python -m invocation_lint.model``)."""
+    from pathlib import Path
+
+    from invocation_lint import record_inits
+    from invocation_lint.model import Model, Val, _shape, _template_name, record_inits_source
+
+    written = Path(record_inits.__file__).read_text(encoding="utf-8")
+    assert written == record_inits_source(), "record_inits.py is out of date: python -m invocation_lint.model"
+    Model("t.yaml", "sam")
+    Val(1)
+    for cls in (Model, Val):
+        assert cls.__init__.__code__.co_filename == record_inits.__file__
+        assert cls.__init__.__code__.co_name == "__init__"
+    Base(1)
+    compiled_here = not hasattr(record_inits, _template_name(*_shape(Base)))  # a shape the package lacks
+    assert (Base.__init__.__code__.co_filename == "<record>") == compiled_here

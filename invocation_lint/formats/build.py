@@ -35,6 +35,7 @@ from ..model import (
 )
 from ..source import LList, Span
 from .aws import HARMLESS_MANAGED
+from .permissions import add_permission_triggers, permission_trigger
 
 
 def _fifo(fifo: Val[Any] | None, name: Val[Any] | None, span: Span) -> Val[Any]:
@@ -52,6 +53,8 @@ class ModelBuilder:
 
     def __init__(self, model: Model) -> None:
         self.m = model
+        #: triggers known only from a permission, with the API its source names; added last
+        self._permissions: list[tuple[Trigger, str | None]] = []
 
     # ---------------------------------------------------------------------------------------- roles, policies
 
@@ -69,8 +72,9 @@ class ModelBuilder:
 
     def managed_policy(self, role: Role, arn: object) -> None:
         """A managed policy attached to ``role`` that is not a policy of this input (whose statements arrive
-        with the policy itself): ``arn`` the value written. An AWS managed policy that grants none of the
-        actions the rules ask about keeps the role complete; any other is invisible from here."""
+        with the policy itself): ``arn`` the value written (``${...}`` for a part known only at deploy time). An
+        AWS managed policy that grants none of the actions the rules ask about keeps the role complete; any
+        other is invisible from here."""
         if isinstance(arn, str) and arn.rsplit("/", 1)[-1] in HARMLESS_MANAGED:
             return
         self.role_incomplete(role)
@@ -199,17 +203,23 @@ class ModelBuilder:
 
     # ---------------------------------------------------------------------------------------- event source mappings
 
-    def add_mapping(self, function: str, service: str, span: Span, id: str, origin: str, source: Target | None, *,
+    def add_mapping(self, function: str, service: str | None, span: Span, id: str, origin: str, source: Target | None,
+                    *,
                     batch_size: Val[Any] | None, batching_window: Val[Any] | None,
                     report_batch_item_failures: Val[Any] | None, maximum_concurrency: Val[Any] | None,
                     max_retry_attempts: Val[Any] | None, max_record_age: Val[Any] | None, bisect: Val[Any] | None,
                     destination_config: Span | None, on_failures: list[Target], event_filter: Any, enabled: Any,
-                    qualifier: str | None) -> Trigger:
+                    qualifier: str | None) -> Trigger | None:
         """The trigger of an event source mapping ``id`` through which ``service`` polls for ``function``.
 
-        ``destination_config``: where the mapping's destination configuration is written (None: not at all);
-        ``on_failures`` its on-failure destinations; ``qualifier`` the alias the mapping invokes, if any.
+        ``service`` None: what polls cannot be told (``event_sources.mapping_service``); the mapping is then not
+        checked, and ``-v`` says so. ``destination_config``: where the mapping's destination configuration is
+        written (None: not at all); ``on_failures`` its on-failure destinations; ``qualifier`` the alias the
+        mapping invokes, if any.
         """
+        if service is None:
+            self.m.notes.append(f"{id}: the event source of this mapping is not known; it is not checked")
+            return None
         trig = Trigger(function, "poll-sqs" if service == "sqs" else "poll-stream", service, span, origin, source=source)
         trig.batch_size = batch_size if batch_size is not None else default(defaults.batch_size(service), span)
         trig.batching_window = batching_window if batching_window is not None else default(defaults.batching_window(service), span)
@@ -283,3 +293,35 @@ class ModelBuilder:
         through a filter policy); a topic or queue that is not in the input delivers nothing the rules follow."""
         if topic is not None and endpoint is not None and topic.node in self.m.topics and endpoint.node in self.m.queues:
             self.m.deliveries.append(Delivery(topic.node, endpoint.node, span, origin, filtered))
+
+    def permission(self, function: str | None, principal: object, span: Span, origin: str, source: Target | None,
+                   declared_id: str, *, names_api: str | None = None, event_filter: Any = None) -> Trigger | None:
+        """A Lambda permission ``declared_id`` that lets ``principal`` invoke ``function``: the trigger it would
+        add, kept until ``add_permission_triggers`` (None: no function, or a principal no rule knows).
+
+        ``source`` is its source ARN; ``names_api`` the API that ARN names where the front-end's own spelling
+        says so (an API in the input that ``source`` refers to counts without it); ``event_filter`` the filter
+        of the event that made the permission.
+        """
+        if function is None:
+            return None
+        trig = permission_trigger(function, principal, span, origin, source)
+        if trig is None:
+            return None
+        trig.extra["id"] = declared_id
+        if event_filter is not None:
+            trig.event_filter = event_filter
+        api = source.node if source is not None and source.node and source.node in self.m.apis else names_api
+        self._permissions.append((trig, api))
+        return trig
+
+    def add_permission_triggers(self) -> None:
+        """After every other resource is read: the permissions' triggers whose callers are not already known."""
+        add_permission_triggers(self.m, self._permissions)
+
+    def consumer_stream(self, source: Target, stream: Target | None) -> Target:
+        """The source of a mapping that reads through an enhanced fan-out consumer: the consumer's ``stream``
+        (Kinesis), where it is known; else the consumer itself."""
+        if stream is not None and stream.known:
+            return Target(stream.node, stream.arn, None, "kinesis", source.span)
+        return source

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from ..lazy import regex
 from ..source import InputError, LDict, LList, Span
 
 #: CloudFormation accepts templates of at most 1 MB (S3) or 51,200 bytes (inline); SAM sources and CDK
@@ -198,7 +199,7 @@ def _yaml_depth_estimate(text: str) -> int:
 
 
 #: an anchor: ``&`` at the start or after a space or ``[{,:-``, then a name character
-_ANCHOR_NAME = re.compile(r"&[^\s,\[\]{}]")
+_ANCHOR_NAME = regex(r"&[^\s,\[\]{}]")
 _BEFORE_ANCHOR = frozenset("[{,:-")
 _STR_TAG = "tag:yaml.org,2002:str"
 _INT_TAG = "tag:yaml.org,2002:int"
@@ -217,10 +218,10 @@ def _is_decimal(raw: str) -> bool:
 def _has_anchor(text: str) -> bool:
     """Whether ``text`` may define a YAML anchor. Found by ``str.find`` at C speed: most templates hold no ``&``
     at all, and the few that do mostly in URLs."""
-    find, match = text.find, _ANCHOR_NAME.match
+    find = text.find
     at = find("&")
     while at != -1:
-        if (at == 0 or text[at - 1].isspace() or text[at - 1] in _BEFORE_ANCHOR) and match(text, at):
+        if (at == 0 or text[at - 1].isspace() or text[at - 1] in _BEFORE_ANCHOR) and _ANCHOR_NAME.match(text, at):
             return True
         at = find("&", at + 1)
     return False
@@ -451,8 +452,8 @@ def _string(raw: str) -> str:
 
 
 _new_span = tuple.__new__  # Span(...) runs a Python-level __new__; this is the same tuple, made in C
-_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
-_SPACE = re.compile(r"[ \t\r\n]*")
+_STRING = regex(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+_SPACE = regex(r"[ \t\r\n]*")
 
 
 class _DuplicateKey(Exception):

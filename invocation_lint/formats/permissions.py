@@ -1,14 +1,12 @@
 """Triggers known only from a Lambda permission, the same for every front-end.
 
-A permission says only who *may* invoke a function. A front-end collects one pending trigger per permission
-whose principal names a known service (``aws.PRINCIPALS``); after every other resource is read, the pending
-triggers are added where no subscription, rule, mapping or integration already says the same caller invokes
+A permission says only who *may* invoke a function. The shared builder (``build.ModelBuilder.permission``)
+keeps one pending trigger per permission whose principal names a known service (``aws.PRINCIPALS``); after
+every other resource is read, the pending triggers are added where no subscription, rule, mapping or integration already says the same caller invokes
 the function.
 """
 
 from __future__ import annotations
-
-from collections.abc import Callable
 
 from ..model import Model, Target, Trigger
 from ..source import Span
@@ -30,22 +28,21 @@ def permission_trigger(function: str, principal: object, span: Span, resource: s
     return trig
 
 
-def add_permission_triggers(model: Model, pending: list[Trigger],
-                            api_of_source: Callable[[Target | None], str | None]) -> None:
-    """Add each pending trigger whose caller is not already known to invoke its function.
+def add_permission_triggers(model: Model, pending: list[tuple[Trigger, str | None]]) -> None:
+    """Add each pending trigger whose caller is not already known to invoke its function; with each trigger the
+    API node its source ARN names, if any.
 
     A resource of any caller the principal grants covers the permission (an IoT authorizer covers an ``iot``
     grant, an HTTP API integration an ``apigateway`` one). A trigger of unknown mode is noted for ``-v``.
     """
     have = {(t.function, t.service) for t in model.triggers}
-    for trig in pending:
+    for trig, api_node in pending:
         principal = str(trig.extra.get("principal", trig.service))
         if any((trig.function, s) in have for s in PERMISSION_COVERS.get(principal, (trig.service,))):
             continue
         if trig.service == "apigateway":
             trig.api_kind = "rest"
             src = trig.source
-            api_node = api_of_source(src)
             if api_node is not None:
                 trig.api = api_node
                 trig.api_kind = model.apis[api_node].kind

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
+import pytest
 from conftest import FIXTURES, finding_tuples, lint
 
 ASYNC = FIXTURES / "async"
@@ -158,6 +162,56 @@ def test_async001_unknown_on_failure_is_silent_and_fifo_arn_is_seen() -> None:
 def test_permission_only_triggers_ask_only_for_the_functions_own_failure_handling() -> None:
     """A permission names no subscription or rule target: ASYNC004/ASYNC005 have nothing to point at."""
     cfn = lint(ASYNC / "cfn" / "async_permission_only.yaml", select="ASYNC")
-    assert finding_tuples(cfn) == [("ASYNC001", "Notify", 6)]
+    assert finding_tuples(cfn) == [("ASYNC001", "Notify", 9), ("ASYNC001", "OnUpload", 33)]
     tf = lint(FIXTURES / "terraform" / "async" / "async_permission_only" / "main.tf", select="ASYNC")
-    assert finding_tuples(tf) == [("ASYNC001", "aws_lambda_function.notify", 10)]
+    assert finding_tuples(tf) == [("ASYNC001", "aws_lambda_function.notify", 11),
+                                  ("ASYNC001", "aws_lambda_function.on_upload", 39)]
+
+
+PERMISSION_ONLY = [
+    ASYNC / "cfn" / "async_permission_only.yaml",
+    ASYNC / "sam" / "async_permission_only.yaml",
+    FIXTURES / "terraform" / "async" / "async_permission_only",
+    FIXTURES / "terraform" / "async" / "sam_async_permission_only",
+]
+
+
+def _name(id: str | None) -> str | None:
+    """``aws_lambda_permission.api_permission`` and ``ApiPermission`` → ``api_permission``."""
+    if id is None:
+        return None
+    if "." in id:
+        return id.rsplit(".", 1)[-1]
+    return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", id).lower()
+
+
+@pytest.mark.parametrize("path", PERMISSION_ONLY, ids=["cfn", "sam", "terraform", "terraform-sam"])
+def test_every_format_makes_the_same_trigger_of_each_principal_from_a_permission(path: Path) -> None:
+    """SNS, EventBridge, S3 and API Gateway (a REST and an HTTP API named by the source ARN) principals."""
+    from invocation_lint.load import load_path
+
+    (model,) = load_path(str(path))
+    got = sorted((_name(t.function), t.service, t.mode, _name(t.resource), t.via_permission, _name(t.api), t.api_kind)
+                 for t in model.triggers)
+    assert got == [
+        ("notify", "eventbridge", "async", "rule_permission", True, None, None),
+        ("notify", "sns", "async", "topic_permission", True, None, None),
+        ("on_http_request", "apigatewayv2", "sync", "http_api_permission", True, "http_api", "http"),
+        ("on_request", "apigateway", "sync", "api_permission", True, "api", "rest"),
+        ("on_upload", "s3", "async", "upload_permission", True, None, None),
+    ]
+
+
+@pytest.mark.parametrize("path", PERMISSION_ONLY, ids=["cfn", "sam", "terraform", "terraform-sam"])
+def test_every_format_gives_the_same_findings_for_permission_only_triggers(path: Path) -> None:
+    """The whole pipeline, handler rules included: the caller a permission names is the caller they check."""
+    from invocation_lint.engine import run
+
+    result = run([str(path)])
+    assert not result.errors
+    assert sorted((f.code, _name(f.resource), _name(f.function)) for f in result.findings) == [
+        ("ASYNC001", "notify", "notify"),
+        ("ASYNC001", "on_upload", "on_upload"),
+        ("HANDLER001", "on_upload", "on_upload"),
+        ("HANDLER008", "on_request", "on_request"),
+    ]

@@ -81,3 +81,101 @@ def test_twins_are_not_all_clean() -> None:
     """The comparison means something: the fire twins do produce findings."""
     fired = [t for t in TWINS if t.name.endswith("_fire") and lint(t)]
     assert len(fired) == len([t for t in TWINS if t.name.endswith("_fire")])
+
+
+_CONSUMER_CFN = """\
+Resources:
+  Events:
+    Type: AWS::Kinesis::Stream
+    Properties:
+      ShardCount: 1
+  Reader:
+    Type: AWS::Kinesis::StreamConsumer
+    Properties:
+      ConsumerName: reader
+      StreamARN: !GetAtt Events.Arn
+  Audit:
+    Type: AWS::Logs::LogGroup
+  Process:
+    Type: AWS::Lambda::Function
+    Properties:
+      Role: arn:aws:iam::123456789012:role/process
+      Handler: index.handler
+      Runtime: python3.12
+      Code:
+        ZipFile: |
+          def handler(event, context):
+              return None
+  ReadEvents:
+    Type: AWS::Lambda::EventSourceMapping
+    Properties:
+      FunctionName: !Ref Process
+      EventSourceArn: !Ref Reader
+      StartingPosition: LATEST
+  ReadAudit:
+    Type: AWS::Lambda::EventSourceMapping
+    Properties:
+      FunctionName: !Ref Process
+      EventSourceArn: !GetAtt Audit.Arn
+      StartingPosition: LATEST
+"""
+
+_CONSUMER_TF = """\
+resource "aws_kinesis_stream" "events" {
+  name        = "events"
+  shard_count = 1
+}
+
+resource "aws_kinesis_stream_consumer" "reader" {
+  name       = "reader"
+  stream_arn = aws_kinesis_stream.events.arn
+}
+
+resource "aws_cloudwatch_log_group" "audit" {
+  name = "audit"
+}
+
+resource "aws_lambda_function" "process" {
+  function_name = "process"
+  role          = "arn:aws:iam::123456789012:role/process"
+  handler       = "index.handler"
+  runtime       = "python3.12"
+  filename      = "process.zip"
+}
+
+resource "aws_lambda_event_source_mapping" "read_events" {
+  function_name     = aws_lambda_function.process.arn
+  event_source_arn  = aws_kinesis_stream_consumer.reader.arn
+  starting_position = "LATEST"
+}
+
+resource "aws_lambda_event_source_mapping" "read_audit" {
+  function_name     = aws_lambda_function.process.arn
+  event_source_arn  = aws_cloudwatch_log_group.audit.arn
+  starting_position = "LATEST"
+}
+"""
+
+
+def test_a_stream_consumer_and_an_unknown_event_source_are_read_alike(tmp_path: Path) -> None:
+    """A mapping on an enhanced fan-out consumer polls the consumer's stream; a mapping on what no service polls
+    (a log group) is not checked, and ``-v`` says so, in every format."""
+    from invocation_lint.load import load_path
+
+    (tmp_path / "cfn").mkdir()
+    (tmp_path / "tf").mkdir()
+    (tmp_path / "cfn" / "template.yaml").write_text(_CONSUMER_CFN, encoding="utf-8")
+    (tmp_path / "tf" / "main.tf").write_text(_CONSUMER_TF, encoding="utf-8")
+    seen = []
+    for path, role in ((tmp_path / "cfn" / "template.yaml", role_of_logical), (tmp_path / "tf", role_of_address)):
+        (model,) = load_path(str(path))
+        triggers = [(role(t.function), t.mode, t.service, role(t.source.node if t.source else None),
+                     role(t.extra.get("id"))) for t in model.triggers]
+        notes = [n.split(": ", 1)[1] for n in model.notes if "event source" in n]
+        findings = sorted((f.code, role(f.resource), role(f.function)) for f in run([str(path)]).findings)
+        seen.append((triggers, notes, findings))
+    cfn, tf = seen
+    assert cfn[0] == [("process", "poll-stream", "kinesis", "events", "read_events")]
+    assert cfn[1] == ["the event source of this mapping is not known; it is not checked"]
+    assert cfn[2] == [("STREAM001", "read_events", "process"), ("STREAM002", "read_events", "process")]
+    assert tf == cfn

@@ -268,7 +268,9 @@ def _statement(action: str, resource: Any, span: Span) -> LDict:
 
 
 def _policies(raw: Any, span: Span, r: Resolver, managed: list[Any]) -> tuple[list[LDict], bool]:
-    """SAM ``Policies``: managed policy names/ARNs, policy documents, and policy templates."""
+    """SAM ``Policies``: managed policy names/ARNs (an intrinsic function gives a managed policy's ARN), policy
+    documents, and policy templates.
+    https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-resource-function.html#sam-function-policies"""
     if raw is None:
         return [], False
     items = raw if isinstance(raw, list) else [raw]
@@ -283,7 +285,10 @@ def _policies(raw: Any, span: Span, r: Resolver, managed: list[Any]) -> tuple[li
             policies.append(mk(ispan, {"PolicyName": "inline", "PolicyDocument": item}))
         elif isinstance(item, dict) and len(item) == 1:
             (name, params), = item.items()
-            if name in ("Ref", "Fn::GetAtt", "Fn::Sub", "Fn::If", "Fn::ImportValue", "Fn::Join"):
+            if name in ("Ref", "Fn::GetAtt", "Fn::Sub", "Fn::ImportValue", "Fn::Join"):
+                managed.append(item)  # the role then reads it as any managed policy ARN
+                continue
+            if name == "Fn::If":
                 incomplete = True
                 continue
             statements = _policy_template(str(name), params if isinstance(params, dict) else {})

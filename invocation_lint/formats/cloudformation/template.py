@@ -22,11 +22,10 @@ from ...model import (
     Role,
     Stream,
     Target,
-    Trigger,
     Unknown,
     Val,
 )
-from ...source import InputError, LDict, LList, Span
+from ...source import InputError, LDict, LList, Span, span_of
 from ..build import ModelBuilder
 from ..callers import (
     COGNITO_NESTED,
@@ -45,7 +44,6 @@ from ..callers import (
 )
 from ..event_sources import mapping_service
 from ..invokers import ses_mode
-from ..permissions import add_permission_triggers, permission_trigger
 from ..values import as_bool, as_int
 from .intrinsics import (
     NAME_PROPERTY,
@@ -236,7 +234,6 @@ class Builder:
         self.resources = [res for res in resources if self._present(res)]
         self.by_id = {res.id: res for res in self.resources}
         self.template_dir = template_dir
-        self._permission_triggers: list[Trigger] = []
         self._assets: dict[str, str] | None = None
 
     def _present(self, res: Res) -> bool:
@@ -362,7 +359,7 @@ class Builder:
             fn = edge_builders.get(res.type) or (self.custom_resource if res.type.startswith("Custom::") else None)
             if fn:
                 fn(res)
-        add_permission_triggers(self.m, self._permission_triggers, self._api_of_source)
+        self.b.add_permission_triggers()
         for trig in self.m.triggers:  # a trigger the SAM transform makes from an Events entry is named by it
             declared = self.by_id.get(trig.extra.get("id") or "")
             if declared is not None and "event" in declared.extra:
@@ -482,9 +479,11 @@ class Builder:
         role = self.b.add_role(res.id, res.type, res.span, res.origin)
         policies = res.props.get("Policies")
         if isinstance(policies, list):
-            for pol in policies:
+            for pol in (self._chosen(p) for p in policies):
                 if isinstance(pol, dict):
-                    self._statements(role, pol.get("PolicyDocument"))
+                    self._statements(role, pol.get("PolicyDocument"), span_of(pol, "PolicyDocument") or res.span)
+                elif isinstance(pol, Unknown):
+                    self.b.role_incomplete(role)
         elif policies is not None:
             self.b.role_incomplete(role)
         managed = self.r.value(res.props.get("ManagedPolicyArns", []))
@@ -500,25 +499,71 @@ class Builder:
         if res.extra.get("incomplete"):  # the SAM transform saw a policy it cannot expand
             self.b.role_incomplete(role)
 
-    def _statements(self, role: Role, document: Any) -> None:
-        doc = self.r.value(document) if not isinstance(document, dict) else document
+    def _statements(self, role: Role, document: Any, span: Span) -> None:
+        """The statements of a policy document written at ``span`` (a JSON string has no lines of its own)."""
+        doc: Any = None
+        if isinstance(document, dict) and len(document) == 1 and "Fn::Sub" in document:
+            doc = self.r.sub_json(document["Fn::Sub"], span)  # ``${Queue.Arn}`` stays a reference to Queue
+        if doc is None:
+            doc = self.r.value(document) if not isinstance(document, dict) else document
         if isinstance(doc, str):
             try:
                 doc = json.loads(doc)
-            except ValueError:
+            except (ValueError, RecursionError):
                 self.b.role_incomplete(role)
                 return
-        for st, span in self.b.policy_statements(role, doc, role.span):
+        for st, where in self.b.policy_statements(role, self._chosen_statements(self._chosen(doc)), span):
             not_action = "NotAction" in st
             not_resource = "NotResource" in st
             raw_resources = st.get("NotResource" if not_resource else "Resource", [])
             if not isinstance(raw_resources, list):
                 raw_resources = [raw_resources]
             self.b.add_statement(
-                role, span, effect=self.r.value(st.get("Effect", "Allow")),
+                role, where, effect=self.r.value(st.get("Effect", "Allow")),
                 actions=self.r.value(st.get("NotAction") if not_action else st.get("Action", [])),
-                not_action=not_action, resources=[self.r.target(x, span) for x in raw_resources],
+                not_action=not_action, resources=[self.r.target(x, where) for x in raw_resources],
                 not_resource=not_resource, conditional="Condition" in st)
+
+    def _chosen(self, v: Any) -> Any:
+        """What ``v`` stands for when it is an ``Fn::If``: the branch its condition picks (``NO_VALUE`` for
+        ``Ref: AWS::NoValue``), Unknown when the condition cannot be evaluated; anything else unchanged."""
+        for _ in range(20):
+            if not (isinstance(v, dict) and len(v) == 1):
+                return v
+            (k, arg), = v.items()
+            if k == "Ref" and arg == "AWS::NoValue":
+                return NO_VALUE
+            if k != "Fn::If":
+                return v
+            if not (isinstance(arg, list) and len(arg) == 3):
+                return Unknown("malformed Fn::If")
+            cond = self.r.condition(arg[0])
+            if not isinstance(cond, bool):
+                return Unknown("Fn::If with a condition that cannot be evaluated")
+            v = arg[1] if cond else arg[2]
+        return Unknown("too deeply nested Fn::If")
+
+    def _chosen_statements(self, doc: Any) -> Any:
+        """A policy document with each statement written as ``Fn::If`` replaced by the statement it picks (left
+        out for ``AWS::NoValue``); a statement that cannot be known becomes Unknown. Unchanged without ``Fn::If``."""
+        if not isinstance(doc, Mapping) or "Statement" not in doc:
+            return doc
+        raw = doc["Statement"]
+        statements = self._chosen(raw)
+        items = statements if isinstance(statements, list) else [statements]
+        chosen = [self._chosen(st) for st in items]
+        if statements is raw and all(c is st for c, st in zip(chosen, items, strict=True)):
+            return doc
+        out = LList(span=getattr(statements, "span", None) or getattr(raw, "span", None))
+        for i, c in enumerate(chosen):
+            if c is NO_VALUE:
+                continue
+            intrinsic = isinstance(c, dict) and len(c) == 1 and str(next(iter(c))).startswith("Fn::")
+            out.append(Unknown("a statement that cannot be resolved statically") if intrinsic else c)
+            out.spans.append(getattr(c, "span", None) or (items.span_of(i) if isinstance(items, LList) else None))
+        copy = LDict(doc, span=getattr(doc, "span", None))
+        copy["Statement"] = out
+        return copy
 
     def policy(self, res: Res) -> None:
         p = res.props
@@ -534,14 +579,14 @@ class Builder:
                     if rres and self.r.value(rres.props.get("RoleName")) == name:
                         role = candidate
             if role is not None:
-                self._statements(role, p.get("PolicyDocument"))
+                self._statements(role, p.get("PolicyDocument"), span_of(p, "PolicyDocument") or res.span)
         # managed policies referenced from a role's ManagedPolicyArns
         if res.type == "AWS::IAM::ManagedPolicy":
             for role in self.m.roles.values():
                 rres = self.by_id.get(role.id)
                 arns = rres.props.get("ManagedPolicyArns") if rres else None
                 if isinstance(arns, list) and any(self.r.target(a, res.span).node == res.id for a in arns):
-                    self._statements(role, p.get("PolicyDocument"))
+                    self._statements(role, p.get("PolicyDocument"), span_of(p, "PolicyDocument") or res.span)
 
     def function(self, res: Res) -> None:
         p = res.props
@@ -612,17 +657,12 @@ class Builder:
         consumer = self.by_id.get(source.node) if source is not None and source.node else None
         if consumer is not None and source is not None and consumer.type == "AWS::Kinesis::StreamConsumer":
             # an enhanced fan-out consumer reads its stream: the mapping polls that stream
-            stream = self.target(consumer.props, "StreamARN", consumer.span)
             service = "kinesis"
-            if stream is not None and stream.known:
-                source = Target(stream.node, stream.arn, None, "kinesis", source.span)
+            source = self.b.consumer_stream(source, self.target(consumer.props, "StreamARN", consumer.span))
         if service is None:
             source_type = self.by_id[source.node].type if source is not None and source.node in self.by_id else None
             service = mapping_service(self.m, source, source_type, lambda k: _CFN_MAPPING_SETTINGS[k] in p,
                                       TYPE_SERVICE, res.extra.get("service"))
-        if service is None:
-            self.m.notes.append(f"{res.id}: the event source of this mapping is not known; it is not checked")
-            return
         report: Val[Any] | None = None
         types = p.get("FunctionResponseTypes")
         if types is not None:
@@ -1189,16 +1229,7 @@ class Builder:
     def permission(self, res: Res) -> None:
         p = res.props
         fn = self.function_of(self.target(p, "FunctionName", res.span))
-        if fn is None:
-            return
-        trig = permission_trigger(fn, self.r.value(p.get("Principal")), res.span, res.origin,
-                                  self.target(p, "SourceArn", res.span))
-        if trig is None:
-            return
-        trig.extra["id"] = res.id
-        if res.extra.get("filter") is not None:
-            trig.event_filter = self.r.value(res.extra["filter"])
-        self._permission_triggers.append(trig)
-
-    def _api_of_source(self, src: Target | None) -> str | None:
-        return src.node if src is not None and src.node and src.node in self.m.apis else None
+        event_filter = res.extra.get("filter")  # the Filter of the SAM event that made it
+        self.b.permission(fn, self.r.value(p.get("Principal")), res.span, res.origin,
+                          self.target(p, "SourceArn", res.span), res.id,
+                          event_filter=self.r.value(event_filter) if event_filter is not None else None)

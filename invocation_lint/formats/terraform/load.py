@@ -34,7 +34,6 @@ from ...model import (
     Role,
     Stream,
     Target,
-    Trigger,
     Unknown,
     Val,
 )
@@ -56,7 +55,6 @@ from ..callers import (
 )
 from ..event_sources import mapping_service
 from ..invokers import ses_mode
-from ..permissions import add_permission_triggers, permission_trigger
 from ..values import as_bool as _as_bool
 from ..values import as_int as _as_int
 from .vocabulary import TERRAFORM
@@ -189,7 +187,6 @@ class Builder:
         self.insts = insts
         self.by_addr = {i.address: i for i in insts}
         self.module_dir = module_dir
-        self._permission_triggers: list[Trigger] = []
         self._names: dict[tuple[str, str], str] | None = None
         self._identities: dict[str, tuple[str, str]] | None = None
         #: the S3 objects, found once (a function looks its code up among them: not among every instance)
@@ -419,7 +416,7 @@ class Builder:
             fn = edge_builders.get(inst.type)
             if fn:
                 fn(inst)
-        add_permission_triggers(self.m, self._permission_triggers, self._api_of_source)
+        self.b.add_permission_triggers()
 
     # ---------------------------------------------------------------------------------------- nodes
 
@@ -476,7 +473,7 @@ class Builder:
 
     def _managed(self, role: Role, arn: Any, span: Span) -> None:
         """A policy ARN attached to a role: its statements when it is a policy of this module."""
-        from .evaluate import Ref
+        from .evaluate import Ref, TemplateUnknown
 
         if isinstance(arn, Ref) and arn.address in self.by_addr and self.by_addr[arn.address].type == "aws_iam_policy":
             pol = self.by_addr[arn.address]
@@ -492,7 +489,8 @@ class Builder:
                 pol = self.by_addr[ident[0]]
                 self._statements(role, pol.values.get("policy"), pol.values.span_of("policy") or pol.span)
                 return
-        self.b.managed_policy(role, plain)
+        # ``arn:${data.aws_partition.current.partition}:iam::aws:policy/...`` still names its policy
+        self.b.managed_policy(role, plain.text if isinstance(plain, TemplateUnknown) else plain)
 
     def _statements(self, role: Role, document: Any, span: Span) -> None:
         from .evaluate import Ref
@@ -725,11 +723,14 @@ class Builder:
             name = _TF_MAPPING_SETTINGS[setting]
             return _is_set(v, name) or bool(blocks(v, name))
 
-        service = mapping_service(self.m, source, source_type, has, TYPE_SERVICE)
-        if service is None:
-            if source is not None and source.unknown is not None:
-                self.m.notes.append(f"{inst.address}: the event source of this mapping is not known; it is not checked")
-            return
+        service: str | None
+        if source is not None and source_type == "aws_kinesis_stream_consumer":
+            # an enhanced fan-out consumer reads its stream: the mapping polls that stream
+            consumer = self.by_addr[str(source.node)]
+            service = "kinesis"
+            source = self.b.consumer_stream(source, self.target(consumer.values, "stream_arn", consumer.span))
+        else:
+            service = mapping_service(self.m, source, source_type, has, TYPE_SERVICE)
         report: Val[Any] | None = None
         if _is_set(v, "function_response_types"):
             types = _deref(v["function_response_types"])
@@ -1150,25 +1151,15 @@ class Builder:
 
     def permission(self, inst: Inst) -> None:
         v = inst.values
-        fn = self._fn(v, "function_name", inst.span)
-        if fn is None:
-            return
-        trig = permission_trigger(fn, _deref(v.get("principal")), inst.span, inst.origin,
-                                  self.target(v, "source_arn", inst.span))
-        if trig is None:
-            return
-        trig.extra["id"] = inst.address
-        self._permission_triggers.append(trig)
+        source = self.target(v, "source_arn", inst.span)
+        self.b.permission(self._fn(v, "function_name", inst.span), _deref(v.get("principal")), inst.span, inst.origin,
+                          source, inst.address, names_api=self._template_api(source))
 
-    def _api_of_source(self, src: Target | None) -> str | None:
+    def _template_api(self, src: Target | None) -> str | None:
         """``"${aws_api_gateway_rest_api.api.execution_arn}/*/*"`` names the API even as a template."""
         from .evaluate import TemplateUnknown
 
-        if src is None:
-            return None
-        if src.node and src.node in self.m.apis:
-            return src.node
-        if isinstance(src.unknown, TemplateUnknown):
+        if src is not None and isinstance(src.unknown, TemplateUnknown):
             for ref in src.unknown.refs.values():
                 if ref.address in self.m.apis:
                     return ref.address

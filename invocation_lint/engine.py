@@ -299,7 +299,8 @@ def _check_resolving_once(found: Found, config: Config, plan: _Plan, jobs: int) 
     first_seen: dict[tuple[Any, ...], tuple[Finding, Model]] = {}
     used: set[suppress.Use] = set()
     looked_at: dict[str, None] = {}  # files findings point into, in the order first met
-    checker = _Checker(chosen, levels, overrides, options, all_rules, analyse)
+    contexts = {r.code: Context(options=options.get(r.code, {}), all_options=options) for r in chosen}
+    checker = _Checker(chosen, levels, overrides, options, all_rules, analyse, contexts)
     for checked in _without_merged_stacks(list(_check_all(checker, inputs, jobs, sources))):
         errors.extend(checked.errors)
         if checked.comments:
@@ -357,11 +358,7 @@ class _Checker(Record):
     all_rules: dict[str, Rule]
     analyse: Callable[[Model], None] | None
     #: each chosen rule's context (its options), the same for every input
-    contexts: dict[str, Context] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        self.contexts = {r.code: Context(options=self.options.get(r.code, {}), all_options=self.options)
-                         for r in self.chosen}
+    contexts: dict[str, Context]
 
     def __call__(self, inp: Any, sources: Any) -> Checked:
         """Load, analyse and check one input."""

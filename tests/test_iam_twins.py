@@ -301,6 +301,58 @@ CASES: dict[str, tuple[str, str, str, tuple[Any, ...]]] = {
            f"    policy = {SEND_JOBS_TF}\n  }}\n}}\n"),
         SENDS_TO_JOBS,
     ),
+    "deny of the queue wins over allow of everything": (
+        cfn("Policies:\n  - PolicyName: send\n    PolicyDocument:\n      Statement:\n"
+            "        - {Effect: Allow, Action: 'sqs:*', Resource: '*'}\n"
+            "        - {Effect: Deny, NotAction: 'sqs:Get*', Resource: !GetAtt Jobs.Arn}\n"),
+        sam("Policies:\n  - Statement:\n      - {Effect: Allow, Action: 'sqs:*', Resource: '*'}\n"
+            "      - {Effect: Deny, NotAction: 'sqs:Get*', Resource: !GetAtt Jobs.Arn}\n"),
+        tf("inline_policy {\n  policy = data.aws_iam_policy_document.send.json\n}\n", """\
+            data "aws_iam_policy_document" "send" {
+              statement {
+                actions   = ["sqs:*"]
+                resources = ["*"]
+              }
+              statement {
+                effect      = "Deny"
+                not_actions = ["sqs:Get*"]
+                resources   = [aws_sqs_queue.jobs.arn]
+              }
+            }
+            """),
+        (True, [("Allow", ["sqs:*"], ["*"]), ("Deny", ["sqs:Get*"], ["jobs"])], False, True),
+    ),
+    "policy attached to a list of roles": (
+        cfn("Path: /\n", textwrap.dedent("""\
+            Send:
+              Type: AWS::IAM::RolePolicy
+              Properties:
+                PolicyName: send
+                RoleName: !Ref WorkerRole
+                PolicyDocument:
+            """) + _indent(SEND_JOBS_YAML, 6)),
+        sam("Role: !GetAtt WorkerRole.Arn\n", textwrap.dedent("""\
+            WorkerRole:
+              Type: AWS::IAM::Role
+              Properties: {AssumeRolePolicyDocument: {}}
+            Send:
+              Type: AWS::IAM::ManagedPolicy
+              Properties:
+                Roles: [!Ref WorkerRole]
+                PolicyDocument:
+            """) + _indent(SEND_JOBS_YAML, 6)),
+        tf("", f"""\
+            resource "aws_iam_policy" "send_jobs" {{
+              policy = {SEND_JOBS_TF}
+            }}
+            resource "aws_iam_policy_attachment" "send_jobs" {{
+              name       = "send"
+              roles      = [aws_iam_role.worker_role.name]
+              policy_arn = aws_iam_policy.send_jobs.arn
+            }}
+            """),
+        SENDS_TO_JOBS,
+    ),
     "policy document written as a JSON string": (
         cfn(f"Policies:\n  - PolicyName: send\n    PolicyDocument: '{JSON_DOC}'\n"),
         sam("Role: !GetAtt WorkerRole.Arn\n", f"""\

@@ -25,9 +25,17 @@ QUEUES_YAML = """\
   Other: {Type: AWS::SQS::Queue, Properties: {QueueName: other}}
 """
 
-CFN = """\
+PARAMETERS = """\
 Parameters:
   Action: {Type: String}
+  Stage: {Type: String, Default: prod}
+Conditions:
+  IsProd: !Equals [!Ref Stage, prod]
+  IsDev: !Equals [!Ref Stage, dev]
+  IsAction: !Equals [!Ref Action, x]
+"""
+
+CFN = PARAMETERS + """\
 Resources:
 """ + QUEUES_YAML + """\
   Worker:
@@ -43,10 +51,7 @@ Resources:
       AssumeRolePolicyDocument: {}
 """
 
-SAM = """\
-Transform: AWS::Serverless-2016-10-31
-Parameters:
-  Action: {Type: String}
+SAM = "Transform: AWS::Serverless-2016-10-31\n" + PARAMETERS + """\
 Resources:
 """ + QUEUES_YAML + """\
   Worker:
@@ -59,6 +64,7 @@ Resources:
 
 TF = """\
 variable "action" { type = string }
+variable "stage" { default = "prod" }
 resource "aws_sqs_queue" "jobs" { name = "jobs" }
 resource "aws_sqs_queue" "other" { name = "other" }
 resource "aws_lambda_function" "worker" {
@@ -264,6 +270,102 @@ CASES: dict[str, tuple[str, str, str, tuple[Any, ...]]] = {
             """),
         (True, [("Allow", ["sqs:SendMessage"], ["jobs"])], None, False),
     ),
+    **{f"statement only when {cond}": (
+        cfn("Policies:\n  - PolicyName: send\n    PolicyDocument:\n      Statement:\n"
+            f"        - !If [{cond}, {{Effect: Allow, Action: sqs:SendMessage, Resource: !GetAtt Jobs.Arn}}, !Ref AWS::NoValue]\n"),
+        sam("Policies:\n  - Statement:\n"
+            f"      - !If [{cond}, {{Effect: Allow, Action: sqs:SendMessage, Resource: !GetAtt Jobs.Arn}}, !Ref AWS::NoValue]\n"),
+        tf(f'inline_policy {{\n  policy = jsonencode({{ Statement = {tf_cond} ? [{{ Effect = "Allow", Action = "sqs:SendMessage",'
+           ' Resource = aws_sqs_queue.jobs.arn }] : [] })\n}\n'),
+        expected,
+    ) for cond, tf_cond, expected in [
+        ("IsProd", 'var.stage == "prod"', SENDS_TO_JOBS),
+        ("IsDev", 'var.stage == "dev"', (True, [], False, False)),
+        ("IsAction", 'var.action == "x"', UNSEEN),
+    ]},
+    "policy only when a condition holds": (
+        cfn("Policies:\n  - !If\n    - IsProd\n    - PolicyName: send\n      PolicyDocument:\n"
+            + _indent(SEND_JOBS_YAML, 8) + "    - !Ref AWS::NoValue\n"),
+        sam("Role: !GetAtt WorkerRole.Arn\n", textwrap.dedent("""\
+            WorkerRole:
+              Type: AWS::IAM::Role
+              Properties:
+                AssumeRolePolicyDocument: {}
+                Policies:
+                  - !If
+                    - IsProd
+                    - PolicyName: send
+                      PolicyDocument:
+            """) + _indent(SEND_JOBS_YAML, 12) + "        - !Ref AWS::NoValue\n"),
+        tf("dynamic \"inline_policy\" {\n  for_each = var.stage == \"prod\" ? [1] : []\n  content {\n"
+           f"    policy = {SEND_JOBS_TF}\n  }}\n}}\n"),
+        SENDS_TO_JOBS,
+    ),
+    "deny of the queue wins over allow of everything": (
+        cfn("Policies:\n  - PolicyName: send\n    PolicyDocument:\n      Statement:\n"
+            "        - {Effect: Allow, Action: 'sqs:*', Resource: '*'}\n"
+            "        - {Effect: Deny, NotAction: 'sqs:Get*', Resource: !GetAtt Jobs.Arn}\n"),
+        sam("Policies:\n  - Statement:\n      - {Effect: Allow, Action: 'sqs:*', Resource: '*'}\n"
+            "      - {Effect: Deny, NotAction: 'sqs:Get*', Resource: !GetAtt Jobs.Arn}\n"),
+        tf("inline_policy {\n  policy = data.aws_iam_policy_document.send.json\n}\n", """\
+            data "aws_iam_policy_document" "send" {
+              statement {
+                actions   = ["sqs:*"]
+                resources = ["*"]
+              }
+              statement {
+                effect      = "Deny"
+                not_actions = ["sqs:Get*"]
+                resources   = [aws_sqs_queue.jobs.arn]
+              }
+            }
+            """),
+        (True, [("Allow", ["sqs:*"], ["*"]), ("Deny", ["sqs:Get*"], ["jobs"])], False, True),
+    ),
+    "policy attached to a list of roles": (
+        cfn("Path: /\n", textwrap.dedent("""\
+            Send:
+              Type: AWS::IAM::RolePolicy
+              Properties:
+                PolicyName: send
+                RoleName: !Ref WorkerRole
+                PolicyDocument:
+            """) + _indent(SEND_JOBS_YAML, 6)),
+        sam("Role: !GetAtt WorkerRole.Arn\n", textwrap.dedent("""\
+            WorkerRole:
+              Type: AWS::IAM::Role
+              Properties: {AssumeRolePolicyDocument: {}}
+            Send:
+              Type: AWS::IAM::ManagedPolicy
+              Properties:
+                Roles: [!Ref WorkerRole]
+                PolicyDocument:
+            """) + _indent(SEND_JOBS_YAML, 6)),
+        tf("", f"""\
+            resource "aws_iam_policy" "send_jobs" {{
+              policy = {SEND_JOBS_TF}
+            }}
+            resource "aws_iam_policy_attachment" "send_jobs" {{
+              name       = "send"
+              roles      = [aws_iam_role.worker_role.name]
+              policy_arn = aws_iam_policy.send_jobs.arn
+            }}
+            """),
+        SENDS_TO_JOBS,
+    ),
+    **{f"function policy only when {cond}": (
+        cfn("Policies:\n  - !If\n    - " + cond + "\n    - PolicyName: send\n      PolicyDocument:\n"
+            + _indent(SEND_JOBS_YAML, 8) + "    - !Ref AWS::NoValue\n"),
+        sam("Policies:\n  - !If\n    - " + cond + "\n    -\n" + _indent(SEND_JOBS_YAML, 6)
+            + "    - !Ref AWS::NoValue\n  - !If [" + cond + ", AWSLambdaBasicExecutionRole, !Ref AWS::NoValue]\n"),
+        tf("dynamic \"inline_policy\" {\n  for_each = " + tf_cond + " ? [1] : []\n  content {\n"
+           f"    policy = {SEND_JOBS_TF}\n  }}\n}}\n"),
+        expected,
+    ) for cond, tf_cond, expected in [
+        ("IsProd", 'var.stage == "prod"', SENDS_TO_JOBS),
+        ("IsDev", 'var.stage == "dev"', (True, [], False, False)),
+        ("IsAction", 'var.action == "x"', UNSEEN),
+    ]},
     "policy document written as a JSON string": (
         cfn(f"Policies:\n  - PolicyName: send\n    PolicyDocument: '{JSON_DOC}'\n"),
         sam("Role: !GetAtt WorkerRole.Arn\n", f"""\

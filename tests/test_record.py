@@ -142,7 +142,8 @@ def test_the_package_records_use_the_templates_compiled_with_it() -> None:
     from invocation_lint import record_inits
     from invocation_lint.model import Model, Val, _shape, _template_name, record_inits_source
 
-    assert Path(record_inits.__file__).read_text(encoding="utf-8") == record_inits_source()
+    written = Path(record_inits.__file__).read_text(encoding="utf-8")
+    assert written == record_inits_source(), "record_inits.py is out of date: python -m invocation_lint.model"
     Model("t.yaml", "sam")
     Val(1)
     for cls in (Model, Val):

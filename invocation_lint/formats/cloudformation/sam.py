@@ -14,7 +14,7 @@ from typing import Any
 
 from ...model import CodeLocation, Record, record
 from ...source import LDict, LList, Span
-from .intrinsics import Resolver
+from .intrinsics import NO_VALUE, Resolver
 from .resource import Res
 
 POLL_SOURCES = {"SQS": "Queue", "Kinesis": "Stream", "DynamoDB": "Stream", "MSK": "Stream", "MQ": "Broker",
@@ -277,8 +277,11 @@ def _policies(raw: Any, span: Span, r: Resolver, managed: list[Any]) -> tuple[li
     spans = raw.spans if isinstance(raw, LList) else [span] * len(items)
     policies: list[LDict] = []
     incomplete = False
-    for item, ispan in zip(items, spans, strict=False):
+    for written, ispan in zip(items, spans, strict=False):
         ispan = ispan or span
+        item = r.chosen(written)  # an entry written as Fn::If counts only when its condition holds
+        if item is NO_VALUE:
+            continue
         if isinstance(item, str):
             managed.append(item if item.startswith("arn:") else f"arn:aws:iam::aws:policy/{item}")
         elif isinstance(item, dict) and "Statement" in item:
@@ -287,9 +290,6 @@ def _policies(raw: Any, span: Span, r: Resolver, managed: list[Any]) -> tuple[li
             (name, params), = item.items()
             if name in ("Ref", "Fn::GetAtt", "Fn::Sub", "Fn::ImportValue", "Fn::Join"):
                 managed.append(item)  # the role then reads it as any managed policy ARN
-                continue
-            if name == "Fn::If":
-                incomplete = True
                 continue
             statements = _policy_template(str(name), params if isinstance(params, dict) else {})
             if statements is None:

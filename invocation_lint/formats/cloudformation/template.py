@@ -479,9 +479,11 @@ class Builder:
         role = self.b.add_role(res.id, res.type, res.span, res.origin)
         policies = res.props.get("Policies")
         if isinstance(policies, list):
-            for pol in policies:
+            for pol in (self.r.chosen(p) for p in policies):
                 if isinstance(pol, dict):
                     self._statements(role, pol.get("PolicyDocument"), span_of(pol, "PolicyDocument") or res.span)
+                elif isinstance(pol, Unknown):
+                    self.b.role_incomplete(role)
         elif policies is not None:
             self.b.role_incomplete(role)
         managed = self.r.value(res.props.get("ManagedPolicyArns", []))
@@ -510,7 +512,7 @@ class Builder:
             except (ValueError, RecursionError):
                 self.b.role_incomplete(role)
                 return
-        for st, where in self.b.policy_statements(role, doc, span):
+        for st, where in self.b.policy_statements(role, self._chosen_statements(self.r.chosen(doc)), span):
             not_action = "NotAction" in st
             not_resource = "NotResource" in st
             raw_resources = st.get("NotResource" if not_resource else "Resource", [])
@@ -521,6 +523,28 @@ class Builder:
                 actions=self.r.value(st.get("NotAction") if not_action else st.get("Action", [])),
                 not_action=not_action, resources=[self.r.target(x, where) for x in raw_resources],
                 not_resource=not_resource, conditional="Condition" in st)
+
+    def _chosen_statements(self, doc: Any) -> Any:
+        """A policy document with each statement written as ``Fn::If`` replaced by the statement it picks (left
+        out for ``AWS::NoValue``); a statement that cannot be known becomes Unknown. Unchanged without ``Fn::If``."""
+        if not isinstance(doc, Mapping) or "Statement" not in doc:
+            return doc
+        raw = doc["Statement"]
+        statements = self.r.chosen(raw)
+        items = statements if isinstance(statements, list) else [statements]
+        chosen = [self.r.chosen(st) for st in items]
+        if statements is raw and all(c is st for c, st in zip(chosen, items, strict=True)):
+            return doc
+        out = LList(span=getattr(statements, "span", None) or getattr(raw, "span", None))
+        for i, c in enumerate(chosen):
+            if c is NO_VALUE:
+                continue
+            intrinsic = isinstance(c, dict) and len(c) == 1 and str(next(iter(c))).startswith("Fn::")
+            out.append(Unknown("a statement that cannot be resolved statically") if intrinsic else c)
+            out.spans.append(getattr(c, "span", None) or (items.span_of(i) if isinstance(items, LList) else None))
+        copy = LDict(doc, span=getattr(doc, "span", None))
+        copy["Statement"] = out
+        return copy
 
     def policy(self, res: Res) -> None:
         p = res.props

@@ -43,7 +43,7 @@ from ..callers import (
     state_machine_tasks,
 )
 from ..event_sources import mapping_service
-from ..invokers import ses_mode
+from ..invokers import rest_integration_mode, ses_mode
 from ..values import as_bool, as_int
 from .intrinsics import (
     NAME_PROPERTY,
@@ -1089,15 +1089,6 @@ class Builder:
             return None
         return self.function_of(self.r.target(uri, span))
 
-    def _invocation_mode(self, integ: Mapping[str, Any], key: str) -> str:
-        """A non-proxy integration that sets ``X-Amz-Invocation-Type: 'Event'`` invokes asynchronously."""
-        params = integ.get(key)
-        if isinstance(params, dict):
-            value = self.r.value(params.get("integration.request.header.X-Amz-Invocation-Type"))
-            if isinstance(value, str) and value.strip("'\"") == "Event":
-                return "async"
-        return "sync"
-
     def rest_method(self, res: Res) -> None:
         integ = res.props.get("Integration")
         if not isinstance(integ, dict):
@@ -1108,7 +1099,7 @@ class Builder:
         span = res.props.spans.get("Integration", res.span)
         fn = self._integration_function(integ.get("Uri"), span)
         api = self.target(res.props, "RestApiId", res.span)
-        mode = self._invocation_mode(integ, "RequestParameters") if itype == "AWS" else "sync"
+        mode = rest_integration_mode(itype, self.r.value(integ.get("RequestParameters")))
         self.b.add_trigger(fn, mode, "apigateway", res.span, res.origin, api, res.id, api=api.node if api else None,
                            api_kind="rest", proxy=itype == "AWS_PROXY",
                            integration_timeout_ms=(self.val(integ, "TimeoutInMillis", None, as_int, span)
@@ -1127,45 +1118,14 @@ class Builder:
         self._openapi(res, res.props.get("Body"), "rest", "apigateway")
 
     def _openapi(self, res: Res, body: Any, kind: str, service: str) -> None:
-        if not isinstance(body, dict):
-            return
-        schemes = body.get("securityDefinitions")
-        components = body.get("components")
-        if not isinstance(schemes, dict) and isinstance(components, dict):
-            schemes = components.get("securitySchemes")
-        if isinstance(schemes, dict):
-            for name, scheme in schemes.items():
-                auth = scheme.get("x-amazon-apigateway-authorizer") if isinstance(scheme, dict) else None
-                if isinstance(auth, dict):
-                    span = schemes.spans.get(name, res.span) if isinstance(schemes, LDict) else res.span
-                    fn = self._integration_function(auth.get("authorizerUri"), span)
-                    self.b.add_trigger(fn, "sync", service, span, res.origin, Target(node=res.id, span=res.span), res.id,
-                                       api=res.id, api_kind=kind, proxy=False, extra={"authorizer": True})
-        paths = body.get("paths")
-        if not isinstance(paths, dict):
-            return
-        for path, ops in paths.items():
-            if not isinstance(ops, dict):
-                continue
-            for method, op in ops.items():
-                if not isinstance(op, dict):
-                    continue
-                integ = op.get("x-amazon-apigateway-integration")
-                if not isinstance(integ, dict):
-                    continue
-                itype = self.r.value(integ.get("type"))
-                if not isinstance(itype, str) or itype.lower() not in ("aws_proxy", "aws"):
-                    continue
-                span = ops.spans.get(method, res.span) if isinstance(ops, LDict) else res.span
-                fn = self._integration_function(integ.get("uri"), span)
-                mode = self._invocation_mode(integ, "requestParameters") if itype.lower() == "aws" else "sync"
-                self.b.add_trigger(fn, mode, service, span, res.origin, Target(node=res.id, span=res.span), res.id,
-                                   api=res.id, api_kind=kind, proxy=itype.lower() == "aws_proxy",
-                                   integration_timeout_ms=(self.val(integ, "timeoutInMillis", None, as_int, span)
-                                                           if "timeoutInMillis" in integ else None),
-                                   response_transfer_mode=self.r.value(integ.get("responseTransferMode")),
-                                   payload_format_version=self.r.value(integ.get("payloadFormatVersion")),
-                                   extra={"route": f"{str(method).upper()} {path}"})
+        def function(doc: Mapping[str, Any], key: str, span: Span) -> str | None:
+            return self._integration_function(doc.get(key), span)
+
+        def number(doc: Mapping[str, Any], key: str, span: Span) -> Val[Any] | None:
+            return self.val(doc, key, None, as_int, span) if key in doc else None
+
+        self.b.openapi(body, res.id, res.span, res.origin, kind, service, plain=self.r.value, function=function,
+                       number=number)
 
     def http_integration(self, res: Res) -> None:
         p = res.props

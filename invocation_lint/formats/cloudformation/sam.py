@@ -121,7 +121,37 @@ def expand(resources: list[Res], doc: Mapping[str, Any], resolver: Resolver, fil
             out.append(res)
     ids = {r.id for r in out}
     out.extend(r for k, r in implicit.items() if k not in ids)
+    _connector_roles(resources, out, resolver)
     return out
+
+
+def _connector_roles(resources: list[Res], out: list[Res], r: Resolver) -> None:
+    """A SAM connector grants its source resource's role a policy of its own (what it grants depends on the
+    pair of resource types and the permissions asked for), which this reader does not expand: the role of a
+    function that is the source of a connector is only partly visible.
+    https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-resource-connector.html"""
+    sources: set[str] = set()
+    for res in resources:
+        if res.extra.get("connectors"):
+            sources.add(res.id)
+        if res.type == "AWS::Serverless::Connector":
+            source = res.props.get("Source")
+            if isinstance(source, dict) and isinstance(source.get("Id"), str):
+                sources.add(source["Id"])
+            elif isinstance(source, dict):  # by ARN or role name: the role it names, if it is in the template
+                named = r.target(source.get("RoleName"), res.span).node if "RoleName" in source else None
+                if named is not None:
+                    sources.add(named)
+    if not sources:
+        return
+    by_id = {res.id: res for res in out}
+    for source in sources:
+        made = by_id.get(source)
+        if made is not None and made.type == "AWS::Lambda::Function":
+            role = r.target(made.props.get("Role"), made.span).node if "Role" in made.props else None
+            made = by_id.get(role or f"{source}Role")
+        if made is not None and made.type == "AWS::IAM::Role":
+            made.extra["incomplete"] = True
 
 
 def _authorizers(res: Res, props: LDict, rtype: str, api_key: str, uri_key: str) -> list[Res]:

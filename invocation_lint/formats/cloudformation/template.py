@@ -94,6 +94,8 @@ def read_resources(doc: Mapping[str, Any], file: str) -> list[Res]:
             raise InputError(file, f"Properties of {logical} must be a mapping", body.spans.get("Properties", span).line if isinstance(body, LDict) else span.line)
         out.append(Res(str(logical), rtype, _ldict(props, span), Span(file, span.line, span.column, span.line, span.end_column),
                        metadata=body.get("Metadata"), condition=body.get("Condition")))
+        if "Connectors" in body:  # SAM's embedded connectors: permissions granted to this resource
+            out[-1].extra["connectors"] = True
     return out
 
 
@@ -496,7 +498,7 @@ class Builder:
                 self.b.managed_policy(role, value)
         elif raw_managed:
             self.b.role_incomplete(role)
-        if res.extra.get("incomplete"):  # the SAM transform saw a policy it cannot expand
+        if res.extra.get("incomplete"):  # SAM: a policy that cannot be expanded, or granted by a connector
             self.b.role_incomplete(role)
 
     def _statements(self, role: Role, document: Any, span: Span) -> None:

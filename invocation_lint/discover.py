@@ -137,35 +137,57 @@ def _git_work_tree(start: str) -> str | None:
 
 
 def _walk(root: str, display_root: str, notes: list[str] | None = None) -> Iterable[Input]:
+    """The inputs under ``root``, directories in name order, each before the ones it holds (``os.walk``'s order),
+    symlinked directories not followed. One ``scandir`` per directory tells directories, symlinks and regular
+    files apart without a ``stat`` per entry."""
     base = project_root(root)
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-        dirnames[:] = sorted(
-            d for d in dirnames
-            if d not in SKIP_DIRS and not d.endswith(".egg-info") and not _is_venv(os.path.join(dirpath, d))
-            and not os.path.islink(os.path.join(dirpath, d))
+    todo = [(root, ".")]
+    while todo:
+        dirpath, rel_dir = todo.pop()
+        try:
+            with os.scandir(dirpath) as it:
+                entries = list(it)
+        except OSError:  # unreadable: skipped, as os.walk does
+            continue
+        dirs: list[os.DirEntry[str]] = []
+        files: list[os.DirEntry[str]] = []
+        for entry in entries:
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            (dirs if is_dir else files).append(entry)
+        subdirs = sorted(
+            d.name for d in dirs
+            if d.name not in SKIP_DIRS and not d.name.endswith(".egg-info") and not d.is_symlink()
+            and not _is_venv(d.path)
         )
-        rel_dir = os.path.relpath(dirpath, root)
+        todo.extend((os.path.join(dirpath, d), d if rel_dir == "." else os.path.join(rel_dir, d))
+                    for d in reversed(subdirs))
         shown_dir = display_root if rel_dir == "." else os.path.join(display_root, rel_dir)
-        names = sorted(filenames)
-        if any(n.endswith(".tf") or n.endswith(".tf.json") for n in names):
+        files.sort(key=lambda e: e.name)
+        if any(e.name.endswith(".tf") or e.name.endswith(".tf.json") for e in files):
             yield Input("terraform", dirpath, shown_dir, base)
-        for name in names:
+        for entry in files:
+            name = entry.name
             if name.endswith(".tf.json"):
                 continue
-            full = os.path.join(dirpath, name)
             if not name.lower().endswith(TEMPLATE_SUFFIXES):
                 continue
-            try:  # symlinks are not followed under a directory; FIFOs, sockets and devices never opened
-                mode = os.lstat(full).st_mode
-            except OSError:
-                continue
-            if not stat.S_ISREG(mode):
-                if notes is not None:
-                    from .files import kind_of
+            full = os.path.join(dirpath, name)
+            # symlinks are not followed under a directory; FIFOs, sockets and devices never opened
+            if entry.is_symlink() or not entry.is_file(follow_symlinks=False):
+                try:
+                    mode = os.lstat(full).st_mode
+                except OSError:
+                    continue
+                if not stat.S_ISREG(mode):
+                    if notes is not None:
+                        from .files import kind_of
 
-                    what = "a symlink" if stat.S_ISLNK(mode) else kind_of(mode)
-                    notes.append(f"{os.path.join(shown_dir, name)}: {what}, not read under a directory")
-                continue
+                        what = "a symlink" if stat.S_ISLNK(mode) else kind_of(mode)
+                        notes.append(f"{os.path.join(shown_dir, name)}: {what}, not read under a directory")
+                    continue
             if is_template_file(full):
                 yield Input("template", full, os.path.join(shown_dir, name), base)
 

@@ -299,7 +299,8 @@ def _check_resolving_once(found: Found, config: Config, plan: _Plan, jobs: int) 
     first_seen: dict[tuple[Any, ...], tuple[Finding, Model]] = {}
     used: set[suppress.Use] = set()
     looked_at: dict[str, None] = {}  # files findings point into, in the order first met
-    checker = _Checker(chosen, levels, overrides, options, all_rules, analyse)
+    contexts = {r.code: Context(options=options.get(r.code, {}), all_options=options) for r in chosen}
+    checker = _Checker(chosen, levels, overrides, options, all_rules, analyse, contexts)
     for checked in _without_merged_stacks(list(_check_all(checker, inputs, jobs, sources))):
         errors.extend(checked.errors)
         if checked.comments:
@@ -356,6 +357,8 @@ class _Checker(Record):
     options: dict[str, dict[str, Any]]
     all_rules: dict[str, Rule]
     analyse: Callable[[Model], None] | None
+    #: each chosen rule's context (its options), the same for every input
+    contexts: dict[str, Context]
 
     def __call__(self, inp: Any, sources: Any) -> Checked:
         """Load, analyse and check one input."""
@@ -376,7 +379,7 @@ class _Checker(Record):
         for r in self.chosen:
             if r.needs_handlers and not code_known:
                 continue
-            ctx = Context(options=self.options.get(r.code, {}), all_options=self.options)
+            ctx = self.contexts[r.code]
             try:
                 for f in r.check(model, ctx) or ():
                     if f.code and f.code != r.code and f.code not in self.levels:
@@ -414,7 +417,8 @@ class Checked(NamedTuple):
 PARALLEL_MIN_INPUTS = 48
 #: inputs handed to a worker at a time
 _CHUNK = 4
-_WORKER: tuple[_Checker, list[Any], list[list[int]], Any, Any] | None = None
+#: at most this many chunks: their numbers are written into a pipe all at once (4 bytes each), which must not fill
+_MAX_CHUNKS = 512
 
 
 def worker_count(jobs: int, inputs: int) -> int:
@@ -432,41 +436,147 @@ def worker_count(jobs: int, inputs: int) -> int:
     return max(1, min(jobs, -(-inputs // _CHUNK)))
 
 
-def _work(k: int) -> list[Checked] | None:
-    """In a worker: check the ``k``-th chunk of inputs unless this process has taken it (then None). Each result
-    carries the suppression comments it read."""
-    from . import suppress
-
-    assert _WORKER is not None
-    checker, inputs, chunks, claims, lock = _WORKER
-    if not _claim(claims, lock, k):
-        return None
-    out = []
-    for index in chunks[k]:
-        sources = suppress.SourceLines()
-        out.append(checker(inputs[index], sources)._replace(comments=sources.indexed()))
-    return out
+def _chunks(indices: list[int]) -> list[list[int]]:
+    size = max(_CHUNK, -(-len(indices) // _MAX_CHUNKS))
+    return [indices[k:k + size] for k in range(0, len(indices), size)]
 
 
-def _claim(claims: Any, lock: Any, k: int) -> bool:
-    """Take chunk ``k`` (one byte per chunk in memory the forked workers share): False if already taken."""
-    with lock:
-        if claims[k]:
-            return False
-        claims[k] = 1
-        return True
+def _take(queue: int) -> int | None:
+    """The number of the next chunk to check, from the queue every process reads (a pipe holding only 4-byte
+    records, all written before any read: a read of 4 bytes never splits one), or None when it is empty."""
+    record = os.read(queue, 4)
+    return int.from_bytes(record, "little") if len(record) == 4 else None
 
 
 def _reduce_input_error(e: InputError) -> tuple[Any, ...]:
     return InputError, (e.file, e.message, e.line), e.__dict__
 
 
-def _picklable_errors() -> None:
-    """Input errors travel back from workers whole: by default an exception is rebuilt from its ``args`` (the
-    message alone), and ``InputError(message)`` cannot be built; the pool would break on the first one."""
-    from multiprocessing.reduction import ForkingPickler
+def _dumps(obj: Any) -> bytes:
+    """``obj`` pickled, input errors whole (by default an exception is rebuilt from its message alone, and
+    ``InputError(message)`` cannot be built)."""
+    import copyreg
+    import io
+    import pickle
 
-    ForkingPickler.register(InputError, _reduce_input_error)
+    buf = io.BytesIO()
+    pickler = pickle.Pickler(buf, pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = {**copyreg.dispatch_table, InputError: _reduce_input_error}
+    pickler.dump(obj)
+    return buf.getvalue()
+
+
+def _worker(checker: _Checker, inputs: list[Any], chunks: list[list[int]], queue: int, out: int) -> None:
+    """A forked worker: check chunks from the queue until it is empty, writing each chunk's results to ``out`` (a
+    frame: length, then the pickled chunk number and results); then end this process, whatever happens."""
+    code = 1
+    try:
+        from . import suppress
+
+        while (k := _take(queue)) is not None:
+            results = []
+            for index in chunks[k]:
+                sources = suppress.SourceLines()
+                results.append(checker(inputs[index], sources)._replace(comments=sources.indexed()))
+            data = _dumps((k, results))
+            view = memoryview(len(data).to_bytes(8, "little") + data)
+            while view:
+                view = view[os.write(out, view):]
+        code = 0
+    except BaseException:  # noqa: BLE001 - the parent checks whatever this process did not send back
+        if os.environ.get("INVLINT_DEBUG") == "1":
+            import traceback
+
+            traceback.print_exc()
+    finally:
+        os._exit(code)
+
+
+def _receive(buf: bytearray, got: dict[int, list[Checked]]) -> None:
+    """The complete frames at the start of ``buf``, unpickled into ``got`` and removed from ``buf``."""
+    import pickle
+
+    while len(buf) >= 8:
+        size = int.from_bytes(buf[:8], "little")
+        if len(buf) < 8 + size:
+            return
+        try:
+            k, results = pickle.loads(buf[8:8 + size])
+        except Exception:  # noqa: BLE001 - not sent back, then: this process checks that chunk again
+            pass
+        else:
+            got[k] = results
+        del buf[:8 + size]
+
+
+def _drain(readers: dict[int, bytearray], got: dict[int, list[Checked]], *, wait: bool) -> None:
+    """Read what the workers have written (``wait``: until each has ended); a pipe at its end is closed."""
+    for fd in list(readers):
+        buf = readers[fd]
+        if wait:
+            os.set_blocking(fd, True)
+        while True:
+            try:
+                data = os.read(fd, 1 << 16)
+            except BlockingIOError:
+                break
+            if not data:
+                os.close(fd)
+                del readers[fd]
+                break
+            buf += data
+            _receive(buf, got)
+
+
+def _in_processes(checker: _Checker, inputs: list[Any], workers: int, sources: Any,
+                  done: dict[int, Checked]) -> None:
+    """Check the inputs not ``done`` yet in this process and ``workers - 1`` forked ones, into ``done``. What a
+    worker took and did not send back (it was killed) stays not done."""
+    chunks = _chunks([i for i in range(len(inputs)) if i not in done])
+    queue, queue_in = os.pipe()
+    try:
+        os.write(queue_in, b"".join(k.to_bytes(4, "little") for k in range(len(chunks))))
+    finally:
+        os.close(queue_in)
+    readers: dict[int, bytearray] = {}
+    pids: list[int] = []
+    got: dict[int, list[Checked]] = {}
+    try:
+        for _ in range(workers - 1):
+            fd, out = os.pipe()
+            try:
+                pid = os.fork()
+            except OSError:  # no more processes: fewer workers
+                os.close(fd)
+                os.close(out)
+                break
+            if pid == 0:  # the worker: never returns
+                try:
+                    os.close(fd)
+                    for other in readers:
+                        os.close(other)
+                    _worker(checker, inputs, chunks, queue, out)
+                finally:
+                    os._exit(1)
+            os.close(out)
+            os.set_blocking(fd, False)
+            readers[fd] = bytearray()
+            pids.append(pid)
+        while (k := _take(queue)) is not None:
+            done.update((i, checker(inputs[i], sources)) for i in chunks[k])
+            _drain(readers, got, wait=False)
+        _drain(readers, got, wait=True)
+    finally:
+        os.close(queue)
+        for fd in readers:
+            os.close(fd)
+        for pid in pids:
+            try:
+                os.waitpid(pid, 0)
+            except ChildProcessError:  # already reaped (SIGCHLD ignored)
+                pass
+    for k, results in got.items():
+        done.update(zip(chunks[k], results, strict=True))
 
 
 def _examples(inputs: list[Any]) -> list[int]:
@@ -493,47 +603,22 @@ def _examples(inputs: list[Any]) -> list[int]:
 
 def _check_all(checker: _Checker, inputs: list[Any], jobs: int, sources: Any
                ) -> Iterable[Checked]:
-    """Every input checked, in input order; in worker processes when there are enough of them.
+    """Every input checked, in input order; in several processes when there are enough inputs.
 
     Workers are forked, so they share the rules and inputs without pickling them; only models, findings and
-    errors come back. This process is one of the ``workers``: the forked ones take chunks of inputs from the
-    front, this one from the back, as long as no worker has taken them (what it checks is not sent back and
-    forth). Where processes cannot be forked, or cannot be started at all, one process does it.
+    errors come back, through a pipe each. This process is one of the ``workers``: every process takes the next
+    chunk of inputs from one shared queue until it is empty (what this one checks is not sent back and forth).
+    Where processes cannot be forked, one process does it.
     """
     workers = worker_count(jobs, len(inputs))
-    if workers > 1 and not any(inp.is_stdin for inp in inputs):
-        import multiprocessing
-
-        if "fork" in multiprocessing.get_all_start_methods():
-            global _WORKER
-            import mmap
-            from concurrent.futures import ProcessPoolExecutor
-            from concurrent.futures.process import BrokenProcessPool
-
-            _picklable_errors()
-            done = {i: checker(inputs[i], sources) for i in _examples(inputs)}
-            rest = [i for i in range(len(inputs)) if i not in done]
-            chunks = [rest[k:k + _CHUNK] for k in range(0, len(rest), _CHUNK)]
-            try:
-                context = multiprocessing.get_context("fork")
-                claims, lock = mmap.mmap(-1, max(1, len(chunks))), context.Lock()
-                _WORKER = (checker, inputs, chunks, claims, lock)
-                with ProcessPoolExecutor(workers - 1, mp_context=context) as pool:
-                    futures = [pool.submit(_work, k) for k in range(len(chunks))]
-                    for k in reversed(range(len(chunks))):  # this process works from the back
-                        if not _claim(claims, lock, k):  # a worker has it, and every chunk before it
-                            break
-                        done.update((i, checker(inputs[i], sources)) for i in chunks[k])
-                    for k, future in enumerate(futures):
-                        checked = future.result()
-                        if checked is not None:
-                            done.update(zip(chunks[k], checked, strict=True))
-                return [done[i] for i in range(len(inputs))]
-            except (OSError, ImportError, BrokenProcessPool):
-                # no processes here (a sandbox, a read-only /dev/shm, a worker killed): this one checks
-                return (done[i] if i in done else checker(inp, sources) for i, inp in enumerate(inputs))
-            finally:
-                _WORKER = None
+    if workers > 1 and hasattr(os, "fork") and not any(inp.is_stdin for inp in inputs):
+        done = {i: checker(inputs[i], sources) for i in _examples(inputs)}
+        try:
+            _in_processes(checker, inputs, workers, sources, done)
+        except OSError:  # no pipes or processes here (a sandbox): this one checks what is left
+            pass
+        # what is not done (no workers, or one ended before sending its chunks back) is checked here
+        return (done[i] if i in done else checker(inp, sources) for i, inp in enumerate(inputs))
     return (checker(inp, sources) for inp in inputs)
 
 

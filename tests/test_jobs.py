@@ -123,18 +123,18 @@ def test_a_worker_sends_input_errors_back_without_breaking_the_pool(tmp_path: Pa
     assert len(serial.errors) == 7 and any(e.file.endswith("main.tf") and e.line == 6 for e in serial.errors)
 
     here = os.getpid()
-    claim, call = engine._claim, engine._Checker.__call__
+    take, call = engine._take, engine._Checker.__call__
     checked_here: list[str] = []
 
-    def only_in_workers(claims: Any, lock: Any, k: int) -> bool:  # this process leaves every chunk to workers
-        return os.getpid() != here and claim(claims, lock, k)
+    def only_in_workers(queue: int) -> int | None:  # this process leaves every chunk to the workers
+        return take(queue) if os.getpid() != here else None
 
     def counted(self: Any, inp: Any, sources: Any) -> Any:
         if os.getpid() == here:
             checked_here.append(inp.display)
         return call(self, inp, sources)
 
-    monkeypatch.setattr(engine, "_claim", only_in_workers)
+    monkeypatch.setattr(engine, "_take", only_in_workers)
     monkeypatch.setattr(engine._Checker, "__call__", counted)
     parallel = engine.run([str(tmp_path)], jobs=2)
     examples = engine._examples(inputs_to_check([str(tmp_path)], Config()).inputs)
@@ -142,3 +142,27 @@ def test_a_worker_sends_input_errors_back_without_breaking_the_pool(tmp_path: Pa
     assert [(e.file, e.line, e.message) for e in parallel.errors] == [
         (e.file, e.line, e.message) for e in serial.errors]
     assert [len(m.errors) for m in parallel.models] == [len(m.errors) for m in serial.models]
+
+
+def test_inputs_of_a_worker_that_died_are_checked_by_this_process(tmp_path: Path, monkeypatch: Any) -> None:
+    """A worker killed halfway (out of memory, a signal): what it had taken and not sent back is checked here,
+    and the report is the one one process gives."""
+    import os
+
+    (tmp_path / ".git").mkdir()
+    for i in range(16):
+        (tmp_path / f"t{i:02d}.yaml").write_text((FIXTURES / "cli" / "sqs001.yaml").read_text(encoding="utf-8")
+                                                 .replace("Orders", f"Orders{i}"), encoding="utf-8")
+    serial = engine.run([str(tmp_path)], jobs=1)
+    here, call = os.getpid(), engine._Checker.__call__
+
+    def dies_in_a_worker(self: Any, inp: Any, sources: Any) -> Any:
+        if os.getpid() != here and inp.display.endswith("t09.yaml"):
+            os._exit(9)
+        return call(self, inp, sources)
+
+    monkeypatch.setattr(engine._Checker, "__call__", dies_in_a_worker)
+    parallel = engine.run([str(tmp_path)], jobs=3)
+    assert len(serial.findings) >= 16
+    assert [f.sort_key() for f in parallel.findings] == [f.sort_key() for f in serial.findings]
+    assert [m.file for m in parallel.models] == [m.file for m in serial.models]

@@ -40,9 +40,9 @@ def test_warnings_about_comments_are_the_same_with_a_pool(tmp_path, monkeypatch)
         reads.append(file)
         return real(file)
 
-    here, claim = os.getpid(), engine._claim
+    here, take = os.getpid(), engine._take
     # this process leaves every input (but the one it checks before starting the workers) to the workers
-    monkeypatch.setattr(engine, "_claim", lambda claims, lock, k: os.getpid() != here and claim(claims, lock, k))
+    monkeypatch.setattr(engine, "_take", lambda queue: take(queue) if os.getpid() != here else None)
     monkeypatch.setattr(suppress.SourceLines, "_read", staticmethod(counting))
     pooled = run([str(tmp_path)], config, jobs=2)
     marked = str(tmp_path / "p5" / "template.yaml")

@@ -93,7 +93,7 @@ class _File:
                 id(node) in top
             ):
                 self.dynamic = True
-            for child in ast.iter_child_nodes(node):
+            for child in _children(node):
                 self.parents[child] = node
                 stack.append(child)
 
@@ -103,6 +103,18 @@ class _File:
         if self.line_offset < 0:  # inline code that cannot be mapped line by line: the ZipFile line
             return Span(self.display, -self.line_offset, max(self.column_offset, 1))
         return Span(self.display, line + self.line_offset, col + self.column_offset)
+
+
+def _children(node: ast.AST) -> list[ast.AST]:
+    """``ast.iter_child_nodes(node)`` as a list: the same nodes in the same order, without its two generators."""
+    out: list[ast.AST] = []
+    for name in node._fields:
+        value = getattr(node, name, None)
+        if isinstance(value, ast.AST):
+            out.append(value)
+        elif isinstance(value, list):
+            out.extend(item for item in value if isinstance(item, ast.AST))
+    return out
 
 
 def _top_level(body: list[ast.stmt]) -> Iterator[ast.stmt]:
@@ -304,13 +316,14 @@ def _key(node: ast.AST) -> str | None:
 
 def _own_nodes(node: ast.AST) -> Iterator[ast.AST]:
     """Every node under ``node`` that belongs to the same function (not nested defs, lambdas or classes)."""
-    stack = list(reversed(list(ast.iter_child_nodes(node))))
+    stack = _children(node)
+    stack.reverse()
     while stack:
         n = stack.pop()
         yield n
         if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
             continue
-        stack.extend(reversed(list(ast.iter_child_nodes(n))))
+        stack.extend(reversed(_children(n)))
 
 
 def _is_records(node: ast.AST) -> bool:
@@ -721,7 +734,7 @@ class _Analyser:
             yield n
             if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.ExceptHandler)):
                 continue
-            stack.extend(c for c in reversed(list(ast.iter_child_nodes(n))) if not isinstance(c, ast.ExceptHandler))
+            stack.extend(c for c in reversed(_children(n)) if not isinstance(c, ast.ExceptHandler))
 
     def _reports(self, n: ast.AST) -> bool:
         if isinstance(n, ast.Raise):

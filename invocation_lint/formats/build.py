@@ -378,3 +378,23 @@ class ModelBuilder:
                                  response_transfer_mode=plain(integ.get("responseTransferMode")),
                                  payload_format_version=plain(integ.get("payloadFormatVersion")),
                                  extra={"route": f"{str(method).upper()} {path}"})
+
+    def _api_kind(self, api: Target | None, default_kind: str) -> str:
+        """The kind (rest, http, websocket) of the API ``api`` names; ``default_kind`` when it is not in the input."""
+        return self.m.apis[api.node].kind if api is not None and api.node in self.m.apis else default_kind
+
+    def api_authorizer(self, function: str | None, span: Span, origin: str, api: Target | None, declared_id: str, *,
+                       v2: bool) -> Trigger | None:
+        """A Lambda authorizer (``v2``: of an HTTP or WebSocket API) of ``api``: API Gateway waits for its answer."""
+        return self.add_trigger(function, "sync", "apigatewayv2" if v2 else "apigateway", span, origin, api,
+                                declared_id, api=api.node if api else None, api_kind=self._api_kind(api, "http" if v2 else "rest"),
+                                proxy=False, extra={"authorizer": True})
+
+    def api_v2_integration(self, function: str | None, span: Span, origin: str, api: Target | None, declared_id: str,
+                           *, proxy: bool, integration_timeout_ms: Val[Any] | None,
+                           payload_format_version: Any) -> Trigger | None:
+        """A Lambda integration of an HTTP or WebSocket API (``api``; HTTP when it is not in the input): sync."""
+        return self.add_trigger(function, "sync", "apigatewayv2", span, origin, api, declared_id,
+                                api=api.node if api else None, api_kind=self._api_kind(api, "http"), proxy=proxy,
+                                integration_timeout_ms=integration_timeout_ms,
+                                payload_format_version=payload_format_version)

@@ -65,7 +65,8 @@ INVOKERS: tuple[Invoker, ...] = (
         "apigatewayv2", "API Gateway HTTP and WebSocket APIs", SYNC,
         "`AWS::ApiGatewayV2::Integration` `IntegrationUri`; `AWS::ApiGatewayV2::Api` `Target`; "
         "`AWS::ApiGatewayV2::Authorizer` `AuthorizerUri`",
-        "`aws_apigatewayv2_integration` `integration_uri`; `aws_apigatewayv2_api` `target`",
+        "`aws_apigatewayv2_integration` `integration_uri`; `aws_apigatewayv2_api` `target`; "
+        "`aws_apigatewayv2_authorizer` `authorizer_uri`",
         ("https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html",),
         sam="`HttpApi` event", principals=("apigateway",),
     ),

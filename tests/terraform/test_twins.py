@@ -345,3 +345,85 @@ def test_api_gateway_async_integrations_and_openapi_authorizers_are_read_alike(t
     assert cfn[1] == [("ASYNC001", "enqueue", "enqueue"), ("ASYNC001", "worker", "worker"),
                       ("HANDLER008", "enqueue", "enqueue")]
     assert tf == cfn
+
+
+_AUTHORIZER_CFN = """\
+Resources:
+  Chat:
+    Type: AWS::ApiGatewayV2::Api
+    Properties:
+      Name: chat
+      ProtocolType: WEBSOCKET
+      RouteSelectionExpression: $request.body.action
+  ChatAuthorizer:
+    Type: AWS::ApiGatewayV2::Authorizer
+    Properties:
+      ApiId: !Ref Chat
+      AuthorizerType: REQUEST
+      Name: chat-auth
+      AuthorizerUri: !Sub "arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Authorize.Arn}/invocations"
+  Orders:
+    Type: AWS::ApiGatewayV2::Api
+    Properties:
+      Name: orders
+      ProtocolType: HTTP
+  OrdersAuthorizer:
+    Type: AWS::ApiGatewayV2::Authorizer
+    Properties:
+      ApiId: !Ref Orders
+      AuthorizerType: REQUEST
+      Name: orders-auth
+      AuthorizerPayloadFormatVersion: "2.0"
+      AuthorizerUri: !Sub "arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Authorize.Arn}/invocations"
+""" + _FN_CFN.format(name="Authorize")
+
+_AUTHORIZER_TF = """\
+resource "aws_apigatewayv2_api" "chat" {
+  name                       = "chat"
+  protocol_type              = "WEBSOCKET"
+  route_selection_expression = "$request.body.action"
+}
+
+resource "aws_apigatewayv2_authorizer" "chat_authorizer" {
+  api_id          = aws_apigatewayv2_api.chat.id
+  authorizer_type = "REQUEST"
+  name            = "chat-auth"
+  authorizer_uri  = aws_lambda_function.authorize.invoke_arn
+}
+
+resource "aws_apigatewayv2_api" "orders" {
+  name          = "orders"
+  protocol_type = "HTTP"
+}
+
+resource "aws_apigatewayv2_authorizer" "orders_authorizer" {
+  api_id                            = aws_apigatewayv2_api.orders.id
+  authorizer_type                   = "REQUEST"
+  name                              = "orders-auth"
+  authorizer_payload_format_version = "2.0"
+  authorizer_uri                    = aws_lambda_function.authorize.invoke_arn
+}
+""" + _FN_TF.format(name="authorize")
+
+
+def test_http_and_websocket_api_authorizers_are_read_alike(tmp_path: Path) -> None:
+    from invocation_lint.load import load_path
+
+    (tmp_path / "cfn").mkdir()
+    (tmp_path / "tf" / "src").mkdir(parents=True)
+    (tmp_path / "cfn" / "template.yaml").write_text(_AUTHORIZER_CFN, encoding="utf-8")
+    (tmp_path / "tf" / "main.tf").write_text(_AUTHORIZER_TF, encoding="utf-8")
+    (tmp_path / "tf" / "src" / "index.py").write_text("def handler(event, context):\n    return None\n", encoding="utf-8")
+    seen = []
+    for path, role in ((tmp_path / "cfn" / "template.yaml", role_of_logical), (tmp_path / "tf", role_of_address)):
+        (model,) = load_path(str(path))
+        seen.append(sorted((role(t.function), t.mode, t.service, role(t.extra.get("id")), role(t.api), t.api_kind,
+                            t.proxy, bool(t.extra.get("authorizer"))) for t in model.triggers))
+        seen.append(sorted((f.code, role(f.resource), role(f.function)) for f in run([str(path)]).findings))
+    cfn_triggers, cfn_findings, tf_triggers, tf_findings = seen
+    assert cfn_triggers == [
+        ("authorize", "sync", "apigatewayv2", "chat_authorizer", "chat", "websocket", False, True),
+        ("authorize", "sync", "apigatewayv2", "orders_authorizer", "orders", "http", False, True),
+    ]
+    assert tf_triggers == cfn_triggers
+    assert tf_findings == cfn_findings

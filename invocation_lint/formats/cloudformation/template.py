@@ -1110,9 +1110,7 @@ class Builder:
         v2 = res.type.startswith("AWS::ApiGatewayV2")
         fn = self._integration_function(res.props.get("AuthorizerUri"), res.span)
         api = self.target(res.props, "ApiId" if v2 else "RestApiId", res.span)
-        kind = self.m.apis[api.node].kind if api and api.node in self.m.apis else ("http" if v2 else "rest")
-        self.b.add_trigger(fn, "sync", "apigatewayv2" if v2 else "apigateway", res.span, res.origin, api, res.id,
-                           api=api.node if api else None, api_kind=kind, proxy=False, extra={"authorizer": True})
+        self.b.api_authorizer(fn, res.span, res.origin, api, res.id, v2=v2)
 
     def rest_body(self, res: Res) -> None:
         self._openapi(res, res.props.get("Body"), "rest", "apigateway")
@@ -1133,15 +1131,11 @@ class Builder:
         if itype != "AWS_PROXY" and itype != "AWS":
             return
         fn = self._integration_function(p.get("IntegrationUri"), res.span)
-        api = self.target(p, "ApiId", res.span)
-        kind = "http"
-        if api and api.node and api.node in self.m.apis:
-            kind = self.m.apis[api.node].kind
-        self.b.add_trigger(fn, "sync", "apigatewayv2", res.span, res.origin, api, res.id, api=api.node if api else None,
-                           api_kind=kind, proxy=itype == "AWS_PROXY",
-                           integration_timeout_ms=(self.val(p, "TimeoutInMillis", None, as_int, res.span)
-                                                   if "TimeoutInMillis" in p else None),
-                           payload_format_version=self.r.value(p.get("PayloadFormatVersion")))
+        self.b.api_v2_integration(fn, res.span, res.origin, self.target(p, "ApiId", res.span), res.id,
+                                  proxy=itype == "AWS_PROXY",
+                                  integration_timeout_ms=(self.val(p, "TimeoutInMillis", None, as_int, res.span)
+                                                          if "TimeoutInMillis" in p else None),
+                                  payload_format_version=self.r.value(p.get("PayloadFormatVersion")))
 
     def http_quick_target(self, res: Res) -> None:
         if "Target" in res.props:

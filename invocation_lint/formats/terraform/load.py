@@ -398,6 +398,7 @@ class Builder:
             "aws_appsync_datasource": self.appsync_datasource,
             "aws_api_gateway_integration": self.rest_integration,
             "aws_api_gateway_authorizer": self.rest_authorizer,
+            "aws_apigatewayv2_authorizer": self.rest_authorizer,
             "aws_apigatewayv2_integration": self.http_integration,
             "aws_apigatewayv2_api": self.http_quick_target,
             "aws_api_gateway_rest_api": self.rest_body,
@@ -1078,10 +1079,9 @@ class Builder:
 
     def rest_authorizer(self, inst: Inst) -> None:
         v = inst.values
-        fn = self._fn(v, "authorizer_uri", inst.span)
-        api = self.target(v, "rest_api_id", inst.span)
-        self.b.add_trigger(fn, "sync", "apigateway", inst.span, inst.origin, api, inst.address,
-                           api=api.node if api else None, api_kind="rest", proxy=False, extra={"authorizer": True})
+        v2 = inst.type == "aws_apigatewayv2_authorizer"
+        self.b.api_authorizer(self._fn(v, "authorizer_uri", inst.span), inst.span, inst.origin,
+                              self.target(v, "api_id" if v2 else "rest_api_id", inst.span), inst.address, v2=v2)
 
     def http_integration(self, inst: Inst) -> None:
         v = inst.values
@@ -1089,14 +1089,10 @@ class Builder:
         if itype not in ("AWS_PROXY", "AWS"):
             return
         fn = self._fn(v, "integration_uri", inst.span)
-        api = self.target(v, "api_id", inst.span)
-        kind = "http"
-        if api and api.node and api.node in self.m.apis:
-            kind = self.m.apis[api.node].kind
-        self.b.add_trigger(fn, "sync", "apigatewayv2", inst.span, inst.origin, api, inst.address,
-                           api=api.node if api else None, api_kind=kind, proxy=itype == "AWS_PROXY",
-                           integration_timeout_ms=self._written_int(v, "timeout_milliseconds", inst.span),
-                           payload_format_version=self._written(v, "payload_format_version"))
+        self.b.api_v2_integration(fn, inst.span, inst.origin, self.target(v, "api_id", inst.span), inst.address,
+                                  proxy=itype == "AWS_PROXY",
+                                  integration_timeout_ms=self._written_int(v, "timeout_milliseconds", inst.span),
+                                  payload_format_version=self._written(v, "payload_format_version"))
 
     def http_quick_target(self, inst: Inst) -> None:
         v = inst.values

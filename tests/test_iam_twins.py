@@ -639,3 +639,15 @@ def test_sam_connector_of_a_function_with_a_generated_role(tmp_path: Path) -> No
     assert without.roles["WorkerRole"].origin == "Worker" and without.roles["WorkerRole"].complete is True
     with_connector = _template(tmp_path, text + STANDALONE)
     assert with_connector.roles["WorkerRole"].complete is False
+
+
+@pytest.mark.parametrize("spelling", ["cloudformation", "terraform"])
+def test_function_role_given_as_the_arn_of_a_role_of_the_template(tmp_path: Path, spelling: str) -> None:
+    arn = "arn:aws:iam::123456789012:role/worker"
+    if spelling == "terraform":
+        text = tf(f'name = "worker"\ninline_policy {{\n  policy = {SEND_JOBS_TF}\n}}\n')
+        m = _module(tmp_path, text.replace("role          = aws_iam_role.worker_role.arn", f'role = "{arn}"'))
+    else:
+        text = cfn("RoleName: worker\nPolicies:\n  - PolicyName: send\n    PolicyDocument:\n" + _indent(SEND_JOBS_YAML, 6))
+        m = _template(tmp_path, text.replace("Role: !GetAtt WorkerRole.Arn", f"Role: {arn}"))
+    assert summary(m) == SENDS_TO_JOBS

@@ -3,8 +3,9 @@
 A front-end (CloudFormation and SAM, Terraform HCL, JSON and plans) reads its own syntax: which settings a
 resource has, in its own spelling, their values and where they are written. It hands them here as located
 values (``Val``; None for a setting the input leaves out) and references (``Target``), and this builder makes
-the nodes, triggers and failure routes: the AWS defaults of ``defaults`` for what is left out, and each
-decision (a queue named ``*.fifo`` is FIFO, a redrive policy is a failure route) taken once.
+the nodes, triggers, failure routes and execution roles: the AWS defaults of ``defaults`` for what is left
+out, and each decision (a queue named ``*.fifo`` is FIFO, a redrive policy is a failure route, a statement
+or managed policy that cannot be read leaves a role's permissions partly unseen) taken once.
 """
 
 from __future__ import annotations

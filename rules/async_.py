@@ -21,6 +21,7 @@ from ._common import (
     related,
     remove_dlq_fix,
     remove_invoke_config_fix,
+    setting,
     target_label,
     trigger_step,
     wording,
@@ -77,7 +78,7 @@ def _main_config(fn: Function) -> AsyncConfig | None:
     return fn.async_configs[0] if fn.async_configs else None
 
 
-def _retry_words(fn: Function) -> tuple[str, str]:
+def _retry_words(model: Model, fn: Function) -> tuple[str, str]:
     """(how many times Lambda runs the event, a short step) from the function's EventInvokeConfig."""
     cfg = _main_config(fn)
     retries = cfg.max_retry_attempts if cfg else None
@@ -86,7 +87,8 @@ def _retry_words(fn: Function) -> tuple[str, str]:
     age_s = age.value if age is not None and age.known else (defaults.ASYNC_MAX_EVENT_AGE if age is None else None)
     age_words = f"within {duration(age_s)}" if isinstance(age_s, int) else "within the maximum event age"
     if n == 0:
-        return "after the first failed attempt (MaximumRetryAttempts: 0)", "failure: no retry"
+        return (f"after the first failed attempt ({wording(model, 'MaximumRetryAttempts: 0')})",
+                "failure: no retry")
     if isinstance(n, int):
         return (
             f"after {plural(n, 'retry', 'retries')} {age_words}",
@@ -288,7 +290,7 @@ def async_without_failure_capture(model: Model, ctx: Context) -> Iterable[Findin
             continue
         triggers = sorted(triggers, key=lambda t: (t.span.file, t.span.line, t.resource))
         first = triggers[0]
-        when, step = _retry_words(fn)
+        when, step = _retry_words(model, fn)
         callers = sorted({_caller(model, t) for t in triggers})
         msg = (
             f"{fid} is invoked asynchronously by {', '.join(callers)}; when it fails, Lambda drops the event "
@@ -308,7 +310,7 @@ def async_without_failure_capture(model: Model, ctx: Context) -> Iterable[Findin
             rel += related(t.span, t.resource, f"async trigger from {_caller(model, t)}")
         cfg = _main_config(fn)
         if cfg is not None:
-            rel += related(cfg.span, cfg.resource, "EventInvokeConfig without OnFailure")
+            rel += related(cfg.span, cfg.resource, f"{setting(model, 'EventInvokeConfig')} without an on-failure destination")
         yield Finding(
             code="ASYNC001",
             message=msg,
@@ -509,14 +511,14 @@ def async_config_without_async_trigger(model: Model, ctx: Context) -> Iterable[F
         for cfg in fn.async_configs:
             yield Finding(
                 code="ASYNC002",
-                message=why + f"its EventInvokeConfig ({cfg.qualifier}) never applies: retries, event age and "
+                message=why + f"its {setting(model, 'EventInvokeConfig')} ({cfg.qualifier}) never applies: retries, event age and "
                 "destinations are for asynchronous invocations only.",
                 span=cfg.span,
                 resource=cfg.resource,
                 function=fid,
                 related=rel,
                 path=[_caller(model, first), trigger_step(first), "failure: handled by the caller or the mapping",
-                      "EventInvokeConfig: never used"],
+                      f"{setting(model, 'EventInvokeConfig')}: never used"],
                 fix=wording(model, "remove the EventInvokeConfig; for streams set DestinationConfig on the mapping"),
                 autofix=remove_invoke_config_fix(model, fn, cfg),
             )
@@ -857,7 +859,8 @@ def sns_subscription_without_redrive(model: Model, ctx: Context) -> Iterable[Fin
         topic = _caller(model, t)
         yield Finding(
             code="ASYNC004",
-            message=f"The SNS subscription of {t.function} to {topic} has no RedrivePolicy: a message SNS cannot "
+            message=f"The SNS subscription of {t.function} to {topic} has no {setting(model, 'RedrivePolicy')}: "
+            "a message SNS cannot "
             "deliver to the function is discarded, at once for a client-side error (missing invoke permission, "
             "deleted function) and after SNS's delivery retries (up to 23 days for Lambda) for a server-side one.",
             span=t.span,
@@ -1017,7 +1020,7 @@ def eventbridge_target_without_dlq(model: Model, ctx: Context) -> Iterable[Findi
         rule_label = _caller(model, t)
         yield Finding(
             code="ASYNC005",
-            message=f"{rule_label} targets {t.function} without a DeadLetterConfig: an event "
+            message=f"{rule_label} targets {t.function} without a {setting(model, 'DeadLetterConfig')}: an event "
             "EventBridge cannot deliver to the function (missing permission, throttling) is dropped after its "
             "delivery retries (by default up to 24 h and 185 attempts).",
             span=t.span,

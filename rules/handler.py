@@ -613,7 +613,8 @@ def batch_item_failures_ignored(model: Model, ctx: Context) -> Iterable[Finding]
                 continue
             what = "messages" if t.mode == "poll-sqs" else "records"
             gone = "deleted from the queue" if t.mode == "poll-sqs" else "checkpointed and skipped"
-            message = (f"{fn.id} reports failed items in batchItemFailures, but {_mapping(t)} does not set FunctionResponseTypes: [ReportBatchItemFailures]: Lambda "
+            message = (f"{fn.id} reports failed items in batchItemFailures, but {_mapping(t)} does not set "
+                       f"{wording(model, 'FunctionResponseTypes: [ReportBatchItemFailures]')}: Lambda "
                        f"ignores the response, the invocation succeeds, and every {what[:-1]} of the batch is "
                        f"{gone}, the failed {what} included. They are never retried.")
             yield Finding(
@@ -1379,7 +1380,7 @@ def malformed_proxy_response(model: Model, ctx: Context) -> Iterable[Finding]:
                 resource=fn.origin,
                 function=fn.id,
                 related=_trigger_related(model, callers),
-                path=[_caller(t), trigger_step(t), how.replace("returns", "handler returns", 1),
+                path=[_caller(t), trigger_step(t), f"handler {how}",
                       "malformed response", "client gets 502"],
                 fix="Return {\"statusCode\": ..., \"body\": json.dumps(...)} (body as a string).",
             )
@@ -1550,7 +1551,8 @@ def handler_not_found(model: Model, ctx: Context) -> Iterable[Finding]:
             continue
         handler = fn.handler.value if fn.handler.known else "?"
         error = "Runtime.ImportModuleError" if facts.missing == "file" else "Runtime.HandlerNotFound"
-        message = (f"Handler {handler} of {fid} cannot be found: {facts.missing_detail}. Every invocation "
+        name = setting(model, "Handler")
+        message = (f"The {name} {handler} of {fid} cannot be found: {facts.missing_detail}. Every invocation "
                    f"fails with {error} before any code runs.")
         in_template = facts.span is not None and facts.span.file == fn.span.file
         span = facts.span if in_template else (fn.handler.span or facts.span or fn.span)
@@ -1558,7 +1560,7 @@ def handler_not_found(model: Model, ctx: Context) -> Iterable[Finding]:
         if facts.span is not None and facts.span != span:
             related.append(Related(facts.span, fn.origin, "the located code"))
         elif fn.handler.span is not None and fn.handler.span != span:
-            related.append(Related(fn.handler.span, fn.origin, f"Handler: {handler}"))
+            related.append(Related(fn.handler.span, fn.origin, f"{name}: {handler}"))
         related += _trigger_related(model, model.triggers_of(fid))
         yield Finding(
             code="HANDLER009",
@@ -1567,6 +1569,6 @@ def handler_not_found(model: Model, ctx: Context) -> Iterable[Finding]:
             resource=fn.origin,
             function=fid,
             related=related,
-            path=[f"{fid} (function)", f"Handler {handler}", facts.missing_detail, f"{error} on every invocation"],
+            path=[f"{fid} (function)", f"{name} {handler}", facts.missing_detail, f"{error} on every invocation"],
             fix=wording(model, "Point Handler at an existing file.function (or fix CodeUri)."),
         )

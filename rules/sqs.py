@@ -89,12 +89,13 @@ def _end_of_retries(model: Model, q: Queue) -> str:
         n = value_of(rd.max_receive_count)
         after = f"after {plural(n, 'receive')}" if n is not None else "after maxReceiveCount receives"
         return f"moved to {rd.target.label()} {after}"
-    return _expiry(q)
+    return _expiry(model, q)
 
 
-def _expiry(q: Queue) -> str:
+def _expiry(model: Model, q: Queue) -> str:
     ret = value_of(q.retention)
-    return f"deleted after {duration(ret)}" if ret is not None else "deleted when MessageRetentionPeriod ends"
+    return f"deleted after {duration(ret)}" if ret is not None else (
+        f"deleted when {setting(model, 'MessageRetentionPeriod')} ends")
 
 
 # --------------------------------------------------------------------------------------------- SQS001
@@ -238,7 +239,8 @@ def queue_without_redrive(model: Model, ctx: Context) -> Iterable[Finding]:
         t = triggers[0]
         vis, ret = value_of(q.visibility_timeout), value_of(q.retention)
         every = f"every {duration(vis)}" if vis is not None else "after every visibility timeout"
-        until = f"it expires after {duration(ret)}" if ret is not None else "MessageRetentionPeriod ends"
+        until = f"it expires after {duration(ret)}" if ret is not None else (
+            f"{setting(model, 'MessageRetentionPeriod')} ends")
         attempts = ""
         if vis and ret:
             attempts = f" (up to about {ret // max(vis, 1)} attempts)"
@@ -261,7 +263,7 @@ def queue_without_redrive(model: Model, ctx: Context) -> Iterable[Finding]:
                 f"failure: visible again after {duration(vis)}" if vis is not None
                 else "failure: visible again after the visibility timeout",
                 "no redrive policy",
-                _expiry(q),
+                _expiry(model, q),
             ],
             fix=_sqs001_fix(model, q, receives),
             autofix=_add_dlq_fix(model, q, receives),
@@ -285,7 +287,7 @@ def _add_dlq_fix(model: Model, q: Queue, receives: int) -> Fix:
                       "dead-letter queue; add it by hand", "unsafe")
     retention = value_of(q.retention)
     if not isinstance(retention, int):
-        return no_fix("the queue's MessageRetentionPeriod comes from a parameter or an expression, so a "
+        return no_fix(f"the queue's {setting(model, 'MessageRetentionPeriod')} comes from a parameter or an expression, so a "
                       "dead-letter queue may not keep messages longer; add it by hand", "unsafe")
     if retention >= DLQ_RETENTION:
         return no_fix("the queue keeps messages as long as a dead-letter queue can (14 days), so a dead-letter "
@@ -670,7 +672,7 @@ def visibility_below_timeout(model: Model, ctx: Context) -> Iterable[Finding]:
             resource=q.origin,
             function=fn.id,
             related=related(span_of(fn.timeout, fn.span), fn.origin,
-                            f"{fn.id} Timeout {duration(timeout)}"),
+                            f"{fn.id} {setting(model, 'Timeout')} {duration(timeout)}"),
             path=[
                 node_label(model, q.id),
                 trigger_step(t),
@@ -842,7 +844,7 @@ def visibility_below_recommended(model: Model, ctx: Context) -> Iterable[Finding
         if window:
             formula += f" + {duration(window)} (batching window)"
         dflt = " (the default)" if q.visibility_timeout.default else ""
-        rel = related(span_of(fn.timeout, fn.span), fn.origin, f"{fn.id} Timeout {duration(timeout)}")
+        rel = related(span_of(fn.timeout, fn.span), fn.origin, f"{fn.id} {setting(model, 'Timeout')} {duration(timeout)}")
         if window and not t.batching_window.default:
             rel += related(t.batching_window.span, t.resource, f"batching window {duration(window)}")
         yield Finding(
@@ -1941,7 +1943,7 @@ def sqs_mapping_destination(model: Model, ctx: Context) -> Iterable[Finding]:
             resource=t.resource,
             function=t.function,
             related=[],
-            path=[qlabel, trigger_step(t), "DestinationConfig on an SQS mapping", "mapping rejected: deploy fails"],
+            path=[qlabel, trigger_step(t), f"{setting(model, 'DestinationConfig')} on an SQS mapping", "mapping rejected: deploy fails"],
             fix=f"Remove {setting(model, 'DestinationConfig')}; give {qname} a {_redrive_word(model)} instead.",
             autofix=_remove_destination_fix(model, t),
         )

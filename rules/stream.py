@@ -357,13 +357,13 @@ def stream_unbounded_retries(model: Model, ctx: Context) -> Iterable[Finding]:
             yield Finding(
                 code="STREAM002",
                 severity="error",
-                message=f"MaximumRecordAgeInSeconds {age.value} on the {_source(model, t)} mapping of "
+                message=f"{setting(model, 'MaximumRecordAgeInSeconds')} {age.value} on the {_source(model, t)} mapping of "
                 f"{t.function} is invalid (allowed: -1, or 60 to 604800): the deploy fails.",
                 span=age.span or t.span,
                 resource=t.resource,
                 function=t.function,
                 related=related(t.span, t.resource, "the mapping"),
-                path=[_source(model, t), trigger_step(t), f"MaximumRecordAgeInSeconds {age.value}: rejected"],
+                path=[_source(model, t), trigger_step(t), f"{setting(model, 'MaximumRecordAgeInSeconds')} {age.value}: rejected"],
                 fix=wording(model, "set MaximumRecordAgeInSeconds to -1 or between 60 and 604800"),
                 autofix=no_fix("how long records may wait is the application's choice; set "
                                f"{setting(model, 'MaximumRecordAgeInSeconds')} by hand", "unsafe"),
@@ -376,7 +376,7 @@ def stream_unbounded_retries(model: Model, ctx: Context) -> Iterable[Finding]:
         rel: list[Related] = []
         for v, name in ((retries, "MaximumRetryAttempts"), (age, "MaximumRecordAgeInSeconds")):
             if not v.default:
-                rel += related(v.span, t.resource, f"{name}: -1 (unbounded)")
+                rel += related(v.span, t.resource, wording(model, f"{name}: -1") + " (unbounded)")
         yield Finding(
             code="STREAM002",
             message=f"The {_source(model, t)} mapping of {t.function} retries a failing batch until its records "

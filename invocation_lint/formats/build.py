@@ -3,13 +3,14 @@
 A front-end (CloudFormation and SAM, Terraform HCL, JSON and plans) reads its own syntax: which settings a
 resource has, in its own spelling, their values and where they are written. It hands them here as located
 values (``Val``; None for a setting the input leaves out) and references (``Target``), and this builder makes
-the nodes, triggers and failure routes: the AWS defaults of ``defaults`` for what is left out, and each
-decision (a queue named ``*.fifo`` is FIFO, a redrive policy is a failure route) taken once.
+the nodes, triggers, failure routes and execution roles: the AWS defaults of ``defaults`` for what is left
+out, and each decision (a queue named ``*.fifo`` is FIFO, a redrive policy is a failure route, a statement
+or managed policy that cannot be read leaves a role's permissions partly unseen) taken once.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, cast
 
 from .. import defaults
@@ -33,8 +34,9 @@ from ..model import (
     Val,
     default,
 )
-from ..source import LList, Span
+from ..source import LDict, LList, Span
 from .aws import HARMLESS_MANAGED
+from .invokers import rest_integration_mode
 from .permissions import add_permission_triggers, permission_trigger
 
 
@@ -46,6 +48,11 @@ def _fifo(fifo: Val[Any] | None, name: Val[Any] | None, span: Span) -> Val[Any]:
     if name is not None and isinstance(name.value, str) and name.value.endswith(".fifo"):
         return Val(True, name.span)
     return default(False, span)
+
+
+def _span_of(doc: Mapping[str, Any], key: Any, fallback: Span) -> Span:
+    """Where ``key`` of a located mapping is written; ``fallback`` when that is not known."""
+    return (doc.spans.get(key) if isinstance(doc, LDict) else None) or fallback
 
 
 class ModelBuilder:
@@ -325,3 +332,69 @@ class ModelBuilder:
         if stream is not None and stream.known:
             return Target(stream.node, stream.arn, None, "kinesis", source.span)
         return source
+
+    def openapi(self, body: Any, id: str, declared_span: Span, origin: str, kind: str, service: str, *,
+                plain: Callable[[Any], Any], function: Callable[[Mapping[str, Any], str, Span], str | None],
+                number: Callable[[Mapping[str, Any], str, Span], Val[Any] | None]) -> None:
+        """The triggers of an API ``id`` (``kind`` rest/http/websocket) defined by an OpenAPI ``body`` (a located
+        mapping): each ``x-amazon-apigateway-authorizer`` of its security schemes, and each operation's
+        ``x-amazon-apigateway-integration`` that invokes a function.
+
+        The front-end answers in its own terms: ``plain`` a literal for a value of the document, ``function``
+        the function a key of a mapping names, ``number`` a whole-number setting (None when not written).
+        """
+        if not isinstance(body, Mapping):
+            return
+        source = Target(node=id, span=declared_span)
+        schemes = body.get("securityDefinitions")
+        components = body.get("components")
+        if not isinstance(schemes, Mapping) and isinstance(components, Mapping):
+            schemes = components.get("securitySchemes")
+        if isinstance(schemes, Mapping):
+            for name, scheme in schemes.items():
+                auth = scheme.get("x-amazon-apigateway-authorizer") if isinstance(scheme, Mapping) else None
+                if isinstance(auth, Mapping):
+                    span = _span_of(schemes, name, declared_span)
+                    self.add_trigger(function(auth, "authorizerUri", span), "sync", service, span, origin, source, id,
+                                     api=id, api_kind=kind, proxy=False, extra={"authorizer": True})
+        paths = body.get("paths")
+        if not isinstance(paths, Mapping):
+            return
+        for path, ops in paths.items():
+            if not isinstance(ops, Mapping):
+                continue
+            for method, op in ops.items():
+                integ = op.get("x-amazon-apigateway-integration") if isinstance(op, Mapping) else None
+                if not isinstance(integ, Mapping):
+                    continue
+                itype = plain(integ.get("type"))
+                if not isinstance(itype, str) or itype.lower() not in ("aws_proxy", "aws"):
+                    continue
+                span = _span_of(ops, method, declared_span)
+                self.add_trigger(function(integ, "uri", span), rest_integration_mode(itype, plain(integ.get(
+                                     "requestParameters"))), service, span, origin, source, id,
+                                 api=id, api_kind=kind, proxy=itype.lower() == "aws_proxy",
+                                 integration_timeout_ms=number(integ, "timeoutInMillis", span),
+                                 response_transfer_mode=plain(integ.get("responseTransferMode")),
+                                 payload_format_version=plain(integ.get("payloadFormatVersion")),
+                                 extra={"route": f"{str(method).upper()} {path}"})
+
+    def _api_kind(self, api: Target | None, default_kind: str) -> str:
+        """The kind (rest, http, websocket) of the API ``api`` names; ``default_kind`` when it is not in the input."""
+        return self.m.apis[api.node].kind if api is not None and api.node in self.m.apis else default_kind
+
+    def api_authorizer(self, function: str | None, span: Span, origin: str, api: Target | None, declared_id: str, *,
+                       v2: bool) -> Trigger | None:
+        """A Lambda authorizer (``v2``: of an HTTP or WebSocket API) of ``api``: API Gateway waits for its answer."""
+        return self.add_trigger(function, "sync", "apigatewayv2" if v2 else "apigateway", span, origin, api,
+                                declared_id, api=api.node if api else None, api_kind=self._api_kind(api, "http" if v2 else "rest"),
+                                proxy=False, extra={"authorizer": True})
+
+    def api_v2_integration(self, function: str | None, span: Span, origin: str, api: Target | None, declared_id: str,
+                           *, proxy: bool, integration_timeout_ms: Val[Any] | None,
+                           payload_format_version: Any) -> Trigger | None:
+        """A Lambda integration of an HTTP or WebSocket API (``api``; HTTP when it is not in the input): sync."""
+        return self.add_trigger(function, "sync", "apigatewayv2", span, origin, api, declared_id,
+                                api=api.node if api else None, api_kind=self._api_kind(api, "http"), proxy=proxy,
+                                integration_timeout_ms=integration_timeout_ms,
+                                payload_format_version=payload_format_version)

@@ -65,7 +65,8 @@ INVOKERS: tuple[Invoker, ...] = (
         "apigatewayv2", "API Gateway HTTP and WebSocket APIs", SYNC,
         "`AWS::ApiGatewayV2::Integration` `IntegrationUri`; `AWS::ApiGatewayV2::Api` `Target`; "
         "`AWS::ApiGatewayV2::Authorizer` `AuthorizerUri`",
-        "`aws_apigatewayv2_integration` `integration_uri`; `aws_apigatewayv2_api` `target`",
+        "`aws_apigatewayv2_integration` `integration_uri`; `aws_apigatewayv2_api` `target`; "
+        "`aws_apigatewayv2_authorizer` `authorizer_uri`",
         ("https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html",),
         sam="`HttpApi` event", principals=("apigateway",),
     ),
@@ -348,6 +349,22 @@ def ses_mode(invocation_type: object) -> str:
     if invocation_type == "RequestResponse":
         return SYNC
     return "unknown"
+
+
+#: the request parameter of a REST API integration that sets the Lambda invocation type
+INVOCATION_TYPE_PARAMETER = "integration.request.header.X-Amz-Invocation-Type"
+
+
+def rest_integration_mode(integration_type: object, request_parameters: object) -> str:
+    """A REST API Lambda integration's mode (the ``apigateway`` row): a non-proxy (``AWS``) integration whose
+    request parameters set ``X-Amz-Invocation-Type`` to the static value ``'Event'`` async, else sync.
+
+    ``request_parameters``: the integration's request parameters as written (a mapping of literals).
+    """
+    if not (isinstance(integration_type, str) and integration_type.upper() == "AWS"):
+        return SYNC
+    value = request_parameters.get(INVOCATION_TYPE_PARAMETER) if isinstance(request_parameters, dict) else None
+    return ASYNC if isinstance(value, str) and value.strip("'\"") == "Event" else SYNC
 
 
 #: services a table row does not name but a front-end gives (EventBridge schedule rules)

@@ -179,3 +179,251 @@ def test_a_stream_consumer_and_an_unknown_event_source_are_read_alike(tmp_path: 
     assert cfn[1] == ["the event source of this mapping is not known; it is not checked"]
     assert cfn[2] == [("STREAM001", "read_events", "process"), ("STREAM002", "read_events", "process")]
     assert tf == cfn
+
+
+_FN_CFN = """\
+  {name}:
+    Type: AWS::Lambda::Function
+    Properties:
+      Role: arn:aws:iam::123456789012:role/jobs
+      Handler: index.handler
+      Runtime: python3.12
+      Code:
+        ZipFile: |
+          def handler(event, context):
+              return None
+"""
+
+_API_CFN = """\
+Resources:
+  Api:
+    Type: AWS::ApiGateway::RestApi
+    Properties:
+      Name: jobs
+  Submit:
+    Type: AWS::ApiGateway::Method
+    Properties:
+      RestApiId: !Ref Api
+      ResourceId: !GetAtt Api.RootResourceId
+      HttpMethod: POST
+      AuthorizationType: NONE
+      Integration:
+        Type: AWS
+        IntegrationHttpMethod: POST
+        Uri: !Sub "arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Worker.Arn}/invocations"
+        RequestParameters:
+          integration.request.header.X-Amz-Invocation-Type: "'Event'"
+  BodyApi:
+    Type: AWS::ApiGateway::RestApi
+    Properties:
+      Body:
+        openapi: "3.0.1"
+        components:
+          securitySchemes:
+            token:
+              type: apiKey
+              x-amazon-apigateway-authorizer:
+                type: token
+                authorizerUri: !Sub "arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Authorize.Arn}/invocations"
+        paths:
+          /jobs:
+            post:
+              x-amazon-apigateway-integration:
+                type: aws
+                httpMethod: POST
+                uri: !Sub "arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Enqueue.Arn}/invocations"
+                requestParameters:
+                  integration.request.header.X-Amz-Invocation-Type: "'Event'"
+            get:
+              x-amazon-apigateway-integration:
+                type: aws_proxy
+                httpMethod: POST
+                uri: !Sub "arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Enqueue.Arn}/invocations"
+""" + "".join(_FN_CFN.format(name=n) for n in ("Worker", "Authorize", "Enqueue"))
+
+_FN_TF = """
+data "archive_file" "{name}" {{
+  type        = "zip"
+  source_dir  = "${{path.module}}/src"
+  output_path = "${{path.module}}/build/{name}.zip"
+}}
+
+resource "aws_lambda_function" "{name}" {{
+  function_name = "{name}"
+  role          = "arn:aws:iam::123456789012:role/jobs"
+  handler       = "index.handler"
+  runtime       = "python3.12"
+  filename      = data.archive_file.{name}.output_path
+}}
+"""
+
+_API_TF = """\
+resource "aws_api_gateway_rest_api" "api" {
+  name = "jobs"
+}
+
+resource "aws_api_gateway_integration" "submit" {
+  rest_api_id             = aws_api_gateway_rest_api.api.id
+  resource_id             = aws_api_gateway_rest_api.api.root_resource_id
+  http_method             = "POST"
+  type                    = "AWS"
+  integration_http_method = "POST"
+  uri                     = aws_lambda_function.worker.invoke_arn
+  request_parameters = {
+    "integration.request.header.X-Amz-Invocation-Type" = "'Event'"
+  }
+}
+
+resource "aws_api_gateway_rest_api" "body_api" {
+  name = "jobs-openapi"
+  body = jsonencode({
+    openapi = "3.0.1"
+    components = {
+      securitySchemes = {
+        token = {
+          type = "apiKey"
+          "x-amazon-apigateway-authorizer" = {
+            type          = "token"
+            authorizerUri = aws_lambda_function.authorize.invoke_arn
+          }
+        }
+      }
+    }
+    paths = {
+      "/jobs" = {
+        post = {
+          "x-amazon-apigateway-integration" = {
+            type       = "aws"
+            httpMethod = "POST"
+            uri        = aws_lambda_function.enqueue.invoke_arn
+            requestParameters = {
+              "integration.request.header.X-Amz-Invocation-Type" = "'Event'"
+            }
+          }
+        }
+        get = {
+          "x-amazon-apigateway-integration" = {
+            type       = "aws_proxy"
+            httpMethod = "POST"
+            uri        = aws_lambda_function.enqueue.invoke_arn
+          }
+        }
+      }
+    }
+  })
+}
+""" + "".join(_FN_TF.format(name=n) for n in ("worker", "authorize", "enqueue"))
+
+
+def test_api_gateway_async_integrations_and_openapi_authorizers_are_read_alike(tmp_path: Path) -> None:
+    """A non-proxy REST integration that sets X-Amz-Invocation-Type to 'Event' invokes asynchronously (as a
+    method and in an OpenAPI body), and an OpenAPI security scheme's Lambda authorizer is a sync caller, in
+    every format."""
+    from invocation_lint.load import load_path
+
+    (tmp_path / "cfn").mkdir()
+    (tmp_path / "tf").mkdir()
+    (tmp_path / "cfn" / "template.yaml").write_text(_API_CFN, encoding="utf-8")
+    (tmp_path / "tf" / "main.tf").write_text(_API_TF, encoding="utf-8")
+    (tmp_path / "tf" / "src").mkdir()
+    (tmp_path / "tf" / "src" / "index.py").write_text("def handler(event, context):\n    return None\n", encoding="utf-8")
+    seen = []
+    for path, role in ((tmp_path / "cfn" / "template.yaml", role_of_logical), (tmp_path / "tf", role_of_address)):
+        (model,) = load_path(str(path))
+        triggers = sorted((role(t.function), t.mode, t.service, role(t.extra.get("id")), role(t.api), t.api_kind,
+                           t.proxy, bool(t.extra.get("authorizer")), t.extra.get("route")) for t in model.triggers)
+        findings = sorted((f.code, role(f.resource), role(f.function)) for f in run([str(path)]).findings)
+        seen.append((triggers, findings))
+    cfn, tf = seen
+    assert cfn[0] == [
+        ("authorize", "sync", "apigateway", "body_api", "body_api", "rest", False, True, None),
+        ("enqueue", "async", "apigateway", "body_api", "body_api", "rest", False, False, "POST /jobs"),
+        ("enqueue", "sync", "apigateway", "body_api", "body_api", "rest", True, False, "GET /jobs"),
+        ("worker", "async", "apigateway", "submit", "api", "rest", False, False, None),
+    ]
+    # the proxy GET returns no statusCode (HANDLER008); the async callers drop failed events (ASYNC001)
+    assert cfn[1] == [("ASYNC001", "enqueue", "enqueue"), ("ASYNC001", "worker", "worker"),
+                      ("HANDLER008", "enqueue", "enqueue")]
+    assert tf == cfn
+
+
+_AUTHORIZER_CFN = """\
+Resources:
+  Chat:
+    Type: AWS::ApiGatewayV2::Api
+    Properties:
+      Name: chat
+      ProtocolType: WEBSOCKET
+      RouteSelectionExpression: $request.body.action
+  ChatAuthorizer:
+    Type: AWS::ApiGatewayV2::Authorizer
+    Properties:
+      ApiId: !Ref Chat
+      AuthorizerType: REQUEST
+      Name: chat-auth
+      AuthorizerUri: !Sub "arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Authorize.Arn}/invocations"
+  Orders:
+    Type: AWS::ApiGatewayV2::Api
+    Properties:
+      Name: orders
+      ProtocolType: HTTP
+  OrdersAuthorizer:
+    Type: AWS::ApiGatewayV2::Authorizer
+    Properties:
+      ApiId: !Ref Orders
+      AuthorizerType: REQUEST
+      Name: orders-auth
+      AuthorizerPayloadFormatVersion: "2.0"
+      AuthorizerUri: !Sub "arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Authorize.Arn}/invocations"
+""" + _FN_CFN.format(name="Authorize")
+
+_AUTHORIZER_TF = """\
+resource "aws_apigatewayv2_api" "chat" {
+  name                       = "chat"
+  protocol_type              = "WEBSOCKET"
+  route_selection_expression = "$request.body.action"
+}
+
+resource "aws_apigatewayv2_authorizer" "chat_authorizer" {
+  api_id          = aws_apigatewayv2_api.chat.id
+  authorizer_type = "REQUEST"
+  name            = "chat-auth"
+  authorizer_uri  = aws_lambda_function.authorize.invoke_arn
+}
+
+resource "aws_apigatewayv2_api" "orders" {
+  name          = "orders"
+  protocol_type = "HTTP"
+}
+
+resource "aws_apigatewayv2_authorizer" "orders_authorizer" {
+  api_id                            = aws_apigatewayv2_api.orders.id
+  authorizer_type                   = "REQUEST"
+  name                              = "orders-auth"
+  authorizer_payload_format_version = "2.0"
+  authorizer_uri                    = aws_lambda_function.authorize.invoke_arn
+}
+""" + _FN_TF.format(name="authorize")
+
+
+def test_http_and_websocket_api_authorizers_are_read_alike(tmp_path: Path) -> None:
+    from invocation_lint.load import load_path
+
+    (tmp_path / "cfn").mkdir()
+    (tmp_path / "tf" / "src").mkdir(parents=True)
+    (tmp_path / "cfn" / "template.yaml").write_text(_AUTHORIZER_CFN, encoding="utf-8")
+    (tmp_path / "tf" / "main.tf").write_text(_AUTHORIZER_TF, encoding="utf-8")
+    (tmp_path / "tf" / "src" / "index.py").write_text("def handler(event, context):\n    return None\n", encoding="utf-8")
+    seen = []
+    for path, role in ((tmp_path / "cfn" / "template.yaml", role_of_logical), (tmp_path / "tf", role_of_address)):
+        (model,) = load_path(str(path))
+        seen.append(sorted((role(t.function), t.mode, t.service, role(t.extra.get("id")), role(t.api), t.api_kind,
+                            t.proxy, bool(t.extra.get("authorizer"))) for t in model.triggers))
+        seen.append(sorted((f.code, role(f.resource), role(f.function)) for f in run([str(path)]).findings))
+    cfn_triggers, cfn_findings, tf_triggers, tf_findings = seen
+    assert cfn_triggers == [
+        ("authorize", "sync", "apigatewayv2", "chat_authorizer", "chat", "websocket", False, True),
+        ("authorize", "sync", "apigatewayv2", "orders_authorizer", "orders", "http", False, True),
+    ]
+    assert tf_triggers == cfn_triggers
+    assert tf_findings == cfn_findings

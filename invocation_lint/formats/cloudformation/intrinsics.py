@@ -193,6 +193,26 @@ class Resolver:
             return Unknown("condition on an unknown value") if any(isinstance(p, Unknown) for p in parts) else False
         return Unknown(f"unsupported condition {k}")
 
+    def chosen(self, v: Any) -> Any:
+        """What ``v`` stands for when it is an ``Fn::If``: the branch its condition picks (``NO_VALUE`` for
+        ``Ref: AWS::NoValue``), Unknown when the condition cannot be evaluated; anything else unchanged. The
+        branch stays as written (references are not resolved), for a reader that resolves its parts itself."""
+        for _ in range(20):
+            if not (isinstance(v, dict) and len(v) == 1):
+                return v
+            (k, arg), = v.items()
+            if k == "Ref" and arg == "AWS::NoValue":
+                return NO_VALUE
+            if k != "Fn::If":
+                return v
+            if not (isinstance(arg, list) and len(arg) == 3):
+                return Unknown("malformed Fn::If")
+            cond = self.condition(arg[0])
+            if not isinstance(cond, bool):
+                return Unknown("Fn::If with a condition that cannot be evaluated")
+            v = arg[1] if cond else arg[2]
+        return Unknown("too deeply nested Fn::If")
+
     def sub_json(self, arg: Any, span: Span | None) -> LDict | None:
         """A JSON document written through ``Fn::Sub`` (a redrive policy, a policy document), read as far as
         possible: ``${Resource}``/``${Resource.Attr}`` become references to the resource, parameters their

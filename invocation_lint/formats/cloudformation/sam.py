@@ -14,7 +14,7 @@ from typing import Any
 
 from ...model import CodeLocation, Record, record
 from ...source import LDict, LList, Span
-from .intrinsics import Resolver
+from .intrinsics import NO_VALUE, Resolver
 from .resource import Res
 
 POLL_SOURCES = {"SQS": "Queue", "Kinesis": "Stream", "DynamoDB": "Stream", "MSK": "Stream", "MQ": "Broker",
@@ -121,7 +121,37 @@ def expand(resources: list[Res], doc: Mapping[str, Any], resolver: Resolver, fil
             out.append(res)
     ids = {r.id for r in out}
     out.extend(r for k, r in implicit.items() if k not in ids)
+    _connector_roles(resources, out, resolver)
     return out
+
+
+def _connector_roles(resources: list[Res], out: list[Res], r: Resolver) -> None:
+    """A SAM connector grants its source resource's role a policy of its own (what it grants depends on the
+    pair of resource types and the permissions asked for), which this reader does not expand: the role of a
+    function that is the source of a connector is only partly visible.
+    https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-resource-connector.html"""
+    sources: set[str] = set()
+    for res in resources:
+        if res.extra.get("connectors"):
+            sources.add(res.id)
+        if res.type == "AWS::Serverless::Connector":
+            source = res.props.get("Source")
+            if isinstance(source, dict) and isinstance(source.get("Id"), str):
+                sources.add(source["Id"])
+            elif isinstance(source, dict):  # by ARN or role name: the role it names, if it is in the template
+                named = r.target(source.get("RoleName"), res.span).node if "RoleName" in source else None
+                if named is not None:
+                    sources.add(named)
+    if not sources:
+        return
+    by_id = {res.id: res for res in out}
+    for source in sources:
+        made = by_id.get(source)
+        if made is not None and made.type == "AWS::Lambda::Function":
+            role = r.target(made.props.get("Role"), made.span).node if "Role" in made.props else None
+            made = by_id.get(role or f"{source}Role")
+        if made is not None and made.type == "AWS::IAM::Role":
+            made.extra["incomplete"] = True
 
 
 def _authorizers(res: Res, props: LDict, rtype: str, api_key: str, uri_key: str) -> list[Res]:
@@ -277,8 +307,11 @@ def _policies(raw: Any, span: Span, r: Resolver, managed: list[Any]) -> tuple[li
     spans = raw.spans if isinstance(raw, LList) else [span] * len(items)
     policies: list[LDict] = []
     incomplete = False
-    for item, ispan in zip(items, spans, strict=False):
+    for written, ispan in zip(items, spans, strict=False):
         ispan = ispan or span
+        item = r.chosen(written)  # an entry written as Fn::If counts only when its condition holds
+        if item is NO_VALUE:
+            continue
         if isinstance(item, str):
             managed.append(item if item.startswith("arn:") else f"arn:aws:iam::aws:policy/{item}")
         elif isinstance(item, dict) and "Statement" in item:
@@ -287,9 +320,6 @@ def _policies(raw: Any, span: Span, r: Resolver, managed: list[Any]) -> tuple[li
             (name, params), = item.items()
             if name in ("Ref", "Fn::GetAtt", "Fn::Sub", "Fn::ImportValue", "Fn::Join"):
                 managed.append(item)  # the role then reads it as any managed policy ARN
-                continue
-            if name == "Fn::If":
-                incomplete = True
                 continue
             statements = _policy_template(str(name), params if isinstance(params, dict) else {})
             if statements is None:

@@ -43,7 +43,7 @@ from ..callers import (
     state_machine_tasks,
 )
 from ..event_sources import mapping_service
-from ..invokers import ses_mode
+from ..invokers import rest_integration_mode, ses_mode
 from ..values import as_bool, as_int
 from .intrinsics import (
     NAME_PROPERTY,
@@ -94,6 +94,8 @@ def read_resources(doc: Mapping[str, Any], file: str) -> list[Res]:
             raise InputError(file, f"Properties of {logical} must be a mapping", body.spans.get("Properties", span).line if isinstance(body, LDict) else span.line)
         out.append(Res(str(logical), rtype, _ldict(props, span), Span(file, span.line, span.column, span.line, span.end_column),
                        metadata=body.get("Metadata"), condition=body.get("Condition")))
+        if "Connectors" in body:  # SAM's embedded connectors: permissions granted to this resource
+            out[-1].extra["connectors"] = True
     return out
 
 
@@ -479,7 +481,7 @@ class Builder:
         role = self.b.add_role(res.id, res.type, res.span, res.origin)
         policies = res.props.get("Policies")
         if isinstance(policies, list):
-            for pol in (self._chosen(p) for p in policies):
+            for pol in (self.r.chosen(p) for p in policies):
                 if isinstance(pol, dict):
                     self._statements(role, pol.get("PolicyDocument"), span_of(pol, "PolicyDocument") or res.span)
                 elif isinstance(pol, Unknown):
@@ -496,7 +498,7 @@ class Builder:
                 self.b.managed_policy(role, value)
         elif raw_managed:
             self.b.role_incomplete(role)
-        if res.extra.get("incomplete"):  # the SAM transform saw a policy it cannot expand
+        if res.extra.get("incomplete"):  # SAM: a policy that cannot be expanded, or granted by a connector
             self.b.role_incomplete(role)
 
     def _statements(self, role: Role, document: Any, span: Span) -> None:
@@ -512,7 +514,7 @@ class Builder:
             except (ValueError, RecursionError):
                 self.b.role_incomplete(role)
                 return
-        for st, where in self.b.policy_statements(role, self._chosen_statements(self._chosen(doc)), span):
+        for st, where in self.b.policy_statements(role, self._chosen_statements(self.r.chosen(doc)), span):
             not_action = "NotAction" in st
             not_resource = "NotResource" in st
             raw_resources = st.get("NotResource" if not_resource else "Resource", [])
@@ -524,34 +526,15 @@ class Builder:
                 not_action=not_action, resources=[self.r.target(x, where) for x in raw_resources],
                 not_resource=not_resource, conditional="Condition" in st)
 
-    def _chosen(self, v: Any) -> Any:
-        """What ``v`` stands for when it is an ``Fn::If``: the branch its condition picks (``NO_VALUE`` for
-        ``Ref: AWS::NoValue``), Unknown when the condition cannot be evaluated; anything else unchanged."""
-        for _ in range(20):
-            if not (isinstance(v, dict) and len(v) == 1):
-                return v
-            (k, arg), = v.items()
-            if k == "Ref" and arg == "AWS::NoValue":
-                return NO_VALUE
-            if k != "Fn::If":
-                return v
-            if not (isinstance(arg, list) and len(arg) == 3):
-                return Unknown("malformed Fn::If")
-            cond = self.r.condition(arg[0])
-            if not isinstance(cond, bool):
-                return Unknown("Fn::If with a condition that cannot be evaluated")
-            v = arg[1] if cond else arg[2]
-        return Unknown("too deeply nested Fn::If")
-
     def _chosen_statements(self, doc: Any) -> Any:
         """A policy document with each statement written as ``Fn::If`` replaced by the statement it picks (left
         out for ``AWS::NoValue``); a statement that cannot be known becomes Unknown. Unchanged without ``Fn::If``."""
         if not isinstance(doc, Mapping) or "Statement" not in doc:
             return doc
         raw = doc["Statement"]
-        statements = self._chosen(raw)
+        statements = self.r.chosen(raw)
         items = statements if isinstance(statements, list) else [statements]
-        chosen = [self._chosen(st) for st in items]
+        chosen = [self.r.chosen(st) for st in items]
         if statements is raw and all(c is st for c, st in zip(chosen, items, strict=True)):
             return doc
         out = LList(span=getattr(statements, "span", None) or getattr(raw, "span", None))
@@ -876,10 +859,8 @@ class Builder:
             ref = task.function
             if isinstance(ref, str) and "${" in ref:
                 ref = {"Fn::Sub": [ref, variables]} if variables else {"Fn::Sub": ref}
-            trig = self.b.caller(self.function_of(self.r.target(ref, span)), task.mode, "stepfunctions", span,
-                                 res.origin, res.id, res.span)
-            if trig is not None:
-                trig.extra["state"] = task.state
+            self.b.caller(self.function_of(self.r.target(ref, span)), task.mode, "stepfunctions", span,
+                          res.origin, res.id, res.span, extra={"state": task.state})
 
     def _definition_text(self, raw: Any, variables: dict[str, Any]) -> str | None:
         """A ``DefinitionString`` as text whose ``${Var}`` are looked up in ``variables`` (the Fn::Sub variables
@@ -927,18 +908,14 @@ class Builder:
         for key in COGNITO_TRIGGERS:
             if key in cfg:
                 span = cfg.spans.get(key, res.span)
-                trig = self.b.caller(self.function_of(self.target(cfg, key, span)), "sync", "cognito", span,
-                                     res.origin, res.id, res.span)
-                if trig is not None:
-                    trig.extra["trigger"] = key
+                self.b.caller(self.function_of(self.target(cfg, key, span)), "sync", "cognito", span,
+                              res.origin, res.id, res.span, extra={"trigger": key})
         for key in COGNITO_NESTED:
             block = cfg.get(key)
             if isinstance(block, LDict) and "LambdaArn" in block:
                 span = block.spans.get("LambdaArn", res.span)
-                trig = self.b.caller(self.function_of(self.target(block, "LambdaArn", span)), "sync", "cognito", span,
-                                     res.origin, res.id, res.span)
-                if trig is not None:
-                    trig.extra["trigger"] = key
+                self.b.caller(self.function_of(self.target(block, "LambdaArn", span)), "sync", "cognito", span,
+                              res.origin, res.id, res.span, extra={"trigger": key})
 
     def distribution(self, res: Res) -> None:
         """Lambda@Edge: CloudFront waits for the function's answer to each request or response, sync."""
@@ -957,9 +934,8 @@ class Builder:
                     continue
                 span = assoc.spans.get("LambdaFunctionARN") or (assocs.spans[i] if isinstance(assocs, LList) else None) or res.span
                 fn = self.function_of(self.target(assoc, "LambdaFunctionARN", span))
-                trig = self.b.caller(fn, "sync", "cloudfront", span, res.origin, res.id, res.span)
-                if trig is not None:
-                    trig.extra["event_type"] = self.r.value(assoc.get("EventType"))
+                self.b.caller(fn, "sync", "cloudfront", span, res.origin, res.id, res.span,
+                              extra={"event_type": self.r.value(assoc.get("EventType"))})
 
     def rotation_schedule(self, res: Res) -> None:
         """Secrets Manager calls the rotation function once per rotation step and waits for each, sync."""
@@ -1061,10 +1037,8 @@ class Builder:
             hook = spec.get("LambdaCodeHook") if isinstance(spec, LDict) else None
             if isinstance(hook, LDict) and "LambdaArn" in hook:
                 span = hook.spans.get("LambdaArn", res.span)
-                trig = self.b.caller(self.function_of(self.target(hook, "LambdaArn", span)), fixed_mode("lex"), "lex",
-                                    span, res.origin, res.id, res.span)
-                if trig is not None:
-                    trig.extra["locale"] = self.r.value(item.get("LocaleId"))
+                self.b.caller(self.function_of(self.target(hook, "LambdaArn", span)), fixed_mode("lex"), "lex",
+                              span, res.origin, res.id, res.span, extra={"locale": self.r.value(item.get("LocaleId"))})
 
     def connect_integration(self, res: Res) -> None:
         """An Amazon Connect instance's function (``callers.connect_mode``)."""
@@ -1106,15 +1080,6 @@ class Builder:
             return None
         return self.function_of(self.r.target(uri, span))
 
-    def _invocation_mode(self, integ: Mapping[str, Any], key: str) -> str:
-        """A non-proxy integration that sets ``X-Amz-Invocation-Type: 'Event'`` invokes asynchronously."""
-        params = integ.get(key)
-        if isinstance(params, dict):
-            value = self.r.value(params.get("integration.request.header.X-Amz-Invocation-Type"))
-            if isinstance(value, str) and value.strip("'\"") == "Event":
-                return "async"
-        return "sync"
-
     def rest_method(self, res: Res) -> None:
         integ = res.props.get("Integration")
         if not isinstance(integ, dict):
@@ -1125,7 +1090,7 @@ class Builder:
         span = res.props.spans.get("Integration", res.span)
         fn = self._integration_function(integ.get("Uri"), span)
         api = self.target(res.props, "RestApiId", res.span)
-        mode = self._invocation_mode(integ, "RequestParameters") if itype == "AWS" else "sync"
+        mode = rest_integration_mode(itype, self.r.value(integ.get("RequestParameters")))
         self.b.add_trigger(fn, mode, "apigateway", res.span, res.origin, api, res.id, api=api.node if api else None,
                            api_kind="rest", proxy=itype == "AWS_PROXY",
                            integration_timeout_ms=(self.val(integ, "TimeoutInMillis", None, as_int, span)
@@ -1136,53 +1101,20 @@ class Builder:
         v2 = res.type.startswith("AWS::ApiGatewayV2")
         fn = self._integration_function(res.props.get("AuthorizerUri"), res.span)
         api = self.target(res.props, "ApiId" if v2 else "RestApiId", res.span)
-        kind = self.m.apis[api.node].kind if api and api.node in self.m.apis else ("http" if v2 else "rest")
-        self.b.add_trigger(fn, "sync", "apigatewayv2" if v2 else "apigateway", res.span, res.origin, api, res.id,
-                           api=api.node if api else None, api_kind=kind, proxy=False, extra={"authorizer": True})
+        self.b.api_authorizer(fn, res.span, res.origin, api, res.id, v2=v2)
 
     def rest_body(self, res: Res) -> None:
         self._openapi(res, res.props.get("Body"), "rest", "apigateway")
 
     def _openapi(self, res: Res, body: Any, kind: str, service: str) -> None:
-        if not isinstance(body, dict):
-            return
-        schemes = body.get("securityDefinitions")
-        components = body.get("components")
-        if not isinstance(schemes, dict) and isinstance(components, dict):
-            schemes = components.get("securitySchemes")
-        if isinstance(schemes, dict):
-            for name, scheme in schemes.items():
-                auth = scheme.get("x-amazon-apigateway-authorizer") if isinstance(scheme, dict) else None
-                if isinstance(auth, dict):
-                    span = schemes.spans.get(name, res.span) if isinstance(schemes, LDict) else res.span
-                    fn = self._integration_function(auth.get("authorizerUri"), span)
-                    self.b.add_trigger(fn, "sync", service, span, res.origin, Target(node=res.id, span=res.span), res.id,
-                                       api=res.id, api_kind=kind, proxy=False, extra={"authorizer": True})
-        paths = body.get("paths")
-        if not isinstance(paths, dict):
-            return
-        for path, ops in paths.items():
-            if not isinstance(ops, dict):
-                continue
-            for method, op in ops.items():
-                if not isinstance(op, dict):
-                    continue
-                integ = op.get("x-amazon-apigateway-integration")
-                if not isinstance(integ, dict):
-                    continue
-                itype = self.r.value(integ.get("type"))
-                if not isinstance(itype, str) or itype.lower() not in ("aws_proxy", "aws"):
-                    continue
-                span = ops.spans.get(method, res.span) if isinstance(ops, LDict) else res.span
-                fn = self._integration_function(integ.get("uri"), span)
-                mode = self._invocation_mode(integ, "requestParameters") if itype.lower() == "aws" else "sync"
-                self.b.add_trigger(fn, mode, service, span, res.origin, Target(node=res.id, span=res.span), res.id,
-                                   api=res.id, api_kind=kind, proxy=itype.lower() == "aws_proxy",
-                                   integration_timeout_ms=(self.val(integ, "timeoutInMillis", None, as_int, span)
-                                                           if "timeoutInMillis" in integ else None),
-                                   response_transfer_mode=self.r.value(integ.get("responseTransferMode")),
-                                   payload_format_version=self.r.value(integ.get("payloadFormatVersion")),
-                                   extra={"route": f"{str(method).upper()} {path}"})
+        def function(doc: Mapping[str, Any], key: str, span: Span) -> str | None:
+            return self._integration_function(doc.get(key), span)
+
+        def number(doc: Mapping[str, Any], key: str, span: Span) -> Val[Any] | None:
+            return self.val(doc, key, None, as_int, span) if key in doc else None
+
+        self.b.openapi(body, res.id, res.span, res.origin, kind, service, plain=self.r.value, function=function,
+                       number=number)
 
     def http_integration(self, res: Res) -> None:
         p = res.props
@@ -1190,15 +1122,11 @@ class Builder:
         if itype != "AWS_PROXY" and itype != "AWS":
             return
         fn = self._integration_function(p.get("IntegrationUri"), res.span)
-        api = self.target(p, "ApiId", res.span)
-        kind = "http"
-        if api and api.node and api.node in self.m.apis:
-            kind = self.m.apis[api.node].kind
-        self.b.add_trigger(fn, "sync", "apigatewayv2", res.span, res.origin, api, res.id, api=api.node if api else None,
-                           api_kind=kind, proxy=itype == "AWS_PROXY",
-                           integration_timeout_ms=(self.val(p, "TimeoutInMillis", None, as_int, res.span)
-                                                   if "TimeoutInMillis" in p else None),
-                           payload_format_version=self.r.value(p.get("PayloadFormatVersion")))
+        self.b.api_v2_integration(fn, res.span, res.origin, self.target(p, "ApiId", res.span), res.id,
+                                  proxy=itype == "AWS_PROXY",
+                                  integration_timeout_ms=(self.val(p, "TimeoutInMillis", None, as_int, res.span)
+                                                          if "TimeoutInMillis" in p else None),
+                                  payload_format_version=self.r.value(p.get("PayloadFormatVersion")))
 
     def http_quick_target(self, res: Res) -> None:
         if "Target" in res.props:

@@ -54,7 +54,7 @@ from ..callers import (
     state_machine_tasks,
 )
 from ..event_sources import mapping_service
-from ..invokers import ses_mode
+from ..invokers import rest_integration_mode, ses_mode
 from ..values import as_bool as _as_bool
 from ..values import as_int as _as_int
 from .vocabulary import TERRAFORM
@@ -398,6 +398,7 @@ class Builder:
             "aws_appsync_datasource": self.appsync_datasource,
             "aws_api_gateway_integration": self.rest_integration,
             "aws_api_gateway_authorizer": self.rest_authorizer,
+            "aws_apigatewayv2_authorizer": self.rest_authorizer,
             "aws_apigatewayv2_integration": self.http_integration,
             "aws_apigatewayv2_api": self.http_quick_target,
             "aws_api_gateway_rest_api": self.rest_body,
@@ -918,9 +919,8 @@ class Builder:
         for task in state_machine_tasks(doc, plain):
             where = task.where.span if isinstance(task.where, LDict) and task.where.span else span
             fn = self.function_of(self._policy_target(task.function, where), task.function)
-            trig = self.b.caller(fn, task.mode, "stepfunctions", where, inst.origin, inst.address, inst.span)
-            if trig is not None:
-                trig.extra["state"] = task.state
+            self.b.caller(fn, task.mode, "stepfunctions", where, inst.origin, inst.address, inst.span,
+                          extra={"state": task.state})
 
     def user_pool(self, inst: Inst) -> None:
         """Cognito user pool triggers: Cognito waits for the function's answer, sync."""
@@ -928,17 +928,13 @@ class Builder:
             for key in COGNITO_TRIGGERS.values():
                 if _is_set(cfg, key):
                     span = cfg.spans.get(key, cfg.span or inst.span)
-                    trig = self.b.caller(self._fn(cfg, key, span), "sync", "cognito", span,
-                                         inst.origin, inst.address, inst.span)
-                    if trig is not None:
-                        trig.extra["trigger"] = key
+                    self.b.caller(self._fn(cfg, key, span), "sync", "cognito", span,
+                                  inst.origin, inst.address, inst.span, extra={"trigger": key})
             for key in COGNITO_NESTED.values():
                 for block in blocks(cfg, key):
                     span = block.spans.get("lambda_arn", block.span or inst.span)
-                    trig = self.b.caller(self._fn(block, "lambda_arn", span), "sync", "cognito", span,
-                                         inst.origin, inst.address, inst.span)
-                    if trig is not None:
-                        trig.extra["trigger"] = key
+                    self.b.caller(self._fn(block, "lambda_arn", span), "sync", "cognito", span,
+                                  inst.origin, inst.address, inst.span, extra={"trigger": key})
 
     def distribution(self, inst: Inst) -> None:
         """Lambda@Edge: CloudFront waits for the function's answer to each request or response, sync."""
@@ -946,10 +942,9 @@ class Builder:
         for behavior in [*blocks(v, "default_cache_behavior"), *blocks(v, "ordered_cache_behavior")]:
             for assoc in blocks(behavior, "lambda_function_association"):
                 span = assoc.spans.get("lambda_arn", assoc.span or inst.span)
-                trig = self.b.caller(self._fn(assoc, "lambda_arn", span), "sync", "cloudfront", span,
-                                     inst.origin, inst.address, inst.span)
-                if trig is not None:
-                    trig.extra["event_type"] = _deref(assoc.get("event_type"))
+                self.b.caller(self._fn(assoc, "lambda_arn", span), "sync", "cloudfront", span,
+                              inst.origin, inst.address, inst.span,
+                              extra={"event_type": _deref(assoc.get("event_type"))})
 
     def secret_rotation(self, inst: Inst) -> None:
         """Secrets Manager calls the rotation function once per rotation step and waits for each, sync."""
@@ -1068,17 +1063,19 @@ class Builder:
             return
         fn = self._fn(v, "uri", inst.span)
         api = self.target(v, "rest_api_id", inst.span)
-        self.b.add_trigger(fn, "sync", "apigateway", inst.span, inst.origin, api, inst.address,
-                           api=api.node if api else None, api_kind="rest", proxy=itype == "AWS_PROXY",
+        params = _deref(v.get("request_parameters"))
+        if isinstance(params, Mapping):
+            params = {k: _deref(x) for k, x in params.items()}
+        self.b.add_trigger(fn, rest_integration_mode(itype, params), "apigateway", inst.span, inst.origin, api,
+                           inst.address, api=api.node if api else None, api_kind="rest", proxy=itype == "AWS_PROXY",
                            integration_timeout_ms=self._written_int(v, "timeout_milliseconds", inst.span),
                            response_transfer_mode=self._written(v, "response_transfer_mode"))
 
     def rest_authorizer(self, inst: Inst) -> None:
         v = inst.values
-        fn = self._fn(v, "authorizer_uri", inst.span)
-        api = self.target(v, "rest_api_id", inst.span)
-        self.b.add_trigger(fn, "sync", "apigateway", inst.span, inst.origin, api, inst.address,
-                           api=api.node if api else None, api_kind="rest", proxy=False, extra={"authorizer": True})
+        v2 = inst.type == "aws_apigatewayv2_authorizer"
+        self.b.api_authorizer(self._fn(v, "authorizer_uri", inst.span), inst.span, inst.origin,
+                              self.target(v, "api_id" if v2 else "rest_api_id", inst.span), inst.address, v2=v2)
 
     def http_integration(self, inst: Inst) -> None:
         v = inst.values
@@ -1086,14 +1083,10 @@ class Builder:
         if itype not in ("AWS_PROXY", "AWS"):
             return
         fn = self._fn(v, "integration_uri", inst.span)
-        api = self.target(v, "api_id", inst.span)
-        kind = "http"
-        if api and api.node and api.node in self.m.apis:
-            kind = self.m.apis[api.node].kind
-        self.b.add_trigger(fn, "sync", "apigatewayv2", inst.span, inst.origin, api, inst.address,
-                           api=api.node if api else None, api_kind=kind, proxy=itype == "AWS_PROXY",
-                           integration_timeout_ms=self._written_int(v, "timeout_milliseconds", inst.span),
-                           payload_format_version=self._written(v, "payload_format_version"))
+        self.b.api_v2_integration(fn, inst.span, inst.origin, self.target(v, "api_id", inst.span), inst.address,
+                                  proxy=itype == "AWS_PROXY",
+                                  integration_timeout_ms=self._written_int(v, "timeout_milliseconds", inst.span),
+                                  payload_format_version=self._written(v, "payload_format_version"))
 
     def http_quick_target(self, inst: Inst) -> None:
         v = inst.values
@@ -1109,31 +1102,14 @@ class Builder:
             self._openapi(inst, "rest", "apigateway")
 
     def _openapi(self, inst: Inst, kind: str, service: str) -> None:
-        """An API defined by an OpenAPI ``body`` (``jsonencode({...})``, a JSON string or a heredoc): each
-        operation's ``x-amazon-apigateway-integration`` that invokes a function is a sync trigger."""
+        """An API defined by an OpenAPI ``body`` (``jsonencode({...})``, a JSON string or a heredoc)."""
         v = inst.values
-        body = self._json_doc(v["body"], v.spans.get("body", inst.span))
-        paths = body.get("paths") if isinstance(body, Mapping) else None
-        if not isinstance(paths, Mapping):
-            return
-        for path, ops in paths.items():
-            if not isinstance(ops, Mapping):
-                continue
-            for method, op in ops.items():
-                integ = op.get("x-amazon-apigateway-integration") if isinstance(op, Mapping) else None
-                if not isinstance(integ, Mapping):
-                    continue
-                itype = _deref(integ.get("type"))
-                if not isinstance(itype, str) or itype.lower() not in ("aws_proxy", "aws"):
-                    continue
-                span = (ops.spans.get(method) if isinstance(ops, LDict) else None) or inst.span
-                fn = self._fn(integ if isinstance(integ, LDict) else LDict(integ, span=span), "uri", span)
-                self.b.add_trigger(fn, "sync", service, span, inst.origin, Target(node=inst.address, span=inst.span),
-                                   inst.address, api=inst.address, api_kind=kind, proxy=itype.lower() == "aws_proxy",
-                                   integration_timeout_ms=self._written_int(integ, "timeoutInMillis", span),
-                                   response_transfer_mode=self._written(integ, "responseTransferMode"),
-                                   payload_format_version=self._written(integ, "payloadFormatVersion"),
-                                   extra={"route": f"{str(method).upper()} {path}"})
+
+        def function(doc: Mapping[str, Any], key: str, span: Span) -> str | None:
+            return self._fn(doc if isinstance(doc, LDict) else LDict(doc, span=span), key, span)
+
+        self.b.openapi(self._json_doc(v["body"], v.spans.get("body", inst.span)), inst.address, inst.span, inst.origin,
+                       kind, service, plain=_deref, function=function, number=self._written_int)
 
     def function_url(self, inst: Inst) -> None:
         fn = self._fn(inst.values, "function_name", inst.span)

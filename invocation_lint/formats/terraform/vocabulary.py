@@ -28,12 +28,15 @@ NAMES = {
     "MaximumRecordAgeInSeconds": "maximum_record_age_in_seconds",
     "BisectBatchOnFunctionError": "bisect_batch_on_function_error",
     "MaximumEventAgeInSeconds": "maximum_event_age_in_seconds",
+    "EventInvokeConfig": "aws_lambda_function_event_invoke_config",
 }
-
-
 
 #: fix hints: CloudFormation's template → Terraform's (the same ``str.format`` fields)
 PHRASES = {
+    'MaximumRetryAttempts: 0': 'maximum_retry_attempts = 0',
+    'MaximumRetryAttempts: -1': 'maximum_retry_attempts = -1',
+    'MaximumRecordAgeInSeconds: -1': 'maximum_record_age_in_seconds = -1',
+    'FunctionResponseTypes: [ReportBatchItemFailures]': 'function_response_types = ["ReportBatchItemFailures"]',
     'add an OnFailure destination (EventInvokeConfig) or a DeadLetterQueue to the function':
         'add an aws_lambda_function_event_invoke_config with destination_config.on_failure, or a dead_letter_config, to the function',
     'remove the DeadLetterConfig; handle failures where this caller handles them':

@@ -859,10 +859,8 @@ class Builder:
             ref = task.function
             if isinstance(ref, str) and "${" in ref:
                 ref = {"Fn::Sub": [ref, variables]} if variables else {"Fn::Sub": ref}
-            trig = self.b.caller(self.function_of(self.r.target(ref, span)), task.mode, "stepfunctions", span,
-                                 res.origin, res.id, res.span)
-            if trig is not None:
-                trig.extra["state"] = task.state
+            self.b.caller(self.function_of(self.r.target(ref, span)), task.mode, "stepfunctions", span,
+                          res.origin, res.id, res.span, extra={"state": task.state})
 
     def _definition_text(self, raw: Any, variables: dict[str, Any]) -> str | None:
         """A ``DefinitionString`` as text whose ``${Var}`` are looked up in ``variables`` (the Fn::Sub variables
@@ -910,18 +908,14 @@ class Builder:
         for key in COGNITO_TRIGGERS:
             if key in cfg:
                 span = cfg.spans.get(key, res.span)
-                trig = self.b.caller(self.function_of(self.target(cfg, key, span)), "sync", "cognito", span,
-                                     res.origin, res.id, res.span)
-                if trig is not None:
-                    trig.extra["trigger"] = key
+                self.b.caller(self.function_of(self.target(cfg, key, span)), "sync", "cognito", span,
+                              res.origin, res.id, res.span, extra={"trigger": key})
         for key in COGNITO_NESTED:
             block = cfg.get(key)
             if isinstance(block, LDict) and "LambdaArn" in block:
                 span = block.spans.get("LambdaArn", res.span)
-                trig = self.b.caller(self.function_of(self.target(block, "LambdaArn", span)), "sync", "cognito", span,
-                                     res.origin, res.id, res.span)
-                if trig is not None:
-                    trig.extra["trigger"] = key
+                self.b.caller(self.function_of(self.target(block, "LambdaArn", span)), "sync", "cognito", span,
+                              res.origin, res.id, res.span, extra={"trigger": key})
 
     def distribution(self, res: Res) -> None:
         """Lambda@Edge: CloudFront waits for the function's answer to each request or response, sync."""
@@ -940,9 +934,8 @@ class Builder:
                     continue
                 span = assoc.spans.get("LambdaFunctionARN") or (assocs.spans[i] if isinstance(assocs, LList) else None) or res.span
                 fn = self.function_of(self.target(assoc, "LambdaFunctionARN", span))
-                trig = self.b.caller(fn, "sync", "cloudfront", span, res.origin, res.id, res.span)
-                if trig is not None:
-                    trig.extra["event_type"] = self.r.value(assoc.get("EventType"))
+                self.b.caller(fn, "sync", "cloudfront", span, res.origin, res.id, res.span,
+                              extra={"event_type": self.r.value(assoc.get("EventType"))})
 
     def rotation_schedule(self, res: Res) -> None:
         """Secrets Manager calls the rotation function once per rotation step and waits for each, sync."""
@@ -1044,10 +1037,8 @@ class Builder:
             hook = spec.get("LambdaCodeHook") if isinstance(spec, LDict) else None
             if isinstance(hook, LDict) and "LambdaArn" in hook:
                 span = hook.spans.get("LambdaArn", res.span)
-                trig = self.b.caller(self.function_of(self.target(hook, "LambdaArn", span)), fixed_mode("lex"), "lex",
-                                    span, res.origin, res.id, res.span)
-                if trig is not None:
-                    trig.extra["locale"] = self.r.value(item.get("LocaleId"))
+                self.b.caller(self.function_of(self.target(hook, "LambdaArn", span)), fixed_mode("lex"), "lex",
+                              span, res.origin, res.id, res.span, extra={"locale": self.r.value(item.get("LocaleId"))})
 
     def connect_integration(self, res: Res) -> None:
         """An Amazon Connect instance's function (``callers.connect_mode``)."""

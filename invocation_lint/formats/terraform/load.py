@@ -919,9 +919,8 @@ class Builder:
         for task in state_machine_tasks(doc, plain):
             where = task.where.span if isinstance(task.where, LDict) and task.where.span else span
             fn = self.function_of(self._policy_target(task.function, where), task.function)
-            trig = self.b.caller(fn, task.mode, "stepfunctions", where, inst.origin, inst.address, inst.span)
-            if trig is not None:
-                trig.extra["state"] = task.state
+            self.b.caller(fn, task.mode, "stepfunctions", where, inst.origin, inst.address, inst.span,
+                          extra={"state": task.state})
 
     def user_pool(self, inst: Inst) -> None:
         """Cognito user pool triggers: Cognito waits for the function's answer, sync."""
@@ -929,17 +928,13 @@ class Builder:
             for key in COGNITO_TRIGGERS.values():
                 if _is_set(cfg, key):
                     span = cfg.spans.get(key, cfg.span or inst.span)
-                    trig = self.b.caller(self._fn(cfg, key, span), "sync", "cognito", span,
-                                         inst.origin, inst.address, inst.span)
-                    if trig is not None:
-                        trig.extra["trigger"] = key
+                    self.b.caller(self._fn(cfg, key, span), "sync", "cognito", span,
+                                  inst.origin, inst.address, inst.span, extra={"trigger": key})
             for key in COGNITO_NESTED.values():
                 for block in blocks(cfg, key):
                     span = block.spans.get("lambda_arn", block.span or inst.span)
-                    trig = self.b.caller(self._fn(block, "lambda_arn", span), "sync", "cognito", span,
-                                         inst.origin, inst.address, inst.span)
-                    if trig is not None:
-                        trig.extra["trigger"] = key
+                    self.b.caller(self._fn(block, "lambda_arn", span), "sync", "cognito", span,
+                                  inst.origin, inst.address, inst.span, extra={"trigger": key})
 
     def distribution(self, inst: Inst) -> None:
         """Lambda@Edge: CloudFront waits for the function's answer to each request or response, sync."""
@@ -947,10 +942,9 @@ class Builder:
         for behavior in [*blocks(v, "default_cache_behavior"), *blocks(v, "ordered_cache_behavior")]:
             for assoc in blocks(behavior, "lambda_function_association"):
                 span = assoc.spans.get("lambda_arn", assoc.span or inst.span)
-                trig = self.b.caller(self._fn(assoc, "lambda_arn", span), "sync", "cloudfront", span,
-                                     inst.origin, inst.address, inst.span)
-                if trig is not None:
-                    trig.extra["event_type"] = _deref(assoc.get("event_type"))
+                self.b.caller(self._fn(assoc, "lambda_arn", span), "sync", "cloudfront", span,
+                              inst.origin, inst.address, inst.span,
+                              extra={"event_type": _deref(assoc.get("event_type"))})
 
     def secret_rotation(self, inst: Inst) -> None:
         """Secrets Manager calls the rotation function once per rotation step and waits for each, sync."""

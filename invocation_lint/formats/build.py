@@ -423,3 +423,8 @@ class ModelBuilder:
         kind = "rest" if not v2 else "websocket" if protocol_type == "WEBSOCKET" else "http"
         api = self.m.apis[id] = Api(id, type_, span, origin, kind=kind)
         return api
+
+    def set_recursive_loop(self, function: str, value: Val[Any] | None) -> None:
+        """A separate resource's recursive-loop setting for ``function`` (None: not written, nothing changes)."""
+        if value is not None:
+            self.m.functions[function].recursive_loop = value

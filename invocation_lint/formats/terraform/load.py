@@ -790,8 +790,8 @@ class Builder:
     def recursion_config(self, inst: Inst) -> None:
         v = inst.values
         fn = self._fn(v, "function_name", inst.span)
-        if fn is not None and _is_set(v, "recursive_loop"):
-            self.m.functions[fn].recursive_loop = self.val(v, "recursive_loop", "Terminate", None, inst.span)
+        if fn is not None:
+            self.b.set_recursive_loop(fn, self.setting(v, "recursive_loop", None, inst.span))
 
     def subscription(self, inst: Inst) -> None:
         v = inst.values

@@ -173,9 +173,10 @@ class ModelBuilder:
     def add_function(self, id: str, type_: str, span: Span, origin: str, *, runtime: Val[Any] | None,
                      handler: Val[Any] | None, timeout: Val[Any] | None, recursive_loop: Val[Any] | None,
                      package_type: object, reserved_concurrency: Val[Any] | None, dlqs: list[Target],
-                     role: Target | None, code: CodeLocation) -> Function:
-        """A Lambda function. ``dlqs``: the targets of its dead-letter configuration (the last one counts);
-        ``package_type`` the value written (``Zip`` unless it is a string)."""
+                     role: Target | None, code: CodeLocation, dlq_config: Span | None = None) -> Function:
+        """A Lambda function. ``dlqs``: the targets of its dead-letter configuration (the last one counts), and
+        ``dlq_config`` where that configuration is written (for a fix that removes it); ``package_type`` the
+        value written (``Zip`` unless it is a string)."""
         names = self.m.vocabulary
         fn = Function(
             id, type_, span, origin,
@@ -190,6 +191,7 @@ class ModelBuilder:
         for t in dlqs:
             fn.dlq = t
             self.m.routes.append(FailureRoute("function-dlq", id, t, t.span, origin))
+        fn.dlq_config = dlq_config
         fn.role = role
         if code.base_dir is None:
             code.base_dir = self.m.base_dir

@@ -591,16 +591,15 @@ class Builder:
             reserved = None
         dlqs = [t for dlc in blocks(v, "dead_letter_config")
                 if (t := self.target(dlc, "target_arn", dlc.span or inst.span)) is not None]
-        fn = self.b.add_function(
+        written = [dlc.span for dlc in blocks(v, "dead_letter_config") if dlc.span is not None]
+        self.b.add_function(
             inst.address, inst.type, inst.span, inst.origin,
             runtime=self.setting(v, "runtime", None, inst.span), handler=self.setting(v, "handler", None, inst.span),
             timeout=self.setting(v, "timeout", as_int, inst.span), recursive_loop=None,
             package_type=_deref(v.get("package_type")), reserved_concurrency=reserved, dlqs=dlqs,
             role=self.target(v, "role", inst.span), code=self._code(inst),
+            dlq_config=written[-1] if dlqs and written else None,
         )
-        written = [dlc.span for dlc in blocks(v, "dead_letter_config") if dlc.span is not None]
-        if dlqs and written:  # where the dead_letter_config block is written, for a fix that removes it
-            fn.dlq_config = written[-1]
 
     def _code(self, inst: Inst) -> CodeLocation:
         from .evaluate import Ref

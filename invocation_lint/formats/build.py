@@ -15,9 +15,12 @@ from typing import Any, cast
 
 from .. import defaults
 from ..model import (
+    Api,
     AsyncConfig,
+    Bucket,
     CodeLocation,
     Delivery,
+    EventBus,
     FailureRoute,
     Function,
     Mode,
@@ -27,6 +30,7 @@ from ..model import (
     Role,
     RouteKind,
     Statement,
+    Stream,
     Target,
     Topic,
     Trigger,
@@ -401,3 +405,24 @@ class ModelBuilder:
                                 api=api.node if api else None, api_kind=self._api_kind(api, "http"), proxy=proxy,
                                 integration_timeout_ms=integration_timeout_ms,
                                 payload_format_version=payload_format_version)
+
+    # ---------------------------------------------------------------------------------------- other nodes
+
+    def add_stream(self, id: str, type_: str, span: Span, origin: str, service: str) -> Stream:
+        """A Kinesis stream, or the stream of a DynamoDB table that has one (``service`` kinesis/dynamodb)."""
+        stream = self.m.streams[id] = Stream(id, type_, span, origin, service=service)
+        return stream
+
+    def add_bucket(self, id: str, type_: str, span: Span, origin: str) -> Bucket:
+        bucket = self.m.buckets[id] = Bucket(id, type_, span, origin)
+        return bucket
+
+    def add_bus(self, id: str, type_: str, span: Span, origin: str) -> EventBus:
+        bus = self.m.buses[id] = EventBus(id, type_, span, origin)
+        return bus
+
+    def add_api(self, id: str, type_: str, span: Span, origin: str, *, v2: bool, protocol_type: object = None) -> Api:
+        """An API Gateway REST API, or (``v2``) an HTTP API, or a WebSocket API when its protocol type says so."""
+        kind = "rest" if not v2 else "websocket" if protocol_type == "WEBSOCKET" else "http"
+        api = self.m.apis[id] = Api(id, type_, span, origin, kind=kind)
+        return api

@@ -14,13 +14,9 @@ from typing import Any
 
 from ...lazy import json
 from ...model import (
-    Api,
-    Bucket,
     CodeLocation,
-    EventBus,
     Model,
     Role,
-    Stream,
     Target,
     Unknown,
     Val,
@@ -455,27 +451,24 @@ class Builder:
                          name=self.setting(p, "TopicName", None, res.span))
 
     def stream(self, res: Res) -> None:
-        self.m.streams[res.id] = Stream(res.id, res.type, res.span, res.origin, service="kinesis")
+        self.b.add_stream(res.id, res.type, res.span, res.origin, "kinesis")
 
     def table(self, res: Res) -> None:
         if "StreamSpecification" in res.props:
-            self.m.streams[res.id] = Stream(res.id, res.type, res.span, res.origin, service="dynamodb")
+            self.b.add_stream(res.id, res.type, res.span, res.origin, "dynamodb")
 
     def bucket(self, res: Res) -> None:
-        self.m.buckets[res.id] = Bucket(res.id, res.type, res.span, res.origin)
+        self.b.add_bucket(res.id, res.type, res.span, res.origin)
 
     def bus(self, res: Res) -> None:
-        self.m.buses[res.id] = EventBus(res.id, res.type, res.span, res.origin)
+        self.b.add_bus(res.id, res.type, res.span, res.origin)
 
     def rest_api(self, res: Res) -> None:
-        self.m.apis[res.id] = Api(res.id, res.type, res.span, res.origin, kind="rest")
+        self.b.add_api(res.id, res.type, res.span, res.origin, v2=False)
 
     def http_api(self, res: Res) -> None:
-        proto = self.r.value(res.props.get("ProtocolType", "HTTP"))
-        kind = "websocket" if proto == "WEBSOCKET" else "http"
-        if "ProtocolType" not in res.props and "Body" in res.props:
-            kind = "http"
-        self.m.apis[res.id] = Api(res.id, res.type, res.span, res.origin, kind=kind)
+        self.b.add_api(res.id, res.type, res.span, res.origin, v2=True,
+                       protocol_type=self.r.value(res.props.get("ProtocolType")))
 
     def role(self, res: Res) -> None:
         role = self.b.add_role(res.id, res.type, res.span, res.origin)

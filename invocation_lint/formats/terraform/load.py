@@ -25,14 +25,10 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ...model import (
-    Api,
-    Bucket,
     CodeLocation,
-    EventBus,
     Model,
     Queue,
     Role,
-    Stream,
     Target,
     Unknown,
     Val,
@@ -437,25 +433,24 @@ class Builder:
                          name=self.setting(v, "name", None, inst.span))
 
     def stream(self, inst: Inst) -> None:
-        self.m.streams[inst.address] = Stream(inst.address, inst.type, inst.span, inst.origin, service="kinesis")
+        self.b.add_stream(inst.address, inst.type, inst.span, inst.origin, "kinesis")
 
     def table(self, inst: Inst) -> None:
         if as_bool(inst.values.get("stream_enabled")) is True:
-            self.m.streams[inst.address] = Stream(inst.address, inst.type, inst.span, inst.origin, service="dynamodb")
+            self.b.add_stream(inst.address, inst.type, inst.span, inst.origin, "dynamodb")
 
     def bucket(self, inst: Inst) -> None:
-        self.m.buckets[inst.address] = Bucket(inst.address, inst.type, inst.span, inst.origin)
+        self.b.add_bucket(inst.address, inst.type, inst.span, inst.origin)
 
     def bus(self, inst: Inst) -> None:
-        self.m.buses[inst.address] = EventBus(inst.address, inst.type, inst.span, inst.origin)
+        self.b.add_bus(inst.address, inst.type, inst.span, inst.origin)
 
     def rest_api(self, inst: Inst) -> None:
-        self.m.apis[inst.address] = Api(inst.address, inst.type, inst.span, inst.origin, kind="rest")
+        self.b.add_api(inst.address, inst.type, inst.span, inst.origin, v2=False)
 
     def http_api(self, inst: Inst) -> None:
-        proto = _deref(inst.values.get("protocol_type"))
-        kind = "websocket" if proto == "WEBSOCKET" else "http"
-        self.m.apis[inst.address] = Api(inst.address, inst.type, inst.span, inst.origin, kind=kind)
+        self.b.add_api(inst.address, inst.type, inst.span, inst.origin, v2=True,
+                       protocol_type=_deref(inst.values.get("protocol_type")))
 
     def role(self, inst: Inst) -> None:
         v = inst.values

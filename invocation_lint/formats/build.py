@@ -15,9 +15,12 @@ from typing import Any, cast
 
 from .. import defaults
 from ..model import (
+    Api,
     AsyncConfig,
+    Bucket,
     CodeLocation,
     Delivery,
+    EventBus,
     FailureRoute,
     Function,
     Mode,
@@ -27,6 +30,7 @@ from ..model import (
     Role,
     RouteKind,
     Statement,
+    Stream,
     Target,
     Topic,
     Trigger,
@@ -109,14 +113,17 @@ class ModelBuilder:
         return found
 
     def add_statement(self, role: Role, span: Span | None, *, effect: object, actions: object, not_action: bool,
-                      resources: list[Target], not_resource: bool, conditional: bool) -> None:
+                      resources: list[Target] | None, not_resource: bool, conditional: bool) -> None:
         """One statement of a policy of ``role``: ``effect`` and ``actions`` (``NotAction`` when ``not_action``)
         the values written, ``resources`` what its ``Resource`` (``NotResource`` when ``not_resource``) names,
-        ``conditional`` whether it has a condition. A statement whose effect or actions are not plain strings
-        cannot be read statically and makes the role incomplete."""
+        None when it has neither; ``conditional`` whether it has a condition. A statement whose effect or actions
+        are not plain strings cannot be read statically, and one without resources is not a valid statement
+        (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html): either
+        makes the role incomplete."""
         if isinstance(actions, str):
             actions = [actions]
-        if not isinstance(effect, str) or not isinstance(actions, list) or not all(isinstance(a, str) for a in actions):
+        if (not isinstance(effect, str) or not isinstance(actions, list) or not all(isinstance(a, str) for a in actions)
+                or resources is None):
             self.role_incomplete(role)
             return
         role.statements.append(Statement(effect, list(actions), resources, span, not_action,
@@ -398,3 +405,24 @@ class ModelBuilder:
                                 api=api.node if api else None, api_kind=self._api_kind(api, "http"), proxy=proxy,
                                 integration_timeout_ms=integration_timeout_ms,
                                 payload_format_version=payload_format_version)
+
+    # ---------------------------------------------------------------------------------------- other nodes
+
+    def add_stream(self, id: str, type_: str, span: Span, origin: str, service: str) -> Stream:
+        """A Kinesis stream, or the stream of a DynamoDB table that has one (``service`` kinesis/dynamodb)."""
+        stream = self.m.streams[id] = Stream(id, type_, span, origin, service=service)
+        return stream
+
+    def add_bucket(self, id: str, type_: str, span: Span, origin: str) -> Bucket:
+        bucket = self.m.buckets[id] = Bucket(id, type_, span, origin)
+        return bucket
+
+    def add_bus(self, id: str, type_: str, span: Span, origin: str) -> EventBus:
+        bus = self.m.buses[id] = EventBus(id, type_, span, origin)
+        return bus
+
+    def add_api(self, id: str, type_: str, span: Span, origin: str, *, v2: bool, protocol_type: object = None) -> Api:
+        """An API Gateway REST API, or (``v2``) an HTTP API, or a WebSocket API when its protocol type says so."""
+        kind = "rest" if not v2 else "websocket" if protocol_type == "WEBSOCKET" else "http"
+        api = self.m.apis[id] = Api(id, type_, span, origin, kind=kind)
+        return api

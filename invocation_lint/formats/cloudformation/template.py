@@ -14,13 +14,9 @@ from typing import Any
 
 from ...lazy import json
 from ...model import (
-    Api,
-    Bucket,
     CodeLocation,
-    EventBus,
     Model,
     Role,
-    Stream,
     Target,
     Unknown,
     Val,
@@ -455,27 +451,24 @@ class Builder:
                          name=self.setting(p, "TopicName", None, res.span))
 
     def stream(self, res: Res) -> None:
-        self.m.streams[res.id] = Stream(res.id, res.type, res.span, res.origin, service="kinesis")
+        self.b.add_stream(res.id, res.type, res.span, res.origin, "kinesis")
 
     def table(self, res: Res) -> None:
         if "StreamSpecification" in res.props:
-            self.m.streams[res.id] = Stream(res.id, res.type, res.span, res.origin, service="dynamodb")
+            self.b.add_stream(res.id, res.type, res.span, res.origin, "dynamodb")
 
     def bucket(self, res: Res) -> None:
-        self.m.buckets[res.id] = Bucket(res.id, res.type, res.span, res.origin)
+        self.b.add_bucket(res.id, res.type, res.span, res.origin)
 
     def bus(self, res: Res) -> None:
-        self.m.buses[res.id] = EventBus(res.id, res.type, res.span, res.origin)
+        self.b.add_bus(res.id, res.type, res.span, res.origin)
 
     def rest_api(self, res: Res) -> None:
-        self.m.apis[res.id] = Api(res.id, res.type, res.span, res.origin, kind="rest")
+        self.b.add_api(res.id, res.type, res.span, res.origin, v2=False)
 
     def http_api(self, res: Res) -> None:
-        proto = self.r.value(res.props.get("ProtocolType", "HTTP"))
-        kind = "websocket" if proto == "WEBSOCKET" else "http"
-        if "ProtocolType" not in res.props and "Body" in res.props:
-            kind = "http"
-        self.m.apis[res.id] = Api(res.id, res.type, res.span, res.origin, kind=kind)
+        self.b.add_api(res.id, res.type, res.span, res.origin, v2=True,
+                       protocol_type=self.r.value(res.props.get("ProtocolType")))
 
     def role(self, res: Res) -> None:
         role = self.b.add_role(res.id, res.type, res.span, res.origin)
@@ -517,13 +510,14 @@ class Builder:
         for st, where in self.b.policy_statements(role, self._chosen_statements(self.r.chosen(doc)), span):
             not_action = "NotAction" in st
             not_resource = "NotResource" in st
-            raw_resources = st.get("NotResource" if not_resource else "Resource", [])
-            if not isinstance(raw_resources, list):
+            raw_resources = st.get("NotResource" if not_resource else "Resource")
+            if not isinstance(raw_resources, list) and raw_resources is not None:
                 raw_resources = [raw_resources]
             self.b.add_statement(
                 role, where, effect=self.r.value(st.get("Effect", "Allow")),
                 actions=self.r.value(st.get("NotAction") if not_action else st.get("Action", [])),
-                not_action=not_action, resources=[self.r.target(x, where) for x in raw_resources],
+                not_action=not_action,
+                resources=None if raw_resources is None else [self.r.target(x, where) for x in raw_resources],
                 not_resource=not_resource, conditional="Condition" in st)
 
     def _chosen_statements(self, doc: Any) -> Any:

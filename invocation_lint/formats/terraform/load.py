@@ -25,14 +25,10 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ...model import (
-    Api,
-    Bucket,
     CodeLocation,
-    EventBus,
     Model,
     Queue,
     Role,
-    Stream,
     Target,
     Unknown,
     Val,
@@ -437,25 +433,24 @@ class Builder:
                          name=self.setting(v, "name", None, inst.span))
 
     def stream(self, inst: Inst) -> None:
-        self.m.streams[inst.address] = Stream(inst.address, inst.type, inst.span, inst.origin, service="kinesis")
+        self.b.add_stream(inst.address, inst.type, inst.span, inst.origin, "kinesis")
 
     def table(self, inst: Inst) -> None:
         if as_bool(inst.values.get("stream_enabled")) is True:
-            self.m.streams[inst.address] = Stream(inst.address, inst.type, inst.span, inst.origin, service="dynamodb")
+            self.b.add_stream(inst.address, inst.type, inst.span, inst.origin, "dynamodb")
 
     def bucket(self, inst: Inst) -> None:
-        self.m.buckets[inst.address] = Bucket(inst.address, inst.type, inst.span, inst.origin)
+        self.b.add_bucket(inst.address, inst.type, inst.span, inst.origin)
 
     def bus(self, inst: Inst) -> None:
-        self.m.buses[inst.address] = EventBus(inst.address, inst.type, inst.span, inst.origin)
+        self.b.add_bus(inst.address, inst.type, inst.span, inst.origin)
 
     def rest_api(self, inst: Inst) -> None:
-        self.m.apis[inst.address] = Api(inst.address, inst.type, inst.span, inst.origin, kind="rest")
+        self.b.add_api(inst.address, inst.type, inst.span, inst.origin, v2=False)
 
     def http_api(self, inst: Inst) -> None:
-        proto = _deref(inst.values.get("protocol_type"))
-        kind = "websocket" if proto == "WEBSOCKET" else "http"
-        self.m.apis[inst.address] = Api(inst.address, inst.type, inst.span, inst.origin, kind=kind)
+        self.b.add_api(inst.address, inst.type, inst.span, inst.origin, v2=True,
+                       protocol_type=_deref(inst.values.get("protocol_type")))
 
     def role(self, inst: Inst) -> None:
         v = inst.values
@@ -507,14 +502,14 @@ class Builder:
             not_action = "NotAction" in st
             actions = _deref(st.get("NotAction") if not_action else st.get("Action", []))
             not_resource = "NotResource" in st
-            raw = st.get("NotResource" if not_resource else "Resource", [])
+            raw = st.get("NotResource" if not_resource else "Resource")
             raw = _deref(raw) if not isinstance(raw, Ref) else raw
-            if not isinstance(raw, list):
+            if not isinstance(raw, list) and raw is not None:
                 raw = [raw]
             self.b.add_statement(
                 role, where, effect=_deref(st.get("Effect", "Allow")),
                 actions=[_deref(a) for a in actions] if isinstance(actions, list) else actions,
-                not_action=not_action, resources=[self._policy_target(x, where) for x in raw],
+                not_action=not_action, resources=None if raw is None else [self._policy_target(x, where) for x in raw],
                 not_resource=not_resource, conditional="Condition" in st)
 
     def _policy_target(self, x: Any, span: Span) -> Target:
@@ -546,15 +541,13 @@ class Builder:
             actions = _deref(st.get("not_actions") if not_action else st.get("actions"))
             not_resource = _is_set(st, "not_resources")
             raw = _deref(st.get("not_resources" if not_resource else "resources"))
-            if raw is None:
-                raw = ["*"]
-            if not isinstance(raw, list):
+            if not isinstance(raw, list) and raw is not None:
                 self.b.role_incomplete(role)
                 continue
             self.b.add_statement(
                 role, where, effect=as_str(st.get("effect", "Allow")) if _is_set(st, "effect") else "Allow",
                 actions=[_deref(a) for a in actions] if isinstance(actions, list) else actions,
-                not_action=not_action, resources=[self._policy_target(x, where) for x in raw],
+                not_action=not_action, resources=None if raw is None else [self._policy_target(x, where) for x in raw],
                 not_resource=not_resource,
                 conditional=bool(blocks(st, "condition")) or isinstance(_deref(st.get("condition")), Unknown))
 

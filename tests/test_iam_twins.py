@@ -366,6 +366,18 @@ CASES: dict[str, tuple[str, str, str, tuple[Any, ...]]] = {
         ("IsDev", 'var.stage == "dev"', (True, [], False, False)),
         ("IsAction", 'var.action == "x"', UNSEEN),
     ]},
+    **{f"statement without resources ({form})": (
+        cfn("Policies:\n  - PolicyName: send\n    PolicyDocument:\n      Statement:\n"
+            "        - {Effect: Allow, Action: sqs:SendMessage}\n"),
+        sam("Policies:\n  - Statement:\n      - {Effect: Allow, Action: sqs:SendMessage}\n"),
+        tf_text,
+        UNSEEN,
+    ) for form, tf_text in [
+        ("JSON", tf('inline_policy {\n  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "sqs:SendMessage" }] })\n}\n')),
+        ("policy document data source", tf("inline_policy {\n  policy = data.aws_iam_policy_document.send.json\n}\n",
+                                           'data "aws_iam_policy_document" "send" {\n'
+                                           '  statement { actions = ["sqs:SendMessage"] }\n}\n')),
+    ]},
     "policy document written as a JSON string": (
         cfn(f"Policies:\n  - PolicyName: send\n    PolicyDocument: '{JSON_DOC}'\n"),
         sam("Role: !GetAtt WorkerRole.Arn\n", f"""\

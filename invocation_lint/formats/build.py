@@ -113,14 +113,17 @@ class ModelBuilder:
         return found
 
     def add_statement(self, role: Role, span: Span | None, *, effect: object, actions: object, not_action: bool,
-                      resources: list[Target], not_resource: bool, conditional: bool) -> None:
+                      resources: list[Target] | None, not_resource: bool, conditional: bool) -> None:
         """One statement of a policy of ``role``: ``effect`` and ``actions`` (``NotAction`` when ``not_action``)
         the values written, ``resources`` what its ``Resource`` (``NotResource`` when ``not_resource``) names,
-        ``conditional`` whether it has a condition. A statement whose effect or actions are not plain strings
-        cannot be read statically and makes the role incomplete."""
+        None when it has neither; ``conditional`` whether it has a condition. A statement whose effect or actions
+        are not plain strings cannot be read statically, and one without resources is not a valid statement
+        (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html): either
+        makes the role incomplete."""
         if isinstance(actions, str):
             actions = [actions]
-        if not isinstance(effect, str) or not isinstance(actions, list) or not all(isinstance(a, str) for a in actions):
+        if (not isinstance(effect, str) or not isinstance(actions, list) or not all(isinstance(a, str) for a in actions)
+                or resources is None):
             self.role_incomplete(role)
             return
         role.statements.append(Statement(effect, list(actions), resources, span, not_action,

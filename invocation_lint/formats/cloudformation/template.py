@@ -510,13 +510,14 @@ class Builder:
         for st, where in self.b.policy_statements(role, self._chosen_statements(self.r.chosen(doc)), span):
             not_action = "NotAction" in st
             not_resource = "NotResource" in st
-            raw_resources = st.get("NotResource" if not_resource else "Resource", [])
-            if not isinstance(raw_resources, list):
+            raw_resources = st.get("NotResource" if not_resource else "Resource")
+            if not isinstance(raw_resources, list) and raw_resources is not None:
                 raw_resources = [raw_resources]
             self.b.add_statement(
                 role, where, effect=self.r.value(st.get("Effect", "Allow")),
                 actions=self.r.value(st.get("NotAction") if not_action else st.get("Action", [])),
-                not_action=not_action, resources=[self.r.target(x, where) for x in raw_resources],
+                not_action=not_action,
+                resources=None if raw_resources is None else [self.r.target(x, where) for x in raw_resources],
                 not_resource=not_resource, conditional="Condition" in st)
 
     def _chosen_statements(self, doc: Any) -> Any:

@@ -502,14 +502,14 @@ class Builder:
             not_action = "NotAction" in st
             actions = _deref(st.get("NotAction") if not_action else st.get("Action", []))
             not_resource = "NotResource" in st
-            raw = st.get("NotResource" if not_resource else "Resource", [])
+            raw = st.get("NotResource" if not_resource else "Resource")
             raw = _deref(raw) if not isinstance(raw, Ref) else raw
-            if not isinstance(raw, list):
+            if not isinstance(raw, list) and raw is not None:
                 raw = [raw]
             self.b.add_statement(
                 role, where, effect=_deref(st.get("Effect", "Allow")),
                 actions=[_deref(a) for a in actions] if isinstance(actions, list) else actions,
-                not_action=not_action, resources=[self._policy_target(x, where) for x in raw],
+                not_action=not_action, resources=None if raw is None else [self._policy_target(x, where) for x in raw],
                 not_resource=not_resource, conditional="Condition" in st)
 
     def _policy_target(self, x: Any, span: Span) -> Target:
@@ -541,15 +541,13 @@ class Builder:
             actions = _deref(st.get("not_actions") if not_action else st.get("actions"))
             not_resource = _is_set(st, "not_resources")
             raw = _deref(st.get("not_resources" if not_resource else "resources"))
-            if raw is None:
-                raw = ["*"]
-            if not isinstance(raw, list):
+            if not isinstance(raw, list) and raw is not None:
                 self.b.role_incomplete(role)
                 continue
             self.b.add_statement(
                 role, where, effect=as_str(st.get("effect", "Allow")) if _is_set(st, "effect") else "Allow",
                 actions=[_deref(a) for a in actions] if isinstance(actions, list) else actions,
-                not_action=not_action, resources=[self._policy_target(x, where) for x in raw],
+                not_action=not_action, resources=None if raw is None else [self._policy_target(x, where) for x in raw],
                 not_resource=not_resource,
                 conditional=bool(blocks(st, "condition")) or isinstance(_deref(st.get("condition")), Unknown))
 

@@ -578,13 +578,12 @@ class Builder:
         dlc = p.get("DeadLetterConfig")
         dlq = self.target(dlc, "TargetArn", p.spans.get("DeadLetterConfig", res.span)) if isinstance(dlc, dict) else None
         role = self.target(p, "Role", res.span)
-        fn = self.b.add_function(
+        self.b.add_function(
             res.id, res.type, res.span, res.origin, runtime=runtime, handler=handler, timeout=timeout,
             recursive_loop=recursive_loop, package_type=package_type, reserved_concurrency=reserved,
             dlqs=[dlq] if dlq is not None else [], role=role, code=res.extra.get("code") or self._code(res),
+            dlq_config=p.spans.get("DeadLetterConfig") if dlq is not None else None,
         )
-        if dlq is not None:  # where DeadLetterConfig is written, for a fix that removes it
-            fn.dlq_config = p.spans.get("DeadLetterConfig")
 
     def _code(self, res: Res) -> CodeLocation:
         p = res.props

@@ -15,10 +15,11 @@ YAML files (the parsing floor), and the one-process and pool times on the first 
 the pool starts to repay its start-up: ``engine.PARALLEL_MIN_INPUTS``). Processor time (all processes of a run)
 is printed beside the wall time: on a machine shared with other work a pool cannot show its wall-time gain,
 and processor time still shows what the pool itself costs. The commands run with byte-code caching on (as an
-installed package has it), whatever ``PYTHONDONTWRITEBYTECODE`` says.
+installed package has it), whatever ``PYTHONDONTWRITEBYTECODE`` says; ``--installed`` runs a regular install (what
+users get) instead of this environment, whose editable install adds an import hook to every Python start.
 
 Usage: ``python benchmarks/bench_scale.py [--groups 250] [--runs 3] [--layouts yaml,json,json1,tf,plan]``
-       ``python benchmarks/bench_scale.py --repo 300``
+       ``python benchmarks/bench_scale.py --repo 300 [--installed]``
 """
 
 from __future__ import annotations
@@ -127,6 +128,9 @@ def write_repo(directory: Path, projects: int) -> list[Path]:
 #: processor time (user + system) of the last ``cli`` run, its workers included: on a machine that other work
 #: shares, wall time says little about a pool; processor time still says what the run cost
 LAST_CPU = [0.0]
+#: the interpreter that runs invlint: this one, or a regular install's (``--installed``)
+PYTHON = [sys.executable]
+CWD: list[str | None] = [None]
 
 
 def cli(paths: list[Path], *options: str) -> float:
@@ -139,29 +143,39 @@ def cli(paths: list[Path], *options: str) -> float:
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "invocation_lint.entry", "check", "--format", "json", *options,
-                    *map(str, paths)], capture_output=True, check=False, env=env)
+    subprocess.run([PYTHON[0], "-m", "invocation_lint.entry", "check", "--format", "json", *options,
+                    *map(str, paths)], capture_output=True, check=False, env=env, cwd=CWD[0])
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     LAST_CPU[0] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return wall
 
 
-def cli_timed(paths: list[Path], runs: int, *options: str) -> tuple[float, float]:
-    """Median wall time and median processor time (all processes of the run) of ``runs`` runs."""
+def cli_timed(paths: list[Path], runs: int, *variants: tuple[str, ...]) -> list[tuple[float, float]]:
+    """Median wall time and median processor time (all processes of the run) of ``runs`` runs of each variant
+    (its options), run round-robin so that other work on the machine weighs on all of them alike."""
     import statistics
 
-    walls, cpus = [], []
+    walls: list[list[float]] = [[] for _ in variants]
+    cpus: list[list[float]] = [[] for _ in variants]
     for _ in range(runs):
-        walls.append(cli(paths, *options))
-        cpus.append(LAST_CPU[0])
-    return statistics.median(walls), statistics.median(cpus)
+        for i, options in enumerate(variants):
+            walls[i].append(cli(paths, *options))
+            cpus[i].append(LAST_CPU[0])
+    return [(statistics.median(w), statistics.median(c)) for w, c in zip(walls, cpus, strict=True)]
 
 
-def repo(projects: int, runs: int) -> None:
+def repo(projects: int, runs: int, installed: bool) -> None:
     import yaml
 
     with tempfile.TemporaryDirectory() as tmp:
+        if installed:
+            from bench_startup import _regular_install
+
+            PYTHON[0] = _regular_install(os.path.join(tmp, "venv"))
+            CWD[0] = tmp  # not a checkout: ``python -m`` must find the installed package
+            tmp = os.path.join(tmp, "repo")
+            os.mkdir(tmp)
         dirs = write_repo(Path(tmp), projects)
         texts = [p.read_text(encoding="utf-8") for p in Path(tmp).rglob("*.yaml")]
         floor = median_time(lambda: [yaml.compose(t, Loader=yaml.CSafeLoader) for t in texts], runs)
@@ -169,8 +183,10 @@ def repo(projects: int, runs: int) -> None:
         print(f"repository: {projects} projects, {len(texts)} YAML templates, {tfs} .tf files")
         print(f"  compose all YAML (C loader): {floor:.3f}s")
         cli([dirs[0]])  # byte-code written, file system caches warm
-        serial, serial_cpu = cli_timed([Path(tmp)], runs, "--jobs", "1")
-        pool, pool_cpu = cli_timed([Path(tmp)], runs)
+        load = os.getloadavg()[0]
+        (serial, serial_cpu), (pool, pool_cpu) = cli_timed([Path(tmp)], runs, ("--jobs", "1"), ())
+        print(f"  {'regular install' if installed else 'this environment'}, {runs} runs each, round-robin; "
+              f"load average {load:.2f} before, {os.getloadavg()[0]:.2f} after")
         print(f"  invlint check --jobs 1: {serial:.3f}s ({serial / floor:.1f}x compose), processor {serial_cpu:.3f}s")
         print(f"  invlint check (pool):   {pool:.3f}s ({pool / floor:.1f}x compose), processor {pool_cpu:.3f}s")
         n = 8
@@ -189,9 +205,11 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--layouts", default="yaml,json,json1,tf,plan")
     ap.add_argument("--repo", type=int, default=0, help="time a repository of this many small projects instead")
+    ap.add_argument("--installed", action="store_true",
+                    help="with --repo: run a regular (not editable) install in a temporary virtualenv")
     args = ap.parse_args()
     if args.repo:
-        repo(args.repo, args.runs)
+        repo(args.repo, args.runs, args.installed)
         return
     check(write("json", 1, Path(tempfile.mkdtemp()) / "warm"))  # imports out of the timings
     print(f"{'layout':<7} {'groups':>6} {'MB':>6} {'findings':>8} {'time':>8} {'ratio':>6}")

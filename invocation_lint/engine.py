@@ -473,7 +473,7 @@ def _worker(checker: _Checker, inputs: list[Any], chunks: list[list[int]], queue
     try:
         from . import suppress
 
-        while (k := _take(queue)) is not None:
+        while (k := _take(queue)) is not None and k < len(chunks):
             results = []
             for index in chunks[k]:
                 sources = suppress.SourceLines()
@@ -562,7 +562,7 @@ def _in_processes(checker: _Checker, inputs: list[Any], workers: int, sources: A
             os.set_blocking(fd, False)
             readers[fd] = bytearray()
             pids.append(pid)
-        while (k := _take(queue)) is not None:
+        while (k := _take(queue)) is not None and k < len(chunks):
             done.update((i, checker(inputs[i], sources)) for i in chunks[k])
             _drain(readers, got, wait=False)
         _drain(readers, got, wait=True)

@@ -178,6 +178,28 @@ CASES: dict[str, tuple[str, str, str, tuple[Any, ...]]] = {
             """),
         SENDS_TO_JOBS,
     ),
+    "managed policy left out by a condition": (
+        cfn("ManagedPolicyArns:\n  - !If [IsDev, arn:aws:iam::aws:policy/AmazonSQSFullAccess, !Ref AWS::NoValue]\n"
+            "  - !Ref SendJobs\n", textwrap.dedent("""\
+            SendJobs:
+              Type: AWS::IAM::ManagedPolicy
+              Properties:
+                PolicyDocument:
+            """) + _indent(SEND_JOBS_YAML, 6)),
+        sam("Policies:\n  - !If [IsDev, AmazonSQSFullAccess, !Ref AWS::NoValue]\n  - !Ref SendJobs\n", textwrap.dedent("""\
+            SendJobs:
+              Type: AWS::IAM::ManagedPolicy
+              Properties:
+                PolicyDocument:
+            """) + _indent(SEND_JOBS_YAML, 6)),
+        tf('managed_policy_arns = concat(var.stage == "dev" ? ["arn:aws:iam::aws:policy/AmazonSQSFullAccess"] : [],'
+           ' [aws_iam_policy.send_jobs.arn])\n', f"""\
+            resource "aws_iam_policy" "send_jobs" {{
+              policy = {SEND_JOBS_TF}
+            }}
+            """),
+        SENDS_TO_JOBS,
+    ),
     "managed policy named by a parameter": (
         cfn("ManagedPolicyArns: [!Ref Action]\n"),
         sam("Policies: [!Ref Action]\n"),
@@ -365,6 +387,18 @@ CASES: dict[str, tuple[str, str, str, tuple[Any, ...]]] = {
         ("IsProd", 'var.stage == "prod"', SENDS_TO_JOBS),
         ("IsDev", 'var.stage == "dev"', (True, [], False, False)),
         ("IsAction", 'var.action == "x"', UNSEEN),
+    ]},
+    **{f"statement without resources ({form})": (
+        cfn("Policies:\n  - PolicyName: send\n    PolicyDocument:\n      Statement:\n"
+            "        - {Effect: Allow, Action: sqs:SendMessage}\n"),
+        sam("Policies:\n  - Statement:\n      - {Effect: Allow, Action: sqs:SendMessage}\n"),
+        tf_text,
+        UNSEEN,
+    ) for form, tf_text in [
+        ("JSON", tf('inline_policy {\n  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "sqs:SendMessage" }] })\n}\n')),
+        ("policy document data source", tf("inline_policy {\n  policy = data.aws_iam_policy_document.send.json\n}\n",
+                                           'data "aws_iam_policy_document" "send" {\n'
+                                           '  statement { actions = ["sqs:SendMessage"] }\n}\n')),
     ]},
     "policy document written as a JSON string": (
         cfn(f"Policies:\n  - PolicyName: send\n    PolicyDocument: '{JSON_DOC}'\n"),
@@ -639,3 +673,15 @@ def test_sam_connector_of_a_function_with_a_generated_role(tmp_path: Path) -> No
     assert without.roles["WorkerRole"].origin == "Worker" and without.roles["WorkerRole"].complete is True
     with_connector = _template(tmp_path, text + STANDALONE)
     assert with_connector.roles["WorkerRole"].complete is False
+
+
+@pytest.mark.parametrize("spelling", ["cloudformation", "terraform"])
+def test_function_role_given_as_the_arn_of_a_role_of_the_template(tmp_path: Path, spelling: str) -> None:
+    arn = "arn:aws:iam::123456789012:role/worker"
+    if spelling == "terraform":
+        text = tf(f'name = "worker"\ninline_policy {{\n  policy = {SEND_JOBS_TF}\n}}\n')
+        m = _module(tmp_path, text.replace("role          = aws_iam_role.worker_role.arn", f'role = "{arn}"'))
+    else:
+        text = cfn("RoleName: worker\nPolicies:\n  - PolicyName: send\n    PolicyDocument:\n" + _indent(SEND_JOBS_YAML, 6))
+        m = _template(tmp_path, text.replace("Role: !GetAtt WorkerRole.Arn", f"Role: {arn}"))
+    assert summary(m) == SENDS_TO_JOBS

@@ -3,8 +3,9 @@
 A front-end (CloudFormation and SAM, Terraform HCL, JSON and plans) reads its own syntax: which settings a
 resource has, in its own spelling, their values and where they are written. It hands them here as located
 values (``Val``; None for a setting the input leaves out) and references (``Target``), and this builder makes
-the nodes, triggers and failure routes: the AWS defaults of ``defaults`` for what is left out, and each
-decision (a queue named ``*.fifo`` is FIFO, a redrive policy is a failure route) taken once.
+the nodes, triggers, failure routes and execution roles: the AWS defaults of ``defaults`` for what is left
+out, and each decision (a queue named ``*.fifo`` is FIFO, a redrive policy is a failure route, a statement
+or managed policy that cannot be read leaves a role's permissions partly unseen) taken once.
 """
 
 from __future__ import annotations
@@ -14,9 +15,12 @@ from typing import Any, cast
 
 from .. import defaults
 from ..model import (
+    Api,
     AsyncConfig,
+    Bucket,
     CodeLocation,
     Delivery,
+    EventBus,
     FailureRoute,
     Function,
     Mode,
@@ -26,6 +30,7 @@ from ..model import (
     Role,
     RouteKind,
     Statement,
+    Stream,
     Target,
     Topic,
     Trigger,
@@ -108,14 +113,17 @@ class ModelBuilder:
         return found
 
     def add_statement(self, role: Role, span: Span | None, *, effect: object, actions: object, not_action: bool,
-                      resources: list[Target], not_resource: bool, conditional: bool) -> None:
+                      resources: list[Target] | None, not_resource: bool, conditional: bool) -> None:
         """One statement of a policy of ``role``: ``effect`` and ``actions`` (``NotAction`` when ``not_action``)
         the values written, ``resources`` what its ``Resource`` (``NotResource`` when ``not_resource``) names,
-        ``conditional`` whether it has a condition. A statement whose effect or actions are not plain strings
-        cannot be read statically and makes the role incomplete."""
+        None when it has neither; ``conditional`` whether it has a condition. A statement whose effect or actions
+        are not plain strings cannot be read statically, and one without resources is not a valid statement
+        (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html): either
+        makes the role incomplete."""
         if isinstance(actions, str):
             actions = [actions]
-        if not isinstance(effect, str) or not isinstance(actions, list) or not all(isinstance(a, str) for a in actions):
+        if (not isinstance(effect, str) or not isinstance(actions, list) or not all(isinstance(a, str) for a in actions)
+                or resources is None):
             self.role_incomplete(role)
             return
         role.statements.append(Statement(effect, list(actions), resources, span, not_action,
@@ -168,9 +176,10 @@ class ModelBuilder:
     def add_function(self, id: str, type_: str, span: Span, origin: str, *, runtime: Val[Any] | None,
                      handler: Val[Any] | None, timeout: Val[Any] | None, recursive_loop: Val[Any] | None,
                      package_type: object, reserved_concurrency: Val[Any] | None, dlqs: list[Target],
-                     role: Target | None, code: CodeLocation) -> Function:
-        """A Lambda function. ``dlqs``: the targets of its dead-letter configuration (the last one counts);
-        ``package_type`` the value written (``Zip`` unless it is a string)."""
+                     role: Target | None, code: CodeLocation, dlq_config: Span | None = None) -> Function:
+        """A Lambda function. ``dlqs``: the targets of its dead-letter configuration (the last one counts), and
+        ``dlq_config`` where that configuration is written (for a fix that removes it); ``package_type`` the
+        value written (``Zip`` unless it is a string)."""
         names = self.m.vocabulary
         fn = Function(
             id, type_, span, origin,
@@ -185,6 +194,7 @@ class ModelBuilder:
         for t in dlqs:
             fn.dlq = t
             self.m.routes.append(FailureRoute("function-dlq", id, t, t.span, origin))
+        fn.dlq_config = dlq_config
         fn.role = role
         if code.base_dir is None:
             code.base_dir = self.m.base_dir
@@ -397,3 +407,29 @@ class ModelBuilder:
                                 api=api.node if api else None, api_kind=self._api_kind(api, "http"), proxy=proxy,
                                 integration_timeout_ms=integration_timeout_ms,
                                 payload_format_version=payload_format_version)
+
+    # ---------------------------------------------------------------------------------------- other nodes
+
+    def add_stream(self, id: str, type_: str, span: Span, origin: str, service: str) -> Stream:
+        """A Kinesis stream, or the stream of a DynamoDB table that has one (``service`` kinesis/dynamodb)."""
+        stream = self.m.streams[id] = Stream(id, type_, span, origin, service=service)
+        return stream
+
+    def add_bucket(self, id: str, type_: str, span: Span, origin: str) -> Bucket:
+        bucket = self.m.buckets[id] = Bucket(id, type_, span, origin)
+        return bucket
+
+    def add_bus(self, id: str, type_: str, span: Span, origin: str) -> EventBus:
+        bus = self.m.buses[id] = EventBus(id, type_, span, origin)
+        return bus
+
+    def add_api(self, id: str, type_: str, span: Span, origin: str, *, v2: bool, protocol_type: object = None) -> Api:
+        """An API Gateway REST API, or (``v2``) an HTTP API, or a WebSocket API when its protocol type says so."""
+        kind = "rest" if not v2 else "websocket" if protocol_type == "WEBSOCKET" else "http"
+        api = self.m.apis[id] = Api(id, type_, span, origin, kind=kind)
+        return api
+
+    def set_recursive_loop(self, function: str, value: Val[Any] | None) -> None:
+        """A separate resource's recursive-loop setting for ``function`` (None: not written, nothing changes)."""
+        if value is not None:
+            self.m.functions[function].recursive_loop = value

@@ -129,7 +129,8 @@ def _connector_roles(resources: list[Res], out: list[Res], r: Resolver) -> None:
     """A SAM connector grants its source resource's role a policy of its own (what it grants depends on the
     pair of resource types and the permissions asked for), which this reader does not expand: the role of a
     function that is the source of a connector is only partly visible.
-    https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-resource-connector.html"""
+    https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-resource-connector.html
+    https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-specification-generated-resources-connector.html"""
     sources: set[str] = set()
     for res in resources:
         if res.extra.get("connectors"):

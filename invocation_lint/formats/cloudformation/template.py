@@ -14,13 +14,9 @@ from typing import Any
 
 from ...lazy import json
 from ...model import (
-    Api,
-    Bucket,
     CodeLocation,
-    EventBus,
     Model,
     Role,
-    Stream,
     Target,
     Unknown,
     Val,
@@ -455,27 +451,24 @@ class Builder:
                          name=self.setting(p, "TopicName", None, res.span))
 
     def stream(self, res: Res) -> None:
-        self.m.streams[res.id] = Stream(res.id, res.type, res.span, res.origin, service="kinesis")
+        self.b.add_stream(res.id, res.type, res.span, res.origin, "kinesis")
 
     def table(self, res: Res) -> None:
         if "StreamSpecification" in res.props:
-            self.m.streams[res.id] = Stream(res.id, res.type, res.span, res.origin, service="dynamodb")
+            self.b.add_stream(res.id, res.type, res.span, res.origin, "dynamodb")
 
     def bucket(self, res: Res) -> None:
-        self.m.buckets[res.id] = Bucket(res.id, res.type, res.span, res.origin)
+        self.b.add_bucket(res.id, res.type, res.span, res.origin)
 
     def bus(self, res: Res) -> None:
-        self.m.buses[res.id] = EventBus(res.id, res.type, res.span, res.origin)
+        self.b.add_bus(res.id, res.type, res.span, res.origin)
 
     def rest_api(self, res: Res) -> None:
-        self.m.apis[res.id] = Api(res.id, res.type, res.span, res.origin, kind="rest")
+        self.b.add_api(res.id, res.type, res.span, res.origin, v2=False)
 
     def http_api(self, res: Res) -> None:
-        proto = self.r.value(res.props.get("ProtocolType", "HTTP"))
-        kind = "websocket" if proto == "WEBSOCKET" else "http"
-        if "ProtocolType" not in res.props and "Body" in res.props:
-            kind = "http"
-        self.m.apis[res.id] = Api(res.id, res.type, res.span, res.origin, kind=kind)
+        self.b.add_api(res.id, res.type, res.span, res.origin, v2=True,
+                       protocol_type=self.r.value(res.props.get("ProtocolType")))
 
     def role(self, res: Res) -> None:
         role = self.b.add_role(res.id, res.type, res.span, res.origin)
@@ -488,10 +481,12 @@ class Builder:
                     self.b.role_incomplete(role)
         elif policies is not None:
             self.b.role_incomplete(role)
-        managed = self.r.value(res.props.get("ManagedPolicyArns", []))
         raw_managed = res.props.get("ManagedPolicyArns", [])
         if isinstance(raw_managed, list):
-            for raw, value in zip(raw_managed, managed if isinstance(managed, list) else [None] * len(raw_managed), strict=False):
+            for raw in raw_managed:
+                value = self.r.value(raw)
+                if value is NO_VALUE:  # an entry left out through Fn::If
+                    continue
                 t = self.r.target(raw, res.span)
                 if t.node and self.by_id.get(t.node, Res("", "", LDict(), res.span)).type == "AWS::IAM::ManagedPolicy":
                     continue  # its statements arrive with the policy itself
@@ -517,13 +512,14 @@ class Builder:
         for st, where in self.b.policy_statements(role, self._chosen_statements(self.r.chosen(doc)), span):
             not_action = "NotAction" in st
             not_resource = "NotResource" in st
-            raw_resources = st.get("NotResource" if not_resource else "Resource", [])
-            if not isinstance(raw_resources, list):
+            raw_resources = st.get("NotResource" if not_resource else "Resource")
+            if not isinstance(raw_resources, list) and raw_resources is not None:
                 raw_resources = [raw_resources]
             self.b.add_statement(
                 role, where, effect=self.r.value(st.get("Effect", "Allow")),
                 actions=self.r.value(st.get("NotAction") if not_action else st.get("Action", [])),
-                not_action=not_action, resources=[self.r.target(x, where) for x in raw_resources],
+                not_action=not_action,
+                resources=None if raw_resources is None else [self.r.target(x, where) for x in raw_resources],
                 not_resource=not_resource, conditional="Condition" in st)
 
     def _chosen_statements(self, doc: Any) -> Any:
@@ -582,13 +578,12 @@ class Builder:
         dlc = p.get("DeadLetterConfig")
         dlq = self.target(dlc, "TargetArn", p.spans.get("DeadLetterConfig", res.span)) if isinstance(dlc, dict) else None
         role = self.target(p, "Role", res.span)
-        fn = self.b.add_function(
+        self.b.add_function(
             res.id, res.type, res.span, res.origin, runtime=runtime, handler=handler, timeout=timeout,
             recursive_loop=recursive_loop, package_type=package_type, reserved_concurrency=reserved,
             dlqs=[dlq] if dlq is not None else [], role=role, code=res.extra.get("code") or self._code(res),
+            dlq_config=p.spans.get("DeadLetterConfig") if dlq is not None else None,
         )
-        if dlq is not None:  # where DeadLetterConfig is written, for a fix that removes it
-            fn.dlq_config = p.spans.get("DeadLetterConfig")
 
     def _code(self, res: Res) -> CodeLocation:
         p = res.props
@@ -859,10 +854,8 @@ class Builder:
             ref = task.function
             if isinstance(ref, str) and "${" in ref:
                 ref = {"Fn::Sub": [ref, variables]} if variables else {"Fn::Sub": ref}
-            trig = self.b.caller(self.function_of(self.r.target(ref, span)), task.mode, "stepfunctions", span,
-                                 res.origin, res.id, res.span)
-            if trig is not None:
-                trig.extra["state"] = task.state
+            self.b.caller(self.function_of(self.r.target(ref, span)), task.mode, "stepfunctions", span,
+                          res.origin, res.id, res.span, extra={"state": task.state})
 
     def _definition_text(self, raw: Any, variables: dict[str, Any]) -> str | None:
         """A ``DefinitionString`` as text whose ``${Var}`` are looked up in ``variables`` (the Fn::Sub variables
@@ -910,18 +903,14 @@ class Builder:
         for key in COGNITO_TRIGGERS:
             if key in cfg:
                 span = cfg.spans.get(key, res.span)
-                trig = self.b.caller(self.function_of(self.target(cfg, key, span)), "sync", "cognito", span,
-                                     res.origin, res.id, res.span)
-                if trig is not None:
-                    trig.extra["trigger"] = key
+                self.b.caller(self.function_of(self.target(cfg, key, span)), "sync", "cognito", span,
+                              res.origin, res.id, res.span, extra={"trigger": key})
         for key in COGNITO_NESTED:
             block = cfg.get(key)
             if isinstance(block, LDict) and "LambdaArn" in block:
                 span = block.spans.get("LambdaArn", res.span)
-                trig = self.b.caller(self.function_of(self.target(block, "LambdaArn", span)), "sync", "cognito", span,
-                                     res.origin, res.id, res.span)
-                if trig is not None:
-                    trig.extra["trigger"] = key
+                self.b.caller(self.function_of(self.target(block, "LambdaArn", span)), "sync", "cognito", span,
+                              res.origin, res.id, res.span, extra={"trigger": key})
 
     def distribution(self, res: Res) -> None:
         """Lambda@Edge: CloudFront waits for the function's answer to each request or response, sync."""
@@ -940,9 +929,8 @@ class Builder:
                     continue
                 span = assoc.spans.get("LambdaFunctionARN") or (assocs.spans[i] if isinstance(assocs, LList) else None) or res.span
                 fn = self.function_of(self.target(assoc, "LambdaFunctionARN", span))
-                trig = self.b.caller(fn, "sync", "cloudfront", span, res.origin, res.id, res.span)
-                if trig is not None:
-                    trig.extra["event_type"] = self.r.value(assoc.get("EventType"))
+                self.b.caller(fn, "sync", "cloudfront", span, res.origin, res.id, res.span,
+                              extra={"event_type": self.r.value(assoc.get("EventType"))})
 
     def rotation_schedule(self, res: Res) -> None:
         """Secrets Manager calls the rotation function once per rotation step and waits for each, sync."""
@@ -1044,10 +1032,8 @@ class Builder:
             hook = spec.get("LambdaCodeHook") if isinstance(spec, LDict) else None
             if isinstance(hook, LDict) and "LambdaArn" in hook:
                 span = hook.spans.get("LambdaArn", res.span)
-                trig = self.b.caller(self.function_of(self.target(hook, "LambdaArn", span)), fixed_mode("lex"), "lex",
-                                    span, res.origin, res.id, res.span)
-                if trig is not None:
-                    trig.extra["locale"] = self.r.value(item.get("LocaleId"))
+                self.b.caller(self.function_of(self.target(hook, "LambdaArn", span)), fixed_mode("lex"), "lex",
+                              span, res.origin, res.id, res.span, extra={"locale": self.r.value(item.get("LocaleId"))})
 
     def connect_integration(self, res: Res) -> None:
         """An Amazon Connect instance's function (``callers.connect_mode``)."""

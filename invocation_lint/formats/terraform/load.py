@@ -25,14 +25,10 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ...model import (
-    Api,
-    Bucket,
     CodeLocation,
-    EventBus,
     Model,
     Queue,
     Role,
-    Stream,
     Target,
     Unknown,
     Val,
@@ -437,25 +433,24 @@ class Builder:
                          name=self.setting(v, "name", None, inst.span))
 
     def stream(self, inst: Inst) -> None:
-        self.m.streams[inst.address] = Stream(inst.address, inst.type, inst.span, inst.origin, service="kinesis")
+        self.b.add_stream(inst.address, inst.type, inst.span, inst.origin, "kinesis")
 
     def table(self, inst: Inst) -> None:
         if as_bool(inst.values.get("stream_enabled")) is True:
-            self.m.streams[inst.address] = Stream(inst.address, inst.type, inst.span, inst.origin, service="dynamodb")
+            self.b.add_stream(inst.address, inst.type, inst.span, inst.origin, "dynamodb")
 
     def bucket(self, inst: Inst) -> None:
-        self.m.buckets[inst.address] = Bucket(inst.address, inst.type, inst.span, inst.origin)
+        self.b.add_bucket(inst.address, inst.type, inst.span, inst.origin)
 
     def bus(self, inst: Inst) -> None:
-        self.m.buses[inst.address] = EventBus(inst.address, inst.type, inst.span, inst.origin)
+        self.b.add_bus(inst.address, inst.type, inst.span, inst.origin)
 
     def rest_api(self, inst: Inst) -> None:
-        self.m.apis[inst.address] = Api(inst.address, inst.type, inst.span, inst.origin, kind="rest")
+        self.b.add_api(inst.address, inst.type, inst.span, inst.origin, v2=False)
 
     def http_api(self, inst: Inst) -> None:
-        proto = _deref(inst.values.get("protocol_type"))
-        kind = "websocket" if proto == "WEBSOCKET" else "http"
-        self.m.apis[inst.address] = Api(inst.address, inst.type, inst.span, inst.origin, kind=kind)
+        self.b.add_api(inst.address, inst.type, inst.span, inst.origin, v2=True,
+                       protocol_type=_deref(inst.values.get("protocol_type")))
 
     def role(self, inst: Inst) -> None:
         v = inst.values
@@ -507,14 +502,14 @@ class Builder:
             not_action = "NotAction" in st
             actions = _deref(st.get("NotAction") if not_action else st.get("Action", []))
             not_resource = "NotResource" in st
-            raw = st.get("NotResource" if not_resource else "Resource", [])
+            raw = st.get("NotResource" if not_resource else "Resource")
             raw = _deref(raw) if not isinstance(raw, Ref) else raw
-            if not isinstance(raw, list):
+            if not isinstance(raw, list) and raw is not None:
                 raw = [raw]
             self.b.add_statement(
                 role, where, effect=_deref(st.get("Effect", "Allow")),
                 actions=[_deref(a) for a in actions] if isinstance(actions, list) else actions,
-                not_action=not_action, resources=[self._policy_target(x, where) for x in raw],
+                not_action=not_action, resources=None if raw is None else [self._policy_target(x, where) for x in raw],
                 not_resource=not_resource, conditional="Condition" in st)
 
     def _policy_target(self, x: Any, span: Span) -> Target:
@@ -546,15 +541,13 @@ class Builder:
             actions = _deref(st.get("not_actions") if not_action else st.get("actions"))
             not_resource = _is_set(st, "not_resources")
             raw = _deref(st.get("not_resources" if not_resource else "resources"))
-            if raw is None:
-                raw = ["*"]
-            if not isinstance(raw, list):
+            if not isinstance(raw, list) and raw is not None:
                 self.b.role_incomplete(role)
                 continue
             self.b.add_statement(
                 role, where, effect=as_str(st.get("effect", "Allow")) if _is_set(st, "effect") else "Allow",
                 actions=[_deref(a) for a in actions] if isinstance(actions, list) else actions,
-                not_action=not_action, resources=[self._policy_target(x, where) for x in raw],
+                not_action=not_action, resources=None if raw is None else [self._policy_target(x, where) for x in raw],
                 not_resource=not_resource,
                 conditional=bool(blocks(st, "condition")) or isinstance(_deref(st.get("condition")), Unknown))
 
@@ -596,16 +589,15 @@ class Builder:
             reserved = None
         dlqs = [t for dlc in blocks(v, "dead_letter_config")
                 if (t := self.target(dlc, "target_arn", dlc.span or inst.span)) is not None]
-        fn = self.b.add_function(
+        written = [dlc.span for dlc in blocks(v, "dead_letter_config") if dlc.span is not None]
+        self.b.add_function(
             inst.address, inst.type, inst.span, inst.origin,
             runtime=self.setting(v, "runtime", None, inst.span), handler=self.setting(v, "handler", None, inst.span),
             timeout=self.setting(v, "timeout", as_int, inst.span), recursive_loop=None,
             package_type=_deref(v.get("package_type")), reserved_concurrency=reserved, dlqs=dlqs,
             role=self.target(v, "role", inst.span), code=self._code(inst),
+            dlq_config=written[-1] if dlqs and written else None,
         )
-        written = [dlc.span for dlc in blocks(v, "dead_letter_config") if dlc.span is not None]
-        if dlqs and written:  # where the dead_letter_config block is written, for a fix that removes it
-            fn.dlq_config = written[-1]
 
     def _code(self, inst: Inst) -> CodeLocation:
         from .evaluate import Ref
@@ -795,8 +787,8 @@ class Builder:
     def recursion_config(self, inst: Inst) -> None:
         v = inst.values
         fn = self._fn(v, "function_name", inst.span)
-        if fn is not None and _is_set(v, "recursive_loop"):
-            self.m.functions[fn].recursive_loop = self.val(v, "recursive_loop", "Terminate", None, inst.span)
+        if fn is not None:
+            self.b.set_recursive_loop(fn, self.setting(v, "recursive_loop", None, inst.span))
 
     def subscription(self, inst: Inst) -> None:
         v = inst.values
@@ -919,9 +911,8 @@ class Builder:
         for task in state_machine_tasks(doc, plain):
             where = task.where.span if isinstance(task.where, LDict) and task.where.span else span
             fn = self.function_of(self._policy_target(task.function, where), task.function)
-            trig = self.b.caller(fn, task.mode, "stepfunctions", where, inst.origin, inst.address, inst.span)
-            if trig is not None:
-                trig.extra["state"] = task.state
+            self.b.caller(fn, task.mode, "stepfunctions", where, inst.origin, inst.address, inst.span,
+                          extra={"state": task.state})
 
     def user_pool(self, inst: Inst) -> None:
         """Cognito user pool triggers: Cognito waits for the function's answer, sync."""
@@ -929,17 +920,13 @@ class Builder:
             for key in COGNITO_TRIGGERS.values():
                 if _is_set(cfg, key):
                     span = cfg.spans.get(key, cfg.span or inst.span)
-                    trig = self.b.caller(self._fn(cfg, key, span), "sync", "cognito", span,
-                                         inst.origin, inst.address, inst.span)
-                    if trig is not None:
-                        trig.extra["trigger"] = key
+                    self.b.caller(self._fn(cfg, key, span), "sync", "cognito", span,
+                                  inst.origin, inst.address, inst.span, extra={"trigger": key})
             for key in COGNITO_NESTED.values():
                 for block in blocks(cfg, key):
                     span = block.spans.get("lambda_arn", block.span or inst.span)
-                    trig = self.b.caller(self._fn(block, "lambda_arn", span), "sync", "cognito", span,
-                                         inst.origin, inst.address, inst.span)
-                    if trig is not None:
-                        trig.extra["trigger"] = key
+                    self.b.caller(self._fn(block, "lambda_arn", span), "sync", "cognito", span,
+                                  inst.origin, inst.address, inst.span, extra={"trigger": key})
 
     def distribution(self, inst: Inst) -> None:
         """Lambda@Edge: CloudFront waits for the function's answer to each request or response, sync."""
@@ -947,10 +934,9 @@ class Builder:
         for behavior in [*blocks(v, "default_cache_behavior"), *blocks(v, "ordered_cache_behavior")]:
             for assoc in blocks(behavior, "lambda_function_association"):
                 span = assoc.spans.get("lambda_arn", assoc.span or inst.span)
-                trig = self.b.caller(self._fn(assoc, "lambda_arn", span), "sync", "cloudfront", span,
-                                     inst.origin, inst.address, inst.span)
-                if trig is not None:
-                    trig.extra["event_type"] = _deref(assoc.get("event_type"))
+                self.b.caller(self._fn(assoc, "lambda_arn", span), "sync", "cloudfront", span,
+                              inst.origin, inst.address, inst.span,
+                              extra={"event_type": _deref(assoc.get("event_type"))})
 
     def secret_rotation(self, inst: Inst) -> None:
         """Secrets Manager calls the rotation function once per rotation step and waits for each, sync."""

@@ -178,6 +178,28 @@ CASES: dict[str, tuple[str, str, str, tuple[Any, ...]]] = {
             """),
         SENDS_TO_JOBS,
     ),
+    "managed policy left out by a condition": (
+        cfn("ManagedPolicyArns:\n  - !If [IsDev, arn:aws:iam::aws:policy/AmazonSQSFullAccess, !Ref AWS::NoValue]\n"
+            "  - !Ref SendJobs\n", textwrap.dedent("""\
+            SendJobs:
+              Type: AWS::IAM::ManagedPolicy
+              Properties:
+                PolicyDocument:
+            """) + _indent(SEND_JOBS_YAML, 6)),
+        sam("Policies:\n  - !If [IsDev, AmazonSQSFullAccess, !Ref AWS::NoValue]\n  - !Ref SendJobs\n", textwrap.dedent("""\
+            SendJobs:
+              Type: AWS::IAM::ManagedPolicy
+              Properties:
+                PolicyDocument:
+            """) + _indent(SEND_JOBS_YAML, 6)),
+        tf('managed_policy_arns = concat(var.stage == "dev" ? ["arn:aws:iam::aws:policy/AmazonSQSFullAccess"] : [],'
+           ' [aws_iam_policy.send_jobs.arn])\n', f"""\
+            resource "aws_iam_policy" "send_jobs" {{
+              policy = {SEND_JOBS_TF}
+            }}
+            """),
+        SENDS_TO_JOBS,
+    ),
     "managed policy named by a parameter": (
         cfn("ManagedPolicyArns: [!Ref Action]\n"),
         sam("Policies: [!Ref Action]\n"),

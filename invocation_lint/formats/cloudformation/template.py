@@ -481,10 +481,12 @@ class Builder:
                     self.b.role_incomplete(role)
         elif policies is not None:
             self.b.role_incomplete(role)
-        managed = self.r.value(res.props.get("ManagedPolicyArns", []))
         raw_managed = res.props.get("ManagedPolicyArns", [])
         if isinstance(raw_managed, list):
-            for raw, value in zip(raw_managed, managed if isinstance(managed, list) else [None] * len(raw_managed), strict=False):
+            for raw in raw_managed:
+                value = self.r.value(raw)
+                if value is NO_VALUE:  # an entry left out through Fn::If
+                    continue
                 t = self.r.target(raw, res.span)
                 if t.node and self.by_id.get(t.node, Res("", "", LDict(), res.span)).type == "AWS::IAM::ManagedPolicy":
                     continue  # its statements arrive with the policy itself

@@ -190,7 +190,7 @@ def async_without_failure_capture(model: Model, ctx: Context) -> Iterable[Findin
 
     resource "aws_lambda_function" "resize_images" {
       function_name = "resize-images"
-      role          = aws_iam_role.resize_images.arn
+      role          = "arn:aws:iam::123456789012:role/resize-images"
       runtime       = "python3.12"
       handler       = "app.handler"
       filename      = "build/app.zip"
@@ -244,7 +244,7 @@ def async_without_failure_capture(model: Model, ctx: Context) -> Iterable[Findin
 
     resource "aws_lambda_function" "resize_images" {
       function_name = "resize-images"
-      role          = aws_iam_role.resize_images.arn
+      role          = "arn:aws:iam::123456789012:role/resize-images"
       runtime       = "python3.12"
       handler       = "app.handler"
       filename      = "build/app.zip"
@@ -374,7 +374,7 @@ def async_config_without_async_trigger(model: Model, ctx: Context) -> Iterable[F
 
     resource "aws_lambda_function" "get_items" {
       function_name = "get-items"
-      role          = aws_iam_role.get_items.arn
+      role          = "arn:aws:iam::123456789012:role/get-items"
       runtime       = "python3.12"
       handler       = "app.handler"
       filename      = "build/app.zip"
@@ -429,7 +429,7 @@ def async_config_without_async_trigger(model: Model, ctx: Context) -> Iterable[F
     ```hcl
     resource "aws_lambda_function" "get_items" {
       function_name = "get-items"
-      role          = aws_iam_role.get_items.arn
+      role          = "arn:aws:iam::123456789012:role/get-items"
       runtime       = "python3.12"
       handler       = "app.handler"
       filename      = "build/app.zip"
@@ -579,7 +579,7 @@ def failure_target_not_standard(model: Model, ctx: Context) -> Iterable[Finding]
 
     resource "aws_lambda_function" "resize_images" {
       function_name = "resize-images"
-      role          = aws_iam_role.resize_images.arn
+      role          = "arn:aws:iam::123456789012:role/resize-images"
       runtime       = "python3.12"
       handler       = "app.handler"
       filename      = "build/app.zip"
@@ -635,7 +635,7 @@ def failure_target_not_standard(model: Model, ctx: Context) -> Iterable[Finding]
 
     resource "aws_lambda_function" "resize_images" {
       function_name = "resize-images"
-      role          = aws_iam_role.resize_images.arn
+      role          = "arn:aws:iam::123456789012:role/resize-images"
       runtime       = "python3.12"
       handler       = "app.handler"
       filename      = "build/app.zip"
@@ -761,7 +761,7 @@ def sns_subscription_without_redrive(model: Model, ctx: Context) -> Iterable[Fin
 
     resource "aws_lambda_function" "notify" {
       function_name = "notify"
-      role          = aws_iam_role.notify.arn
+      role          = "arn:aws:iam::123456789012:role/notify"
       runtime       = "python3.12"
       handler       = "app.handler"
       filename      = "build/app.zip"
@@ -820,7 +820,7 @@ def sns_subscription_without_redrive(model: Model, ctx: Context) -> Iterable[Fin
 
     resource "aws_lambda_function" "notify" {
       function_name = "notify"
-      role          = aws_iam_role.notify.arn
+      role          = "arn:aws:iam::123456789012:role/notify"
       runtime       = "python3.12"
       handler       = "app.handler"
       filename      = "build/app.zip"
@@ -918,7 +918,7 @@ def eventbridge_target_without_dlq(model: Model, ctx: Context) -> Iterable[Findi
 
     resource "aws_lambda_function" "report" {
       function_name = "report"
-      role          = aws_iam_role.report.arn
+      role          = "arn:aws:iam::123456789012:role/report"
       runtime       = "python3.12"
       handler       = "app.handler"
       filename      = "build/app.zip"
@@ -976,7 +976,7 @@ def eventbridge_target_without_dlq(model: Model, ctx: Context) -> Iterable[Findi
 
     resource "aws_lambda_function" "report" {
       function_name = "report"
-      role          = aws_iam_role.report.arn
+      role          = "arn:aws:iam::123456789012:role/report"
       runtime       = "python3.12"
       handler       = "app.handler"
       filename      = "build/app.zip"

@@ -193,7 +193,7 @@ def status_code_to_non_http(model: Model, ctx: Context) -> Iterable[Finding]:
 
     resource "aws_lambda_function" "process_orders" {
       function_name = "process-orders"
-      role          = aws_iam_role.process_orders.arn
+      role          = "arn:aws:iam::123456789012:role/process-orders"
       runtime       = "python3.12"
       handler       = "app.handler"
       filename      = data.archive_file.app.output_path
@@ -351,7 +351,7 @@ def exception_swallowed(model: Model, ctx: Context) -> Iterable[Finding]:
 
     resource "aws_lambda_function" "resize_images" {
       function_name = "resize-images"
-      role          = aws_iam_role.resize_images.arn
+      role          = "arn:aws:iam::123456789012:role/resize-images"
       runtime       = "python3.12"
       handler       = "app.handler"
       filename      = data.archive_file.app.output_path
@@ -518,7 +518,7 @@ def batch_item_failures_ignored(model: Model, ctx: Context) -> Iterable[Finding]
 
     resource "aws_lambda_function" "process_orders" {
       function_name = "process-orders"
-      role          = aws_iam_role.process_orders.arn
+      role          = "arn:aws:iam::123456789012:role/process-orders"
       runtime       = "python3.12"
       handler       = "app.handler"
       filename      = data.archive_file.app.output_path
@@ -580,7 +580,7 @@ def batch_item_failures_ignored(model: Model, ctx: Context) -> Iterable[Finding]
 
     resource "aws_lambda_function" "process_orders" {
       function_name = "process-orders"
-      role          = aws_iam_role.process_orders.arn
+      role          = "arn:aws:iam::123456789012:role/process-orders"
       runtime       = "python3.12"
       handler       = "app.handler"
       filename      = data.archive_file.app.output_path
@@ -726,7 +726,7 @@ def batch_item_failures_never_reported(model: Model, ctx: Context) -> Iterable[F
 
     resource "aws_lambda_function" "process_orders" {
       function_name = "process-orders"
-      role          = aws_iam_role.process_orders.arn
+      role          = "arn:aws:iam::123456789012:role/process-orders"
       runtime       = "python3.12"
       handler       = "app.handler"
       filename      = data.archive_file.app.output_path
@@ -863,7 +863,7 @@ def only_first_record(model: Model, ctx: Context) -> Iterable[Finding]:
 
     resource "aws_lambda_function" "process_orders" {
       function_name = "process-orders"
-      role          = aws_iam_role.process_orders.arn
+      role          = "arn:aws:iam::123456789012:role/process-orders"
       runtime       = "python3.12"
       handler       = "app.handler"
       filename      = data.archive_file.app.output_path
@@ -1007,7 +1007,7 @@ def invalid_item_identifier(model: Model, ctx: Context) -> Iterable[Finding]:
 
     resource "aws_lambda_function" "process_orders" {
       function_name = "process-orders"
-      role          = aws_iam_role.process_orders.arn
+      role          = "arn:aws:iam::123456789012:role/process-orders"
       runtime       = "python3.12"
       handler       = "app.handler"
       filename      = data.archive_file.app.output_path
@@ -1159,7 +1159,7 @@ def fifo_continues(model: Model, ctx: Context) -> Iterable[Finding]:
 
     resource "aws_lambda_function" "process_orders" {
       function_name = "process-orders"
-      role          = aws_iam_role.process_orders.arn
+      role          = "arn:aws:iam::123456789012:role/process-orders"
       runtime       = "python3.12"
       handler       = "app.handler"
       filename      = data.archive_file.app.output_path
@@ -1301,7 +1301,7 @@ def malformed_proxy_response(model: Model, ctx: Context) -> Iterable[Finding]:
 
     resource "aws_lambda_function" "get_item" {
       function_name = "get-item"
-      role          = aws_iam_role.get_item.arn
+      role          = "arn:aws:iam::123456789012:role/get-item"
       runtime       = "python3.12"
       handler       = "app.handler"
       filename      = data.archive_file.app.output_path
@@ -1464,7 +1464,7 @@ def handler_not_found(model: Model, ctx: Context) -> Iterable[Finding]:
 
     resource "aws_lambda_function" "process_orders" {
       function_name = "process-orders"
-      role          = aws_iam_role.process_orders.arn
+      role          = "arn:aws:iam::123456789012:role/process-orders"
       runtime       = "python3.12"
       handler       = "app.lambda_handler"
       filename      = data.archive_file.app.output_path
@@ -1525,7 +1525,7 @@ def handler_not_found(model: Model, ctx: Context) -> Iterable[Finding]:
 
     resource "aws_lambda_function" "process_orders" {
       function_name = "process-orders"
-      role          = aws_iam_role.process_orders.arn
+      role          = "arn:aws:iam::123456789012:role/process-orders"
       runtime       = "python3.12"
       handler       = "app.handler"
       filename      = data.archive_file.app.output_path

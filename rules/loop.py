@@ -209,7 +209,7 @@ def failure_route_loops_back(model: Model, ctx: Context) -> Iterable[Finding]:
 
     resource "aws_lambda_function" "notify" {
       function_name = "notify"
-      role          = aws_iam_role.notify.arn
+      role          = "arn:aws:iam::123456789012:role/notify"
       runtime       = "python3.12"
       handler       = "app.handler"
       filename      = "build/app.zip"
@@ -279,7 +279,7 @@ def failure_route_loops_back(model: Model, ctx: Context) -> Iterable[Finding]:
 
     resource "aws_lambda_function" "notify" {
       function_name = "notify"
-      role          = aws_iam_role.notify.arn
+      role          = "arn:aws:iam::123456789012:role/notify"
       runtime       = "python3.12"
       handler       = "app.handler"
       filename      = "build/app.zip"

@@ -148,7 +148,7 @@ def queue_without_redrive(model: Model, ctx: Context) -> Iterable[Finding]:
 
     resource "aws_lambda_function" "process_orders" {
       function_name = "process-orders"
-      role          = aws_iam_role.process_orders.arn
+      role          = "arn:aws:iam::123456789012:role/process-orders"
       runtime       = "python3.12"
       handler       = "app.handler"
       filename      = "build/app.zip"
@@ -199,7 +199,7 @@ def queue_without_redrive(model: Model, ctx: Context) -> Iterable[Finding]:
 
     resource "aws_lambda_function" "process_orders" {
       function_name = "process-orders"
-      role          = aws_iam_role.process_orders.arn
+      role          = "arn:aws:iam::123456789012:role/process-orders"
       runtime       = "python3.12"
       handler       = "app.handler"
       filename      = "build/app.zip"
@@ -371,7 +371,7 @@ def function_dlq_on_sqs_function(model: Model, ctx: Context) -> Iterable[Finding
 
     resource "aws_lambda_function" "process_orders" {
       function_name = "process-orders"
-      role          = aws_iam_role.process_orders.arn
+      role          = "arn:aws:iam::123456789012:role/process-orders"
       runtime       = "python3.12"
       handler       = "app.handler"
       filename      = "build/app.zip"
@@ -426,7 +426,7 @@ def function_dlq_on_sqs_function(model: Model, ctx: Context) -> Iterable[Finding
 
     resource "aws_lambda_function" "process_orders" {
       function_name = "process-orders"
-      role          = aws_iam_role.process_orders.arn
+      role          = "arn:aws:iam::123456789012:role/process-orders"
       runtime       = "python3.12"
       handler       = "app.handler"
       filename      = "build/app.zip"
@@ -577,7 +577,7 @@ def visibility_below_timeout(model: Model, ctx: Context) -> Iterable[Finding]:
 
     resource "aws_lambda_function" "process_orders" {
       function_name = "process-orders"
-      role          = aws_iam_role.process_orders.arn
+      role          = "arn:aws:iam::123456789012:role/process-orders"
       runtime       = "python3.12"
       handler       = "app.handler"
       filename      = "build/app.zip"
@@ -632,7 +632,7 @@ def visibility_below_timeout(model: Model, ctx: Context) -> Iterable[Finding]:
 
     resource "aws_lambda_function" "process_orders" {
       function_name = "process-orders"
-      role          = aws_iam_role.process_orders.arn
+      role          = "arn:aws:iam::123456789012:role/process-orders"
       runtime       = "python3.12"
       handler       = "app.handler"
       filename      = "build/app.zip"
@@ -753,7 +753,7 @@ def visibility_below_recommended(model: Model, ctx: Context) -> Iterable[Finding
 
     resource "aws_lambda_function" "process_orders" {
       function_name = "process-orders"
-      role          = aws_iam_role.process_orders.arn
+      role          = "arn:aws:iam::123456789012:role/process-orders"
       runtime       = "python3.12"
       handler       = "app.handler"
       filename      = "build/app.zip"
@@ -809,7 +809,7 @@ def visibility_below_recommended(model: Model, ctx: Context) -> Iterable[Finding
 
     resource "aws_lambda_function" "process_orders" {
       function_name = "process-orders"
-      role          = aws_iam_role.process_orders.arn
+      role          = "arn:aws:iam::123456789012:role/process-orders"
       runtime       = "python3.12"
       handler       = "app.handler"
       filename      = "build/app.zip"
@@ -934,7 +934,7 @@ def max_receive_count_too_low(model: Model, ctx: Context) -> Iterable[Finding]:
 
     resource "aws_lambda_function" "process_orders" {
       function_name = "process-orders"
-      role          = aws_iam_role.process_orders.arn
+      role          = "arn:aws:iam::123456789012:role/process-orders"
       runtime       = "python3.12"
       handler       = "app.handler"
       filename      = "build/app.zip"
@@ -986,7 +986,7 @@ def max_receive_count_too_low(model: Model, ctx: Context) -> Iterable[Finding]:
 
     resource "aws_lambda_function" "process_orders" {
       function_name = "process-orders"
-      role          = aws_iam_role.process_orders.arn
+      role          = "arn:aws:iam::123456789012:role/process-orders"
       runtime       = "python3.12"
       handler       = "app.handler"
       filename      = "build/app.zip"
@@ -1102,7 +1102,7 @@ def dlq_type_mismatch(model: Model, ctx: Context) -> Iterable[Finding]:
 
     resource "aws_lambda_function" "process_orders" {
       function_name = "process-orders"
-      role          = aws_iam_role.process_orders.arn
+      role          = "arn:aws:iam::123456789012:role/process-orders"
       runtime       = "python3.12"
       handler       = "app.handler"
       filename      = "build/app.zip"
@@ -1158,7 +1158,7 @@ def dlq_type_mismatch(model: Model, ctx: Context) -> Iterable[Finding]:
 
     resource "aws_lambda_function" "process_orders" {
       function_name = "process-orders"
-      role          = aws_iam_role.process_orders.arn
+      role          = "arn:aws:iam::123456789012:role/process-orders"
       runtime       = "python3.12"
       handler       = "app.handler"
       filename      = "build/app.zip"
@@ -1271,7 +1271,7 @@ def dlq_retention_too_short(model: Model, ctx: Context) -> Iterable[Finding]:
 
     resource "aws_lambda_function" "process_orders" {
       function_name = "process-orders"
-      role          = aws_iam_role.process_orders.arn
+      role          = "arn:aws:iam::123456789012:role/process-orders"
       runtime       = "python3.12"
       handler       = "app.handler"
       filename      = "build/app.zip"
@@ -1323,7 +1323,7 @@ def dlq_retention_too_short(model: Model, ctx: Context) -> Iterable[Finding]:
 
     resource "aws_lambda_function" "process_orders" {
       function_name = "process-orders"
-      role          = aws_iam_role.process_orders.arn
+      role          = "arn:aws:iam::123456789012:role/process-orders"
       runtime       = "python3.12"
       handler       = "app.handler"
       filename      = "build/app.zip"
@@ -1447,7 +1447,7 @@ def sqs_batching_invalid(model: Model, ctx: Context) -> Iterable[Finding]:
 
     resource "aws_lambda_function" "process_orders" {
       function_name = "process-orders"
-      role          = aws_iam_role.process_orders.arn
+      role          = "arn:aws:iam::123456789012:role/process-orders"
       runtime       = "python3.12"
       handler       = "app.handler"
       filename      = "build/app.zip"
@@ -1502,7 +1502,7 @@ def sqs_batching_invalid(model: Model, ctx: Context) -> Iterable[Finding]:
 
     resource "aws_lambda_function" "process_orders" {
       function_name = "process-orders"
-      role          = aws_iam_role.process_orders.arn
+      role          = "arn:aws:iam::123456789012:role/process-orders"
       runtime       = "python3.12"
       handler       = "app.handler"
       filename      = "build/app.zip"
@@ -1628,7 +1628,7 @@ def sqs_consumer_throttled(model: Model, ctx: Context) -> Iterable[Finding]:
 
     resource "aws_lambda_function" "process_orders" {
       function_name = "process-orders"
-      role          = aws_iam_role.process_orders.arn
+      role          = "arn:aws:iam::123456789012:role/process-orders"
       runtime       = "python3.12"
       handler       = "app.handler"
       filename      = "build/app.zip"
@@ -1683,7 +1683,7 @@ def sqs_consumer_throttled(model: Model, ctx: Context) -> Iterable[Finding]:
 
     resource "aws_lambda_function" "process_orders" {
       function_name = "process-orders"
-      role          = aws_iam_role.process_orders.arn
+      role          = "arn:aws:iam::123456789012:role/process-orders"
       runtime       = "python3.12"
       handler       = "app.handler"
       filename      = "build/app.zip"
@@ -1818,7 +1818,7 @@ def sqs_mapping_destination(model: Model, ctx: Context) -> Iterable[Finding]:
         Properties:
           Runtime: python3.12
           Handler: index.handler
-          Role: !GetAtt OrdersRole.Arn
+          Role: arn:aws:iam::123456789012:role/process-orders
           Code: {ZipFile: "def handler(event, context): pass"}
       OrdersMapping:
         Type: AWS::Lambda::EventSourceMapping
@@ -1845,7 +1845,7 @@ def sqs_mapping_destination(model: Model, ctx: Context) -> Iterable[Finding]:
 
     resource "aws_lambda_function" "process_orders" {
       function_name = "process-orders"
-      role          = aws_iam_role.process_orders.arn
+      role          = "arn:aws:iam::123456789012:role/process-orders"
       runtime       = "python3.12"
       handler       = "app.handler"
       filename      = "build/app.zip"
@@ -1881,7 +1881,7 @@ def sqs_mapping_destination(model: Model, ctx: Context) -> Iterable[Finding]:
         Properties:
           Runtime: python3.12
           Handler: index.handler
-          Role: !GetAtt OrdersRole.Arn
+          Role: arn:aws:iam::123456789012:role/process-orders
           Code: {ZipFile: "def handler(event, context): pass"}
       OrdersMapping:
         Type: AWS::Lambda::EventSourceMapping
@@ -1905,7 +1905,7 @@ def sqs_mapping_destination(model: Model, ctx: Context) -> Iterable[Finding]:
 
     resource "aws_lambda_function" "process_orders" {
       function_name = "process-orders"
-      role          = aws_iam_role.process_orders.arn
+      role          = "arn:aws:iam::123456789012:role/process-orders"
       runtime       = "python3.12"
       handler       = "app.handler"
       filename      = "build/app.zip"

@@ -98,7 +98,7 @@ def stream_without_failure_destination(model: Model, ctx: Context) -> Iterable[F
 
     resource "aws_lambda_function" "process_orders" {
       function_name = "process-orders"
-      role          = aws_iam_role.process_orders.arn
+      role          = "arn:aws:iam::123456789012:role/process-orders"
       runtime       = "python3.12"
       handler       = "app.handler"
       filename      = "build/app.zip"
@@ -152,7 +152,7 @@ def stream_without_failure_destination(model: Model, ctx: Context) -> Iterable[F
 
     resource "aws_lambda_function" "process_orders" {
       function_name = "process-orders"
-      role          = aws_iam_role.process_orders.arn
+      role          = "arn:aws:iam::123456789012:role/process-orders"
       runtime       = "python3.12"
       handler       = "app.handler"
       filename      = "build/app.zip"
@@ -258,7 +258,7 @@ def stream_unbounded_retries(model: Model, ctx: Context) -> Iterable[Finding]:
 
     resource "aws_lambda_function" "process_orders" {
       function_name = "process-orders"
-      role          = aws_iam_role.process_orders.arn
+      role          = "arn:aws:iam::123456789012:role/process-orders"
       runtime       = "python3.12"
       handler       = "app.handler"
       filename      = "build/app.zip"
@@ -316,7 +316,7 @@ def stream_unbounded_retries(model: Model, ctx: Context) -> Iterable[Finding]:
 
     resource "aws_lambda_function" "process_orders" {
       function_name = "process-orders"
-      role          = aws_iam_role.process_orders.arn
+      role          = "arn:aws:iam::123456789012:role/process-orders"
       runtime       = "python3.12"
       handler       = "app.handler"
       filename      = "build/app.zip"

@@ -96,7 +96,7 @@ def timeout_exceeds_api_limit(model: Model, ctx: Context) -> Iterable[Finding]:
     ```hcl
     resource "aws_lambda_function" "report" {
       function_name = "report"
-      role          = aws_iam_role.report.arn
+      role          = "arn:aws:iam::123456789012:role/report"
       runtime       = "python3.12"
       handler       = "app.handler"
       filename      = "build/app.zip"
@@ -150,7 +150,7 @@ def timeout_exceeds_api_limit(model: Model, ctx: Context) -> Iterable[Finding]:
     ```hcl
     resource "aws_lambda_function" "report" {
       function_name = "report"
-      role          = aws_iam_role.report.arn
+      role          = "arn:aws:iam::123456789012:role/report"
       runtime       = "python3.12"
       handler       = "app.handler"
       filename      = "build/app.zip"

@@ -178,6 +178,42 @@ CASES: dict[str, tuple[str, str, str, tuple[Any, ...]]] = {
             """),
         SENDS_TO_JOBS,
     ),
+    "managed policy left out by a condition": (
+        cfn("ManagedPolicyArns:\n  - !If [IsDev, arn:aws:iam::aws:policy/AmazonSQSFullAccess, !Ref AWS::NoValue]\n"
+            "  - !Ref SendJobs\n", textwrap.dedent("""\
+            SendJobs:
+              Type: AWS::IAM::ManagedPolicy
+              Properties:
+                PolicyDocument:
+            """) + _indent(SEND_JOBS_YAML, 6)),
+        sam("Policies:\n  - !If [IsDev, AmazonSQSFullAccess, !Ref AWS::NoValue]\n  - !Ref SendJobs\n", textwrap.dedent("""\
+            SendJobs:
+              Type: AWS::IAM::ManagedPolicy
+              Properties:
+                PolicyDocument:
+            """) + _indent(SEND_JOBS_YAML, 6)),
+        tf('managed_policy_arns = concat(var.stage == "dev" ? ["arn:aws:iam::aws:policy/AmazonSQSFullAccess"] : [],'
+           ' [aws_iam_policy.send_jobs.arn])\n', f"""\
+            resource "aws_iam_policy" "send_jobs" {{
+              policy = {SEND_JOBS_TF}
+            }}
+            """),
+        SENDS_TO_JOBS,
+    ),
+    **{f"every policy only when {cond}": (
+        cfn(f"Policies: !If\n  - {cond}\n  - - PolicyName: send\n      PolicyDocument:\n" + _indent(SEND_JOBS_YAML, 8)
+            + "  - !Ref AWS::NoValue\n"
+            + f"ManagedPolicyArns: !If [{cond}, [arn:aws:iam::aws:policy/AmazonSQSFullAccess], !Ref AWS::NoValue]\n"),
+        sam(f"Policies: !If\n  - {cond}\n  - - Statement:\n" + _indent(SEND_JOBS_YAML.split("\n", 1)[1], 6)
+            + "    - AmazonSQSFullAccess\n  - !Ref AWS::NoValue\n"),
+        tf("dynamic \"inline_policy\" {\n  for_each = " + tf_cond + " ? [1] : []\n  content {\n"
+           f"    policy = {SEND_JOBS_TF}\n  }}\n}}\n"
+           f'managed_policy_arns = {tf_cond} ? ["arn:aws:iam::aws:policy/AmazonSQSFullAccess"] : []\n'),
+        expected,
+    ) for cond, tf_cond, expected in [
+        ("IsProd", 'var.stage == "prod"', (False, [("Allow", ["sqs:SendMessage"], ["jobs"])], True, None)),
+        ("IsDev", 'var.stage == "dev"', (True, [], False, False)),
+    ]},
     "managed policy named by a parameter": (
         cfn("ManagedPolicyArns: [!Ref Action]\n"),
         sam("Policies: [!Ref Action]\n"),

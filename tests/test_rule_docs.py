@@ -128,6 +128,7 @@ def test_every_rule_has_an_example_and_a_use_instead() -> None:
     assert [c for c, s in sections.items() if not BLOCK.search(s.get("Example", ""))
             or not BLOCK.search(s.get("Use instead", ""))] == []
     assert [c for c in RULES if _section(c, "Example")[0] is None] == []
+    assert [c for c in RULES if _section(c, "Example")[1] is None] == []  # every rule applies to Terraform
     assert sorted(EXAMPLE) == sorted(RULES)
 
 
@@ -139,3 +140,47 @@ def test_rule_doc_example(tmp_path: Path, code: str, section: str, kind: str) ->
         assert resource is not None, f"{code}: name the resource of its Terraform example"
         expected.add((code, resource))
     assert _findings(tmp_path, code, section, kind) == expected
+
+
+_TF_DECLARED = re.compile(r'^(?:resource|(data)) "(\w+)" "(\w+)"', re.M)
+_TF_REFERENCE = re.compile(r'(?<![\w."/:-])((?:data\.)?aws_\w+\.\w+)')
+_CFN_DECLARED = re.compile(r"^  (\w+):\s*$", re.M)  # a resource (or parameter) of the template
+_CFN_REFERENCE = re.compile(r"!(?:Ref|GetAtt)\s+(\w+)|\$\{(\w+)[.}]|(?:Ref|Fn::GetAtt):\s*\[?\s*(\w+)")
+
+
+def _undeclared(yaml_: str | None, hcl: str | None) -> list[str]:
+    """What a template or a Terraform block refers to without declaring it: a complete example has none."""
+    missing: list[str] = []
+    if hcl is not None:
+        declared = {f"{'data.' if m.group(1) else ''}{m.group(2)}.{m.group(3)}" for m in _TF_DECLARED.finditer(hcl)}
+        missing += sorted({r for r in _TF_REFERENCE.findall(hcl) if r not in declared})
+    if yaml_ is not None:
+        declared = set(_CFN_DECLARED.findall(yaml_))
+        refs = {next(g for g in m.groups() if g) for m in _CFN_REFERENCE.finditer(yaml_)}
+        missing += sorted(r for r in refs if r not in declared and not r.startswith("AWS"))
+    return missing
+
+
+def test_examples_refer_only_to_what_they_declare() -> None:
+    """Every Example and Use instead is a whole template: no reference to a resource it does not define."""
+    assert _undeclared("Resources:\n  Q:\n    Type: AWS::SQS::Queue\n  F:\n    Role: !GetAtt Role.Arn\n", None) == \
+        ["Role"]
+    assert _undeclared(None, 'resource "aws_lambda_function" "f" {\n  role = aws_iam_role.f.arn\n}\n') == \
+        ["aws_iam_role.f"]
+    incomplete = {(code, section): missing for code in RULES for section in ("Example", "Use instead")
+                  if (missing := _undeclared(*_section(code, section)[:2]))}
+    assert incomplete == {}
+
+
+def test_invlint_rule_prints_every_example() -> None:
+    """``invlint rule CODE`` shows each block the tests above run, as written."""
+    from click.testing import CliRunner
+
+    from invocation_lint.cli import main
+
+    for code in RULES:
+        out = CliRunner().invoke(main, ["rule", code], catch_exceptions=False).stdout
+        sections = _sections(RULES[code].docs)
+        for section in ("Example", "Use instead"):
+            for _lang, body in BLOCK.findall(sections[section]):
+                assert body in out, (code, section)

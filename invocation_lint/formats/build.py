@@ -176,9 +176,10 @@ class ModelBuilder:
     def add_function(self, id: str, type_: str, span: Span, origin: str, *, runtime: Val[Any] | None,
                      handler: Val[Any] | None, timeout: Val[Any] | None, recursive_loop: Val[Any] | None,
                      package_type: object, reserved_concurrency: Val[Any] | None, dlqs: list[Target],
-                     role: Target | None, code: CodeLocation) -> Function:
-        """A Lambda function. ``dlqs``: the targets of its dead-letter configuration (the last one counts);
-        ``package_type`` the value written (``Zip`` unless it is a string)."""
+                     role: Target | None, code: CodeLocation, dlq_config: Span | None = None) -> Function:
+        """A Lambda function. ``dlqs``: the targets of its dead-letter configuration (the last one counts), and
+        ``dlq_config`` where that configuration is written (for a fix that removes it); ``package_type`` the
+        value written (``Zip`` unless it is a string)."""
         names = self.m.vocabulary
         fn = Function(
             id, type_, span, origin,
@@ -193,6 +194,7 @@ class ModelBuilder:
         for t in dlqs:
             fn.dlq = t
             self.m.routes.append(FailureRoute("function-dlq", id, t, t.span, origin))
+        fn.dlq_config = dlq_config
         fn.role = role
         if code.base_dir is None:
             code.base_dir = self.m.base_dir
@@ -426,3 +428,8 @@ class ModelBuilder:
         kind = "rest" if not v2 else "websocket" if protocol_type == "WEBSOCKET" else "http"
         api = self.m.apis[id] = Api(id, type_, span, origin, kind=kind)
         return api
+
+    def set_recursive_loop(self, function: str, value: Val[Any] | None) -> None:
+        """A separate resource's recursive-loop setting for ``function`` (None: not written, nothing changes)."""
+        if value is not None:
+            self.m.functions[function].recursive_loop = value

@@ -472,24 +472,26 @@ class Builder:
 
     def role(self, res: Res) -> None:
         role = self.b.add_role(res.id, res.type, res.span, res.origin)
-        policies = res.props.get("Policies")
+        policies = self.r.chosen(res.props.get("Policies"))
         if isinstance(policies, list):
             for pol in (self.r.chosen(p) for p in policies):
                 if isinstance(pol, dict):
                     self._statements(role, pol.get("PolicyDocument"), span_of(pol, "PolicyDocument") or res.span)
                 elif isinstance(pol, Unknown):
                     self.b.role_incomplete(role)
-        elif policies is not None:
+        elif policies is not None and policies is not NO_VALUE:
             self.b.role_incomplete(role)
-        managed = self.r.value(res.props.get("ManagedPolicyArns", []))
-        raw_managed = res.props.get("ManagedPolicyArns", [])
+        raw_managed = self.r.chosen(res.props.get("ManagedPolicyArns", []))
         if isinstance(raw_managed, list):
-            for raw, value in zip(raw_managed, managed if isinstance(managed, list) else [None] * len(raw_managed), strict=False):
+            for raw in raw_managed:
+                value = self.r.value(raw)
+                if value is NO_VALUE:  # an entry left out through Fn::If
+                    continue
                 t = self.r.target(raw, res.span)
                 if t.node and self.by_id.get(t.node, Res("", "", LDict(), res.span)).type == "AWS::IAM::ManagedPolicy":
                     continue  # its statements arrive with the policy itself
                 self.b.managed_policy(role, value)
-        elif raw_managed:
+        elif raw_managed and raw_managed is not NO_VALUE:
             self.b.role_incomplete(role)
         if res.extra.get("incomplete"):  # SAM: a policy that cannot be expanded, or granted by a connector
             self.b.role_incomplete(role)
@@ -576,13 +578,12 @@ class Builder:
         dlc = p.get("DeadLetterConfig")
         dlq = self.target(dlc, "TargetArn", p.spans.get("DeadLetterConfig", res.span)) if isinstance(dlc, dict) else None
         role = self.target(p, "Role", res.span)
-        fn = self.b.add_function(
+        self.b.add_function(
             res.id, res.type, res.span, res.origin, runtime=runtime, handler=handler, timeout=timeout,
             recursive_loop=recursive_loop, package_type=package_type, reserved_concurrency=reserved,
             dlqs=[dlq] if dlq is not None else [], role=role, code=res.extra.get("code") or self._code(res),
+            dlq_config=p.spans.get("DeadLetterConfig") if dlq is not None else None,
         )
-        if dlq is not None:  # where DeadLetterConfig is written, for a fix that removes it
-            fn.dlq_config = p.spans.get("DeadLetterConfig")
 
     def _code(self, res: Res) -> CodeLocation:
         p = res.props

@@ -589,16 +589,15 @@ class Builder:
             reserved = None
         dlqs = [t for dlc in blocks(v, "dead_letter_config")
                 if (t := self.target(dlc, "target_arn", dlc.span or inst.span)) is not None]
-        fn = self.b.add_function(
+        written = [dlc.span for dlc in blocks(v, "dead_letter_config") if dlc.span is not None]
+        self.b.add_function(
             inst.address, inst.type, inst.span, inst.origin,
             runtime=self.setting(v, "runtime", None, inst.span), handler=self.setting(v, "handler", None, inst.span),
             timeout=self.setting(v, "timeout", as_int, inst.span), recursive_loop=None,
             package_type=_deref(v.get("package_type")), reserved_concurrency=reserved, dlqs=dlqs,
             role=self.target(v, "role", inst.span), code=self._code(inst),
+            dlq_config=written[-1] if dlqs and written else None,
         )
-        written = [dlc.span for dlc in blocks(v, "dead_letter_config") if dlc.span is not None]
-        if dlqs and written:  # where the dead_letter_config block is written, for a fix that removes it
-            fn.dlq_config = written[-1]
 
     def _code(self, inst: Inst) -> CodeLocation:
         from .evaluate import Ref
@@ -788,8 +787,8 @@ class Builder:
     def recursion_config(self, inst: Inst) -> None:
         v = inst.values
         fn = self._fn(v, "function_name", inst.span)
-        if fn is not None and _is_set(v, "recursive_loop"):
-            self.m.functions[fn].recursive_loop = self.val(v, "recursive_loop", "Terminate", None, inst.span)
+        if fn is not None:
+            self.b.set_recursive_loop(fn, self.setting(v, "recursive_loop", None, inst.span))
 
     def subscription(self, inst: Inst) -> None:
         v = inst.values

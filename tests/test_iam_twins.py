@@ -200,6 +200,20 @@ CASES: dict[str, tuple[str, str, str, tuple[Any, ...]]] = {
             """),
         SENDS_TO_JOBS,
     ),
+    **{f"every policy only when {cond}": (
+        cfn(f"Policies: !If\n  - {cond}\n  - - PolicyName: send\n      PolicyDocument:\n" + _indent(SEND_JOBS_YAML, 8)
+            + "  - !Ref AWS::NoValue\n"
+            + f"ManagedPolicyArns: !If [{cond}, [arn:aws:iam::aws:policy/AmazonSQSFullAccess], !Ref AWS::NoValue]\n"),
+        sam(f"Policies: !If\n  - {cond}\n  - - Statement:\n" + _indent(SEND_JOBS_YAML.split("\n", 1)[1], 6)
+            + "    - AmazonSQSFullAccess\n  - !Ref AWS::NoValue\n"),
+        tf("dynamic \"inline_policy\" {\n  for_each = " + tf_cond + " ? [1] : []\n  content {\n"
+           f"    policy = {SEND_JOBS_TF}\n  }}\n}}\n"
+           f'managed_policy_arns = {tf_cond} ? ["arn:aws:iam::aws:policy/AmazonSQSFullAccess"] : []\n'),
+        expected,
+    ) for cond, tf_cond, expected in [
+        ("IsProd", 'var.stage == "prod"', (False, [("Allow", ["sqs:SendMessage"], ["jobs"])], True, None)),
+        ("IsDev", 'var.stage == "dev"', (True, [], False, False)),
+    ]},
     "managed policy named by a parameter": (
         cfn("ManagedPolicyArns: [!Ref Action]\n"),
         sam("Policies: [!Ref Action]\n"),

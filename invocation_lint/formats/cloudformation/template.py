@@ -472,16 +472,16 @@ class Builder:
 
     def role(self, res: Res) -> None:
         role = self.b.add_role(res.id, res.type, res.span, res.origin)
-        policies = res.props.get("Policies")
+        policies = self.r.chosen(res.props.get("Policies"))
         if isinstance(policies, list):
             for pol in (self.r.chosen(p) for p in policies):
                 if isinstance(pol, dict):
                     self._statements(role, pol.get("PolicyDocument"), span_of(pol, "PolicyDocument") or res.span)
                 elif isinstance(pol, Unknown):
                     self.b.role_incomplete(role)
-        elif policies is not None:
+        elif policies is not None and policies is not NO_VALUE:
             self.b.role_incomplete(role)
-        raw_managed = res.props.get("ManagedPolicyArns", [])
+        raw_managed = self.r.chosen(res.props.get("ManagedPolicyArns", []))
         if isinstance(raw_managed, list):
             for raw in raw_managed:
                 value = self.r.value(raw)
@@ -491,7 +491,7 @@ class Builder:
                 if t.node and self.by_id.get(t.node, Res("", "", LDict(), res.span)).type == "AWS::IAM::ManagedPolicy":
                     continue  # its statements arrive with the policy itself
                 self.b.managed_policy(role, value)
-        elif raw_managed:
+        elif raw_managed and raw_managed is not NO_VALUE:
             self.b.role_incomplete(role)
         if res.extra.get("incomplete"):  # SAM: a policy that cannot be expanded, or granted by a connector
             self.b.role_incomplete(role)

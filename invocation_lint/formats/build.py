@@ -414,6 +414,14 @@ class ModelBuilder:
                                 integration_timeout_ms=integration_timeout_ms,
                                 payload_format_version=payload_format_version)
 
+    def name_events(self, event_of: Mapping[str, str]) -> None:
+        """Name each trigger declared by a resource the SAM transform makes from a function's ``Events`` entry
+        (``event_of``: resource → event name) after that entry."""
+        for trig in self.m.triggers:
+            name = event_of.get(trig.extra.get("id") or "")
+            if name is not None:
+                trig.event_name = name
+
     # ---------------------------------------------------------------------------------------- other nodes
 
     def add_stream(self, id: str, type_: str, span: Span, origin: str, service: str) -> Stream:

@@ -351,6 +351,8 @@ class ModelBuilder:
         if topic is not None and endpoint is not None and topic.node in self.m.topics and endpoint.node in self.m.queues:
             self.m.deliveries.append(Delivery(topic.node, endpoint.node, span, origin, filtered))
 
+    # ---------------------------------------------------------------------------------------- permissions
+
     def permission(self, function: str | None, principal: object, span: Span, origin: str, source: Target | None,
                    declared_id: str, *, names_api: str | None = None, event_filter: Any = None) -> Trigger | None:
         """A Lambda permission ``declared_id`` that lets ``principal`` invoke ``function``: the trigger it would
@@ -376,12 +378,16 @@ class ModelBuilder:
         """After every other resource is read: the permissions' triggers whose callers are not already known."""
         add_permission_triggers(self.m, self._permissions)
 
+    # ---------------------------------------------------------------------------------------- mappings (continued)
+
     def consumer_stream(self, source: Target, stream: Target | None) -> Target:
         """The source of a mapping that reads through an enhanced fan-out consumer: the consumer's ``stream``
         (Kinesis), where it is known; else the consumer itself."""
         if stream is not None and stream.known:
             return Target(stream.node, stream.arn, None, "kinesis", source.span)
         return source
+
+    # ---------------------------------------------------------------------------------------- API Gateway
 
     def openapi(self, body: Any, id: str, declared_span: Span, origin: str, kind: str, service: str, *,
                 plain: Callable[[Any], Any], function: Callable[[Mapping[str, Any], str, Span], str | None],
@@ -449,6 +455,14 @@ class ModelBuilder:
                                 integration_timeout_ms=integration_timeout_ms,
                                 payload_format_version=payload_format_version)
 
+    def name_events(self, event_of: Mapping[str, str]) -> None:
+        """Name each trigger declared by a resource the SAM transform makes from a function's ``Events`` entry
+        (``event_of``: resource → event name) after that entry."""
+        for trig in self.m.triggers:
+            name = event_of.get(trig.extra.get("id") or "")
+            if name is not None:
+                trig.event_name = name
+
     # ---------------------------------------------------------------------------------------- other nodes
 
     def add_stream(self, id: str, type_: str, span: Span, origin: str, service: str) -> Stream:
@@ -469,6 +483,8 @@ class ModelBuilder:
         kind = "rest" if not v2 else "websocket" if protocol_type == "WEBSOCKET" else "http"
         api = self.m.apis[id] = Api(id, type_, span, origin, kind=kind)
         return api
+
+    # ---------------------------------------------------------------------------------------- functions (continued)
 
     def set_recursive_loop(self, function: str, value: Val[Any] | None) -> None:
         """A separate resource's recursive-loop setting for ``function`` (None: not written, nothing changes)."""

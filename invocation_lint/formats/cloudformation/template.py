@@ -359,10 +359,7 @@ class Builder:
                 fn(res)
         self.b.attach_policies()
         self.b.add_permission_triggers()
-        for trig in self.m.triggers:  # a trigger the SAM transform makes from an Events entry is named by it
-            declared = self.by_id.get(trig.extra.get("id") or "")
-            if declared is not None and "event" in declared.extra:
-                trig.event_name = declared.extra["event"]
+        self.b.name_events({res.id: res.extra["event"] for res in self.resources if "event" in res.extra})
 
     def _suppressions(self, res: Res) -> None:
         meta = res.metadata

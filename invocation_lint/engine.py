@@ -509,22 +509,23 @@ def _receive(buf: bytearray, got: dict[int, list[Checked]]) -> None:
         del buf[:8 + size]
 
 
-def _drain(readers: dict[int, bytearray], got: dict[int, list[Checked]], *, wait: bool) -> None:
-    """Read what the workers have written (``wait``: until each has ended); a pipe at its end is closed."""
-    for fd in list(readers):
-        buf = readers[fd]
-        if wait:
-            os.set_blocking(fd, True)
-        while True:
-            try:
-                data = os.read(fd, 1 << 16)
-            except BlockingIOError:
-                break
-            if not data:
-                os.close(fd)
-                del readers[fd]
-                break
-            buf += data
+def _collect(fd: int, parts: list[bytes]) -> None:
+    """In a thread of this process: read a worker's pipe until the worker ends (so that it never waits for this
+    process to read), appending what arrives to ``parts``."""
+    try:
+        while data := os.read(fd, 1 << 20):
+            parts.append(data)
+    except OSError:
+        pass
+
+
+def _received(parts: list[list[bytes]], bufs: list[bytearray], got: dict[int, list[Checked]]) -> None:
+    """What the reader threads have collected so far, as complete frames, into ``got``."""
+    for collected, buf in zip(parts, bufs, strict=True):
+        n = len(collected)
+        if n:
+            buf += b"".join(collected[:n])
+            del collected[:n]
             _receive(buf, got)
 
 
@@ -532,15 +533,19 @@ def _in_processes(checker: _Checker, inputs: list[Any], workers: int, sources: A
                   done: dict[int, Checked]) -> None:
     """Check the inputs not ``done`` yet in this process and ``workers - 1`` forked ones, into ``done``. What a
     worker took and did not send back (it was killed) stays not done."""
+    import threading
+
     chunks = _chunks([i for i in range(len(inputs)) if i not in done])
     queue, queue_in = os.pipe()
     try:
         os.write(queue_in, b"".join(k.to_bytes(4, "little") for k in range(len(chunks))))
     finally:
         os.close(queue_in)
-    readers: dict[int, bytearray] = {}
+    fds: list[int] = []
     pids: list[int] = []
     got: dict[int, list[Checked]] = {}
+    threads: list[threading.Thread] = []
+    finished = False
     try:
         for _ in range(workers - 1):
             fd, out = os.pipe()
@@ -553,22 +558,42 @@ def _in_processes(checker: _Checker, inputs: list[Any], workers: int, sources: A
             if pid == 0:  # the worker: never returns
                 try:
                     os.close(fd)
-                    for other in readers:
+                    for other in fds:
                         os.close(other)
                     _worker(checker, inputs, chunks, queue, out)
                 finally:
                     os._exit(1)
             os.close(out)
-            os.set_blocking(fd, False)
-            readers[fd] = bytearray()
+            fds.append(fd)
             pids.append(pid)
+        parts: list[list[bytes]] = [[] for _ in fds]
+        bufs = [bytearray() for _ in fds]
+        # started once every worker is forked (a process is never forked while it runs threads)
+        threads = [threading.Thread(target=_collect, args=(fd, collected), daemon=True)
+                   for fd, collected in zip(fds, parts, strict=True)]
+        for thread in threads:
+            thread.start()
         while (k := _take(queue)) is not None and k < len(chunks):
             done.update((i, checker(inputs[i], sources)) for i in chunks[k])
-            _drain(readers, got, wait=False)
-        _drain(readers, got, wait=True)
+            _received(parts, bufs, got)
+        for thread in threads:
+            thread.join()
+        _received(parts, bufs, got)
+        finished = True
     finally:
+        if not finished:  # interrupted: the workers stop too
+            import signal
+
+            for pid in pids:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
+            for thread in threads:
+                if thread.ident is not None:  # started
+                    thread.join()
         os.close(queue)
-        for fd in readers:
+        for fd in fds:
             os.close(fd)
         for pid in pids:
             try:
@@ -615,7 +640,7 @@ def _check_all(checker: _Checker, inputs: list[Any], jobs: int, sources: Any
         done = {i: checker(inputs[i], sources) for i in _examples(inputs)}
         try:
             _in_processes(checker, inputs, workers, sources, done)
-        except OSError:  # no pipes or processes here (a sandbox): this one checks what is left
+        except (OSError, RuntimeError):  # no pipes, processes or threads here (a sandbox): this one checks the rest
             pass
         # what is not done (no workers, or one ended before sending its chunks back) is checked here
         return (done[i] if i in done else checker(inp, sources) for i, inp in enumerate(inputs))

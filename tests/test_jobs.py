@@ -166,3 +166,11 @@ def test_inputs_of_a_worker_that_died_are_checked_by_this_process(tmp_path: Path
     assert len(serial.findings) >= 16
     assert [f.sort_key() for f in parallel.findings] == [f.sort_key() for f in serial.findings]
     assert [m.file for m in parallel.models] == [m.file for m in serial.models]
+
+
+def test_chunks_cover_every_input_once_and_fit_the_queue() -> None:
+    for n in (0, 1, 5, 400, 2048, 2049, 100_000):
+        chunks = engine._chunks(list(range(n)))
+        assert [i for c in chunks for i in c] == list(range(n))
+        assert len(chunks) <= engine._MAX_CHUNKS
+        assert all(len(c) >= min(engine._CHUNK, n) for c in chunks[:-1])

@@ -82,7 +82,7 @@ def summary(model: Model) -> dict[str, Any]:
             t.function, t.mode, t.service if t.service != "apigatewayv2" else "apigatewayv2", _t(t.source),
             _v(t.batch_size), _v(t.batching_window), _v(t.report_batch_item_failures), _v(t.maximum_concurrency),
             _v(t.max_retry_attempts), _v(t.max_record_age), _v(t.bisect), _t(t.on_failure), _t(t.delivery_dlq),
-            t.api_kind, _v(t.integration_timeout_ms), t.proxy if t.mode == "sync" and not t.extra.get("permission") else None,
+            t.api_kind, _v(t.integration_timeout_ms), t.proxy if t.mode == "sync" and not t.via_permission else None,
         )
         for t in model.triggers
         if not t.extra.get("authorizer")

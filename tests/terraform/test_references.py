@@ -713,3 +713,34 @@ def test_trigger_filters_and_payload_format(tmp_path: Path) -> None:
     assert by_service["s3"].event_filter == {"prefix": "incoming/"}
     assert by_service["sqs"].event_filter
     assert by_service["apigatewayv2"].payload_format_version == "1.0"
+
+
+def test_a_permission_source_arn_built_from_several_resources_still_names_its_api(tmp_path: Path) -> None:
+    """``"${aws_apigatewayv2_api.api.execution_arn}/*/GET${aws_api_gateway_resource.orders.path}"`` is known only
+    after apply, but it is the HTTP API's: the permission-only trigger is an HTTP API caller."""
+    (tmp_path / "main.tf").write_text(textwrap.dedent("""\
+        resource "aws_apigatewayv2_api" "api" {
+          name          = "orders"
+          protocol_type = "HTTP"
+        }
+        resource "aws_api_gateway_resource" "orders" {
+          rest_api_id = "abc"
+          parent_id   = "def"
+          path_part   = "orders"
+        }
+        resource "aws_lambda_function" "f" {
+          function_name = "f"
+          role          = "arn:aws:iam::123456789012:role/f"
+          handler       = "index.handler"
+          runtime       = "python3.12"
+          filename      = "f.zip"
+        }
+        resource "aws_lambda_permission" "p" {
+          function_name = aws_lambda_function.f.arn
+          principal     = "apigateway.amazonaws.com"
+          source_arn    = "${aws_apigatewayv2_api.api.execution_arn}/*/GET${aws_api_gateway_resource.orders.path}"
+        }
+    """), encoding="utf-8")
+    model = load_module(str(tmp_path), "main.tf", str(tmp_path))
+    assert [(t.function, t.service, t.mode, t.via_permission, t.api, t.api_kind) for t in model.triggers] == [
+        ("aws_lambda_function.f", "apigatewayv2", "sync", True, "aws_apigatewayv2_api.api", "http")]

@@ -427,3 +427,89 @@ def test_http_and_websocket_api_authorizers_are_read_alike(tmp_path: Path) -> No
     ]
     assert tf_triggers == cfn_triggers
     assert tf_findings == cfn_findings
+
+
+_UNKNOWN_MODE_CFN = """\
+Parameters:
+  Mode:
+    Type: String
+Resources:
+  Audit:
+    Type: AWS::Pipes::Pipe
+    Properties:
+      RoleArn: arn:aws:iam::123456789012:role/pipe
+      Source: arn:aws:sqs:us-east-1:123456789012:audit
+      Target: !GetAtt Deliver.Arn
+      TargetParameters:
+        LambdaFunctionParameters:
+          InvocationType: !Ref Mode
+  Inbound:
+    Type: AWS::SES::ReceiptRule
+    Properties:
+      RuleSetName: inbound
+      Rule:
+        Actions:
+          - LambdaAction:
+              FunctionArn: !GetAtt Deliver.Arn
+              InvocationType: !Ref Mode
+""" + _FN_CFN.format(name="Deliver")
+
+_UNKNOWN_MODE_TF = """\
+variable "mode" {
+  type = string
+}
+
+resource "aws_pipes_pipe" "audit" {
+  name     = "audit"
+  role_arn = "arn:aws:iam::123456789012:role/pipe"
+  source   = "arn:aws:sqs:us-east-1:123456789012:audit"
+  target   = aws_lambda_function.deliver.arn
+  target_parameters {
+    lambda_function_parameters {
+      invocation_type = var.mode
+    }
+  }
+}
+
+resource "aws_ses_receipt_rule" "inbound" {
+  name          = "inbound"
+  rule_set_name = "inbound"
+  lambda_action {
+    function_arn    = aws_lambda_function.deliver.arn
+    invocation_type = var.mode
+    position        = 1
+  }
+}
+""" + _FN_TF.format(name="deliver")
+
+
+def test_a_caller_whose_invocation_type_is_not_known_is_noted_alike(tmp_path: Path) -> None:
+    """A trigger of unknown mode (no mode-specific rule checks it) and the same ``-v`` note, in every format;
+    the SES note names the setting in the input's own spelling."""
+    from invocation_lint.load import load_path
+
+    (tmp_path / "cfn").mkdir()
+    (tmp_path / "tf" / "src").mkdir(parents=True)
+    (tmp_path / "cfn" / "template.yaml").write_text(_UNKNOWN_MODE_CFN, encoding="utf-8")
+    (tmp_path / "tf" / "main.tf").write_text(_UNKNOWN_MODE_TF, encoding="utf-8")
+    (tmp_path / "tf" / "src" / "index.py").write_text("def handler(event, context):\n    return None\n", encoding="utf-8")
+    (cfn,) = load_path(str(tmp_path / "cfn" / "template.yaml"))
+    (tf,) = load_path(str(tmp_path / "tf"))
+    assert sorted((role_of_logical(t.function), t.mode, t.service, role_of_logical(t.resource)) for t in cfn.triggers) == [
+        ("deliver", "unknown", "pipes", "audit"), ("deliver", "unknown", "ses", "inbound")]
+    assert sorted((role_of_address(t.function), t.mode, t.service, role_of_address(t.resource)) for t in tf.triggers) == [
+        ("deliver", "unknown", "pipes", "audit"), ("deliver", "unknown", "ses", "inbound")]
+    mode_notes = [n for n in cfn.notes if "mode is unknown" in n]
+    assert mode_notes == [
+        "Deliver: Audit invokes it with an invocation type that is not known statically; its mode is unknown and no "
+        "mode-specific rule checks it",
+        "Deliver: the SES receipt rule Inbound sets an InvocationType that is not known statically; its mode is "
+        "unknown and no mode-specific rule checks it",
+    ]
+    assert [n for n in tf.notes if "mode is unknown" in n] == [
+        n.replace("Deliver", "aws_lambda_function.deliver").replace("Audit", "aws_pipes_pipe.audit")
+         .replace("Inbound", "aws_ses_receipt_rule.inbound").replace("InvocationType", "invocation_type")
+        for n in mode_notes]
+    cfn_findings = sorted((f.code, role_of_logical(f.resource)) for f in run([str(tmp_path / "cfn")]).findings)
+    tf_findings = sorted((f.code, role_of_address(f.resource)) for f in run([str(tmp_path / "tf")]).findings)
+    assert cfn_findings == tf_findings

@@ -302,7 +302,8 @@ def _policies(raw: Any, span: Span, r: Resolver, managed: list[Any]) -> tuple[li
     """SAM ``Policies``: managed policy names/ARNs (an intrinsic function gives a managed policy's ARN), policy
     documents, and policy templates.
     https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-resource-function.html#sam-function-policies"""
-    if raw is None:
+    raw = r.chosen(raw)
+    if raw is None or raw is NO_VALUE:
         return [], False
     items = raw if isinstance(raw, list) else [raw]
     spans = raw.spans if isinstance(raw, LList) else [span] * len(items)

@@ -105,6 +105,14 @@ SEND_JOBS_TF = 'jsonencode({ Statement = [{ Effect = "Allow", Action = "sqs:Send
 
 JSON_DOC = '{"Statement": [{"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": "arn:aws:sqs:us-east-1:123456789012:jobs"}]}'
 
+SEND_OTHER_YAML = """\
+SendOther:
+  Type: AWS::IAM::ManagedPolicy
+  Properties:
+    PolicyDocument:
+      Statement: [{Effect: Allow, Action: "sqs:*", Resource: !GetAtt Other.Arn}]
+"""
+
 SENDS_TO_JOBS = (True, [("Allow", ["sqs:SendMessage"], ["jobs"])], True, False)
 UNSEEN = (False, [], None, None)
 
@@ -157,6 +165,34 @@ CASES: dict[str, tuple[str, str, str, tuple[Any, ...]]] = {
             }}
             """),
         SENDS_TO_JOBS,
+    ),
+    "policies of the template attached from either side, in the order written": (
+        cfn("ManagedPolicyArns: [!Ref SendOther]\n", textwrap.dedent("""\
+            SendJobs:
+              Type: AWS::IAM::Policy
+              Properties:
+                PolicyName: send
+                Roles: [!Ref WorkerRole]
+                PolicyDocument:
+            """) + _indent(SEND_JOBS_YAML, 6) + SEND_OTHER_YAML),
+        sam("Policies: [!Ref SendOther]\n", textwrap.dedent("""\
+            SendJobs:
+              Type: AWS::IAM::Policy
+              Properties:
+                PolicyName: send
+                Roles: [!Ref WorkerRole]
+                PolicyDocument:
+            """) + _indent(SEND_JOBS_YAML, 6) + SEND_OTHER_YAML),
+        tf("managed_policy_arns = [aws_iam_policy.send_other.arn]\n", f"""\
+            resource "aws_iam_role_policy" "send_jobs" {{
+              role   = aws_iam_role.worker_role.name
+              policy = {SEND_JOBS_TF}
+            }}
+            resource "aws_iam_policy" "send_other" {{
+              policy = jsonencode({{ Statement = [{{ Effect = "Allow", Action = "sqs:*", Resource = aws_sqs_queue.other.arn }}] }})
+            }}
+            """),
+        (True, [("Allow", ["sqs:SendMessage"], ["jobs"]), ("Allow", ["sqs:*"], ["other"])], True, True),
     ),
     "managed policy of the template named by reference": (
         cfn("ManagedPolicyArns: [!Ref SendJobs]\n", textwrap.dedent("""\

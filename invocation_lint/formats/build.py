@@ -59,11 +59,25 @@ def _span_of(doc: Mapping[str, Any], key: Any, fallback: Span) -> Span:
     return (doc.spans.get(key) if isinstance(doc, LDict) else None) or fallback
 
 
+class Policy:
+    """A policy of this input that is its own resource (a managed policy, or an inline policy written apart from
+    its role): its statements, read once, go to each role it is attached to when every resource is read."""
+
+    def __init__(self, id: str) -> None:
+        self.id = id
+        self.statements: list[Statement] = []
+        #: False when part of what the policy grants cannot be read statically
+        self.complete = True
+
+
 class ModelBuilder:
     """Adds nodes, triggers and failure routes to ``model`` from what a front-end read."""
 
     def __init__(self, model: Model) -> None:
         self.m = model
+        #: policies of this input by id, in the order they are written, and the roles each is attached to
+        self._policies: dict[str, Policy] = {}
+        self._attachments: dict[str, list[str]] = {}
         #: triggers known only from a permission, with the API its source names; added last
         self._permissions: list[tuple[Trigger, str | None]] = []
 
@@ -75,8 +89,35 @@ class ModelBuilder:
         self.m.roles[id] = role
         return role
 
+    def add_policy(self, id: str) -> Policy:
+        """A policy of this input; its statements arrive with ``add_statement``, its roles with ``attach_policy``
+        (from the policy's own list of roles or from a role naming it, either side or both)."""
+        policy = self._policies[id] = Policy(id)
+        return policy
+
+    def attach_policy(self, policy: str, role: str) -> None:
+        """The policy ``policy`` of this input is attached to the role ``role``."""
+        self._attachments.setdefault(policy, []).append(role)
+
+    def attach_policies(self) -> None:
+        """Once every resource is read: each role gets the statements of the policies attached to it, after its
+        own, in the order the policies are written in the input (whichever side names the attachment); a policy
+        that cannot be read fully leaves the role incomplete."""
+        for policy_id in [*self._policies, *(p for p in self._attachments if p not in self._policies)]:
+            policy = self._policies.get(policy_id)
+            for role in (self.m.roles.get(r) for r in self._attachments.get(policy_id, [])):
+                if role is None:
+                    continue
+                if policy is None:  # named as a policy of this input, but not read
+                    self.role_incomplete(role)
+                    continue
+                role.statements.extend(policy.statements)
+                if not policy.complete:
+                    self.role_incomplete(role)
+        self._attachments.clear()
+
     @staticmethod
-    def role_incomplete(role: Role) -> None:
+    def role_incomplete(role: Role | Policy) -> None:
         """Part of what ``role`` grants cannot be seen (a policy from elsewhere, a document or statement that
         cannot be read statically): the permission checks then never answer "not allowed" for it."""
         role.complete = False
@@ -90,7 +131,7 @@ class ModelBuilder:
             return
         self.role_incomplete(role)
 
-    def policy_statements(self, role: Role, document: object, span: Span) -> list[tuple[Mapping[Any, Any], Span]]:
+    def policy_statements(self, role: Role | Policy, document: object, span: Span) -> list[tuple[Mapping[Any, Any], Span]]:
         """The statements of a policy document (already parsed from JSON where it is written as a string), each
         with where it is written (``span`` when the document does not say). ``Statement`` may be one statement
         or a list; what is not a statement makes the role incomplete."""
@@ -112,7 +153,7 @@ class ModelBuilder:
             found.append((st, where or span))
         return found
 
-    def add_statement(self, role: Role, span: Span | None, *, effect: object, actions: object, not_action: bool,
+    def add_statement(self, role: Role | Policy, span: Span | None, *, effect: object, actions: object, not_action: bool,
                       resources: list[Target] | None, not_resource: bool, conditional: bool) -> None:
         """One statement of a policy of ``role``: ``effect`` and ``actions`` (``NotAction`` when ``not_action``)
         the values written, ``resources`` what its ``Resource`` (``NotResource`` when ``not_resource``) names,

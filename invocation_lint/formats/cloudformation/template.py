@@ -22,7 +22,7 @@ from ...model import (
     Val,
 )
 from ...source import InputError, LDict, LList, Span, span_of
-from ..build import ModelBuilder
+from ..build import ModelBuilder, Policy
 from ..callers import (
     COGNITO_NESTED,
     COGNITO_TRIGGERS,
@@ -357,6 +357,7 @@ class Builder:
             fn = edge_builders.get(res.type) or (self.custom_resource if res.type.startswith("Custom::") else None)
             if fn:
                 fn(res)
+        self.b.attach_policies()
         self.b.add_permission_triggers()
         self.b.name_events({res.id: res.extra["event"] for res in self.resources if "event" in res.extra})
 
@@ -486,14 +487,15 @@ class Builder:
                     continue
                 t = self.r.target(raw, res.span)
                 if t.node and self.by_id.get(t.node, Res("", "", LDict(), res.span)).type == "AWS::IAM::ManagedPolicy":
-                    continue  # its statements arrive with the policy itself
-                self.b.managed_policy(role, value)
+                    self.b.attach_policy(t.node, role.id)
+                else:
+                    self.b.managed_policy(role, value)
         elif raw_managed and raw_managed is not NO_VALUE:
             self.b.role_incomplete(role)
         if res.extra.get("incomplete"):  # SAM: a policy that cannot be expanded, or granted by a connector
             self.b.role_incomplete(role)
 
-    def _statements(self, role: Role, document: Any, span: Span) -> None:
+    def _statements(self, role: Role | Policy, document: Any, span: Span) -> None:
         """The statements of a policy document written at ``span`` (a JSON string has no lines of its own)."""
         doc: Any = None
         if isinstance(document, dict) and len(document) == 1 and "Fn::Sub" in document:
@@ -543,6 +545,8 @@ class Builder:
 
     def policy(self, res: Res) -> None:
         p = res.props
+        policy = self.b.add_policy(res.id)
+        self._statements(policy, p.get("PolicyDocument"), span_of(p, "PolicyDocument") or res.span)
         roles = p.get("Roles") if res.type != "AWS::IAM::RolePolicy" else [p.get("RoleName")]
         for raw in roles if isinstance(roles, list) else []:
             t = self.r.target(raw, res.span)
@@ -555,14 +559,7 @@ class Builder:
                     if rres and self.r.value(rres.props.get("RoleName")) == name:
                         role = candidate
             if role is not None:
-                self._statements(role, p.get("PolicyDocument"), span_of(p, "PolicyDocument") or res.span)
-        # managed policies referenced from a role's ManagedPolicyArns
-        if res.type == "AWS::IAM::ManagedPolicy":
-            for role in self.m.roles.values():
-                rres = self.by_id.get(role.id)
-                arns = rres.props.get("ManagedPolicyArns") if rres else None
-                if isinstance(arns, list) and any(self.r.target(a, res.span).node == res.id for a in arns):
-                    self._statements(role, p.get("PolicyDocument"), span_of(p, "PolicyDocument") or res.span)
+                self.b.attach_policy(res.id, role.id)
 
     def function(self, res: Res) -> None:
         p = res.props

@@ -35,7 +35,7 @@ from ...model import (
 )
 from ...source import InputError, LDict, LList, Span
 from ..aws import arn_name, arn_service, is_pattern
-from ..build import ModelBuilder
+from ..build import ModelBuilder, Policy
 from ..callers import (
     COGNITO_NESTED,
     COGNITO_TRIGGERS,
@@ -364,6 +364,7 @@ class Builder:
             "aws_lambda_function": self.function,
         }
         edge_builders: dict[str, Callable[[Inst], None]] = {
+            "aws_iam_policy": self.policy,
             "aws_iam_role_policy": self.role_policy,
             "aws_iam_role_policy_attachment": self.policy_attachment,
             "aws_iam_policy_attachment": self.policy_attachment,
@@ -413,6 +414,7 @@ class Builder:
             fn = edge_builders.get(inst.type)
             if fn:
                 fn(inst)
+        self.b.attach_policies()
         self.b.add_permission_triggers()
 
     # ---------------------------------------------------------------------------------------- nodes
@@ -468,27 +470,39 @@ class Builder:
             self.b.role_incomplete(role)
 
     def _managed(self, role: Role, arn: Any, span: Span) -> None:
-        """A policy ARN attached to a role: its statements when it is a policy of this module."""
-        from .evaluate import Ref, TemplateUnknown
+        """A policy ARN attached to a role: a policy of this module, or one from elsewhere."""
+        from .evaluate import TemplateUnknown
+
+        policy = self._policy_of(arn)
+        if policy is not None:
+            self.b.attach_policy(policy, role.id)
+            return
+        plain = _deref(arn)
+        # ``arn:${data.aws_partition.current.partition}:iam::aws:policy/...`` still names its policy
+        self.b.managed_policy(role, plain.text if isinstance(plain, TemplateUnknown) else plain)
+
+    def _policy_of(self, arn: Any) -> str | None:
+        """The ``aws_iam_policy`` of this module that ``arn`` names (a reference, or its ARN from a state)."""
+        from .evaluate import Ref
 
         if isinstance(arn, Ref) and arn.address in self.by_addr and self.by_addr[arn.address].type == "aws_iam_policy":
-            pol = self.by_addr[arn.address]
-            if _is_set(pol.values, "policy"):
-                self._statements(role, pol.values["policy"], pol.values.span_of("policy") or pol.span)
-            else:
-                self.b.role_incomplete(role)
-            return
+            return arn.address
         plain = _deref(arn)
         if isinstance(plain, str):
             ident = self.identities().get(plain)
             if ident and self.by_addr[ident[0]].type == "aws_iam_policy":
-                pol = self.by_addr[ident[0]]
-                self._statements(role, pol.values.get("policy"), pol.values.span_of("policy") or pol.span)
-                return
-        # ``arn:${data.aws_partition.current.partition}:iam::aws:policy/...`` still names its policy
-        self.b.managed_policy(role, plain.text if isinstance(plain, TemplateUnknown) else plain)
+                return ident[0]
+        return None
 
-    def _statements(self, role: Role, document: Any, span: Span) -> None:
+    def policy(self, inst: Inst) -> None:
+        """``aws_iam_policy``: its statements, for the roles it is attached to."""
+        policy = self.b.add_policy(inst.address)
+        if _is_set(inst.values, "policy"):
+            self._statements(policy, inst.values["policy"], inst.values.span_of("policy") or inst.span)
+        else:
+            self.b.role_incomplete(policy)
+
+    def _statements(self, role: Role | Policy, document: Any, span: Span) -> None:
         from .evaluate import Ref
 
         if isinstance(document, Ref) and document.type == "data.aws_iam_policy_document":
@@ -527,7 +541,7 @@ class Builder:
             return t
         return self.target_of(x, span)
 
-    def _doc_statements(self, role: Role, inst: Inst) -> None:
+    def _doc_statements(self, role: Role | Policy, inst: Inst) -> None:
         """``data "aws_iam_policy_document"``: its ``statement`` blocks."""
         v = inst.values
         if any(_is_set(v, k) for k in ("source_policy_documents", "override_policy_documents", "source_json",
@@ -565,12 +579,14 @@ class Builder:
 
     def role_policy(self, inst: Inst) -> None:
         v = inst.values
+        policy = self.b.add_policy(inst.address)
+        if _is_set(v, "policy"):
+            self._statements(policy, v["policy"], v.spans.get("policy", inst.span))
+        else:
+            self.b.role_incomplete(policy)
         role = self._role_of(v.get("role"), inst.span)
         if role is not None:
-            if _is_set(v, "policy"):
-                self._statements(role, v["policy"], v.spans.get("policy", inst.span))
-            else:
-                self.b.role_incomplete(role)
+            self.b.attach_policy(inst.address, role.id)
 
     def policy_attachment(self, inst: Inst) -> None:
         v = inst.values

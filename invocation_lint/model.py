@@ -18,6 +18,9 @@ from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, overload
 from . import defaults
 from .source import Span
 
+if TYPE_CHECKING:
+    from .handlers.facts import HandlerFacts
+
 T = TypeVar("T")
 
 
@@ -674,7 +677,7 @@ class Model(Record):
     #: ``ignore`` key or of the comment (for ``--warn-unused-suppressions``)
     suppression_at: dict[tuple[str, str], Span] = field(default_factory=dict)
     #: handler facts by function id, filled by the handlers stage when a HANDLER rule runs
-    handler_facts: dict[str, Any] = field(default_factory=dict)
+    handler_facts: dict[str, HandlerFacts] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     #: problems in what the template says to invlint itself (a misspelt ``Metadata`` key), shown as warnings
     warnings: list[str] = field(default_factory=list)

@@ -587,16 +587,39 @@ class Builder:
         role = self._role_of(v.get("role"), inst.span)
         if role is not None:
             self.b.attach_policy(inst.address, role.id)
+        elif not self._outside_role(v.get("role")):
+            self.b.attach_policy(inst.address, None)
+
+    @staticmethod
+    def _outside_role(v: Any) -> bool:
+        """Whether ``v``, naming no role of this module, surely names a role from elsewhere: a reference (to a data
+        source, or a resource that is not a role) or a name written out; not a variable or other value known only
+        at apply time."""
+        from .evaluate import Ref
+
+        return isinstance(v, Ref) or isinstance(_deref(v), str)
 
     def policy_attachment(self, inst: Inst) -> None:
+        from .evaluate import TemplateUnknown
+
         v = inst.values
         raw_roles = _deref(v.get("roles")) if inst.type == "aws_iam_policy_attachment" else [v.get("role")]
-        if not isinstance(raw_roles, list):
+        if raw_roles is None:
             return
-        for raw in raw_roles:
+        unknown = not isinstance(raw_roles, list)
+        for raw in raw_roles if isinstance(raw_roles, list) else []:
             role = self._role_of(raw, inst.span)
             if role is not None:
                 self._managed(role, v.get("policy_arn"), v.spans.get("policy_arn", inst.span))
+            elif not self._outside_role(raw):
+                unknown = True
+        if unknown:  # attached to roles known only at apply time
+            policy = self._policy_of(v.get("policy_arn"))
+            if policy is not None:
+                self.b.attach_policy(policy, None)
+            else:
+                plain = _deref(v.get("policy_arn"))
+                self.b.managed_policy_of_unknown_roles(plain.text if isinstance(plain, TemplateUnknown) else plain)
 
     def function(self, inst: Inst) -> None:
         v = inst.values

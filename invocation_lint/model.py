@@ -578,7 +578,20 @@ class Trigger(Record):
     event_name: str | None = None
     #: the event filter of the subscription, notification or mapping (FilterCriteria, S3 key filter), if any
     event_filter: Any = None
-    extra: dict[str, Any] = field(default_factory=dict)
+    #: the resource whose declaration makes this trigger, by its id in the input: the mapping, subscription,
+    #: rule or target, permission, integration or authorizer. It differs from ``resource`` where the SAM
+    #: transform makes it from a function's ``Events`` (``resource`` is then the function)
+    declared_id: str | None = None
+    #: known only from a permission: the service principal it grants, by its first label (``sns`` for
+    #: ``sns.amazonaws.com``), which says what kinds of caller the grant may stand for
+    principal: str | None = None
+    #: a Lambda authorizer (of an API Gateway API, ``api``, or an IoT custom authorizer): the caller waits for its
+    #: answer before it lets the request through
+    authorizer: bool = False
+    #: the alias or version of the function an event source mapping invokes, where its function name says so
+    qualifier: str | None = None
+    #: the operation of an OpenAPI body that integrates the function, as ``METHOD /path`` (``GET /orders``)
+    route: str | None = None
 
 
 @record

@@ -40,3 +40,37 @@ def test_stream_silent() -> None:
     sel = ["STREAM", "ASYNC", "LOOP", "SYNC"]
     assert lint(STREAM / "sam" / "stream_clean.yaml", select=sel) == []
     assert lint(STREAM / "cfn" / "stream_clean.yaml", select=sel) == []
+
+
+def test_dynamodb_stream_mappings_alike_in_every_format() -> None:
+    """A DynamoDB stream is a stream like Kinesis: defaults (STREAM001 + STREAM002), bounded retries without a
+    destination (STREAM001), a record age below 60 (STREAM002, an error), and a clean mapping, the same in
+    CloudFormation, SAM and Terraform (the twins under fixtures/terraform/stream/)."""
+    cfn = lint(STREAM / "cfn" / "stream_dynamodb.yaml")
+    assert finding_tuples(cfn) == [
+        ("STREAM001", "DefaultsMapping", 30),
+        ("STREAM002", "DefaultsMapping", 30),
+        ("STREAM001", "BoundedMapping", 37),
+        ("STREAM002", "TooYoungMapping", 52),  # on MaximumRecordAgeInSeconds: 30
+    ]
+    sam = lint(STREAM / "sam" / "stream_dynamodb.yaml")
+    assert finding_tuples(sam) == [
+        ("STREAM001", "ProjectOrders", 29),
+        ("STREAM002", "ProjectOrders", 29),
+        ("STREAM001", "ProjectOrders", 34),
+        ("STREAM002", "ProjectOrders", 46),
+    ]
+    for tf, prefix in (("stream_dynamodb", "aws_lambda_event_source_mapping."),
+                       ("sam_stream_dynamodb", "aws_lambda_event_source_mapping.project_orders__")):
+        found = lint(FIXTURES / "terraform" / "stream" / tf)
+        names = ("defaults_mapping", "bounded_mapping", "too_young_mapping") if tf == "stream_dynamodb" \
+            else ("defaults", "bounded", "too_young")
+        assert finding_tuples(found) == [
+            ("STREAM001", prefix + names[0], 34),
+            ("STREAM002", prefix + names[0], 34),
+            ("STREAM001", prefix + names[1], 40),
+            ("STREAM002", prefix + names[2], 52),  # on maximum_record_age_in_seconds = 30
+        ]
+        assert "maximum_record_age_in_seconds 30" in found[3].message
+    assert [f.severity for f in cfn] == [f.severity for f in sam] == ["warning", "warning", "warning", "error"]
+    assert all("(DynamoDB stream)" in f.message for f in cfn + sam)

@@ -685,13 +685,12 @@ class Builder:
                 t = self.target(on_failure, "Destination", dest_span)
                 if t is not None:
                     on_failures.append(t)
-        enabled = self.r.value(p.get("Enabled", True))
         event_filter = self.r.value(p["FilterCriteria"]) if "FilterCriteria" in p else None
         self.b.add_mapping(
             fn, service, res.span, res.id, res.origin, source, batch_size=batch_size, batching_window=batching_window,
             report_batch_item_failures=report, maximum_concurrency=concurrency, max_retry_attempts=retries,
             max_record_age=record_age, bisect=bisect, destination_config=dest_span, on_failures=on_failures,
-            event_filter=event_filter, enabled=enabled, qualifier=self.qualifier_of(fn_target),
+            event_filter=event_filter, qualifier=self.qualifier_of(fn_target),
         )
 
     def invoke_config(self, res: Res) -> None:
@@ -770,8 +769,7 @@ class Builder:
             span = targets.spans[i] if isinstance(targets, LList) else res.span
             fn = self.function_of(self.r.target(tgt.get("Arn"), span))
             trig = self.b.add_trigger(fn, "async", service, span or res.span, res.origin,
-                                      bus or Target(node=res.id, service="events", span=res.span), res.id,
-                                      extra={"rule": res.id})
+                                      bus or Target(node=res.id, service="events", span=res.span), res.id)
             if trig is None:
                 continue
             dlc = tgt.get("DeadLetterConfig")
@@ -831,7 +829,7 @@ class Builder:
         fn = self.function_of(self.target(res.props, "AuthorizerFunctionArn", res.span))
         self.b.add_trigger(fn, "sync", "iot-authorizer", res.props.spans.get("AuthorizerFunctionArn", res.span),
                            res.origin, Target(node=res.id, span=res.span), res.id, proxy=False,
-                           extra={"authorizer": True})
+                           authorizer=True)
 
     def ses_receipt_rule(self, res: Res) -> None:
         rule = res.props.get("Rule")
@@ -874,7 +872,7 @@ class Builder:
             if isinstance(ref, str) and "${" in ref:
                 ref = {"Fn::Sub": [ref, variables]} if variables else {"Fn::Sub": ref}
             self.b.caller(self.function_of(self.r.target(ref, span)), task.mode, "stepfunctions", span,
-                          res.origin, res.id, res.span, extra={"state": task.state})
+                          res.origin, res.id, res.span)
 
     def _definition_text(self, raw: Any, variables: dict[str, Any]) -> str | None:
         """A ``DefinitionString`` as text whose ``${Var}`` are looked up in ``variables`` (the Fn::Sub variables
@@ -923,13 +921,13 @@ class Builder:
             if key in cfg:
                 span = cfg.spans.get(key, res.span)
                 self.b.caller(self.function_of(self.target(cfg, key, span)), "sync", "cognito", span,
-                              res.origin, res.id, res.span, extra={"trigger": key})
+                              res.origin, res.id, res.span)
         for key in COGNITO_NESTED:
             block = cfg.get(key)
             if isinstance(block, LDict) and "LambdaArn" in block:
                 span = block.spans.get("LambdaArn", res.span)
                 self.b.caller(self.function_of(self.target(block, "LambdaArn", span)), "sync", "cognito", span,
-                              res.origin, res.id, res.span, extra={"trigger": key})
+                              res.origin, res.id, res.span)
 
     def distribution(self, res: Res) -> None:
         """Lambda@Edge: CloudFront waits for the function's answer to each request or response, sync."""
@@ -948,8 +946,7 @@ class Builder:
                     continue
                 span = assoc.spans.get("LambdaFunctionARN") or (assocs.spans[i] if isinstance(assocs, LList) else None) or res.span
                 fn = self.function_of(self.target(assoc, "LambdaFunctionARN", span))
-                self.b.caller(fn, "sync", "cloudfront", span, res.origin, res.id, res.span,
-                              extra={"event_type": self.r.value(assoc.get("EventType"))})
+                self.b.caller(fn, "sync", "cloudfront", span, res.origin, res.id, res.span)
 
     def rotation_schedule(self, res: Res) -> None:
         """Secrets Manager calls the rotation function once per rotation step and waits for each, sync."""
@@ -1052,7 +1049,7 @@ class Builder:
             if isinstance(hook, LDict) and "LambdaArn" in hook:
                 span = hook.spans.get("LambdaArn", res.span)
                 self.b.caller(self.function_of(self.target(hook, "LambdaArn", span)), fixed_mode("lex"), "lex",
-                              span, res.origin, res.id, res.span, extra={"locale": self.r.value(item.get("LocaleId"))})
+                              span, res.origin, res.id, res.span)
 
     def connect_integration(self, res: Res) -> None:
         """An Amazon Connect instance's function (``callers.connect_mode``)."""

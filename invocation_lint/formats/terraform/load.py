@@ -792,7 +792,6 @@ class Builder:
             bisect=self.setting(v, "bisect_batch_on_function_error", as_bool, inst.span),
             destination_config=dest_span, on_failures=on_failures,
             event_filter=_deref(v.get("filter_criteria")) if has_filter else None,
-            enabled=_deref(v.get("enabled", True)) if _is_set(v, "enabled") else True,
             qualifier=self._qualifier_of(fn_target),
         )
 
@@ -870,8 +869,7 @@ class Builder:
             if _is_set(rule.values, "event_bus_name"):
                 source = self.target(rule.values, "event_bus_name", rule.span)
             source = source or Target(node=rule.address, service="events", span=rule.span)
-        trig = self.b.add_trigger(fn, "async", service, inst.span, inst.origin, source, inst.address,
-                                  extra={"rule": rule.address if rule is not None else None})
+        trig = self.b.add_trigger(fn, "async", service, inst.span, inst.origin, source, inst.address)
         if trig is None:
             return
         for dlc in blocks(v, "dead_letter_config"):
@@ -919,7 +917,7 @@ class Builder:
         fn = self._fn(v, "authorizer_function_arn", inst.span)
         self.b.add_trigger(fn, "sync", "iot-authorizer", v.spans.get("authorizer_function_arn", inst.span), inst.origin,
                            Target(node=inst.address, span=inst.span), inst.address, proxy=False,
-                           extra={"authorizer": True})
+                           authorizer=True)
 
     def ses_receipt_rule(self, inst: Inst) -> None:
         for action in blocks(inst.values, "lambda_action"):
@@ -950,8 +948,7 @@ class Builder:
         for task in state_machine_tasks(doc, plain):
             where = task.where.span if isinstance(task.where, LDict) and task.where.span else span
             fn = self.function_of(self._policy_target(task.function, where), task.function)
-            self.b.caller(fn, task.mode, "stepfunctions", where, inst.origin, inst.address, inst.span,
-                          extra={"state": task.state})
+            self.b.caller(fn, task.mode, "stepfunctions", where, inst.origin, inst.address, inst.span)
 
     def user_pool(self, inst: Inst) -> None:
         """Cognito user pool triggers: Cognito waits for the function's answer, sync."""
@@ -960,12 +957,12 @@ class Builder:
                 if _is_set(cfg, key):
                     span = cfg.spans.get(key, cfg.span or inst.span)
                     self.b.caller(self._fn(cfg, key, span), "sync", "cognito", span,
-                                  inst.origin, inst.address, inst.span, extra={"trigger": key})
+                                  inst.origin, inst.address, inst.span)
             for key in COGNITO_NESTED.values():
                 for block in blocks(cfg, key):
                     span = block.spans.get("lambda_arn", block.span or inst.span)
                     self.b.caller(self._fn(block, "lambda_arn", span), "sync", "cognito", span,
-                                  inst.origin, inst.address, inst.span, extra={"trigger": key})
+                                  inst.origin, inst.address, inst.span)
 
     def distribution(self, inst: Inst) -> None:
         """Lambda@Edge: CloudFront waits for the function's answer to each request or response, sync."""
@@ -974,8 +971,7 @@ class Builder:
             for assoc in blocks(behavior, "lambda_function_association"):
                 span = assoc.spans.get("lambda_arn", assoc.span or inst.span)
                 self.b.caller(self._fn(assoc, "lambda_arn", span), "sync", "cloudfront", span,
-                              inst.origin, inst.address, inst.span,
-                              extra={"event_type": _deref(assoc.get("event_type"))})
+                              inst.origin, inst.address, inst.span)
 
     def secret_rotation(self, inst: Inst) -> None:
         """Secrets Manager calls the rotation function once per rotation step and waits for each, sync."""

@@ -134,6 +134,24 @@ Statement:
 #: a policy that may or may not be attached to the role grants sending to jobs: neither "allowed" nor "not allowed"
 MAY_SEND_TO_JOBS = (True, [("Allow", ["sqs:SendMessage"], ["jobs"])], None, False)
 
+READ_OTHER_YAML = """\
+  - Effect: Allow
+    Action: sqs:GetQueueAttributes
+    Resource: !GetAtt Other.Arn
+"""
+
+DOC_POLICY_TF = 'inline_policy {\n  name   = "send"\n  policy = data.aws_iam_policy_document.doc.json\n}\n'
+
+SEND_JOBS_DOC_TF = """\
+data "aws_iam_policy_document" "send_jobs" {
+  statement {
+    sid       = "Send"
+    actions   = ["sqs:SendMessage"]
+    resources = [aws_sqs_queue.jobs.arn]
+  }
+}
+"""
+
 SENDS_TO_JOBS = (True, [("Allow", ["sqs:SendMessage"], ["jobs"])], True, False)
 UNSEEN = (False, [], None, None)
 
@@ -303,6 +321,74 @@ CASES: dict[str, tuple[str, str, str, tuple[Any, ...]]] = {
             }}
             """),
         (True, [], False, False),
+    ),
+    "policy document merged from a source document": (
+        cfn("Policies:\n  - PolicyName: send\n    PolicyDocument:\n" + _indent(SEND_JOBS_YAML + READ_OTHER_YAML, 6)),
+        sam("Policies:\n" + _indent("- " + _indent(SEND_JOBS_YAML + READ_OTHER_YAML, 2).lstrip(), 2)),
+        tf(DOC_POLICY_TF, SEND_JOBS_DOC_TF + """\
+            data "aws_iam_policy_document" "doc" {
+              source_policy_documents = [data.aws_iam_policy_document.send_jobs.json]
+              statement {
+                actions   = ["sqs:GetQueueAttributes"]
+                resources = [aws_sqs_queue.other.arn]
+              }
+            }
+            """),
+        (True, [("Allow", ["sqs:SendMessage"], ["jobs"]), ("Allow", ["sqs:GetQueueAttributes"], ["other"])], True, False),
+    ),
+    "statement of a source document replaced by the one with its sid": (
+        cfn("Policies:\n  - PolicyName: send\n    PolicyDocument:\n" + _indent(SEND_JOBS_YAML, 6)),
+        sam("Policies:\n" + _indent("- " + _indent(SEND_JOBS_YAML, 2).lstrip(), 2)),
+        tf(DOC_POLICY_TF, """\
+            data "aws_iam_policy_document" "doc" {
+              source_policy_documents = [jsonencode({ Statement = [
+                { Sid = "Send", Effect = "Allow", Action = "sqs:SendMessage", Resource = aws_sqs_queue.other.arn },
+              ] })]
+              statement {
+                sid       = "Send"
+                actions   = ["sqs:SendMessage"]
+                resources = [aws_sqs_queue.jobs.arn]
+              }
+            }
+            """),
+        SENDS_TO_JOBS,
+    ),
+    "statement replaced in its place by an override document": (
+        cfn("Policies:\n  - PolicyName: send\n    PolicyDocument:\n"
+            + _indent(SEND_JOBS_YAML.replace("Jobs.Arn", "Other.Arn") + READ_OTHER_YAML, 6)),
+        sam("Policies:\n" + _indent("- " + _indent(SEND_JOBS_YAML.replace("Jobs.Arn", "Other.Arn") + READ_OTHER_YAML,
+                                                     2).lstrip(), 2)),
+        tf(DOC_POLICY_TF, SEND_JOBS_DOC_TF.replace("jobs.arn", "other.arn").replace('"send_jobs"', '"moved"') + """\
+            data "aws_iam_policy_document" "doc" {
+              override_policy_documents = [data.aws_iam_policy_document.moved.json]
+              statement {
+                sid       = "Send"
+                actions   = ["sqs:SendMessage"]
+                resources = [aws_sqs_queue.jobs.arn]
+              }
+              statement {
+                actions   = ["sqs:GetQueueAttributes"]
+                resources = [aws_sqs_queue.other.arn]
+              }
+            }
+            """),
+        (True, [("Allow", ["sqs:SendMessage"], ["other"]), ("Allow", ["sqs:GetQueueAttributes"], ["other"])], False, True),
+    ),
+    "policy document merged with documents that cannot be read": (
+        cfn("Policies:\n  - PolicyName: send\n    PolicyDocument:\n" + _indent(SEND_JOBS_YAML, 6)
+            + "  - PolicyName: more\n    PolicyDocument: !Ref Action\n"),
+        sam("Policies:\n" + _indent("- " + _indent(SEND_JOBS_YAML, 2).lstrip(), 2) + "  - !Ref Action\n"),
+        tf(DOC_POLICY_TF, """\
+            variable "documents" { type = list(string) }
+            data "aws_iam_policy_document" "doc" {
+              override_policy_documents = var.documents
+              statement {
+                actions   = ["sqs:SendMessage"]
+                resources = [aws_sqs_queue.jobs.arn]
+              }
+            }
+            """),
+        (False, [("Allow", ["sqs:SendMessage"], ["jobs"])], True, None),
     ),
     "managed policy of the template named by reference": (
         cfn("ManagedPolicyArns: [!Ref SendJobs]\n", textwrap.dedent("""\

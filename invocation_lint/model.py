@@ -473,7 +473,8 @@ class Statement(Record):
     not_action: bool = False
     #: ``NotResource``: the statement covers every resource except ``resources``
     not_resource: bool = False
-    #: the statement has a ``Condition``: whether it applies depends on the request
+    #: whether the statement applies is not known for sure: it has a ``Condition`` (it depends on the request),
+    #: or it belongs to a policy attached to roles that cannot be told (it may not be attached to this role)
     conditional: bool = False
 
 
@@ -578,7 +579,20 @@ class Trigger(Record):
     event_name: str | None = None
     #: the event filter of the subscription, notification or mapping (FilterCriteria, S3 key filter), if any
     event_filter: Any = None
-    extra: dict[str, Any] = field(default_factory=dict)
+    #: the resource whose declaration makes this trigger, by its id in the input: the mapping, subscription,
+    #: rule or target, permission, integration or authorizer. It differs from ``resource`` where the SAM
+    #: transform makes it from a function's ``Events`` (``resource`` is then the function)
+    declared_id: str | None = None
+    #: known only from a permission: the service principal it grants, by its first label (``sns`` for
+    #: ``sns.amazonaws.com``), which says what kinds of caller the grant may stand for
+    principal: str | None = None
+    #: a Lambda authorizer (of an API Gateway API, ``api``, or an IoT custom authorizer): the caller waits for its
+    #: answer before it lets the request through
+    authorizer: bool = False
+    #: the alias or version of the function an event source mapping invokes, where its function name says so
+    qualifier: str | None = None
+    #: the operation of an OpenAPI body that integrates the function, as ``METHOD /path`` (``GET /orders``)
+    route: str | None = None
 
 
 @record

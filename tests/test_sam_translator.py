@@ -85,7 +85,7 @@ def summary(model: Model) -> dict[str, Any]:
             t.api_kind, _v(t.integration_timeout_ms), t.proxy if t.mode == "sync" and not t.via_permission else None,
         )
         for t in model.triggers
-        if not t.extra.get("authorizer")
+        if not t.authorizer
     ), key=repr)
     routes = sorted(((r.kind, r.source, _t(r.target)) for r in model.routes), key=repr)
     functions = {

@@ -31,7 +31,7 @@ PERMISSION_CALLERS: dict[str, tuple[str, ...]] = {
 
 def unknown_mode_note(trigger: Trigger) -> str:
     """What ``-v`` says of a trigger known only from a permission whose service invokes in several modes."""
-    principal = str(trigger.extra.get("principal", trigger.service))
+    principal = trigger.principal or trigger.service
     callers = " or ".join(PERMISSION_CALLERS.get(principal, (trigger.service,)))
     return (f"{trigger.function}: the permission {trigger.resource} lets {principal}.amazonaws.com invoke it, as "
             f"{callers}, which invoke in different modes; nothing in this input says which, so its mode is "

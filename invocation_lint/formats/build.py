@@ -77,7 +77,9 @@ class ModelBuilder:
         self.m = model
         #: policies of this input by id, in the order they are written, and the roles each is attached to
         self._policies: dict[str, Policy] = {}
-        self._attachments: dict[str, list[str]] = {}
+        self._attachments: dict[str, list[str | None]] = {}
+        #: a managed policy from elsewhere that may grant something is attached to roles the input does not tell
+        self._unknown_grants = False
         #: triggers known only from a permission, with the API its source names; added last
         self._permissions: list[tuple[Trigger, str | None]] = []
 
@@ -95,25 +97,50 @@ class ModelBuilder:
         policy = self._policies[id] = Policy(id)
         return policy
 
-    def attach_policy(self, policy: str, role: str) -> None:
-        """The policy ``policy`` of this input is attached to the role ``role``."""
+    def attach_policy(self, policy: str, role: str | None) -> None:
+        """The policy ``policy`` of this input is attached to the role ``role``; None: to roles the input does not
+        tell (a parameter, a variable), which may be any role of the input."""
         self._attachments.setdefault(policy, []).append(role)
+
+    def managed_policy_of_unknown_roles(self, arn: object) -> None:
+        """A managed policy that is not a policy of this input (``arn`` as for ``managed_policy``) is attached to
+        roles the input does not tell: unless it grants nothing the rules ask about, what any role of the input
+        grants is partly unseen."""
+        if not (isinstance(arn, str) and arn.rsplit("/", 1)[-1] in HARMLESS_MANAGED):
+            self._unknown_grants = True
 
     def attach_policies(self) -> None:
         """Once every resource is read: each role gets the statements of the policies attached to it, after its
         own, in the order the policies are written in the input (whichever side names the attachment); a policy
-        that cannot be read fully leaves the role incomplete."""
+        that cannot be read fully leaves the role incomplete.
+
+        A policy attached to roles the input does not tell may or may not apply to a given role: every other role
+        gets its statements as statements whose application cannot be known (``conditional``), so that the
+        permission checks answer neither "allowed" from what it grants nor "not allowed" for what it might grant
+        or deny, and still answer for actions it does not mention."""
+        roles = list(self.m.roles.values())
+        if self._unknown_grants:
+            for role in roles:
+                self.role_incomplete(role)
         for policy_id in [*self._policies, *(p for p in self._attachments if p not in self._policies)]:
             policy = self._policies.get(policy_id)
-            for role in (self.m.roles.get(r) for r in self._attachments.get(policy_id, [])):
-                if role is None:
+            attached = self._attachments.get(policy_id, [])
+            for role_id in attached:
+                named = self.m.roles.get(role_id) if role_id is not None else None
+                if named is not None and policy is not None:
+                    named.statements.extend(policy.statements)
+                if named is not None and (policy is None or not policy.complete):
+                    self.role_incomplete(named)
+            if None not in attached:
+                continue
+            for role in roles:
+                if role.id in attached:
                     continue
-                if policy is None:  # named as a policy of this input, but not read
+                if policy is None or not policy.complete:
                     self.role_incomplete(role)
-                    continue
-                role.statements.extend(policy.statements)
-                if not policy.complete:
-                    self.role_incomplete(role)
+                for st in policy.statements if policy is not None else []:
+                    role.statements.append(Statement(st.effect, st.actions, st.resources, st.span, st.not_action,
+                                                     not_resource=st.not_resource, conditional=True))
         self._attachments.clear()
 
     @staticmethod
@@ -265,7 +292,7 @@ class ModelBuilder:
                     batch_size: Val[Any] | None, batching_window: Val[Any] | None,
                     report_batch_item_failures: Val[Any] | None, maximum_concurrency: Val[Any] | None,
                     max_retry_attempts: Val[Any] | None, max_record_age: Val[Any] | None, bisect: Val[Any] | None,
-                    destination_config: Span | None, on_failures: list[Target], event_filter: Any, enabled: Any,
+                    destination_config: Span | None, on_failures: list[Target], event_filter: Any,
                     qualifier: str | None) -> Trigger | None:
         """The trigger of an event source mapping ``id`` through which ``service`` polls for ``function``.
 
@@ -293,10 +320,8 @@ class ModelBuilder:
             trig.on_failure = t
             self.m.routes.append(FailureRoute("on-failure", id, t, t.span, origin))
         trig.event_filter = event_filter
-        trig.extra["enabled"] = enabled
-        trig.extra["id"] = id
-        if qualifier:
-            trig.extra["qualifier"] = qualifier
+        trig.declared_id = id
+        trig.qualifier = qualifier or None
         self.m.triggers.append(trig)
         return trig
 
@@ -312,33 +337,29 @@ class ModelBuilder:
                     source: Target | None, declared_id: str, *, api: str | None = None, api_kind: str | None = None,
                     proxy: bool = True, integration_timeout_ms: Val[Any] | None = None,
                     response_transfer_mode: Any = None, payload_format_version: Any = None, event_filter: Any = None,
-                    extra: Mapping[str, Any] | None = None) -> Trigger | None:
+                    authorizer: bool = False, route: str | None = None) -> Trigger | None:
         """The trigger through which ``service`` invokes ``function`` (None: the input names no function of its
         own, and nothing is added), written at ``span`` in resource ``declared_id``.
 
-        ``api``/``api_kind``/``proxy`` for API Gateway integrations and authorizers; the integration's settings
-        as written (None: not written); ``extra`` what the front-end records of the caller for ``-v``.
+        ``api``/``api_kind``/``proxy`` for API Gateway integrations and authorizers (``authorizer``), the
+        integration's settings as written (None: not written), and the OpenAPI ``route`` that makes it.
         """
         if function is None:
             return None
         trig = Trigger(function, cast(Mode, mode), service, span, origin, source=source, api=api, api_kind=api_kind,
                        proxy=proxy, integration_timeout_ms=integration_timeout_ms,
                        response_transfer_mode=response_transfer_mode, payload_format_version=payload_format_version,
-                       event_filter=event_filter)
-        trig.extra["id"] = declared_id
-        if extra:
-            trig.extra.update(extra)
+                       event_filter=event_filter, declared_id=declared_id, authorizer=authorizer, route=route)
         self.m.triggers.append(trig)
         return trig
 
     def caller(self, function: str | None, mode: str, service: str, span: Span, origin: str, declared_id: str,
-               declared_span: Span, *, unknown_because: str | None = None, extra: Mapping[str, Any] | None = None,
-               ) -> Trigger | None:
+               declared_span: Span, *, unknown_because: str | None = None) -> Trigger | None:
         """A trigger from resource ``declared_id`` (at ``declared_span``), which names the function and invokes it
         itself: the source is that resource. A mode that is not known statically is noted for ``-v``, with
         ``unknown_because`` (in the input's own spelling) or else the invocation type as the reason."""
         trig = self.add_trigger(function, mode, service, span, origin, Target(node=declared_id, span=declared_span),
-                                declared_id, extra=extra)
+                                declared_id)
         if trig is not None and mode == "unknown":
             because = unknown_because or f"{declared_id} invokes it with an invocation type"
             self.m.notes.append(f"{function}: {because} that is not known statically; its mode is unknown and no "
@@ -367,7 +388,7 @@ class ModelBuilder:
         trig = permission_trigger(function, principal, span, origin, source)
         if trig is None:
             return None
-        trig.extra["id"] = declared_id
+        trig.declared_id = declared_id
         if event_filter is not None:
             trig.event_filter = event_filter
         api = source.node if source is not None and source.node and source.node in self.m.apis else names_api
@@ -412,7 +433,7 @@ class ModelBuilder:
                 if isinstance(auth, Mapping):
                     span = _span_of(schemes, name, declared_span)
                     self.add_trigger(function(auth, "authorizerUri", span), "sync", service, span, origin, source, id,
-                                     api=id, api_kind=kind, proxy=False, extra={"authorizer": True})
+                                     api=id, api_kind=kind, proxy=False, authorizer=True)
         paths = body.get("paths")
         if not isinstance(paths, Mapping):
             return
@@ -433,7 +454,7 @@ class ModelBuilder:
                                  integration_timeout_ms=number(integ, "timeoutInMillis", span),
                                  response_transfer_mode=plain(integ.get("responseTransferMode")),
                                  payload_format_version=plain(integ.get("payloadFormatVersion")),
-                                 extra={"route": f"{str(method).upper()} {path}"})
+                                 route=f"{str(method).upper()} {path}")
 
     def _api_kind(self, api: Target | None, default_kind: str) -> str:
         """The kind (rest, http, websocket) of the API ``api`` names; ``default_kind`` when it is not in the input."""
@@ -444,7 +465,7 @@ class ModelBuilder:
         """A Lambda authorizer (``v2``: of an HTTP or WebSocket API) of ``api``: API Gateway waits for its answer."""
         return self.add_trigger(function, "sync", "apigatewayv2" if v2 else "apigateway", span, origin, api,
                                 declared_id, api=api.node if api else None, api_kind=self._api_kind(api, "http" if v2 else "rest"),
-                                proxy=False, extra={"authorizer": True})
+                                proxy=False, authorizer=True)
 
     def api_v2_integration(self, function: str | None, span: Span, origin: str, api: Target | None, declared_id: str,
                            *, proxy: bool, integration_timeout_ms: Val[Any] | None,
@@ -459,7 +480,7 @@ class ModelBuilder:
         """Name each trigger declared by a resource the SAM transform makes from a function's ``Events`` entry
         (``event_of``: resource → event name) after that entry."""
         for trig in self.m.triggers:
-            name = event_of.get(trig.extra.get("id") or "")
+            name = event_of.get(trig.declared_id or "")
             if name is not None:
                 trig.event_name = name
 

@@ -23,9 +23,8 @@ def permission_trigger(function: str, principal: object, span: Span, resource: s
     if entry is None:
         return None
     service, mode = entry
-    trig = Trigger(function, mode, service, span, resource, source=source, via_permission=True)  # type: ignore[arg-type]
-    trig.extra["principal"] = key
-    return trig
+    return Trigger(function, mode, service, span, resource, source=source, via_permission=True,  # type: ignore[arg-type]
+                   principal=key)
 
 
 def add_permission_triggers(model: Model, pending: list[tuple[Trigger, str | None]]) -> None:
@@ -37,7 +36,7 @@ def add_permission_triggers(model: Model, pending: list[tuple[Trigger, str | Non
     """
     have = {(t.function, t.service) for t in model.triggers}
     for trig, api_node in pending:
-        principal = str(trig.extra.get("principal", trig.service))
+        principal = trig.principal or trig.service
         if any((trig.function, s) in have for s in PERMISSION_COVERS.get(principal, (trig.service,))):
             continue
         if trig.service == "apigateway":

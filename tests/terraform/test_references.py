@@ -366,7 +366,7 @@ def test_streams_sync_callers_and_aliases(tmp_path: Path) -> None:
     assert sorted(by_service) == ["alb", "dynamodb", "kinesis", "url"]
     k = by_service["kinesis"]
     assert (k.mode, k.batch_size.value, k.batch_size.default) == ("poll-stream", 100, True)
-    assert k.max_retry_attempts.value == 3 and k.extra["qualifier"] == "live"
+    assert k.max_retry_attempts.value == 3 and k.qualifier == "live"
     assert k.on_failure.arn.endswith(":clicks-failures") and k.destination_config.line == 29
     assert by_service["dynamodb"].source.node == "aws_dynamodb_table.orders"
     assert by_service["alb"].mode == "sync" and by_service["alb"].source.node == "aws_lb_target_group.tg"
@@ -484,7 +484,7 @@ def test_async_callers(tmp_path: Path) -> None:
     assert by_service["scheduler"].delivery_dlq.node == "aws_sqs_queue.undelivered"
     assert by_service["scheduler"].resource == "aws_scheduler_schedule.hourly"
     assert by_service["eventbridge"].source.node == "aws_cloudwatch_event_bus.orders"
-    assert by_service["eventbridge"].extra["rule"] == "aws_cloudwatch_event_rule.placed"
+    assert by_service["eventbridge"].declared_id == "aws_cloudwatch_event_target.placed"
     assert [(r.kind, r.source) for r in m.routes] == [("target-dlq", "aws_scheduler_schedule.hourly")]
     assert "aws_cloudwatch_event_bus.orders" in m.buses
 
@@ -516,7 +516,7 @@ def test_rest_api_authorizer_and_permission_source(tmp_path: Path) -> None:
         }
     """})
     (auth,) = m.triggers_of("aws_lambda_function.fn")
-    assert (auth.mode, auth.service, auth.api, auth.proxy, auth.extra["authorizer"]) == (
+    assert (auth.mode, auth.service, auth.api, auth.proxy, auth.authorizer) == (
         "sync", "apigateway", "aws_api_gateway_rest_api.api", False, True)
     (ws,) = m.triggers_of("aws_lambda_function.other")
     assert (ws.service, ws.api, ws.api_kind) == ("apigatewayv2", "aws_apigatewayv2_api.ws", "websocket")
@@ -574,10 +574,10 @@ def test_openapi_bodies(tmp_path: Path) -> None:
         }
     """})
     rest, http = sorted(m.triggers, key=lambda t: t.service)
-    assert (rest.service, rest.api, rest.api_kind, rest.extra["route"]) == (
+    assert (rest.service, rest.api, rest.api_kind, rest.route) == (
         "apigateway", "aws_api_gateway_rest_api.rest", "rest", "GET /orders")
     assert rest.integration_timeout_ms.value == 10000
-    assert (http.service, http.api, http.api_kind, http.extra["route"]) == (
+    assert (http.service, http.api, http.api_kind, http.route) == (
         "apigatewayv2", "aws_apigatewayv2_api.http", "http", "GET /jobs")
 
 

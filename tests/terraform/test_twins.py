@@ -170,7 +170,7 @@ def test_a_stream_consumer_and_an_unknown_event_source_are_read_alike(tmp_path: 
     for path, role in ((tmp_path / "cfn" / "template.yaml", role_of_logical), (tmp_path / "tf", role_of_address)):
         (model,) = load_path(str(path))
         triggers = [(role(t.function), t.mode, t.service, role(t.source.node if t.source else None),
-                     role(t.extra.get("id"))) for t in model.triggers]
+                     role(t.declared_id)) for t in model.triggers]
         notes = [n.split(": ", 1)[1] for n in model.notes if "event source" in n]
         findings = sorted((f.code, role(f.resource), role(f.function)) for f in run([str(path)]).findings)
         seen.append((triggers, notes, findings))
@@ -330,8 +330,8 @@ def test_api_gateway_async_integrations_and_openapi_authorizers_are_read_alike(t
     seen = []
     for path, role in ((tmp_path / "cfn" / "template.yaml", role_of_logical), (tmp_path / "tf", role_of_address)):
         (model,) = load_path(str(path))
-        triggers = sorted((role(t.function), t.mode, t.service, role(t.extra.get("id")), role(t.api), t.api_kind,
-                           t.proxy, bool(t.extra.get("authorizer")), t.extra.get("route")) for t in model.triggers)
+        triggers = sorted((role(t.function), t.mode, t.service, role(t.declared_id), role(t.api), t.api_kind,
+                           t.proxy, t.authorizer, t.route) for t in model.triggers)
         findings = sorted((f.code, role(f.resource), role(f.function)) for f in run([str(path)]).findings)
         seen.append((triggers, findings))
     cfn, tf = seen
@@ -417,8 +417,8 @@ def test_http_and_websocket_api_authorizers_are_read_alike(tmp_path: Path) -> No
     seen = []
     for path, role in ((tmp_path / "cfn" / "template.yaml", role_of_logical), (tmp_path / "tf", role_of_address)):
         (model,) = load_path(str(path))
-        seen.append(sorted((role(t.function), t.mode, t.service, role(t.extra.get("id")), role(t.api), t.api_kind,
-                            t.proxy, bool(t.extra.get("authorizer"))) for t in model.triggers))
+        seen.append(sorted((role(t.function), t.mode, t.service, role(t.declared_id), role(t.api), t.api_kind,
+                            t.proxy, t.authorizer) for t in model.triggers))
         seen.append(sorted((f.code, role(f.resource), role(f.function)) for f in run([str(path)]).findings))
     cfn_triggers, cfn_findings, tf_triggers, tf_findings = seen
     assert cfn_triggers == [

@@ -547,19 +547,44 @@ class Builder:
         p = res.props
         policy = self.b.add_policy(res.id)
         self._statements(policy, p.get("PolicyDocument"), span_of(p, "PolicyDocument") or res.span)
-        roles = p.get("Roles") if res.type != "AWS::IAM::RolePolicy" else [p.get("RoleName")]
-        for raw in roles if isinstance(roles, list) else []:
-            t = self.r.target(raw, res.span)
-            role = self.m.roles.get(t.node or "")
-            if role is None and t.unknown is None and isinstance(self.r.value(raw), str):
-                # a role named by its RoleName
-                name = self.r.value(raw)
-                for candidate in self.m.roles.values():
-                    rres = self.by_id.get(candidate.id)
-                    if rres and self.r.value(rres.props.get("RoleName")) == name:
-                        role = candidate
+        if res.type == "AWS::IAM::RolePolicy":
+            roles: Any = [p.get("RoleName")]
+        else:
+            roles = self.r.chosen(p.get("Roles"))
+            if roles is None or roles is NO_VALUE:
+                return
+            if not isinstance(roles, list):  # a list parameter, or a list built by a function
+                roles = self.r.value(roles)
+                if not isinstance(roles, list):
+                    self.b.attach_policy(res.id, None)
+                    return
+        for raw in (self.r.chosen(x) for x in roles):
+            if raw is None or raw is NO_VALUE:
+                continue
+            role = self._named_role(raw, res.span)
             if role is not None:
                 self.b.attach_policy(res.id, role.id)
+            elif not self._outside_role(raw, res.span):
+                self.b.attach_policy(res.id, None)
+
+    def _named_role(self, raw: Any, span: Span) -> Role | None:
+        """The role of this template ``raw`` names: by reference, or by its ``RoleName``."""
+        t = self.r.target(raw, span)
+        role = self.m.roles.get(t.node or "")
+        if role is None and t.unknown is None and isinstance(self.r.value(raw), str):
+            name = self.r.value(raw)
+            for candidate in self.m.roles.values():
+                rres = self.by_id.get(candidate.id)
+                if rres and self.r.value(rres.props.get("RoleName")) == name:
+                    role = candidate
+        return role
+
+    def _outside_role(self, raw: Any, span: Span) -> bool:
+        """Whether ``raw``, naming no role of this template, surely names a role from elsewhere: a name written out
+        (or a parameter's value), or an export of another stack."""
+        if isinstance(raw, dict) and "Fn::ImportValue" in raw:
+            return True
+        return self.r.target(raw, span).unknown is None and isinstance(self.r.value(raw), str)
 
     def function(self, res: Res) -> None:
         p = res.props
@@ -660,13 +685,12 @@ class Builder:
                 t = self.target(on_failure, "Destination", dest_span)
                 if t is not None:
                     on_failures.append(t)
-        enabled = self.r.value(p.get("Enabled", True))
         event_filter = self.r.value(p["FilterCriteria"]) if "FilterCriteria" in p else None
         self.b.add_mapping(
             fn, service, res.span, res.id, res.origin, source, batch_size=batch_size, batching_window=batching_window,
             report_batch_item_failures=report, maximum_concurrency=concurrency, max_retry_attempts=retries,
             max_record_age=record_age, bisect=bisect, destination_config=dest_span, on_failures=on_failures,
-            event_filter=event_filter, enabled=enabled, qualifier=self.qualifier_of(fn_target),
+            event_filter=event_filter, qualifier=self.qualifier_of(fn_target),
         )
 
     def invoke_config(self, res: Res) -> None:
@@ -745,8 +769,7 @@ class Builder:
             span = targets.spans[i] if isinstance(targets, LList) else res.span
             fn = self.function_of(self.r.target(tgt.get("Arn"), span))
             trig = self.b.add_trigger(fn, "async", service, span or res.span, res.origin,
-                                      bus or Target(node=res.id, service="events", span=res.span), res.id,
-                                      extra={"rule": res.id})
+                                      bus or Target(node=res.id, service="events", span=res.span), res.id)
             if trig is None:
                 continue
             dlc = tgt.get("DeadLetterConfig")
@@ -806,7 +829,7 @@ class Builder:
         fn = self.function_of(self.target(res.props, "AuthorizerFunctionArn", res.span))
         self.b.add_trigger(fn, "sync", "iot-authorizer", res.props.spans.get("AuthorizerFunctionArn", res.span),
                            res.origin, Target(node=res.id, span=res.span), res.id, proxy=False,
-                           extra={"authorizer": True})
+                           authorizer=True)
 
     def ses_receipt_rule(self, res: Res) -> None:
         rule = res.props.get("Rule")
@@ -849,7 +872,7 @@ class Builder:
             if isinstance(ref, str) and "${" in ref:
                 ref = {"Fn::Sub": [ref, variables]} if variables else {"Fn::Sub": ref}
             self.b.caller(self.function_of(self.r.target(ref, span)), task.mode, "stepfunctions", span,
-                          res.origin, res.id, res.span, extra={"state": task.state})
+                          res.origin, res.id, res.span)
 
     def _definition_text(self, raw: Any, variables: dict[str, Any]) -> str | None:
         """A ``DefinitionString`` as text whose ``${Var}`` are looked up in ``variables`` (the Fn::Sub variables
@@ -898,13 +921,13 @@ class Builder:
             if key in cfg:
                 span = cfg.spans.get(key, res.span)
                 self.b.caller(self.function_of(self.target(cfg, key, span)), "sync", "cognito", span,
-                              res.origin, res.id, res.span, extra={"trigger": key})
+                              res.origin, res.id, res.span)
         for key in COGNITO_NESTED:
             block = cfg.get(key)
             if isinstance(block, LDict) and "LambdaArn" in block:
                 span = block.spans.get("LambdaArn", res.span)
                 self.b.caller(self.function_of(self.target(block, "LambdaArn", span)), "sync", "cognito", span,
-                              res.origin, res.id, res.span, extra={"trigger": key})
+                              res.origin, res.id, res.span)
 
     def distribution(self, res: Res) -> None:
         """Lambda@Edge: CloudFront waits for the function's answer to each request or response, sync."""
@@ -923,8 +946,7 @@ class Builder:
                     continue
                 span = assoc.spans.get("LambdaFunctionARN") or (assocs.spans[i] if isinstance(assocs, LList) else None) or res.span
                 fn = self.function_of(self.target(assoc, "LambdaFunctionARN", span))
-                self.b.caller(fn, "sync", "cloudfront", span, res.origin, res.id, res.span,
-                              extra={"event_type": self.r.value(assoc.get("EventType"))})
+                self.b.caller(fn, "sync", "cloudfront", span, res.origin, res.id, res.span)
 
     def rotation_schedule(self, res: Res) -> None:
         """Secrets Manager calls the rotation function once per rotation step and waits for each, sync."""
@@ -1027,7 +1049,7 @@ class Builder:
             if isinstance(hook, LDict) and "LambdaArn" in hook:
                 span = hook.spans.get("LambdaArn", res.span)
                 self.b.caller(self.function_of(self.target(hook, "LambdaArn", span)), fixed_mode("lex"), "lex",
-                              span, res.origin, res.id, res.span, extra={"locale": self.r.value(item.get("LocaleId"))})
+                              span, res.origin, res.id, res.span)
 
     def connect_integration(self, res: Res) -> None:
         """An Amazon Connect instance's function (``callers.connect_mode``)."""

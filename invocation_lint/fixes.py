@@ -22,8 +22,6 @@ from .lazy import regex
 from .model import Record, field, record
 from .source import Span
 
-SAFETIES = ("safe", "unsafe")
-
 
 @record
 class Edit(Record):

@@ -183,7 +183,7 @@ def _load_one(inp: Any, errors: list[InputError], sources: Any = None) -> Model 
     from .load import load_input
 
     try:
-        model = load_input(inp, sources.register if sources is not None else None)
+        model = load_input(inp, sources.register) if sources is not None and inp.is_stdin else load_input(inp)
         errors.extend(model.errors)
         return model
     except InputError as exc:

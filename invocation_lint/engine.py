@@ -179,11 +179,11 @@ def _internal(file: str, stage: str, exc: BaseException) -> InputError:
     return InputError(file, f"internal error in {stage}: {type(exc).__name__}: {msg}".rstrip(": "))
 
 
-def _load_one(inp: Any, errors: list[InputError]) -> Model | None:
+def _load_one(inp: Any, errors: list[InputError], sources: Any = None) -> Model | None:
     from .load import load_input
 
     try:
-        model = load_input(inp)
+        model = load_input(inp, sources.register) if sources is not None and inp.is_stdin else load_input(inp)
         errors.extend(model.errors)
         return model
     except InputError as exc:
@@ -365,7 +365,7 @@ class _Checker(Record):
         from . import suppress
 
         errors: list[InputError] = []
-        model = _load_one(inp, errors)
+        model = _load_one(inp, errors, sources)  # standard input's suppression comments are read from its text
         if model is None:
             return Checked(None, [], 0, errors, set(), [])
         code_known = False

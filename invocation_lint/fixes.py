@@ -22,8 +22,6 @@ from .lazy import regex
 from .model import Record, field, record
 from .source import Span
 
-SAFETIES = ("safe", "unsafe")
-
 
 @record
 class Edit(Record):
@@ -785,16 +783,22 @@ def _mentioned(text: str, word: str, outside: tuple[int, int]) -> bool:
     return False
 
 
-def remove_resource(span: Span | None, resource: str, description: str, safety: str = "unsafe",
-                    others: Iterable[str] = ()) -> Fix:
+def remove_resource(span: Span | None, resource: str, description: str, safety: str = "unsafe") -> Fix:
     """Remove the resource ``resource`` declared at ``span`` (its key in a template, its block in a ``.tf``
     file) with all its lines and the blank line that parted it from the next one. No fix when anything else
-    in the file (or in ``others``, the module's other files) names it: the reference would break."""
+    in the file (or, in Terraform, in the module's other files) names it: the reference would break."""
     text = _resource_text(span, safety)
     if isinstance(text, Fix):
         return text
     assert span is not None  # _resource_text gave the text of its file
+    others: list[str] = []
     if span.file.endswith(".tf"):
+        folder = os.path.dirname(span.file) or "."
+        try:
+            names = sorted(os.listdir(folder))
+        except OSError:
+            return no_fix("the module's other files cannot be read to see whether they name it", safety)
+        others = [os.path.join(folder, f) for f in names if f.endswith((".tf", ".tf.json"))]
         edit = _remove_hcl_block(text, span, resource)
         name = resource
     elif text.lstrip().startswith("{"):

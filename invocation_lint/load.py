@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from .discover import Input, discover
@@ -28,13 +28,16 @@ def is_plan(doc: Any) -> bool:
     )
 
 
-def load_input(inp: Input) -> Model:
-    """Load one input; raises ``InputError`` for anything that is not a template this tool reads."""
+def load_input(inp: Input, read: Callable[[str, str], None] | None = None) -> Model:
+    """Load one input; raises ``InputError`` for anything that is not a template this tool reads. ``read`` is
+    told the text of standard input (its display name and text): it can be read only once."""
     if inp.kind == "terraform":
         from .formats.terraform.load import load_module
 
         return load_module(inp.path, inp.display, inp.base_dir)
     text = decode(read_bytes(inp), inp.display)
+    if read is not None and inp.is_stdin:
+        read(inp.display, text)
     doc = parse_text(text, inp.display)
     if is_plan(doc):
         from .formats.terraform.load import load_plan

@@ -476,7 +476,8 @@ class Statement(Record):
     not_action: bool = False
     #: ``NotResource``: the statement covers every resource except ``resources``
     not_resource: bool = False
-    #: the statement has a ``Condition``: whether it applies depends on the request
+    #: whether the statement applies is not known for sure: it has a ``Condition`` (it depends on the request),
+    #: or it belongs to a policy attached to roles that cannot be told (it may not be attached to this role)
     conditional: bool = False
 
 

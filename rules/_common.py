@@ -235,8 +235,6 @@ def remove_invoke_config_fix(model: Model, fn: Function, cfg: AsyncConfig) -> Fi
     """Remove an event invoke configuration that never applies: the ``AWS::Lambda::EventInvokeConfig``
     resource or ``aws_lambda_function_event_invoke_config`` block (when nothing else names it), or the SAM
     function's ``EventInvokeConfig`` property. Unsafe: it deletes configuration."""
-    import os
-
     elsewhere = generated(model, cfg.resource, "EventInvokeConfig")
     if elsewhere is not None:
         return Fix("", "unsafe", reason=elsewhere.reason)
@@ -248,12 +246,4 @@ def remove_invoke_config_fix(model: Model, fn: Function, cfg: AsyncConfig) -> Fi
             return no_fix("EventInvokeConfig is set in Globals for every function; remove it there by hand",
                           "unsafe")
         return remove_setting(cfg.span, "EventInvokeConfig", f"Remove EventInvokeConfig from {fn.id}", "unsafe")
-    others: list[str] = []
-    if cfg.span.file.endswith(".tf"):
-        folder = os.path.dirname(cfg.span.file) or "."
-        try:
-            names = sorted(os.listdir(folder))
-        except OSError:
-            return no_fix("the module's other files cannot be read to see whether they name it", "unsafe")
-        others = [os.path.join(folder, f) for f in names if f.endswith((".tf", ".tf.json"))]
-    return remove_resource(cfg.span, cfg.resource, f"Remove {cfg.resource}", "unsafe", others)
+    return remove_resource(cfg.span, cfg.resource, f"Remove {cfg.resource}", "unsafe")

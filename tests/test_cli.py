@@ -228,6 +228,17 @@ def test_stdin() -> None:
         ("<stdin>", "SQS001", 4)]
 
 
+
+def test_stdin_honours_its_suppression_comments() -> None:
+    """An ``invlint: ignore`` comment in a template read from standard input hides its finding, as in a file."""
+    lines = Path(BAD).read_text().splitlines()
+    lines[3] += "  # invlint: ignore SQS001"
+    runner = CliRunner()
+    res = runner.invoke(main, ["check", "--select", "SQS001", "--format", "json", "-"],
+                        input="\n".join(lines) + "\n", catch_exceptions=False)
+    assert res.exit_code == 0, res.stdout
+    assert json.loads(res.stdout)["findings"] == []
+
 def test_graph_not_available(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "invocation_lint.graph", None)  # import fails as if absent
     code, out, err = invoke("graph", BAD)

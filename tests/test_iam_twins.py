@@ -29,6 +29,8 @@ PARAMETERS = """\
 Parameters:
   Action: {Type: String}
   Stage: {Type: String, Default: prod}
+  RoleNames: {Type: CommaDelimitedList}
+  RoleName: {Type: String}
 Conditions:
   IsProd: !Equals [!Ref Stage, prod]
   IsDev: !Equals [!Ref Stage, dev]
@@ -65,6 +67,8 @@ Resources:
 TF = """\
 variable "action" { type = string }
 variable "stage" { default = "prod" }
+variable "role_names" { type = list(string) }
+variable "role_name" { type = string }
 resource "aws_sqs_queue" "jobs" { name = "jobs" }
 resource "aws_sqs_queue" "other" { name = "other" }
 resource "aws_lambda_function" "worker" {
@@ -111,6 +115,41 @@ SendOther:
   Properties:
     PolicyDocument:
       Statement: [{Effect: Allow, Action: "sqs:*", Resource: !GetAtt Other.Arn}]
+"""
+
+POLICY_FOR_ROLES_YAML = """\
+SendJobs:
+  Type: AWS::IAM::Policy
+  Properties:
+    PolicyName: send
+    Roles: {roles}
+    PolicyDocument:
+{doc}"""
+
+DENY_SQS_YAML = """\
+Statement:
+  - {Effect: Deny, Action: "sqs:*", Resource: "*"}
+"""
+
+#: a policy that may or may not be attached to the role grants sending to jobs: neither "allowed" nor "not allowed"
+MAY_SEND_TO_JOBS = (True, [("Allow", ["sqs:SendMessage"], ["jobs"])], None, False)
+
+READ_OTHER_YAML = """\
+  - Effect: Allow
+    Action: sqs:GetQueueAttributes
+    Resource: !GetAtt Other.Arn
+"""
+
+DOC_POLICY_TF = 'inline_policy {\n  name   = "send"\n  policy = data.aws_iam_policy_document.doc.json\n}\n'
+
+SEND_JOBS_DOC_TF = """\
+data "aws_iam_policy_document" "send_jobs" {
+  statement {
+    sid       = "Send"
+    actions   = ["sqs:SendMessage"]
+    resources = [aws_sqs_queue.jobs.arn]
+  }
+}
 """
 
 SENDS_TO_JOBS = (True, [("Allow", ["sqs:SendMessage"], ["jobs"])], True, False)
@@ -193,6 +232,163 @@ CASES: dict[str, tuple[str, str, str, tuple[Any, ...]]] = {
             }}
             """),
         (True, [("Allow", ["sqs:SendMessage"], ["jobs"]), ("Allow", ["sqs:*"], ["other"])], True, True),
+    ),
+    "policy of the template attached to roles named by a parameter": (
+        cfn("", POLICY_FOR_ROLES_YAML.format(roles="!Ref RoleNames", doc=_indent(SEND_JOBS_YAML, 6))),
+        sam("Policies: [AWSLambdaBasicExecutionRole]\n",
+            POLICY_FOR_ROLES_YAML.format(roles="!Ref RoleNames", doc=_indent(SEND_JOBS_YAML, 6))),
+        tf("", f"""\
+            resource "aws_iam_policy" "send_jobs" {{
+              policy = {SEND_JOBS_TF}
+            }}
+            resource "aws_iam_policy_attachment" "send_jobs" {{
+              name       = "send"
+              roles      = var.role_names
+              policy_arn = aws_iam_policy.send_jobs.arn
+            }}
+            """),
+        MAY_SEND_TO_JOBS,
+    ),
+    "inline policy of a role named by a parameter": (
+        cfn("", textwrap.dedent("""\
+            SendJobs:
+              Type: AWS::IAM::RolePolicy
+              Properties:
+                PolicyName: send
+                RoleName: !Ref RoleName
+                PolicyDocument:
+            """) + _indent(SEND_JOBS_YAML, 6)),
+        sam("Policies: [AWSLambdaBasicExecutionRole]\n",
+            POLICY_FOR_ROLES_YAML.format(roles="[!Ref RoleName]", doc=_indent(SEND_JOBS_YAML, 6))),
+        tf("", f"""\
+            resource "aws_iam_role_policy" "send_jobs" {{
+              role   = var.role_name
+              policy = {SEND_JOBS_TF}
+            }}
+            """),
+        MAY_SEND_TO_JOBS,
+    ),
+    "unreadable policy attached to a role named by a parameter": (
+        cfn("", POLICY_FOR_ROLES_YAML.format(roles="[!Ref RoleName]", doc="      !Ref Action\n")),
+        sam("Policies: [AWSLambdaBasicExecutionRole]\n",
+            POLICY_FOR_ROLES_YAML.format(roles="!Ref RoleNames", doc="      !Ref Action\n")),
+        tf("", """\
+            resource "aws_iam_role_policy_attachment" "sqs" {
+              role       = var.role_name
+              policy_arn = "arn:aws:iam::aws:policy/AmazonSQSFullAccess"
+            }
+            """),
+        UNSEEN,
+    ),
+    "harmless AWS managed policy attached to roles named by a variable": (
+        cfn(""),
+        sam("Policies: [AWSLambdaBasicExecutionRole]\n"),
+        tf("", """\
+            resource "aws_iam_policy_attachment" "logs" {
+              name       = "logs"
+              roles      = var.role_names
+              policy_arn = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
+            }
+            """),
+        (True, [], False, False),
+    ),
+    "deny attached to roles named by a parameter": (
+        cfn("Policies:\n  - PolicyName: send\n    PolicyDocument:\n" + _indent(SEND_JOBS_YAML, 6),
+            POLICY_FOR_ROLES_YAML.format(roles="!Ref RoleNames", doc=_indent(DENY_SQS_YAML, 6))),
+        sam("Policies:\n" + _indent("- " + _indent(SEND_JOBS_YAML, 2).lstrip(), 2),
+            POLICY_FOR_ROLES_YAML.format(roles="!Ref RoleNames", doc=_indent(DENY_SQS_YAML, 6))),
+        tf(f'inline_policy {{\n  name   = "send"\n  policy = {SEND_JOBS_TF}\n}}\n', """\
+            resource "aws_iam_role_policy" "deny" {
+              role   = var.role_name
+              policy = jsonencode({ Statement = [{ Effect = "Deny", Action = "sqs:*", Resource = "*" }] })
+            }
+            """),
+        (True, [("Allow", ["sqs:SendMessage"], ["jobs"]), ("Deny", ["sqs:*"], ["*"])], None, False),
+    ),
+    "policy attached to a role of another stack": (
+        cfn("", POLICY_FOR_ROLES_YAML.format(roles="[!ImportValue shared-role]", doc=_indent(SEND_JOBS_YAML, 6))),
+        sam("Policies: [AWSLambdaBasicExecutionRole]\n",
+            POLICY_FOR_ROLES_YAML.format(roles="[someone-else]", doc=_indent(SEND_JOBS_YAML, 6))),
+        tf("", f"""\
+            data "aws_iam_role" "shared" {{ name = "shared" }}
+            resource "aws_iam_role_policy" "send_jobs" {{
+              role   = data.aws_iam_role.shared.name
+              policy = {SEND_JOBS_TF}
+            }}
+            resource "aws_iam_role_policy" "send_jobs_too" {{
+              role   = "someone-else"
+              policy = {SEND_JOBS_TF}
+            }}
+            """),
+        (True, [], False, False),
+    ),
+    "policy document merged from a source document": (
+        cfn("Policies:\n  - PolicyName: send\n    PolicyDocument:\n" + _indent(SEND_JOBS_YAML + READ_OTHER_YAML, 6)),
+        sam("Policies:\n" + _indent("- " + _indent(SEND_JOBS_YAML + READ_OTHER_YAML, 2).lstrip(), 2)),
+        tf(DOC_POLICY_TF, SEND_JOBS_DOC_TF + """\
+            data "aws_iam_policy_document" "doc" {
+              source_policy_documents = [data.aws_iam_policy_document.send_jobs.json]
+              statement {
+                actions   = ["sqs:GetQueueAttributes"]
+                resources = [aws_sqs_queue.other.arn]
+              }
+            }
+            """),
+        (True, [("Allow", ["sqs:SendMessage"], ["jobs"]), ("Allow", ["sqs:GetQueueAttributes"], ["other"])], True, False),
+    ),
+    "statement of a source document replaced by the one with its sid": (
+        cfn("Policies:\n  - PolicyName: send\n    PolicyDocument:\n" + _indent(SEND_JOBS_YAML, 6)),
+        sam("Policies:\n" + _indent("- " + _indent(SEND_JOBS_YAML, 2).lstrip(), 2)),
+        tf(DOC_POLICY_TF, """\
+            data "aws_iam_policy_document" "doc" {
+              source_policy_documents = [jsonencode({ Statement = [
+                { Sid = "Send", Effect = "Allow", Action = "sqs:SendMessage", Resource = aws_sqs_queue.other.arn },
+              ] })]
+              statement {
+                sid       = "Send"
+                actions   = ["sqs:SendMessage"]
+                resources = [aws_sqs_queue.jobs.arn]
+              }
+            }
+            """),
+        SENDS_TO_JOBS,
+    ),
+    "statement replaced in its place by an override document": (
+        cfn("Policies:\n  - PolicyName: send\n    PolicyDocument:\n"
+            + _indent(SEND_JOBS_YAML.replace("Jobs.Arn", "Other.Arn") + READ_OTHER_YAML, 6)),
+        sam("Policies:\n" + _indent("- " + _indent(SEND_JOBS_YAML.replace("Jobs.Arn", "Other.Arn") + READ_OTHER_YAML,
+                                                     2).lstrip(), 2)),
+        tf(DOC_POLICY_TF, SEND_JOBS_DOC_TF.replace("jobs.arn", "other.arn").replace('"send_jobs"', '"moved"') + """\
+            data "aws_iam_policy_document" "doc" {
+              override_policy_documents = [data.aws_iam_policy_document.moved.json]
+              statement {
+                sid       = "Send"
+                actions   = ["sqs:SendMessage"]
+                resources = [aws_sqs_queue.jobs.arn]
+              }
+              statement {
+                actions   = ["sqs:GetQueueAttributes"]
+                resources = [aws_sqs_queue.other.arn]
+              }
+            }
+            """),
+        (True, [("Allow", ["sqs:SendMessage"], ["other"]), ("Allow", ["sqs:GetQueueAttributes"], ["other"])], False, True),
+    ),
+    "policy document merged with documents that cannot be read": (
+        cfn("Policies:\n  - PolicyName: send\n    PolicyDocument:\n" + _indent(SEND_JOBS_YAML, 6)
+            + "  - PolicyName: more\n    PolicyDocument: !Ref Action\n"),
+        sam("Policies:\n" + _indent("- " + _indent(SEND_JOBS_YAML, 2).lstrip(), 2) + "  - !Ref Action\n"),
+        tf(DOC_POLICY_TF, """\
+            variable "documents" { type = list(string) }
+            data "aws_iam_policy_document" "doc" {
+              override_policy_documents = var.documents
+              statement {
+                actions   = ["sqs:SendMessage"]
+                resources = [aws_sqs_queue.jobs.arn]
+              }
+            }
+            """),
+        (False, [("Allow", ["sqs:SendMessage"], ["jobs"])], True, None),
     ),
     "managed policy of the template named by reference": (
         cfn("ManagedPolicyArns: [!Ref SendJobs]\n", textwrap.dedent("""\
@@ -735,3 +931,69 @@ def test_function_role_given_as_the_arn_of_a_role_of_the_template(tmp_path: Path
         text = cfn("RoleName: worker\nPolicies:\n  - PolicyName: send\n    PolicyDocument:\n" + _indent(SEND_JOBS_YAML, 6))
         m = _template(tmp_path, text.replace("Role: !GetAtt WorkerRole.Arn", f"Role: {arn}"))
     assert summary(m) == SENDS_TO_JOBS
+
+
+UNKNOWN_ROLES_CFN = """\
+Parameters:
+  RoleNames: {Type: CommaDelimitedList}
+Resources:
+  Jobs: {Type: AWS::SQS::Queue}
+  Other: {Type: AWS::SQS::Queue}
+  Worker:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: index.handler
+      Role: !GetAtt WorkerRole.Arn
+      Code: {ZipFile: "def handler(event, context): pass"}
+      DeadLetterConfig: {TargetArn: !GetAtt Jobs.Arn}
+  WorkerRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument: {}
+  SendJobs:
+    Type: AWS::IAM::Policy
+    Properties:
+      PolicyName: send
+      Roles: !Ref RoleNames
+      PolicyDocument:
+        Statement:
+          - {Effect: Allow, Action: sqs:SendMessage, Resource: !GetAtt Jobs.Arn}
+"""
+
+UNKNOWN_ROLES_TF = """\
+variable "role_name" { type = string }
+resource "aws_sqs_queue" "jobs" {}
+resource "aws_sqs_queue" "other" {}
+resource "aws_lambda_function" "worker" {
+  function_name = "worker"
+  runtime       = "python3.12"
+  handler       = "index.handler"
+  filename      = "fn.zip"
+  role          = aws_iam_role.worker_role.arn
+  dead_letter_config { target_arn = aws_sqs_queue.jobs.arn }
+}
+resource "aws_iam_role" "worker_role" { assume_role_policy = "{}" }
+resource "aws_iam_role_policy" "send_jobs" {
+  role   = var.role_name
+  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "sqs:SendMessage", Resource = aws_sqs_queue.jobs.arn }] })
+}
+"""
+
+
+@pytest.mark.parametrize("spelling", ["cloudformation", "terraform"])
+@pytest.mark.parametrize("grants", ["jobs", "other"])
+def test_policy_for_roles_named_at_deploy_time_may_be_what_lets_the_function_reach_its_dlq(
+        tmp_path: Path, spelling: str, grants: str) -> None:
+    """A policy attached to roles given by a parameter or variable may be attached to the function's role: no
+    ASYNC006 when it grants sending to the DLQ; still one when it grants something else."""
+    from conftest import run_rules
+
+    cfn_text, tf_text = UNKNOWN_ROLES_CFN, UNKNOWN_ROLES_TF
+    if grants == "other":
+        cfn_text = cfn_text.replace("Resource: !GetAtt Jobs.Arn", "Resource: !GetAtt Other.Arn")
+        tf_text = tf_text.replace("Resource = aws_sqs_queue.jobs.arn", "Resource = aws_sqs_queue.other.arn")
+    m = _module(tmp_path, tf_text) if spelling == "terraform" else _template(tmp_path, cfn_text)
+    found = [(f.code, _short(f.resource or ""), f.span.line if f.span else None) for f in run_rules(m, "ASYNC006")]
+    role = ("worker_role", 12) if spelling == "terraform" else ("workerrole", 14)
+    assert found == ([] if grants == "jobs" else [("ASYNC006", *role)])

@@ -77,7 +77,9 @@ class ModelBuilder:
         self.m = model
         #: policies of this input by id, in the order they are written, and the roles each is attached to
         self._policies: dict[str, Policy] = {}
-        self._attachments: dict[str, list[str]] = {}
+        self._attachments: dict[str, list[str | None]] = {}
+        #: a managed policy from elsewhere that may grant something is attached to roles the input does not tell
+        self._unknown_grants = False
         #: triggers known only from a permission, with the API its source names; added last
         self._permissions: list[tuple[Trigger, str | None]] = []
 
@@ -95,25 +97,50 @@ class ModelBuilder:
         policy = self._policies[id] = Policy(id)
         return policy
 
-    def attach_policy(self, policy: str, role: str) -> None:
-        """The policy ``policy`` of this input is attached to the role ``role``."""
+    def attach_policy(self, policy: str, role: str | None) -> None:
+        """The policy ``policy`` of this input is attached to the role ``role``; None: to roles the input does not
+        tell (a parameter, a variable), which may be any role of the input."""
         self._attachments.setdefault(policy, []).append(role)
+
+    def managed_policy_of_unknown_roles(self, arn: object) -> None:
+        """A managed policy that is not a policy of this input (``arn`` as for ``managed_policy``) is attached to
+        roles the input does not tell: unless it grants nothing the rules ask about, what any role of the input
+        grants is partly unseen."""
+        if not (isinstance(arn, str) and arn.rsplit("/", 1)[-1] in HARMLESS_MANAGED):
+            self._unknown_grants = True
 
     def attach_policies(self) -> None:
         """Once every resource is read: each role gets the statements of the policies attached to it, after its
         own, in the order the policies are written in the input (whichever side names the attachment); a policy
-        that cannot be read fully leaves the role incomplete."""
+        that cannot be read fully leaves the role incomplete.
+
+        A policy attached to roles the input does not tell may or may not apply to a given role: every other role
+        gets its statements as statements whose application cannot be known (``conditional``), so that the
+        permission checks answer neither "allowed" from what it grants nor "not allowed" for what it might grant
+        or deny, and still answer for actions it does not mention."""
+        roles = list(self.m.roles.values())
+        if self._unknown_grants:
+            for role in roles:
+                self.role_incomplete(role)
         for policy_id in [*self._policies, *(p for p in self._attachments if p not in self._policies)]:
             policy = self._policies.get(policy_id)
-            for role in (self.m.roles.get(r) for r in self._attachments.get(policy_id, [])):
-                if role is None:
+            attached = self._attachments.get(policy_id, [])
+            for role_id in attached:
+                named = self.m.roles.get(role_id) if role_id is not None else None
+                if named is not None and policy is not None:
+                    named.statements.extend(policy.statements)
+                if named is not None and (policy is None or not policy.complete):
+                    self.role_incomplete(named)
+            if None not in attached:
+                continue
+            for role in roles:
+                if role.id in attached:
                     continue
-                if policy is None:  # named as a policy of this input, but not read
+                if policy is None or not policy.complete:
                     self.role_incomplete(role)
-                    continue
-                role.statements.extend(policy.statements)
-                if not policy.complete:
-                    self.role_incomplete(role)
+                for st in policy.statements if policy is not None else []:
+                    role.statements.append(Statement(st.effect, st.actions, st.resources, st.span, st.not_action,
+                                                     not_resource=st.not_resource, conditional=True))
         self._attachments.clear()
 
     @staticmethod

@@ -215,3 +215,27 @@ def test_every_format_gives_the_same_findings_for_permission_only_triggers(path:
         ("HANDLER001", "on_upload", "on_upload"),
         ("HANDLER008", "on_request", "on_request"),
     ]
+
+
+def test_async005_on_event_pattern_rules_alike_in_every_format() -> None:
+    """A rule that matches an event pattern (on a custom bus, a SAM CloudWatchEvent) is an EventBridge caller like a
+    schedule: each function target without a DeadLetterConfig is ASYNC005, the target with one is not; the
+    functions' own on-failure destinations keep ASYNC001 silent. Same in CloudFormation, SAM and Terraform."""
+    cfn = lint(FIXTURES / "async" / "cfn" / "async005_event_pattern.yaml")
+    assert finding_tuples(cfn) == [("ASYNC005", "PlacedRule", 60), ("ASYNC005", "ShippedRule", 74)]
+    assert [f.function for f in cfn] == ["OnPlaced", "OnPlaced"]
+    sam = lint(FIXTURES / "async" / "sam" / "async005_event_pattern.yaml")
+    assert finding_tuples(sam) == [("ASYNC005", "OnPlaced", 30), ("ASYNC005", "OnPlaced", 37)]
+    tf = lint(FIXTURES / "terraform" / "async" / "async005_event_pattern")
+    assert finding_tuples(tf) == [
+        ("ASYNC005", "aws_cloudwatch_event_target.placed_rule__on_placed", 72),
+        ("ASYNC005", "aws_cloudwatch_event_target.shipped_rule__on_placed", 95),
+    ]
+    sam_tf = lint(FIXTURES / "terraform" / "async" / "sam_async005_event_pattern")
+    assert finding_tuples(sam_tf) == [
+        ("ASYNC005", "aws_cloudwatch_event_target.on_placed__placed__lambda_target", 47),
+        ("ASYNC005", "aws_cloudwatch_event_target.on_placed__shipped__lambda_target", 68),
+    ]
+    for found in (cfn, sam, tf, sam_tf):
+        assert [f.path[2:] for f in found] == [["delivery fails: EventBridge retries", "no target DLQ", "dropped"]] * 2
+    assert "without a dead_letter_config" in tf[0].message and "without a DeadLetterConfig" in cfn[0].message

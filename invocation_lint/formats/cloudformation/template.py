@@ -547,19 +547,44 @@ class Builder:
         p = res.props
         policy = self.b.add_policy(res.id)
         self._statements(policy, p.get("PolicyDocument"), span_of(p, "PolicyDocument") or res.span)
-        roles = p.get("Roles") if res.type != "AWS::IAM::RolePolicy" else [p.get("RoleName")]
-        for raw in roles if isinstance(roles, list) else []:
-            t = self.r.target(raw, res.span)
-            role = self.m.roles.get(t.node or "")
-            if role is None and t.unknown is None and isinstance(self.r.value(raw), str):
-                # a role named by its RoleName
-                name = self.r.value(raw)
-                for candidate in self.m.roles.values():
-                    rres = self.by_id.get(candidate.id)
-                    if rres and self.r.value(rres.props.get("RoleName")) == name:
-                        role = candidate
+        if res.type == "AWS::IAM::RolePolicy":
+            roles: Any = [p.get("RoleName")]
+        else:
+            roles = self.r.chosen(p.get("Roles"))
+            if roles is None or roles is NO_VALUE:
+                return
+            if not isinstance(roles, list):  # a list parameter, or a list built by a function
+                roles = self.r.value(roles)
+                if not isinstance(roles, list):
+                    self.b.attach_policy(res.id, None)
+                    return
+        for raw in (self.r.chosen(x) for x in roles):
+            if raw is None or raw is NO_VALUE:
+                continue
+            role = self._named_role(raw, res.span)
             if role is not None:
                 self.b.attach_policy(res.id, role.id)
+            elif not self._outside_role(raw, res.span):
+                self.b.attach_policy(res.id, None)
+
+    def _named_role(self, raw: Any, span: Span) -> Role | None:
+        """The role of this template ``raw`` names: by reference, or by its ``RoleName``."""
+        t = self.r.target(raw, span)
+        role = self.m.roles.get(t.node or "")
+        if role is None and t.unknown is None and isinstance(self.r.value(raw), str):
+            name = self.r.value(raw)
+            for candidate in self.m.roles.values():
+                rres = self.by_id.get(candidate.id)
+                if rres and self.r.value(rres.props.get("RoleName")) == name:
+                    role = candidate
+        return role
+
+    def _outside_role(self, raw: Any, span: Span) -> bool:
+        """Whether ``raw``, naming no role of this template, surely names a role from elsewhere: a name written out
+        (or a parameter's value), or an export of another stack."""
+        if isinstance(raw, dict) and "Fn::ImportValue" in raw:
+            return True
+        return self.r.target(raw, span).unknown is None and isinstance(self.r.value(raw), str)
 
     def function(self, res: Res) -> None:
         p = res.props

@@ -22,6 +22,7 @@ import json
 import os
 import re
 from collections.abc import Callable, Mapping
+from functools import partial
 from typing import Any
 
 from ...model import (
@@ -164,6 +165,36 @@ def blocks(values: Mapping[str, Any] | None, key: str) -> list[LDict]:
             elif item.span is None and isinstance(values, LDict):
                 item.span = values.span_of(key)
             out.append(item)
+    return out
+
+
+#: one statement of a policy document being merged: its ``Sid`` ("" when it has none) and what adds it to a role
+_Entry = tuple[str | None, Callable[[], None]]
+
+
+def _sid(v: Any) -> str | None:
+    """A statement's ``Sid``: "" when it has none, None when it is not known before apply."""
+    v = _deref(v)
+    if v is None:
+        return ""
+    return v if isinstance(v, str) else None
+
+
+def _merge_by_sid(merged: list[_Entry], new: list[_Entry]) -> list[_Entry]:
+    """``new`` merged over ``merged`` as the AWS provider merges policy documents: a statement with a ``Sid``
+    replaces the one with the same ``Sid`` in place, or is added at the end; one without a ``Sid`` is added. A
+    ``Sid`` known only after apply is added (whether it replaces one cannot be told; the role stays incomplete)."""
+    out = list(merged)
+    for sid, add in new:
+        if sid:
+            for i, (old, _) in enumerate(out):
+                if old == sid:
+                    out[i] = (sid, add)
+                    break
+            else:
+                out.append((sid, add))
+        else:
+            out.append((sid, add))
     return out
 
 
@@ -503,28 +534,38 @@ class Builder:
             self.b.role_incomplete(policy)
 
     def _statements(self, role: Role | Policy, document: Any, span: Span) -> None:
+        for _, add in self._document(role, document, span, 0):
+            add()
+
+    def _document(self, role: Role | Policy, document: Any, span: Span, depth: int) -> list[_Entry]:
+        """The statements of a policy document (a ``data "aws_iam_policy_document"``, or JSON), in order, each as
+        its ``Sid`` and what adds it to ``role``; what cannot be read makes ``role`` incomplete."""
         from .evaluate import Ref
 
         if isinstance(document, Ref) and document.type == "data.aws_iam_policy_document":
             inst = self.by_addr.get(document.address)
-            if inst is None:
+            if inst is None or depth > 10:
                 self.b.role_incomplete(role)
-                return
-            self._doc_statements(role, inst)
-            return
-        for st, where in self.b.policy_statements(role, self._json_doc(document, span), span):
-            not_action = "NotAction" in st
-            actions = _deref(st.get("NotAction") if not_action else st.get("Action", []))
-            not_resource = "NotResource" in st
-            raw = st.get("NotResource" if not_resource else "Resource")
-            raw = _deref(raw) if not isinstance(raw, Ref) else raw
-            if not isinstance(raw, list) and raw is not None:
-                raw = [raw]
-            self.b.add_statement(
-                role, where, effect=_deref(st.get("Effect", "Allow")),
-                actions=[_deref(a) for a in actions] if isinstance(actions, list) else actions,
-                not_action=not_action, resources=None if raw is None else [self._policy_target(x, where) for x in raw],
-                not_resource=not_resource, conditional="Condition" in st)
+                return []
+            return self._doc_entries(role, inst, depth)
+        return [(_sid(st.get("Sid")), partial(self._json_statement, role, st, where))
+                for st, where in self.b.policy_statements(role, self._json_doc(document, span), span)]
+
+    def _json_statement(self, role: Role | Policy, st: Mapping[Any, Any], where: Span) -> None:
+        from .evaluate import Ref
+
+        not_action = "NotAction" in st
+        actions = _deref(st.get("NotAction") if not_action else st.get("Action", []))
+        not_resource = "NotResource" in st
+        raw = st.get("NotResource" if not_resource else "Resource")
+        raw = _deref(raw) if not isinstance(raw, Ref) else raw
+        if not isinstance(raw, list) and raw is not None:
+            raw = [raw]
+        self.b.add_statement(
+            role, where, effect=_deref(st.get("Effect", "Allow")),
+            actions=[_deref(a) for a in actions] if isinstance(actions, list) else actions,
+            not_action=not_action, resources=None if raw is None else [self._policy_target(x, where) for x in raw],
+            not_resource=not_resource, conditional="Condition" in st)
 
     def _policy_target(self, x: Any, span: Span) -> Target:
         """A policy's resource: a node, an ARN or ARN pattern; ``arn:aws:sns:${region}:${account}:*`` keeps its
@@ -541,29 +582,62 @@ class Builder:
             return t
         return self.target_of(x, span)
 
-    def _doc_statements(self, role: Role | Policy, inst: Inst) -> None:
-        """``data "aws_iam_policy_document"``: its ``statement`` blocks."""
+    def _doc_entries(self, role: Role | Policy, inst: Inst, depth: int) -> list[_Entry]:
+        """``data "aws_iam_policy_document"``: its ``statement`` blocks merged with the documents it names, as the
+        AWS provider merges them (https://registry.terraform.io/providers/hashicorp/aws/latest/docs/data-sources/
+        iam_policy_document): ``source_json`` and then each of ``source_policy_documents`` first, the document's
+        own statements over them, then each of ``override_policy_documents`` and ``override_json``. At each step a
+        statement with a non-blank ``sid`` replaces, in its place, the statement with the same ``sid`` merged so
+        far, and is added at the end when there is none; a statement without one is always added."""
         v = inst.values
-        if any(_is_set(v, k) for k in ("source_policy_documents", "override_policy_documents", "source_json",
-                                       "override_json")):
-            self.b.role_incomplete(role)  # merged with documents read elsewhere
         if isinstance(_deref(v.get("statement")), Unknown):
             self.b.role_incomplete(role)
-        for st in blocks(v, "statement"):
-            where = st.span or inst.span
-            not_action = _is_set(st, "not_actions")
-            actions = _deref(st.get("not_actions") if not_action else st.get("actions"))
-            not_resource = _is_set(st, "not_resources")
-            raw = _deref(st.get("not_resources" if not_resource else "resources"))
-            if not isinstance(raw, list) and raw is not None:
-                self.b.role_incomplete(role)
-                continue
-            self.b.add_statement(
-                role, where, effect=as_str(st.get("effect", "Allow")) if _is_set(st, "effect") else "Allow",
-                actions=[_deref(a) for a in actions] if isinstance(actions, list) else actions,
-                not_action=not_action, resources=None if raw is None else [self._policy_target(x, where) for x in raw],
-                not_resource=not_resource,
-                conditional=bool(blocks(st, "condition")) or isinstance(_deref(st.get("condition")), Unknown))
+        own: list[_Entry] = [(_sid(st.get("sid")), partial(self._block_statement, role, st, inst))
+                             for st in blocks(v, "statement")]
+        layers = [self._document(role, doc, span, depth + 1)
+                  for key in ("source_json", "source_policy_documents")
+                  for doc, span in self._documents(role, v, key, inst.span)]
+        layers.append(own)
+        layers += [self._document(role, doc, span, depth + 1)
+                   for key in ("override_policy_documents", "override_json")
+                   for doc, span in self._documents(role, v, key, inst.span)]
+        if len(layers) > 1 and any(sid is None for layer in layers for sid, _ in layer):
+            self.b.role_incomplete(role)  # which statement a Sid known only after apply replaces cannot be told
+        merged: list[_Entry] = []
+        for layer in layers:
+            merged = _merge_by_sid(merged, layer)
+        return merged
+
+    def _documents(self, role: Role | Policy, v: LDict, key: str, fallback: Span) -> list[tuple[Any, Span]]:
+        """The documents a policy document argument names (one for ``*_json``, a list for ``*_documents``)."""
+        if not _is_set(v, key):
+            return []
+        span = v.spans.get(key, fallback)
+        raw = v[key]
+        if key.endswith("_json"):
+            return [(raw, span)]
+        items = _deref(raw)
+        if not isinstance(items, list):
+            self.b.role_incomplete(role)
+            return []
+        return [(x, span) for x in items]
+
+    def _block_statement(self, role: Role | Policy, st: LDict, inst: Inst) -> None:
+        """One ``statement`` block of a ``data "aws_iam_policy_document"``."""
+        where = st.span or inst.span
+        not_action = _is_set(st, "not_actions")
+        actions = _deref(st.get("not_actions") if not_action else st.get("actions"))
+        not_resource = _is_set(st, "not_resources")
+        raw = _deref(st.get("not_resources" if not_resource else "resources"))
+        if not isinstance(raw, list) and raw is not None:
+            self.b.role_incomplete(role)
+            return
+        self.b.add_statement(
+            role, where, effect=as_str(st.get("effect", "Allow")) if _is_set(st, "effect") else "Allow",
+            actions=[_deref(a) for a in actions] if isinstance(actions, list) else actions,
+            not_action=not_action, resources=None if raw is None else [self._policy_target(x, where) for x in raw],
+            not_resource=not_resource,
+            conditional=bool(blocks(st, "condition")) or isinstance(_deref(st.get("condition")), Unknown))
 
     def _role_of(self, v: Any, span: Span) -> Role | None:
         from .evaluate import Ref
@@ -587,16 +661,39 @@ class Builder:
         role = self._role_of(v.get("role"), inst.span)
         if role is not None:
             self.b.attach_policy(inst.address, role.id)
+        elif not self._outside_role(v.get("role")):
+            self.b.attach_policy(inst.address, None)
+
+    @staticmethod
+    def _outside_role(v: Any) -> bool:
+        """Whether ``v``, naming no role of this module, surely names a role from elsewhere: a reference (to a data
+        source, or a resource that is not a role) or a name written out; not a variable or other value known only
+        at apply time."""
+        from .evaluate import Ref
+
+        return isinstance(v, Ref) or isinstance(_deref(v), str)
 
     def policy_attachment(self, inst: Inst) -> None:
+        from .evaluate import TemplateUnknown
+
         v = inst.values
         raw_roles = _deref(v.get("roles")) if inst.type == "aws_iam_policy_attachment" else [v.get("role")]
-        if not isinstance(raw_roles, list):
+        if raw_roles is None:
             return
-        for raw in raw_roles:
+        unknown = not isinstance(raw_roles, list)
+        for raw in raw_roles if isinstance(raw_roles, list) else []:
             role = self._role_of(raw, inst.span)
             if role is not None:
                 self._managed(role, v.get("policy_arn"), v.spans.get("policy_arn", inst.span))
+            elif not self._outside_role(raw):
+                unknown = True
+        if unknown:  # attached to roles known only at apply time
+            policy = self._policy_of(v.get("policy_arn"))
+            if policy is not None:
+                self.b.attach_policy(policy, None)
+            else:
+                plain = _deref(v.get("policy_arn"))
+                self.b.managed_policy_of_unknown_roles(plain.text if isinstance(plain, TemplateUnknown) else plain)
 
     def function(self, inst: Inst) -> None:
         v = inst.values

@@ -687,6 +687,9 @@ class Model(Record):
     #: Terraform: the root module's ``module`` blocks (address → span), to say through which one a finding in a
     #: shared child module is reached
     module_calls: dict[str, Span] = field(default_factory=dict)
+    #: Terraform: values a module call's argument sets, by where the argument is written → that argument as the
+    #: user writes it (``queue_visibility of module.orders``), for fix hints that name what to edit
+    written_as: dict[Span, str] = field(default_factory=dict)
     #: CDK: each resource's construct path (``aws:cdk:path`` without its ``/Resource`` leaf), by logical id
     construct_paths: dict[str, str] = field(default_factory=dict)
     #: nested stack templates whose resources this model holds (paths as shown), each with the logical id of the

@@ -5,7 +5,7 @@
 # ruff: noqa
 # the templates' free names, given values per class when a template becomes an ``__init__``
 _M = _set = None
-_f0 = _f1 = _f2 = _f3 = _f4 = _f5 = _f6 = _f7 = _f8 = _f9 = _f10 = _f11 = _f12 = _f13 = _f14 = _f15 = _f16 = _f17 = _f18 = _f19 = _f20 = _f21 = _f22 = _f23 = None
+_f0 = _f1 = _f2 = _f3 = _f4 = _f5 = _f6 = _f7 = _f8 = _f9 = _f10 = _f11 = _f12 = _f13 = _f14 = _f15 = _f16 = _f17 = _f18 = _f19 = _f20 = _f21 = _f22 = _f23 = _f24 = None
 
 
 def init_(self):
@@ -66,7 +66,7 @@ def init_ppp(self, _a0, _a1, _a2):
     self._a2 = _a2
 
 
-def init_pppFFFFFFFFFFFFFFFFFFFFFp(self, _a0, _a1, _a2, _a3, _a4, _a5, _a6, _a7, _a8, _a9, _a10, _a11, _a12, _a13, _a14, _a15, _a16, _a17, _a18, _a19, _a20, _a21, _a22, _a23, _a24):
+def init_pppFFFFFFFFFFFFFFFFFFFFFFp(self, _a0, _a1, _a2, _a3, _a4, _a5, _a6, _a7, _a8, _a9, _a10, _a11, _a12, _a13, _a14, _a15, _a16, _a17, _a18, _a19, _a20, _a21, _a22, _a23, _a24, _a25):
     self._a0 = _a0
     self._a1 = _a1
     self._a2 = _a2
@@ -91,7 +91,8 @@ def init_pppFFFFFFFFFFFFFFFFFFFFFp(self, _a0, _a1, _a2, _a3, _a4, _a5, _a6, _a7,
     self._a21 = _f21() if _a21 is _M else _a21
     self._a22 = _f22() if _a22 is _M else _a22
     self._a23 = _f23() if _a23 is _M else _a23
-    self._a24 = _a24
+    self._a24 = _f24() if _a24 is _M else _a24
+    self._a25 = _a25
 
 
 def init_pppFFpp(self, _a0, _a1, _a2, _a3, _a4, _a5, _a6):

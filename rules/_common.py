@@ -34,6 +34,7 @@ __all__ = [
     "sqs_triggers",
     "functions_only_invoked_by",
     "setting",
+    "setting_of",
     "remove_dlq_fix",
     "remove_invoke_config_fix",
 ]
@@ -62,6 +63,17 @@ def wording(model: Model, template: str, **fields: str) -> str:
 def setting(model: Model, name: str) -> str:
     """A setting's name as the user's input spells it (``VisibilityTimeout``, ``visibility_timeout_seconds``)."""
     return model.vocabulary.name(name)
+
+
+def setting_of(model: Model, name: str, owner: str, value: Val[Any] | None) -> str:
+    """What to edit to change ``owner``'s setting ``name``, as the user writes it: ``VisibilityTimeout of
+    OrdersQueue``, ``visibility_timeout_seconds of aws_sqs_queue.orders``, or, when a module call sets the value
+    (``value`` is written there), that call's argument: ``queue_visibility of module.orders``."""
+    if value is not None and value.span is not None:
+        written = model.written_as.get(value.span)
+        if written is not None:
+            return written
+    return f"{setting(model, name)} of {owner}"
 
 
 # ------------------------------------------------------------------------------------------ located values

@@ -35,6 +35,7 @@ from ._common import (
     remove_dlq_fix,
     remove_invoke_config_fix,
     setting,
+    setting_of,
     span_of,
     sqs_triggers,
     target_label,
@@ -680,7 +681,7 @@ def visibility_below_timeout(model: Model, ctx: Context) -> Iterable[Finding]:
                 f"visible again after {duration(vis)}",
                 "processed twice at once",
             ],
-            fix=f"Set {setting(model, 'VisibilityTimeout')} of {q.id} to at least {timeout} s "
+            fix=f"Set {setting_of(model, 'VisibilityTimeout', q.id, q.visibility_timeout)} to at least {timeout} s "
                 f"(AWS recommends 6 x the function timeout: {6 * timeout} s).",
             autofix=_visibility_fix(model, q, min(6 * timeout + (value_of(t.batching_window) or 0), MAX_VISIBILITY)),
         )
@@ -867,7 +868,7 @@ def visibility_below_recommended(model: Model, ctx: Context) -> Iterable[Finding
                 f"visible again after {duration(vis)} (< {duration(need)})",
                 "received again while in flight",
             ],
-            fix=f"Set {setting(model, 'VisibilityTimeout')} of {q.id} to at least {need} s.",
+            fix=f"Set {setting_of(model, 'VisibilityTimeout', q.id, q.visibility_timeout)} to at least {need} s.",
             autofix=_visibility_fix(model, q, need),
         )
 
@@ -1372,7 +1373,7 @@ def dlq_retention_too_short(model: Model, ctx: Context) -> Iterable[Finding]:
                 "enqueue time kept",
                 f"{dq.id} deletes it {duration(dlq_ret)} after it was first sent",
             ],
-            fix=f"Set {setting(model, 'MessageRetentionPeriod')} of {dq.id} above {src_ret} s (1209600, 14 days, "
+            fix=f"Set {setting_of(model, 'MessageRetentionPeriod', dq.id, dq.retention)} above {src_ret} s (1209600, 14 days, "
                 "is the maximum).",
         )
 

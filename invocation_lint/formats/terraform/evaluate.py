@@ -1063,14 +1063,19 @@ def _input_span(expr: Expr, module: Any) -> Span | None:
     caller's argument when it sets the input, else the caller's ``module`` block (the variable's default
     applies), followed up through callers that pass their own inputs on."""
     found = None
+    loader = getattr(module, "loader", None)
     while (isinstance(expr, GetAttr) and isinstance(expr.obj, Var) and expr.obj.name == "var"
            and module is not None and getattr(module, "call", None) is not None):
-        block = module.call.block
+        call = module.call
+        block = call.block
         arg = block.body.attrs.get(expr.name)
         if arg is None:
             return Span(block.file, block.line, 1, block.end_line)
         found = Span(arg.file or block.file, arg.line)
-        expr, module = arg.expr, module.call.parent
+        written = getattr(loader, "written_as", None)
+        if written is not None:  # the argument's own line: what is written there is this argument
+            written[found] = f"{expr.name} of {call.address}"
+        expr, module = arg.expr, call.parent
     return found
 
 

@@ -1291,6 +1291,8 @@ class _Loader:
         self.base_dir = base_dir
         self.notes = notes
         self.errors: list[InputError] = []
+        #: module inputs by where the caller writes them → ``argument of module.address`` (Model.written_as)
+        self.written_as: dict[Span, str] = {}
         self._defs: dict[str, Any] = {}
         self._manifest: dict[str, str] | None = None
 
@@ -1425,6 +1427,7 @@ def load_module(dir_path: str, display: str, base_dir: str) -> Model:
     _suppressions(model, mdef)
     model.errors.extend(loader.errors)
     model.module_calls = {call.address: call.span for call in root.calls.values()}
+    model.written_as = loader.written_as
     return model
 
 

@@ -183,7 +183,7 @@ def as_dict(result: Result) -> dict[str, Any]:
     from pathlib import Path
     from urllib.parse import quote
 
-    sources = SourceLines()
+    sources = result.sources or SourceLines()
     root_uri = "file://" + quote(os.fsencode(Path(root).as_posix()), safe="/").rstrip("/") + "/"
     run = {
         "tool": {"driver": {

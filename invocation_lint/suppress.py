@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from .registry import Finding, Rule, rule_matches
 
@@ -32,6 +32,7 @@ _COMMENT_ONLY = r"^\s*(?:#|//)"
 MAX_BYTES = 64 * 1024 * 1024
 
 ALL = "*"
+_T = TypeVar("_T")
 
 
 class SourceLines:
@@ -42,12 +43,14 @@ class SourceLines:
         #: texts given or read and not yet split into lines (most files are only searched for comments)
         self._texts: dict[str, str] = {}
         self._comments: dict[str, dict[int, tuple[set[str], bool]]] = {}
+        self._derived: dict[str, dict[str, object]] = {}
 
     def register(self, file: str, text: str) -> None:
         """``file``'s text as a loader read it (standard input, a template): it is not read again. Its comments
         are indexed at once: every template checked is searched for unknown codes (``unknown_warnings``), and a
         worker process sends the index back with its findings."""
         self._cache.pop(file, None)
+        self._derived.pop(file, None)
         self._texts[file] = text
         self._comments.pop(file, None)
         self.comments(file)
@@ -104,6 +107,13 @@ class SourceLines:
         if b"\0" in data[:8192]:
             return None
         return data.decode("utf-8", errors="replace")
+
+    def derived(self, file: str, name: str, make: Callable[[], _T]) -> _T:
+        """What ``make`` works out about ``file`` (its outline, its name in the project), once per file and name."""
+        made = self._derived.setdefault(file, {})
+        if name not in made:
+            made[name] = make()
+        return made[name]  # type: ignore[return-value]
 
     def line(self, file: str, number: int) -> str | None:
         lines = self.lines(file)

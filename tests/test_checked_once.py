@@ -115,7 +115,8 @@ def test_functions_sharing_a_handler_file_get_what_each_would_get_alone(project:
         "        pass\n    return {'batchItemFailures': []}\n")
     functions = [("A", "src/", "app.handler"), ("B", "src/", "two.handler"), ("C", "src/", "two.other"),
                  ("D", "src/", "two.handler"), ("E", "src/", "out.handler"), ("F", "src/", "dang.handler"),
-                 ("G", "src/", "fifo.handler"), ("H", "src/", "missing.handler"), ("I", "src/", "in.handler")]
+                 ("G", "src/", "fifo.handler"), ("H", "src/", "missing.handler"), ("I", "src/", "in.handler"),
+                 ("J", "nosuch/", "app.handler"), ("K", "src/lib/", "store.save"), ("L", "src/indir/", "store.save")]
     model = _model(project, functions)
     with files.resolving_once():
         analyse_model(model)

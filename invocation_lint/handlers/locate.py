@@ -94,20 +94,22 @@ def _inside(path: str, base: str) -> bool:
 _READ: dict[tuple[str, str], bytes | InputError] | None = None
 #: within ``reading_once``: each source text parsed, by the language's own key
 _PARSED: dict[tuple[Any, ...], Any] | None = None
+#: within ``reading_once``: what ``_try`` found, by its arguments (functions sharing a handler file share it)
+_TRIED: dict[tuple[str, str, str, str, str], Source | NoSource | None] | None = None
 
 
 @contextlib.contextmanager
 def reading_once() -> Iterator[None]:
     """Within the block, a source file several functions name (or import) is read, and parsed, once."""
-    global _READ, _PARSED
+    global _READ, _PARSED, _TRIED
     if _READ is not None:
         yield
         return
-    _READ, _PARSED = {}, {}
+    _READ, _PARSED, _TRIED = {}, {}, {}
     try:
         yield
     finally:
-        _READ = _PARSED = None
+        _READ = _PARSED = _TRIED = None
 
 
 def parsed() -> dict[tuple[Any, ...], Any] | None:
@@ -285,6 +287,8 @@ def _lang_of_file(path: str, language: Language) -> Language:
 def _sibling_reader(directory: str, base: str, language: Language) -> Callable[[str], tuple[str, str] | None]:
     def read(rel: str) -> tuple[str, str] | None:
         target = os.path.normpath(os.path.join(directory, rel))
+        if not os.path.lexists(target):  # most lookups (``import json`` tries json.py): nothing there to read
+            return None
         if not _inside(target, base):
             return None
         text = _read_file(target, base)
@@ -354,6 +358,18 @@ def _has_any(root: str, suffixes: tuple[str, ...], limit: int = 2000) -> bool:
 
 
 def _try(root: str, base: str, rel: str, language: Language, name: str) -> Source | NoSource | None:
+    """The source of ``name`` in ``root/rel`` (None: no such file); within ``reading_once``, looked for once."""
+    tried = _TRIED
+    if tried is None:
+        return _try_now(root, base, rel, language, name)
+    key = (root, base, rel, language, name)
+    if key in tried:
+        return tried[key]
+    got = tried[key] = _try_now(root, base, rel, language, name)
+    return got
+
+
+def _try_now(root: str, base: str, rel: str, language: Language, name: str) -> Source | NoSource | None:
     path = os.path.normpath(os.path.join(root, rel))
     if not os.path.lexists(path):
         return None

@@ -80,8 +80,12 @@ class _File:
             elif isinstance(stmt, ast.Import):
                 for a in stmt.names:
                     self.imports[a.asname or a.name.split(".")[0]] = (a.name, 0, "")
-        # one pass: the parent map, and whether the module can define names dynamically
+        # one pass: the parent map, each node's children (walked again for every function read), and whether the
+        # module can define names dynamically
         self.parents: dict[ast.AST, ast.AST] = {}
+        self.kids: dict[ast.AST, list[ast.AST]] = {}
+        self._own: dict[ast.AST, list[ast.AST]] = {}
+        parents, kids = self.parents, self.kids
         top = set(map(id, tree.body))
         stack: list[ast.AST] = [tree]
         dynamic_calls = {"globals", "setattr", "exec", "vars"}
@@ -93,9 +97,17 @@ class _File:
                 id(node) in top
             ):
                 self.dynamic = True
-            for child in _children(node):
-                self.parents[child] = node
-                stack.append(child)
+            children = kids[node] = _children(node)
+            for child in children:
+                parents[child] = node
+            stack += children
+
+    def own(self, node: ast.AST) -> list[ast.AST]:
+        """``_own_nodes(node)`` as a list, walked once for each node (the list is shared: never change it)."""
+        got = self._own.get(node)
+        if got is None:
+            got = self._own[node] = list(_own_nodes(node, self.kids))
+        return got
 
     def span(self, node: ast.AST) -> Span:
         line = getattr(node, "lineno", 1)
@@ -105,15 +117,39 @@ class _File:
         return Span(self.display, line + self.line_offset, col + self.column_offset)
 
 
+#: fields that never hold a node worth visiting: names and numbers, and the context and operator markers (``Load``,
+#: ``Add``, ``Eq``: one shared object each, which no question about a handler is asked of)
+_NOT_CHILDREN = frozenset({
+    "ctx", "op", "ops", "id", "attr", "name", "asname", "arg", "module", "level", "is_async", "simple", "conversion",
+    "kind", "type_comment", "tag", "lineno", "kwd_attrs",
+})
+#: a constant's value is a Python value, never a node
+_LEAF_VALUES = (ast.Constant, ast.MatchSingleton)
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _child_fields(cls: type) -> tuple[str, ...]:
+    fields = tuple(f for f in getattr(cls, "_fields", ()) if f not in _NOT_CHILDREN
+                   and not (f == "value" and issubclass(cls, _LEAF_VALUES)))
+    _CHILD_FIELDS[cls] = fields
+    return fields
+
+
 def _children(node: ast.AST) -> list[ast.AST]:
-    """``ast.iter_child_nodes(node)`` as a list: the same nodes in the same order, without its two generators."""
+    """``ast.iter_child_nodes(node)`` as a list, in the same order, less the context and operator markers (the
+    fields of each node type are looked up once)."""
     out: list[ast.AST] = []
-    for name in node._fields:
+    fields = _CHILD_FIELDS.get(node.__class__)
+    if fields is None:
+        fields = _child_fields(node.__class__)
+    for name in fields:
         value = getattr(node, name, None)
-        if isinstance(value, ast.AST):
+        if isinstance(value, list):
+            for item in value:
+                if isinstance(item, ast.AST):
+                    out.append(item)
+        elif isinstance(value, ast.AST):
             out.append(value)
-        elif isinstance(value, list):
-            out.extend(item for item in value if isinstance(item, ast.AST))
     return out
 
 
@@ -314,16 +350,22 @@ def _key(node: ast.AST) -> str | None:
     return None
 
 
-def _own_nodes(node: ast.AST) -> Iterator[ast.AST]:
-    """Every node under ``node`` that belongs to the same function (not nested defs, lambdas or classes)."""
-    stack = _children(node)
+_NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+
+
+def _own_nodes(node: ast.AST, kids: dict[ast.AST, list[ast.AST]] | None = None) -> Iterator[ast.AST]:
+    """Every node under ``node`` that belongs to the same function (not nested defs, lambdas or classes), in
+    order; ``kids``: the children of each node, when known (``_File.kids``)."""
+    got = kids.get(node) if kids is not None else None
+    stack = list(got) if got is not None else _children(node)
     stack.reverse()
     while stack:
         n = stack.pop()
         yield n
-        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+        if isinstance(n, _NESTED):
             continue
-        stack.extend(reversed(_children(n)))
+        got = kids.get(n) if kids is not None else None
+        stack.extend(reversed(got if got is not None else _children(n)))
 
 
 def _is_records(node: ast.AST) -> bool:
@@ -383,7 +425,7 @@ class _Analyser:
 
     def _function(self, fn: FunctionNode, depth: int) -> None:
         f = self.facts
-        nodes = list(_own_nodes(fn))
+        nodes = self.file.own(fn)
         assigns = self._assignments(nodes)
         self.mutated = {
             n.func.value.id for n in nodes
@@ -543,7 +585,7 @@ class _Analyser:
                         spread = True
             else:
                 return None
-        for n in _own_nodes(fn):
+        for n in self.file.own(fn):
             if isinstance(n, ast.Assign):
                 for t in n.targets:
                     if isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name) and t.value.id == name:
@@ -650,7 +692,7 @@ class _Analyser:
         label = _broad(h)
         if label is None:
             return
-        body = [n for stmt in h.body for n in [stmt, *_own_nodes(stmt)]]
+        body = [n for stmt in h.body for n in [stmt, *self.file.own(stmt)]]
         reraises = False
         records = False
         returns_empty = False
@@ -695,12 +737,12 @@ class _Analyser:
         if assigned and not records:  # a name set here counts when it is read after the block (a flag)
             records = any(
                 isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id in assigned and not self._within(n, h)
-                for n in _own_nodes(fn)
+                for n in self.file.own(fn)
             )
         loop = self._records_loop(h, fn, aliases)
         flag = False
         if loop is not None and assigned:
-            for n in _own_nodes(loop):
+            for n in self.file.own(loop):
                 if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id in assigned and not self._within(
                     n, h
                 ):
@@ -773,7 +815,7 @@ class _Analyser:
 
     def _raises(self, name: str) -> bool:
         fn = self.file.functions.get(name)
-        return fn is not None and any(isinstance(n, ast.Raise) for n in _own_nodes(fn))
+        return fn is not None and any(isinstance(n, ast.Raise) for n in self.file.own(fn))
 
     def _returns_failures(self, n: ast.Return) -> bool:
         v = n.value

@@ -18,7 +18,11 @@ and processor time still shows what the pool itself costs. The commands run with
 installed package has it), whatever ``PYTHONDONTWRITEBYTECODE`` says; ``--installed`` runs a regular install (what
 users get) instead of this environment, whose editable install adds an import hook to every Python start.
 
-Usage: ``python benchmarks/bench_scale.py [--groups 250] [--runs 3] [--layouts yaml,json,json1,tf,plan]``
+Each check's findings are also rendered as each report of ``--reports`` (default JSON, SARIF and text), timed
+the same way: a report must stay linear too (SARIF fingerprints and baselines read each finding's setting path).
+
+Usage: ``python benchmarks/bench_scale.py [--groups 250] [--runs 3] [--layouts yaml,json,json1,tf,plan]
+[--reports json,sarif,text]``
        ``python benchmarks/bench_scale.py --repo 300 [--installed]``
 """
 
@@ -104,6 +108,16 @@ def check(path: Path) -> int:
     if result.errors:
         raise SystemExit(f"input errors: {result.errors}")
     return len(result.findings)
+
+
+def report_times(path: Path, reports: list[str], runs: int) -> list[float]:
+    """The median time of rendering each report of ``path``'s findings (every one is linear in the findings: a
+    finding's setting path is read from an outline of its file made once, not from the lines above it)."""
+    from invocation_lint.engine import run
+    from invocation_lint.report import render
+
+    result = run([str(path)])
+    return [median_time(lambda fmt=fmt: render(result, fmt, width=120), runs) for fmt in reports]
 
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -204,6 +218,8 @@ def main() -> None:
     ap.add_argument("--groups", type=int, default=250)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--layouts", default="yaml,json,json1,tf,plan")
+    ap.add_argument("--reports", default="json,sarif,text",
+                    help="reports rendered from each check (their time and ratio beside the check's); '' for none")
     ap.add_argument("--repo", type=int, default=0, help="time a repository of this many small projects instead")
     ap.add_argument("--installed", action="store_true",
                     help="with --repo: run a regular (not editable) install in a temporary virtualenv")
@@ -212,19 +228,23 @@ def main() -> None:
         repo(args.repo, args.runs, args.installed)
         return
     check(write("json", 1, Path(tempfile.mkdtemp()) / "warm"))  # imports out of the timings
-    print(f"{'layout':<7} {'groups':>6} {'MB':>6} {'findings':>8} {'time':>8} {'ratio':>6}")
+    reports = [r for r in args.reports.split(",") if r]
+    print(f"{'layout':<7} {'groups':>6} {'MB':>6} {'findings':>8} {'time':>8} {'ratio':>6}"
+          + "".join(f" {r:>8} {'ratio':>6}" for r in reports))
     with tempfile.TemporaryDirectory() as tmp:
         for layout in args.layouts.split(","):
-            previous = None
+            previous: list[float] = []
             for factor in (1, 2, 4, 8):
                 groups = args.groups * factor
                 path = write(layout, groups, Path(tmp) / f"{layout}{groups}")
                 size = (sum(p.stat().st_size for p in path.iterdir()) if path.is_dir() else path.stat().st_size) / 1e6
                 found = check(path)
-                t = median_time(lambda p=path: check(p), args.runs)
-                ratio = f"{t / previous:>5.2f}x" if previous else "     -"
-                print(f"{layout:<7} {groups:>6} {size:>6.2f} {found:>8} {t:>7.3f}s {ratio}", flush=True)
-                previous = t
+                times = [median_time(lambda p=path: check(p), args.runs)]
+                times.extend(report_times(path, reports, args.runs))
+                cells = "".join(f" {t:>7.3f}s {f'{t / before:>5.2f}x' if before else '     -'}"
+                                for t, before in zip(times, previous or [0.0] * len(times), strict=True))
+                print(f"{layout:<7} {groups:>6} {size:>6.2f} {found:>8}{cells}", flush=True)
+                previous = times
 
 
 if __name__ == "__main__":

@@ -41,6 +41,9 @@ class Result(Record):
     warnings: list[str] = field(default_factory=list)
     #: said with -v: files passed over while discovering the inputs, and why
     notes: list[str] = field(default_factory=list)
+    #: the files read and searched for suppression comments (``suppress.SourceLines``): the reports show their
+    #: lines without reading them again
+    sources: Any = None
 
     @property
     def checked(self) -> int:
@@ -183,7 +186,7 @@ def _load_one(inp: Any, errors: list[InputError], sources: Any = None) -> Model 
     from .load import load_input
 
     try:
-        model = load_input(inp, sources.register) if sources is not None and inp.is_stdin else load_input(inp)
+        model = load_input(inp, sources.register if sources is not None else None)
         errors.extend(model.errors)
         return model
     except InputError as exc:
@@ -319,7 +322,7 @@ def _check_resolving_once(found: Found, config: Config, plan: _Plan, jobs: int) 
         unique.setdefault((e.file, e.line or 0, e.message), e)
     errors = sorted(unique.values(), key=lambda e: (e.file, e.line or 0))
     result = Result(findings, errors, models, chosen, suppressed=suppressed, all_findings=list(findings),
-                    notes=skipped)
+                    notes=skipped, sources=sources)
     for model in models:
         result.warnings.extend(dict.fromkeys(model.warnings))
     result.warnings.extend(suppress.unknown_warnings(models, sources, all_rules, lambda t: suggest(t, all_rules),
@@ -365,7 +368,7 @@ class _Checker(Record):
         from . import suppress
 
         errors: list[InputError] = []
-        model = _load_one(inp, errors, sources)  # standard input's suppression comments are read from its text
+        model = _load_one(inp, errors, sources)  # the template's text is searched for suppression comments as read
         if model is None:
             return Checked(None, [], 0, errors, set(), [])
         code_known = False

@@ -65,37 +65,55 @@ def _key(line: str) -> str | None:
 
 def setting_path(file: str, line: int, sources: SourceLines) -> str:
     """The keys leading to ``line`` of a template (YAML, pretty-printed JSON, HCL): each line above it with less
-    indentation contributes its key. Empty for handler code and for files that cannot be read."""
+    indentation contributes its key. Empty for handler code and for files that cannot be read.
+
+    Each file's outline (every line's nearest line above with less indentation) is worked out once, in one pass
+    (``_outline``): a finding costs the depth of its setting, not the lines above it."""
     if not file or file.endswith(CODE_SUFFIXES):
         return ""
     lines = sources.lines(file) if file not in STDIN else None
     if lines is None or line < 1 or line > len(lines):
         return ""
+    parents, indents = sources.derived(file, "outline", lambda: _outline(lines))
     keys: list[str] = []
-    here = lines[line - 1]
-    k = _key(here)
+    n = line - 1
+    k = _key(lines[n])
     if k:
         keys.append(k)
-    depth = _indent(here)
-    for n in range(line - 2, -1, -1):
-        if depth <= 0:
-            break
-        text = lines[n]
-        d = _indent(text)
-        if d < 0 or d >= depth or text.lstrip().startswith(("#", "//")):
-            continue
-        k = _key(text)
+    while indents[n] > 0 and (n := parents[n]) >= 0:
+        k = _key(lines[n])
         if k:
             keys.append(k)
-        depth = d
     return ".".join(reversed(keys))
+
+
+def _outline(lines: list[str]) -> tuple[list[int], list[int]]:
+    """For each line, the index of the nearest line above it that has less indentation and is neither blank
+    nor a comment (-1: none), and each line's indentation (-1: blank). One pass, with the lines that can still be
+    someone's parent on a stack of strictly growing indentation."""
+    from bisect import bisect_left
+
+    parents: list[int] = []
+    indents: list[int] = []
+    stack: list[int] = []  # line indices
+    depths: list[int] = []  # their indentation, strictly growing
+    for n, text in enumerate(lines):
+        d = _indent(text)
+        indents.append(d)
+        at = bisect_left(depths, d) if d >= 0 else 0
+        parents.append(stack[at - 1] if at else -1)
+        if d >= 0 and not text.lstrip().startswith(("#", "//")):
+            del stack[at:], depths[at:]
+            stack.append(n)
+            depths.append(d)
+    return parents, indents
 
 
 def identity(f: Finding, sources: SourceLines) -> tuple[str, str, str, str, str]:
     """(rule, project-relative file, resource, function, setting path): the parts of a finding that an edit
     which does not fix it leaves alone."""
     s = f.span
-    file = project_path(s.file) if s else ""
+    file = sources.derived(s.file, "project_path", lambda: project_path(s.file)) if s else ""
     setting = setting_path(s.file, s.line, sources) if s else ""
     return (f.code, file, f.resource or "", f.function or "", setting)
 

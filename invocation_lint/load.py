@@ -30,13 +30,14 @@ def is_plan(doc: Any) -> bool:
 
 def load_input(inp: Input, read: Callable[[str, str], None] | None = None) -> Model:
     """Load one input; raises ``InputError`` for anything that is not a template this tool reads. ``read`` is
-    told the text of standard input (its display name and text): it can be read only once."""
+    told the text of a template read (its display name and text), so that searching it for suppression
+    comments need not read it again (standard input can be read only once)."""
     if inp.kind == "terraform":
         from .formats.terraform.load import load_module
 
         return load_module(inp.path, inp.display, inp.base_dir)
     text = decode(read_bytes(inp), inp.display)
-    if read is not None and inp.is_stdin:
+    if read is not None:
         read(inp.display, text)
     doc = parse_text(text, inp.display)
     if is_plan(doc):

@@ -105,7 +105,7 @@ def init_pppFFpp(self, _a0, _a1, _a2, _a3, _a4, _a5, _a6):
     self._a6 = _a6
 
 
-def init_pppFppFFF(self, _a0, _a1, _a2, _a3, _a4, _a5, _a6, _a7, _a8):
+def init_pppFppFFFp(self, _a0, _a1, _a2, _a3, _a4, _a5, _a6, _a7, _a8, _a9):
     self._a0 = _a0
     self._a1 = _a1
     self._a2 = _a2
@@ -115,6 +115,7 @@ def init_pppFppFFF(self, _a0, _a1, _a2, _a3, _a4, _a5, _a6, _a7, _a8):
     self._a6 = _f6() if _a6 is _M else _a6
     self._a7 = _f7() if _a7 is _M else _a7
     self._a8 = _f8() if _a8 is _M else _a8
+    self._a9 = _a9
 
 
 def init_pppp(self, _a0, _a1, _a2, _a3):

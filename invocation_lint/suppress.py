@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from .registry import Finding, Rule, rule_matches
 
@@ -32,6 +32,7 @@ _COMMENT_ONLY = r"^\s*(?:#|//)"
 MAX_BYTES = 64 * 1024 * 1024
 
 ALL = "*"
+_T = TypeVar("_T")
 
 
 class SourceLines:
@@ -39,11 +40,20 @@ class SourceLines:
 
     def __init__(self) -> None:
         self._cache: dict[str, list[str] | None] = {}
+        #: texts given or read and not yet split into lines (most files are only searched for comments)
+        self._texts: dict[str, str] = {}
         self._comments: dict[str, dict[int, tuple[set[str], bool]]] = {}
+        self._derived: dict[str, dict[str, object]] = {}
 
     def register(self, file: str, text: str) -> None:
-        self._cache[file] = text.splitlines()
+        """``file``'s text as a loader read it (standard input, a template): it is not read again. Its comments
+        are indexed at once: every template checked is searched for unknown codes (``unknown_warnings``), and a
+        worker process sends the index back with its findings."""
+        self._cache.pop(file, None)
+        self._derived.pop(file, None)
+        self._texts[file] = text
         self._comments.pop(file, None)
+        self.comments(file)
 
     def comments(self, file: str) -> dict[int, tuple[set[str], bool]]:
         """The file's ``invlint: ignore`` comments: line number → (what each names, alone on its line?).
@@ -53,6 +63,15 @@ class SourceLines:
         found = self._comments.get(file)
         if found is None:
             found = {}
+            if file not in self._cache and file not in self._texts:
+                self._cache[file] = None
+                text = self._read(file)
+                if text is not None:
+                    self._texts[file] = text
+            whole = self._texts.get(file)
+            if whole is not None and "invlint" not in whole:  # most files: no comment to look for
+                self._comments[file] = found
+                return found
             for n, text in enumerate(self.lines(file) or (), 1):
                 tokens = parse_inline(text)
                 if tokens is not None:
@@ -70,12 +89,16 @@ class SourceLines:
             self._comments.setdefault(file, found)
 
     def lines(self, file: str) -> list[str] | None:
-        if file not in self._cache:
-            self._cache[file] = self._read(file)
+        text = self._texts.pop(file, None)
+        if text is not None:
+            self._cache[file] = text.splitlines()
+        elif file not in self._cache:
+            text = self._read(file)
+            self._cache[file] = None if text is None else text.splitlines()
         return self._cache[file]
 
     @staticmethod
-    def _read(file: str) -> list[str] | None:
+    def _read(file: str) -> str | None:
         try:
             with open(file, "rb") as fh:
                 data = fh.read(MAX_BYTES)
@@ -83,7 +106,14 @@ class SourceLines:
             return None
         if b"\0" in data[:8192]:
             return None
-        return data.decode("utf-8", errors="replace").splitlines()
+        return data.decode("utf-8", errors="replace")
+
+    def derived(self, file: str, name: str, make: Callable[[], _T]) -> _T:
+        """What ``make`` works out about ``file`` (its outline, its name in the project), once per file and name."""
+        made = self._derived.setdefault(file, {})
+        if name not in made:
+            made[name] = make()
+        return made[name]  # type: ignore[return-value]
 
     def line(self, file: str, number: int) -> str | None:
         lines = self.lines(file)

@@ -208,3 +208,33 @@ def test_a_users_round_trip_on_the_example(project: Path, monkeypatch: pytest.Mo
     assert "1 min 30 s" in next(f["message"] for f in json.loads(res.stdout)["findings"] if f["code"] == "SQS004")
     res = CliRunner().invoke(main, ["check", "--baseline", "../invlint-baseline.json", "."])
     assert (res.exit_code, res.stdout, res.stderr) == (0, "No problems found in 1 file (6 in baseline)\n", "")
+
+
+def test_setting_paths_follow_indentation_past_comments_blank_lines_and_list_items() -> None:
+    from invocation_lint.identity import setting_path
+    from invocation_lint.suppress import SourceLines
+
+    text = (
+        "Resources:\n"                      # 1
+        "  Fn:\n"                           # 2
+        "    Type: AWS::Serverless::Function\n"
+        "    Properties:\n"                 # 4
+        "  # a comment less indented than what follows\n"
+        "\n"
+        "      Events:\n"                   # 7
+        "        - Name: first\n"           # 8
+        "          BatchSize: 10\n"         # 9
+        "    # the next key belongs to Properties again\n"
+        "      Timeout: 30\n"               # 11
+        "  Queue:\n"                        # 12
+        "    Properties: {VisibilityTimeout: 5}\n"
+    )
+    sources = SourceLines()
+    sources.register("t.yaml", text)
+    paths = {n: setting_path("t.yaml", n, sources) for n in (1, 2, 4, 7, 8, 9, 11, 12, 13)}
+    assert paths == {
+        1: "Resources", 2: "Resources.Fn", 4: "Resources.Fn.Properties", 7: "Resources.Fn.Properties.Events",
+        8: "Resources.Fn.Properties.Events.Name", 9: "Resources.Fn.Properties.Events.BatchSize",
+        11: "Resources.Fn.Properties.Timeout", 12: "Resources.Queue", 13: "Resources.Queue.Properties"}
+    assert setting_path("t.yaml", 6, sources) == ""  # a blank line
+    assert setting_path("t.yaml", 99, sources) == ""

@@ -312,10 +312,10 @@ def test_internal_errors_while_loading_and_analysing(monkeypatch: pytest.MonkeyP
 
     real = load.load_input
 
-    def flaky(inp):  # type: ignore[no-untyped-def]
+    def flaky(inp, read=None):  # type: ignore[no-untyped-def]
         if inp.path.endswith("clean.yaml"):
             raise KeyError("Properties")
-        return real(inp)
+        return real(inp, read)
 
     monkeypatch.setattr(load, "load_input", flaky)
     code, out, err = invoke("check", "--select", "SQS001", BAD, CLEAN)

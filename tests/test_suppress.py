@@ -245,3 +245,41 @@ def test_unused_suppressions_in_terraform_and_in_handler_code(tmp_path: Path) ->
     res = run([str(project / "template.yaml")], Config(select=["HANDLER"], warn_unused_suppressions=True))
     assert res.warnings == [
         f"{project / 'src' / 'app.py'}:10: warning: the suppression comment ignores HANDLER002 but hides no finding"]
+
+
+def test_a_template_is_searched_for_comments_as_the_loader_read_it(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its text is not read a second time for its comments or for the report's lines; other files still are."""
+    from invocation_lint.report import render
+
+    read: list[str] = []
+    real = SourceLines._read
+
+    def counted(file: str) -> str | None:
+        read.append(file)
+        return real(file)
+
+    monkeypatch.setattr(SourceLines, "_read", staticmethod(counted))
+    hidden = BAD.replace("  OrdersQueue:\n", "  OrdersQueue:  # invlint: ignore[SQS001]\n")
+    assert lint(tmp_path, hidden) == ([], 1)
+    assert lint(tmp_path, BAD) == ([("SQS001", "OrdersQueue", 4)], 0)
+    p = tmp_path / "t.yaml"
+    res = run([str(p)], Config(select=["SQS001"]))
+    assert "  4 |   OrdersQueue:\n" in render(res, "text", width=120)
+    assert read == []
+    # a file a finding points into that no loader read is read once, for its comments and the report's lines
+    sources = SourceLines()
+    assert sources.comments(str(p)) == {}
+    assert sources.line(str(p), 4) == "  OrdersQueue:"
+    assert read == [str(p)]
+
+
+def test_the_text_report_shows_the_lines_of_standard_input() -> None:
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-m", "invocation_lint.entry", "check", "-"], input=BAD.encode(),
+                          capture_output=True, check=False, cwd=ROOT)
+    assert proc.returncode == 1
+    assert b"<stdin>:4:3 error SQS001" in proc.stdout
+    assert b"\n  4 |   OrdersQueue:\n" in proc.stdout

@@ -10,6 +10,7 @@ never message or line), so an alert and its dismissal survive edits that do not 
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from typing import TYPE_CHECKING, Any
@@ -32,6 +33,12 @@ FINGERPRINT = "invlintFingerprint/v2"
 
 def _artifact(file: str, root: str) -> dict[str, Any]:
     """A file under ``root`` as a relative URI on ``%SRCROOT%``; elsewhere (another repository) as a file URI."""
+    return dict(_artifact_in(file, root, os.getcwd()))
+
+
+@functools.lru_cache(maxsize=4096)
+def _artifact_in(file: str, root: str, cwd: str) -> dict[str, Any]:
+    """``_artifact`` from the working directory ``cwd``: worked out once per file, not once per finding."""
     from pathlib import Path
     from urllib.parse import quote
 
@@ -183,7 +190,7 @@ def as_dict(result: Result) -> dict[str, Any]:
     from pathlib import Path
     from urllib.parse import quote
 
-    sources = SourceLines()
+    sources = result.sources or SourceLines()
     root_uri = "file://" + quote(os.fsencode(Path(root).as_posix()), safe="/").rstrip("/") + "/"
     run = {
         "tool": {"driver": {

@@ -92,7 +92,7 @@ def layout(result: Result, width: int | None = None) -> list[Line]:
     if width is None:
         width = _columns(SOURCE_WIDTH + 10)
     room = max(40, width - 10)
-    sources = SourceLines()
+    sources = result.sources or SourceLines()
     lines: list[Line] = []
     current: str | None = None
     for f in result.findings:

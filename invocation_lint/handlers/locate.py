@@ -94,20 +94,24 @@ def _inside(path: str, base: str) -> bool:
 _READ: dict[tuple[str, str], bytes | InputError] | None = None
 #: within ``reading_once``: each source text parsed, by the language's own key
 _PARSED: dict[tuple[Any, ...], Any] | None = None
+#: within ``reading_once``: what ``_try`` found, by its arguments (functions sharing a handler file share it)
+_TRIED: dict[tuple[str, str, str, str, str], Source | NoSource | None] | None = None
+#: within ``reading_once``: whether each code directory is a directory
+_IS_DIR: dict[str, bool] | None = None
 
 
 @contextlib.contextmanager
 def reading_once() -> Iterator[None]:
     """Within the block, a source file several functions name (or import) is read, and parsed, once."""
-    global _READ, _PARSED
+    global _READ, _PARSED, _TRIED, _IS_DIR
     if _READ is not None:
         yield
         return
-    _READ, _PARSED = {}, {}
+    _READ, _PARSED, _TRIED, _IS_DIR = {}, {}, {}, {}
     try:
         yield
     finally:
-        _READ = _PARSED = None
+        _READ = _PARSED = _TRIED = _IS_DIR = None
 
 
 def parsed() -> dict[tuple[Any, ...], Any] | None:
@@ -285,6 +289,8 @@ def _lang_of_file(path: str, language: Language) -> Language:
 def _sibling_reader(directory: str, base: str, language: Language) -> Callable[[str], tuple[str, str] | None]:
     def read(rel: str) -> tuple[str, str] | None:
         target = os.path.normpath(os.path.join(directory, rel))
+        if not os.path.lexists(target):  # most lookups (``import json`` tries json.py): nothing there to read
+            return None
         if not _inside(target, base):
             return None
         text = _read_file(target, base)
@@ -298,7 +304,7 @@ def _sibling_reader(directory: str, base: str, language: Language) -> Callable[[
 def _from_dir(fn: Function, code: CodeLocation, base: str, language: Language, module: str,
               name: str) -> Source | Missing | NoSource:
     root = code.path or ""
-    if not os.path.isdir(root):
+    if not _is_dir(root):
         if os.path.lexists(root):
             return NoSource(f"code path {root} is not a directory")
         rel = os.path.relpath(root, base)
@@ -339,6 +345,17 @@ def _from_dir(fn: Function, code: CodeLocation, base: str, language: Language, m
                    f"{display_path(root)}", fn.handler.span or code.span or fn.span)
 
 
+def _is_dir(path: str) -> bool:
+    """``os.path.isdir(path)``; within ``reading_once``, asked once for each path."""
+    known = _IS_DIR
+    if known is None:
+        return os.path.isdir(path)
+    got = known.get(path)
+    if got is None:
+        got = known[path] = os.path.isdir(path)
+    return got
+
+
 def _has_any(root: str, suffixes: tuple[str, ...], limit: int = 2000) -> bool:
     """Whether the code directory holds any source at all (an empty or unbuilt directory proves nothing)."""
     seen = 0
@@ -354,6 +371,18 @@ def _has_any(root: str, suffixes: tuple[str, ...], limit: int = 2000) -> bool:
 
 
 def _try(root: str, base: str, rel: str, language: Language, name: str) -> Source | NoSource | None:
+    """The source of ``name`` in ``root/rel`` (None: no such file); within ``reading_once``, looked for once."""
+    tried = _TRIED
+    if tried is None:
+        return _try_now(root, base, rel, language, name)
+    key = (root, base, rel, language, name)
+    if key in tried:
+        return tried[key]
+    got = tried[key] = _try_now(root, base, rel, language, name)
+    return got
+
+
+def _try_now(root: str, base: str, rel: str, language: Language, name: str) -> Source | NoSource | None:
     path = os.path.normpath(os.path.join(root, rel))
     if not os.path.lexists(path):
         return None

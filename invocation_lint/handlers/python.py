@@ -68,7 +68,7 @@ class _File:
             elif isinstance(stmt, (ast.Assign, ast.AnnAssign)):
                 targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
                 for t in targets:
-                    for n in ast.walk(t):
+                    for n in _walk_target(t):
                         if isinstance(n, ast.Name) and stmt.value is not None:
                             self.aliases[n.id] = stmt.value
             elif isinstance(stmt, ast.ImportFrom):
@@ -80,22 +80,51 @@ class _File:
             elif isinstance(stmt, ast.Import):
                 for a in stmt.names:
                     self.imports[a.asname or a.name.split(".")[0]] = (a.name, 0, "")
-        # one pass: the parent map, and whether the module can define names dynamically
+        # one pass: the parent map, each node's children (walked again for every function read), and whether the
+        # module can define names dynamically
         self.parents: dict[ast.AST, ast.AST] = {}
+        self.kids: dict[ast.AST, list[ast.AST]] = {}
+        self._own: dict[ast.AST, list[ast.AST]] = {}
+        parents, kids = self.parents, self.kids
         top = set(map(id, tree.body))
         stack: list[ast.AST] = [tree]
         dynamic_calls = {"globals", "setattr", "exec", "vars"}
+        pop = stack.pop
+        child_fields = _CHILD_FIELDS
+        node_type = ast.AST
         while stack:
-            node = stack.pop()
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in dynamic_calls:
-                self.dynamic = True
-            elif isinstance(node, ast.Global) or isinstance(node, ast.FunctionDef) and node.name == "__getattr__" and (
+            node = pop()
+            cls = node.__class__
+            if cls is ast.Call:
+                if isinstance(node.func, ast.Name) and node.func.id in dynamic_calls:  # type: ignore[attr-defined]
+                    self.dynamic = True
+            elif cls is ast.Global or cls is ast.FunctionDef and node.name == "__getattr__" and (  # type: ignore[attr-defined]
                 id(node) in top
             ):
                 self.dynamic = True
-            for child in _children(node):
-                self.parents[child] = node
-                stack.append(child)
+            fields = child_fields.get(cls)  # ``_children``, inline: this loop visits every node of the module
+            if fields is None:
+                fields = _child_fields(cls)
+            children: list[ast.AST] = []
+            for name in fields:
+                value = getattr(node, name, None)
+                if isinstance(value, list):
+                    for item in value:
+                        if isinstance(item, node_type):
+                            children.append(item)
+                            parents[item] = node
+                elif isinstance(value, node_type):
+                    children.append(value)
+                    parents[value] = node
+            kids[node] = children
+            stack += children
+
+    def own(self, node: ast.AST) -> list[ast.AST]:
+        """``_own_nodes(node)`` as a list, walked once for each node (the list is shared: never change it)."""
+        got = self._own.get(node)
+        if got is None:
+            got = self._own[node] = list(_own_nodes(node, self.kids))
+        return got
 
     def span(self, node: ast.AST) -> Span:
         line = getattr(node, "lineno", 1)
@@ -105,15 +134,39 @@ class _File:
         return Span(self.display, line + self.line_offset, col + self.column_offset)
 
 
+#: fields that never hold a node worth visiting: names and numbers, and the context and operator markers (``Load``,
+#: ``Add``, ``Eq``: one shared object each, which no question about a handler is asked of)
+_NOT_CHILDREN = frozenset({
+    "ctx", "op", "ops", "id", "attr", "name", "asname", "arg", "module", "level", "is_async", "simple", "conversion",
+    "kind", "type_comment", "tag", "lineno", "kwd_attrs",
+})
+#: a constant's value is a Python value, never a node
+_LEAF_VALUES = (ast.Constant, ast.MatchSingleton)
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _child_fields(cls: type) -> tuple[str, ...]:
+    fields = tuple(f for f in getattr(cls, "_fields", ()) if f not in _NOT_CHILDREN
+                   and not (f == "value" and issubclass(cls, _LEAF_VALUES)))
+    _CHILD_FIELDS[cls] = fields
+    return fields
+
+
 def _children(node: ast.AST) -> list[ast.AST]:
-    """``ast.iter_child_nodes(node)`` as a list: the same nodes in the same order, without its two generators."""
+    """``ast.iter_child_nodes(node)`` as a list, in the same order, less the context and operator markers (the
+    fields of each node type are looked up once)."""
     out: list[ast.AST] = []
-    for name in node._fields:
+    fields = _CHILD_FIELDS.get(node.__class__)
+    if fields is None:
+        fields = _child_fields(node.__class__)
+    for name in fields:
         value = getattr(node, name, None)
-        if isinstance(value, ast.AST):
+        if isinstance(value, list):
+            for item in value:
+                if isinstance(item, ast.AST):
+                    out.append(item)
+        elif isinstance(value, ast.AST):
             out.append(value)
-        elif isinstance(value, list):
-            out.extend(item for item in value if isinstance(item, ast.AST))
     return out
 
 
@@ -314,21 +367,78 @@ def _key(node: ast.AST) -> str | None:
     return None
 
 
-def _own_nodes(node: ast.AST) -> Iterator[ast.AST]:
-    """Every node under ``node`` that belongs to the same function (not nested defs, lambdas or classes)."""
-    stack = _children(node)
+_NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+
+
+def _own_nodes(node: ast.AST, kids: dict[ast.AST, list[ast.AST]] | None = None) -> Iterator[ast.AST]:
+    """Every node under ``node`` that belongs to the same function (not nested defs, lambdas or classes), in
+    order; ``kids``: the children of each node, when known (``_File.kids``)."""
+    got = kids.get(node) if kids is not None else None
+    stack = list(got) if got is not None else _children(node)
     stack.reverse()
     while stack:
         n = stack.pop()
         yield n
-        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+        if isinstance(n, _NESTED):
             continue
-        stack.extend(reversed(_children(n)))
+        got = kids.get(n) if kids is not None else None
+        stack.extend(reversed(got if got is not None else _children(n)))
 
 
 def _is_records(node: ast.AST) -> bool:
     """``event["Records"]``, ``event.Records`` or ``event.get("Records", [])``."""
     return _key(node) == "Records"
+
+
+def _walk_target(target: ast.AST) -> Iterator[ast.AST] | tuple[ast.AST]:
+    """``ast.walk(target)``, but a plain name is only itself (its ``Load``/``Store`` marker is no name)."""
+    return (target,) if isinstance(target, ast.Name) else ast.walk(target)
+
+
+def _scan(nodes: list[ast.AST]) -> tuple[dict[str, list[ast.expr]], set[str], set[str], list[ast.For | ast.AsyncFor]]:
+    """One pass over a function's own nodes: the values each name is bound to (``...`` for a value not known:
+    unpacked, augmented, a loop or ``with`` target), the names added to (``x.append()``, ``x[k] = v``), the
+    names bound to ``event["Records"]`` itself (``records = event["Records"]``), and the ``for`` loops."""
+    assigns: dict[str, list[ast.expr]] = {}
+    mutated: set[str] = set()
+    aliases: set[str] = set()
+    loops: list[ast.For | ast.AsyncFor] = []
+    for n in nodes:
+        if isinstance(n, ast.Assign):
+            for t in n.targets:
+                if isinstance(t, ast.Name):
+                    assigns.setdefault(t.id, []).append(n.value)
+                elif isinstance(t, (ast.Tuple, ast.List, ast.Starred)):
+                    for sub in ast.walk(t):
+                        if isinstance(sub, ast.Name):
+                            assigns.setdefault(sub.id, []).append(ast.Constant(value=...))
+                elif isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name):
+                    mutated.add(t.value.id)
+            if len(n.targets) == 1 and isinstance(n.targets[0], ast.Name) and _is_records(n.value):
+                aliases.add(n.targets[0].id)
+        elif isinstance(n, (ast.AnnAssign, ast.AugAssign)):
+            if isinstance(n.target, ast.Name):
+                assigns.setdefault(n.target.id, []).append(
+                    n.value if isinstance(n, ast.AnnAssign) and n.value is not None else ast.Constant(value=...)
+                )
+        elif isinstance(n, ast.Call):
+            func = n.func
+            if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.attr in RECORDING_METHODS:
+                mutated.add(func.value.id)
+        elif isinstance(n, (ast.For, ast.AsyncFor, ast.comprehension, ast.With, ast.NamedExpr)):
+            if isinstance(n, (ast.For, ast.AsyncFor)):
+                loops.append(n)
+            targets: list[ast.expr | None] = [n.target] if not isinstance(n, ast.With) else [i.optional_vars for i in n.items]
+            for bound in targets:
+                for sub in _walk_target(bound) if bound is not None else ():
+                    if isinstance(sub, ast.Name):
+                        assigns.setdefault(sub.id, []).append(ast.Constant(value=...))
+    return assigns, mutated, aliases, loops
+
+
+#: the nodes a function's own nodes are read for (every other kind is passed over at once)
+_ACTED_ON = frozenset({ast.Return, ast.ExceptHandler, ast.With, ast.AsyncWith, ast.Dict, ast.Call, ast.Subscript,
+                       ast.Attribute, ast.Name})
 
 
 class _Analyser:
@@ -383,27 +493,20 @@ class _Analyser:
 
     def _function(self, fn: FunctionNode, depth: int) -> None:
         f = self.facts
-        nodes = list(_own_nodes(fn))
-        assigns = self._assignments(nodes)
-        self.mutated = {
-            n.func.value.id for n in nodes
-            if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and isinstance(n.func.value, ast.Name)
-            and n.func.attr in RECORDING_METHODS
-        } | {
-            t.value.id for n in nodes if isinstance(n, ast.Assign) for t in n.targets
-            if isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name)
-        }
-        aliases = self._records_aliases(nodes)
+        nodes = self.file.own(fn)
+        assigns, self.mutated, aliases, loops = _scan(nodes)
         event = fn.args.args[0].arg if fn.args.args else None
         # what a call may take that makes it part of handling the batch: the event, the records, one record (and
         # in a helper, whatever it was given)
         params = {a.arg for a in [*fn.args.posonlyargs, *fn.args.args, *fn.args.kwonlyargs]}
         self.items = ({event} if event else set()) | aliases if depth == 0 else params
-        for n in nodes:
-            if isinstance(n, (ast.For, ast.AsyncFor)) and (depth > 0 or self._iterates_batch(n.iter, aliases)):
-                self.items |= {t.id for t in ast.walk(n.target) if isinstance(t, ast.Name)}
+        for loop in loops:
+            if depth > 0 or self._iterates_batch(loop.iter, aliases):
+                self.items |= {t.id for t in _walk_target(loop.target) if isinstance(t, ast.Name)}
         has_return = False
         for n in nodes:
+            if n.__class__ not in _ACTED_ON:
+                continue
             if isinstance(n, ast.Return):
                 has_return = True
                 self._return(n, assigns, fn, depth, event)
@@ -425,39 +528,6 @@ class _Analyser:
                 self._records_use(n, aliases)
         if depth == 0 and not has_return:
             f.falls_through = self.file.span(fn)
-
-    def _assignments(self, nodes: list[ast.AST]) -> dict[str, list[ast.expr]]:
-        out: dict[str, list[ast.expr]] = {}
-        for n in nodes:
-            if isinstance(n, ast.Assign):
-                for t in n.targets:
-                    if isinstance(t, ast.Name):
-                        out.setdefault(t.id, []).append(n.value)
-                    elif isinstance(t, (ast.Tuple, ast.List, ast.Starred)):
-                        for sub in ast.walk(t):
-                            if isinstance(sub, ast.Name):
-                                out.setdefault(sub.id, []).append(ast.Constant(value=...))
-            elif isinstance(n, (ast.AnnAssign, ast.AugAssign)) and isinstance(n.target, ast.Name):
-                out.setdefault(n.target.id, []).append(
-                    n.value if isinstance(n, ast.AnnAssign) and n.value is not None else ast.Constant(value=...)
-                )
-            elif isinstance(n, (ast.For, ast.AsyncFor, ast.comprehension, ast.With, ast.NamedExpr)):
-                targets: list[ast.expr | None] = [n.target] if not isinstance(n, ast.With) else [i.optional_vars for i in n.items]
-                for bound in targets:
-                    for sub in ast.walk(bound) if bound is not None else ():
-                        if isinstance(sub, ast.Name):
-                            out.setdefault(sub.id, []).append(ast.Constant(value=...))
-        return out
-
-    def _records_aliases(self, nodes: list[ast.AST]) -> set[str]:
-        """Names bound to ``event["Records"]`` itself (``records = event["Records"]``)."""
-        out: set[str] = set()
-        for n in nodes:
-            if isinstance(n, ast.Assign) and _is_records(n.value) and len(n.targets) == 1 and isinstance(
-                n.targets[0], ast.Name
-            ):
-                out.add(n.targets[0].id)
-        return out
 
     # ------------------------------------------------------------------------------------------ returns
     def _return(self, n: ast.Return, assigns: dict[str, list[ast.expr]], fn: FunctionNode, depth: int,
@@ -543,7 +613,7 @@ class _Analyser:
                         spread = True
             else:
                 return None
-        for n in _own_nodes(fn):
+        for n in self.file.own(fn):
             if isinstance(n, ast.Assign):
                 for t in n.targets:
                     if isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name) and t.value.id == name:
@@ -650,7 +720,7 @@ class _Analyser:
         label = _broad(h)
         if label is None:
             return
-        body = [n for stmt in h.body for n in [stmt, *_own_nodes(stmt)]]
+        body = [n for stmt in h.body for n in [stmt, *self.file.own(stmt)]]
         reraises = False
         records = False
         returns_empty = False
@@ -695,12 +765,12 @@ class _Analyser:
         if assigned and not records:  # a name set here counts when it is read after the block (a flag)
             records = any(
                 isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id in assigned and not self._within(n, h)
-                for n in _own_nodes(fn)
+                for n in self.file.own(fn)
             )
         loop = self._records_loop(h, fn, aliases)
         flag = False
         if loop is not None and assigned:
-            for n in _own_nodes(loop):
+            for n in self.file.own(loop):
                 if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id in assigned and not self._within(
                     n, h
                 ):
@@ -773,7 +843,7 @@ class _Analyser:
 
     def _raises(self, name: str) -> bool:
         fn = self.file.functions.get(name)
-        return fn is not None and any(isinstance(n, ast.Raise) for n in _own_nodes(fn))
+        return fn is not None and any(isinstance(n, ast.Raise) for n in self.file.own(fn))
 
     def _returns_failures(self, n: ast.Return) -> bool:
         v = n.value

@@ -20,8 +20,10 @@ import os
 from collections.abc import Callable
 from typing import Any
 
+from ...files import read_limited, refusal
 from ...model import Unknown
 from ...source import InputError, LDict, LList, Span
+from ..parse import MAX_BYTES, decode, parse_json
 from .syntax import (
     Attr,
     BinOp,
@@ -41,6 +43,10 @@ from .syntax import (
     UnOp,
     Unsupported,
     Var,
+    json_body,
+    parse_hcl,
+    parse_template,
+    parse_tf_json,
 )
 
 
@@ -204,8 +210,6 @@ def read_module_dir(abs_dir: str, display_dir: str, root: bool, base_dir: str | 
     """Parse every ``.tf`` and ``.tf.json`` file of a directory (sorted, as Terraform reads them).
 
     A symlink leaving ``base_dir`` (the project root) or a special file (FIFO, device) is skipped with a note."""
-    from ...files import refusal
-
     def readable(full: str, shown: str) -> bool:
         why = refusal(full, base_dir)
         if why is None:
@@ -235,14 +239,9 @@ def read_module_dir(abs_dir: str, display_dir: str, root: bool, base_dir: str | 
         if not text.strip():
             continue
         if is_tf:
-            from .syntax import parse_hcl
-
             body = parse_hcl(text, shown)
             mdef.errors.extend(body.errors)
         else:
-            from ..parse import parse_json
-            from .syntax import parse_tf_json
-
             body = parse_tf_json(parse_json(text, shown), shown)
         if name.endswith(("_override.tf", "_override.tf.json")) or name in ("override.tf", "override.tf.json"):
             overrides.append(body)
@@ -262,16 +261,11 @@ def read_module_dir(abs_dir: str, display_dir: str, root: bool, base_dir: str | 
             if not text.strip():
                 continue
             if name.endswith(".json"):
-                from ..parse import parse_json
-                from .syntax import json_body
-
                 doc = parse_json(text, shown)
                 if not isinstance(doc, dict):
                     raise InputError(shown, "a .tfvars.json file must hold a JSON object")
                 body = json_body(doc, shown)
             else:
-                from .syntax import parse_hcl
-
                 body = parse_hcl(text, shown)
                 mdef.errors.extend(body.errors)
             for attr in body.attrs.values():
@@ -315,9 +309,6 @@ MAX_HCL_BYTES = 8 * 1024 * 1024
 
 
 def _read_text(full: str, shown: str, base_dir: str | None = None) -> str:
-    from ...files import read_limited
-    from ..parse import MAX_BYTES, decode
-
     hcl = full.endswith((".tf", ".tfvars"))
     data = read_limited(full, shown, MAX_HCL_BYTES if hcl else MAX_BYTES, base_dir,
                         ".tf files" if full.endswith(".tf") else ".tfvars files" if hcl else "files")
@@ -1447,8 +1438,6 @@ def _read_project_file(scope: Scope, path: Any) -> tuple[str, str] | Unknown:
         if notes is not None:
             notes.append(f"{scope.file}: file(\"{path}\") resolves outside the project ({base}); not read")
         return Unknown(f"{path} is outside the project; not read")
-    from ...files import read_limited
-
     try:
         text = read_limited(real, path, MAX_FILE_BYTES, base).decode("utf-8")
     except InputError as exc:
@@ -1466,8 +1455,6 @@ def _file(scope: Scope, path: Any) -> Any:
 
 
 def _templatefile(scope: Scope, path: Any, variables: Any = None) -> Any:
-    from .syntax import parse_template
-
     got = _read_project_file(scope, path)
     if isinstance(got, Unknown):
         return got

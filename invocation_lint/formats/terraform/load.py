@@ -54,6 +54,8 @@ from ..event_sources import mapping_service
 from ..invokers import rest_integration_mode, ses_mode
 from ..values import as_bool as _as_bool
 from ..values import as_int as _as_int
+from .evaluate import Encoded, ModuleDef, ModuleInstance, Ref, TemplateUnknown, deref, read_module_dir
+from .registry import STUB_PREFIX, instance_span, registry_module, remap_stub_values
 from .vocabulary import TERRAFORM
 
 #: an event source mapping's arguments, as ``event_sources.mapping_service`` asks about them
@@ -124,10 +126,7 @@ class Inst:
         return self._values
 
 
-def _deref(v: Any) -> Any:
-    from .evaluate import deref
-
-    return deref(v)
+_deref = deref
 
 
 def as_int(v: Any) -> int | Unknown:
@@ -266,8 +265,6 @@ class Builder:
         return self.target_of(values[key], where)
 
     def target_of(self, v: Any, span: Span | None) -> Target:
-        from .evaluate import Ref, TemplateUnknown
-
         if isinstance(v, Ref):
             inst = self.by_addr.get(v.address)
             ttype = v.type
@@ -356,8 +353,6 @@ class Builder:
 
     def _json_doc(self, v: Any, span: Span) -> Any:
         """A JSON document attribute (``jsonencode({...})``, a JSON string, a heredoc) as a located dict."""
-        from .evaluate import Encoded, TemplateUnknown
-
         v = _deref(v) if not isinstance(v, TemplateUnknown) else v
         if isinstance(v, Encoded):
             v = v.value
@@ -502,8 +497,6 @@ class Builder:
 
     def _managed(self, role: Role, arn: Any, span: Span) -> None:
         """A policy ARN attached to a role: a policy of this module, or one from elsewhere."""
-        from .evaluate import TemplateUnknown
-
         policy = self._policy_of(arn)
         if policy is not None:
             self.b.attach_policy(policy, role.id)
@@ -514,8 +507,6 @@ class Builder:
 
     def _policy_of(self, arn: Any) -> str | None:
         """The ``aws_iam_policy`` of this module that ``arn`` names (a reference, or its ARN from a state)."""
-        from .evaluate import Ref
-
         if isinstance(arn, Ref) and arn.address in self.by_addr and self.by_addr[arn.address].type == "aws_iam_policy":
             return arn.address
         plain = _deref(arn)
@@ -540,8 +531,6 @@ class Builder:
     def _document(self, role: Role | Policy, document: Any, span: Span, depth: int) -> list[_Entry]:
         """The statements of a policy document (a ``data "aws_iam_policy_document"``, or JSON), in order, each as
         its ``Sid`` and what adds it to ``role``; what cannot be read makes ``role`` incomplete."""
-        from .evaluate import Ref
-
         if isinstance(document, Ref) and document.type == "data.aws_iam_policy_document":
             inst = self.by_addr.get(document.address)
             if inst is None or depth > 10:
@@ -552,8 +541,6 @@ class Builder:
                 for st, where in self.b.policy_statements(role, self._json_doc(document, span), span)]
 
     def _json_statement(self, role: Role | Policy, st: Mapping[Any, Any], where: Span) -> None:
-        from .evaluate import Ref
-
         not_action = "NotAction" in st
         actions = _deref(st.get("NotAction") if not_action else st.get("Action", []))
         not_resource = "NotResource" in st
@@ -570,8 +557,6 @@ class Builder:
     def _policy_target(self, x: Any, span: Span) -> Target:
         """A policy's resource: a node, an ARN or ARN pattern; ``arn:aws:sns:${region}:${account}:*`` keeps its
         shape as a pattern (``${...}`` stands for any value, as for CloudFormation's pseudo parameters)."""
-        from .evaluate import TemplateUnknown
-
         plain = _deref(x)
         if isinstance(plain, str) and is_pattern(plain):
             return Target(arn=plain, service=arn_service(plain), span=span)
@@ -640,8 +625,6 @@ class Builder:
             conditional=bool(blocks(st, "condition")) or isinstance(_deref(st.get("condition")), Unknown))
 
     def _role_of(self, v: Any, span: Span) -> Role | None:
-        from .evaluate import Ref
-
         if isinstance(v, Ref) and v.address in self.m.roles:
             return self.m.roles[v.address]
         plain = _deref(v)
@@ -669,13 +652,9 @@ class Builder:
         """Whether ``v``, naming no role of this module, surely names a role from elsewhere: a reference (to a data
         source, or a resource that is not a role) or a name written out; not a variable or other value known only
         at apply time."""
-        from .evaluate import Ref
-
         return isinstance(v, Ref) or isinstance(_deref(v), str)
 
     def policy_attachment(self, inst: Inst) -> None:
-        from .evaluate import TemplateUnknown
-
         v = inst.values
         raw_roles = _deref(v.get("roles")) if inst.type == "aws_iam_policy_attachment" else [v.get("role")]
         if raw_roles is None:
@@ -713,8 +692,6 @@ class Builder:
         )
 
     def _code(self, inst: Inst) -> CodeLocation:
-        from .evaluate import Ref
-
         v = inst.values
         base = self.m.base_dir
         if _is_set(v, "__source_path"):  # terraform-aws-modules/lambda: source_path
@@ -744,8 +721,6 @@ class Builder:
     def _s3_code(self, v: LDict, fallback: Span) -> CodeLocation:
         """``s3_bucket``/``s3_key`` naming an ``aws_s3_object`` of this configuration (by reference, or by the same
         key): the object's ``source`` is the zip (a path, or an ``archive_file``'s ``output_path``)."""
-        from .evaluate import Ref
-
         raw = v["s3_key"]
         span = v.spans.get("s3_key", fallback)
         obj = None
@@ -1004,8 +979,6 @@ class Builder:
     def state_machine(self, inst: Inst) -> None:
         """Step Functions Task states: ``lambda:invoke`` (and a function ARN as the Resource) wait for the
         result, sync; ``Parameters.InvocationType: Event`` async."""
-        from .evaluate import TemplateUnknown
-
         v = inst.values
         if not _is_set(v, "definition"):
             return
@@ -1133,8 +1106,6 @@ class Builder:
     def appsync_datasource(self, inst: Inst) -> None:
         """AppSync Lambda data sources: the mode of each resolver and pipeline function that uses it
         (``callers.appsync_data_source_modes``)."""
-        from .evaluate import TemplateUnknown
-
         v = inst.values
         if _deref(v.get("type")) != "AWS_LAMBDA":
             return
@@ -1234,8 +1205,6 @@ class Builder:
 
     def _template_api(self, src: Target | None) -> str | None:
         """``"${aws_api_gateway_rest_api.api.execution_arn}/*/*"`` names the API even as a template."""
-        from .evaluate import TemplateUnknown
-
         if src is not None and isinstance(src.unknown, TemplateUnknown):
             for ref in src.unknown.refs.values():
                 if ref.address in self.m.apis:
@@ -1252,8 +1221,6 @@ def _restore_refs(doc: Any, refs: Mapping[str, Any]) -> Any:
         if doc in refs:
             return refs[doc]
         if "${" in doc:
-            from .evaluate import TemplateUnknown
-
             used = {k: r for k, r in refs.items() if k in doc}
             return TemplateUnknown(doc, used) if used else doc
         return doc
@@ -1297,8 +1264,6 @@ class _Loader:
         self._manifest: dict[str, str] | None = None
 
     def module_def(self, abs_dir: str, display: str, root: bool) -> Any:
-        from .evaluate import read_module_dir
-
         key = os.path.realpath(abs_dir)
         if key not in self._defs:
             self._defs[key] = read_module_dir(abs_dir, display, root, self.base_dir, self.notes)
@@ -1333,9 +1298,6 @@ class _Loader:
 
     def instantiate(self, call: Any, prefix: str, scope: Any) -> Any:
         """A module call's instance: a local directory, a modelled registry module, or an empty stand-in."""
-        from .evaluate import ModuleDef, ModuleInstance
-        from .registry import registry_module
-
         src = call.source
         inputs = {name: (attr.expr, scope.in_file(call.block.file)) for name, attr in call.block.body.attrs.items()
                   if name not in ("source", "version", "count", "for_each", "providers", "depends_on")}
@@ -1375,8 +1337,6 @@ def _outermost_user_call(inst: Any) -> Any:
 
 
 def _walk_instances(inst: Any, out: list[Inst], notes: list[str]) -> None:
-    from .registry import STUB_PREFIX, instance_span, remap_stub_values
-
     is_stub = inst.mdef.display_dir.startswith(STUB_PREFIX)
     # a remote module installed by ``terraform init``: its own files are not the user's to edit
     installed = not is_stub and inst.call is not None and f"{os.sep}.terraform{os.sep}modules{os.sep}" in (
@@ -1411,8 +1371,6 @@ def _walk_instances(inst: Any, out: list[Inst], notes: list[str]) -> None:
 
 def load_module(dir_path: str, display: str, base_dir: str) -> Model:
     """A directory of ``.tf``/``.tf.json`` files (one root module, with its local child modules) → Model."""
-    from .evaluate import ModuleInstance
-
     abs_dir = os.path.abspath(dir_path)
     model = Model(file=display, format="terraform", base_dir=base_dir, vocabulary=TERRAFORM)
     loader = _Loader(abs_dir, display, base_dir, model.notes)
@@ -1578,8 +1536,6 @@ def _ref_of(refs: Any, module_addr: str, all_addrs: set[str], calls: Mapping[str
             depth: int = 0) -> Any:
     """The first reference of an expression that names a resource attribute: ``aws_sqs_queue.q.arn``;
     ``var.x`` inside a module is followed to the expression the module call gives it."""
-    from .evaluate import Ref
-
     if not isinstance(refs, list) or depth > 20:
         return None
     prefix = module_addr + "." if module_addr else ""
@@ -1626,8 +1582,6 @@ def _plan_values(res: Mapping[str, Any], conf: Any, unknown: Any, module_addr: s
 
 def _merge_plan(values: LDict, exprs: Mapping[str, Any] | None, unknown: Any, module_addr: str, all_addrs: set[str],
                 span: Span, filter_to_config: bool, calls: Mapping[str, Any]) -> LDict:
-    from .evaluate import Ref
-
     out = LDict(span=values.span or span)
     keys = set(values)
     if isinstance(unknown, Mapping):
@@ -1682,7 +1636,6 @@ def _partial_doc(key: str, ref: Any, span: Span) -> Any:
         doc["maxReceiveCount"] = Unknown("maxReceiveCount is known only after apply")
         doc.spans["deadLetterTargetArn"] = span
         doc.spans["maxReceiveCount"] = span
-        from .evaluate import Encoded
 
         return Encoded(doc)
     if ref.type == "data.aws_iam_policy_document":

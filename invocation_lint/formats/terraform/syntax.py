@@ -11,6 +11,7 @@ the file. ``.tf.json`` is read with the located JSON parser; its strings are tem
 from __future__ import annotations
 
 import re
+import sys
 from typing import Any
 
 from ...model import Record, field, record
@@ -178,6 +179,8 @@ def unescape(raw: str) -> str:
 # ------------------------------------------------------------------------------------- .tf via tree-sitter-hcl
 
 _PARSER: Any = None
+#: node kind number (``Node.kind_id``) → its name (``Node.type``), filled with the parser
+_KINDS: dict[int, str] = {}
 
 
 def _parser() -> Any:
@@ -187,7 +190,12 @@ def _parser() -> Any:
         import tree_sitter
         import tree_sitter_hcl
 
-        _PARSER = tree_sitter.Parser(tree_sitter.Language(tree_sitter_hcl.language()))
+        language = tree_sitter.Language(tree_sitter_hcl.language())
+        for kind in range(language.node_kind_count):
+            _KINDS[kind] = sys.intern(language.node_kind_for_id(kind) or "")
+        for kind in (65534, 65535):  # the error nodes' kinds
+            _KINDS[kind] = sys.intern(language.node_kind_for_id(kind) or "ERROR")
+        _PARSER = tree_sitter.Parser(language)
     return _PARSER
 
 
@@ -387,10 +395,17 @@ def _quoted_text(raw: str) -> str:
 
 
 _BIN_OPS = {"||", "&&", "==", "!=", "<", ">", "<=", ">=", "+", "-", "*", "/", "%"}
+#: nodes that only wrap their one named child
+_WRAPPERS = frozenset({"operation", "collection_value", "for_expr", "template_expr"})
 
 
 class _TSConverter:
-    """tree-sitter-hcl tree → ``Body``/``Expr``. ``row`` is the line offset of ``src`` in the file."""
+    """tree-sitter-hcl tree → ``Body``/``Expr``. ``row`` is the line offset of ``src`` in the file.
+
+    The walk is the hot part of reading a ``.tf`` file: node kinds are looked up by their number (``kind_id``)
+    in ``_KINDS`` rather than read as ``node.type`` (a new string per access), children lists are read once per
+    node, and the wrappers of an expression (``expression``, ``operation``, ``collection_value``...) are
+    unwrapped in a loop rather than by a call each."""
 
     def __init__(self, src: bytes, row: int, file: str) -> None:
         self.src, self.row, self.file = src, row, file
@@ -420,15 +435,16 @@ class _TSConverter:
 
     def check_gap(self, prev: Any, node: Any) -> None:
         """What tree-sitter-hcl accepts and Terraform does not: two items on one line."""
-        if prev is not None and prev.end_point.row == node.start_point.row and node.type in ("attribute", "block"):
+        if prev is not None and _KINDS[node.kind_id] in ("attribute", "block") and \
+                prev.end_point.row == node.start_point.row:
             raise InputError(self.file, f"invalid HCL: a newline is missing before {self.text(node)[:40]!r}",
                              self.line(node))
 
     def item(self, out: Body, node: Any) -> None:
-        t = node.type
+        t = _KINDS[node.kind_id]
         if t == "attribute":
             name, expr = self.attribute(node)
-            out.attrs[name] = Attr(name, expr, self.line(node))
+            out.attrs[name] = Attr(name, expr, node.start_point.row + 1 + self.row)
         elif t == "block":
             out.blocks.append(self.block(node))
 
@@ -436,32 +452,53 @@ class _TSConverter:
         out = Body()
         if node is None:
             return out
-        prev = None
+        kinds = _KINDS
+        attrs = out.attrs
+        prev_end = -1  # the row the previous item ends on (-1: none yet)
         for child in node.children:
-            if child.type != "comment":
-                self.check_gap(prev, child)
-                self.item(out, child)
-                prev = child
+            t = kinds[child.kind_id]
+            if t == "comment":
+                continue
+            if t == "attribute":
+                start = child.start_point.row
+                if start == prev_end:
+                    self._gap(child)
+                name, expr = self.attribute(child)
+                attrs[name] = Attr(name, expr, start + 1 + self.row)
+            elif t == "block":
+                if child.start_point.row == prev_end:
+                    self._gap(child)
+                out.blocks.append(self.block(child))
+            prev_end = child.end_point.row
         return out
+
+    def _gap(self, node: Any) -> None:
+        raise InputError(self.file, f"invalid HCL: a newline is missing before {self.text(node)[:40]!r}",
+                         self.line(node))
 
     def attribute(self, node: Any) -> tuple[str, Expr]:
         kids = node.children
-        name = self.text(kids[0])
-        value = next((k for k in kids[2:] if k.type != "comment"), None)
-        return name, self.expr(value) if value is not None else Unsupported("empty expression", self.line(node))
+        k0 = kids[0]
+        name = self.src[k0.start_byte:k0.end_byte].decode("utf-8", "surrogatepass")
+        for k in kids[2:]:
+            if _KINDS[k.kind_id] != "comment":
+                return name, self.expr(k)
+        return name, Unsupported("empty expression", self.line(node))
 
     def block(self, node: Any) -> Block:
         labels: list[str] = []
         body_node = None
+        src = self.src
+        kinds = _KINDS
         for child in node.children:
-            t = child.type
+            t = kinds[child.kind_id]
             if t == "identifier":
-                labels.append(self.text(child))
+                labels.append(src[child.start_byte:child.end_byte].decode("utf-8", "surrogatepass"))
             elif t == "string_lit":
                 labels.append(self._string_lit_text(child))
             elif t == "body":
                 body_node = child
-        return Block(labels[0], labels[1:], self.body(body_node), self.line(node),
+        return Block(labels[0], labels[1:], self.body(body_node), node.start_point.row + 1 + self.row,
                      node.end_point.row + 1 + self.row, self.file)
 
     def _string_lit_text(self, node: Any) -> str:
@@ -473,64 +510,83 @@ class _TSConverter:
     # -- expressions
 
     def expr(self, node: Any) -> Expr:  # noqa: C901 - one branch per node kind
-        t = node.type
-        if t == "expression":
-            return self.seq([c for c in node.children if c.type != "comment"], node)
-        if t in ("operation", "collection_value", "for_expr", "template_expr"):
-            kid = node.named_children
-            kid = [k for k in kid if k.type != "comment"]
-            return self.expr(kid[0]) if kid else Unsupported(f"empty {t}", self.line(node))
-        line = self.line(node)
+        kinds = _KINDS
+        t = kinds[node.kind_id]
+        while True:  # unwrap: an expression of one term, and the one-child wrappers
+            if t == "expression":
+                kids = node.children
+                if len(kids) == 1:
+                    k0 = kids[0]
+                    t0 = kinds[k0.kind_id]
+                    if t0 != "comment" and t0 != "(":
+                        node, t = k0, t0
+                        continue
+                return self.seq([c for c in kids if kinds[c.kind_id] != "comment"], node)
+            if t in _WRAPPERS:
+                inner = None
+                for k in node.children:
+                    if k.is_named and kinds[k.kind_id] != "comment":
+                        inner = k
+                        break
+                if inner is None:
+                    return Unsupported(f"empty {t}", self.line(node))
+                node, t = inner, kinds[inner.kind_id]
+                continue
+            break
+        line = node.start_point.row + 1 + self.row
         if t == "variable_expr":
-            return Var(self.text(node), line)
+            return Var(self.src[node.start_byte:node.end_byte].decode("utf-8", "surrogatepass"), line)
         if t == "literal_value":
             return self.literal(node.children[0], line)
         if t == "binary_operation":
-            kids = [c for c in node.children if c.type != "comment"]
+            kids = [c for c in node.children if kinds[c.kind_id] != "comment"]
             for i, k in enumerate(kids):
-                if i > 0 and not k.is_named and k.type in _BIN_OPS:
-                    return BinOp(k.type, self.seq(kids[:i], node), self.seq(kids[i + 1:], node), line)
+                if i > 0 and not k.is_named and kinds[k.kind_id] in _BIN_OPS:
+                    return BinOp(kinds[k.kind_id], self.seq(kids[:i], node), self.seq(kids[i + 1:], node), line)
             return Unsupported("operation", line)
         if t == "unary_operation":
-            kids = [c for c in node.children if c.type != "comment"]
-            return UnOp(kids[0].type, self.seq(kids[1:], node), line)
+            kids = [c for c in node.children if kinds[c.kind_id] != "comment"]
+            return UnOp(kinds[kids[0].kind_id], self.seq(kids[1:], node), line)
         if t == "conditional":
             parts: list[list[Any]] = [[]]
             for k in node.children:
-                if not k.is_named and k.type in ("?", ":") and len(parts) < 3:
+                tk = kinds[k.kind_id]
+                if not k.is_named and tk in ("?", ":") and len(parts) < 3:
                     parts.append([])
-                elif k.type != "comment":
+                elif tk != "comment":
                     parts[-1].append(k)
             if len(parts) != 3:
                 return Unsupported("conditional", line)
             return Cond(self.seq(parts[0], node), self.seq(parts[1], node), self.seq(parts[2], node), line)
         if t == "tuple":
-            return TupleE([self.expr(k) for k in node.named_children if k.type == "expression"], line)
+            return TupleE([self.expr(k) for k in node.children if kinds[k.kind_id] == "expression"], line)
         if t == "object":
             items = []
-            for elem in node.named_children:
-                if elem.type != "object_elem":
+            for elem in node.children:
+                if kinds[elem.kind_id] != "object_elem":
                     continue
-                kv = [k for k in elem.named_children if k.type == "expression"]
+                kv = [k for k in elem.children if kinds[k.kind_id] == "expression"]
                 if len(kv) != 2:
                     continue
                 key = self.expr(kv[0])
                 if isinstance(key, Var):  # bare identifiers are keys, not references
                     key = Lit(key.name, key.line)
-                items.append((key, self.expr(kv[1]), self.line(elem)))
+                items.append((key, self.expr(kv[1]), elem.start_point.row + 1 + self.row))
             return ObjectE(items, line)
         if t == "function_call":
             name = ""
             args: list[Expr] = []
             expand = False
             for k in node.children:
-                if k.type == "identifier":
+                tk = kinds[k.kind_id]
+                if tk == "identifier":
                     name = self.text(k)
-                elif k.type == "function_arguments":
+                elif tk == "function_arguments":
                     for a in k.children:
-                        if a.type == "expression":
+                        ta = kinds[a.kind_id]
+                        if ta == "expression":
                             args.append(self.expr(a))
-                        elif a.type == "ellipsis":
+                        elif ta == "ellipsis":
                             expand = True
             return Call(name, args, line, expand)
         if t in ("for_tuple_expr", "for_object_expr"):
@@ -547,8 +603,8 @@ class _TSConverter:
         """An expression term followed by its traversals (``a.b[0]``, ``(x).y``, ``f(a)[*].b``)."""
         if not kids:
             return Unsupported("empty expression", self.line(parent))
-        if kids[0].type == "(":
-            close = next((i for i in range(len(kids) - 1, 0, -1) if kids[i].type == ")"), len(kids))
+        if _KINDS[kids[0].kind_id] == "(":
+            close = next((i for i in range(len(kids) - 1, 0, -1) if _KINDS[kids[i].kind_id] == ")"), len(kids))
             e = self.seq(kids[1:close], parent)
             rest = kids[close + 1:]
         else:
@@ -559,26 +615,30 @@ class _TSConverter:
         return e
 
     def traversal(self, e: Expr, op: Any) -> Expr:
-        t = op.type
-        line = self.line(op)
+        kinds = _KINDS
+        t = kinds[op.kind_id]
+        line = op.start_point.row + 1 + self.row
         if t == "get_attr":
-            ident = next((k for k in op.children if k.type == "identifier"), None)
-            return GetAttr(e, self.text(ident) if ident is not None else "", line)
+            for k in op.children:
+                if kinds[k.kind_id] == "identifier":
+                    return GetAttr(e, self.src[k.start_byte:k.end_byte].decode("utf-8", "surrogatepass"), line)
+            return GetAttr(e, "", line)
         if t == "index":
             inner = op.children[0] if op.children else op
-            if inner.type == "legacy_index":
+            if kinds[inner.kind_id] == "legacy_index":
                 digits = self.text(inner).lstrip(".").strip()
                 return Index(e, Lit(int(digits) if _NUMBER_INT.fullmatch(digits) else digits, line), line)
-            key = next((k for k in inner.children if k.type == "expression"), None)
+            key = next((k for k in inner.children if kinds[k.kind_id] == "expression"), None)
             return Index(e, self.expr(key) if key is not None else Unsupported("index", line), line)
         if t == "splat":
             inner = op.children[0] if op.children else op
             ops: list[tuple[str, Any]] = []
             for k in inner.children:
-                if k.type == "get_attr":
-                    ident = next((c for c in k.children if c.type == "identifier"), None)
+                tk = kinds[k.kind_id]
+                if tk == "get_attr":
+                    ident = next((c for c in k.children if kinds[c.kind_id] == "identifier"), None)
                     ops.append(("attr", self.text(ident) if ident is not None else ""))
-                elif k.type == "index":
+                elif tk == "index":
                     idx = self.traversal(Lit(None, line), k)
                     ops.append(("index", idx.key if isinstance(idx, Index) else idx))
             return Splat(e, ops, line)
@@ -587,7 +647,9 @@ class _TSConverter:
         return Unsupported(f"traversal {t}", line)
 
     def literal(self, node: Any, line: int) -> Expr:
-        t = node.type
+        t = _KINDS[node.kind_id]
+        if t == "string_lit":
+            return Lit(self._string_lit_text(node), line)
         if t == "numeric_lit":
             raw = self.text(node)
             try:
@@ -598,44 +660,45 @@ class _TSConverter:
             return Lit(self.text(node) == "true", line)
         if t == "null_lit":
             return Lit(None, line)
-        if t == "string_lit":
-            return Lit(self._string_lit_text(node), line)
         return Unsupported(f"literal {t}", line)
 
     def _quoted(self, node: Any, line: int) -> Expr:
         kids = node.children
         if len(kids) < 2:
             return Lit("", line)
+        kinds = _KINDS
+        src = self.src
         parts: list[Any] = []
         pos = kids[0].end_byte
         for k in kids[1:-1]:
-            t = k.type
+            t = kinds[k.kind_id]
             if t == "template_literal" or t == "comment":
                 continue
             if t == "template_directive":
                 return Unsupported("template directive", line)
             if t == "template_interpolation":
-                parts.append(_quoted_text(self.src[pos:k.start_byte].decode("utf-8", "surrogatepass")))
-                inner = next((c for c in k.children if c.type == "expression"), None)
+                parts.append(_quoted_text(src[pos:k.start_byte].decode("utf-8", "surrogatepass")))
+                inner = next((c for c in k.children if kinds[c.kind_id] == "expression"), None)
                 parts.append(self.expr(inner) if inner is not None else Unsupported("interpolation", line))
                 pos = k.end_byte
-        parts.append(_quoted_text(self.src[pos:kids[-1].start_byte].decode("utf-8", "surrogatepass")))
+        parts.append(_quoted_text(src[pos:kids[-1].start_byte].decode("utf-8", "surrogatepass")))
         return _template(parts, line)
 
     def _for(self, node: Any, line: int, is_obj: bool) -> Expr:
-        intro = next((k for k in node.children if k.type == "for_intro"), None)
+        kinds = _KINDS
+        intro = next((k for k in node.children if kinds[k.kind_id] == "for_intro"), None)
         if intro is None:
             return Unsupported("for expression", line)
-        names = [self.text(k) for k in intro.children if k.type == "identifier"]
-        coll_node = next((k for k in intro.children if k.type == "expression"), None)
+        names = [self.text(k) for k in intro.children if kinds[k.kind_id] == "identifier"]
+        coll_node = next((k for k in intro.children if kinds[k.kind_id] == "expression"), None)
         coll = self.expr(coll_node) if coll_node is not None else Unsupported("for", line)
-        exprs = [k for k in node.children if k.type == "expression"]
-        cond_node = next((k for k in node.children if k.type == "for_cond"), None)
+        exprs = [k for k in node.children if kinds[k.kind_id] == "expression"]
+        cond_node = next((k for k in node.children if kinds[k.kind_id] == "for_cond"), None)
         cond = None
         if cond_node is not None:
-            c = next((k for k in cond_node.children if k.type == "expression"), None)
+            c = next((k for k in cond_node.children if kinds[k.kind_id] == "expression"), None)
             cond = self.expr(c) if c is not None else None
-        group = any(k.type == "ellipsis" for k in node.children)
+        group = any(kinds[k.kind_id] == "ellipsis" for k in node.children)
         kvar, vvar = (names[0], names[1]) if len(names) == 2 else (None, names[0] if names else "_")
         if is_obj and len(exprs) == 2:
             return ForE(kvar, vvar, coll, self.expr(exprs[0]), self.expr(exprs[1]), cond, True, group, line)

@@ -52,12 +52,16 @@ def resolving_once() -> Iterator[None]:
         _REAL_DIRS = _INSIDE = None
 
 
+#: an absolute path is a string beginning with "/" (``os.path.isabs`` with no call, on POSIX)
+_POSIX = os.sep == "/" and os.altsep is None
+
+
 def realpath(path: str) -> str:
     """``os.path.realpath(path)``; inside ``resolving_once``, each directory is resolved once, from its parent."""
     cache = _REAL_DIRS
     if cache is None or ".." in path or "//" in path:  # ``..`` after a symlink is not the parent as written
         return os.path.realpath(path)
-    key = ("" if os.path.isabs(path) else os.getcwd(), path)
+    key = ("" if (path.startswith("/") if _POSIX else os.path.isabs(path)) else os.getcwd(), path)
     real = cache.get(key)
     if real is None:
         real = cache[key] = _resolve(path, key[0], cache)
@@ -79,7 +83,8 @@ def inside(path: str, root: str) -> bool:
     cache = _INSIDE
     if cache is None:
         return _inside(path, root)
-    key = ("" if os.path.isabs(path) and os.path.isabs(root) else os.getcwd(), path, root)
+    absolute = path.startswith("/") and root.startswith("/") if _POSIX else os.path.isabs(path) and os.path.isabs(root)
+    key = ("" if absolute else os.getcwd(), path, root)
     got = cache.get(key)
     if got is None:
         got = cache[key] = _inside(path, root)

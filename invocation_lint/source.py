@@ -89,8 +89,9 @@ class LDict(dict):
 
     __slots__ = ("span", "spans", "key_spans")
 
-    def __init__(self, *args: Any, span: Span | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, items: Any = (), /, *, span: Span | None = None, **kwargs: Any) -> None:
+        if items or kwargs:  # a new dict is empty: filling it with nothing is a call saved (thousands a template)
+            dict.__init__(self, items, **kwargs)
         self.span: Span | None = span
         self.spans: dict[Any, Span] = {}
         self.key_spans: dict[Any, Span] = {}
@@ -108,8 +109,9 @@ class LList(list):
 
     __slots__ = ("span", "spans")
 
-    def __init__(self, *args: Any, span: Span | None = None) -> None:
-        super().__init__(*args)
+    def __init__(self, items: Any = (), /, *, span: Span | None = None) -> None:
+        if items:
+            list.__init__(self, items)
         self.span: Span | None = span
         self.spans: list[Span | None] = []
 

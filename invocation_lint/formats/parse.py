@@ -15,7 +15,7 @@ from __future__ import annotations
 import gc
 import re
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -140,33 +140,45 @@ _MEMO_LOADERS: dict[type, type] = {}
 
 
 def _memo_loader(base: type) -> type:
-    """``base`` resolving each distinct plain scalar's implicit tag once.
+    """``base`` resolving each distinct plain scalar's implicit tag once, and asking nothing else in Python.
 
     The C composer asks the Python resolver for the tag of every plain scalar (a dozen regular expressions
     tried in Python): a fifth of composing a template, where the same words (types, attribute names, runtimes)
     come back thousands of times, in one template and across a repository's. The tag of a plain scalar depends
-    on its text alone as long as the loader has no path resolvers (the safe loaders have none).
+    on its text alone as long as the loader has no path resolvers (the safe loaders have none); without them,
+    every other node's tag is the default of its kind, and the composer's ``descend_resolver`` and
+    ``ascend_resolver`` calls around every node do nothing: they are C callables here, not Python methods.
     """
     cls = _MEMO_LOADERS.get(base)
     if cls is None:
         if getattr(base, "yaml_path_resolvers", None):
             return base
-        from yaml.nodes import ScalarNode
+        from yaml.nodes import MappingNode, ScalarNode
 
         resolve = base.resolve  # type: ignore[attr-defined]
+        scalar_tag: str = base.DEFAULT_SCALAR_TAG  # type: ignore[attr-defined]
+        sequence_tag: str = base.DEFAULT_SEQUENCE_TAG  # type: ignore[attr-defined]
+        mapping_tag: str = base.DEFAULT_MAPPING_TAG  # type: ignore[attr-defined]
         #: plain scalar text -> its implicit tag, for every document of the run (emptied when it grows large)
         tags: dict[str, str] = {}
 
         class _Loader(base):
+            #: called as ``descend_resolver(parent, index)`` and ``ascend_resolver()``: do nothing, in C (a
+            #: builtin is not bound to the instance)
+            descend_resolver: Callable[[Any, Any], Any] = {}.get
+            ascend_resolver = int
+
             def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
-                if kind is ScalarNode and implicit[0]:
-                    tag = tags.get(value)
-                    if tag is None:
-                        if len(tags) > 100_000:
-                            tags.clear()
-                        tag = tags[value] = resolve(self, kind, value, implicit)
-                    return tag
-                return resolve(self, kind, value, implicit)
+                if kind is ScalarNode:
+                    if implicit[0]:
+                        tag = tags.get(value)
+                        if tag is None:
+                            if len(tags) > 100_000:
+                                tags.clear()
+                            tag = tags[value] = resolve(self, kind, value, implicit)
+                        return tag
+                    return scalar_tag
+                return mapping_tag if kind is MappingNode else sequence_tag
 
         cls = _MEMO_LOADERS[base] = _Loader
     return cls
@@ -418,14 +430,15 @@ class _YamlBuilder:
         name = INTRINSIC_TAGS.get(short)
         if name is None:
             raise self.error(node, f"unknown tag !{short}")
+        span = self.span(node)  # spans are immutable: the tag's members share one
         if name == "Fn::GetAtt" and isinstance(value, str):
             logical, _, attr = value.partition(".")
-            parts = LList([logical, attr], span=self.span(node))
-            parts.spans = [self.span(node), self.span(node)]
+            parts = LList([logical, attr], span=span)
+            parts.spans = [span, span]
             value = parts
-        out = LDict({name: value}, span=self.span(node))
-        out.spans[name] = self.span(node)
-        out.key_spans[name] = self.span(node)
+        out = LDict({name: value}, span=span)
+        out.spans[name] = span
+        out.key_spans[name] = span
         return out
 
 

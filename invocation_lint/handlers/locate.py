@@ -74,13 +74,23 @@ class NoSource(Record):
     note: str = ""
 
 
+#: POSIX paths: a normalised absolute path under the working directory is relative to it by its tail
+_POSIX = os.sep == "/" and os.altsep is None
+
+
 def display_path(path: str) -> str:
     """Relative to the working directory when under it (so suppression comments can be read back), else absolute."""
     absolute = os.path.abspath(path)
-    try:
-        rel = os.path.relpath(absolute)
-    except ValueError:  # another drive
-        return absolute
+    rel = None
+    if _POSIX:  # ``os.path.relpath(absolute)`` without splitting both paths, when the answer is a tail of it
+        cwd = os.getcwd()
+        if cwd != "/" and absolute.startswith(cwd) and absolute[len(cwd):len(cwd) + 1] == "/":
+            rel = absolute[len(cwd) + 1:]
+    if rel is None:
+        try:
+            rel = os.path.relpath(absolute)
+        except ValueError:  # another drive
+            return absolute
     return absolute if rel.startswith("..") else rel
 
 
@@ -96,20 +106,22 @@ _READ: dict[tuple[str, str], bytes | InputError] | None = None
 _PARSED: dict[tuple[Any, ...], Any] | None = None
 #: within ``reading_once``: what ``_try`` found, by its arguments (functions sharing a handler file share it)
 _TRIED: dict[tuple[str, str, str, str, str], Source | NoSource | None] | None = None
+#: within ``reading_once``: whether each code directory is a directory
+_IS_DIR: dict[str, bool] | None = None
 
 
 @contextlib.contextmanager
 def reading_once() -> Iterator[None]:
     """Within the block, a source file several functions name (or import) is read, and parsed, once."""
-    global _READ, _PARSED, _TRIED
+    global _READ, _PARSED, _TRIED, _IS_DIR
     if _READ is not None:
         yield
         return
-    _READ, _PARSED, _TRIED = {}, {}, {}
+    _READ, _PARSED, _TRIED, _IS_DIR = {}, {}, {}, {}
     try:
         yield
     finally:
-        _READ = _PARSED = _TRIED = None
+        _READ = _PARSED = _TRIED = _IS_DIR = None
 
 
 def parsed() -> dict[tuple[Any, ...], Any] | None:
@@ -302,7 +314,7 @@ def _sibling_reader(directory: str, base: str, language: Language) -> Callable[[
 def _from_dir(fn: Function, code: CodeLocation, base: str, language: Language, module: str,
               name: str) -> Source | Missing | NoSource:
     root = code.path or ""
-    if not os.path.isdir(root):
+    if not _is_dir(root):
         if os.path.lexists(root):
             return NoSource(f"code path {root} is not a directory")
         rel = os.path.relpath(root, base)
@@ -341,6 +353,17 @@ def _from_dir(fn: Function, code: CodeLocation, base: str, language: Language, m
         return NoSource(f"no {'Python' if language == 'python' else 'JavaScript'} source under {display_path(root)}")
     return Missing("file", f"no {' or '.join(tried[:2] if language == 'python' else tried[:1])} in "
                    f"{display_path(root)}", fn.handler.span or code.span or fn.span)
+
+
+def _is_dir(path: str) -> bool:
+    """``os.path.isdir(path)``; within ``reading_once``, asked once for each path."""
+    known = _IS_DIR
+    if known is None:
+        return os.path.isdir(path)
+    got = known.get(path)
+    if got is None:
+        got = known[path] = os.path.isdir(path)
+    return got
 
 
 def _has_any(root: str, suffixes: tuple[str, ...], limit: int = 2000) -> bool:
@@ -387,7 +410,12 @@ def _try_now(root: str, base: str, rel: str, language: Language, name: str) -> S
         return None
     return Source(_lang_of_file(path, language), text, display_path(path), name,
                   read_sibling=_sibling_reader(os.path.dirname(path), base, language),
-                  root_prefix=_prefix(os.path.relpath(root, os.path.dirname(path))))
+                  root_prefix=_prefix(_relative(root, os.path.dirname(path))))
+
+
+def _relative(path: str, start: str) -> str:
+    """``os.path.relpath(path, start)``; the same path gives ``.`` at once."""
+    return "." if path == start and path else os.path.relpath(path, start)
 
 
 def _prefix(rel: str) -> str:

@@ -68,7 +68,7 @@ class _File:
             elif isinstance(stmt, (ast.Assign, ast.AnnAssign)):
                 targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
                 for t in targets:
-                    for n in ast.walk(t):
+                    for n in _walk_target(t):
                         if isinstance(n, ast.Name) and stmt.value is not None:
                             self.aliases[n.id] = stmt.value
             elif isinstance(stmt, ast.ImportFrom):
@@ -89,17 +89,34 @@ class _File:
         top = set(map(id, tree.body))
         stack: list[ast.AST] = [tree]
         dynamic_calls = {"globals", "setattr", "exec", "vars"}
+        pop = stack.pop
+        child_fields = _CHILD_FIELDS
+        node_type = ast.AST
         while stack:
-            node = stack.pop()
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in dynamic_calls:
-                self.dynamic = True
-            elif isinstance(node, ast.Global) or isinstance(node, ast.FunctionDef) and node.name == "__getattr__" and (
+            node = pop()
+            cls = node.__class__
+            if cls is ast.Call:
+                if isinstance(node.func, ast.Name) and node.func.id in dynamic_calls:  # type: ignore[attr-defined]
+                    self.dynamic = True
+            elif cls is ast.Global or cls is ast.FunctionDef and node.name == "__getattr__" and (  # type: ignore[attr-defined]
                 id(node) in top
             ):
                 self.dynamic = True
-            children = kids[node] = _children(node)
-            for child in children:
-                parents[child] = node
+            fields = child_fields.get(cls)  # ``_children``, inline: this loop visits every node of the module
+            if fields is None:
+                fields = _child_fields(cls)
+            children: list[ast.AST] = []
+            for name in fields:
+                value = getattr(node, name, None)
+                if isinstance(value, list):
+                    for item in value:
+                        if isinstance(item, node_type):
+                            children.append(item)
+                            parents[item] = node
+                elif isinstance(value, node_type):
+                    children.append(value)
+                    parents[value] = node
+            kids[node] = children
             stack += children
 
     def own(self, node: ast.AST) -> list[ast.AST]:
@@ -373,6 +390,57 @@ def _is_records(node: ast.AST) -> bool:
     return _key(node) == "Records"
 
 
+def _walk_target(target: ast.AST) -> Iterator[ast.AST] | tuple[ast.AST]:
+    """``ast.walk(target)``, but a plain name is only itself (its ``Load``/``Store`` marker is no name)."""
+    return (target,) if isinstance(target, ast.Name) else ast.walk(target)
+
+
+def _scan(nodes: list[ast.AST]) -> tuple[dict[str, list[ast.expr]], set[str], set[str], list[ast.For | ast.AsyncFor]]:
+    """One pass over a function's own nodes: the values each name is bound to (``...`` for a value not known:
+    unpacked, augmented, a loop or ``with`` target), the names added to (``x.append()``, ``x[k] = v``), the
+    names bound to ``event["Records"]`` itself (``records = event["Records"]``), and the ``for`` loops."""
+    assigns: dict[str, list[ast.expr]] = {}
+    mutated: set[str] = set()
+    aliases: set[str] = set()
+    loops: list[ast.For | ast.AsyncFor] = []
+    for n in nodes:
+        if isinstance(n, ast.Assign):
+            for t in n.targets:
+                if isinstance(t, ast.Name):
+                    assigns.setdefault(t.id, []).append(n.value)
+                elif isinstance(t, (ast.Tuple, ast.List, ast.Starred)):
+                    for sub in ast.walk(t):
+                        if isinstance(sub, ast.Name):
+                            assigns.setdefault(sub.id, []).append(ast.Constant(value=...))
+                elif isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name):
+                    mutated.add(t.value.id)
+            if len(n.targets) == 1 and isinstance(n.targets[0], ast.Name) and _is_records(n.value):
+                aliases.add(n.targets[0].id)
+        elif isinstance(n, (ast.AnnAssign, ast.AugAssign)):
+            if isinstance(n.target, ast.Name):
+                assigns.setdefault(n.target.id, []).append(
+                    n.value if isinstance(n, ast.AnnAssign) and n.value is not None else ast.Constant(value=...)
+                )
+        elif isinstance(n, ast.Call):
+            func = n.func
+            if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.attr in RECORDING_METHODS:
+                mutated.add(func.value.id)
+        elif isinstance(n, (ast.For, ast.AsyncFor, ast.comprehension, ast.With, ast.NamedExpr)):
+            if isinstance(n, (ast.For, ast.AsyncFor)):
+                loops.append(n)
+            targets: list[ast.expr | None] = [n.target] if not isinstance(n, ast.With) else [i.optional_vars for i in n.items]
+            for bound in targets:
+                for sub in _walk_target(bound) if bound is not None else ():
+                    if isinstance(sub, ast.Name):
+                        assigns.setdefault(sub.id, []).append(ast.Constant(value=...))
+    return assigns, mutated, aliases, loops
+
+
+#: the nodes a function's own nodes are read for (every other kind is passed over at once)
+_ACTED_ON = frozenset({ast.Return, ast.ExceptHandler, ast.With, ast.AsyncWith, ast.Dict, ast.Call, ast.Subscript,
+                       ast.Attribute, ast.Name})
+
+
 class _Analyser:
     def __init__(self, file: _File, mods: _Modules, facts: HandlerFacts) -> None:
         self.file = file
@@ -426,26 +494,19 @@ class _Analyser:
     def _function(self, fn: FunctionNode, depth: int) -> None:
         f = self.facts
         nodes = self.file.own(fn)
-        assigns = self._assignments(nodes)
-        self.mutated = {
-            n.func.value.id for n in nodes
-            if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and isinstance(n.func.value, ast.Name)
-            and n.func.attr in RECORDING_METHODS
-        } | {
-            t.value.id for n in nodes if isinstance(n, ast.Assign) for t in n.targets
-            if isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name)
-        }
-        aliases = self._records_aliases(nodes)
+        assigns, self.mutated, aliases, loops = _scan(nodes)
         event = fn.args.args[0].arg if fn.args.args else None
         # what a call may take that makes it part of handling the batch: the event, the records, one record (and
         # in a helper, whatever it was given)
         params = {a.arg for a in [*fn.args.posonlyargs, *fn.args.args, *fn.args.kwonlyargs]}
         self.items = ({event} if event else set()) | aliases if depth == 0 else params
-        for n in nodes:
-            if isinstance(n, (ast.For, ast.AsyncFor)) and (depth > 0 or self._iterates_batch(n.iter, aliases)):
-                self.items |= {t.id for t in ast.walk(n.target) if isinstance(t, ast.Name)}
+        for loop in loops:
+            if depth > 0 or self._iterates_batch(loop.iter, aliases):
+                self.items |= {t.id for t in _walk_target(loop.target) if isinstance(t, ast.Name)}
         has_return = False
         for n in nodes:
+            if n.__class__ not in _ACTED_ON:
+                continue
             if isinstance(n, ast.Return):
                 has_return = True
                 self._return(n, assigns, fn, depth, event)
@@ -467,39 +528,6 @@ class _Analyser:
                 self._records_use(n, aliases)
         if depth == 0 and not has_return:
             f.falls_through = self.file.span(fn)
-
-    def _assignments(self, nodes: list[ast.AST]) -> dict[str, list[ast.expr]]:
-        out: dict[str, list[ast.expr]] = {}
-        for n in nodes:
-            if isinstance(n, ast.Assign):
-                for t in n.targets:
-                    if isinstance(t, ast.Name):
-                        out.setdefault(t.id, []).append(n.value)
-                    elif isinstance(t, (ast.Tuple, ast.List, ast.Starred)):
-                        for sub in ast.walk(t):
-                            if isinstance(sub, ast.Name):
-                                out.setdefault(sub.id, []).append(ast.Constant(value=...))
-            elif isinstance(n, (ast.AnnAssign, ast.AugAssign)) and isinstance(n.target, ast.Name):
-                out.setdefault(n.target.id, []).append(
-                    n.value if isinstance(n, ast.AnnAssign) and n.value is not None else ast.Constant(value=...)
-                )
-            elif isinstance(n, (ast.For, ast.AsyncFor, ast.comprehension, ast.With, ast.NamedExpr)):
-                targets: list[ast.expr | None] = [n.target] if not isinstance(n, ast.With) else [i.optional_vars for i in n.items]
-                for bound in targets:
-                    for sub in ast.walk(bound) if bound is not None else ():
-                        if isinstance(sub, ast.Name):
-                            out.setdefault(sub.id, []).append(ast.Constant(value=...))
-        return out
-
-    def _records_aliases(self, nodes: list[ast.AST]) -> set[str]:
-        """Names bound to ``event["Records"]`` itself (``records = event["Records"]``)."""
-        out: set[str] = set()
-        for n in nodes:
-            if isinstance(n, ast.Assign) and _is_records(n.value) and len(n.targets) == 1 and isinstance(
-                n.targets[0], ast.Name
-            ):
-                out.add(n.targets[0].id)
-        return out
 
     # ------------------------------------------------------------------------------------------ returns
     def _return(self, n: ast.Return, assigns: dict[str, list[ast.expr]], fn: FunctionNode, depth: int,

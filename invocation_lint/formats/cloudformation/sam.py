@@ -35,9 +35,10 @@ DESTINATION_ACTIONS = {"SQS": "sqs:SendMessage", "SNS": "sns:Publish", "Lambda":
 
 
 def mk(span: Span, items: Mapping[str, Any] | None = None, spans: Mapping[str, Span] | None = None) -> LDict:
-    out = LDict(items or {}, span=span)
-    for k in out:
-        out.spans[k] = (spans or {}).get(k) or span
+    """A generated mapping at ``span``: each member at its own span in ``spans``, else at ``span``."""
+    out = LDict(items, span=span) if items else LDict(span=span)
+    if items:
+        out.spans = {k: spans.get(k) or span for k in out} if spans else dict.fromkeys(out, span)
     return out
 
 
@@ -50,31 +51,33 @@ def getatt(logical: str, attr: str, span: Span) -> LDict:
 
 
 def copy_keys(src: Mapping[str, Any], dst: LDict, keys: tuple[str, ...] | list[str]) -> None:
+    src_spans = src.spans if isinstance(src, LDict) else {}
+    dst_spans, default = dst.spans, dst.span
     for k in keys:
         if k in src:
             dst[k] = src[k]
-            dst.spans[k] = src.spans.get(k, dst.span) if isinstance(src, LDict) else dst.span  # type: ignore[assignment]
+            dst_spans[k] = src_spans.get(k, default)  # type: ignore[assignment]
 
 
 def merge_globals(glob: Any, props: LDict) -> LDict:
     """SAM Globals: the resource's own value wins; maps merge; lists are the global items then the resource's."""
     if not isinstance(glob, dict):
         return props
-    out = LDict(span=props.span)
-    for k, v in glob.items():
-        out[k] = v
-        out.spans[k] = glob.spans.get(k) if isinstance(glob, LDict) else props.span  # type: ignore[assignment]
+    out = LDict(glob, span=props.span)
+    spans = out.spans = ({k: glob.spans.get(k) for k in glob} if isinstance(glob, LDict)  # type: ignore[assignment,misc]
+                         else dict.fromkeys(glob, props.span))
+    props_spans, props_span = props.spans, props.span
     for k, v in props.items():
         if k in out and isinstance(out[k], dict) and isinstance(v, dict) and not _is_intrinsic(v):
-            merged = merge_globals(out[k], v if isinstance(v, LDict) else LDict(v, span=props.span))
+            merged = merge_globals(out[k], v if isinstance(v, LDict) else LDict(v, span=props_span))
             out[k] = merged
         elif k in out and isinstance(out[k], list) and isinstance(v, list):
-            joined = LList(list(out[k]) + list(v), span=getattr(v, "span", props.span))
+            joined = LList(list(out[k]) + list(v), span=getattr(v, "span", props_span))
             joined.spans = list(getattr(out[k], "spans", [None] * len(out[k]))) + list(getattr(v, "spans", [None] * len(v)))
             out[k] = joined
         else:
             out[k] = v
-        out.spans[k] = props.spans.get(k, props.span)  # type: ignore[assignment]
+        spans[k] = props_spans.get(k, props_span)  # type: ignore[assignment]
     return out
 
 

@@ -50,6 +50,9 @@ from .intrinsics import (
 from .resource import Res
 
 SAM_TRANSFORM = "AWS::Serverless-2016-10-31"
+_new_span = tuple.__new__  # ``Span(...)`` runs a Python-level ``__new__``; this makes the same tuple in C
+#: the classes of the values ``Resolver.value`` returns as they are
+_LITERALS = frozenset((str, int, float, bool, type(None)))
 
 #: an event source mapping's settings, as ``event_sources.mapping_service`` asks about them
 _CFN_MAPPING_SETTINGS = {
@@ -75,9 +78,9 @@ def read_resources(doc: Mapping[str, Any], file: str) -> list[Res]:
             raise InputError(file, "not a CloudFormation template: no Resources section", doc_span.line)
         raise InputError(file, "Resources must be a mapping", doc.spans.get("Resources", doc_span).line if isinstance(doc, LDict) else None)
     out = []
+    key_span = resources.key_span if isinstance(resources, LDict) else None
     for logical, body in resources.items():
-        key_span = resources.key_span(logical) if isinstance(resources, LDict) else None
-        span = key_span or doc_span
+        span = (key_span(logical) if key_span is not None else None) or doc_span
         if not isinstance(body, dict):
             raise InputError(file, f"resource {logical} must be a mapping", span.line)
         rtype = body.get("Type")
@@ -88,7 +91,7 @@ def read_resources(doc: Mapping[str, Any], file: str) -> list[Res]:
             props = LDict(span=span)
         elif not isinstance(props, dict):
             raise InputError(file, f"Properties of {logical} must be a mapping", body.spans.get("Properties", span).line if isinstance(body, LDict) else span.line)
-        out.append(Res(str(logical), rtype, _ldict(props, span), Span(file, span.line, span.column, span.line, span.end_column),
+        out.append(Res(str(logical), rtype, _ldict(props, span), _new_span(Span, (file, span.line, span.column, span.line, span.end_column)),
                        metadata=body.get("Metadata"), condition=body.get("Condition")))
         if "Connectors" in body:  # SAM's embedded connectors: permissions granted to this resource
             out[-1].extra["connectors"] = True
@@ -224,6 +227,62 @@ def _construct_path(r: Res) -> str | None:
     return p[: -len("/Resource")] if p.endswith("/Resource") else p
 
 
+#: resource type -> the name of the method that makes its node (first pass) and its edges (second pass)
+_NODE_BUILDERS = {
+    "AWS::SQS::Queue": "queue",
+    "AWS::SNS::Topic": "topic",
+    "AWS::Kinesis::Stream": "stream",
+    "AWS::DynamoDB::Table": "table",
+    "AWS::S3::Bucket": "bucket",
+    "AWS::Events::EventBus": "bus",
+    "AWS::ApiGateway::RestApi": "rest_api",
+    "AWS::ApiGatewayV2::Api": "http_api",
+    "AWS::IAM::Role": "role",
+    "AWS::Lambda::Function": "function",
+}
+_EDGE_BUILDERS = {
+    "AWS::IAM::Policy": "policy",
+    "AWS::IAM::ManagedPolicy": "policy",
+    "AWS::IAM::RolePolicy": "policy",
+    "AWS::SQS::Queue": "queue_redrive",
+    "AWS::Lambda::EventSourceMapping": "mapping",
+    "AWS::Lambda::EventInvokeConfig": "invoke_config",
+    "AWS::SNS::Topic": "topic_subscriptions",
+    "AWS::SNS::Subscription": "subscription",
+    "AWS::Events::Rule": "rule",
+    "AWS::Scheduler::Schedule": "schedule",
+    "AWS::S3::Bucket": "bucket_notifications",
+    "AWS::Logs::SubscriptionFilter": "log_subscription",
+    "AWS::IoT::TopicRule": "iot_rule",
+    "AWS::IoT::Authorizer": "iot_authorizer",
+    "AWS::SES::ReceiptRule": "ses_receipt_rule",
+    "AWS::StepFunctions::StateMachine": "state_machine",
+    "AWS::Serverless::StateMachine": "state_machine",
+    "AWS::CloudFormation::CustomResource": "custom_resource",
+    "AWS::Cognito::UserPool": "user_pool",
+    "AWS::CloudFront::Distribution": "distribution",
+    "AWS::SecretsManager::RotationSchedule": "rotation_schedule",
+    "AWS::Config::ConfigRule": "config_rule",
+    "AWS::CodeCommit::Repository": "codecommit_triggers",
+    "AWS::KinesisFirehose::DeliveryStream": "delivery_stream",
+    "AWS::Pipes::Pipe": "pipe",
+    "AWS::CodePipeline::Pipeline": "codepipeline",
+    "AWS::S3ObjectLambda::AccessPoint": "object_lambda_access_point",
+    "AWS::Lex::BotAlias": "lex_bot_alias",
+    "AWS::Connect::IntegrationAssociation": "connect_integration",
+    "AWS::AppSync::DataSource": "appsync_data_source",
+    "AWS::ApiGateway::Method": "rest_method",
+    "AWS::ApiGateway::RestApi": "rest_body",
+    "AWS::ApiGateway::Authorizer": "rest_authorizer",
+    "AWS::ApiGatewayV2::Authorizer": "rest_authorizer",
+    "AWS::ApiGatewayV2::Integration": "http_integration",
+    "AWS::ApiGatewayV2::Api": "http_quick_target",
+    "AWS::Lambda::Url": "function_url",
+    "AWS::ElasticLoadBalancingV2::TargetGroup": "target_group",
+    "AWS::Lambda::Permission": "permission",
+}
+
+
 class Builder:
     def __init__(self, model: Model, resolver: Resolver, resources: list[Res], template_dir: str) -> None:
         self.m = model
@@ -245,9 +304,11 @@ class Builder:
         """The located, resolved value of ``props[key]``; None when it is not set."""
         if key not in props:
             return None
-        raw = self.r.value(props[key])
-        if raw is NO_VALUE:
-            return None
+        raw = props[key]
+        if raw.__class__ not in _LITERALS:  # a literal is its own value
+            raw = self.r.value(raw)
+            if raw is NO_VALUE:
+                return None
         value = conv(raw) if conv else raw
         where = props.spans.get(key) if isinstance(props, LDict) else None
         return Val(value, where or span)
@@ -294,69 +355,17 @@ class Builder:
     # ---------------------------------------------------------------------------------------- run
 
     def run(self) -> None:
-        node_builders = {
-            "AWS::SQS::Queue": self.queue,
-            "AWS::SNS::Topic": self.topic,
-            "AWS::Kinesis::Stream": self.stream,
-            "AWS::DynamoDB::Table": self.table,
-            "AWS::S3::Bucket": self.bucket,
-            "AWS::Events::EventBus": self.bus,
-            "AWS::ApiGateway::RestApi": self.rest_api,
-            "AWS::ApiGatewayV2::Api": self.http_api,
-            "AWS::IAM::Role": self.role,
-            "AWS::Lambda::Function": self.function,
-        }
-        edge_builders = {
-            "AWS::IAM::Policy": self.policy,
-            "AWS::IAM::ManagedPolicy": self.policy,
-            "AWS::IAM::RolePolicy": self.policy,
-            "AWS::SQS::Queue": self.queue_redrive,
-            "AWS::Lambda::EventSourceMapping": self.mapping,
-            "AWS::Lambda::EventInvokeConfig": self.invoke_config,
-            "AWS::SNS::Topic": self.topic_subscriptions,
-            "AWS::SNS::Subscription": self.subscription,
-            "AWS::Events::Rule": self.rule,
-            "AWS::Scheduler::Schedule": self.schedule,
-            "AWS::S3::Bucket": self.bucket_notifications,
-            "AWS::Logs::SubscriptionFilter": self.log_subscription,
-            "AWS::IoT::TopicRule": self.iot_rule,
-            "AWS::IoT::Authorizer": self.iot_authorizer,
-            "AWS::SES::ReceiptRule": self.ses_receipt_rule,
-            "AWS::StepFunctions::StateMachine": self.state_machine,
-            "AWS::Serverless::StateMachine": self.state_machine,
-            "AWS::CloudFormation::CustomResource": self.custom_resource,
-            "AWS::Cognito::UserPool": self.user_pool,
-            "AWS::CloudFront::Distribution": self.distribution,
-            "AWS::SecretsManager::RotationSchedule": self.rotation_schedule,
-            "AWS::Config::ConfigRule": self.config_rule,
-            "AWS::CodeCommit::Repository": self.codecommit_triggers,
-            "AWS::KinesisFirehose::DeliveryStream": self.delivery_stream,
-            "AWS::Pipes::Pipe": self.pipe,
-            "AWS::CodePipeline::Pipeline": self.codepipeline,
-            "AWS::S3ObjectLambda::AccessPoint": self.object_lambda_access_point,
-            "AWS::Lex::BotAlias": self.lex_bot_alias,
-            "AWS::Connect::IntegrationAssociation": self.connect_integration,
-            "AWS::AppSync::DataSource": self.appsync_data_source,
-            "AWS::ApiGateway::Method": self.rest_method,
-            "AWS::ApiGateway::RestApi": self.rest_body,
-            "AWS::ApiGateway::Authorizer": self.rest_authorizer,
-            "AWS::ApiGatewayV2::Authorizer": self.rest_authorizer,
-            "AWS::ApiGatewayV2::Integration": self.http_integration,
-            "AWS::ApiGatewayV2::Api": self.http_quick_target,
-            "AWS::Lambda::Url": self.function_url,
-            "AWS::ElasticLoadBalancingV2::TargetGroup": self.target_group,
-            "AWS::Lambda::Permission": self.permission,
-        }
         for res in self.resources:
             self.m.resources[res.id] = (res.type, res.span)
-            self._suppressions(res)
-            fn = node_builders.get(res.type)
-            if fn:
-                fn(res)
+            if res.metadata is not None:
+                self._suppressions(res)
+            name = _NODE_BUILDERS.get(res.type)
+            if name:
+                getattr(self, name)(res)
         for res in self.resources:
-            fn = edge_builders.get(res.type) or (self.custom_resource if res.type.startswith("Custom::") else None)
-            if fn:
-                fn(res)
+            name = _EDGE_BUILDERS.get(res.type) or ("custom_resource" if res.type.startswith("Custom::") else None)
+            if name:
+                getattr(self, name)(res)
         self.b.attach_policies()
         self.b.add_permission_triggers()
         self.b.name_events({res.id: res.extra["event"] for res in self.resources if "event" in res.extra})
@@ -486,7 +495,7 @@ class Builder:
                 if value is NO_VALUE:  # an entry left out through Fn::If
                     continue
                 t = self.r.target(raw, res.span)
-                if t.node and self.by_id.get(t.node, Res("", "", LDict(), res.span)).type == "AWS::IAM::ManagedPolicy":
+                if t.node and (named := self.by_id.get(t.node)) is not None and named.type == "AWS::IAM::ManagedPolicy":
                     self.b.attach_policy(t.node, role.id)
                 else:
                     self.b.managed_policy(role, value)

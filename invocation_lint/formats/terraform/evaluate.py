@@ -186,6 +186,9 @@ class ModuleDef:
         #: syntax errors of blocks that were not read (the rest of their files was)
         self.errors: list[InputError] = []
         self.tfvars: dict[str, tuple[Any, Span]] = {}
+        #: the text of each ``.tf``/``.tf.json`` file read, by the path it was read from, and whether it began
+        #: with a byte order mark (``decode`` removes it)
+        self.sources: dict[str, tuple[str, bool]] = {}
 
     def add(self, body: Body, file: str) -> None:
         self.files.append(file)
@@ -235,9 +238,10 @@ def read_module_dir(abs_dir: str, display_dir: str, root: bool, base_dir: str | 
         if not readable(full, shown):
             continue
         found = True
-        text = _read_text(full, shown, base_dir)
+        text, bom = _read_source(full, shown, base_dir)
         if not text.strip():
             continue
+        mdef.sources[full] = (text, bom)
         if is_tf:
             body = parse_hcl(text, shown)
             mdef.errors.extend(body.errors)
@@ -309,12 +313,17 @@ MAX_HCL_BYTES = 8 * 1024 * 1024
 
 
 def _read_text(full: str, shown: str, base_dir: str | None = None) -> str:
+    return _read_source(full, shown, base_dir)[0]
+
+
+def _read_source(full: str, shown: str, base_dir: str | None = None) -> tuple[str, bool]:
+    """A file's text ("" when it holds only white space), and whether it began with a byte order mark."""
     hcl = full.endswith((".tf", ".tfvars"))
     data = read_limited(full, shown, MAX_HCL_BYTES if hcl else MAX_BYTES, base_dir,
                         ".tf files" if full.endswith(".tf") else ".tfvars files" if hcl else "files")
     if not data.strip():
-        return ""
-    return decode(data, shown)
+        return "", False
+    return decode(data, shown), data.startswith(b"\xef\xbb\xbf")
 
 
 # ----------------------------------------------------------------------------------------------- instances

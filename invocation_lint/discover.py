@@ -136,6 +136,10 @@ def _git_work_tree(start: str) -> str | None:
     return found
 
 
+def _name(entry: os.DirEntry[str]) -> str:
+    return entry.name
+
+
 def _walk(root: str, display_root: str, notes: list[str] | None = None) -> Iterable[Input]:
     """The inputs under ``root``, directories in name order, each before the ones it holds (``os.walk``'s order),
     symlinked directories not followed. One ``scandir`` per directory tells directories, symlinks and regular
@@ -149,6 +153,10 @@ def _walk(root: str, display_root: str, notes: list[str] | None = None) -> Itera
                 entries = list(it)
         except OSError:  # unreadable: skipped, as os.walk does
             continue
+        # a virtual environment (not the directory given) is told by its ``pyvenv.cfg``, looked for in the listing
+        # just read rather than with a ``stat`` of every directory
+        if rel_dir != "." and any(e.name == "pyvenv.cfg" for e in entries) and _is_venv(dirpath):
+            continue
         dirs: list[os.DirEntry[str]] = []
         files: list[os.DirEntry[str]] = []
         for entry in entries:
@@ -158,14 +166,13 @@ def _walk(root: str, display_root: str, notes: list[str] | None = None) -> Itera
                 is_dir = False
             (dirs if is_dir else files).append(entry)
         subdirs = sorted(
-            d.name for d in dirs
-            if d.name not in SKIP_DIRS and not d.name.endswith(".egg-info") and not d.is_symlink()
-            and not _is_venv(d.path)
+            (d for d in dirs if d.name not in SKIP_DIRS and not d.name.endswith(".egg-info") and not d.is_symlink()),
+            key=_name,
         )
-        todo.extend((os.path.join(dirpath, d), d if rel_dir == "." else os.path.join(rel_dir, d))
-                    for d in reversed(subdirs))
+        # an entry's path is ``os.path.join(dirpath, entry.name)`` already
+        todo.extend((d.path, d.name if rel_dir == "." else os.path.join(rel_dir, d.name)) for d in reversed(subdirs))
         shown_dir = display_root if rel_dir == "." else os.path.join(display_root, rel_dir)
-        files.sort(key=lambda e: e.name)
+        files.sort(key=_name)
         if any(e.name.endswith(".tf") or e.name.endswith(".tf.json") for e in files):
             yield Input("terraform", dirpath, shown_dir, base)
         for entry in files:
@@ -174,7 +181,7 @@ def _walk(root: str, display_root: str, notes: list[str] | None = None) -> Itera
                 continue
             if not name.lower().endswith(TEMPLATE_SUFFIXES):
                 continue
-            full = os.path.join(dirpath, name)
+            full = entry.path
             # symlinks are not followed under a directory; FIFOs, sockets and devices never opened
             if entry.is_symlink() or not entry.is_file(follow_symlinks=False):
                 try:
@@ -309,4 +316,6 @@ def _without_called_modules(inputs: list[Input]) -> list[Input]:
     called: set[str] = set()
     for inp in modules:
         called |= called_local_modules(inp.path)
+    if not called:  # no module calls another: every path's real path would be looked up for nothing
+        return inputs
     return [i for i in inputs if not (i.kind == "terraform" and not i.explicit and os.path.realpath(i.path) in called)]

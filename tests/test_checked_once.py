@@ -168,3 +168,32 @@ def test_own_nodes_from_the_parent_map_are_the_walked_ones() -> None:
     for node in ast.walk(file.tree):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ExceptHandler, ast.For)):
             assert file.own(node) == list(python._own_nodes(node))
+
+
+SAM = 'Resources:\n  Q:\n    Type: AWS::SQS::Queue\n'
+
+
+def test_virtual_environments_are_told_by_their_pyvenv_cfg(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from invocation_lint.discover import discover
+
+    root = tmp_path / "repo"
+    for d in ("venvlike", "dangling", "cfgdir", "plain/deeper", "venvlike/sub", "cfgdir/sub", "dangling/sub",
+              "linked", "linked/sub"):
+        (root / d).mkdir(parents=True)
+        (root / d / "t.yaml").write_text(SAM)
+        (root / d / "main.tf").write_text('resource "aws_sqs_queue" "q" {}\n')
+    (root / "t.yaml").write_text(SAM)
+    (root / "pyvenv.cfg").write_text("home = /usr\n")  # the directory given is checked whatever it holds
+    (root / "venvlike" / "pyvenv.cfg").write_text("home = /usr\n")
+    os.symlink("nowhere", root / "dangling" / "pyvenv.cfg")  # not there: not a virtual environment
+    (root / "cfgdir" / "pyvenv.cfg").mkdir()  # there (a directory): one, as os.path.exists says
+    os.symlink(root / "venvlike" / "pyvenv.cfg", root / "linked" / "pyvenv.cfg")
+    (root / "plain" / "deeper" / "pyvenv.cfg").write_text("")
+    monkeypatch.chdir(tmp_path)
+    inputs, errors = discover(["repo"])
+    assert not errors
+    assert [(i.kind, i.display) for i in inputs] == [
+        ("template", "repo/t.yaml"),
+        ("terraform", "repo/dangling"), ("template", "repo/dangling/t.yaml"),
+        ("terraform", "repo/dangling/sub"), ("template", "repo/dangling/sub/t.yaml"),
+    ]  # plain/ holds only plain/deeper, a virtual environment

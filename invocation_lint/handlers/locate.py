@@ -74,13 +74,23 @@ class NoSource(Record):
     note: str = ""
 
 
+#: POSIX paths: a normalised absolute path under the working directory is relative to it by its tail
+_POSIX = os.sep == "/" and os.altsep is None
+
+
 def display_path(path: str) -> str:
     """Relative to the working directory when under it (so suppression comments can be read back), else absolute."""
     absolute = os.path.abspath(path)
-    try:
-        rel = os.path.relpath(absolute)
-    except ValueError:  # another drive
-        return absolute
+    rel = None
+    if _POSIX:  # ``os.path.relpath(absolute)`` without splitting both paths, when the answer is a tail of it
+        cwd = os.getcwd()
+        if cwd != "/" and absolute.startswith(cwd) and absolute[len(cwd):len(cwd) + 1] == "/":
+            rel = absolute[len(cwd) + 1:]
+    if rel is None:
+        try:
+            rel = os.path.relpath(absolute)
+        except ValueError:  # another drive
+            return absolute
     return absolute if rel.startswith("..") else rel
 
 
@@ -400,7 +410,12 @@ def _try_now(root: str, base: str, rel: str, language: Language, name: str) -> S
         return None
     return Source(_lang_of_file(path, language), text, display_path(path), name,
                   read_sibling=_sibling_reader(os.path.dirname(path), base, language),
-                  root_prefix=_prefix(os.path.relpath(root, os.path.dirname(path))))
+                  root_prefix=_prefix(_relative(root, os.path.dirname(path))))
+
+
+def _relative(path: str, start: str) -> str:
+    """``os.path.relpath(path, start)``; the same path gives ``.`` at once."""
+    return "." if path == start and path else os.path.relpath(path, start)
 
 
 def _prefix(rel: str) -> str:

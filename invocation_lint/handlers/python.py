@@ -138,7 +138,7 @@ class _File:
 #: ``Add``, ``Eq``: one shared object each, which no question about a handler is asked of)
 _NOT_CHILDREN = frozenset({
     "ctx", "op", "ops", "id", "attr", "name", "asname", "arg", "module", "level", "is_async", "simple", "conversion",
-    "kind", "type_comment", "tag", "lineno", "kwd_attrs",
+    "kind", "type_comment", "tag", "lineno", "kwd_attrs", "rest",
 })
 #: a constant's value is a Python value, never a node
 _LEAF_VALUES = (ast.Constant, ast.MatchSingleton)
@@ -146,8 +146,12 @@ _CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
 def _child_fields(cls: type) -> tuple[str, ...]:
-    fields = tuple(f for f in getattr(cls, "_fields", ()) if f not in _NOT_CHILDREN
-                   and not (f == "value" and issubclass(cls, _LEAF_VALUES)))
+    def holds_nodes(f: str) -> bool:
+        if f == "name" and cls.__name__ == "TypeAlias":  # ``type X = ...`` (3.12): its name is a node
+            return True
+        return f not in _NOT_CHILDREN and not (f == "value" and issubclass(cls, _LEAF_VALUES))
+
+    fields = tuple(f for f in getattr(cls, "_fields", ()) if holds_nodes(f))
     _CHILD_FIELDS[cls] = fields
     return fields
 
@@ -395,6 +399,11 @@ def _walk_target(target: ast.AST) -> Iterator[ast.AST] | tuple[ast.AST]:
     return (target,) if isinstance(target, ast.Name) else ast.walk(target)
 
 
+#: the nodes ``_scan`` reads (every other kind is passed over at once)
+_SCANNED = frozenset({ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Call, ast.For, ast.AsyncFor, ast.comprehension,
+                      ast.With, ast.NamedExpr})
+
+
 def _scan(nodes: list[ast.AST]) -> tuple[dict[str, list[ast.expr]], set[str], set[str], list[ast.For | ast.AsyncFor]]:
     """One pass over a function's own nodes: the values each name is bound to (``...`` for a value not known:
     unpacked, augmented, a loop or ``with`` target), the names added to (``x.append()``, ``x[k] = v``), the
@@ -404,6 +413,8 @@ def _scan(nodes: list[ast.AST]) -> tuple[dict[str, list[ast.expr]], set[str], se
     aliases: set[str] = set()
     loops: list[ast.For | ast.AsyncFor] = []
     for n in nodes:
+        if n.__class__ not in _SCANNED:
+            continue
         if isinstance(n, ast.Assign):
             for t in n.targets:
                 if isinstance(t, ast.Name):

@@ -434,6 +434,16 @@ def test_resource_suppression_comment(tmp_path: Path) -> None:
     }
 
 
+def test_resource_suppression_comment_with_byte_order_mark_and_crlf(tmp_path: Path) -> None:
+    # CRLF line ends are line ends; a byte order mark stays in front of the first line (no comment line then)
+    (tmp_path / "a.tf").write_bytes(b'\xef\xbb\xbf# invlint: ignore[SQS001]\r\nresource "aws_sqs_queue" "q" {}\r\n'
+                                    b'resource "aws_sqs_queue" "r" {} # invlint: ignore[SQS002]\r\n')
+    (tmp_path / "b.tf").write_bytes(b'# invlint: ignore[SQS003]\r\nresource "aws_sqs_queue" "s" {}\r\n')
+    m = load_module(str(tmp_path), "proj", str(tmp_path))
+    assert set(m.queues) == {"aws_sqs_queue.q", "aws_sqs_queue.r", "aws_sqs_queue.s"}
+    assert m.suppressions == {"aws_sqs_queue.r": {"SQS002"}, "aws_sqs_queue.s": {"SQS003"}}
+
+
 def test_async_callers(tmp_path: Path) -> None:
     m = module(tmp_path, {"main.tf": FN + """
         resource "aws_sqs_queue" "undelivered" {}

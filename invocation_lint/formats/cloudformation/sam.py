@@ -36,10 +36,18 @@ DESTINATION_ACTIONS = {"SQS": "sqs:SendMessage", "SNS": "sns:Publish", "Lambda":
 
 def mk(span: Span, items: Mapping[str, Any] | None = None, spans: Mapping[str, Span] | None = None) -> LDict:
     """A generated mapping at ``span``: each member at its own span in ``spans``, else at ``span``."""
-    out = LDict(items, span=span) if items else LDict(span=span)
+    out = _new_dict(LDict)  # what ``LDict(items, span=span)`` makes, without its ``__init__`` call
+    out.span = span
+    out.key_spans = {}
     if items:
+        out.update(items)
         out.spans = {k: spans.get(k) or span for k in out} if spans else dict.fromkeys(out, span)
+    else:
+        out.spans = {}
     return out
+
+
+_new_dict = dict.__new__
 
 
 def ref(logical: str, span: Span) -> LDict:
@@ -89,6 +97,7 @@ def expand(resources: list[Res], doc: Mapping[str, Any], resolver: Resolver, fil
     glob: Mapping[str, Any] = g if isinstance(g := doc.get("Globals"), dict) else {}
     out: list[Res] = []
     implicit: dict[str, Res] = {}
+    code_paths: dict[str, tuple[str, str]] = {}
     # APIs whose OpenAPI body the user wrote: SAM leaves such a body as it is (unless MergeDefinitions), so an
     # Api event on them adds only the invoke permission; the body's own integrations say how it calls.
     own_bodies = frozenset(
@@ -99,7 +108,7 @@ def expand(resources: list[Res], doc: Mapping[str, Any], resolver: Resolver, fil
     for res in resources:
         if res.type == "AWS::Serverless::Function":
             props = merge_globals(glob.get("Function"), res.props)
-            out.extend(_function(res, props, resolver, template_dir, implicit, own_bodies))
+            out.extend(_function(res, props, resolver, template_dir, implicit, own_bodies, code_paths))
         elif res.type == "AWS::Serverless::Api":
             props = merge_globals(glob.get("Api"), res.props)
             p = mk(res.span)
@@ -173,7 +182,10 @@ def _authorizers(res: Res, props: LDict, rtype: str, api_key: str, uri_key: str)
     return out
 
 
-def _code(res: Res, props: LDict, resolver: Resolver, template_dir: str) -> CodeLocation:
+def _code(res: Res, props: LDict, resolver: Resolver, template_dir: str,
+          paths: dict[str, tuple[str, str]] | None = None) -> CodeLocation:
+    """Where a function's code is. ``paths``: each local ``CodeUri`` of the template already looked at (the path
+    and its kind), since functions share one through ``Globals``."""
     base = None  # the builder's Model knows base_dir; the handlers stage checks containment
     if "InlineCode" in props:
         text = resolver.value(props["InlineCode"])
@@ -192,15 +204,20 @@ def _code(res: Res, props: LDict, resolver: Resolver, template_dir: str) -> Code
         uri = resolver.value(props["CodeUri"])
         span = props.spans.get("CodeUri", res.span)
         if isinstance(uri, str) and not uri.startswith("s3://"):
-            path = os.path.normpath(os.path.join(template_dir, uri))
-            kind = "zip" if uri.lower().endswith(".zip") else ("file" if os.path.isfile(path) else "dir")
+            found = paths.get(uri) if paths is not None else None
+            if found is None:
+                path = os.path.normpath(os.path.join(template_dir, uri))
+                found = (path, "zip" if uri.lower().endswith(".zip") else ("file" if os.path.isfile(path) else "dir"))
+                if paths is not None:
+                    paths[uri] = found
+            path, kind = found
             return CodeLocation(kind, path=path, base_dir=base, entry_points=entry, span=span)  # type: ignore[arg-type]
         return CodeLocation("unknown", span=span)
     return CodeLocation("dir", path=template_dir, base_dir=base, entry_points=entry, span=res.span)
 
 
 def _function(res: Res, props: LDict, r: Resolver, template_dir: str, implicit: dict[str, Res],
-              own_bodies: frozenset[str] = frozenset()) -> list[Res]:
+              own_bodies: frozenset[str] = frozenset(), paths: dict[str, tuple[str, str]] | None = None) -> list[Res]:
     fid, span = res.id, res.span
     out: list[Res] = []
     fp = mk(span)
@@ -213,7 +230,7 @@ def _function(res: Res, props: LDict, r: Resolver, template_dir: str, implicit: 
         fp.spans["DeadLetterConfig"] = dspan
         dlq_type = r.value(dlq.get("Type"))
     fn_res = Res(fid, "AWS::Lambda::Function", fp, span, fid, res.metadata, res.condition)
-    fn_res.extra["code"] = _code(res, props, r, template_dir)
+    fn_res.extra["code"] = _code(res, props, r, template_dir, paths)
     out.append(fn_res)
 
     # the execution role SAM generates when none is given

@@ -51,6 +51,8 @@ from .resource import Res
 
 SAM_TRANSFORM = "AWS::Serverless-2016-10-31"
 _new_span = tuple.__new__  # ``Span(...)`` runs a Python-level ``__new__``; this makes the same tuple in C
+#: whether a literal ARN can name a managed policy of the template (through its physical name)
+_NAMED_MANAGED = "AWS::IAM::ManagedPolicy" in NAME_PROPERTY
 #: the classes of the values ``Resolver.value`` returns as they are
 _LITERALS = frozenset((str, int, float, bool, type(None)))
 
@@ -491,6 +493,11 @@ class Builder:
         raw_managed = self.r.chosen(res.props.get("ManagedPolicyArns", []))
         if isinstance(raw_managed, list):
             for raw in raw_managed:
+                if raw.__class__ is str and not _NAMED_MANAGED:
+                    # a literal ARN: it can name a resource of this template only through a physical name
+                    # (NAME_PROPERTY), which a managed policy of this template does not have here
+                    self.b.managed_policy(role, raw)
+                    continue
                 value = self.r.value(raw)
                 if value is NO_VALUE:  # an entry left out through Fn::If
                     continue

@@ -1262,12 +1262,15 @@ class _Loader:
         self.written_as: dict[Span, str] = {}
         self._defs: dict[str, Any] = {}
         self._manifest: dict[str, str] | None = None
+        #: the text of every file read, by path (``ModuleDef.sources``)
+        self.sources: dict[str, tuple[str, bool]] = {}
 
     def module_def(self, abs_dir: str, display: str, root: bool) -> Any:
         key = os.path.realpath(abs_dir)
         if key not in self._defs:
             self._defs[key] = read_module_dir(abs_dir, display, root, self.base_dir, self.notes)
             self.errors.extend(self._defs[key].errors)
+            self.sources.update(self._defs[key].sources)
         return self._defs[key]
 
     def _installed(self, call: Any) -> tuple[str, str] | None:
@@ -1382,29 +1385,48 @@ def load_module(dir_path: str, display: str, base_dir: str) -> Model:
         Builder(model, insts, abs_dir).run()
     except RecursionError:
         raise InputError(display, "configuration nested too deeply to read") from None
-    _suppressions(model, mdef)
+    _suppressions(model, mdef, loader.sources)
     model.errors.extend(loader.errors)
     model.module_calls = {call.address: call.span for call in root.calls.values()}
     model.written_as = loader.written_as
     return model
 
 
+#: how much of a file is searched for resource suppressions (characters)
+_SUPPRESSION_CHARS = 8 * 1024 * 1024
+
+
+def _as_read(text: str, bom: bool) -> str:
+    """A file's decoded text as reading it in text mode gives it: the byte order mark kept, line ends as \\n."""
+    if bom:
+        text = "\ufeff" + text
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text[:_SUPPRESSION_CHARS]
+
+
 _IGNORE = re.compile(r"(?:#|//)\s*invlint:\s*ignore\b(?:\[([^\]]*)\])?")
 _COMMENT_ONLY = re.compile(r"^\s*(?:#|//)")
 
 
-def _suppressions(model: Model, mdef: Any) -> None:
+def _suppressions(model: Model, mdef: Any, sources: Mapping[str, tuple[str, bool]]) -> None:
     """``# invlint: ignore[SQS001]`` on a resource's first line, or alone on the line above it, suppresses those
     rules for every finding on that resource (the same comment syntax as inline suppressions; bare ``ignore``
-    means every rule). Above a ``module`` block of a registry module, it covers the module's resources."""
+    means every rule). Above a ``module`` block of a registry module, it covers the module's resources.
+
+    A file the module was read from is not read again: ``sources`` has its text (read by that very path)."""
     lines_by_file: dict[str, list[str]] = {}
     for address, (_type, span) in model.resources.items():
         if span.file not in lines_by_file:
             try:
                 rel = os.path.relpath(span.file, mdef.display_dir)
                 full = os.path.join(mdef.abs_dir, rel)
-                with open(full, encoding="utf-8", errors="replace") as fh:
-                    lines_by_file[span.file] = fh.read(8 * 1024 * 1024).split("\n")
+                known = sources.get(full)
+                if known is not None:
+                    lines_by_file[span.file] = _as_read(*known).split("\n")
+                else:
+                    with open(full, encoding="utf-8", errors="replace") as fh:
+                        lines_by_file[span.file] = fh.read(_SUPPRESSION_CHARS).split("\n")
             except (OSError, ValueError):
                 lines_by_file[span.file] = []
         lines = lines_by_file[span.file]

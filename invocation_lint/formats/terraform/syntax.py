@@ -395,6 +395,8 @@ def _quoted_text(raw: str) -> str:
 
 
 _BIN_OPS = {"||", "&&", "==", "!=", "<", ">", "<=", ">=", "+", "-", "*", "/", "%"}
+#: ``.name`` with an identifier of ASCII letters (tree-sitter-hcl's are Unicode ``ID_Start (ID_Continue | -)*``)
+_DOT_NAME = re.compile(rb"\.[A-Za-z_][A-Za-z0-9_-]*")
 #: nodes that only wrap their one named child
 _WRAPPERS = frozenset({"operation", "collection_value", "for_expr", "template_expr"})
 
@@ -453,6 +455,7 @@ class _TSConverter:
         if node is None:
             return out
         kinds = _KINDS
+        src = self.src
         attrs = out.attrs
         prev_end = -1  # the row the previous item ends on (-1: none yet)
         for child in node.children:
@@ -463,7 +466,13 @@ class _TSConverter:
                 start = child.start_point.row
                 if start == prev_end:
                     self._gap(child)
-                name, expr = self.attribute(child)
+                kids = child.children
+                k0 = kids[0]
+                name = src[k0.start_byte:k0.end_byte].decode("utf-8", "surrogatepass")
+                if len(kids) == 3 and kinds[kids[2].kind_id] != "comment":
+                    expr = self.expr(kids[2])
+                else:
+                    expr = self.attribute(child)[1]
                 attrs[name] = Attr(name, expr, start + 1 + self.row)
             elif t == "block":
                 if child.start_point.row == prev_end:
@@ -502,10 +511,14 @@ class _TSConverter:
                      node.end_point.row + 1 + self.row, self.file)
 
     def _string_lit_text(self, node: Any) -> str:
+        src = self.src
+        start, end = node.start_byte, node.end_byte
+        if end - start >= 2 and src[start] == 34 and src[end - 1] == 34:  # "..." (error-free: its own quotes)
+            return _quoted_text(src[start + 1:end - 1].decode("utf-8", "surrogatepass"))
         kids = node.children
         if len(kids) < 2:
             return ""
-        return _quoted_text(self.src[kids[0].end_byte:kids[-1].start_byte].decode("utf-8", "surrogatepass"))
+        return _quoted_text(src[kids[0].end_byte:kids[-1].start_byte].decode("utf-8", "surrogatepass"))
 
     # -- expressions
 
@@ -619,9 +632,13 @@ class _TSConverter:
         t = kinds[op.kind_id]
         line = op.start_point.row + 1 + self.row
         if t == "get_attr":
+            src = self.src
+            start, end = op.start_byte, op.end_byte
+            if _DOT_NAME.fullmatch(src, start, end):  # ``.name`` with nothing between: the name is the rest
+                return GetAttr(e, src[start + 1:end].decode("utf-8", "surrogatepass"), line)
             for k in op.children:
                 if kinds[k.kind_id] == "identifier":
-                    return GetAttr(e, self.src[k.start_byte:k.end_byte].decode("utf-8", "surrogatepass"), line)
+                    return GetAttr(e, src[k.start_byte:k.end_byte].decode("utf-8", "surrogatepass"), line)
             return GetAttr(e, "", line)
         if t == "index":
             inner = op.children[0] if op.children else op

@@ -817,7 +817,24 @@ def evaluate(e: Expr, scope: Scope) -> Any:
         _work[0] -= 1
 
 
+#: names ``_lookup`` resolves before resource types
+_SPECIAL_NAMES = frozenset({"var", "local", "module", "data", "path", "terraform"})
+
+
 def _eval(e: Expr, scope: Scope) -> Any:  # noqa: C901 - one branch per node kind
+    if type(e) is GetAttr:  # the most frequent: var.x, local.x, aws_sqs_queue.q (as _lookup + get_attr read them)
+        obj = e.obj
+        if type(obj) is Var and obj.name not in scope.names:
+            first = obj.name
+            if first == "var":
+                return scope.module.var(e.name)
+            if first == "local":
+                return scope.module.local(e.name)
+            m = scope.module
+            if first not in _SPECIAL_NAMES and first in m.resource_types:
+                decl = m.resources.get((first, e.name))
+                return decl.as_value() if decl else Unknown(f"no resource {first}.{e.name}")
+        return get_attr(_eval(obj, scope), e.name)
     if isinstance(e, Lit):
         return e.value
     if isinstance(e, Var):
@@ -1028,16 +1045,18 @@ def eval_body(body: Body, scope: Scope, span: Span, owner: ResourceInstance | No
               skip: frozenset[str] = frozenset()) -> LDict:
     """A block body as a located dict: attributes by name, nested blocks as lists of located dicts."""
     out = LDict(span=span)
+    own = owner is not None and scope.names is owner.scope.names
+    called = getattr(scope.module, "call", None) is not None  # else no value is a module input
     for name, attr in body.attrs.items():
         if name in skip:
             continue
         file = attr.file or scope.file
-        if owner is not None and scope.names is owner.scope.names:
-            value = owner.attr_value(name)
+        if own:
+            value = owner.attr_value(name)  # type: ignore[union-attr]
         else:
             value = evaluate(attr.expr, scope.in_file(file) if attr.file else scope)
         out[name] = value
-        sp = _input_span(attr.expr, scope.module) or Span(file, attr.line)
+        sp = (called and _input_span(attr.expr, scope.module)) or Span(file, attr.line)
         out.spans[name] = sp
         out.key_spans[name] = sp
     for blk in body.blocks:

@@ -239,6 +239,9 @@ def _has_anchor(text: str) -> bool:
     return False
 
 
+_new_dict = dict.__new__
+
+
 class _YamlBuilder:
     """Composed YAML nodes → ``LDict``/``LList`` with spans. The hot path: plain string scalars and mappings."""
 
@@ -301,9 +304,11 @@ class _YamlBuilder:
 
     def _mapping(self, node: Any, depth: int) -> LDict:
         file, new, scalar_cls, mapping_cls = self.file, _new_span, self.scalar_cls, self.mapping_cls
-        s, e = node.start_mark, node.end_mark
-        out = LDict(span=new(Span, (file, s.line + 1, s.column + 1, e.line + 1, e.column + 1)))
-        spans, key_spans = out.spans, out.key_spans
+        s = node.start_mark
+        out = _new_dict(LDict)  # what ``LDict()`` makes, without its ``__init__`` call
+        out.span = None  # set below: where the last value ends, or (flow style) where the node ends
+        spans = out.spans = {}
+        key_spans = out.key_spans = {}
         # without aliases, string and plain decimal values are made here, without a call (the hot path);
         # ``count`` holds them until the next call that counts, so the limit is checked exactly as by ``build``
         inline = not self.aliases
@@ -376,6 +381,9 @@ class _YamlBuilder:
             # a block mapping ends where its last value ends, not where the next token starts (every span made
             # here ends at or after its start: its end line is its last line)
             out.span = new(Span, (file, s.line + 1, s.column + 1, last[3], last[4]))
+        else:
+            e = node.end_mark
+            out.span = new(Span, (file, s.line + 1, s.column + 1, e.line + 1, e.column + 1))
         return out
 
     def _sequence(self, node: Any, depth: int) -> LList:

@@ -36,10 +36,18 @@ DESTINATION_ACTIONS = {"SQS": "sqs:SendMessage", "SNS": "sns:Publish", "Lambda":
 
 def mk(span: Span, items: Mapping[str, Any] | None = None, spans: Mapping[str, Span] | None = None) -> LDict:
     """A generated mapping at ``span``: each member at its own span in ``spans``, else at ``span``."""
-    out = LDict(items, span=span) if items else LDict(span=span)
+    out = _new_dict(LDict)  # what ``LDict(items, span=span)`` makes, without its ``__init__`` call
+    out.span = span
+    out.key_spans = {}
     if items:
+        out.update(items)
         out.spans = {k: spans.get(k) or span for k in out} if spans else dict.fromkeys(out, span)
+    else:
+        out.spans = {}
     return out
+
+
+_new_dict = dict.__new__
 
 
 def ref(logical: str, span: Span) -> LDict:

@@ -197,3 +197,76 @@ def test_virtual_environments_are_told_by_their_pyvenv_cfg(tmp_path: Path, monke
         ("terraform", "repo/dangling"), ("template", "repo/dangling/t.yaml"),
         ("terraform", "repo/dangling/sub"), ("template", "repo/dangling/sub/t.yaml"),
     ]  # plain/ holds only plain/deeper, a virtual environment
+
+
+JS = """\
+export const handler = async (event) => {
+  for (const record of event.Records) {
+    try {
+      await save(record, () => { if (a) { if (b) { if (c) { throw new Error("x"); } } } });
+    } catch (e) {
+      failed = true;
+    }
+  }
+  return { batchItemFailures: [] };
+};
+function save(r, cb) { return [1, 2, 3].map((x) => x + 1); }
+"""
+
+
+@pytest.mark.parametrize("deep", [1, 3, 6, 8, 12, 300])
+@pytest.mark.parametrize("most", [1, 10, 40, 60, 200_000])
+def test_a_javascript_function_is_too_large_exactly_when_it_was(monkeypatch: pytest.MonkeyPatch, deep: int,
+                                                               most: int) -> None:
+    from invocation_lint.handlers import javascript
+
+    monkeypatch.setattr(javascript, "MAX_DEPTH", deep)
+    monkeypatch.setattr(javascript, "MAX_NODES", most)
+    file = javascript._parse(JS, "app.js", "javascript", 0, 0, "app.js")
+    assert isinstance(file, javascript._File)
+    functions = [n for n, _ in javascript._walk(file.root) if n.type in javascript.FUNCTION_TYPES]
+    assert len(functions) >= 4
+    for fn in functions * 2:  # the second time from what the first one learnt
+        assert javascript._too_large(fn, file) == javascript._too_large(fn)
+        if javascript._too_large(fn) is None:
+            assert file.walked(fn) == list(javascript._walk(fn))
+    for fn in functions:  # walked first for another check, asked after
+        fresh = javascript._parse(JS + "\n", "app.js", "javascript", 0, 0, "app.js")
+        assert isinstance(fresh, javascript._File)
+        same = next(n for n, _ in javascript._walk(fresh.root) if n.start_byte == fn.start_byte
+                    and n.type == fn.type)
+        fresh.walked(same)
+        assert javascript._too_large(same, fresh) == javascript._too_large(same)
+
+
+def test_relative_paths_are_relpaths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import itertools
+
+    from invocation_lint.handlers.locate import _relative, display_path
+
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    parts = ["a", "b", "..", ".", "", "..x", str(tmp_path)[1:]]
+    cases = {str(tmp_path), str(tmp_path / "a"), "/", "//", ""}
+    for n in (1, 2, 3):
+        for combo in itertools.product(parts, repeat=n):
+            p = "/".join(combo)
+            cases |= {p, "/" + p, "//" + p, f"{tmp_path}/{p}", p + "/"}
+    starts = [str(tmp_path), str(tmp_path / "a"), f"{tmp_path}/a/", "/", ".", "a", "a/../a", "//" + str(tmp_path)[1:]]
+
+    def outcome(f, *args):  # type: ignore[no-untyped-def]
+        try:
+            return f(*args)
+        except ValueError as exc:
+            return type(exc)
+
+    def old_display(path: str) -> str:
+        absolute = os.path.abspath(path)
+        rel = os.path.relpath(absolute)
+        return absolute if rel.startswith("..") else rel
+
+    for cwd in (tmp_path / "a", Path("/"), tmp_path):
+        monkeypatch.chdir(cwd)
+        for c in sorted(cases):
+            assert outcome(display_path, c) == outcome(old_display, c), (cwd, c)
+            for s in starts:
+                assert outcome(_relative, c, s) == outcome(os.path.relpath, c, s), (cwd, c, s)

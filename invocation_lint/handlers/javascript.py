@@ -85,7 +85,37 @@ class _File:
         self.imports: dict[str, tuple[str, str]] = {}  # local name → (module, exported name or "*")
         self.exports: dict[str, Node | tuple[str, str]] = {}
         self.dynamic = False  # exports that cannot be listed statically
+        #: ``list(_walk(node))`` of the nodes walked so far (a function's body is read by several checks)
+        self._walked: dict[Node, list[tuple[Node, bool]]] = {}
+        self._bounded: set[Node] = set()  # functions found within MAX_DEPTH and MAX_NODES
         self._scan()
+
+    def walked(self, node: Node) -> list[tuple[Node, bool]]:
+        """``list(_walk(node))``, walked once for each node (the list is shared: never change it)."""
+        got = self._walked.get(node)
+        if got is None:
+            got = self._walked[node] = list(_walk(node))
+        return got
+
+    def walked_within_bounds(self, fn: Node) -> list[tuple[Node, bool]] | None:
+        """``walked(fn)`` when ``fn`` (itself included) has at most ``MAX_NODES`` nodes, none more than
+        ``MAX_DEPTH`` below it; else None, as soon as that is known."""
+        if fn in self._bounded:
+            return self._walked[fn]
+        out: list[tuple[Node, bool]] = []
+        stack = [(c, True, 1) for c in reversed(fn.named_children)]
+        count = 1
+        while stack:
+            n, o, d = stack.pop()
+            count += 1
+            if d > MAX_DEPTH or count > MAX_NODES:
+                return None
+            out.append((n, o))
+            inner = o and n.type not in FUNCTION_TYPES
+            stack.extend((c, inner, d + 1) for c in reversed(n.named_children))
+        self._walked[fn] = out
+        self._bounded.add(fn)
+        return out
 
     # -------------------------------------------------------------------------------------------- text
     def text(self, node: Node) -> str:
@@ -327,8 +357,11 @@ MAX_DEPTH = 300
 MAX_NODES = 200_000
 
 
-def _too_large(fn: Node) -> str | None:
-    """Why ``fn`` is too deep or too large to analyse, else None; one walk with an explicit stack."""
+def _too_large(fn: Node, file: _File | None = None) -> str | None:
+    """Why ``fn`` is too deep or too large to analyse, else None; one walk with an explicit stack. With ``file``
+    (``fn``'s), a function within the bounds is walked once for this and for its analysis."""
+    if file is not None and file.walked_within_bounds(fn) is not None:
+        return None
     stack = [(fn, 0)]
     count = 0
     while stack:
@@ -366,7 +399,7 @@ def analyse_javascript(src: Source, facts: HandlerFacts) -> None:
     if fn is None or nested:
         return
     facts.span = file.span(fn)
-    why = _too_large(fn)
+    why = _too_large(fn, file)
     if why is not None:
         facts.note = f"{file.display}:{facts.span.line}: handler function {why}: too large to analyse; not checked"
         return
@@ -552,7 +585,7 @@ class _Analyser:
         if key in self.followed:
             return
         self.followed.add(key)
-        if depth > 0 and _too_large(fn) is not None:  # a helper too large to follow: what it does stays unknown
+        if depth > 0 and _too_large(fn, file) is not None:  # a helper too large to follow: what it does stays unknown
             self.facts.opaque_returns = True
             return
         prev, prev_callback, prev_items, prev_via = self.file, self.callback, self.items, self.via
@@ -577,7 +610,7 @@ class _Analyser:
             for p in params[0].named_children:
                 if p.type == "shorthand_property_identifier_pattern" and file.text(p) == "Records":
                     aliases.add("Records")
-        nodes = list(_walk(fn))
+        nodes = file.walked(fn)
         assigns = self._assignments(nodes, aliases)
         self.items = self._items(fn, nodes, params, event, aliases, depth)
         body = fn.child_by_field_name("body")
@@ -722,7 +755,7 @@ class _Analyser:
             else:
                 keys[name] = value
         if var is not None and fn is not None:  # response.body = ...; response["statusCode"] = ...
-            for n, _own in _walk(fn):
+            for n, _own in file.walked(fn):
                 if n.type == "assignment_expression":
                     left = n.child_by_field_name("left")
                     if left is not None and left.type in ("member_expression", "subscript_expression"):
@@ -873,7 +906,7 @@ class _Analyser:
             body = clause.child_by_field_name("body")
         reraises = records = returns_empty = returns_value = stops = False
         assigned: set[str] = set()
-        nodes = list(_walk(body)) if body is not None else []
+        nodes = list(file.walked(body)) if body is not None else []
         if body is not None and body.type != "statement_block":  # ``.catch((e) => log(e))``
             nodes.insert(0, (body, True))
         for n, _own in nodes:
@@ -921,7 +954,7 @@ class _Analyser:
             elif t == "break_statement":
                 stops = True
         if assigned and not records:  # a name set here counts when it is read after the block (a flag)
-            for n, _own in _walk(fn):
+            for n, _own in file.walked(fn):
                 if n.type == "identifier" and file.text(n) in assigned and not _within(n, clause):
                     parent = n.parent
                     if parent is not None and parent.type in ("assignment_expression", "variable_declarator") and (
@@ -937,7 +970,7 @@ class _Analyser:
             stops = True
         flag = False
         if loop is not None and assigned:
-            for n, _own in _walk(loop):
+            for n, _own in file.walked(loop):
                 if n.type == "identifier" and file.text(n) in assigned and not _within(n, clause):
                     parent = n.parent
                     if parent is not None and parent.type == "assignment_expression" and parent.child_by_field_name(
@@ -1013,7 +1046,7 @@ class _Analyser:
             return False
         node = _unwrap(node)
         return node is not None and node.type in FUNCTION_TYPES and any(
-            n.type == "throw_statement" for n, own in _walk(node) if own
+            n.type == "throw_statement" for n, own in self.file.walked(node) if own
         )
 
     def _records_loop(self, node: Node, fn: Node, aliases: set[str]) -> tuple[Node | None, bool]:

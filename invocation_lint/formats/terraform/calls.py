@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 
 _MODULE_SOURCE = re.compile(r'''^\s*source\s*=\s*"(\.\.?/[^"]*)"''', re.M)
 
@@ -28,13 +29,19 @@ def called_local_modules(dir_path: str) -> set[str]:
         if not (name.endswith(".tf") or name.endswith(".tf.json")):
             continue
         full = os.path.join(dir_path, name)
-        if not os.path.isfile(full) or os.path.islink(full):  # never a FIFO; a symlink's calls are not guessed at
+        try:  # a regular file, not a symlink (its calls are not guessed at), never a FIFO: one lstat says both
+            if not stat.S_ISREG(os.lstat(full).st_mode):
+                continue
+        except OSError:
             continue
         try:
             with open(full, "rb", opener=_nonblocking) as fh:
-                text = fh.read(2 * 1024 * 1024).decode("utf-8", errors="replace")
+                data = fh.read(2 * 1024 * 1024)
         except OSError:
             continue
+        if b"source" not in data:  # no module call in this file
+            continue
+        text = data.decode("utf-8", errors="replace")
         if name.endswith(".tf.json"):
             sources = re.findall(r'"source"\s*:\s*"(\.\.?/[^"]*)"', text)
         else:

@@ -377,69 +377,17 @@ class Builder:
     # ------------------------------------------------------------------------------------------ run
 
     def run(self) -> None:
-        node_builders: dict[str, Callable[[Inst], None]] = {
-            "aws_sqs_queue": self.queue,
-            "aws_sns_topic": self.topic,
-            "aws_kinesis_stream": self.stream,
-            "aws_dynamodb_table": self.table,
-            "aws_s3_bucket": self.bucket,
-            "aws_cloudwatch_event_bus": self.bus,
-            "aws_api_gateway_rest_api": self.rest_api,
-            "aws_apigatewayv2_api": self.http_api,
-            "aws_iam_role": self.role,
-            "aws_lambda_function": self.function,
-        }
-        edge_builders: dict[str, Callable[[Inst], None]] = {
-            "aws_iam_policy": self.policy,
-            "aws_iam_role_policy": self.role_policy,
-            "aws_iam_role_policy_attachment": self.policy_attachment,
-            "aws_iam_policy_attachment": self.policy_attachment,
-            "aws_sqs_queue": self.queue_redrive,
-            "aws_sqs_queue_redrive_policy": self.redrive_resource,
-            "aws_lambda_event_source_mapping": self.mapping,
-            "aws_lambda_function_event_invoke_config": self.invoke_config,
-            "aws_lambda_function_recursion_config": self.recursion_config,
-            "aws_sns_topic_subscription": self.subscription,
-            "aws_cloudwatch_event_target": self.event_target,
-            "aws_scheduler_schedule": self.schedule,
-            "aws_s3_bucket_notification": self.bucket_notifications,
-            "aws_cloudwatch_log_subscription_filter": self.log_subscription,
-            "aws_iot_topic_rule": self.iot_rule,
-            "aws_iot_authorizer": self.iot_authorizer,
-            "aws_ses_receipt_rule": self.ses_receipt_rule,
-            "aws_sfn_state_machine": self.state_machine,
-            "aws_cognito_user_pool": self.user_pool,
-            "aws_cloudfront_distribution": self.distribution,
-            "aws_secretsmanager_secret_rotation": self.secret_rotation,
-            "aws_config_config_rule": self.config_rule,
-            "aws_codecommit_trigger": self.codecommit_trigger,
-            "aws_kinesis_firehose_delivery_stream": self.delivery_stream,
-            "aws_pipes_pipe": self.pipe,
-            "aws_codepipeline": self.codepipeline,
-            "aws_s3control_object_lambda_access_point": self.object_lambda_access_point,
-            "aws_connect_lambda_function_association": self.connect_association,
-            "aws_appsync_datasource": self.appsync_datasource,
-            "aws_api_gateway_integration": self.rest_integration,
-            "aws_api_gateway_authorizer": self.rest_authorizer,
-            "aws_apigatewayv2_authorizer": self.rest_authorizer,
-            "aws_apigatewayv2_integration": self.http_integration,
-            "aws_apigatewayv2_api": self.http_quick_target,
-            "aws_api_gateway_rest_api": self.rest_body,
-            "aws_lambda_function_url": self.function_url,
-            "aws_lb_target_group_attachment": self.target_group_attachment,
-            "aws_lambda_permission": self.permission,
-        }
         for inst in self.insts:
             if inst.type.startswith("data."):
                 continue
             self.m.resources[inst.address] = (inst.type, inst.span)
-            fn = node_builders.get(inst.type)
+            fn = _NODE_BUILDERS.get(inst.type)
             if fn:
-                fn(inst)
+                fn(self, inst)
         for inst in self.insts:
-            fn = edge_builders.get(inst.type)
+            fn = _EDGE_BUILDERS.get(inst.type)
             if fn:
-                fn(inst)
+                fn(self, inst)
         self.b.attach_policies()
         self.b.add_permission_triggers()
 
@@ -1214,6 +1162,61 @@ class Builder:
 
 _ARCHIVE_TYPES = ("data.archive_file", "archive_file")
 _S3_OBJECT_TYPES = ("aws_s3_object", "aws_s3_bucket_object")
+
+
+#: resource type → the ``Builder`` method that adds its node (first pass), then its edges (second pass)
+_NODE_BUILDERS: dict[str, Callable[[Builder, Inst], None]] = {
+    "aws_sqs_queue": Builder.queue,
+    "aws_sns_topic": Builder.topic,
+    "aws_kinesis_stream": Builder.stream,
+    "aws_dynamodb_table": Builder.table,
+    "aws_s3_bucket": Builder.bucket,
+    "aws_cloudwatch_event_bus": Builder.bus,
+    "aws_api_gateway_rest_api": Builder.rest_api,
+    "aws_apigatewayv2_api": Builder.http_api,
+    "aws_iam_role": Builder.role,
+    "aws_lambda_function": Builder.function,
+}
+_EDGE_BUILDERS: dict[str, Callable[[Builder, Inst], None]] = {
+    "aws_iam_policy": Builder.policy,
+    "aws_iam_role_policy": Builder.role_policy,
+    "aws_iam_role_policy_attachment": Builder.policy_attachment,
+    "aws_iam_policy_attachment": Builder.policy_attachment,
+    "aws_sqs_queue": Builder.queue_redrive,
+    "aws_sqs_queue_redrive_policy": Builder.redrive_resource,
+    "aws_lambda_event_source_mapping": Builder.mapping,
+    "aws_lambda_function_event_invoke_config": Builder.invoke_config,
+    "aws_lambda_function_recursion_config": Builder.recursion_config,
+    "aws_sns_topic_subscription": Builder.subscription,
+    "aws_cloudwatch_event_target": Builder.event_target,
+    "aws_scheduler_schedule": Builder.schedule,
+    "aws_s3_bucket_notification": Builder.bucket_notifications,
+    "aws_cloudwatch_log_subscription_filter": Builder.log_subscription,
+    "aws_iot_topic_rule": Builder.iot_rule,
+    "aws_iot_authorizer": Builder.iot_authorizer,
+    "aws_ses_receipt_rule": Builder.ses_receipt_rule,
+    "aws_sfn_state_machine": Builder.state_machine,
+    "aws_cognito_user_pool": Builder.user_pool,
+    "aws_cloudfront_distribution": Builder.distribution,
+    "aws_secretsmanager_secret_rotation": Builder.secret_rotation,
+    "aws_config_config_rule": Builder.config_rule,
+    "aws_codecommit_trigger": Builder.codecommit_trigger,
+    "aws_kinesis_firehose_delivery_stream": Builder.delivery_stream,
+    "aws_pipes_pipe": Builder.pipe,
+    "aws_codepipeline": Builder.codepipeline,
+    "aws_s3control_object_lambda_access_point": Builder.object_lambda_access_point,
+    "aws_connect_lambda_function_association": Builder.connect_association,
+    "aws_appsync_datasource": Builder.appsync_datasource,
+    "aws_api_gateway_integration": Builder.rest_integration,
+    "aws_api_gateway_authorizer": Builder.rest_authorizer,
+    "aws_apigatewayv2_authorizer": Builder.rest_authorizer,
+    "aws_apigatewayv2_integration": Builder.http_integration,
+    "aws_apigatewayv2_api": Builder.http_quick_target,
+    "aws_api_gateway_rest_api": Builder.rest_body,
+    "aws_lambda_function_url": Builder.function_url,
+    "aws_lb_target_group_attachment": Builder.target_group_attachment,
+    "aws_lambda_permission": Builder.permission,
+}
 
 
 def _restore_refs(doc: Any, refs: Mapping[str, Any]) -> Any:

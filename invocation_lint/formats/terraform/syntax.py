@@ -534,7 +534,13 @@ class _TSConverter:
                     if t0 != "comment" and t0 != "(":
                         node, t = k0, t0
                         continue
-                return self.seq([c for c in kids if kinds[c.kind_id] != "comment"], node)
+                terms = [c for c in kids if kinds[c.kind_id] != "comment"]
+                if terms and kinds[terms[0].kind_id] != "(":  # a term and its traversals (``seq``)
+                    e = self.expr(terms[0])
+                    for op in terms[1:]:
+                        e = self.traversal(e, op)
+                    return e
+                return self.seq(terms, node)
             if t in _WRAPPERS:
                 inner = None
                 for k in node.children:
@@ -550,7 +556,13 @@ class _TSConverter:
         if t == "variable_expr":
             return Var(self.src[node.start_byte:node.end_byte].decode("utf-8", "surrogatepass"), line)
         if t == "literal_value":
-            return self.literal(node.children[0], line)
+            lit = node.children[0]
+            if kinds[lit.kind_id] == "string_lit":  # the most frequent literal, read in place
+                src = self.src
+                start, end = lit.start_byte, lit.end_byte
+                if end - start >= 2 and src[start] == 34 and src[end - 1] == 34:
+                    return Lit(_quoted_text(src[start + 1:end - 1].decode("utf-8", "surrogatepass")), line)
+            return self.literal(lit, line)
         if t == "binary_operation":
             kids = [c for c in node.children if kinds[c.kind_id] != "comment"]
             for i, k in enumerate(kids):

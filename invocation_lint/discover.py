@@ -80,13 +80,21 @@ def _nonblocking(path: str, flags: int) -> int:
 
 def is_template_file(path: str) -> bool:
     """Does the start of this file look like a CloudFormation/SAM template or a Terraform plan?"""
+    from .files import read_up_to
+
     try:
-        with open(path, "rb", opener=_nonblocking) as fh:
-            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
-                return False
-            head = fh.read(MAX_SNIFF)
+        fd = _nonblocking(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
     except OSError:
         return False
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            return False
+        head = read_up_to(fd, MAX_SNIFF, st.st_size)
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
     if b"\0" in head:
         return False
     if _SNIFF_RESOURCES.search(head) and _SNIFF_TYPE.search(head):

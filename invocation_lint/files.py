@@ -138,7 +138,7 @@ def read_limited(path: str, display: str, limit: int, root: str | None = None, w
         if st.st_size > limit:
             raise InputError(display, f"file is {st.st_size / 1e6:.1f} MB; {what} over "
                                       f"{_size(limit)} are not read")
-        data = _read_up_to(fd, limit + 1, st.st_size)
+        data = read_up_to(fd, limit + 1, st.st_size)
     except OSError as exc:
         raise InputError(display, f"cannot read: {exc.strerror or exc}") from None
     finally:
@@ -148,7 +148,7 @@ def read_limited(path: str, display: str, limit: int, root: str | None = None, w
     return data
 
 
-def _read_up_to(fd: int, most: int, size: int) -> bytes:
+def read_up_to(fd: int, most: int, size: int) -> bytes:
     """At most ``most`` bytes from ``fd``, to its end (``size``: the length it had, so one read mostly does)."""
     data = os.read(fd, min(most, size + 1))
     if not data or len(data) >= most:

@@ -237,3 +237,36 @@ def test_a_javascript_function_is_too_large_exactly_when_it_was(monkeypatch: pyt
                     and n.type == fn.type)
         fresh.walked(same)
         assert javascript._too_large(same, fresh) == javascript._too_large(same)
+
+
+def test_relative_paths_are_relpaths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import itertools
+
+    from invocation_lint.handlers.locate import _relative, display_path
+
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    parts = ["a", "b", "..", ".", "", "..x", str(tmp_path)[1:]]
+    cases = {str(tmp_path), str(tmp_path / "a"), "/", "//", ""}
+    for n in (1, 2, 3):
+        for combo in itertools.product(parts, repeat=n):
+            p = "/".join(combo)
+            cases |= {p, "/" + p, "//" + p, f"{tmp_path}/{p}", p + "/"}
+    starts = [str(tmp_path), str(tmp_path / "a"), f"{tmp_path}/a/", "/", ".", "a", "a/../a", "//" + str(tmp_path)[1:]]
+
+    def outcome(f, *args):  # type: ignore[no-untyped-def]
+        try:
+            return f(*args)
+        except ValueError as exc:
+            return type(exc)
+
+    def old_display(path: str) -> str:
+        absolute = os.path.abspath(path)
+        rel = os.path.relpath(absolute)
+        return absolute if rel.startswith("..") else rel
+
+    for cwd in (tmp_path / "a", Path("/"), tmp_path):
+        monkeypatch.chdir(cwd)
+        for c in sorted(cases):
+            assert outcome(display_path, c) == outcome(old_display, c), (cwd, c)
+            for s in starts:
+                assert outcome(_relative, c, s) == outcome(os.path.relpath, c, s), (cwd, c, s)

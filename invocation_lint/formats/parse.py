@@ -240,6 +240,7 @@ def _has_anchor(text: str) -> bool:
 
 
 _new_dict = dict.__new__
+_new_list = list.__new__
 
 
 class _YamlBuilder:
@@ -389,8 +390,9 @@ class _YamlBuilder:
     def _sequence(self, node: Any, depth: int) -> LList:
         file, new, scalar_cls = self.file, _new_span, self.scalar_cls
         s, e = node.start_mark, node.end_mark
-        out = LList(span=new(Span, (file, s.line + 1, s.column + 1, e.line + 1, e.column + 1)))
-        spans = out.spans
+        out = _new_list(LList)  # what ``LList(span=...)`` makes, without its ``__init__`` call
+        out.span = new(Span, (file, s.line + 1, s.column + 1, e.line + 1, e.column + 1))
+        spans = out.spans = []
         inline = not self.aliases and depth < MAX_DEPTH  # plain strings made here, as in ``_mapping``
         count = 0
         for item in node.value:
@@ -444,9 +446,11 @@ class _YamlBuilder:
             parts = LList([logical, attr], span=span)
             parts.spans = [span, span]
             value = parts
-        out = LDict({name: value}, span=span)
-        out.spans[name] = span
-        out.key_spans[name] = span
+        out = _new_dict(LDict)  # what ``LDict({name: value}, span=span)`` makes, without its ``__init__`` call
+        out[name] = value
+        out.span = span
+        out.spans = {name: span}
+        out.key_spans = {name: span}
         return out
 
 
@@ -491,9 +495,13 @@ def _json_int(text: str) -> int | float:
 
 
 def _pairs(pairs: list[tuple[str, Any]]) -> LDict:
-    d = LDict(pairs)
+    d = _new_dict(LDict)  # what ``LDict(pairs)`` makes, without its ``__init__`` call (one per JSON object)
+    d.update(pairs)
     if len(d) != len(pairs):
         raise _DuplicateKey
+    d.span = None
+    d.spans = {}
+    d.key_spans = {}
     return d
 
 

@@ -81,17 +81,24 @@ _POSIX = os.sep == "/" and os.altsep is None
 def display_path(path: str) -> str:
     """Relative to the working directory when under it (so suppression comments can be read back), else absolute."""
     absolute = os.path.abspath(path)
-    rel = None
-    if _POSIX:  # ``os.path.relpath(absolute)`` without splitting both paths, when the answer is a tail of it
-        cwd = os.getcwd()
-        if cwd != "/" and absolute.startswith(cwd) and absolute[len(cwd):len(cwd) + 1] == "/":
-            rel = absolute[len(cwd) + 1:]
-    if rel is None:
-        try:
-            rel = os.path.relpath(absolute)
-        except ValueError:  # another drive
-            return absolute
+    try:
+        rel = _relative(absolute, os.curdir)
+    except ValueError:  # another drive
+        return absolute
     return absolute if rel.startswith("..") else rel
+
+
+def _relative(path: str, start: str) -> str:
+    """``os.path.relpath(path, start)``, without splitting both paths when the answer is the same path (``.``) or
+    a tail of it (``path`` under ``start``: the common case, and relpath is slow on long paths)."""
+    if path and start:
+        if path == start:
+            return "."
+        if _POSIX:
+            full, base = os.path.abspath(path), os.path.abspath(start)  # normalised: no "//", "." or ".." inside
+            if base != "/" and full.startswith(base) and full[len(base):len(base) + 1] == "/":
+                return full[len(base) + 1:]
+    return os.path.relpath(path, start)
 
 
 def _inside(path: str, base: str) -> bool:
@@ -317,7 +324,7 @@ def _from_dir(fn: Function, code: CodeLocation, base: str, language: Language, m
     if not _is_dir(root):
         if os.path.lexists(root):
             return NoSource(f"code path {root} is not a directory")
-        rel = os.path.relpath(root, base)
+        rel = _relative(root, base)
         if any(part in BUILD_DIRS for part in rel.split(os.sep)):
             return NoSource(f"code directory {rel} does not exist (build output): the handler is not checked")
         # A whole missing directory is code that is not here (not built, not checked out, a template copied
@@ -411,11 +418,6 @@ def _try_now(root: str, base: str, rel: str, language: Language, name: str) -> S
     return Source(_lang_of_file(path, language), text, display_path(path), name,
                   read_sibling=_sibling_reader(os.path.dirname(path), base, language),
                   root_prefix=_prefix(_relative(root, os.path.dirname(path))))
-
-
-def _relative(path: str, start: str) -> str:
-    """``os.path.relpath(path, start)``; the same path gives ``.`` at once."""
-    return "." if path == start and path else os.path.relpath(path, start)
 
 
 def _prefix(rel: str) -> str:

@@ -140,14 +140,15 @@ class Resolver:
                 if k.startswith("Fn::") or k == "Condition":
                     return Unknown(f"{k} cannot be resolved statically")
             out = LDict(span=getattr(v, "span", None))
+            spans, out_spans = getattr(v, "spans", {}), out.spans
             for key, item in v.items():
                 r = self.value(item, depth + 1)
                 if r is NO_VALUE:
                     continue
                 out[key] = r
-                span = getattr(v, "spans", {}).get(key)
+                span = spans.get(key)
                 if span is not None:
-                    out.spans[key] = span
+                    out_spans[key] = span
             return out
         if isinstance(v, list):
             items = [self.value(i, depth + 1) for i in v]

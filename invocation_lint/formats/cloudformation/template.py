@@ -290,7 +290,7 @@ class Builder:
         self.m = model
         self.b = ModelBuilder(model)
         self.r = resolver
-        self.resources = [res for res in resources if self._present(res)]
+        self.resources = [res for res in resources if res.condition is None or self._present(res)]
         self.by_id = {res.id: res for res in self.resources}
         self.template_dir = template_dir
         self._assets: dict[str, str] | None = None

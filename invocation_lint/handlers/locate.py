@@ -306,8 +306,12 @@ def _lang_of_file(path: str, language: Language) -> Language:
 def _sibling_reader(directory: str, base: str, language: Language) -> Callable[[str], tuple[str, str] | None]:
     def read(rel: str) -> tuple[str, str] | None:
         target = os.path.normpath(os.path.join(directory, rel))
-        if not os.path.lexists(target):  # most lookups (``import json`` tries json.py): nothing there to read
+        try:  # most lookups (``import json`` tries json.py): nothing there to read
+            os.lstat(target)
+        except OSError:
             return None
+        except ValueError:  # a NUL in the name: the checks below say what comes of it
+            pass
         if not _inside(target, base):
             return None
         text = _read_file(target, base)

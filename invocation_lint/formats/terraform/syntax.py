@@ -16,6 +16,7 @@ from typing import Any
 
 from ...model import Record, field, record
 from ...source import InputError, LDict, LList
+from ..parse import gc_paused
 
 # ------------------------------------------------------------------------------------------------ syntax tree
 
@@ -209,8 +210,6 @@ def parse_hcl(text: str, file: str) -> Body:
     piece is parsed on its own.
     """
     src = text.encode("utf-8", "surrogatepass")
-    from ..parse import gc_paused
-
     with gc_paused():  # the conversion allocates many small objects and no cycles: the collector only costs
         tree = _parser().parse(src)
         root = tree.root_node

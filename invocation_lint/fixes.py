@@ -13,6 +13,7 @@ a literal is replaced only where the file spells exactly the value the Model rea
 
 from __future__ import annotations
 
+import bisect
 import os
 import re
 from collections.abc import Iterable
@@ -95,8 +96,6 @@ _NEWLINE = regex(r"\r\n|\n|\r")
 
 def position(text: str, offset: int) -> tuple[int, int]:
     """The line and column (1-based, in characters) of ``offset`` in ``text``."""
-    import bisect
-
     starts = _line_starts(text)
     i = bisect.bisect_right(starts, offset) - 1
     return i + 1, offset - starts[i] + 1
@@ -214,12 +213,12 @@ def wanted(fix: Fix | None, unsafe: bool) -> bool:
 def apply(fixes: Iterable[Fix], texts: dict[str, str] | None = None) -> tuple[dict[str, str], int]:
     """The new text of every file the fixes change, and how many fixes went in.
 
-    Per file, edits are sorted and applied from the end backwards so earlier offsets stay valid. A fix whose
-    edits overlap an edit already taken is left for the next round (the caller re-checks and asks again);
-    an identical edit offered by two findings (one queue, two functions) is made once.
+    A fix whose edits overlap an edit already taken is left for the next round (the caller re-checks and asks
+    again); an identical edit offered by two findings (one queue, two functions) is made once. Each file's
+    new text is made in one pass: its taken edits in order of offset, joined with the text between them.
     """
     texts = dict(texts or {})
-    taken: dict[str, list[Edit]] = {}
+    taken: dict[str, _Taken] = {}
     count = 0
     for fix in fixes:
         ok = True
@@ -231,10 +230,12 @@ def apply(fixes: Iterable[Fix], texts: dict[str, str] | None = None) -> tuple[di
                     ok = False
                     break
                 texts[e.file] = t
-            mine = taken.get(e.file, []) + new_edits
-            if any(x == e for x in mine):
+            before = taken.get(e.file)
+            if (before is not None and before.has(e)) or any(x == e for x in new_edits):
                 continue
-            if any(x.start < e.end and e.start < x.end or (x.start == x.end == e.start == e.end) for x in mine):
+            # the fix's own edits are few: compared one by one (offsets only, as they always were)
+            if (before is not None and before.overlaps(e)) or any(
+                    x.start < e.end and e.start < x.end or (x.start == x.end == e.start == e.end) for x in new_edits):
                 ok = False
                 break
             if e.end > len(texts[e.file]) or e.start > e.end:
@@ -244,17 +245,55 @@ def apply(fixes: Iterable[Fix], texts: dict[str, str] | None = None) -> tuple[di
         if not ok:
             continue
         for e in new_edits:
-            taken.setdefault(e.file, []).append(e)
+            taken.setdefault(e.file, _Taken()).add(e)
         count += 1
-    out: dict[str, str] = {}
-    for file, edits in taken.items():
-        if not edits:
-            continue
-        text = texts[file]
-        for e in sorted(edits, key=lambda x: (x.start, x.end), reverse=True):
-            text = text[:e.start] + e.new + text[e.end:]
-        out[file] = text
-    return out, count
+    return {file: edits.applied(texts[file]) for file, edits in taken.items()}, count
+
+
+class _Taken:
+    """The edits taken in one file, in order of ``(start, end)``: no two overlap, so their ends are in order too,
+    and whether a new edit overlaps one is a binary search (the edits come in order of the findings, mostly
+    of offset: an edit usually goes at the end)."""
+
+    def __init__(self) -> None:
+        self.keys: list[tuple[int, int]] = []
+        self.edits: list[Edit] = []
+        self.seen: set[tuple[int, int, str]] = set()
+
+    def has(self, e: Edit) -> bool:
+        return (e.start, e.end, e.new) in self.seen
+
+    def overlaps(self, e: Edit) -> bool:
+        """Whether ``e`` overlaps a taken edit, or inserts at the point where another one inserts."""
+        keys = self.keys
+        i = bisect.bisect_left(keys, (e.end, -1))  # the taken edits starting before e ends: keys[:i]
+        if i and keys[i - 1][1] > e.start:  # the last of them ends furthest
+            return True
+        if e.start == e.end:
+            j = bisect.bisect_left(keys, (e.start, e.start))
+            return j < len(keys) and keys[j] == (e.start, e.start)
+        return False
+
+    def add(self, e: Edit) -> None:
+        key = (e.start, e.end)
+        if not self.keys or self.keys[-1] <= key:
+            self.keys.append(key)
+            self.edits.append(e)
+        else:
+            i = bisect.bisect_right(self.keys, key)
+            self.keys.insert(i, key)
+            self.edits.insert(i, e)
+        self.seen.add((e.start, e.end, e.new))
+
+    def applied(self, text: str) -> str:
+        parts: list[str] = []
+        at = 0
+        for e in self.edits:
+            parts.append(text[at:e.start])
+            parts.append(e.new)
+            at = e.end
+        parts.append(text[at:])
+        return "".join(parts)
 
 
 def diff(file: str, old: str, new: str) -> str:

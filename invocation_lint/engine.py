@@ -350,6 +350,10 @@ def _check_resolving_once(found: Found, config: Config, plan: _Plan, jobs: int) 
     return result
 
 
+#: the key of a model's ``__dict__`` under which the rules share what they work out from it, while they run
+_PER_MODEL = "_per_model"
+
+
 @record(slots=False)
 class _Checker(Record):
     """Everything needed to check one input, the same in this process and in a worker."""
@@ -379,17 +383,22 @@ class _Checker(Record):
             except Exception as exc:  # noqa: BLE001
                 errors.append(_internal(model.file, "handler analysis", exc))
         found: list[Finding] = []
-        for r in self.chosen:
-            if r.needs_handlers and not code_known:
-                continue
-            ctx = self.contexts[r.code]
-            try:
-                for f in r.check(model, ctx) or ():
-                    if f.code and f.code != r.code and f.code not in self.levels:
-                        continue  # a rule reporting under another code that is not selected
-                    found.append(_complete(f, r, self.all_rules, self.levels, self.overrides))
-            except Exception as exc:  # noqa: BLE001
-                errors.append(_internal(model.file, f"rule {r.code}", exc))
+        # what the rules work out from the model and share (``rules._common.per_model``), while they run over it
+        model.__dict__[_PER_MODEL] = {}
+        try:
+            for r in self.chosen:
+                if r.needs_handlers and not code_known:
+                    continue
+                ctx = self.contexts[r.code]
+                try:
+                    for f in r.check(model, ctx) or ():
+                        if f.code and f.code != r.code and f.code not in self.levels:
+                            continue  # a rule reporting under another code that is not selected
+                        found.append(_complete(f, r, self.all_rules, self.levels, self.overrides))
+                except Exception as exc:  # noqa: BLE001
+                    errors.append(_internal(model.file, f"rule {r.code}", exc))
+        finally:
+            del model.__dict__[_PER_MODEL]
         if model.construct_paths:
             from .cdk import name_constructs, to_project_sources
 

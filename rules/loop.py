@@ -321,11 +321,15 @@ def failure_route_loops_back(model: Model, ctx: Context) -> Iterable[Finding]:
     """
     edges = _edges(model)
     nxt = _adjacency(edges)
-    comp = _components(nxt)
+    comp: dict[str, int] | None = None  # the components, found when a route leads somewhere that goes on
     reported: set[frozenset[str]] = set()
     for e in edges:
         if e.kind not in _FAILURE_KINDS:
             continue
+        if e.dst != e.src and e.dst not in nxt:
+            continue  # nothing leaves the route's target (a dead-letter queue nobody reads): no way back
+        if comp is None:
+            comp = _components(nxt)
         back = _path_back(nxt, comp, e.dst, e.src)
         if back is None:
             continue

@@ -12,9 +12,11 @@ Layouts: ``yaml``, ``json``, ``json1`` (one line) and ``tf`` (a module of five f
 writes them (a third of the queues get a longer visibility timeout: a one-number edit each); ``yaml-dlq``,
 ``json-dlq`` and ``tf-dlq`` are the same with every other queue's redrive policy taken out, so that a
 third kind of fix adds a dead-letter queue and a redrive policy (new lines in the file, a free name looked
-for) to half of the queues.
+for) to half of the queues; ``yaml-fndlq`` and ``json-fndlq`` give every other function a function
+dead-letter queue (``DeadLetterConfig``), which an SQS-triggered function never uses: an unsafe fix removes
+the setting's lines (a key looked for before the value, Globals looked at).
 
-Usage: ``python benchmarks/bench_fix.py [--groups 250] [--runs 3] [--layouts yaml,json,json1,tf,yaml-dlq,json-dlq,tf-dlq]``
+Usage: ``python benchmarks/bench_fix.py [--groups 250] [--runs 3] [--layouts yaml,json,tf-dlq,...]``
 """
 
 from __future__ import annotations
@@ -37,17 +39,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_load import template, to_yaml  # noqa: E402
 from bench_scale import write  # noqa: E402
 
-LAYOUTS = "yaml,json,json1,tf,yaml-dlq,json-dlq,tf-dlq"
+LAYOUTS = "yaml,json,json1,tf,yaml-dlq,json-dlq,tf-dlq,yaml-fndlq,json-fndlq"
 
 
 def write_input(layout: str, groups: int, directory: Path) -> str:
     """The input of ``layout`` under ``directory``; returns its path relative to ``directory``."""
-    if not layout.endswith("-dlq"):
+    base, _, variant = layout.partition("-")
+    if not variant:
         return write(layout, groups, directory / "input").relative_to(directory).as_posix()
-    base = layout[: -len("-dlq")]
     target = directory / "input"
     target.mkdir(parents=True)
-    if base == "tf":
+    if base == "tf" and variant == "dlq":
         write("tf", groups, target)
         # every other work queue without its redrive policy
         policy = re.compile(r'(resource "aws_sqs_queue" "work_(\d+)" \{\n(?:.*\n)*?)  redrive_policy = jsonencode\(\{\n'
@@ -57,10 +59,15 @@ def write_input(layout: str, groups: int, directory: Path) -> str:
             text = policy.sub(lambda m: m.group(1) if int(m.group(2)) % 2 else m.group(0), text)
             path.write_text(text, encoding="utf-8")
         return "input"
+    if variant not in ("dlq", "fndlq") or base not in ("yaml", "json"):
+        raise SystemExit(f"unknown layout {layout!r}")
     doc = template(groups)
     for name, resource in doc["Resources"].items():
-        if name.startswith("Queue") and int(name[len("Queue"):]) % 2:
+        if variant == "dlq" and name.startswith("Queue") and int(name[len("Queue"):]) % 2:
             del resource["Properties"]["RedrivePolicy"]
+        if variant == "fndlq" and name.startswith("Worker") and name[len("Worker"):].isdigit() and \
+                int(name[len("Worker"):]) % 2:
+            resource["Properties"]["DeadLetterConfig"] = {"TargetArn": {"Fn::GetAtt": [f"Dlq{name[6:]}", "Arn"]}}
     path = target / f"template.{base}"
     path.write_text(to_yaml(doc) if base == "yaml" else json.dumps(doc, indent=2), encoding="utf-8")
     return path.relative_to(directory).as_posix()
@@ -103,7 +110,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         warm = Path(tmp) / "warm"
         timed(warm, write_input("json", 1, warm), 1, unsafe_fixes=True)  # imports out of the timings
-        print(f"{'layout':<9} {'groups':>6} {'fixed':>6} {'check':>8} {'ratio':>6} {'fix':>8} {'ratio':>6}")
+        print(f"{'layout':<10} {'groups':>6} {'fixed':>6} {'check':>8} {'ratio':>6} {'fix':>8} {'ratio':>6}")
         for layout in args.layouts.split(","):
             before: tuple[float, float] | None = None
             for factor in (1, 2, 4, 8):
@@ -116,7 +123,7 @@ def main() -> None:
                 fixed = m.group(1) if m else "?"
                 ratios = [f"{now / then:>5.2f}x" if before else "     -" for now, then in
                           zip((plain, fix), before or (1.0, 1.0), strict=True)]
-                print(f"{layout:<9} {groups:>6} {fixed:>6} {plain:>7.3f}s {ratios[0]} {fix:>7.3f}s {ratios[1]}",
+                print(f"{layout:<10} {groups:>6} {fixed:>6} {plain:>7.3f}s {ratios[0]} {fix:>7.3f}s {ratios[1]}",
                       flush=True)
                 before = (plain, fix)
                 shutil.rmtree(pristine)

@@ -683,9 +683,7 @@ def remove_setting(span: Span | None, name: str, description: str, safety: str =
 def _remove_template(text: str, span: Span, name: str) -> Edit | str:
     start, end = region(text, span)
     value_at = _skip_space(text, start, False)
-    key = None
-    for m in re.finditer(r"""(["']?)""" + re.escape(name) + r"""\1\s*:""", text[:value_at]):
-        key = m
+    key = _last_key(text, name, value_at)
     if key is None or _skip_space(text, key.end(), True) != value_at:
         return f"{name} is not written as a key here"
     key_at = key.start()
@@ -707,6 +705,26 @@ def _remove_template(text: str, span: Span, name: str) -> Edit | str:
     if rest.strip() and not rest.strip().startswith("#"):
         return f"{name} shares its last line with another key; remove it by hand"
     return Edit(span.file, _line_start(text, key_at), _line_end(text, last), "")
+
+
+def _last_key(text: str, name: str, before: int) -> re.Match[str] | None:
+    """The last key ``name`` (quoted or not, then ``:``) that ends by ``before``, as a left-to-right search of
+    ``text[:before]`` finds it. A key of word characters cannot overlap another: the keys of the whole text,
+    found once, are the keys of any part of it, and the last one is a binary search."""
+    pattern = r"""(["']?)""" + re.escape(name) + r"""\1\s*:"""
+    if not re.fullmatch(r"\w+", name):
+        key = None
+        for m in re.finditer(pattern, text[:before]):
+            key = m
+        return key
+    keys, ends = _memo(text, "key " + name, lambda t: _matches(pattern, t, 0))
+    i = bisect.bisect_right(ends, before) - 1
+    return keys[i] if i >= 0 else None
+
+
+def _matches(pattern: str, text: str, flags: int) -> tuple[list[re.Match[str]], list[int]]:
+    found = list(re.finditer(pattern, text, flags))
+    return found, [m.end() for m in found]
 
 
 def _hcl_end(text: str, i: int) -> int:
@@ -815,16 +833,28 @@ def in_globals(span: Span | None) -> bool:
         return False
     at, _ = region(text, Span(span.file, span.line, span.column))
     if _first(text) == "{":
-        root = text.index("{")
-        end = _json_object_end(text, root)
-        for key, _, value_at in _json_members(text, root, end):
-            if key == "Globals" and value_at <= at <= _flow_value_end(text, value_at):
-                return True
-        return False
-    top = None
-    for m in re.finditer(r"^([^\s#-][^:\r\n]*):", text[:at], re.M):
-        top = m.group(1).strip("'\" ")
-    return top == "Globals"
+        return any(a <= at <= b for a, b in _memo(text, "globals", _json_globals))
+    # the last top-level key before ``at``: one a line, each within its line, so those of the lines before
+    # ``at``'s are those of the whole text (found once); ``at``'s own line is looked at up to ``at``
+    line = text.rfind("\n", 0, at) + 1
+    m = _TOP_KEY.match(text[line:at])
+    if m is None:
+        keys, _ = _memo(text, "top keys", lambda t: _matches(_TOP_KEY.pattern, t, re.M))
+        starts = _memo(text, "top key starts", lambda t: [k.start() for k in keys])
+        i = bisect.bisect_left(starts, line) - 1
+        m = keys[i] if i >= 0 else None
+    return m is not None and m.group(1).strip("'\" ") == "Globals"
+
+
+_TOP_KEY = re.compile(r"^([^\s#-][^:\r\n]*):", re.M)
+
+
+def _json_globals(text: str) -> list[tuple[int, int]]:
+    """Where the values of the ``Globals`` members of a JSON template's root object are."""
+    root = text.index("{")
+    end = _json_object_end(text, root)
+    return [(value_at, _flow_value_end(text, value_at)) for key, _, value_at in _json_members(text, root, end)
+            if key == "Globals"]
 
 
 def _mentioned(text: str, word: str, outside: tuple[int, int]) -> bool:

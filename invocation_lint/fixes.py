@@ -14,9 +14,10 @@ a literal is replaced only where the file spells exactly the value the Model rea
 from __future__ import annotations
 
 import bisect
+import operator
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from .lazy import regex
@@ -74,21 +75,34 @@ def read_text(file: str) -> str | None:
     return text
 
 
-#: line starts of the texts read last (keyed by the text object: a file's text is read once, many fixes
-#: look into it)
-_STARTS: dict[int, tuple[str, list[int]]] = {}
+#: what was worked out of the texts read last, by the text object and what (a file's text is read once and
+#: many fixes look into it: nothing a fix needs of the whole text is worked out once per fix)
+_MEMO: dict[tuple[int, str], tuple[str, Any]] = {}
+
+
+def _memo(text: str, what: str, make: Callable[[str], Any]) -> Any:
+    hit = _MEMO.get((id(text), what))
+    if hit is not None and hit[0] is text:  # the entry holds the text: its id is not another's
+        return hit[1]
+    value = make(text)
+    if len(_MEMO) >= 64:
+        _MEMO.clear()
+    _MEMO[(id(text), what)] = (text, value)
+    return value
 
 
 def _line_starts(text: str) -> list[int]:
-    hit = _STARTS.get(id(text))
-    if hit is not None and hit[0] is text:
-        return hit[1]
-    starts = [0]
-    starts.extend(m.end() for m in _NEWLINE.finditer(text))
-    if len(_STARTS) >= 16:
-        _STARTS.clear()
-    _STARTS[id(text)] = (text, starts)
-    return starts
+    return _memo(text, "starts", lambda t: [0, *(m.end() for m in _NEWLINE.finditer(t))])
+
+
+def _lines(text: str) -> list[str]:
+    """``text.splitlines(keepends=True)``, made once per text (callers only read it)."""
+    return _memo(text, "lines", lambda t: t.splitlines(keepends=True))
+
+
+def _first(text: str) -> str:
+    """The first character of ``text`` that is not blank (``text.lstrip()[:1]``), found once per text."""
+    return _memo(text, "first", lambda t: t.lstrip()[:1])
 
 
 _NEWLINE = regex(r"\r\n|\n|\r")
@@ -339,7 +353,7 @@ def add_settings(span: Span | None, pairs: list[tuple[str, str]], description: s
     assert span is not None  # _resource_text gave the text of its file
     if span.file.endswith(".tf"):
         edit = _add_hcl(text, span, pairs)
-    elif text.lstrip().startswith(("{", "[")):
+    elif _first(text) in ("{", "["):
         edit = _add_json(text, span, pairs)
     else:
         edit = _add_yaml(text, span, pairs)
@@ -349,7 +363,7 @@ def add_settings(span: Span | None, pairs: list[tuple[str, str]], description: s
 
 
 def _newline(text: str) -> str:
-    return "\r\n" if "\r\n" in text else "\n"
+    return _memo(text, "newline", lambda t: "\r\n" if "\r\n" in t else "\n")
 
 
 def _indent(line: str) -> str:
@@ -395,7 +409,7 @@ def _add_hcl(text: str, span: Span, pairs: list[tuple[str, str]]) -> Edit | str:
 def _add_yaml(text: str, span: Span, pairs: list[tuple[str, str]]) -> Edit | str:
     names = [name for name, _ in pairs]
     flow_members = ", ".join(f"{name}: {value}" for name, value in pairs)
-    lines = text.splitlines(keepends=True)
+    lines = _lines(text)
     if span.line < 1 or span.line > len(lines):
         return "the resource is not where the template says"
     starts = _line_starts(text)
@@ -675,7 +689,7 @@ def _remove_template(text: str, span: Span, name: str) -> Edit | str:
     if key is None or _skip_space(text, key.end(), True) != value_at:
         return f"{name} is not written as a key here"
     key_at = key.start()
-    if span.end_line and span.end_column and not text.lstrip().startswith(("{", "[")):
+    if span.end_line and span.end_column and _first(text) not in ("{", "["):
         value_end = end
     else:
         value_end = _flow_value_end(text, value_at)
@@ -784,7 +798,7 @@ def generated(model: Any, resource: str, name: str) -> Fix | None:
 def string_list(file: str, *items: str) -> str:
     """A list of strings as the file writes one: quoted in JSON and HCL, plain in YAML."""
     text = read_text(file) or ""
-    if file.endswith(".tf") or text.lstrip().startswith("{"):
+    if file.endswith(".tf") or _first(text) == "{":
         return "[" + ", ".join(f'"{i}"' for i in items) + "]"
     return "[" + ", ".join(items) + "]"
 
@@ -800,7 +814,7 @@ def in_globals(span: Span | None) -> bool:
     if text is None:
         return False
     at, _ = region(text, Span(span.file, span.line, span.column))
-    if text.lstrip().startswith("{"):
+    if _first(text) == "{":
         root = text.index("{")
         end = _json_object_end(text, root)
         for key, _, value_at in _json_members(text, root, end):
@@ -840,7 +854,7 @@ def remove_resource(span: Span | None, resource: str, description: str, safety: 
         others = [os.path.join(folder, f) for f in names if f.endswith((".tf", ".tf.json"))]
         edit = _remove_hcl_block(text, span, resource)
         name = resource
-    elif text.lstrip().startswith("{"):
+    elif _first(text) == "{":
         edit = _remove_json_member(text, span, resource)
         name = resource
     else:
@@ -875,7 +889,7 @@ def _whole_lines(text: str, file: str, start: int, end: int) -> Edit:
 def _remove_yaml_resource(text: str, span: Span, resource: str) -> Edit | str:
     at, _ = region(text, Span(span.file, span.line, span.column))
     start = _line_start(text, at)
-    if text[start:at].strip() or not re.match(r"""["']?""" + re.escape(resource) + r"""["']?\s*:""", text[at:]):
+    if text[start:at].strip() or not re.compile(r"""["']?""" + re.escape(resource) + r"""["']?\s*:""").match(text, at):
         return f"{resource} is not written as a key on a line of its own; remove it by hand"
     indent = at - start
     end = _line_end(text, at)
@@ -966,7 +980,7 @@ def add_dead_letter_queue(span: Span | None, queue: str, max_receive: int, descr
         if text[end - 1:end] != "\n":  # the queue's block ends the file without a newline
             block = nl + block.rstrip("\r\n")
         resource = Edit(span.file, end, end, block)
-    elif text.lstrip().startswith("{"):
+    elif _first(text) == "{":
         new = _free_name(text, f"{queue}DLQ", lambda n: f'"{n}"')
         redrive = add_settings(span, [("RedrivePolicy", '{"deadLetterTargetArn": {"Fn::GetAtt": ["' + new +
                                        f'", "Arn"]}}, "maxReceiveCount": {max_receive}}}')], "", safety)
@@ -1000,7 +1014,20 @@ def _module_text(file: str, text: str) -> str:
         return text
     others = [read_text(os.path.join(folder, n)) or "" for n in names
               if n.endswith(".tf") and os.path.join(folder, n) != file]
-    return "\n".join([text, *others])
+    # joined once while none of the files changes (the texts are the cached ones: the same objects)
+    key = (file, tuple(names))
+    hit = _MODULES.get(id(text))
+    if (hit is not None and hit[0] is text and hit[1] == key and len(hit[2]) == len(others)
+            and all(map(operator.is_, hit[2], others))):
+        return hit[3]
+    joined = "\n".join([text, *others])
+    if len(_MODULES) >= 16:
+        _MODULES.clear()
+    _MODULES[id(text)] = (text, key, others, joined)
+    return joined
+
+
+_MODULES: dict[int, tuple[str, Any, list[str], str]] = {}
 
 
 def _free_name(text: str, name: str, spelled: Any) -> str:
@@ -1013,8 +1040,14 @@ def _free_name(text: str, name: str, spelled: Any) -> str:
 
 
 def _uses(text: str, name: str, word: str) -> bool:
-    """Whether ``name`` appears in ``text`` with no ``word`` character on either side (a substring test
-    first: templates are large and mostly do not contain the name at all)."""
+    """Whether ``name`` appears in ``text`` with no ``word`` character on either side.
+
+    Where it does, each run of ``word`` characters in ``name`` is a whole run of them in ``text`` too: the
+    runs of ``text`` are collected once (a set), and a name with a run that is not among them is not there;
+    only a name that may be there is looked for (templates are large and mostly do not contain it)."""
+    runs = _memo(text, "runs" + word, lambda t: set(re.findall("[" + word + "]+", t)))
+    if any(run not in runs for run in re.findall("[" + word + "]+", name)):
+        return False
     if name not in text:
         return False
     return re.search(r"(?<![" + word + r"])" + re.escape(name) + r"(?![" + word + r"])", text) is not None
@@ -1057,7 +1090,7 @@ def _dlq_properties(text: str, resource: str, fifo: bool, json: bool) -> list[st
 def _yaml_resource_after(text: str, span: Span, queue: str, new: str, fifo: bool = False) -> Edit | str:
     at, _ = region(text, Span(span.file, span.line, span.column))
     start = _line_start(text, at)
-    if text[start:at].strip() or not re.match(r"""["']?""" + re.escape(queue) + r"""["']?\s*:""", text[at:]):
+    if text[start:at].strip() or not re.compile(r"""["']?""" + re.escape(queue) + r"""["']?\s*:""").match(text, at):
         return f"{queue} is not written as a key on a line of its own; add the dead-letter queue by hand"
     indent = text[start:at]
     nl = _newline(text)

@@ -43,7 +43,8 @@ def _label(model: Model, node_id: str) -> str:
 
 
 def _node(target: Target | None) -> str | None:
-    return target.node if target is not None and target.known and target.node else None
+    """The node a target is, when it is one of this Model's and known (``Target.known``, without the call)."""
+    return target.node if target is not None and target.node and target.unknown is None else None
 
 
 def _edges(model: Model) -> list[Edge]:

@@ -14,7 +14,9 @@ writes them (a third of the queues get a longer visibility timeout: a one-number
 third kind of fix adds a dead-letter queue and a redrive policy (new lines in the file, a free name looked
 for) to half of the queues; ``yaml-fndlq`` and ``json-fndlq`` give every other function a function
 dead-letter queue (``DeadLetterConfig``), which an SQS-triggered function never uses: an unsafe fix removes
-the setting's lines (a key looked for before the value, Globals looked at).
+the setting's lines (a key looked for before the value, Globals looked at); ``yaml-evic`` and ``json-evic``
+give every other function an ``AWS::Lambda::EventInvokeConfig`` with an on-failure destination, which an
+unsafe fix removes as a whole resource once nothing else in the file names it.
 
 Usage: ``python benchmarks/bench_fix.py [--groups 250] [--runs 3] [--layouts yaml,json,tf-dlq,...]``
 """
@@ -39,7 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_load import template, to_yaml  # noqa: E402
 from bench_scale import write  # noqa: E402
 
-LAYOUTS = "yaml,json,json1,tf,yaml-dlq,json-dlq,tf-dlq,yaml-fndlq,json-fndlq"
+LAYOUTS = "yaml,json,json1,tf,yaml-dlq,json-dlq,tf-dlq,yaml-fndlq,json-fndlq,yaml-evic,json-evic"
 
 
 def write_input(layout: str, groups: int, directory: Path) -> str:
@@ -59,7 +61,7 @@ def write_input(layout: str, groups: int, directory: Path) -> str:
             text = policy.sub(lambda m: m.group(1) if int(m.group(2)) % 2 else m.group(0), text)
             path.write_text(text, encoding="utf-8")
         return "input"
-    if variant not in ("dlq", "fndlq") or base not in ("yaml", "json"):
+    if variant not in ("dlq", "fndlq", "evic") or base not in ("yaml", "json"):
         raise SystemExit(f"unknown layout {layout!r}")
     doc = template(groups)
     for name, resource in doc["Resources"].items():
@@ -68,6 +70,10 @@ def write_input(layout: str, groups: int, directory: Path) -> str:
         if variant == "fndlq" and name.startswith("Worker") and name[len("Worker"):].isdigit() and \
                 int(name[len("Worker"):]) % 2:
             resource["Properties"]["DeadLetterConfig"] = {"TargetArn": {"Fn::GetAtt": [f"Dlq{name[6:]}", "Arn"]}}
+    for i in range(1, groups, 2) if variant == "evic" else ():
+        doc["Resources"][f"Worker{i}InvokeConfig"] = {"Type": "AWS::Lambda::EventInvokeConfig", "Properties": {
+            "FunctionName": {"Ref": f"Worker{i}"}, "Qualifier": "$LATEST",
+            "DestinationConfig": {"OnFailure": {"Destination": {"Fn::GetAtt": [f"Dlq{i}", "Arn"]}}}}}
     path = target / f"template.{base}"
     path.write_text(to_yaml(doc) if base == "yaml" else json.dumps(doc, indent=2), encoding="utf-8")
     return path.relative_to(directory).as_posix()

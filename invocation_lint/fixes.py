@@ -859,11 +859,34 @@ def _json_globals(text: str) -> list[tuple[int, int]]:
 
 def _mentioned(text: str, word: str, outside: tuple[int, int]) -> bool:
     """Whether ``word`` appears in ``text`` as a whole name (letters, digits, ``_``, ``.`` around it) other
-    than within ``outside``."""
-    for m in re.finditer(r"(?<![\w.])" + re.escape(word) + r"(?![\w])", text):
-        if not outside[0] <= m.start() < outside[1]:
+    than within ``outside``.
+
+    A name of word characters and dots that ends in a word character (a resource's name, a Terraform
+    address) is looked for where its last run of word characters stands as a whole run in the text: the
+    text's runs are collected once (a name's uses cannot overlap: each starts after a character it cannot
+    hold), not the whole text searched again for each name."""
+    pattern = re.compile(r"(?<![\w.])" + re.escape(word) + r"(?![\w])")
+    last = _LAST_RUN.search(word) if _NAME.fullmatch(word) else None
+    if last is None:
+        return any(not outside[0] <= m.start() < outside[1] for m in pattern.finditer(text))
+    runs: dict[str, list[int]] = _memo(text, "run starts", _run_starts)
+    for start in runs.get(last.group(), ()):
+        at = start - last.start()
+        if at >= 0 and not outside[0] <= at < outside[1] and pattern.match(text, at) is not None:
             return True
     return False
+
+
+_NAME = re.compile(r"[\w.]*\w")
+_LAST_RUN = re.compile(r"\w+$")
+
+
+def _run_starts(text: str) -> dict[str, list[int]]:
+    """Where each whole run of word characters of ``text`` starts."""
+    out: dict[str, list[int]] = {}
+    for m in re.finditer(r"\w+", text):
+        out.setdefault(m.group(), []).append(m.start())
+    return out
 
 
 def remove_resource(span: Span | None, resource: str, description: str, safety: str = "unsafe") -> Fix:

@@ -350,6 +350,10 @@ def _check_resolving_once(found: Found, config: Config, plan: _Plan, jobs: int) 
     return result
 
 
+#: the key of a model's ``__dict__`` under which the rules share what they work out from it, while they run
+_PER_MODEL = "_per_model"
+
+
 @record(slots=False)
 class _Checker(Record):
     """Everything needed to check one input, the same in this process and in a worker."""
@@ -362,6 +366,32 @@ class _Checker(Record):
     analyse: Callable[[Model], None] | None
     #: each chosen rule's context (its options), the same for every input
     contexts: dict[str, Context]
+
+    def findings(self, model: Model, code_known: bool, errors: list[InputError]) -> list[Finding]:
+        """The chosen rules' findings on ``model`` (those needing handler facts only when ``code_known``), each
+        completed; a rule that fails adds an internal error to ``errors`` and the others run on."""
+        runs = self.__dict__.get("_runs")
+        if runs is None:  # each rule's code, check and context, looked up once for every input
+            runs = self.__dict__["_runs"] = [(r, r.code, r.check, self.contexts[r.code], r.needs_handlers)
+                                             for r in self.chosen]
+        found: list[Finding] = []
+        levels = self.levels
+        # what the rules work out from the model and share (``rules._common.per_model``), while they run over it
+        model.__dict__[_PER_MODEL] = {}
+        try:
+            for r, code, check, ctx, needs_handlers in runs:
+                if needs_handlers and not code_known:
+                    continue
+                try:
+                    for f in check(model, ctx) or ():
+                        if f.code and f.code != code and f.code not in levels:
+                            continue  # a rule reporting under another code that is not selected
+                        found.append(_complete(f, r, self.all_rules, levels, self.overrides))
+                except Exception as exc:  # noqa: BLE001
+                    errors.append(_internal(model.file, f"rule {code}", exc))
+        finally:
+            del model.__dict__[_PER_MODEL]
+        return found
 
     def __call__(self, inp: Any, sources: Any) -> Checked:
         """Load, analyse and check one input."""
@@ -378,18 +408,7 @@ class _Checker(Record):
                 code_known = True
             except Exception as exc:  # noqa: BLE001
                 errors.append(_internal(model.file, "handler analysis", exc))
-        found: list[Finding] = []
-        for r in self.chosen:
-            if r.needs_handlers and not code_known:
-                continue
-            ctx = self.contexts[r.code]
-            try:
-                for f in r.check(model, ctx) or ():
-                    if f.code and f.code != r.code and f.code not in self.levels:
-                        continue  # a rule reporting under another code that is not selected
-                    found.append(_complete(f, r, self.all_rules, self.levels, self.overrides))
-            except Exception as exc:  # noqa: BLE001
-                errors.append(_internal(model.file, f"rule {r.code}", exc))
+        found = self.findings(model, code_known, errors)
         if model.construct_paths:
             from .cdk import name_constructs, to_project_sources
 

@@ -13,9 +13,11 @@ a literal is replaced only where the file spells exactly the value the Model rea
 
 from __future__ import annotations
 
+import bisect
+import operator
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from .lazy import regex
@@ -73,21 +75,34 @@ def read_text(file: str) -> str | None:
     return text
 
 
-#: line starts of the texts read last (keyed by the text object: a file's text is read once, many fixes
-#: look into it)
-_STARTS: dict[int, tuple[str, list[int]]] = {}
+#: what was worked out of the texts read last, by the text object and what (a file's text is read once and
+#: many fixes look into it: nothing a fix needs of the whole text is worked out once per fix)
+_MEMO: dict[tuple[int, str], tuple[str, Any]] = {}
+
+
+def _memo(text: str, what: str, make: Callable[[str], Any]) -> Any:
+    hit = _MEMO.get((id(text), what))
+    if hit is not None and hit[0] is text:  # the entry holds the text: its id is not another's
+        return hit[1]
+    value = make(text)
+    if len(_MEMO) >= 64:
+        _MEMO.clear()
+    _MEMO[(id(text), what)] = (text, value)
+    return value
 
 
 def _line_starts(text: str) -> list[int]:
-    hit = _STARTS.get(id(text))
-    if hit is not None and hit[0] is text:
-        return hit[1]
-    starts = [0]
-    starts.extend(m.end() for m in _NEWLINE.finditer(text))
-    if len(_STARTS) >= 16:
-        _STARTS.clear()
-    _STARTS[id(text)] = (text, starts)
-    return starts
+    return _memo(text, "starts", lambda t: [0, *(m.end() for m in _NEWLINE.finditer(t))])
+
+
+def _lines(text: str) -> list[str]:
+    """``text.splitlines(keepends=True)``, made once per text (callers only read it)."""
+    return _memo(text, "lines", lambda t: t.splitlines(keepends=True))
+
+
+def _first(text: str) -> str:
+    """The first character of ``text`` that is not blank (``text.lstrip()[:1]``), found once per text."""
+    return _memo(text, "first", lambda t: t.lstrip()[:1])
 
 
 _NEWLINE = regex(r"\r\n|\n|\r")
@@ -95,8 +110,6 @@ _NEWLINE = regex(r"\r\n|\n|\r")
 
 def position(text: str, offset: int) -> tuple[int, int]:
     """The line and column (1-based, in characters) of ``offset`` in ``text``."""
-    import bisect
-
     starts = _line_starts(text)
     i = bisect.bisect_right(starts, offset) - 1
     return i + 1, offset - starts[i] + 1
@@ -214,12 +227,12 @@ def wanted(fix: Fix | None, unsafe: bool) -> bool:
 def apply(fixes: Iterable[Fix], texts: dict[str, str] | None = None) -> tuple[dict[str, str], int]:
     """The new text of every file the fixes change, and how many fixes went in.
 
-    Per file, edits are sorted and applied from the end backwards so earlier offsets stay valid. A fix whose
-    edits overlap an edit already taken is left for the next round (the caller re-checks and asks again);
-    an identical edit offered by two findings (one queue, two functions) is made once.
+    A fix whose edits overlap an edit already taken is left for the next round (the caller re-checks and asks
+    again); an identical edit offered by two findings (one queue, two functions) is made once. Each file's
+    new text is made in one pass: its taken edits in order of offset, joined with the text between them.
     """
     texts = dict(texts or {})
-    taken: dict[str, list[Edit]] = {}
+    taken: dict[str, _Taken] = {}
     count = 0
     for fix in fixes:
         ok = True
@@ -231,10 +244,12 @@ def apply(fixes: Iterable[Fix], texts: dict[str, str] | None = None) -> tuple[di
                     ok = False
                     break
                 texts[e.file] = t
-            mine = taken.get(e.file, []) + new_edits
-            if any(x == e for x in mine):
+            before = taken.get(e.file)
+            if (before is not None and before.has(e)) or any(x == e for x in new_edits):
                 continue
-            if any(x.start < e.end and e.start < x.end or (x.start == x.end == e.start == e.end) for x in mine):
+            # the fix's own edits are few: compared one by one (offsets only, as they always were)
+            if (before is not None and before.overlaps(e)) or any(
+                    x.start < e.end and e.start < x.end or (x.start == x.end == e.start == e.end) for x in new_edits):
                 ok = False
                 break
             if e.end > len(texts[e.file]) or e.start > e.end:
@@ -244,17 +259,55 @@ def apply(fixes: Iterable[Fix], texts: dict[str, str] | None = None) -> tuple[di
         if not ok:
             continue
         for e in new_edits:
-            taken.setdefault(e.file, []).append(e)
+            taken.setdefault(e.file, _Taken()).add(e)
         count += 1
-    out: dict[str, str] = {}
-    for file, edits in taken.items():
-        if not edits:
-            continue
-        text = texts[file]
-        for e in sorted(edits, key=lambda x: (x.start, x.end), reverse=True):
-            text = text[:e.start] + e.new + text[e.end:]
-        out[file] = text
-    return out, count
+    return {file: edits.applied(texts[file]) for file, edits in taken.items()}, count
+
+
+class _Taken:
+    """The edits taken in one file, in order of ``(start, end)``: no two overlap, so their ends are in order too,
+    and whether a new edit overlaps one is a binary search (the edits come in order of the findings, mostly
+    of offset: an edit usually goes at the end)."""
+
+    def __init__(self) -> None:
+        self.keys: list[tuple[int, int]] = []
+        self.edits: list[Edit] = []
+        self.seen: set[tuple[int, int, str]] = set()
+
+    def has(self, e: Edit) -> bool:
+        return (e.start, e.end, e.new) in self.seen
+
+    def overlaps(self, e: Edit) -> bool:
+        """Whether ``e`` overlaps a taken edit, or inserts at the point where another one inserts."""
+        keys = self.keys
+        i = bisect.bisect_left(keys, (e.end, -1))  # the taken edits starting before e ends: keys[:i]
+        if i and keys[i - 1][1] > e.start:  # the last of them ends furthest
+            return True
+        if e.start == e.end:
+            j = bisect.bisect_left(keys, (e.start, e.start))
+            return j < len(keys) and keys[j] == (e.start, e.start)
+        return False
+
+    def add(self, e: Edit) -> None:
+        key = (e.start, e.end)
+        if not self.keys or self.keys[-1] <= key:
+            self.keys.append(key)
+            self.edits.append(e)
+        else:
+            i = bisect.bisect_right(self.keys, key)
+            self.keys.insert(i, key)
+            self.edits.insert(i, e)
+        self.seen.add((e.start, e.end, e.new))
+
+    def applied(self, text: str) -> str:
+        parts: list[str] = []
+        at = 0
+        for e in self.edits:
+            parts.append(text[at:e.start])
+            parts.append(e.new)
+            at = e.end
+        parts.append(text[at:])
+        return "".join(parts)
 
 
 def diff(file: str, old: str, new: str) -> str:
@@ -300,7 +353,7 @@ def add_settings(span: Span | None, pairs: list[tuple[str, str]], description: s
     assert span is not None  # _resource_text gave the text of its file
     if span.file.endswith(".tf"):
         edit = _add_hcl(text, span, pairs)
-    elif text.lstrip().startswith(("{", "[")):
+    elif _first(text) in ("{", "["):
         edit = _add_json(text, span, pairs)
     else:
         edit = _add_yaml(text, span, pairs)
@@ -310,7 +363,7 @@ def add_settings(span: Span | None, pairs: list[tuple[str, str]], description: s
 
 
 def _newline(text: str) -> str:
-    return "\r\n" if "\r\n" in text else "\n"
+    return _memo(text, "newline", lambda t: "\r\n" if "\r\n" in t else "\n")
 
 
 def _indent(line: str) -> str:
@@ -356,7 +409,7 @@ def _add_hcl(text: str, span: Span, pairs: list[tuple[str, str]]) -> Edit | str:
 def _add_yaml(text: str, span: Span, pairs: list[tuple[str, str]]) -> Edit | str:
     names = [name for name, _ in pairs]
     flow_members = ", ".join(f"{name}: {value}" for name, value in pairs)
-    lines = text.splitlines(keepends=True)
+    lines = _lines(text)
     if span.line < 1 or span.line > len(lines):
         return "the resource is not where the template says"
     starts = _line_starts(text)
@@ -630,13 +683,11 @@ def remove_setting(span: Span | None, name: str, description: str, safety: str =
 def _remove_template(text: str, span: Span, name: str) -> Edit | str:
     start, end = region(text, span)
     value_at = _skip_space(text, start, False)
-    key = None
-    for m in re.finditer(r"""(["']?)""" + re.escape(name) + r"""\1\s*:""", text[:value_at]):
-        key = m
+    key = _last_key(text, name, value_at)
     if key is None or _skip_space(text, key.end(), True) != value_at:
         return f"{name} is not written as a key here"
     key_at = key.start()
-    if span.end_line and span.end_column and not text.lstrip().startswith(("{", "[")):
+    if span.end_line and span.end_column and _first(text) not in ("{", "["):
         value_end = end
     else:
         value_end = _flow_value_end(text, value_at)
@@ -654,6 +705,26 @@ def _remove_template(text: str, span: Span, name: str) -> Edit | str:
     if rest.strip() and not rest.strip().startswith("#"):
         return f"{name} shares its last line with another key; remove it by hand"
     return Edit(span.file, _line_start(text, key_at), _line_end(text, last), "")
+
+
+def _last_key(text: str, name: str, before: int) -> re.Match[str] | None:
+    """The last key ``name`` (quoted or not, then ``:``) that ends by ``before``, as a left-to-right search of
+    ``text[:before]`` finds it. A key of word characters cannot overlap another: the keys of the whole text,
+    found once, are the keys of any part of it, and the last one is a binary search."""
+    pattern = r"""(["']?)""" + re.escape(name) + r"""\1\s*:"""
+    if not re.fullmatch(r"\w+", name):
+        key = None
+        for m in re.finditer(pattern, text[:before]):
+            key = m
+        return key
+    keys, ends = _memo(text, "key " + name, lambda t: _matches(pattern, t, 0))
+    i = bisect.bisect_right(ends, before) - 1
+    return keys[i] if i >= 0 else None
+
+
+def _matches(pattern: str, text: str, flags: int) -> tuple[list[re.Match[str]], list[int]]:
+    found = list(re.finditer(pattern, text, flags))
+    return found, [m.end() for m in found]
 
 
 def _hcl_end(text: str, i: int) -> int:
@@ -745,7 +816,7 @@ def generated(model: Any, resource: str, name: str) -> Fix | None:
 def string_list(file: str, *items: str) -> str:
     """A list of strings as the file writes one: quoted in JSON and HCL, plain in YAML."""
     text = read_text(file) or ""
-    if file.endswith(".tf") or text.lstrip().startswith("{"):
+    if file.endswith(".tf") or _first(text) == "{":
         return "[" + ", ".join(f'"{i}"' for i in items) + "]"
     return "[" + ", ".join(items) + "]"
 
@@ -761,26 +832,61 @@ def in_globals(span: Span | None) -> bool:
     if text is None:
         return False
     at, _ = region(text, Span(span.file, span.line, span.column))
-    if text.lstrip().startswith("{"):
-        root = text.index("{")
-        end = _json_object_end(text, root)
-        for key, _, value_at in _json_members(text, root, end):
-            if key == "Globals" and value_at <= at <= _flow_value_end(text, value_at):
-                return True
-        return False
-    top = None
-    for m in re.finditer(r"^([^\s#-][^:\r\n]*):", text[:at], re.M):
-        top = m.group(1).strip("'\" ")
-    return top == "Globals"
+    if _first(text) == "{":
+        return any(a <= at <= b for a, b in _memo(text, "globals", _json_globals))
+    # the last top-level key before ``at``: one a line, each within its line, so those of the lines before
+    # ``at``'s are those of the whole text (found once); ``at``'s own line is looked at up to ``at``
+    line = text.rfind("\n", 0, at) + 1
+    m = _TOP_KEY.match(text[line:at])
+    if m is None:
+        keys, _ = _memo(text, "top keys", lambda t: _matches(_TOP_KEY.pattern, t, re.M))
+        starts = _memo(text, "top key starts", lambda t: [k.start() for k in keys])
+        i = bisect.bisect_left(starts, line) - 1
+        m = keys[i] if i >= 0 else None
+    return m is not None and m.group(1).strip("'\" ") == "Globals"
+
+
+_TOP_KEY = re.compile(r"^([^\s#-][^:\r\n]*):", re.M)
+
+
+def _json_globals(text: str) -> list[tuple[int, int]]:
+    """Where the values of the ``Globals`` members of a JSON template's root object are."""
+    root = text.index("{")
+    end = _json_object_end(text, root)
+    return [(value_at, _flow_value_end(text, value_at)) for key, _, value_at in _json_members(text, root, end)
+            if key == "Globals"]
 
 
 def _mentioned(text: str, word: str, outside: tuple[int, int]) -> bool:
     """Whether ``word`` appears in ``text`` as a whole name (letters, digits, ``_``, ``.`` around it) other
-    than within ``outside``."""
-    for m in re.finditer(r"(?<![\w.])" + re.escape(word) + r"(?![\w])", text):
-        if not outside[0] <= m.start() < outside[1]:
+    than within ``outside``.
+
+    A name of word characters and dots that ends in a word character (a resource's name, a Terraform
+    address) is looked for where its last run of word characters stands as a whole run in the text: the
+    text's runs are collected once (a name's uses cannot overlap: each starts after a character it cannot
+    hold), not the whole text searched again for each name."""
+    pattern = re.compile(r"(?<![\w.])" + re.escape(word) + r"(?![\w])")
+    last = _LAST_RUN.search(word) if _NAME.fullmatch(word) else None
+    if last is None:
+        return any(not outside[0] <= m.start() < outside[1] for m in pattern.finditer(text))
+    runs: dict[str, list[int]] = _memo(text, "run starts", _run_starts)
+    for start in runs.get(last.group(), ()):
+        at = start - last.start()
+        if at >= 0 and not outside[0] <= at < outside[1] and pattern.match(text, at) is not None:
             return True
     return False
+
+
+_NAME = re.compile(r"[\w.]*\w")
+_LAST_RUN = re.compile(r"\w+$")
+
+
+def _run_starts(text: str) -> dict[str, list[int]]:
+    """Where each whole run of word characters of ``text`` starts."""
+    out: dict[str, list[int]] = {}
+    for m in re.finditer(r"\w+", text):
+        out.setdefault(m.group(), []).append(m.start())
+    return out
 
 
 def remove_resource(span: Span | None, resource: str, description: str, safety: str = "unsafe") -> Fix:
@@ -801,7 +907,7 @@ def remove_resource(span: Span | None, resource: str, description: str, safety: 
         others = [os.path.join(folder, f) for f in names if f.endswith((".tf", ".tf.json"))]
         edit = _remove_hcl_block(text, span, resource)
         name = resource
-    elif text.lstrip().startswith("{"):
+    elif _first(text) == "{":
         edit = _remove_json_member(text, span, resource)
         name = resource
     else:
@@ -836,7 +942,7 @@ def _whole_lines(text: str, file: str, start: int, end: int) -> Edit:
 def _remove_yaml_resource(text: str, span: Span, resource: str) -> Edit | str:
     at, _ = region(text, Span(span.file, span.line, span.column))
     start = _line_start(text, at)
-    if text[start:at].strip() or not re.match(r"""["']?""" + re.escape(resource) + r"""["']?\s*:""", text[at:]):
+    if text[start:at].strip() or not re.compile(r"""["']?""" + re.escape(resource) + r"""["']?\s*:""").match(text, at):
         return f"{resource} is not written as a key on a line of its own; remove it by hand"
     indent = at - start
     end = _line_end(text, at)
@@ -927,7 +1033,7 @@ def add_dead_letter_queue(span: Span | None, queue: str, max_receive: int, descr
         if text[end - 1:end] != "\n":  # the queue's block ends the file without a newline
             block = nl + block.rstrip("\r\n")
         resource = Edit(span.file, end, end, block)
-    elif text.lstrip().startswith("{"):
+    elif _first(text) == "{":
         new = _free_name(text, f"{queue}DLQ", lambda n: f'"{n}"')
         redrive = add_settings(span, [("RedrivePolicy", '{"deadLetterTargetArn": {"Fn::GetAtt": ["' + new +
                                        f'", "Arn"]}}, "maxReceiveCount": {max_receive}}}')], "", safety)
@@ -961,7 +1067,20 @@ def _module_text(file: str, text: str) -> str:
         return text
     others = [read_text(os.path.join(folder, n)) or "" for n in names
               if n.endswith(".tf") and os.path.join(folder, n) != file]
-    return "\n".join([text, *others])
+    # joined once while none of the files changes (the texts are the cached ones: the same objects)
+    key = (file, tuple(names))
+    hit = _MODULES.get(id(text))
+    if (hit is not None and hit[0] is text and hit[1] == key and len(hit[2]) == len(others)
+            and all(map(operator.is_, hit[2], others))):
+        return hit[3]
+    joined = "\n".join([text, *others])
+    if len(_MODULES) >= 16:
+        _MODULES.clear()
+    _MODULES[id(text)] = (text, key, others, joined)
+    return joined
+
+
+_MODULES: dict[int, tuple[str, Any, list[str], str]] = {}
 
 
 def _free_name(text: str, name: str, spelled: Any) -> str:
@@ -974,8 +1093,14 @@ def _free_name(text: str, name: str, spelled: Any) -> str:
 
 
 def _uses(text: str, name: str, word: str) -> bool:
-    """Whether ``name`` appears in ``text`` with no ``word`` character on either side (a substring test
-    first: templates are large and mostly do not contain the name at all)."""
+    """Whether ``name`` appears in ``text`` with no ``word`` character on either side.
+
+    Where it does, each run of ``word`` characters in ``name`` is a whole run of them in ``text`` too: the
+    runs of ``text`` are collected once (a set), and a name with a run that is not among them is not there;
+    only a name that may be there is looked for (templates are large and mostly do not contain it)."""
+    runs = _memo(text, "runs" + word, lambda t: set(re.findall("[" + word + "]+", t)))
+    if any(run not in runs for run in re.findall("[" + word + "]+", name)):
+        return False
     if name not in text:
         return False
     return re.search(r"(?<![" + word + r"])" + re.escape(name) + r"(?![" + word + r"])", text) is not None
@@ -1018,7 +1143,7 @@ def _dlq_properties(text: str, resource: str, fifo: bool, json: bool) -> list[st
 def _yaml_resource_after(text: str, span: Span, queue: str, new: str, fifo: bool = False) -> Edit | str:
     at, _ = region(text, Span(span.file, span.line, span.column))
     start = _line_start(text, at)
-    if text[start:at].strip() or not re.match(r"""["']?""" + re.escape(queue) + r"""["']?\s*:""", text[at:]):
+    if text[start:at].strip() or not re.compile(r"""["']?""" + re.escape(queue) + r"""["']?\s*:""").match(text, at):
         return f"{queue} is not written as a key on a line of its own; add the dead-letter queue by hand"
     indent = text[start:at]
     nl = _newline(text)

@@ -65,7 +65,8 @@ def trigger_key(t: Trigger) -> tuple[str, str, int, str]:
 
 
 def _node(target: Target | None) -> str | None:
-    return target.node if target is not None and target.known and target.node else None
+    """The node a target is, when it is one of this Model's and known (``Target.known``, without the call)."""
+    return target.node if target is not None and target.node and target.unknown is None else None
 
 
 def _external(target: Target | None, service: str) -> str:
@@ -117,13 +118,12 @@ def edges(model: Model) -> list[Edge]:
         if t.delivery_dlq is not None:
             kind = "subscription-redrive" if t.service == "sns" else "target-dlq"
             add(_node(t.source), _node(t.delivery_dlq), kind, kind, t.delivery_dlq.span or t.span, t.resource)
-    for qid in sorted(model.queues):
-        q = model.queues[qid]
+    # (in any order: one key per queue, and per function below; the edges are sorted at the end)
+    for qid, q in model.queues.items():
         if isinstance(q.redrive, Redrive):
             add(qid, _node(q.redrive.target), "queue-redrive", "queue-redrive", q.redrive.span or q.span,
                 q.redrive.resource)
-    for fid in sorted(model.functions):
-        fn = model.functions[fid]
+    for fid, fn in model.functions.items():
         if fn.dlq is not None:
             add(fid, _node(fn.dlq), "function-dlq", "function-dlq", fn.dlq.span or fn.span, fn.origin,
                 async_only=True)

@@ -7,8 +7,9 @@ nothing imports a heavy dependency. The names below are a stable interface for a
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
+import functools
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
 
 from invocation_lint import defaults
 from invocation_lint.fixes import Fix, generated, in_globals, no_fix, remove_resource, remove_setting
@@ -37,7 +38,10 @@ __all__ = [
     "setting_of",
     "remove_dlq_fix",
     "remove_invoke_config_fix",
+    "per_model",
 ]
+
+_T = TypeVar("_T")
 
 _SERVICE_LABEL = {
     "sqs": "SQS", "sns": "SNS", "s3": "S3", "lambda": "Lambda", "events": "EventBridge", "eventbridge": "EventBridge",
@@ -162,6 +166,30 @@ def trigger_step(trigger: Trigger) -> str:
 
 
 # ---------------------------------------------------------------------------------------------- queries
+
+
+#: where the engine keeps, while it runs the rules over one Model, what they work out from it and share
+PER_MODEL = "_per_model"  # the same key as the engine's
+
+
+def per_model(fn: Callable[[Model], _T]) -> Callable[[Model], _T]:
+    """``fn(model)`` worked out once while the engine runs the rules over ``model`` (which does not change
+    meanwhile) and shared by them: the result must not be changed by its users (a tuple, say). Called outside
+    such a run (a rule checked on its own), it is worked out on every call."""
+
+    @functools.wraps(fn)
+    def shared(model: Model) -> _T:
+        memo = model.__dict__.get(PER_MODEL)
+        if memo is None:
+            return fn(model)
+        try:
+            out: _T = memo[shared]
+        except KeyError:
+            out = memo[shared] = fn(model)
+        return out
+
+    return shared
+
 
 
 def sqs_triggers(model: Model) -> Iterator[Trigger]:

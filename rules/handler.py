@@ -10,7 +10,7 @@ not analysed) or without a known trigger gets no finding.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from invocation_lint.fixes import Fix, add_setting, generated, set_empty_list, string_list
 from invocation_lint.handlers.facts import HandlerFacts
@@ -18,7 +18,17 @@ from invocation_lint.model import Function, Model, Trigger
 from invocation_lint.registry import Context, Finding, Related, rule
 from invocation_lint.source import Span
 
-from ._common import batch_size, is_fifo, node_label, setting, target_label, trigger_step, value_of, wording
+from ._common import (
+    batch_size,
+    is_fifo,
+    node_label,
+    per_model,
+    setting,
+    target_label,
+    trigger_step,
+    value_of,
+    wording,
+)
 
 NON_HTTP = ("poll-sqs", "poll-stream", "async")
 POLL = ("poll-sqs", "poll-stream")
@@ -41,15 +51,18 @@ _CALLER = {"sqs": "SQS", "kinesis": "Kinesis", "dynamodb": "DynamoDB Streams", "
 # --------------------------------------------------------------------------------------------- helpers
 
 
-def _functions(model: Model) -> Iterator[tuple[Function, HandlerFacts, list[Trigger]]]:
+@per_model
+def _functions(model: Model) -> tuple[tuple[Function, HandlerFacts, tuple[Trigger, ...]], ...]:
     """Functions with analysed handler code and at least one known trigger, in template order."""
+    out = []
     for fid, fn in model.functions.items():
         facts = model.handler_facts.get(fid)
         if not isinstance(facts, HandlerFacts) or not facts.analysed:
             continue
         triggers = model.triggers_of(fid)
         if triggers:
-            yield fn, facts, triggers
+            out.append((fn, facts, tuple(triggers)))
+    return tuple(out)
 
 
 def _with_calls(check: Callable[[Model, Context], Iterable[Finding]]) -> Callable[[Model, Context], Iterable[Finding]]:
@@ -77,7 +90,7 @@ def _source(model: Model, t: Trigger) -> str:
     return target_label(model, t.source) if t.source is not None and t.source.known else _caller(t)
 
 
-def _trigger_related(model: Model, triggers: list[Trigger]) -> list[Related]:
+def _trigger_related(model: Model, triggers: Iterable[Trigger]) -> list[Related]:
     out: list[Related] = []
     for t in triggers:
         src = f" from {target_label(model, t.source)}" if t.source is not None and t.source.known else ""
@@ -1227,7 +1240,7 @@ def fifo_continues(model: Model, ctx: Context) -> Iterable[Finding]:
 # ------------------------------------------------------------------------------------------ HANDLER008
 
 
-def _proxy_callers(triggers: list[Trigger]) -> list[Trigger]:
+def _proxy_callers(triggers: Sequence[Trigger]) -> list[Trigger]:
     """REST proxy integrations, load balancers and HTTP APIs with payload format 1.0 read the response shape.
 
     HTTP API payload format 2.0 (the default) accepts any JSON and assumes status 200, so it is not checked.

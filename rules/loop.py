@@ -43,7 +43,8 @@ def _label(model: Model, node_id: str) -> str:
 
 
 def _node(target: Target | None) -> str | None:
-    return target.node if target is not None and target.known and target.node else None
+    """The node a target is, when it is one of this Model's and known (``Target.known``, without the call)."""
+    return target.node if target is not None and target.node and target.unknown is None else None
 
 
 def _edges(model: Model) -> list[Edge]:
@@ -321,11 +322,15 @@ def failure_route_loops_back(model: Model, ctx: Context) -> Iterable[Finding]:
     """
     edges = _edges(model)
     nxt = _adjacency(edges)
-    comp = _components(nxt)
+    comp: dict[str, int] | None = None  # the components, found when a route leads somewhere that goes on
     reported: set[frozenset[str]] = set()
     for e in edges:
         if e.kind not in _FAILURE_KINDS:
             continue
+        if e.dst != e.src and e.dst not in nxt:
+            continue  # nothing leaves the route's target (a dead-letter queue nobody reads): no way back
+        if comp is None:
+            comp = _components(nxt)
         back = _path_back(nxt, comp, e.dst, e.src)
         if back is None:
             continue
@@ -577,13 +582,12 @@ def function_writes_to_own_trigger(model: Model, ctx: Context) -> Iterable[Findi
     - https://docs.aws.amazon.com/lambda/latest/dg/with-s3.html
     """
     seen: set[tuple[str, str]] = set()
-    mapping_targets: dict[str, set[str | None]] = {}
-    for x in model.triggers:
-        mapping_targets.setdefault(x.function, set()).add(_node(x.on_failure))
     feeds: dict[str, list[str]] = {}  # queue -> topics that deliver into it, unfiltered
     for d in model.deliveries:
         if not d.filtered:
             feeds.setdefault(d.target, []).append(d.source)
+    serving: dict[str, set[str | None]] = {}  # function -> its failure routes' targets, found when first asked
+    mapping_targets: dict[str, set[str | None]] | None = None
     for t in model.triggers:
         src = _node(t.source)
         fn = model.functions.get(t.function)
@@ -591,21 +595,38 @@ def function_writes_to_own_trigger(model: Model, ctx: Context) -> Iterable[Findi
             continue
         if t.event_filter:
             continue  # an S3 key filter or event filter may keep the function's own writes out
-        failure_targets = [fn.dlq] + [c.on_failure for c in fn.async_configs] + [c.on_success for c in fn.async_configs]
-        serving_failures = {_node(x) for x in failure_targets} | mapping_targets.get(t.function, set())
         # what the function may write into: its trigger, or a topic that delivers into its trigger queue
-        for written, via in [(src, None)] + [(topic, src) for topic in feeds.get(src, [])]:
+        topics = feeds.get(src)
+        for written, via in [(src, None), *[(topic, src) for topic in topics]] if topics else [(src, None)]:
             if (t.function, written) in seen:
                 continue
             kind = "queue" if written in model.queues else "topic" if written in model.topics else (
                 "bucket" if written in model.buckets else None)
-            if kind is None or written in serving_failures:
+            if kind is None:
+                continue
+            serving_failures = serving.get(t.function)
+            if serving_failures is None:
+                if mapping_targets is None:  # each function's mappings' on-failure destinations
+                    mapping_targets = {}
+                    for x in model.triggers:
+                        mapping_targets.setdefault(x.function, set()).add(_node(x.on_failure))
+                serving_failures = serving[t.function] = _failure_targets(fn) | mapping_targets[t.function]
+            if written in serving_failures:
                 continue  # a failure route's permission (SAM grants it itself); LOOP001 judges that path
             actions = _WRITE_ACTIONS[kind]
             if iam.allows_any(model, fn.role, actions, written) is not True:
                 continue
             seen.add((t.function, written))
             yield _loop002(model, t, fn, written, via, actions)
+
+
+def _failure_targets(fn: Function) -> set[str | None]:
+    """Where ``fn``'s failures (and asynchronous successes) go: its DLQ and its invoke configs' destinations."""
+    out = {_node(fn.dlq)}
+    for c in fn.async_configs:
+        out.add(_node(c.on_failure))
+        out.add(_node(c.on_success))
+    return out
 
 
 def _loop002(model: Model, t: Trigger, fn: Function, written: str, via: str | None, actions: list[str]) -> Finding:

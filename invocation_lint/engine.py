@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from . import registry
 from .config import Config, option_problem
 from .model import Model, Record, field, record, replace
-from .registry import Context, Finding, Related, Rule, rule_matches
+from .registry import PER_MODEL, Context, Finding, Related, Rule, rule_matches
 from .source import InputError
 
 if TYPE_CHECKING:
@@ -350,10 +350,6 @@ def _check_resolving_once(found: Found, config: Config, plan: _Plan, jobs: int) 
     return result
 
 
-#: the key of a model's ``__dict__`` under which the rules share what they work out from it, while they run
-_PER_MODEL = "_per_model"
-
-
 @record(slots=False)
 class _Checker(Record):
     """Everything needed to check one input, the same in this process and in a worker."""
@@ -377,7 +373,7 @@ class _Checker(Record):
         found: list[Finding] = []
         levels = self.levels
         # what the rules work out from the model and share (``rules._common.per_model``), while they run over it
-        model.__dict__[_PER_MODEL] = {}
+        model.__dict__[PER_MODEL] = {}
         try:
             for r, code, check, ctx, needs_handlers in runs:
                 if needs_handlers and not code_known:
@@ -390,7 +386,7 @@ class _Checker(Record):
                 except Exception as exc:  # noqa: BLE001
                     errors.append(_internal(model.file, f"rule {code}", exc))
         finally:
-            del model.__dict__[_PER_MODEL]
+            del model.__dict__[PER_MODEL]
         return found
 
     def __call__(self, inp: Any, sources: Any) -> Checked:

@@ -49,6 +49,11 @@ class Finding(Record):
         return (s.file if s else "", s.line if s else 0, s.column if s else 0, self.code, self.resource or "")
 
 
+#: the key of a model's ``__dict__`` under which, while the engine runs the rules over that model, they keep
+#: and share what they work out from it (``rules._common.per_model``)
+PER_MODEL = "_per_model"
+
+
 @record
 class Context(Record):
     """What a rule may read besides the Model: its options from the configuration."""

@@ -15,7 +15,7 @@ from invocation_lint import defaults
 from invocation_lint.fixes import Fix, generated, in_globals, no_fix, remove_resource, remove_setting
 from invocation_lint.humanize import duration
 from invocation_lint.model import AsyncConfig, Function, Model, Queue, Target, Trigger, Val
-from invocation_lint.registry import Related
+from invocation_lint.registry import PER_MODEL, Related
 from invocation_lint.source import Span
 
 __all__ = [
@@ -166,10 +166,6 @@ def trigger_step(trigger: Trigger) -> str:
 
 
 # ---------------------------------------------------------------------------------------------- queries
-
-
-#: where the engine keeps, while it runs the rules over one Model, what they work out from it and share
-PER_MODEL = "_per_model"  # the same key as the engine's
 
 
 def per_model(fn: Callable[[Model], _T]) -> Callable[[Model], _T]:
